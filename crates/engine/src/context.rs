@@ -1,0 +1,92 @@
+//! The identity of an execution (names and ARNs) and the context object (`$$`) built from it.
+
+use serde_json::{json, Value};
+
+/// Names and ARNs an execution runs under; what `$$.Execution`, `$$.StateMachine` and the
+/// `ExecutionStarted` event show. The conformance cases set them to AWS's recorded values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionIdentity {
+    pub account: String,
+    pub region: String,
+    pub state_machine_name: String,
+    pub state_machine_arn: String,
+    /// `STANDARD` or `EXPRESS`.
+    pub state_machine_type: String,
+    pub execution_name: String,
+    pub execution_arn: String,
+    pub role_arn: String,
+}
+
+impl Default for ExecutionIdentity {
+    fn default() -> Self {
+        Self::new("123456789012", "us-east-1", "MyStateMachine", "playground")
+    }
+}
+
+impl ExecutionIdentity {
+    /// An identity with ARNs derived from the account, region and names.
+    pub fn new(
+        account: &str,
+        region: &str,
+        state_machine_name: &str,
+        execution_name: &str,
+    ) -> Self {
+        ExecutionIdentity {
+            account: account.into(),
+            region: region.into(),
+            state_machine_name: state_machine_name.into(),
+            state_machine_arn: format!(
+                "arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
+            ),
+            state_machine_type: "STANDARD".into(),
+            execution_name: execution_name.into(),
+            execution_arn: format!(
+                "arn:aws:states:{region}:{account}:execution:{state_machine_name}:{execution_name}"
+            ),
+            role_arn: format!("arn:aws:iam::{account}:role/StepFunctionsPlaygroundRole"),
+        }
+    }
+}
+
+/// The parts of `$$` that change as the execution moves.
+pub struct ContextState<'a> {
+    pub execution_input: &'a Value,
+    pub execution_start_time: &'a str,
+    pub state_name: &'a str,
+    pub state_entered_time: &'a str,
+    pub retry_count: u64,
+    /// `$$.Map.Item` inside a Map iteration: its index and value.
+    pub map_item: Option<(usize, &'a Value)>,
+    /// `$$.Task.Token` for `.waitForTaskToken` tasks.
+    pub task_token: Option<&'a str>,
+}
+
+/// Builds the context object as AWS shows it.
+pub fn context_object(identity: &ExecutionIdentity, state: &ContextState<'_>) -> Value {
+    let mut context = json!({
+        "Execution": {
+            "Id": identity.execution_arn,
+            "Input": state.execution_input,
+            "Name": identity.execution_name,
+            "RoleArn": identity.role_arn,
+            "StartTime": state.execution_start_time,
+            "RedriveCount": 0,
+        },
+        "StateMachine": {
+            "Id": identity.state_machine_arn,
+            "Name": identity.state_machine_name,
+        },
+        "State": {
+            "Name": state.state_name,
+            "EnteredTime": state.state_entered_time,
+            "RetryCount": state.retry_count,
+        },
+    });
+    if let Some(token) = state.task_token {
+        context["Task"] = json!({ "Token": token });
+    }
+    if let Some((index, value)) = state.map_item {
+        context["Map"] = json!({ "Item": { "Index": index, "Value": value } });
+    }
+    context
+}

@@ -1,0 +1,30 @@
+//! A state machine definition: its model ([`model`]), how it is read from JSON text
+//! ([`parse`]) and the checks AWS's CreateStateMachine makes ([`validate`]).
+
+pub mod model;
+pub mod parse;
+pub mod validate;
+
+pub use model::*;
+pub use parse::parse_definition;
+
+/// How serious a diagnostic is: an `Error` makes AWS reject the definition, a `Warning` does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a definition, positioned in its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// RFC 6901 JSON pointer of the offending node, e.g. `/States/Call API/Next`.
+    pub pointer: String,
+    /// 1-based line of the node in the text.
+    pub line: u32,
+    /// 1-based column (in characters) of the node in the text.
+    pub column: u32,
+}

@@ -1,0 +1,233 @@
+//! The model of a state machine after parsing: what the executor runs.
+//!
+//! Fields keep AWS's names. Templates (Parameters, ResultSelector, ItemSelector) stay JSON values
+//! and are evaluated by [`crate::template`]; paths stay text and are evaluated by
+//! [`crate::paths`]; both were checked by validation, so evaluation only fails on data.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::choice::ChoiceRule;
+
+/// A whole state machine, or a Parallel branch, or a Map's item processor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachine {
+    pub comment: Option<String>,
+    pub start_at: String,
+    /// States in definition order, by name.
+    pub states: IndexMap<String, State>,
+    /// `TimeoutSeconds` of the whole execution (top level only).
+    pub timeout_seconds: Option<u64>,
+    /// `QueryLanguage` (`JSONPath` when absent). Only JSONPath runs until the JSONata issue.
+    pub query_language: Option<String>,
+}
+
+impl StateMachine {
+    pub fn state(&self, name: &str) -> Option<&State> {
+        self.states.get(name)
+    }
+}
+
+/// A path field that may be absent (meaning `$`), `null`, or a path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PathField {
+    /// Not given: the default `$`.
+    #[default]
+    Default,
+    /// Explicitly `null`: for InputPath and OutputPath the value is `{}`; for ResultPath the
+    /// result is discarded and the input passes through.
+    Null,
+    /// A (reference) path such as `$.detail` or `$$.Execution.Id`.
+    Path(String),
+}
+
+/// Where a state goes next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    Next(String),
+    End,
+}
+
+/// A number given literally or read from the input with a reference path (`...Path` fields).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumberField {
+    Literal(Value),
+    Path(String),
+}
+
+/// One state, with the fields every state type shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub name: String,
+    pub comment: Option<String>,
+    /// InputPath (not on Fail).
+    pub input_path: PathField,
+    /// OutputPath (not on Fail).
+    pub output_path: PathField,
+    /// Next or End. `None` for Choice, Succeed and Fail, which have neither.
+    pub transition: Option<Transition>,
+    /// The state's JSON pointer in the definition text, e.g. `/States/Call API`.
+    pub pointer: String,
+    pub kind: StateKind,
+}
+
+impl State {
+    /// AWS's name for the type, as in `<Type>StateEntered` events: `Pass`, `Task`, ...
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            StateKind::Pass(_) => "Pass",
+            StateKind::Task(_) => "Task",
+            StateKind::Choice(_) => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail(_) => "Fail",
+            StateKind::Parallel(_) => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StateKind {
+    Pass(PassState),
+    Task(TaskState),
+    Choice(ChoiceState),
+    Wait(WaitState),
+    Succeed,
+    Fail(FailState),
+    Parallel(ParallelState),
+    Map(MapState),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PassState {
+    pub result: Option<Value>,
+    pub parameters: Option<Value>,
+    pub result_path: PathField,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskState {
+    pub resource: String,
+    pub parameters: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub result_path: PathField,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    /// TimeoutSeconds or TimeoutSecondsPath. AWS's default for a Task is 99999999 s.
+    pub timeout_seconds: Option<NumberField>,
+    /// HeartbeatSeconds or HeartbeatSecondsPath.
+    pub heartbeat_seconds: Option<NumberField>,
+    /// Credentials (a template: `RoleArn` or `RoleArn.$`).
+    pub credentials: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceState {
+    pub choices: Vec<ChoiceBranch>,
+    pub default: Option<String>,
+}
+
+/// A top-level rule of a Choice state and the state it leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceBranch {
+    pub rule: ChoiceRule,
+    pub next: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitState {
+    Seconds(Value),
+    SecondsPath(String),
+    Timestamp(String),
+    TimestampPath(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FailState {
+    pub error: Option<String>,
+    pub error_path: Option<String>,
+    pub cause: Option<String>,
+    pub cause_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParallelState {
+    pub branches: Vec<StateMachine>,
+    pub parameters: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub result_path: PathField,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProcessorMode {
+    #[default]
+    Inline,
+    Distributed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapState {
+    /// ItemProcessor, or the older Iterator.
+    pub item_processor: Box<StateMachine>,
+    pub processor_mode: ProcessorMode,
+    /// `ProcessorConfig.ExecutionType` of a distributed Map (`STANDARD` or `EXPRESS`).
+    pub execution_type: Option<String>,
+    pub items_path: PathField,
+    /// ItemSelector, or the older Parameters.
+    pub item_selector: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub result_path: PathField,
+    pub max_concurrency: Option<NumberField>,
+    pub tolerated_failure_percentage: Option<NumberField>,
+    pub tolerated_failure_count: Option<NumberField>,
+    /// Kept so that running a Map that uses them fails loudly ("not supported").
+    pub item_reader: Option<Value>,
+    pub item_batcher: Option<Value>,
+    pub result_writer: Option<Value>,
+    pub label: Option<String>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JitterStrategy {
+    Full,
+    #[default]
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    /// IntervalSeconds, default 1.
+    pub interval_seconds: u64,
+    /// MaxAttempts, default 3; 0 means never retry.
+    pub max_attempts: u64,
+    /// BackoffRate, default 2.0.
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub jitter_strategy: JitterStrategy,
+}
+
+impl Default for Retrier {
+    fn default() -> Self {
+        Retrier {
+            error_equals: Vec::new(),
+            interval_seconds: 1,
+            max_attempts: 3,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            jitter_strategy: JitterStrategy::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catcher {
+    pub error_equals: Vec<String>,
+    pub next: String,
+    pub result_path: PathField,
+}

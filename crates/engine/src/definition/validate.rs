@@ -1,0 +1,1 @@
+//! The checks AWS's CreateStateMachine makes beyond the shape of each field.

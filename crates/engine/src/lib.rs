@@ -1,0 +1,35 @@
+//! `sfn-engine`: an interpreter for the Amazon States Language (ASL) that behaves like AWS Step
+//! Functions, on a simulated clock, with mock task functions.
+//!
+//! The layers, from the bottom up:
+//! - [`definition`]: the model of a state machine, parsed from JSON text and validated with
+//!   positioned diagnostics.
+//! - [`paths`], [`intrinsics`], [`template`]: JSONPath in AWS's (Jayway's) dialect, reference
+//!   paths, intrinsic functions and payload templates.
+//! - [`choice`]: Choice rules.
+//! - [`dataflow`]: the input and output processing of a state (InputPath ... OutputPath).
+//! - [`mocks`]: the behaviour of mocked task resources.
+//! - [`execution`]: running a definition step by step, emitting [`history`] events.
+//!
+//! Nothing here knows about a UI; the web playground and the `sfn-play` CLI are built on top.
+
+pub mod choice;
+pub mod context;
+pub mod dataflow;
+pub mod definition;
+pub mod error;
+pub mod execution;
+pub mod history;
+pub mod intrinsics;
+pub mod limits;
+pub mod mocks;
+pub mod paths;
+pub mod rng;
+pub mod template;
+pub mod time;
+
+pub use definition::{parse_definition, Diagnostic, Severity, StateMachine};
+pub use error::StatesError;
+pub use execution::{Execution, ExecutionOptions, ExecutionStatus};
+pub use history::HistoryEvent;
+pub use mocks::MockSet;
