@@ -635,7 +635,24 @@ impl<'r> Builder<'r> {
             );
             return (None, info);
         }
+        // Where the type is missing or unknown, the state's targets still count for the graph
+        // checks, so that the states it leads to are not also called unreachable.
+        let loose_targets = |info: &mut StateInfo| {
+            for key in ["Next", "Default"] {
+                if let Some(f) = field(node, ptr, key) {
+                    if let Some(name) = f.node.as_str() {
+                        info.targets.push(Target {
+                            name: name.to_string(),
+                            pointer: f.ptr,
+                            pos: f.node.pos,
+                            field: key,
+                        });
+                    }
+                }
+            }
+        };
         let Some(type_name) = self.req_string(node, ptr, "Type") else {
+            loose_targets(&mut info);
             return (None, info);
         };
         if !STATE_TYPES.contains(&type_name.as_str()) {
@@ -651,6 +668,7 @@ impl<'r> Builder<'r> {
                     STATE_TYPES.join(", ")
                 ),
             );
+            loose_targets(&mut info);
             return (None, info);
         }
         let t = type_name.as_str();
@@ -737,8 +755,12 @@ impl<'r> Builder<'r> {
         } else {
             None
         };
-        info.terminal =
-            matches!(transition, Some(Transition::End)) || matches!(t, "Succeed" | "Fail");
+        // A broken Next/End counts as terminal: its own error says enough.
+        info.terminal = match &transition {
+            Some(Transition::End) => true,
+            Some(Transition::Next(_)) => false,
+            None => has_transition || matches!(t, "Succeed" | "Fail"),
+        };
 
         let kind = match t {
             "Pass" => self.pass(node, ptr),
@@ -1106,7 +1128,9 @@ impl<'r> Builder<'r> {
         let processor_key = match (node.get("ItemProcessor"), node.get("Iterator")) {
             (Some(_), Some(_)) => {
                 self.only_one(node, ptr, &["ItemProcessor", "Iterator"]);
-                None
+                ok = false;
+                // Still read the ItemProcessor, to report its problems too.
+                Some("ItemProcessor")
             }
             (Some(_), None) => Some("ItemProcessor"),
             (None, Some(_)) => Some("Iterator"),

@@ -1,0 +1,160 @@
+//! Data-driven: each `tests/data/definitions/invalid/NAME.json` is a definition with problems,
+//! and `NAME.expected` lists every diagnostic it must produce, in order, one a line:
+//!
+//! ```text
+//! error | 8:15 | /States/Call API/Next | MISSING_TRANSITION_TARGET: Missing 'Next' target: Missing
+//! ```
+//!
+//! severity, line:column, JSON pointer, and a substring of the message. The list is complete:
+//! an extra or a missing diagnostic fails the case. Lines starting with `#` are comments.
+//! A definition with no error must come with a model, one with an error without.
+
+use std::path::{Path, PathBuf};
+
+use sfn_engine::{parse_definition, Diagnostic, Severity};
+
+struct Expected {
+    severity: Severity,
+    line: u32,
+    column: u32,
+    pointer: String,
+    message: String,
+}
+
+fn parse_expected(path: &Path) -> Vec<Expected> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (every case needs its .expected)", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let parts: Vec<&str> = line.splitn(4, " | ").collect();
+            let [severity, position, pointer, message] = parts[..] else {
+                panic!("{}: bad line {line:?}", path.display());
+            };
+            let severity = match severity {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                other => panic!("{}: bad severity {other:?}", path.display()),
+            };
+            let (l, c) = position
+                .split_once(':')
+                .unwrap_or_else(|| panic!("{}: bad position {position:?}", path.display()));
+            Expected {
+                severity,
+                line: l.parse().expect("line"),
+                column: c.parse().expect("column"),
+                // An empty pointer (the whole document) is written as `-`.
+                pointer: if pointer == "-" {
+                    String::new()
+                } else {
+                    pointer.to_string()
+                },
+                message: message.to_string(),
+            }
+        })
+        .collect()
+}
+
+fn render(d: &Diagnostic) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let pointer = if d.pointer.is_empty() {
+        "-"
+    } else {
+        &d.pointer
+    };
+    format!(
+        "{severity} | {}:{} | {pointer} | {}",
+        d.line, d.column, d.message
+    )
+}
+
+fn matches(e: &Expected, d: &Diagnostic) -> bool {
+    e.severity == d.severity
+        && e.line == d.line
+        && e.column == d.column
+        && e.pointer == d.pointer
+        && d.message.contains(&e.message)
+}
+
+#[test]
+fn invalid_definitions_report_every_problem_with_its_position() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/definitions/invalid");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read invalid definitions")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+
+    let mut failures = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).expect("read case");
+        let expected = parse_expected(&case.with_extension("expected"));
+        let (machine, diags) = parse_definition(&text);
+        let ok = diags.len() == expected.len()
+            && expected.iter().zip(&diags).all(|(e, d)| matches(e, d));
+        let has_error = diags.iter().any(|d| d.severity == Severity::Error);
+        if !ok || has_error == machine.is_some() {
+            failures.push(format!(
+                "{}: got (model: {}):\n{}",
+                case.file_name().unwrap_or_default().to_string_lossy(),
+                machine.is_some(),
+                diags.iter().map(render).collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    eprintln!("{} invalid definitions checked", cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Whatever the text, parsing returns diagnostics and never panics or overflows the stack.
+#[test]
+fn hostile_inputs_never_panic() {
+    let deep_array = "[".repeat(200_000);
+    let deep_object = "{\"a\":".repeat(100_000);
+    let deep_states = format!(
+        "{{\"StartAt\":\"A\",\"States\":{{\"A\":{{\"Type\":\"Pass\",\"End\":true,\"Result\":{}1{}}}}}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let inputs = [
+        deep_array.as_str(),
+        deep_object.as_str(),
+        deep_states.as_str(),
+        "",
+        "\u{feff}",
+        "null",
+        "\"\\ud800\"",
+        "1e999999",
+        "{\"StartAt\": {}, \"States\": []}",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": null}}",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Map\", \"End\": true, \"ItemProcessor\": 7, \"Retry\": [1, {}], \"Catch\": {}}}}",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Parallel\", \"End\": true, \"Branches\": [{}, [], {\"StartAt\": 1, \"States\": {\"B\": {}}}]}}}",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Choice\", \"Choices\": [7, {\"Next\": 1}]}}}",
+    ];
+    for input in inputs {
+        let (machine, diags) = parse_definition(input);
+        assert!(machine.is_none(), "{input:.60}");
+        assert!(
+            diags.iter().any(|d| d.severity == Severity::Error),
+            "{input:.60}"
+        );
+        assert!(diags.iter().all(|d| d.line >= 1 && d.column >= 1));
+    }
+    let (_, diags) = parse_definition(&deep_array);
+    assert!(
+        diags[0].message.contains("nested more than"),
+        "{}",
+        diags[0].message
+    );
+}
