@@ -158,3 +158,46 @@ fn hostile_inputs_never_panic() {
         diags[0].message
     );
 }
+
+/// Parallel and Map states nested as deep as the JSON depth cap allows still parse within a
+/// small stack (1 MiB, the default of a wasm module), in a debug build too.
+#[test]
+fn deepest_nesting_fits_a_small_stack() {
+    fn parallels(levels: usize) -> String {
+        let mut s = r#"{"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}"#.to_string();
+        for i in 0..levels {
+            s = format!(
+                r#"{{"StartAt": "P{i}", "States": {{"P{i}": {{"Type": "Parallel", "End": true, "Branches": [{s}]}}}}}}"#
+            );
+        }
+        s
+    }
+    fn maps(levels: usize) -> String {
+        let mut s = r#"{"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}"#.to_string();
+        for i in 0..levels {
+            s = format!(
+                r#"{{"StartAt": "M{i}", "States": {{"M{i}": {{"Type": "Map", "End": true, "ItemProcessor": {s}}}}}}}"#
+            );
+        }
+        s
+    }
+    /// The deepest nesting that is still accepted, and the verdict one level deeper.
+    fn deepest(make: fn(usize) -> String) -> (usize, bool) {
+        let mut levels = 1;
+        while parse_definition(&make(levels + 1)).0.is_some() {
+            levels += 1;
+        }
+        let (_, diags) = parse_definition(&make(levels + 1));
+        (levels, diags[0].message.contains("nested more than"))
+    }
+    let result = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| (deepest(parallels), deepest(maps)))
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
+    let ((parallel_levels, parallel_capped), (map_levels, map_capped)) = result;
+    eprintln!("deepest accepted: {parallel_levels} Parallel, {map_levels} Map levels");
+    assert!(parallel_levels >= 20 && parallel_capped);
+    assert!(map_levels >= 20 && map_capped);
+}

@@ -8,7 +8,7 @@ use serde_json::{Map, Number, Value};
 /// Deepest nesting accepted. Real definitions stay far below; the cap keeps the recursive
 /// reader (and everything that later walks the values) off the end of the stack, in the
 /// browser too.
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 128;
 
 /// A 1-based line and column; the column counts characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -169,8 +169,19 @@ impl<'r> Builder<'r> {
     /// Reports every member of `node` not in `allowed`; JSONata and variable fields get a
     /// message saying they are not supported yet.
     fn check_fields(&mut self, node: &Node, ptr: &str, allowed: &[&str]) {
-        for m in node.members() {
+        let members = node.members();
+        for (i, m) in members.iter().enumerate() {
             let key = m.key.as_str();
+            if members.iter().skip(i + 1).any(|later| later.key == key) {
+                // The JSON reader (like serde_json) keeps the last one; say so, as a repeated
+                // `Next` or `Resource` is almost surely a mistake.
+                self.diags.push(diagnostic(
+                    Severity::Warning,
+                    m.key_pos,
+                    &child_pointer(ptr, key),
+                    format!("DUPLICATE_FIELD: Field '{key}' is given more than once: the last one is used"),
+                ));
+            }
             if allowed.contains(&key) {
                 continue;
             }
@@ -298,6 +309,36 @@ impl<'r> Builder<'r> {
             Kind::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.no_dollar_warnings(item, &child_pointer(ptr, &i.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// AWS's PASS_RESULT_IS_STATIC warning: a Pass state's Result is never evaluated, so a
+    /// `.$` key in it stays as written.
+    fn static_result_warnings(&mut self, node: &Node, ptr: &str) {
+        match &node.kind {
+            Kind::Object(members) => {
+                for m in members {
+                    let pointer = child_pointer(ptr, &m.key);
+                    if m.key.ends_with(".$") {
+                        self.diags.push(diagnostic(
+                            Severity::Warning,
+                            m.key_pos,
+                            &pointer,
+                            format!(
+                                "PASS_RESULT_IS_STATIC: Attempt to use a path in the result of a pass state: '{}' is not evaluated (use Parameters)",
+                                m.key
+                            ),
+                        ));
+                    }
+                    self.static_result_warnings(&m.value, &pointer);
+                }
+            }
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.static_result_warnings(item, &child_pointer(ptr, &i.to_string()));
                 }
             }
             _ => {}
@@ -822,6 +863,9 @@ impl<'r> Builder<'r> {
         let parameters = self.opt_template(node, ptr, "Parameters");
         ok &= parameters.is_some() == node.get("Parameters").is_some();
         let result = node.get("Result").map(|m| m.value.to_value());
+        if let Some(f) = field(node, ptr, "Result") {
+            self.static_result_warnings(f.node, &f.ptr);
+        }
         let result_path = self.path_field(node, ptr, "ResultPath", true);
         ok.then_some(StateKind::Pass(PassState {
             result,
