@@ -115,6 +115,16 @@ fn with_code(message: &str) -> String {
     }
 }
 
+/// A string that reads as a JSONPath, a context path or an intrinsic function call.
+fn looks_dynamic(s: &str) -> bool {
+    s == "$"
+        || s == "$$"
+        || s.starts_with("$.")
+        || s.starts_with("$$.")
+        || s.starts_with("$[")
+        || (s.starts_with("States.") && s.contains('('))
+}
+
 struct Builder<'r> {
     root: &'r Node,
     diags: Vec<Diagnostic>,
@@ -286,11 +296,7 @@ impl<'r> Builder<'r> {
                 for m in members {
                     let pointer = child_pointer(ptr, &m.key);
                     if let Some(s) = m.value.as_str() {
-                        let looks_dynamic = s.starts_with("$.")
-                            || s.starts_with("$$.")
-                            || s.starts_with("$[")
-                            || (s.starts_with("States.") && s.contains('('));
-                        if looks_dynamic && !m.key.ends_with(".$") {
+                        if looks_dynamic(s) && !m.key.ends_with(".$") {
                             self.diags.push(diagnostic(
                                 Severity::Warning,
                                 m.key_pos,
@@ -322,7 +328,9 @@ impl<'r> Builder<'r> {
             Kind::Object(members) => {
                 for m in members {
                     let pointer = child_pointer(ptr, &m.key);
-                    if m.key.ends_with(".$") {
+                    // Only where the value reads as a path or a call: Result keys such as
+                    // `"TestResult.$": "ConditionTrue"` are common and harmless.
+                    if m.key.ends_with(".$") && m.value.as_str().is_some_and(looks_dynamic) {
                         self.diags.push(diagnostic(
                             Severity::Warning,
                             m.key_pos,
