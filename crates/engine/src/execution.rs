@@ -206,6 +206,8 @@ enum Outcome {
     Fail(StatesError),
     /// Run this branch or iteration first; the state goes on when it is done.
     StartChild(Box<Frame>),
+    /// The execution's TimeoutSeconds ran out while the state waited.
+    TimedOut,
 }
 
 impl Execution {
@@ -234,6 +236,7 @@ impl Execution {
         let before = self.history.len();
         if self.status == ExecutionStatus::Running {
             self.advance();
+            self.enforce_timeout();
             self.enforce_history_limit();
         }
         &self.history[before..]
@@ -373,8 +376,10 @@ impl Execution {
             return Outcome::Fail(StatesError::runtime(format!("The state '{}' does not exist", run.name)));
         };
         if let Phase::Retry { delay_ms } = run.phase {
-            frame.now += delay_ms;
             run.phase = Phase::Entered;
+            if !self.advance_clock(frame, frame.now.saturating_add(delay_ms)) {
+                return Outcome::TimedOut;
+            }
         }
         let result = match &state.kind {
             StateKind::Pass(pass) => self.run_pass(frame, run, state, pass),
@@ -400,6 +405,10 @@ impl Execution {
             return;
         };
         match outcome {
+            Outcome::TimedOut => {
+                self.frames.push(frame);
+                self.enforce_timeout();
+            }
             Outcome::StartChild(child) => {
                 frame.action = Action::Run(run);
                 self.frames.push(frame);
@@ -624,6 +633,40 @@ impl Execution {
         self.frames.clear();
     }
 
+    /// When the state machine's TimeoutSeconds runs out.
+    fn deadline(&self) -> Option<Millis> {
+        self.root.timeout_seconds.map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
+    }
+
+    /// Moves the frame's clock to `until`, or to the deadline if that comes first (then false).
+    fn advance_clock(&self, frame: &mut Frame, until: Millis) -> bool {
+        match self.deadline() {
+            Some(deadline) if until > deadline => {
+                frame.now = frame.now.max(deadline + 1);
+                false
+            }
+            _ => {
+                frame.now = frame.now.max(until);
+                true
+            }
+        }
+    }
+
+    /// The state machine's TimeoutSeconds: past it the execution times out.
+    fn enforce_timeout(&mut self) {
+        let Some(deadline) = self.deadline() else { return };
+        let latest = self.frames.iter().map(|f| f.now).max().unwrap_or(self.options.start_time);
+        if self.status != ExecutionStatus::Running || latest <= deadline {
+            return;
+        }
+        let last = self.history.last().map(|e| e.id).unwrap_or(0);
+        let error = Some(names::TIMEOUT.to_string());
+        let details = json!({"error": names::TIMEOUT});
+        self.push_event(deadline, last, "ExecutionTimedOut", Some(("executionTimedOutEventDetails", details)));
+        self.status = ExecutionStatus::TimedOut { error, cause: None };
+        self.frames.clear();
+    }
+
     fn enforce_history_limit(&mut self) {
         let Some(max) = self.options.limits.max_history_events else { return };
         if self.status == ExecutionStatus::Running && self.history.len() + 1 >= max {
@@ -809,7 +852,9 @@ impl Execution {
                 })?
             }
         };
-        frame.now = frame.now.max(until);
+        if !self.advance_clock(frame, until) {
+            return Ok(Outcome::TimedOut);
+        }
         let output = dataflow::apply_output_path(&state.output_path, &input, &context)?;
         Ok(Outcome::Exit(output))
     }
@@ -926,16 +971,16 @@ impl Execution {
         };
         let limit_s = timeout.unwrap_or(DEFAULT_TASK_TIMEOUT_SECONDS);
         let duration_ms = Millis::try_from(outcome.duration_ms).unwrap_or(Millis::MAX / 2);
-        let timed_out = if duration_ms > seconds_to_ms(limit_s) {
-            frame.now = frame.now.saturating_add(seconds_to_ms(limit_s));
-            Some(StatesError::new(names::TIMEOUT, "Task timed out."))
-        } else if heartbeat.is_some_and(|h| duration_ms > seconds_to_ms(h)) {
-            frame.now = frame.now.saturating_add(seconds_to_ms(heartbeat.unwrap_or(0)));
-            Some(StatesError::new(names::HEARTBEAT_TIMEOUT, "Task heartbeat timed out."))
+        let (elapsed, timed_out) = if duration_ms > seconds_to_ms(limit_s) {
+            (seconds_to_ms(limit_s), Some(StatesError::new(names::TIMEOUT, "Task timed out.")))
+        } else if let Some(h) = heartbeat.filter(|h| duration_ms > seconds_to_ms(*h)) {
+            (seconds_to_ms(h), Some(StatesError::new(names::HEARTBEAT_TIMEOUT, "Task heartbeat timed out.")))
         } else {
-            frame.now = frame.now.saturating_add(duration_ms);
-            None
+            (duration_ms, None)
         };
+        if !self.advance_clock(frame, frame.now.saturating_add(elapsed)) {
+            return Ok(Outcome::TimedOut);
+        }
         let response = match timed_out {
             Some(error) => Err(error),
             None => match outcome.response {
