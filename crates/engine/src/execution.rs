@@ -17,8 +17,8 @@ use crate::choice;
 use crate::context::{context_object, ContextState, ExecutionIdentity};
 use crate::dataflow;
 use crate::definition::{
-    Catcher, ChoiceState, FailState, JitterStrategy, MapState, PassState, TaskState, NumberField, PathField, ProcessorMode, Retrier, State,
-    StateKind, StateMachine, Transition, WaitState,
+    Catcher, ChoiceState, FailState, JitterStrategy, MapState, NumberField, PassState, PathField,
+    ProcessorMode, Retrier, State, StateKind, StateMachine, TaskState, Transition, WaitState,
 };
 use crate::error::{names, StatesError};
 use crate::history::HistoryEvent;
@@ -59,9 +59,17 @@ impl Default for ExecutionOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionStatus {
     Running,
-    Succeeded { output: Value },
-    Failed { error: Option<String>, cause: Option<String> },
-    TimedOut { error: Option<String>, cause: Option<String> },
+    Succeeded {
+        output: Value,
+    },
+    Failed {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    TimedOut {
+        error: Option<String>,
+        cause: Option<String>,
+    },
     Aborted,
 }
 
@@ -106,8 +114,15 @@ pub struct TracedError {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorHandling {
-    Retry { retrier_index: usize, attempt: u64, delay_ms: Millis },
-    Catch { catcher_index: usize, next: String },
+    Retry {
+        retrier_index: usize,
+        attempt: u64,
+        delay_ms: Millis,
+    },
+    Catch {
+        catcher_index: usize,
+        next: String,
+    },
     Unhandled,
 }
 
@@ -211,7 +226,12 @@ enum Outcome {
 }
 
 impl Execution {
-    pub fn new(machine: StateMachine, input: Value, mocks: MockSet, options: ExecutionOptions) -> Self {
+    pub fn new(
+        machine: StateMachine,
+        input: Value,
+        mocks: MockSet,
+        options: ExecutionOptions,
+    ) -> Self {
         let root = Rc::new(machine);
         let mut sub_machines = HashMap::new();
         collect_sub_machines(&root, &mut sub_machines);
@@ -262,8 +282,17 @@ impl Execution {
         if let Some(c) = &cause {
             details.insert("cause".into(), json!(c));
         }
-        let (now, last) = self.frames.first().map(|f| (f.now, f.last_event)).unwrap_or((self.options.start_time, 0));
-        self.push_event(now, last, "ExecutionAborted", Some(("executionAbortedEventDetails", Value::Object(details))));
+        let (now, last) = self
+            .frames
+            .first()
+            .map(|f| (f.now, f.last_event))
+            .unwrap_or((self.options.start_time, 0));
+        self.push_event(
+            now,
+            last,
+            "ExecutionAborted",
+            Some(("executionAbortedEventDetails", Value::Object(details))),
+        );
         self.frames.clear();
         self.status = ExecutionStatus::Aborted;
     }
@@ -283,7 +312,10 @@ impl Execution {
 
     /// The simulated time of the most advanced frame.
     pub fn now(&self) -> Millis {
-        self.history.last().map(|e| e.timestamp).unwrap_or(self.options.start_time)
+        self.history
+            .last()
+            .map(|e| e.timestamp)
+            .unwrap_or(self.options.start_time)
     }
 
     fn advance(&mut self) {
@@ -294,7 +326,13 @@ impl Execution {
         }
         let Some(mut frame) = self.frames.pop() else {
             // Nothing left to run but no final status: cannot happen once started; end safely.
-            self.finish(Err(StatesError::runtime("The execution has no state left to run")), 0, self.options.start_time);
+            self.finish(
+                Err(StatesError::runtime(
+                    "The execution has no state left to run",
+                )),
+                0,
+                self.options.start_time,
+            );
             return;
         };
         match std::mem::replace(&mut frame.action, Action::Done(Ok(Value::Null))) {
@@ -317,11 +355,19 @@ impl Execution {
             "inputDetails": {"truncated": false},
             "roleArn": self.options.identity.role_arn,
         });
-        self.push_event(now, 0, "ExecutionStarted", Some(("executionStartedEventDetails", details)));
+        self.push_event(
+            now,
+            0,
+            "ExecutionStarted",
+            Some(("executionStartedEventDetails", details)),
+        );
         if let Some(max) = self.options.limits.max_payload_bytes {
             if payload_size(&self.input) > max {
                 self.finish(
-                    Err(StatesError::new(names::DATA_LIMIT_EXCEEDED, "The execution input exceeds the maximum number of bytes service limit.")),
+                    Err(StatesError::new(
+                        names::DATA_LIMIT_EXCEEDED,
+                        "The execution input exceeds the maximum number of bytes service limit.",
+                    )),
                     1,
                     now,
                 );
@@ -336,7 +382,10 @@ impl Execution {
             now,
             last_event: 0,
             recorded: true,
-            action: Action::Enter { state: self.root.start_at.clone(), input: self.input.clone() },
+            action: Action::Enter {
+                state: self.root.start_at.clone(),
+                input: self.input.clone(),
+            },
         });
     }
 
@@ -344,19 +393,30 @@ impl Execution {
     fn enter(&mut self, frame: &mut Frame, name: String, input: Value) {
         let machine = Rc::clone(&frame.machine);
         let Some(state) = machine.state(&name) else {
-            frame.action = Action::Done(Err(StatesError::runtime(format!("The state '{name}' does not exist"))));
+            frame.action = Action::Done(Err(StatesError::runtime(format!(
+                "The state '{name}' does not exist"
+            ))));
             return;
         };
         let event_type = format!("{}StateEntered", state.type_name());
         let details = json!({"input": input, "inputDetails": {"truncated": false}, "name": name});
-        let entered_event_id = self.emit(frame, &event_type, Some(("stateEnteredEventDetails", details)));
+        let entered_event_id = self.emit(
+            frame,
+            &event_type,
+            Some(("stateEnteredEventDetails", details)),
+        );
         let retriers = match &state.kind {
             StateKind::Task(t) => t.retry.len(),
             StateKind::Parallel(p) => p.retry.len(),
             StateKind::Map(m) => m.retry.len(),
             _ => 0,
         };
-        self.traces.push(StateTrace { state_name: name.clone(), entered_event_id, input: input.clone(), ..Default::default() });
+        self.traces.push(StateTrace {
+            state_name: name.clone(),
+            entered_event_id,
+            input: input.clone(),
+            ..Default::default()
+        });
         frame.action = Action::Run(Box::new(StateRun {
             name,
             input,
@@ -373,7 +433,10 @@ impl Execution {
     fn work(&mut self, frame: &mut Frame, run: &mut StateRun) -> Outcome {
         let machine = Rc::clone(&frame.machine);
         let Some(state) = machine.state(&run.name) else {
-            return Outcome::Fail(StatesError::runtime(format!("The state '{}' does not exist", run.name)));
+            return Outcome::Fail(StatesError::runtime(format!(
+                "The state '{}' does not exist",
+                run.name
+            )));
         };
         if let Phase::Retry { delay_ms } = run.phase {
             run.phase = Phase::Entered;
@@ -421,7 +484,10 @@ impl Execution {
                 }
                 self.emit_exited(&mut frame, state, &output);
                 frame.action = match &state.transition {
-                    Some(Transition::Next(next)) => Action::Enter { state: next.clone(), input: output },
+                    Some(Transition::Next(next)) => Action::Enter {
+                        state: next.clone(),
+                        input: output,
+                    },
                     _ => Action::Done(Ok(output)),
                 };
                 self.frames.push(frame);
@@ -435,7 +501,10 @@ impl Execution {
             Outcome::Goto { next, output } => {
                 self.traces[run.trace_index].output = Some(output.clone());
                 self.emit_exited(&mut frame, state, &output);
-                frame.action = Action::Enter { state: next, input: output };
+                frame.action = Action::Enter {
+                    state: next,
+                    input: output,
+                };
                 self.frames.push(frame);
             }
             Outcome::Fail(error) => {
@@ -450,7 +519,9 @@ impl Execution {
     fn with_state_context(&self, mut error: StatesError, run: &StateRun) -> StatesError {
         let engine_raised = matches!(
             error.error.as_deref(),
-            Some(names::RUNTIME) | Some(names::QUERY_EVALUATION_ERROR) | Some(names::INTRINSIC_FAILURE)
+            Some(names::RUNTIME)
+                | Some(names::QUERY_EVALUATION_ERROR)
+                | Some(names::INTRINSIC_FAILURE)
         );
         if engine_raised {
             if let Some(cause) = &error.cause {
@@ -465,7 +536,13 @@ impl Execution {
         error
     }
 
-    fn handle_error(&mut self, mut frame: Frame, mut run: Box<StateRun>, state: &State, error: StatesError) {
+    fn handle_error(
+        &mut self,
+        mut frame: Frame,
+        mut run: Box<StateRun>,
+        state: &State,
+        error: StatesError,
+    ) {
         let (retriers, catchers, result_path_ok) = match &state.kind {
             StateKind::Task(t) => (&t.retry[..], &t.catch[..], true),
             StateKind::Parallel(p) => (&p.retry[..], &p.catch[..], true),
@@ -473,7 +550,11 @@ impl Execution {
             _ => (&[][..], &[][..], false),
         };
         if result_path_ok {
-            if let Some((index, retrier)) = retriers.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, &error)) {
+            if let Some((index, retrier)) = retriers
+                .iter()
+                .enumerate()
+                .find(|(_, r)| error_matches(&r.error_equals, &error))
+            {
                 let attempts = run.retry_attempts.get(index).copied().unwrap_or(0);
                 if attempts < retrier.max_attempts {
                     let delay_ms = self.retry_delay(retrier, attempts);
@@ -483,7 +564,11 @@ impl Execution {
                     run.retry_count += 1;
                     self.traces[run.trace_index].errors.push(TracedError {
                         error,
-                        handled_by: ErrorHandling::Retry { retrier_index: index, attempt: attempts + 1, delay_ms },
+                        handled_by: ErrorHandling::Retry {
+                            retrier_index: index,
+                            attempt: attempts + 1,
+                            delay_ms,
+                        },
                     });
                     run.phase = Phase::Retry { delay_ms };
                     frame.action = Action::Run(run);
@@ -491,16 +576,26 @@ impl Execution {
                     return;
                 }
             }
-            if let Some((index, catcher)) = catchers.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &error)) {
+            if let Some((index, catcher)) = catchers
+                .iter()
+                .enumerate()
+                .find(|(_, c)| error_matches(&c.error_equals, &error))
+            {
                 self.traces[run.trace_index].errors.push(TracedError {
                     error: error.clone(),
-                    handled_by: ErrorHandling::Catch { catcher_index: index, next: catcher.next.clone() },
+                    handled_by: ErrorHandling::Catch {
+                        catcher_index: index,
+                        next: catcher.next.clone(),
+                    },
                 });
                 match self.caught_output(catcher, &run.input, &error) {
                     Ok(output) => {
                         self.traces[run.trace_index].output = Some(output.clone());
                         self.emit_exited(&mut frame, state, &output);
-                        frame.action = Action::Enter { state: catcher.next.clone(), input: output };
+                        frame.action = Action::Enter {
+                            state: catcher.next.clone(),
+                            input: output,
+                        };
                     }
                     Err(e) => {
                         let e = self.with_state_context(e, &run);
@@ -511,12 +606,20 @@ impl Execution {
                 return;
             }
         }
-        self.traces[run.trace_index].errors.push(TracedError { error: error.clone(), handled_by: ErrorHandling::Unhandled });
+        self.traces[run.trace_index].errors.push(TracedError {
+            error: error.clone(),
+            handled_by: ErrorHandling::Unhandled,
+        });
         frame.action = Action::Done(Err(error));
         self.frames.push(frame);
     }
 
-    fn caught_output(&self, catcher: &Catcher, input: &Value, error: &StatesError) -> Result<Value, StatesError> {
+    fn caught_output(
+        &self,
+        catcher: &Catcher,
+        input: &Value,
+        error: &StatesError,
+    ) -> Result<Value, StatesError> {
         let mut error_output = Map::new();
         if let Some(e) = &error.error {
             error_output.insert("Error".into(), json!(e));
@@ -549,7 +652,9 @@ impl Execution {
             self.finish(result, child.last_event, child.now);
             return;
         };
-        let Action::Run(mut run) = std::mem::replace(&mut parent.action, Action::Done(Ok(Value::Null))) else {
+        let Action::Run(mut run) =
+            std::mem::replace(&mut parent.action, Action::Done(Ok(Value::Null)))
+        else {
             self.frames.push(parent);
             return;
         };
@@ -576,7 +681,12 @@ impl Execution {
                 Err(error) => {
                     if iteration_events {
                         let details = json!({"index": index, "name": run.name});
-                        self.push_event(child.now, child.last_event, "MapIterationFailed", Some(("mapIterationFailedEventDetails", details)));
+                        self.push_event(
+                            child.now,
+                            child.last_event,
+                            "MapIterationFailed",
+                            Some(("mapIterationFailedEventDetails", details)),
+                        );
                     }
                     fanout.failures += 1;
                     // A Map tolerating failures records the failed item's error output.
@@ -615,7 +725,12 @@ impl Execution {
                     return self.finish(Err(error), last_event, now);
                 }
                 let details = json!({"output": output, "outputDetails": {"truncated": false}});
-                self.push_event(now, last_event, "ExecutionSucceeded", Some(("executionSucceededEventDetails", details)));
+                self.push_event(
+                    now,
+                    last_event,
+                    "ExecutionSucceeded",
+                    Some(("executionSucceededEventDetails", details)),
+                );
                 self.status = ExecutionStatus::Succeeded { output };
             }
             Err(error) => {
@@ -626,8 +741,16 @@ impl Execution {
                 if let Some(c) = &error.cause {
                     details.insert("cause".into(), json!(c));
                 }
-                self.push_event(now, last_event, "ExecutionFailed", Some(("executionFailedEventDetails", Value::Object(details))));
-                self.status = ExecutionStatus::Failed { error: error.error, cause: error.cause };
+                self.push_event(
+                    now,
+                    last_event,
+                    "ExecutionFailed",
+                    Some(("executionFailedEventDetails", Value::Object(details))),
+                );
+                self.status = ExecutionStatus::Failed {
+                    error: error.error,
+                    cause: error.cause,
+                };
             }
         }
         self.frames.clear();
@@ -635,7 +758,9 @@ impl Execution {
 
     /// When the state machine's TimeoutSeconds runs out.
     fn deadline(&self) -> Option<Millis> {
-        self.root.timeout_seconds.map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
+        self.root
+            .timeout_seconds
+            .map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
     }
 
     /// Moves the frame's clock to `until`, or to the deadline if that comes first (then false).
@@ -654,23 +779,41 @@ impl Execution {
 
     /// The state machine's TimeoutSeconds: past it the execution times out.
     fn enforce_timeout(&mut self) {
-        let Some(deadline) = self.deadline() else { return };
-        let latest = self.frames.iter().map(|f| f.now).max().unwrap_or(self.options.start_time);
+        let Some(deadline) = self.deadline() else {
+            return;
+        };
+        let latest = self
+            .frames
+            .iter()
+            .map(|f| f.now)
+            .max()
+            .unwrap_or(self.options.start_time);
         if self.status != ExecutionStatus::Running || latest <= deadline {
             return;
         }
         let last = self.history.last().map(|e| e.id).unwrap_or(0);
         let error = Some(names::TIMEOUT.to_string());
         let details = json!({"error": names::TIMEOUT});
-        self.push_event(deadline, last, "ExecutionTimedOut", Some(("executionTimedOutEventDetails", details)));
+        self.push_event(
+            deadline,
+            last,
+            "ExecutionTimedOut",
+            Some(("executionTimedOutEventDetails", details)),
+        );
         self.status = ExecutionStatus::TimedOut { error, cause: None };
         self.frames.clear();
     }
 
     fn enforce_history_limit(&mut self) {
-        let Some(max) = self.options.limits.max_history_events else { return };
+        let Some(max) = self.options.limits.max_history_events else {
+            return;
+        };
         if self.status == ExecutionStatus::Running && self.history.len() + 1 >= max {
-            let (now, last) = self.frames.first().map(|f| (f.now, f.last_event)).unwrap_or((self.now(), 0));
+            let (now, last) = self
+                .frames
+                .first()
+                .map(|f| (f.now, f.last_event))
+                .unwrap_or((self.now(), 0));
             let last = self.history.last().map(|e| e.id).unwrap_or(last);
             self.finish(
                 Err(StatesError::runtime(format!(
@@ -704,7 +847,13 @@ impl Execution {
         id
     }
 
-    fn push_event(&mut self, timestamp: Millis, previous_event_id: u64, event_type: &str, details: Option<(&str, Value)>) -> u64 {
+    fn push_event(
+        &mut self,
+        timestamp: Millis,
+        previous_event_id: u64,
+        event_type: &str,
+        details: Option<(&str, Value)>,
+    ) -> u64 {
         let id = self.history.len() as u64 + 1;
         self.history.push(HistoryEvent {
             id,
@@ -717,8 +866,13 @@ impl Execution {
     }
 
     fn emit_exited(&mut self, frame: &mut Frame, state: &State, output: &Value) {
-        let details = json!({"name": state.name, "output": output, "outputDetails": {"truncated": false}});
-        self.emit(frame, &format!("{}StateExited", state.type_name()), Some(("stateExitedEventDetails", details)));
+        let details =
+            json!({"name": state.name, "output": output, "outputDetails": {"truncated": false}});
+        self.emit(
+            frame,
+            &format!("{}StateExited", state.type_name()),
+            Some(("stateExitedEventDetails", details)),
+        );
     }
 
     // ----- the context object ---------------------------------------------------------------
@@ -742,21 +896,43 @@ impl Execution {
     // ----- the state types ------------------------------------------------------------------
 
     /// InputPath, recorded in the trace.
-    fn effective_input(&mut self, frame: &Frame, run: &StateRun, state: &State) -> Result<Value, StatesError> {
+    fn effective_input(
+        &mut self,
+        frame: &Frame,
+        run: &StateRun,
+        state: &State,
+    ) -> Result<Value, StatesError> {
         let context = self.context(frame, run, None);
         let value = dataflow::apply_input_path(&state.input_path, &run.input, &context)?;
         self.traces[run.trace_index].after_input_path = Some(value.clone());
         Ok(value)
     }
 
-    fn apply_template(&mut self, frame: &Frame, run: &StateRun, template: &Value, input: &Value, task_token: Option<&str>) -> Result<Value, StatesError> {
+    fn apply_template(
+        &mut self,
+        frame: &Frame,
+        run: &StateRun,
+        template: &Value,
+        input: &Value,
+        task_token: Option<&str>,
+    ) -> Result<Value, StatesError> {
         let context = self.context(frame, run, task_token);
-        let mut env = EvalEnv { input, context: &context, rng: &mut self.rng };
+        let mut env = EvalEnv {
+            input,
+            context: &context,
+            rng: &mut self.rng,
+        };
         template::evaluate(template, &mut env)
     }
 
     /// ResultSelector, ResultPath and OutputPath of a result, each recorded in the trace.
-    fn finish_with_result(&mut self, run: &StateRun, state: &State, result: Value, frame: &Frame) -> Result<Value, StatesError> {
+    fn finish_with_result(
+        &mut self,
+        run: &StateRun,
+        state: &State,
+        result: Value,
+        frame: &Frame,
+    ) -> Result<Value, StatesError> {
         self.traces[run.trace_index].result = Some(result.clone());
         let (selector, result_path) = match &state.kind {
             StateKind::Task(t) => (t.result_selector.as_ref(), &t.result_path),
@@ -780,7 +956,13 @@ impl Execution {
         dataflow::apply_output_path(&state.output_path, &combined, &context)
     }
 
-    fn run_pass(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State, pass: &PassState) -> Result<Outcome, StatesError> {
+    fn run_pass(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+        pass: &PassState,
+    ) -> Result<Outcome, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         let result = if let Some(result) = &pass.result {
             result.clone()
@@ -791,10 +973,17 @@ impl Execution {
         } else {
             input
         };
-        self.finish_with_result(run, state, result, frame).map(Outcome::Exit)
+        self.finish_with_result(run, state, result, frame)
+            .map(Outcome::Exit)
     }
 
-    fn run_choice(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State, choice_state: &ChoiceState) -> Result<Outcome, StatesError> {
+    fn run_choice(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+        choice_state: &ChoiceState,
+    ) -> Result<Outcome, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         let context = self.context(frame, run, None);
         let mut next = None;
@@ -814,7 +1003,13 @@ impl Execution {
         Ok(Outcome::Goto { next, output })
     }
 
-    fn run_wait(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State, wait: &WaitState) -> Result<Outcome, StatesError> {
+    fn run_wait(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+        wait: &WaitState,
+    ) -> Result<Outcome, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         let context = self.context(frame, run, None);
         let until = match wait {
@@ -859,22 +1054,39 @@ impl Execution {
         Ok(Outcome::Exit(output))
     }
 
-    fn run_succeed(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State) -> Result<Outcome, StatesError> {
+    fn run_succeed(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+    ) -> Result<Outcome, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         let context = self.context(frame, run, None);
         let output = dataflow::apply_output_path(&state.output_path, &input, &context)?;
         Ok(Outcome::EndBranch(output))
     }
 
-    fn run_fail(&mut self, frame: &mut Frame, run: &mut StateRun, fail: &FailState) -> Result<Outcome, StatesError> {
+    fn run_fail(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        fail: &FailState,
+    ) -> Result<Outcome, StatesError> {
         let context = self.context(frame, run, None);
-        let mut read = |field: &str, literal: &Option<String>, path: &Option<String>| -> Result<Option<String>, StatesError> {
+        let mut read = |field: &str,
+                        literal: &Option<String>,
+                        path: &Option<String>|
+         -> Result<Option<String>, StatesError> {
             if let Some(text) = literal {
                 return Ok(Some(text.clone()));
             }
             let Some(path) = path else { return Ok(None) };
             let value = if intrinsics::is_intrinsic(path) {
-                let mut env = EvalEnv { input: &run.input, context: &context, rng: &mut self.rng };
+                let mut env = EvalEnv {
+                    input: &run.input,
+                    context: &context,
+                    rng: &mut self.rng,
+                };
                 intrinsics::evaluate(path, &mut env)?
             } else {
                 paths::query(path, &run.input, &context).map_err(|_| {
@@ -894,23 +1106,47 @@ impl Execution {
         Ok(Outcome::Fail(StatesError { error, cause }))
     }
 
-    fn run_task(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State, task: &TaskState) -> Result<Outcome, StatesError> {
+    fn run_task(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+        task: &TaskState,
+    ) -> Result<Outcome, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         let kind = ResourceKind::of(&task.resource);
-        let task_token = if task.resource.ends_with(".waitForTaskToken") { Some(self.rng.uuid_v4()) } else { None };
+        let task_token = if task.resource.ends_with(".waitForTaskToken") {
+            Some(self.rng.uuid_v4())
+        } else {
+            None
+        };
         let parameters = match &task.parameters {
             Some(template) => {
-                let value = self.apply_template(frame, run, template, &input, task_token.as_deref())?;
+                let value =
+                    self.apply_template(frame, run, template, &input, task_token.as_deref())?;
                 self.traces[run.trace_index].after_parameters = Some(value.clone());
                 value
             }
             None => input,
         };
-        let timeout = self.seconds_field(frame, run, task.timeout_seconds.as_ref(), "TimeoutSecondsPath")?;
-        let heartbeat = self.seconds_field(frame, run, task.heartbeat_seconds.as_ref(), "HeartbeatSecondsPath")?;
+        let timeout = self.seconds_field(
+            frame,
+            run,
+            task.timeout_seconds.as_ref(),
+            "TimeoutSecondsPath",
+        )?;
+        let heartbeat = self.seconds_field(
+            frame,
+            run,
+            task.heartbeat_seconds.as_ref(),
+            "HeartbeatSecondsPath",
+        )?;
         let credentials = match &task.credentials {
             Some(template) => {
-                let input = self.traces[run.trace_index].after_input_path.clone().unwrap_or(Value::Null);
+                let input = self.traces[run.trace_index]
+                    .after_input_path
+                    .clone()
+                    .unwrap_or(Value::Null);
                 Some(self.apply_template(frame, run, template, &input, None)?)
             }
             None => None,
@@ -926,7 +1162,11 @@ impl Execution {
                 if let Some(t) = timeout {
                     details["timeoutInSeconds"] = json!(t);
                 }
-                self.emit(frame, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", details)));
+                self.emit(
+                    frame,
+                    "LambdaFunctionScheduled",
+                    Some(("lambdaFunctionScheduledEventDetails", details)),
+                );
                 self.emit(frame, "LambdaFunctionStarted", None);
             }
             ResourceKind::Activity => {
@@ -937,10 +1177,24 @@ impl Execution {
                 if let Some(h) = heartbeat {
                     details["heartbeatInSeconds"] = json!(h);
                 }
-                self.emit(frame, "ActivityScheduled", Some(("activityScheduledEventDetails", details)));
-                self.emit(frame, "ActivityStarted", Some(("activityStartedEventDetails", json!({"workerName": "playground"}))));
+                self.emit(
+                    frame,
+                    "ActivityScheduled",
+                    Some(("activityScheduledEventDetails", details)),
+                );
+                self.emit(
+                    frame,
+                    "ActivityStarted",
+                    Some((
+                        "activityStartedEventDetails",
+                        json!({"workerName": "playground"}),
+                    )),
+                );
             }
-            ResourceKind::Integration { resource_type, resource } => {
+            ResourceKind::Integration {
+                resource_type,
+                resource,
+            } => {
                 let mut details = json!({
                     "resourceType": resource_type,
                     "resource": resource,
@@ -956,13 +1210,28 @@ impl Execution {
                 if let Some(c) = &credentials {
                     details["taskCredentials"] = task_credentials(c);
                 }
-                self.emit(frame, "TaskScheduled", Some(("taskScheduledEventDetails", details)));
-                self.emit(frame, "TaskStarted", Some(("taskStartedEventDetails", json!({"resourceType": resource_type, "resource": resource}))));
+                self.emit(
+                    frame,
+                    "TaskScheduled",
+                    Some(("taskScheduledEventDetails", details)),
+                );
+                self.emit(
+                    frame,
+                    "TaskStarted",
+                    Some((
+                        "taskStartedEventDetails",
+                        json!({"resourceType": resource_type, "resource": resource}),
+                    )),
+                );
             }
         }
 
         // The call.
-        let call = TaskCall { state_name: &run.name, resource: &task.resource, input: &parameters };
+        let call = TaskCall {
+            state_name: &run.name,
+            resource: &task.resource,
+            input: &parameters,
+        };
         let outcome = match self.mocks.respond(&call) {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -972,9 +1241,18 @@ impl Execution {
         let limit_s = timeout.unwrap_or(DEFAULT_TASK_TIMEOUT_SECONDS);
         let duration_ms = Millis::try_from(outcome.duration_ms).unwrap_or(Millis::MAX / 2);
         let (elapsed, timed_out) = if duration_ms > seconds_to_ms(limit_s) {
-            (seconds_to_ms(limit_s), Some(StatesError::new(names::TIMEOUT, "Task timed out.")))
+            (
+                seconds_to_ms(limit_s),
+                Some(StatesError::new(names::TIMEOUT, "Task timed out.")),
+            )
         } else if let Some(h) = heartbeat.filter(|h| duration_ms > seconds_to_ms(*h)) {
-            (seconds_to_ms(h), Some(StatesError::new(names::HEARTBEAT_TIMEOUT, "Task heartbeat timed out.")))
+            (
+                seconds_to_ms(h),
+                Some(StatesError::new(
+                    names::HEARTBEAT_TIMEOUT,
+                    "Task heartbeat timed out.",
+                )),
+            )
         } else {
             (duration_ms, None)
         };
@@ -985,7 +1263,9 @@ impl Execution {
             Some(error) => Err(error),
             None => match outcome.response {
                 MockResponse::Return(value) => Ok(value),
-                MockResponse::FunctionReturn(value) => Ok(kind.wrap_function_result(value, &mut self.rng)),
+                MockResponse::FunctionReturn(value) => {
+                    Ok(kind.wrap_function_result(value, &mut self.rng))
+                }
                 MockResponse::Throw { error, cause } => Err(StatesError::new(error, cause)),
             },
         };
@@ -995,26 +1275,51 @@ impl Execution {
             Ok(result) => {
                 match &kind {
                     ResourceKind::LambdaFunction => {
-                        let details = json!({"output": result, "outputDetails": {"truncated": false}});
-                        self.emit(frame, "LambdaFunctionSucceeded", Some(("lambdaFunctionSucceededEventDetails", details)));
+                        let details =
+                            json!({"output": result, "outputDetails": {"truncated": false}});
+                        self.emit(
+                            frame,
+                            "LambdaFunctionSucceeded",
+                            Some(("lambdaFunctionSucceededEventDetails", details)),
+                        );
                     }
                     ResourceKind::Activity => {
-                        let details = json!({"output": result, "outputDetails": {"truncated": false}});
-                        self.emit(frame, "ActivitySucceeded", Some(("activitySucceededEventDetails", details)));
+                        let details =
+                            json!({"output": result, "outputDetails": {"truncated": false}});
+                        self.emit(
+                            frame,
+                            "ActivitySucceeded",
+                            Some(("activitySucceededEventDetails", details)),
+                        );
                     }
-                    ResourceKind::Integration { resource_type, resource } => {
+                    ResourceKind::Integration {
+                        resource_type,
+                        resource,
+                    } => {
                         if resource.contains(".sync") {
                             let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
-                            self.emit(frame, "TaskSubmitted", Some(("taskSubmittedEventDetails", details)));
+                            self.emit(
+                                frame,
+                                "TaskSubmitted",
+                                Some(("taskSubmittedEventDetails", details)),
+                            );
                         }
                         let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
-                        self.emit(frame, "TaskSucceeded", Some(("taskSucceededEventDetails", details)));
+                        self.emit(
+                            frame,
+                            "TaskSucceeded",
+                            Some(("taskSucceededEventDetails", details)),
+                        );
                     }
                 }
-                self.finish_with_result(run, state, result, frame).map(Outcome::Exit)
+                self.finish_with_result(run, state, result, frame)
+                    .map(Outcome::Exit)
             }
             Err(error) => {
-                let is_timeout = matches!(error.error.as_deref(), Some(names::TIMEOUT) | Some(names::HEARTBEAT_TIMEOUT));
+                let is_timeout = matches!(
+                    error.error.as_deref(),
+                    Some(names::TIMEOUT) | Some(names::HEARTBEAT_TIMEOUT)
+                );
                 let mut details = Map::new();
                 if let Some(e) = &error.error {
                     details.insert("error".into(), json!(e));
@@ -1023,11 +1328,26 @@ impl Execution {
                     details.insert("cause".into(), json!(c));
                 }
                 let (event_type, key) = match (&kind, is_timeout) {
-                    (ResourceKind::LambdaFunction, false) => ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"),
-                    (ResourceKind::LambdaFunction, true) => ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails"),
-                    (ResourceKind::Activity, false) => ("ActivityFailed", "activityFailedEventDetails"),
-                    (ResourceKind::Activity, true) => ("ActivityTimedOut", "activityTimedOutEventDetails"),
-                    (ResourceKind::Integration { resource_type, resource }, timed_out) => {
+                    (ResourceKind::LambdaFunction, false) => {
+                        ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
+                    }
+                    (ResourceKind::LambdaFunction, true) => (
+                        "LambdaFunctionTimedOut",
+                        "lambdaFunctionTimedOutEventDetails",
+                    ),
+                    (ResourceKind::Activity, false) => {
+                        ("ActivityFailed", "activityFailedEventDetails")
+                    }
+                    (ResourceKind::Activity, true) => {
+                        ("ActivityTimedOut", "activityTimedOutEventDetails")
+                    }
+                    (
+                        ResourceKind::Integration {
+                            resource_type,
+                            resource,
+                        },
+                        timed_out,
+                    ) => {
                         details.insert("resourceType".into(), json!(resource_type));
                         details.insert("resource".into(), json!(resource));
                         if timed_out {
@@ -1044,14 +1364,25 @@ impl Execution {
     }
 
     /// A `...Seconds` / `...SecondsPath` field as whole seconds.
-    fn seconds_field(&mut self, frame: &Frame, run: &StateRun, field: Option<&NumberField>, path_name: &str) -> Result<Option<u64>, StatesError> {
+    fn seconds_field(
+        &mut self,
+        frame: &Frame,
+        run: &StateRun,
+        field: Option<&NumberField>,
+        path_name: &str,
+    ) -> Result<Option<u64>, StatesError> {
         match field {
             None => Ok(None),
             Some(NumberField::Literal(v)) => Ok(v.as_u64()),
             Some(NumberField::Path(path)) => {
-                let input = self.traces[run.trace_index].after_input_path.clone().unwrap_or(Value::Null);
+                let input = self.traces[run.trace_index]
+                    .after_input_path
+                    .clone()
+                    .unwrap_or(Value::Null);
                 let context = self.context(frame, run, None);
-                let value = paths::query(path, &input, &context).map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))?;
+                let value = paths::query(path, &input, &context).map_err(|e| {
+                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                })?;
                 match value.as_u64() {
                     Some(n) if n > 0 => Ok(Some(n)),
                     _ => Err(StatesError::runtime(format!(
@@ -1065,19 +1396,27 @@ impl Execution {
 
     /// A Map or Parallel state: the first step prepares the branches or items, each later step
     /// starts the next one, and the last step leaves the state (or fails it).
-    fn run_fanout(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State) -> Result<Outcome, StatesError> {
+    fn run_fanout(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+    ) -> Result<Outcome, StatesError> {
         if !matches!(run.phase, Phase::Fanout(_)) {
             let fanout = self.prepare_fanout(frame, run, state)?;
             run.phase = Phase::Fanout(Box::new(fanout));
         }
         let Phase::Fanout(fanout) = &mut run.phase else {
-            return Err(StatesError::runtime("internal error: a Map or Parallel state lost its branches"));
+            return Err(StatesError::runtime(
+                "internal error: a Map or Parallel state lost its branches",
+            ));
         };
         let type_name = state.type_name();
         if let Some(error) = fanout.failure.take() {
             frame.now = frame.now.max(fanout.latest_end());
             if fanout.distributed {
-                frame.last_event = self.push_event(frame.now, fanout.map_run_event, "MapRunFailed", None);
+                frame.last_event =
+                    self.push_event(frame.now, fanout.map_run_event, "MapRunFailed", None);
             }
             self.emit(frame, &format!("{type_name}StateFailed"), None);
             run.phase = Phase::Entered;
@@ -1090,14 +1429,19 @@ impl Execution {
         // Every branch or iteration has finished.
         frame.now = frame.now.max(fanout.latest_end());
         if fanout.distributed {
-            let run_succeeded = self.push_event(frame.now, fanout.map_run_event, "MapRunSucceeded", None);
+            let run_succeeded =
+                self.push_event(frame.now, fanout.map_run_event, "MapRunSucceeded", None);
             self.push_event(frame.now, run_succeeded, "MapStateSucceeded", None);
             // AWS links the Map's Exited event to MapRunStarted.
             frame.last_event = fanout.map_run_event;
         } else if fanout.is_map {
             // AWS links both MapStateSucceeded and MapStateExited to the last
             // MapIterationSucceeded (or to MapStateStarted when there were no items).
-            let previous = if fanout.last_iteration_succeeded > 0 { fanout.last_iteration_succeeded } else { frame.last_event };
+            let previous = if fanout.last_iteration_succeeded > 0 {
+                fanout.last_iteration_succeeded
+            } else {
+                frame.last_event
+            };
             if frame.recorded {
                 self.push_event(frame.now, previous, "MapStateSucceeded", None);
                 frame.last_event = previous;
@@ -1107,7 +1451,8 @@ impl Execution {
         }
         let results = Value::Array(std::mem::take(&mut fanout.results));
         run.phase = Phase::Entered;
-        self.finish_with_result(run, state, results, frame).map(Outcome::Exit)
+        self.finish_with_result(run, state, results, frame)
+            .map(Outcome::Exit)
     }
 
     /// The frame of the next branch or iteration, with its MapIterationStarted event.
@@ -1116,19 +1461,39 @@ impl Execution {
         fanout.next += 1;
         // With MaxConcurrency N, iteration i starts when iteration i-N has finished.
         let start = match index.checked_sub(fanout.max_concurrency) {
-            Some(waited_for) if fanout.max_concurrency > 0 => fanout.end_times.get(waited_for).copied().unwrap_or(fanout.started_at),
+            Some(waited_for) if fanout.max_concurrency > 0 => fanout
+                .end_times
+                .get(waited_for)
+                .copied()
+                .unwrap_or(fanout.started_at),
             _ => fanout.started_at,
         };
-        let (input, map_item) = fanout.children.get(index).cloned().unwrap_or((Value::Null, None));
-        let machine = fanout.machines.get(index).cloned().unwrap_or_else(|| Rc::clone(&frame.machine));
+        let (input, map_item) = fanout
+            .children
+            .get(index)
+            .cloned()
+            .unwrap_or((Value::Null, None));
+        let machine = fanout
+            .machines
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| Rc::clone(&frame.machine));
         let recorded = frame.recorded && !fanout.distributed;
         let mut last_event = frame.last_event;
         if fanout.is_map && recorded {
             let details = json!({"index": index, "name": state_name});
-            last_event = self.push_event(start, frame.last_event, "MapIterationStarted", Some(("mapIterationStartedEventDetails", details)));
+            last_event = self.push_event(
+                start,
+                frame.last_event,
+                "MapIterationStarted",
+                Some(("mapIterationStartedEventDetails", details)),
+            );
         }
         Frame {
-            action: Action::Enter { state: machine.start_at.clone(), input },
+            action: Action::Enter {
+                state: machine.start_at.clone(),
+                input,
+            },
             machine,
             map_item,
             now: start,
@@ -1137,7 +1502,12 @@ impl Execution {
         }
     }
 
-    fn prepare_fanout(&mut self, frame: &mut Frame, run: &mut StateRun, state: &State) -> Result<Fanout, StatesError> {
+    fn prepare_fanout(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+    ) -> Result<Fanout, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         match &state.kind {
             StateKind::Parallel(parallel) => {
@@ -1157,34 +1527,54 @@ impl Execution {
                 Ok(Fanout::new(false, false, children, machines, 0, frame.now))
             }
             StateKind::Map(map) => self.prepare_map(frame, run, state, map, input),
-            _ => Err(StatesError::runtime("internal error: only Map and Parallel states have branches")),
+            _ => Err(StatesError::runtime(
+                "internal error: only Map and Parallel states have branches",
+            )),
         }
     }
 
-    fn prepare_map(&mut self, frame: &mut Frame, run: &StateRun, state: &State, map: &MapState, input: Value) -> Result<Fanout, StatesError> {
+    fn prepare_map(
+        &mut self,
+        frame: &mut Frame,
+        run: &StateRun,
+        state: &State,
+        map: &MapState,
+        input: Value,
+    ) -> Result<Fanout, StatesError> {
         if map.item_reader.is_some() {
             return Err(StatesError::runtime("ItemReader is not supported by the playground: it reads items from Amazon S3. Pass the items in the input and use ItemsPath instead."));
         }
         if map.result_writer.is_some() {
-            return Err(StatesError::runtime("ResultWriter is not supported by the playground: it writes results to Amazon S3."));
+            return Err(StatesError::runtime(
+                "ResultWriter is not supported by the playground: it writes results to Amazon S3.",
+            ));
         }
         if map.item_batcher.is_some() {
-            return Err(StatesError::runtime("ItemBatcher is not supported by the playground yet."));
+            return Err(StatesError::runtime(
+                "ItemBatcher is not supported by the playground yet.",
+            ));
         }
         let context = self.context(frame, run, None);
         let items_value = match &map.items_path {
             PathField::Default => input.clone(),
             PathField::Null => json!({}),
-            PathField::Path(path) => paths::query(path, &input, &context).map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))?,
+            PathField::Path(path) => paths::query(path, &input, &context).map_err(|e| {
+                StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+            })?,
         };
         let Value::Array(items) = items_value else {
-            return Err(StatesError::runtime(format!("Map state input must be an array but was: {}", value_kind_text(&items_value))));
+            return Err(StatesError::runtime(format!(
+                "Map state input must be an array but was: {}",
+                value_kind_text(&items_value)
+            )));
         };
         let max_concurrency = match &map.max_concurrency {
             None => 0,
             Some(NumberField::Literal(v)) => v.as_u64().unwrap_or(0) as usize,
             Some(NumberField::Path(path)) => {
-                let value = paths::query(path, &input, &context).map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))?;
+                let value = paths::query(path, &input, &context).map_err(|e| {
+                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                })?;
                 match value.as_u64() {
                     Some(n) => n as usize,
                     None => {
@@ -1200,7 +1590,9 @@ impl Execution {
             None => None,
             Some(NumberField::Literal(v)) => v.as_u64(),
             Some(NumberField::Path(path)) => {
-                let value = paths::query(path, &input, &context).map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))?;
+                let value = paths::query(path, &input, &context).map_err(|e| {
+                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                })?;
                 match value.as_u64() {
                     Some(n) => Some(n),
                     None => {
@@ -1216,7 +1608,9 @@ impl Execution {
             None => None,
             Some(NumberField::Literal(v)) => v.as_f64(),
             Some(NumberField::Path(path)) => {
-                let value = paths::query(path, &input, &context).map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))?;
+                let value = paths::query(path, &input, &context).map_err(|e| {
+                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                })?;
                 match value.as_f64() {
                     Some(n) => Some(n),
                     None => {
@@ -1230,7 +1624,9 @@ impl Execution {
         };
         if let Some(p) = tolerated_percentage {
             if !(0.0..=100.0).contains(&p) {
-                return Err(StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
+                return Err(StatesError::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                ));
             }
         }
         let mut children = Vec::with_capacity(items.len());
@@ -1239,18 +1635,40 @@ impl Execution {
                 Some(selector) => {
                     let mut child_context = context.clone();
                     child_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
-                    let mut env = EvalEnv { input: &input, context: &child_context, rng: &mut self.rng };
+                    let mut env = EvalEnv {
+                        input: &input,
+                        context: &child_context,
+                        rng: &mut self.rng,
+                    };
                     template::evaluate(selector, &mut env)?
                 }
                 None => item.clone(),
             };
             children.push((child_input, Some((index, item.clone()))));
         }
-        let machine = self.sub_machines.get(&(state.pointer.clone(), 0)).cloned().unwrap_or_else(|| Rc::new((*map.item_processor).clone()));
+        let machine = self
+            .sub_machines
+            .get(&(state.pointer.clone(), 0))
+            .cloned()
+            .unwrap_or_else(|| Rc::new((*map.item_processor).clone()));
         let machines = vec![machine; children.len()];
         let distributed = map.processor_mode == ProcessorMode::Distributed;
-        self.emit(frame, "MapStateStarted", Some(("mapStateStartedEventDetails", json!({"length": children.len()}))));
-        let mut fanout = Fanout::new(true, distributed, children, machines, max_concurrency, frame.now);
+        self.emit(
+            frame,
+            "MapStateStarted",
+            Some((
+                "mapStateStartedEventDetails",
+                json!({"length": children.len()}),
+            )),
+        );
+        let mut fanout = Fanout::new(
+            true,
+            distributed,
+            children,
+            machines,
+            max_concurrency,
+            frame.now,
+        );
         fanout.tolerated_count = tolerated_count;
         fanout.tolerated_percentage = tolerated_percentage;
         if distributed {
@@ -1264,7 +1682,11 @@ impl Execution {
                 label,
                 self.rng.uuid_v4()
             );
-            fanout.map_run_event = self.emit(frame, "MapRunStarted", Some(("mapRunStartedEventDetails", json!({"mapRunArn": arn}))));
+            fanout.map_run_event = self.emit(
+                frame,
+                "MapRunStarted",
+                Some(("mapRunStartedEventDetails", json!({"mapRunArn": arn}))),
+            );
         }
         Ok(fanout)
     }
@@ -1300,7 +1722,11 @@ impl Fanout {
     }
 
     fn latest_end(&self) -> Millis {
-        self.end_times.iter().copied().max().unwrap_or(self.started_at)
+        self.end_times
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(self.started_at)
     }
 
     /// Whether a Map tolerates some failed items (ToleratedFailureCount/Percentage).
@@ -1313,7 +1739,9 @@ impl Fanout {
         let failures = self.failures as f64;
         let total = self.children.len().max(1) as f64;
         let by_count = self.tolerated_count.is_some_and(|c| failures <= c as f64);
-        let by_percentage = self.tolerated_percentage.is_some_and(|p| failures * 100.0 / total <= p);
+        let by_percentage = self
+            .tolerated_percentage
+            .is_some_and(|p| failures * 100.0 / total <= p);
         by_count || by_percentage
     }
 }
@@ -1325,7 +1753,10 @@ enum ResourceKind {
     /// `arn:aws:states:...:activity:NAME`.
     Activity,
     /// `arn:aws:states:::SERVICE:ACTION[.sync|.waitForTaskToken]`: the Task events.
-    Integration { resource_type: String, resource: String },
+    Integration {
+        resource_type: String,
+        resource: String,
+    },
 }
 
 impl ResourceKind {
@@ -1349,13 +1780,19 @@ impl ResourceKind {
                 None => (service.to_string(), String::new()),
             }
         };
-        ResourceKind::Integration { resource_type, resource: action }
+        ResourceKind::Integration {
+            resource_type,
+            resource: action,
+        }
     }
 
     /// A Lambda function's return value in the response shape of the integration that called it.
     fn wrap_function_result(&self, value: Value, rng: &mut Rng) -> Value {
         match self {
-            ResourceKind::Integration { resource_type, resource } if resource_type == "lambda" && resource.starts_with("invoke") => {
+            ResourceKind::Integration {
+                resource_type,
+                resource,
+            } if resource_type == "lambda" && resource.starts_with("invoke") => {
                 let request_id = rng.uuid_v4();
                 json!({
                     "ExecutedVersion": "$LATEST",
@@ -1402,11 +1839,18 @@ fn error_matches(error_equals: &[String], error: &StatesError) -> bool {
     error_equals.iter().any(|candidate| {
         candidate == name
             || (candidate == names::ALL && name != names::RUNTIME)
-            || (candidate == names::TASK_FAILED && name != names::TIMEOUT && name != names::RUNTIME && !name.is_empty() && !name.starts_with("States.") )
+            || (candidate == names::TASK_FAILED
+                && name != names::TIMEOUT
+                && name != names::RUNTIME
+                && !name.is_empty()
+                && !name.starts_with("States."))
     })
 }
 
-fn collect_sub_machines(machine: &StateMachine, out: &mut HashMap<(String, usize), Rc<StateMachine>>) {
+fn collect_sub_machines(
+    machine: &StateMachine,
+    out: &mut HashMap<(String, usize), Rc<StateMachine>>,
+) {
     for state in machine.states.values() {
         match &state.kind {
             StateKind::Parallel(parallel) => {
@@ -1416,7 +1860,10 @@ fn collect_sub_machines(machine: &StateMachine, out: &mut HashMap<(String, usize
                 }
             }
             StateKind::Map(map) => {
-                out.insert((state.pointer.clone(), 0), Rc::new((*map.item_processor).clone()));
+                out.insert(
+                    (state.pointer.clone(), 0),
+                    Rc::new((*map.item_processor).clone()),
+                );
                 collect_sub_machines(&map.item_processor, out);
             }
             _ => {}

@@ -16,7 +16,8 @@ use sfn_engine::{parse_definition, Execution, ExecutionOptions, MockSet};
 fn run_case(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let case: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let definition = serde_json::to_string_pretty(&case["definition"]).map_err(|e| e.to_string())?;
+    let definition =
+        serde_json::to_string_pretty(&case["definition"]).map_err(|e| e.to_string())?;
     let (machine, diagnostics) = parse_definition(&definition);
     let machine = machine.ok_or_else(|| format!("definition rejected: {diagnostics:?}"))?;
     let mocks = match case.get("mocks") {
@@ -38,7 +39,10 @@ fn run_case(path: &Path) -> Result<(), String> {
         options.limits.max_payload_bytes = Some(max as usize);
     }
     let start = options.start_time;
-    let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
+    let input = case
+        .get("input")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
     let mut execution = Execution::new(machine, input, mocks, options);
     let mut steps = 0;
     while *execution.status() == ExecutionStatus::Running {
@@ -52,7 +56,10 @@ fn run_case(path: &Path) -> Result<(), String> {
     let status = execution.status().clone();
     if let Some(want) = expected["status"].as_str() {
         if status.name() != want {
-            return Err(format!("status {} (expected {want}): {status:?}", status.name()));
+            return Err(format!(
+                "status {} (expected {want}): {status:?}",
+                status.name()
+            ));
         }
     }
     match &status {
@@ -100,10 +107,16 @@ fn run_case(path: &Path) -> Result<(), String> {
     if let Some(want) = expected["eventSeconds"].as_object() {
         for (id, seconds) in want {
             let id: u64 = id.parse().map_err(|_| format!("bad event id {id}"))?;
-            let event = history.iter().find(|e| e.id == id).ok_or_else(|| format!("no event {id}"))?;
+            let event = history
+                .iter()
+                .find(|e| e.id == id)
+                .ok_or_else(|| format!("no event {id}"))?;
             let got = (event.timestamp - start) as f64 / 1000.0;
             if Some(got) != seconds.as_f64() {
-                return Err(format!("event {id} ({}) at {got} s (expected {seconds} s)", event.event_type));
+                return Err(format!(
+                    "event {id} ({}) at {got} s (expected {seconds} s)",
+                    event.event_type
+                ));
             }
         }
     }
@@ -113,16 +126,32 @@ fn run_case(path: &Path) -> Result<(), String> {
 #[test]
 fn execution_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/executions");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).expect("cases folder").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("cases folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     paths.sort();
     let mut failures = Vec::new();
     for path in &paths {
         if let Err(message) = run_case(path) {
-            failures.push(format!("{}: {message}", path.file_name().unwrap_or_default().to_string_lossy()));
+            failures.push(format!(
+                "{}: {message}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ));
         }
     }
-    assert!(paths.len() >= 10, "expected the execution cases, found {}", paths.len());
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), paths.len(), failures.join("\n"));
+    assert!(
+        paths.len() >= 10,
+        "expected the execution cases, found {}",
+        paths.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        paths.len(),
+        failures.join("\n")
+    );
 }
 
 /// The same seed replays the same jittered back-offs and UUIDs; another seed does not.
@@ -137,10 +166,25 @@ fn seed_replays_runs_exactly() {
         let (machine, diagnostics) = parse_definition(definition);
         let machine = machine.unwrap_or_else(|| panic!("{diagnostics:?}"));
         let throw = serde_json::json!({"Throw": {"Error": "E", "Cause": "c"}});
-        let mocks = MockSet::from_conformance(&serde_json::json!({"T": [throw.clone(), throw.clone(), throw.clone(), {"Return": 1}]})).expect("mocks");
-        let mut execution = Execution::new(machine, serde_json::json!({}), mocks, ExecutionOptions { seed, ..Default::default() });
+        let mocks = MockSet::from_conformance(
+            &serde_json::json!({"T": [throw.clone(), throw.clone(), throw.clone(), {"Return": 1}]}),
+        )
+        .expect("mocks");
+        let mut execution = Execution::new(
+            machine,
+            serde_json::json!({}),
+            mocks,
+            ExecutionOptions {
+                seed,
+                ..Default::default()
+            },
+        );
         execution.run();
-        execution.history().iter().map(|e| (e.timestamp, e.details.clone())).collect::<Vec<_>>()
+        execution
+            .history()
+            .iter()
+            .map(|e| (e.timestamp, e.details.clone()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));
@@ -155,7 +199,12 @@ fn steps_yield_events_incrementally() {
         "C": {"Type": "Succeed"}}}"#;
     let (machine, diagnostics) = parse_definition(definition);
     let machine = machine.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let mut execution = Execution::new(machine, serde_json::json!({"x": 1}), MockSet::default(), ExecutionOptions::default());
+    let mut execution = Execution::new(
+        machine,
+        serde_json::json!({"x": 1}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
     let mut seen = Vec::new();
     let mut steps = 0;
     loop {
@@ -168,7 +217,11 @@ fn steps_yield_events_incrementally() {
         steps += 1;
     }
     assert!(steps >= 4);
-    let all: Vec<String> = execution.history().iter().map(|e| e.event_type.clone()).collect();
+    let all: Vec<String> = execution
+        .history()
+        .iter()
+        .map(|e| e.event_type.clone())
+        .collect();
     assert_eq!(seen, all);
     assert_eq!(execution.status().name(), "SUCCEEDED");
 }
@@ -179,13 +232,21 @@ fn stop_aborts() {
     let definition = r#"{"StartAt": "Loop", "States": {"Loop": {"Type": "Pass", "Next": "Loop"}}}"#;
     let (machine, _) = parse_definition(definition);
     let machine = machine.expect("valid");
-    let mut execution = Execution::new(machine, serde_json::json!({}), MockSet::default(), ExecutionOptions::default());
+    let mut execution = Execution::new(
+        machine,
+        serde_json::json!({}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
     for _ in 0..10 {
         execution.step();
     }
     execution.stop(Some("User".into()), Some("stopped".into()));
     assert_eq!(execution.status().name(), "ABORTED");
-    assert_eq!(execution.history().last().map(|e| e.event_type.as_str()), Some("ExecutionAborted"));
+    assert_eq!(
+        execution.history().last().map(|e| e.event_type.as_str()),
+        Some("ExecutionAborted")
+    );
     assert!(execution.step().is_empty());
 }
 
@@ -200,16 +261,29 @@ fn traces_keep_every_stage() {
         "End": true}}}"#;
     let (machine, diagnostics) = parse_definition(definition);
     let machine = machine.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let mocks = MockSet::from_conformance(&serde_json::json!({"T": [{"Return": {"sum": 42}}]})).expect("mocks");
+    let mocks = MockSet::from_conformance(&serde_json::json!({"T": [{"Return": {"sum": 42}}]}))
+        .expect("mocks");
     let input = serde_json::json!({"order": {"id": "o-1"}, "other": true});
     let mut execution = Execution::new(machine, input.clone(), mocks, ExecutionOptions::default());
     execution.run();
     let trace = &execution.traces()[0];
     assert_eq!(trace.input, input);
-    assert_eq!(trace.after_input_path, Some(serde_json::json!({"id": "o-1"})));
-    assert_eq!(trace.after_parameters, Some(serde_json::json!({"id": "o-1"})));
+    assert_eq!(
+        trace.after_input_path,
+        Some(serde_json::json!({"id": "o-1"}))
+    );
+    assert_eq!(
+        trace.after_parameters,
+        Some(serde_json::json!({"id": "o-1"}))
+    );
     assert_eq!(trace.result, Some(serde_json::json!({"sum": 42})));
-    assert_eq!(trace.after_result_selector, Some(serde_json::json!({"total": 42})));
-    assert_eq!(trace.after_result_path, Some(serde_json::json!({"order": {"id": "o-1"}, "other": true, "result": {"total": 42}})));
+    assert_eq!(
+        trace.after_result_selector,
+        Some(serde_json::json!({"total": 42}))
+    );
+    assert_eq!(
+        trace.after_result_path,
+        Some(serde_json::json!({"order": {"id": "o-1"}, "other": true, "result": {"total": 42}}))
+    );
     assert_eq!(trace.output, Some(serde_json::json!({"total": 42})));
 }
