@@ -440,7 +440,11 @@ impl<'r> Builder<'r> {
             match intrinsics::check(&s) {
                 Ok(()) => Some(s),
                 Err(e) => {
-                    self.error(f.pos(), &f.ptr, with_code(&e));
+                    self.schema(
+                        f.pos(),
+                        &f.ptr,
+                        format!("Value is not a valid intrinsic function call: {e}"),
+                    );
                     None
                 }
             }
