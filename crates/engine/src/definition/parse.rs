@@ -214,7 +214,8 @@ impl<'r> Builder<'r> {
         }
     }
 
-    fn object_node(&mut self, node: &Node, ptr: &str, key: &str) -> bool {
+    /// Checks that `node` is an object; `what` names it ("field 'Parameters'").
+    fn object_node(&mut self, node: &Node, ptr: &str, what: &str) -> bool {
         if matches!(node.kind, Kind::Object(_)) {
             return true;
         }
@@ -222,7 +223,7 @@ impl<'r> Builder<'r> {
             node.pos,
             ptr,
             format!(
-                "Expected value of type Object for field '{key}', found {}",
+                "Expected value of type Object for {what}, found {}",
                 node.type_name()
             ),
         );
@@ -273,7 +274,7 @@ impl<'r> Builder<'r> {
 
     fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Value> {
         let f = field(node, ptr, key)?;
-        if !self.object_node(f.node, &f.ptr, key) {
+        if !self.object_node(f.node, &f.ptr, &format!("field '{key}'")) {
             return None;
         }
         let value = f.node.to_value();
@@ -1015,10 +1016,11 @@ impl<'r> Builder<'r> {
         ptr: &str,
         info: &mut StateInfo,
     ) -> Option<ChoiceBranch> {
-        if !self.object_node(node, ptr, "Choices") {
+        if !self.object_node(node, ptr, "an item of 'Choices'") {
             return None;
         }
-        let next = self.target(node, ptr, "Next", true).map(|(name, t)| {
+        // A missing `Next` is the rule parser's to report.
+        let next = self.target(node, ptr, "Next", false).map(|(name, t)| {
             info.targets.push(t);
             name
         });
@@ -1276,7 +1278,7 @@ impl<'r> Builder<'r> {
         }
         let mut raw_object = |b: &mut Self, key: &str| -> Option<Value> {
             let f = field(node, ptr, key)?;
-            if b.object_node(f.node, &f.ptr, key) {
+            if b.object_node(f.node, &f.ptr, &format!("field '{key}'")) {
                 Some(f.node.to_value())
             } else {
                 ok = false;
@@ -1312,7 +1314,7 @@ impl<'r> Builder<'r> {
     }
 
     fn processor_config(&mut self, f: &Field<'_>) -> Option<(ProcessorMode, Option<String>)> {
-        if !self.object_node(f.node, &f.ptr, "ProcessorConfig") {
+        if !self.object_node(f.node, &f.ptr, "field 'ProcessorConfig'") {
             return None;
         }
         self.check_fields(f.node, &f.ptr, &["Mode", "ExecutionType"]);
@@ -1413,7 +1415,7 @@ impl<'r> Builder<'r> {
         };
         for (i, item) in items.iter().enumerate() {
             let item_ptr = child_pointer(&f.ptr, &i.to_string());
-            if !self.object_node(item, &item_ptr, "Retry") {
+            if !self.object_node(item, &item_ptr, "an item of 'Retry'") {
                 *ok = false;
                 continue;
             }
@@ -1518,7 +1520,7 @@ impl<'r> Builder<'r> {
         };
         for (i, item) in items.iter().enumerate() {
             let item_ptr = child_pointer(&f.ptr, &i.to_string());
-            if !self.object_node(item, &item_ptr, "Catch") {
+            if !self.object_node(item, &item_ptr, "an item of 'Catch'") {
                 *ok = false;
                 continue;
             }
