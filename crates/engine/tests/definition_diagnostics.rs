@@ -201,3 +201,41 @@ fn deepest_nesting_fits_a_small_stack() {
     assert!(parallel_levels >= 20 && parallel_capped);
     assert!(map_levels >= 20 && map_capped);
 }
+
+/// Every one-character deletion, a set of insertions and every truncation of a valid
+/// definition: no panic, and every diagnostic points inside the text.
+#[test]
+fn mutated_definitions_never_panic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/definitions/valid/all_states.json"
+    );
+    let text = std::fs::read_to_string(path).expect("read definition");
+    let chars: Vec<char> = text.chars().collect();
+    let lines = u32::try_from(text.lines().count()).expect("few lines") + 1;
+    let check = |mutated: &str| {
+        let (machine, diags) = parse_definition(mutated);
+        for d in &diags {
+            assert!(d.line >= 1 && d.line <= lines && d.column >= 1, "{d:?}");
+        }
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            assert!(machine.is_none());
+        }
+    };
+    let inserts = [
+        '"', '{', '}', '[', ']', ',', ':', '0', '-', 'é', '\\', '\n', 'x',
+    ];
+    for i in 0..chars.len() {
+        let deleted: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
+        check(&deleted);
+        let truncated: String = chars[..i].iter().collect();
+        check(&truncated);
+        let insert = inserts[i % inserts.len()];
+        let inserted: String = chars[..i]
+            .iter()
+            .chain(std::iter::once(&insert))
+            .chain(&chars[i..])
+            .collect();
+        check(&inserted);
+    }
+}
