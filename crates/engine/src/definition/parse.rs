@@ -52,7 +52,15 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
                 Severity::Error,
                 e.pos,
                 &e.pointer,
-                format!("INVALID_JSON_DESCRIPTION: {}", e.message),
+                format!(
+                    "{}: {}",
+                    if e.too_deep {
+                        "TOO_DEEPLY_NESTED"
+                    } else {
+                        "INVALID_JSON_DESCRIPTION"
+                    },
+                    e.message
+                ),
             );
             return (None, vec![d]);
         }
@@ -61,9 +69,11 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
         root: &root,
         diags: Vec::new(),
         scopes: Vec::new(),
+        labels: Vec::new(),
     };
     let machine = builder.machine(&root, "", ScopeKind::Top);
     validate::check_scopes(&builder.scopes, &mut builder.diags);
+    validate::check_labels(&builder.labels, &mut builder.diags);
     let mut diags = builder.diags;
     diags.sort_by(|a, b| {
         (a.line, a.column, a.severity, &a.pointer, &a.message)
@@ -129,6 +139,8 @@ struct Builder<'r> {
     root: &'r Node,
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
+    /// Map `Label`s, unique in the whole machine.
+    labels: Vec<Target>,
 }
 
 impl<'r> Builder<'r> {
@@ -1116,6 +1128,20 @@ impl<'r> Builder<'r> {
         }
         let error = self.opt_string(node, ptr, "Error");
         let cause = self.opt_string(node, ptr, "Cause");
+        for (key, value) in [("Error", &error), ("Cause", &cause)] {
+            if let (Some(v), Some(f)) = (value, field(node, ptr, key)) {
+                if looks_dynamic(v) {
+                    self.diags.push(diagnostic(
+                        Severity::Warning,
+                        f.pos(),
+                        &f.ptr,
+                        format!(
+                            "NO_PATH: Field value looks like a path, but field name does not end with 'Path': '{key}' is used as written (use {key}Path)"
+                        ),
+                    ));
+                }
+            }
+        }
         let error_path = self.path_or_intrinsic(node, ptr, "ErrorPath");
         let cause_path = self.path_or_intrinsic(node, ptr, "CausePath");
         for (key, got) in [
@@ -1290,6 +1316,14 @@ impl<'r> Builder<'r> {
         let result_writer = raw_object(self, "ResultWriter");
         let label = self.opt_string(node, ptr, "Label");
         ok &= label.is_some() || node.get("Label").is_none();
+        if let (Some(l), Some(f)) = (&label, field(node, ptr, "Label")) {
+            self.labels.push(Target {
+                name: l.clone(),
+                pointer: f.ptr,
+                pos: f.node.pos,
+                field: "Label",
+            });
+        }
         let retry = self.retriers(node, ptr, &mut ok);
         let catch = self.catchers(node, ptr, info, &mut ok);
         let item_processor = Box::new(item_processor?);
