@@ -937,15 +937,20 @@ impl<'r> Builder<'r> {
             seconds,
             true,
         );
-        if let (Some(NumberField::Literal(t)), Some(NumberField::Literal(h))) =
-            (&timeout_seconds, &heartbeat_seconds)
-        {
-            if h.as_u64() >= t.as_u64() {
+        // The heartbeat must beat before the timeout: the given one, or AWS's default for a
+        // Task (99999999 s) when there is neither TimeoutSeconds nor TimeoutSecondsPath.
+        let timeout_literal = match (&timeout_seconds, node.get("TimeoutSecondsPath")) {
+            (Some(NumberField::Literal(t)), _) => t.as_u64(),
+            (None, None) if node.get("TimeoutSeconds").is_none() => Some(MAX_SECONDS),
+            _ => None,
+        };
+        if let (Some(t), Some(NumberField::Literal(h))) = (timeout_literal, &heartbeat_seconds) {
+            if h.as_u64().is_some_and(|h| h >= t) {
                 if let Some(f) = field(node, ptr, "HeartbeatSeconds") {
                     self.schema(
                         f.pos(),
                         &f.ptr,
-                        "HeartbeatSeconds must be smaller than TimeoutSeconds",
+                        format!("HeartbeatSeconds must be smaller than TimeoutSeconds ({t})"),
                     );
                     ok = false;
                 }
