@@ -78,7 +78,10 @@ mod tests {
             (path("$$.Execution.Name"), json!("e")),
         ];
         for (field, expected) in cases {
-            assert_eq!(apply_input_path(&field, &input, &context), Ok(expected.clone()));
+            assert_eq!(
+                apply_input_path(&field, &input, &context),
+                Ok(expected.clone())
+            );
             assert_eq!(apply_output_path(&field, &input, &context), Ok(expected));
         }
     }

@@ -35,7 +35,11 @@ pub fn evaluate(expr: &str, env: &mut EvalEnv<'_>) -> Result<Value, StatesError>
 
 /// Like [`evaluate`], naming the field the call sits in (`greeting.$`, `CausePath`) in the
 /// message of a path argument that finds nothing, as AWS does.
-pub fn evaluate_field(expr: &str, field: &str, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
+pub fn evaluate_field(
+    expr: &str,
+    field: &str,
+    env: &mut EvalEnv<'_>,
+) -> Result<Value, StatesError> {
     let call = parse(expr).map_err(|message| {
         StatesError::new(
             names::INTRINSIC_FAILURE,
@@ -138,7 +142,10 @@ struct Call {
 enum Arg {
     /// A quoted string: its value, and its text with escapes kept, which States.Format
     /// needs to tell an escaped `\{` from a placeholder.
-    Str { value: String, raw: String },
+    Str {
+        value: String,
+        raw: String,
+    },
     /// A number, `true`, `false` or `null`.
     Literal(Value),
     /// `$...` or `$$...`.
@@ -393,7 +400,9 @@ impl Call {
                     return Ok(Value::Null);
                 }
                 serde_json::from_str(text).map_err(|e| {
-                    f.fail(format!("The argument at index 0 is not valid JSON text: {e}"))
+                    f.fail(format!(
+                        "The argument at index 0 is not valid JSON text: {e}"
+                    ))
                 })
             }
             Function::JsonToString => Ok(Value::String(paths::compact(values[0]))),
@@ -404,7 +413,9 @@ impl Call {
                 let size = usize::try_from(size)
                     .ok()
                     .filter(|s| *s > 0)
-                    .ok_or_else(|| f.fail("The chunk size (argument at index 1) must be a positive integer"))?;
+                    .ok_or_else(|| {
+                        f.fail("The chunk size (argument at index 1) must be a positive integer")
+                    })?;
                 Ok(Value::Array(
                     items
                         .chunks(size)
@@ -475,7 +486,9 @@ impl Call {
                 let text = f.limited_string(values[0], 0)?;
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(text.as_bytes())
-                    .map_err(|e| f.fail(format!("The argument at index 0 is not valid Base64: {e}")))?;
+                    .map_err(|e| {
+                        f.fail(format!("The argument at index 0 is not valid Base64: {e}"))
+                    })?;
                 String::from_utf8(bytes).map(Value::String).map_err(|_| {
                     f.fail("The decoded data of the argument at index 0 is not UTF-8 text")
                 })
@@ -747,18 +760,36 @@ mod tests {
         });
         let cases: Vec<(&str, Value)> = vec![
             ("States.Format('Hello {}!', 'you')", json!("Hello you!")),
-            ("States.Format('{} + {} = {}', 1, 1.5, true)", json!("1 + 1.5 = true")),
+            (
+                "States.Format('{} + {} = {}', 1, 1.5, true)",
+                json!("1 + 1.5 = true"),
+            ),
             ("States.Format('{}', $.obj)", json!("{a=1, b={c=2}}")),
             ("States.Format('{}', $.arr)", json!("[1, 2, 2, x, {k=1}]")),
             ("States.Format('{}', null)", json!("null")),
-            ("States.Format('\\{\\}{} it\\'s \\\\', 'x')", json!("{}x it's \\")),
+            (
+                "States.Format('\\{\\}{} it\\'s \\\\', 'x')",
+                json!("{}x it's \\"),
+            ),
             ("States.Format($.s)", json!("a,b,,c")),
-            ("States.StringToJson('{\"a\": [1, 2.5]}')", json!({"a": [1, 2.5]})),
+            (
+                "States.StringToJson('{\"a\": [1, 2.5]}')",
+                json!({"a": [1, 2.5]}),
+            ),
             ("States.StringToJson('  ')", Value::Null),
-            ("States.JsonToString($.obj)", json!("{\"a\":1,\"b\":{\"c\":2}}")),
+            (
+                "States.JsonToString($.obj)",
+                json!("{\"a\":1,\"b\":{\"c\":2}}"),
+            ),
             ("States.Array()", json!([])),
-            ("States.Array(1, 'a', $.n, null, States.Array())", json!([1, "a", 3, null, []])),
-            ("States.ArrayPartition($.arr, 2)", json!([[1, 2], [2, "x"], [{"k": 1}]])),
+            (
+                "States.Array(1, 'a', $.n, null, States.Array())",
+                json!([1, "a", 3, null, []]),
+            ),
+            (
+                "States.ArrayPartition($.arr, 2)",
+                json!([[1, 2], [2, "x"], [{"k": 1}]]),
+            ),
             ("States.ArrayContains($.arr, $.nested.x[0])", json!(true)),
             ("States.ArrayContains($.arr, 1.0)", json!(false)),
             ("States.ArrayRange(1, 9, 2)", json!([1, 3, 5, 7, 9])),
@@ -767,21 +798,39 @@ mod tests {
             ("States.ArrayGetItem($.arr, 3)", json!("x")),
             ("States.ArrayLength($.arr)", json!(5)),
             ("States.ArrayUnique($.arr)", json!([1, 2, "x", {"k": 1}])),
-            ("States.Base64Encode('Data to encode')", json!("RGF0YSB0byBlbmNvZGU=")),
-            ("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')", json!("Data to encode")),
-            ("States.Hash('input data', 'MD5')", json!("812f45842bc6d66ee14572ce20db8e86")),
-            ("States.Hash('input data', 'SHA-1')", json!("aaff4a450a104cd177d28d18d74485e8cae074b7")),
+            (
+                "States.Base64Encode('Data to encode')",
+                json!("RGF0YSB0byBlbmNvZGU="),
+            ),
+            (
+                "States.Base64Decode('RGF0YSB0byBlbmNvZGU=')",
+                json!("Data to encode"),
+            ),
+            (
+                "States.Hash('input data', 'MD5')",
+                json!("812f45842bc6d66ee14572ce20db8e86"),
+            ),
+            (
+                "States.Hash('input data', 'SHA-1')",
+                json!("aaff4a450a104cd177d28d18d74485e8cae074b7"),
+            ),
             (
                 "States.Hash('input data', 'SHA-256')",
                 json!("b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3"),
             ),
-            ("States.JsonMerge($.obj, $.other, false)", json!({"a": 1, "b": 3, "d": 4})),
+            (
+                "States.JsonMerge($.obj, $.other, false)",
+                json!({"a": 1, "b": 3, "d": 4}),
+            ),
             ("States.MathAdd(1, 2)", json!(3)),
             ("States.MathAdd($.f, -1)", json!(1)),
             ("States.MathAdd(-2.5, 0)", json!(-2)),
             ("States.StringSplit($.s, ',')", json!(["a", "b", "c"])),
             ("States.StringSplit('a-b c', ' -')", json!(["a", "b", "c"])),
-            ("States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)", json!("sm")),
+            (
+                "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)",
+                json!("sm"),
+            ),
             ("States.Format('{}', $$.Execution.Name)", json!("exec-1")),
         ];
         for (expr, expected) in cases {
@@ -810,14 +859,27 @@ mod tests {
         let seeded = run("States.MathRandom(0, 1000, 7)", &input);
         assert_eq!(seeded, run("States.MathRandom(0, 1000, 7)", &input));
         let uuid = run("States.UUID()", &input).ok();
-        assert_eq!(uuid.as_ref().and_then(Value::as_str).map(str::len), Some(36));
+        assert_eq!(
+            uuid.as_ref().and_then(Value::as_str).map(str::len),
+            Some(36)
+        );
     }
 
     #[test]
     fn java_random_matches_java() {
         // Values printed by a JDK: new java.util.Random(seed).nextInt(bound).
-        for (seed, bound, expected) in [(42, 100, 30), (0, 10, 0), (1, 1000, 985), (7, 1000, 236), (-5, 64, 17)] {
-            assert_eq!(JavaRandom::new(seed).next_int(bound), expected, "{seed} {bound}");
+        for (seed, bound, expected) in [
+            (42, 100, 30),
+            (0, 10, 0),
+            (1, 1000, 985),
+            (7, 1000, 236),
+            (-5, 64, 17),
+        ] {
+            assert_eq!(
+                JavaRandom::new(seed).next_int(bound),
+                expected,
+                "{seed} {bound}"
+            );
         }
     }
 
@@ -862,7 +924,11 @@ mod tests {
             ),
         ];
         for (expr, input, error, cause) in cases {
-            assert_eq!(run(expr, &input), Err(StatesError::new(error, cause)), "{expr}");
+            assert_eq!(
+                run(expr, &input),
+                Err(StatesError::new(error, cause)),
+                "{expr}"
+            );
         }
     }
 

@@ -225,9 +225,7 @@ impl JsonPath {
 
     fn segment_definite(&self, index: usize) -> bool {
         match self.segments.get(index) {
-            Some(Segment::Property(names)) => {
-                names.len() == 1 || index + 1 == self.segments.len()
-            }
+            Some(Segment::Property(names)) => names.len() == 1 || index + 1 == self.segments.len(),
             Some(Segment::Index(indexes)) => indexes.len() == 1,
             _ => false,
         }
@@ -245,9 +243,7 @@ impl JsonPath {
         self.segments
             .iter()
             .map(|segment| match segment {
-                Segment::Property(names) if names.len() == 1 => {
-                    Ok(RefStep::Name(names[0].clone()))
-                }
+                Segment::Property(names) if names.len() == 1 => Ok(RefStep::Name(names[0].clone())),
                 Segment::Index(indexes) if indexes.len() == 1 => Ok(RefStep::Index(indexes[0])),
                 _ => Err(
                     "A reference path must name a single node: no wildcards, filters, slices, \
@@ -623,12 +619,7 @@ fn apply_function(function: Function, value: &Value, path: &str) -> Result<Value
         },
         Function::Sum => float(numbers()?.iter().sum()),
         Function::Min => float(numbers()?.iter().copied().fold(f64::INFINITY, f64::min)),
-        Function::Max => float(
-            numbers()?
-                .iter()
-                .copied()
-                .fold(f64::NEG_INFINITY, f64::max),
-        ),
+        Function::Max => float(numbers()?.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
         Function::Avg => {
             let n = numbers()?;
             float(n.iter().sum::<f64>() / n.len() as f64)
@@ -958,9 +949,15 @@ enum Filter {
 #[derive(Debug, Clone, PartialEq)]
 enum Operand {
     /// `@...` (relative to the item) or `$...` (the document root).
-    Path { relative: bool, path: JsonPath },
+    Path {
+        relative: bool,
+        path: JsonPath,
+    },
     Literal(Value),
-    Regex { pattern: String, flags: String },
+    Regex {
+        pattern: String,
+        flags: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1038,9 +1035,10 @@ fn compare(left: Option<&Value>, op: CompareOp, right: Option<&Value>, rhs: &Ope
         CompareOp::Eq => values_equal(l, r),
         CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
             let ordering = match (l, r) {
-                (Value::Number(a), Value::Number(b)) => {
-                    a.as_f64().zip(b.as_f64()).and_then(|(a, b)| a.partial_cmp(&b))
-                }
+                (Value::Number(a), Value::Number(b)) => a
+                    .as_f64()
+                    .zip(b.as_f64())
+                    .and_then(|(a, b)| a.partial_cmp(&b)),
                 (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
                 _ => None,
             };
@@ -1446,15 +1444,24 @@ mod tests {
             ("$.a.list[7:9]", json!([])),
             ("$.items[*].name", json!(["x", "y", "z"])),
             ("$.items[?(@.price > 10)].name", json!(["y", "z"])),
-            ("$.items[?(@.price >= 15 && @.name != 'z')].name", json!(["y"])),
-            ("$.items[?(@.price < 10 || @.name == \"z\")].name", json!(["x", "z"])),
+            (
+                "$.items[?(@.price >= 15 && @.name != 'z')].name",
+                json!(["y"]),
+            ),
+            (
+                "$.items[?(@.price < 10 || @.name == \"z\")].name",
+                json!(["x", "z"]),
+            ),
             ("$.items[?(@.tags)].name", json!(["x"])),
             ("$.items[?(@.flag)].name", json!(["z"])),
             ("$.items[?(!@.tags)].name", json!(["y", "z"])),
             ("$.items[?(@.name in ['x','z'])].price", json!([5, 25])),
             ("$.items[?(@.price == 5.0)].name", json!(["x"])),
             ("$.items[?(@.price > $.a.b.c)].name", json!(["x", "y", "z"])),
-            ("$.items[0]['name','price']", json!({"name": "x", "price": 5})),
+            (
+                "$.items[0]['name','price']",
+                json!({"name": "x", "price": 5}),
+            ),
             ("$..c", json!([1])),
             ("$..price", json!([5, 15, 25])),
             ("$..name", json!(["x", "y", "z"])),
@@ -1511,7 +1518,9 @@ mod tests {
         );
         assert_eq!(
             query("$$.Execution.Nope", &json!({}), &context),
-            Err(PathError::new("No results for path: $['Execution']['Nope']"))
+            Err(PathError::new(
+                "No results for path: $['Execution']['Nope']"
+            ))
         );
     }
 
@@ -1530,15 +1539,31 @@ mod tests {
             assert_eq!(check_path(good), Ok(()), "{good}");
         }
         for bad in [
-            "", "a.b", "$.", "$..", "$.a[", "$.a[x]", "$.a b", "$.a[?(@.x ==)]", "$.f(1)",
-            "$.a[1:2:3]", "$.a[?(@.x =~ /y/)]",
+            "",
+            "a.b",
+            "$.",
+            "$..",
+            "$.a[",
+            "$.a[x]",
+            "$.a b",
+            "$.a[?(@.x ==)]",
+            "$.f(1)",
+            "$.a[1:2:3]",
+            "$.a[?(@.x =~ /y/)]",
         ] {
             assert!(check_path(bad).is_err(), "{bad}");
         }
         for good in ["$", "$.a.b", "$['a'][0]", "$$.Execution.Input"] {
             assert_eq!(check_reference_path(good), Ok(()), "{good}");
         }
-        for bad in ["$.a[*]", "$..a", "$.a[?(@.x)]", "$.a[0:1]", "$.a[0,1]", "$['a','b']"] {
+        for bad in [
+            "$.a[*]",
+            "$..a",
+            "$.a[?(@.x)]",
+            "$.a[0:1]",
+            "$.a[0,1]",
+            "$['a','b']",
+        ] {
             assert!(check_reference_path(bad).is_err(), "{bad}");
         }
     }
@@ -1550,9 +1575,24 @@ mod tests {
             (json!({"a": 1}), "$", json!(2), json!(2)),
             (json!({"a": 1}), "$.b", json!(2), json!({"a": 1, "b": 2})),
             (json!({"a": 1}), "$.a", json!(2), json!({"a": 2})),
-            (json!({}), "$.x.y.z", json!(true), json!({"x": {"y": {"z": true}}})),
-            (json!({"l": [1, 2]}), "$.l[1]", json!(9), json!({"l": [1, 9]})),
-            (json!({"l": [{"a": 1}]}), "$.l[0].b", json!(9), json!({"l": [{"a": 1, "b": 9}]})),
+            (
+                json!({}),
+                "$.x.y.z",
+                json!(true),
+                json!({"x": {"y": {"z": true}}}),
+            ),
+            (
+                json!({"l": [1, 2]}),
+                "$.l[1]",
+                json!(9),
+                json!({"l": [1, 9]}),
+            ),
+            (
+                json!({"l": [{"a": 1}]}),
+                "$.l[0].b",
+                json!(9),
+                json!({"l": [{"a": 1, "b": 9}]}),
+            ),
         ];
         for (target, path, value, expected) in cases {
             assert_eq!(set_at(target, path, value), Ok(expected), "{path}");
@@ -1562,9 +1602,21 @@ mod tests {
     #[test]
     fn set_at_conflicts_use_aws_wording() {
         let cases = [
-            (json!("input1"), "$.r", "Unable to apply ReferencePath $.r to input \"input1\""),
-            (json!({"a": 1}), "$.a.b", "Unable to apply ReferencePath $.a.b to input {\"a\":1}"),
-            (json!({"l": []}), "$.l[0]", "Unable to apply ReferencePath $.l[0] to input {\"l\":[]}"),
+            (
+                json!("input1"),
+                "$.r",
+                "Unable to apply ReferencePath $.r to input \"input1\"",
+            ),
+            (
+                json!({"a": 1}),
+                "$.a.b",
+                "Unable to apply ReferencePath $.a.b to input {\"a\":1}",
+            ),
+            (
+                json!({"l": []}),
+                "$.l[0]",
+                "Unable to apply ReferencePath $.l[0] to input {\"l\":[]}",
+            ),
         ];
         for (target, path, message) in cases {
             assert_eq!(

@@ -47,11 +47,7 @@ pub fn evaluate(template: &Value, env: &mut EvalEnv<'_>) -> Result<Value, States
 }
 
 /// The value of a `.$` field: a path, a context path or an intrinsic function call.
-fn evaluate_dynamic(
-    key: &str,
-    value: &Value,
-    env: &mut EvalEnv<'_>,
-) -> Result<Value, StatesError> {
+fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
     let Some(text) = value.as_str() else {
         return Err(StatesError::runtime(format!(
             "The value for the field '{key}' must be a STRING that contains a JSONPath, but was \
@@ -168,14 +164,26 @@ mod tests {
     fn templates_copy_and_evaluate() {
         let input = json!({"a": {"b": [1, 2]}, "name": "x"});
         let cases = [
-            (json!({"k": "v", "n": [1, {"x": null}]}), json!({"k": "v", "n": [1, {"x": null}]})),
+            (
+                json!({"k": "v", "n": [1, {"x": null}]}),
+                json!({"k": "v", "n": [1, {"x": null}]}),
+            ),
             (json!({"v.$": "$.a.b[1]"}), json!({"v": 2})),
             (json!({"all.$": "$"}), json!({"all": input.clone()})),
-            (json!({"id.$": "$$.Execution.Id"}), json!({"id": "arn:exec"})),
+            (
+                json!({"id.$": "$$.Execution.Id"}),
+                json!({"id": "arn:exec"}),
+            ),
             (json!({"i.$": "$$.Map.Item.Index"}), json!({"i": 2})),
             (json!({"list.$": "$.a.b[*]"}), json!({"list": [1, 2]})),
-            (json!({"g.$": "States.Format('hi {}', $.name)"}), json!({"g": "hi x"})),
-            (json!({"deep": [{"x.$": "$.name"}]}), json!({"deep": [{"x": "x"}]})),
+            (
+                json!({"g.$": "States.Format('hi {}', $.name)"}),
+                json!({"g": "hi x"}),
+            ),
+            (
+                json!({"deep": [{"x.$": "$.name"}]}),
+                json!({"deep": [{"x": "x"}]}),
+            ),
             (json!("plain"), json!("plain")),
         ];
         for (template, expected) in cases {
