@@ -268,7 +268,10 @@ impl JsonPath {
         if self.segments.is_empty() {
             results.push(root.clone());
         } else {
-            self.eval(0, "$", root, true, root, &mut results)?;
+            // AWS evaluates an indefinite path leniently: a missing member or a mistyped node
+            // anywhere just contributes nothing (`$.items[*]` over `{}` is `[]`, as the corpus
+            // records), while a definite path fails with Jayway's message.
+            self.eval(0, "$", root, self.is_definite(), root, &mut results)?;
         }
         let value = if self.is_definite() {
             match results.into_iter().next() {
@@ -869,7 +872,9 @@ impl Parser {
         }
     }
 
-    /// The rest of a quoted string whose opening quote was consumed; `\` escapes a character.
+    /// The rest of a quoted name whose opening quote was consumed. A backslash keeps the next
+    /// character from closing the name but stays in it: AWS reads `$['a\"b']` as the member
+    /// `a\"b` (the corpus records this), unlike newer Jayway versions which unescape.
     fn quoted(&mut self, quote: char) -> Result<String, String> {
         let mut out = String::new();
         loop {
@@ -877,6 +882,7 @@ impl Parser {
                 None => return Err("Property name is not closed with a quote".into()),
                 Some('\\') => {
                     self.pos += 1;
+                    out.push('\\');
                     match self.peek() {
                         Some(c) => {
                             out.push(c);
@@ -1414,6 +1420,7 @@ mod tests {
         json!({
             "a": {"b": {"c": 1}, "list": [1, 2, 3, 4]},
             "detail-type": "Scheduled Event",
+            "detail\\\"x": "quoted",
             "items": [
                 {"name": "x", "price": 5, "tags": ["t1"]},
                 {"name": "y", "price": 15},
@@ -1468,6 +1475,11 @@ mod tests {
             ("$.a.*", json!([{"c": 1}, [1, 2, 3, 4]])),
             ("$.items[1:].name", json!(["y", "z"])),
             ("$.items[*].missing", json!([])),
+            // Indefinite paths are lenient: nothing to find is an empty list (corpus).
+            ("$.nothing[*]", json!([])),
+            ("$.nothing.deeper[1:]", json!([])),
+            ("$.s[*]", json!([])),
+            ("$['detail\\\"x']", json!("quoted")),
             ("$.n", Value::Null),
             ("$.a.list.length()", json!(4)),
             ("$.items.length()", json!(3)),
@@ -1487,8 +1499,6 @@ mod tests {
             ("$.nope", "No results for path: $['nope']"),
             ("$.a.nope", "No results for path: $['a']['nope']"),
             ("$.no.such.path", "Missing property in path $['no']"),
-            // Jayway: a missing member on a definite stretch fails even before a wildcard.
-            ("$.nothing[*]", "Missing property in path $['nothing']"),
             ("$.a.nope.deeper", "Missing property in path $['a']['nope']"),
             ("$.a.list[10]", "No results for path: $['a']['list'][10]"),
             ("$.n[0]", "The path $['n'] is null"),
