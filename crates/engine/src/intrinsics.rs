@@ -266,6 +266,10 @@ impl Parser {
                             };
                             raw.push('\\');
                             raw.push(next);
+                            // AWS's escapes are \' \{ \} and \\; any other backslash is text.
+                            if !is_escapable(next) {
+                                value.push('\\');
+                            }
                             value.push(next);
                             self.pos += 2;
                         }
@@ -392,10 +396,17 @@ impl Call {
         }
         let f = Failure { name: &self.name };
         let values: Vec<&Value> = args.iter().map(|a| &a.value).collect();
+        // The parser enforced the arity; a missing argument is still an error, never a panic.
+        let arg = |i: usize| -> Result<&Value, StatesError> {
+            values
+                .get(i)
+                .copied()
+                .ok_or_else(|| f.fail(format!("The argument at index {i} is missing")))
+        };
         match self.function {
             Function::Format => format(&f, &args),
             Function::StringToJson => {
-                let text = f.string(values[0], 0)?;
+                let text = f.string(arg(0)?, 0)?;
                 if text.trim().is_empty() {
                     return Ok(Value::Null);
                 }
@@ -405,11 +416,11 @@ impl Call {
                     ))
                 })
             }
-            Function::JsonToString => Ok(Value::String(paths::compact(values[0]))),
+            Function::JsonToString => Ok(Value::String(paths::compact(arg(0)?))),
             Function::Array => Ok(Value::Array(values.into_iter().cloned().collect())),
             Function::ArrayPartition => {
-                let items = f.array(values[0], 0)?;
-                let size = f.integer(values[1], 1)?;
+                let items = f.array(arg(0)?, 0)?;
+                let size = f.integer(arg(1)?, 1)?;
                 let size = usize::try_from(size)
                     .ok()
                     .filter(|s| *s > 0)
@@ -424,13 +435,13 @@ impl Call {
                 ))
             }
             Function::ArrayContains => {
-                let items = f.array(values[0], 0)?;
-                Ok(Value::Bool(items.contains(values[1])))
+                let items = f.array(arg(0)?, 0)?;
+                Ok(Value::Bool(items.contains(arg(1)?)))
             }
             Function::ArrayRange => {
-                let start = f.integer(values[0], 0)?;
-                let end = f.integer(values[1], 1)?;
-                let step = f.integer(values[2], 2)?;
+                let start = f.integer(arg(0)?, 0)?;
+                let end = f.integer(arg(1)?, 1)?;
+                let step = f.integer(arg(2)?, 2)?;
                 if step == 0 {
                     return Err(f.fail("The step (argument at index 2) must not be 0"));
                 }
@@ -451,8 +462,8 @@ impl Call {
                 Ok(Value::Array(out))
             }
             Function::ArrayGetItem => {
-                let items = f.array(values[0], 0)?;
-                let index = f.integer(values[1], 1)?;
+                let items = f.array(arg(0)?, 0)?;
+                let index = f.integer(arg(1)?, 1)?;
                 usize::try_from(index)
                     .ok()
                     .and_then(|i| items.get(i))
@@ -465,9 +476,9 @@ impl Call {
                         ))
                     })
             }
-            Function::ArrayLength => Ok(Value::from(f.array(values[0], 0)?.len())),
+            Function::ArrayLength => Ok(Value::from(f.array(arg(0)?, 0)?.len())),
             Function::ArrayUnique => {
-                let items = f.array(values[0], 0)?;
+                let items = f.array(arg(0)?, 0)?;
                 let mut unique: Vec<Value> = Vec::with_capacity(items.len());
                 for item in items {
                     if !unique.contains(item) {
@@ -477,13 +488,13 @@ impl Call {
                 Ok(Value::Array(unique))
             }
             Function::Base64Encode => {
-                let text = f.limited_string(values[0], 0)?;
+                let text = f.limited_string(arg(0)?, 0)?;
                 Ok(Value::String(
                     base64::engine::general_purpose::STANDARD.encode(text.as_bytes()),
                 ))
             }
             Function::Base64Decode => {
-                let text = f.limited_string(values[0], 0)?;
+                let text = f.limited_string(arg(0)?, 0)?;
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(text.as_bytes())
                     .map_err(|e| {
@@ -494,8 +505,8 @@ impl Call {
                 })
             }
             Function::Hash => {
-                let text = f.limited_string(values[0], 0)?;
-                let algorithm = f.string(values[1], 1)?;
+                let text = f.limited_string(arg(0)?, 0)?;
+                let algorithm = f.string(arg(1)?, 1)?;
                 hash(text, algorithm).ok_or_else(|| {
                     f.fail(format!(
                         "The hashing algorithm '{algorithm}' (argument at index 1) is not \
@@ -504,9 +515,9 @@ impl Call {
                 })
             }
             Function::JsonMerge => {
-                let left = f.object(values[0], 0)?;
-                let right = f.object(values[1], 1)?;
-                match values[2] {
+                let left = f.object(arg(0)?, 0)?;
+                let right = f.object(arg(1)?, 1)?;
+                match arg(2)? {
                     Value::Bool(false) => {}
                     Value::Bool(true) => {
                         return Err(f.fail(
@@ -523,8 +534,8 @@ impl Call {
                 Ok(Value::Object(merged))
             }
             Function::MathRandom => {
-                let start = f.integer(values[0], 0)?;
-                let end = f.integer(values[1], 1)?;
+                let start = f.integer(arg(0)?, 0)?;
+                let end = f.integer(arg(1)?, 1)?;
                 if end <= start {
                     return Err(f.fail(format!(
                         "The end {end} (argument at index 1) must be greater than the start \
@@ -545,15 +556,15 @@ impl Call {
                 Ok(Value::from(value))
             }
             Function::MathAdd => {
-                let a = f.integer(values[0], 0)?;
-                let b = f.integer(values[1], 1)?;
+                let a = f.integer(arg(0)?, 0)?;
+                let b = f.integer(arg(1)?, 1)?;
                 a.checked_add(b)
                     .map(Value::from)
                     .ok_or_else(|| f.fail("The sum is out of range"))
             }
             Function::StringSplit => {
-                let text = f.string(values[0], 0)?;
-                let delimiters = f.string(values[1], 1)?;
+                let text = f.string(arg(0)?, 0)?;
+                let delimiters = f.string(arg(1)?, 1)?;
                 // Java's StringTokenizer: any delimiter character splits, empty tokens drop.
                 Ok(Value::Array(
                     text.split(|c| delimiters.contains(c))
@@ -642,20 +653,24 @@ impl Failure<'_> {
 /// States.Format: `{}` placeholders take the arguments in order; `\{`, `\}`, `\'` and `\\`
 /// in a literal template stand for the character itself.
 fn format(f: &Failure<'_>, args: &[Evaluated]) -> Result<Value, StatesError> {
-    let template = &args[0];
+    let Some((template, rest)) = args.split_first() else {
+        return Err(f.fail("The template (argument at index 0) is missing"));
+    };
     let text = f.string(&template.value, 0)?;
     let raw = template.raw.as_deref();
-    let rest = &args[1..];
     let mut out = String::new();
     let mut used = 0usize;
     let mut chars = raw.unwrap_or(text).chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if raw.is_some() => {
-                if let Some(next) = chars.next() {
+            '\\' if raw.is_some() => match chars.next() {
+                Some(next) if is_escapable(next) => out.push(next),
+                Some(next) => {
+                    out.push('\\');
                     out.push(next);
                 }
-            }
+                None => out.push('\\'),
+            },
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
                 let Some(arg) = rest.get(used) else {
@@ -677,6 +692,11 @@ fn format(f: &Failure<'_>, args: &[Evaluated]) -> Result<Value, StatesError> {
         )));
     }
     Ok(Value::String(out))
+}
+
+/// The characters a backslash escapes in an intrinsic string literal.
+fn is_escapable(c: char) -> bool {
+    matches!(c, '\'' | '{' | '}' | '\\')
 }
 
 fn hash(text: &str, algorithm: &str) -> Option<Value> {
@@ -771,6 +791,9 @@ mod tests {
                 "States.Format('\\{\\}{} it\\'s \\\\', 'x')",
                 json!("{}x it's \\"),
             ),
+            // A backslash before any other character is plain text.
+            ("States.Format('a\\nb {}', 'x')", json!("a\\nb x")),
+            ("States.Array('a\\nb', 'c\\'d')", json!(["a\\nb", "c'd"])),
             ("States.Format($.s)", json!("a,b,,c")),
             (
                 "States.StringToJson('{\"a\": [1, 2.5]}')",

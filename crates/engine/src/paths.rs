@@ -237,19 +237,26 @@ impl JsonPath {
 
     /// The steps of a reference path, or why it is not one.
     fn reference_steps(&self) -> Result<Vec<RefStep>, String> {
+        let not_single = || {
+            "A reference path must name a single node: no wildcards, filters, slices, unions \
+             or deep scans"
+                .to_string()
+        };
         if self.function.is_some() {
             return Err("A reference path cannot call a function".into());
         }
         self.segments
             .iter()
             .map(|segment| match segment {
-                Segment::Property(names) if names.len() == 1 => Ok(RefStep::Name(names[0].clone())),
-                Segment::Index(indexes) if indexes.len() == 1 => Ok(RefStep::Index(indexes[0])),
-                _ => Err(
-                    "A reference path must name a single node: no wildcards, filters, slices, \
-                     unions or deep scans"
-                        .to_string(),
-                ),
+                Segment::Property(names) => match names.as_slice() {
+                    [name] => Ok(RefStep::Name(name.clone())),
+                    _ => Err(not_single()),
+                },
+                Segment::Index(indexes) => match indexes.as_slice() {
+                    [index] => Ok(RefStep::Index(*index)),
+                    _ => Err(not_single()),
+                },
+                _ => Err(not_single()),
             })
             .collect()
     }
@@ -324,8 +331,7 @@ impl JsonPath {
                         java_class(node)
                     )));
                 };
-                if names.len() == 1 {
-                    let name = &names[0];
+                if let [name] = names.as_slice() {
                     let eval_path = format!("{path}['{name}']");
                     match map.get(name) {
                         Some(child) => {
