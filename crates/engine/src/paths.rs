@@ -28,9 +28,46 @@ impl PathError {
 /// Evaluates `path` (`$...` against `input`, `$$...` against `context`). A definite path gives
 /// its value; an indefinite one (wildcards, filters, slices, unions, deep scan) a list.
 pub fn query(path: &str, input: &Value, context: &Value) -> Result<Value, PathError> {
+    query_with_variables(path, input, context, None)
+}
+
+/// Like [`query`], also resolving workflow variable references (`$name`, `$name.a[0]`)
+/// against `variables`. Without variables such a path fails with a message naming it.
+pub fn query_with_variables(
+    path: &str,
+    input: &Value,
+    context: &Value,
+    variables: Option<&Map<String, Value>>,
+) -> Result<Value, PathError> {
     let compiled = JsonPath::parse(path).map_err(PathError::new)?;
-    let root = if compiled.context { context } else { input };
+    let root = match &compiled.root {
+        Root::Input => input,
+        Root::Context => context,
+        Root::Variable(name) => match variables {
+            None => {
+                return Err(PathError::new(format!(
+                    "The variable reference '{}' cannot be evaluated: workflow variables are \
+                     not supported here",
+                    path.trim()
+                )))
+            }
+            Some(variables) => variables
+                .get(name)
+                .ok_or_else(|| PathError::new(format!("The variable '${name}' is not defined")))?,
+        },
+    };
     compiled.evaluate(root)
+}
+
+/// Whether `path` reads a workflow variable (`$name...`) rather than `$` or `$$`.
+pub fn is_variable_path(path: &str) -> bool {
+    matches!(
+        JsonPath::parse(path),
+        Ok(JsonPath {
+            root: Root::Variable(_),
+            ..
+        })
+    )
 }
 
 /// Checks the syntax of a JSONPath (InputPath, OutputPath, ItemsPath, a template's `.$` value).
@@ -59,9 +96,9 @@ pub fn is_definite(path: &str) -> Result<bool, String> {
 /// AWS reports it as `States.ReferencePathConflict`.
 pub fn set_at(target: Value, path: &str, value: Value) -> Result<Value, PathError> {
     let compiled = JsonPath::parse(path).map_err(PathError::new)?;
-    if compiled.context {
+    if compiled.root != Root::Input {
         return Err(PathError::new(format!(
-            "The context object cannot be written to: {path}"
+            "Only the state input can be written to, not {path}"
         )));
     }
     let steps = compiled.reference_steps().map_err(PathError::new)?;
@@ -178,6 +215,17 @@ enum Function {
     Keys,
 }
 
+/// Where a path starts.
+#[derive(Debug, Clone, PartialEq)]
+enum Root {
+    /// `$`: the state's input (or effective input).
+    Input,
+    /// `$$`: the context object.
+    Context,
+    /// `$name`: a workflow variable.
+    Variable(String),
+}
+
 enum RefStep {
     Name(String),
     Index(i64),
@@ -185,8 +233,8 @@ enum RefStep {
 
 #[derive(Debug, Clone, PartialEq)]
 struct JsonPath {
-    /// `$$...`: evaluated against the context object.
-    context: bool,
+    /// What the path starts from.
+    root: Root,
     segments: Vec<Segment>,
     function: Option<Function>,
 }
@@ -194,17 +242,26 @@ struct JsonPath {
 impl JsonPath {
     fn parse(text: &str) -> Result<JsonPath, String> {
         let trimmed = text.trim();
-        let (context, rest) = if let Some(rest) = trimmed.strip_prefix("$$") {
-            (true, rest)
+        let (root, rest) = if let Some(rest) = trimmed.strip_prefix("$$") {
+            (Root::Context, rest)
         } else if let Some(rest) = trimmed.strip_prefix('$') {
-            (false, rest)
+            // `$name` is a workflow variable: a letter or `_`, then letters, digits or `_`.
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                let (name, after) = rest.split_at(end);
+                (Root::Variable(name.to_string()), after)
+            } else {
+                (Root::Input, rest)
+            }
         } else {
             return Err(format!("Path must start with '$': {text}"));
         };
         let mut parser = Parser::new(rest, trimmed.len() - rest.len());
         let (segments, function) = parser.segments()?;
         Ok(JsonPath {
-            context,
+            root,
             segments,
             function,
         })
@@ -217,7 +274,7 @@ impl JsonPath {
         let mut parser = Parser::new(rest, 1);
         let (segments, function) = parser.segments()?;
         Ok(JsonPath {
-            context: false,
+            root: Root::Input,
             segments,
             function,
         })
@@ -1280,10 +1337,13 @@ impl FilterParser {
                 let path = if root == '@' {
                     JsonPath::parse_relative(&text)?
                 } else {
-                    if text.starts_with("$$") {
-                        return Err(self.error("The context object cannot be used"));
+                    let path = JsonPath::parse(&text)?;
+                    if path.root != Root::Input {
+                        return Err(self.error(
+                            "Only '@' and '$' paths can be used (no context object or variables)",
+                        ));
                     }
-                    JsonPath::parse(&text)?
+                    path
                 };
                 Ok(Operand::Path {
                     relative: root == '@',
@@ -2054,6 +2114,24 @@ mod tests {
     }
 
     #[test]
+    fn variable_paths_read_variables() {
+        let mut variables = Map::new();
+        variables.insert("answer".into(), json!({"v": [1, 2]}));
+        let run = |p: &str| query_with_variables(p, &json!({}), &json!({}), Some(&variables));
+        assert_eq!(run("$answer"), Ok(json!({"v": [1, 2]})));
+        assert_eq!(run("$answer.v[1]"), Ok(json!(2)));
+        assert_eq!(run("$answer.v[*]"), Ok(json!([1, 2])));
+        assert_eq!(
+            run("$nope"),
+            Err(PathError::new("The variable '$nope' is not defined"))
+        );
+        assert!(query("$answer", &json!({}), &json!({})).is_err());
+        assert!(is_variable_path("$answer.v"));
+        assert!(!is_variable_path("$.answer"));
+        assert!(set_at(json!({}), "$answer.x", json!(1)).is_err());
+    }
+
+    #[test]
     fn syntax_checks() {
         for good in [
             "$",
@@ -2064,6 +2142,8 @@ mod tests {
             "$.a[?(@.x == 'y')]",
             "$..a",
             "$.a.length()",
+            "$theAnswer",
+            "$constant_obj.in_obj[0]",
         ] {
             assert_eq!(check_path(good), Ok(()), "{good}");
         }
