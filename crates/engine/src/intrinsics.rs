@@ -373,6 +373,12 @@ impl Call {
                     value: value.clone(),
                     raw: None,
                 },
+                Arg::Path(path) if paths::is_variable_path(path) => {
+                    return Err(StatesError::runtime(format!(
+                        "The variable reference '{path}' in the field '{field}' cannot be \
+                         evaluated: workflow variables are not supported yet"
+                    )))
+                }
                 Arg::Path(path) => {
                     let value = paths::query(path, env.input, env.context).map_err(|_| {
                         let document = if path.starts_with("$$") {

@@ -58,6 +58,13 @@ fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<V
     if intrinsics::is_intrinsic(text) {
         return intrinsics::evaluate_field(text, key, env);
     }
+    if paths::is_variable_path(text) {
+        // EvalEnv carries no variables yet (see paths::query_with_variables).
+        return Err(StatesError::runtime(format!(
+            "The variable reference '{text}' specified for the field '{key}' cannot be \
+             evaluated: workflow variables are not supported yet"
+        )));
+    }
     let context_path = text.trim_start().starts_with("$$");
     if !context_path && env.input.is_null() {
         // What AWS answers for a `$` path over a null input (e.g. after a Lambda returned
@@ -199,6 +206,13 @@ mod tests {
             Err(StatesError::runtime(
                 "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not \
                  be found in the input '{\"int-literal\":0}'"
+            ))
+        );
+        assert_eq!(
+            run(&json!({"v.$": "$answer"}), &input),
+            Err(StatesError::runtime(
+                "The variable reference '$answer' specified for the field 'v.$' cannot be \
+                 evaluated: workflow variables are not supported yet"
             ))
         );
         assert_eq!(
