@@ -313,8 +313,17 @@ struct JsonPath {
     function: Option<Function>,
 }
 
+/// How deeply filters, parentheses and negations may nest in a path: deeper nesting is
+/// refused rather than risking the stack on a hostile definition.
+const MAX_FILTER_NESTING: usize = 32;
+
 impl JsonPath {
     fn parse(text: &str) -> Result<JsonPath, String> {
+        Self::parse_nested(text, 0)
+    }
+
+    /// Parses a path found at filter nesting level `depth`.
+    fn parse_nested(text: &str, depth: usize) -> Result<JsonPath, String> {
         let trimmed = text.trim();
         let (root, rest) = if let Some(rest) = trimmed.strip_prefix("$$") {
             (Root::Context, rest)
@@ -332,7 +341,7 @@ impl JsonPath {
         } else {
             return Err(format!("Path must start with '$': {text}"));
         };
-        let mut parser = Parser::new(rest, trimmed.len() - rest.len());
+        let mut parser = Parser::new(rest, trimmed.len() - rest.len(), depth);
         let (segments, function) = parser.segments()?;
         Ok(JsonPath {
             root,
@@ -341,11 +350,11 @@ impl JsonPath {
         })
     }
 
-    fn parse_relative(text: &str) -> Result<JsonPath, String> {
+    fn parse_relative(text: &str, depth: usize) -> Result<JsonPath, String> {
         let rest = text
             .strip_prefix('@')
             .ok_or_else(|| format!("Path must start with '@': {text}"))?;
-        let mut parser = Parser::new(rest, 1);
+        let mut parser = Parser::new(rest, 1, depth);
         let (segments, function) = parser.segments()?;
         Ok(JsonPath {
             root: Root::Input,
@@ -782,14 +791,17 @@ struct Parser {
     pos: usize,
     /// Where `chars` starts in the original text, for positions in messages.
     offset: usize,
+    /// How many filters enclose this path.
+    depth: usize,
 }
 
 impl Parser {
-    fn new(text: &str, offset: usize) -> Self {
+    fn new(text: &str, offset: usize, depth: usize) -> Self {
         Parser {
             chars: text.chars().collect(),
             pos: 0,
             offset,
+            depth,
         }
     }
 
@@ -927,7 +939,10 @@ impl Parser {
                 let body: String = self.chars[body_start..close].iter().collect();
                 self.pos = close + 1;
                 self.expect_close()?;
-                Ok(Segment::Filter(Box::new(parse_filter(&body)?)))
+                Ok(Segment::Filter(Box::new(parse_filter(
+                    &body,
+                    self.depth + 1,
+                )?)))
             }
             Some('*') => {
                 self.pos += 1;
@@ -1249,10 +1264,16 @@ fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn parse_filter(text: &str) -> Result<Filter, String> {
+fn parse_filter(text: &str, depth: usize) -> Result<Filter, String> {
+    if depth > MAX_FILTER_NESTING {
+        return Err(format!(
+            "Filters may be nested at most {MAX_FILTER_NESTING} deep"
+        ));
+    }
     let mut parser = FilterParser {
         chars: text.chars().collect(),
         pos: 0,
+        depth,
     };
     let filter = parser.or()?;
     parser.skip_spaces();
@@ -1268,9 +1289,19 @@ fn parse_filter(text: &str) -> Result<Filter, String> {
 struct FilterParser {
     chars: Vec<char>,
     pos: usize,
+    /// The nesting of filters, parentheses and negations around the current position.
+    depth: usize,
 }
 
 impl FilterParser {
+    fn nest(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_FILTER_NESTING {
+            return Err(self.error("Too deeply nested"));
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -1319,11 +1350,16 @@ impl FilterParser {
         self.skip_spaces();
         if self.peek() == Some('!') && self.chars.get(self.pos + 1) != Some(&'=') {
             self.pos += 1;
-            return Ok(Filter::Not(Box::new(self.unary()?)));
+            self.nest()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Filter::Not(Box::new(inner)));
         }
         if self.peek() == Some('(') {
             self.pos += 1;
+            self.nest()?;
             let inner = self.or()?;
+            self.depth -= 1;
             if !self.eat(")") {
                 return Err(self.error("Expected ')'"));
             }
@@ -1408,9 +1444,9 @@ impl FilterParser {
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
                 let path = if root == '@' {
-                    JsonPath::parse_relative(&text)?
+                    JsonPath::parse_relative(&text, self.depth)?
                 } else {
-                    let path = JsonPath::parse(&text)?;
+                    let path = JsonPath::parse_nested(&text, self.depth)?;
                     if path.root != Root::Input {
                         return Err(self.error(
                             "Only '@' and '$' paths can be used (no context object or variables)",
@@ -2243,6 +2279,14 @@ mod tests {
         ] {
             assert!(check_path(bad).is_err(), "{bad}");
         }
+        // Hostile nesting is refused, not a stack overflow.
+        let parens = format!("$.a[?({}@.x{})]", "(".repeat(5000), ")".repeat(5000));
+        assert!(check_path(&parens).is_err());
+        let nots = format!("$.a[?({}@.x)]", "!".repeat(5000));
+        assert!(check_path(&nots).is_err());
+        let filters = format!("${}{}", "[?(@".repeat(2000), ")]".repeat(2000));
+        assert!(check_path(&filters).is_err());
+        assert_eq!(check_path("$.a[?(@.b[?(@.c[?(@.d)])])]"), Ok(()));
         for good in ["$", "$.a.b", "$['a'][0]", "$$.Execution.Input"] {
             assert_eq!(check_reference_path(good), Ok(()), "{good}");
         }
