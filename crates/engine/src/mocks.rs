@@ -51,14 +51,18 @@ impl MockSet {
     /// `test_case` picks one.
     pub fn from_json_text(text: &str, test_case: Option<&str>) -> Result<MockSet, MockError> {
         let _ = (text, test_case);
-        Err(MockError { message: "mock files are not implemented".into() })
+        Err(MockError {
+            message: "mock files are not implemented".into(),
+        })
     }
 
     /// Builds the mocks of a conformance case: `{"<state>": [response, ...]}`, responses in call
     /// order, each `{"Return": ...}` or `{"Throw": {"Error": ..., "Cause": ...}}`.
     pub fn from_conformance(mocks: &Value) -> Result<MockSet, MockError> {
         let _ = mocks;
-        Err(MockError { message: "conformance mocks are not implemented".into() })
+        Err(MockError {
+            message: "conformance mocks are not implemented".into(),
+        })
     }
 
     /// Answers one call. Calls are counted per state (retries and re-entries count), which is
