@@ -172,45 +172,15 @@ impl MockSet {
     /// `test_case` picks one: `"<test case>"`, or `"<state machine>/<test case>"` where the
     /// same name is used by several state machines.
     pub fn from_json_text(text: &str, test_case: Option<&str>) -> Result<MockSet, MockError> {
-        let doc: Value = serde_json::from_str(text)
-            .map_err(|e| MockError::new(format!("The mock file is not valid JSON: {e}")))?;
-        let Some(doc) = doc.as_object() else {
-            return Err(MockError::new(format!(
-                "The mock file must be a JSON object with StateMachines and MockedResponses, \
-                 or Functions, not {}",
-                type_name(&doc)
-            )));
-        };
-        let mut problems = Problems::default();
-        for name in doc.keys() {
-            if !FILE_FIELDS.contains(&name.as_str()) {
-                problems.push(
-                    &key(name),
-                    "not a field of a mock file (expected StateMachines, MockedResponses or \
-                     Functions)",
-                );
-            }
-        }
-        let responses = match doc.get("MockedResponses") {
-            Some(value) => parse_mocked_responses(value, &mut problems),
-            None => HashMap::new(),
-        };
-        let test_cases = match doc.get("StateMachines") {
-            Some(value) => parse_state_machines(value, &responses, &mut problems),
-            None => Vec::new(),
-        };
-        let functions = match doc.get("Functions") {
-            Some(value) => parse_functions(value, &mut problems),
-            None => Vec::new(),
-        };
-        let mut set = problems.into_result(MockSet {
+        let file = MockFile::read(text)?;
+        let mut set = MockSet {
             states: HashMap::new(),
-            functions,
+            functions: file.functions,
             calls: HashMap::new(),
-        })?;
-        if let Some(case) = select_test_case(&test_cases, test_case)? {
+        };
+        if let Some(case) = select_test_case(&file.test_cases, test_case)? {
             for (state, response_name) in &case.states {
-                if let Some(entries) = responses.get(response_name) {
+                if let Some(entries) = file.responses.get(response_name) {
                     set.states.insert(
                         state.clone(),
                         StateResponses {
@@ -266,6 +236,14 @@ impl MockSet {
             functions: Vec::new(),
             calls: HashMap::new(),
         })
+    }
+
+    /// The test cases of a mock file, as `<state machine>/<test case>` in file order: the
+    /// names [`MockSet::from_json_text`] accepts as `test_case`. Fails like it on a malformed
+    /// file.
+    pub fn test_case_names(text: &str) -> Result<Vec<String>, MockError> {
+        let file = MockFile::read(text)?;
+        Ok(file.test_cases.iter().map(TestCase::label).collect())
     }
 
     /// Whether the set mocks nothing at all.
@@ -516,6 +494,55 @@ fn lambda_error_cause(error: &str, message: &str, request_id: &str, spaced: bool
         id = text(request_id),
         q_trace = text("stackTrace"),
     )
+}
+
+/// A mock file, read and checked whole.
+struct MockFile {
+    responses: HashMap<String, Entries>,
+    test_cases: Vec<TestCase>,
+    functions: Vec<(String, Vec<FunctionRule>)>,
+}
+
+impl MockFile {
+    /// Reads every part of the file, reporting all its problems at once.
+    fn read(text: &str) -> Result<MockFile, MockError> {
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|e| MockError::new(format!("The mock file is not valid JSON: {e}")))?;
+        let Some(doc) = doc.as_object() else {
+            return Err(MockError::new(format!(
+                "The mock file must be a JSON object with StateMachines and MockedResponses, \
+                 or Functions, not {}",
+                type_name(&doc)
+            )));
+        };
+        let mut problems = Problems::default();
+        for name in doc.keys() {
+            if !FILE_FIELDS.contains(&name.as_str()) {
+                problems.push(
+                    &key(name),
+                    "not a field of a mock file (expected StateMachines, MockedResponses or \
+                     Functions)",
+                );
+            }
+        }
+        let responses = match doc.get("MockedResponses") {
+            Some(value) => parse_mocked_responses(value, &mut problems),
+            None => HashMap::new(),
+        };
+        let test_cases = match doc.get("StateMachines") {
+            Some(value) => parse_state_machines(value, &responses, &mut problems),
+            None => Vec::new(),
+        };
+        let functions = match doc.get("Functions") {
+            Some(value) => parse_functions(value, &mut problems),
+            None => Vec::new(),
+        };
+        problems.into_result(MockFile {
+            responses,
+            test_cases,
+            functions,
+        })
+    }
 }
 
 /// One response of a conformance case or of `MockedResponses`:

@@ -309,6 +309,20 @@ fn step_functions_local_test_cases() {
          response for call 4: it answers calls 0 to 3 (calls are counted from 0, retries included)"
     );
 
+    assert_eq!(
+        MockSet::test_case_names(&text).unwrap(),
+        [
+            "LambdaSQSIntegration/HappyPath",
+            "LambdaSQSIntegration/RetryPath",
+            "LambdaSQSIntegration/HybridPath"
+        ]
+    );
+    assert_eq!(
+        MockSet::from_json_text(&text, None).unwrap_err().message,
+        "The mock file has several test cases (LambdaSQSIntegration/HappyPath, \
+         LambdaSQSIntegration/RetryPath, LambdaSQSIntegration/HybridPath); pick one"
+    );
+
     // The test case named with its state machine gives the same set.
     let mut named = MockSet::from_json_text(&text, Some("LambdaSQSIntegration/HappyPath")).unwrap();
     let outcome = named
