@@ -8,6 +8,29 @@
 //!
 //! Fixed responses per state (the first two) take priority over `Functions` rules. Calls are
 //! counted per state name, retries and re-entries included, from 0.
+//!
+//! The `Functions` format:
+//!
+//! ```json
+//! {"Functions": {"MockAPIFunction": [
+//!   {"when": {"statuscode": "429"},
+//!    "throw": {"error": "TooManyRequestsException", "cause": "429 Too Many Requests"},
+//!    "durationSeconds": 0.5},
+//!   {"when": {"statuscode": "200"}, "return": "200 OK"},
+//!   {"throw": {"error": "UnknownException", "cause": "Unknown error"}}
+//! ]}}
+//! ```
+//!
+//! - Keys are a Lambda function name, which matches `arn:...:lambda:...:function:NAME[:qualifier]`
+//!   resources and `lambda:invoke` calls whose `FunctionName` names it (by name, partial ARN
+//!   or ARN, with or without qualifier); or a full resource ARN, which matches that resource
+//!   exactly or a `lambda:invoke` `FunctionName` written exactly so. Exact keys win over names.
+//! - Rules are tried in order. `when` is matched against the call's input (the `Payload` of a
+//!   `lambda:invoke`): an object matches when each of its keys matches recursively, anything
+//!   else by equality (numbers by value); no `when` matches every call.
+//! - `return` is the function's result; `throw` an error, whose `cause` becomes a Lambda error
+//!   object (`errorMessage`, `errorType`, `requestId`, `stackTrace`) for Lambda resources.
+//! - `durationSeconds` (default 0) is how long the call takes on the simulated clock.
 
 use std::collections::HashMap;
 use std::fmt;
