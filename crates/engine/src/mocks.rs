@@ -405,7 +405,7 @@ impl<'a> Target<'a> {
                     .cloned()
                     .unwrap_or_else(|| Value::Object(Map::new())),
             }
-        } else if call.resource.starts_with("arn:") && call.resource.contains(":lambda:") {
+        } else if is_lambda_function_arn(call.resource) {
             Target {
                 resource: call.resource,
                 lambda: Lambda::FunctionArn,
@@ -432,6 +432,16 @@ fn is_lambda_invoke(resource: &str) -> bool {
         parts.as_slice(),
         ["arn", _, "states", "", "", "lambda", action]
             if *action == "invoke" || action.starts_with("invoke.")
+    )
+}
+
+/// `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`.
+fn is_lambda_function_arn(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.split(':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", _, "lambda", _, _, "function", name] | ["arn", _, "lambda", _, _, "function", name, _]
+            if !name.is_empty()
     )
 }
 
@@ -1087,6 +1097,26 @@ mod tests {
         for (reference, name) in cases {
             assert_eq!(lambda_function_name(reference), name, "{reference}");
         }
+    }
+
+    #[test]
+    fn lambda_function_arns() {
+        assert!(is_lambda_function_arn(
+            "arn:aws:lambda:us-east-1:123456789012:function:F"
+        ));
+        assert!(is_lambda_function_arn(
+            "arn:aws:lambda:us-east-1:123456789012:function:F:prod"
+        ));
+        assert!(!is_lambda_function_arn("arn:aws:states:::lambda:invoke"));
+        assert!(!is_lambda_function_arn(
+            "arn:aws:states:::aws-sdk:lambda:invoke"
+        ));
+        assert!(!is_lambda_function_arn(
+            "arn:aws:lambda:us-east-1:123456789012:layer:L:1"
+        ));
+        assert!(!is_lambda_function_arn(
+            "arn:aws:lambda:us-east-1:123456789012:function:"
+        ));
     }
 
     #[test]
