@@ -54,7 +54,8 @@ pub struct ContextState<'a> {
     pub execution_start_time: &'a str,
     pub state_name: &'a str,
     pub state_entered_time: &'a str,
-    pub retry_count: u64,
+    /// `$$.State.RetryCount`: AWS shows it to Task states only.
+    pub retry_count: Option<u64>,
     /// `$$.Map.Item` inside a Map iteration: its index and value.
     pub map_item: Option<(usize, &'a Value)>,
     /// `$$.Task.Token` for `.waitForTaskToken` tasks.
@@ -79,9 +80,11 @@ pub fn context_object(identity: &ExecutionIdentity, state: &ContextState<'_>) ->
         "State": {
             "Name": state.state_name,
             "EnteredTime": state.state_entered_time,
-            "RetryCount": state.retry_count,
         },
     });
+    if let Some(count) = state.retry_count {
+        context["State"]["RetryCount"] = json!(count);
+    }
     if let Some(token) = state.task_token {
         context["Task"] = json!({ "Token": token });
     }

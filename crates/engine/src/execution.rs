@@ -878,6 +878,10 @@ impl Execution {
     // ----- the context object ---------------------------------------------------------------
 
     fn context(&self, frame: &Frame, run: &StateRun, task_token: Option<&str>) -> Value {
+        let is_task = matches!(
+            frame.machine.state(&run.name).map(|s| &s.kind),
+            Some(StateKind::Task(_))
+        );
         let entered = format_iso(run.entered_time);
         context_object(
             &self.options.identity,
@@ -886,7 +890,7 @@ impl Execution {
                 execution_start_time: &self.start_iso,
                 state_name: &run.name,
                 state_entered_time: &entered,
-                retry_count: run.retry_count,
+                retry_count: is_task.then_some(run.retry_count),
                 map_item: frame.map_item.as_ref().map(|(i, v)| (*i, v)),
                 task_token,
             },
@@ -1087,7 +1091,7 @@ impl Execution {
                     context: &context,
                     rng: &mut self.rng,
                 };
-                intrinsics::evaluate(path, &mut env)?
+                intrinsics::evaluate_field(path, field, &mut env)?
             } else {
                 paths::query(path, &run.input, &context).map_err(|_| {
                     StatesError::runtime(format!(

@@ -19,12 +19,14 @@ pub mod dataflow;
 pub mod definition;
 pub mod error;
 pub mod execution;
+pub mod graph;
 pub mod history;
 pub mod intrinsics;
 pub mod limits;
 pub mod mocks;
 pub mod paths;
 pub mod rng;
+pub mod scaffold;
 pub mod template;
 pub mod time;
 

@@ -1,10 +1,11 @@
 //! Payload templates: Parameters, ResultSelector, ItemSelector, Credentials. Keys ending in `.$`
 //! take their value from a path, the context object or an intrinsic function.
-//! (Stub: the paths helper fills this in.)
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::StatesError;
+use crate::intrinsics;
+use crate::paths;
 use crate::rng::Rng;
 
 /// What a template, a path or an intrinsic function is evaluated against.
@@ -20,15 +21,223 @@ pub struct EvalEnv<'a> {
 /// Evaluates `template`. Errors carry AWS's cause text without the
 /// "An error occurred while executing the state ..." prefix, which the executor adds.
 pub fn evaluate(template: &Value, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
-    let _ = (template, env);
-    Err(StatesError::runtime(
-        "payload templates are not implemented",
-    ))
+    match template {
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (key, value) in map {
+                match key.strip_suffix(".$") {
+                    Some(name) => {
+                        let computed = evaluate_dynamic(key, value, env)?;
+                        out.insert(name.to_string(), computed);
+                    }
+                    None => {
+                        out.insert(key.clone(), evaluate(value, env)?);
+                    }
+                }
+            }
+            Ok(Value::Object(out))
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|item| evaluate(item, env))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        other => Ok(other.clone()),
+    }
+}
+
+/// The value of a `.$` field: a path, a context path or an intrinsic function call.
+fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
+    let Some(text) = value.as_str() else {
+        return Err(StatesError::runtime(format!(
+            "The value for the field '{key}' must be a STRING that contains a JSONPath, but was \
+             {}",
+            paths::compact(value)
+        )));
+    };
+    if intrinsics::is_intrinsic(text) {
+        return intrinsics::evaluate_field(text, key, env);
+    }
+    if paths::is_variable_path(text) {
+        // EvalEnv carries no variables yet (see paths::query_with_variables).
+        return Err(StatesError::runtime(format!(
+            "The variable reference '{text}' specified for the field '{key}' cannot be \
+             evaluated: workflow variables are not supported yet"
+        )));
+    }
+    let context_path = text.trim_start().starts_with("$$");
+    if !context_path && env.input.is_null() {
+        // What AWS answers for a `$` path over a null input (e.g. after a Lambda returned
+        // nothing and OutputPath picked it).
+        return Err(StatesError::runtime(
+            "Unable to apply Path transformation to null or empty input.",
+        ));
+    }
+    let document = if context_path { env.context } else { env.input };
+    paths::query(text, env.input, env.context).map_err(|_| {
+        StatesError::runtime(format!(
+            "The JSONPath '{text}' specified for the field '{key}' could not be found in the \
+             input '{}'",
+            paths::compact(document)
+        ))
+    })
 }
 
 /// Checks a template's `.$` values (paths and intrinsic calls). Returns (JSON pointer relative
 /// to the template, message) for each problem.
 pub fn check(template: &Value) -> Vec<(String, String)> {
-    let _ = template;
-    Vec::new()
+    let mut problems = Vec::new();
+    check_at(template, String::new(), &mut problems);
+    problems
+}
+
+fn check_at(template: &Value, pointer: String, problems: &mut Vec<(String, String)>) {
+    match template {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let child = format!("{pointer}/{}", escape_pointer(key));
+                if key.ends_with(".$") {
+                    if let Some(message) = check_dynamic(key, value) {
+                        problems.push((child, message));
+                    }
+                } else {
+                    check_at(value, child, problems);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                check_at(item, format!("{pointer}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// AWS's validation message for a bad `.$` value, followed by what is wrong with it.
+fn check_dynamic(key: &str, value: &Value) -> Option<String> {
+    let invalid = |detail: String| {
+        Some(format!(
+            "The value for the field '{key}' must be a valid JSONPath or a valid intrinsic \
+             function call ({detail})"
+        ))
+    };
+    let Some(text) = value.as_str() else {
+        return invalid(format!("found {}", kind(value)));
+    };
+    if intrinsics::is_intrinsic(text) {
+        return intrinsics::check(text).err().and_then(invalid);
+    }
+    if !text.trim_start().starts_with('$') {
+        return invalid("it must start with '$' or 'States.'".into());
+    }
+    paths::check_path(text).err().and_then(invalid)
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// RFC 6901 escaping of one pointer token.
+fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(template: &Value, input: &Value) -> Result<Value, StatesError> {
+        let context = json!({"Execution": {"Id": "arn:exec"}, "Map": {"Item": {"Index": 2}}});
+        let mut rng = Rng::new(5);
+        let mut env = EvalEnv {
+            input,
+            context: &context,
+            rng: &mut rng,
+        };
+        evaluate(template, &mut env)
+    }
+
+    /// (template, input, expected output).
+    #[test]
+    fn templates_copy_and_evaluate() {
+        let input = json!({"a": {"b": [1, 2]}, "name": "x"});
+        let cases = [
+            (
+                json!({"k": "v", "n": [1, {"x": null}]}),
+                json!({"k": "v", "n": [1, {"x": null}]}),
+            ),
+            (json!({"v.$": "$.a.b[1]"}), json!({"v": 2})),
+            (json!({"all.$": "$"}), json!({"all": input.clone()})),
+            (
+                json!({"id.$": "$$.Execution.Id"}),
+                json!({"id": "arn:exec"}),
+            ),
+            (json!({"i.$": "$$.Map.Item.Index"}), json!({"i": 2})),
+            (json!({"list.$": "$.a.b[*]"}), json!({"list": [1, 2]})),
+            (
+                json!({"g.$": "States.Format('hi {}', $.name)"}),
+                json!({"g": "hi x"}),
+            ),
+            (
+                json!({"deep": [{"x.$": "$.name"}]}),
+                json!({"deep": [{"x": "x"}]}),
+            ),
+            (json!("plain"), json!("plain")),
+        ];
+        for (template, expected) in cases {
+            assert_eq!(run(&template, &input), Ok(expected), "{template}");
+        }
+    }
+
+    #[test]
+    fn missing_paths_use_aws_wording() {
+        let input = json!({"int-literal": 0});
+        assert_eq!(
+            run(&json!({"value.$": "$.no_such_jsonpath"}), &input),
+            Err(StatesError::runtime(
+                "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not \
+                 be found in the input '{\"int-literal\":0}'"
+            ))
+        );
+        assert_eq!(
+            run(&json!({"v.$": "$answer"}), &input),
+            Err(StatesError::runtime(
+                "The variable reference '$answer' specified for the field 'v.$' cannot be \
+                 evaluated: workflow variables are not supported yet"
+            ))
+        );
+        assert_eq!(
+            run(&json!({"Input.$": "$"}), &Value::Null),
+            Err(StatesError::runtime(
+                "Unable to apply Path transformation to null or empty input."
+            ))
+        );
+    }
+
+    #[test]
+    fn check_reports_bad_dynamic_values_by_pointer() {
+        let template = json!({
+            "ok.$": "$.a",
+            "fine": {"also.$": "States.UUID()"},
+            "num.$": 3,
+            "nested": [{"bad.$": "$.a["}],
+            "fn.$": "States.Nope(1)",
+            "word.$": "hello",
+            "a/b.$": "$$.x y"
+        });
+        let pointers: Vec<String> = check(&template).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            pointers,
+            ["/num.$", "/nested/0/bad.$", "/fn.$", "/word.$", "/a~1b.$"]
+        );
+    }
 }

@@ -42,6 +42,7 @@ fn corpus_definitions_parse_without_errors() {
 
     let (mut checked, mut skipped, mut with_warnings) = (0, 0, 0);
     let mut failures = Vec::new();
+    let mut warning_codes = std::collections::BTreeMap::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("read case");
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
@@ -63,6 +64,10 @@ fn corpus_definitions_parse_without_errors() {
         if diags.iter().any(|d| d.severity == Severity::Warning) {
             with_warnings += 1;
         }
+        for d in diags.iter().filter(|d| d.severity == Severity::Warning) {
+            let code: String = d.message.chars().take_while(|c| *c != ':').collect();
+            *warning_codes.entry(code).or_insert(0) += 1;
+        }
         if !errors.is_empty() || machine.is_none() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             failures.push(format!("{name}: {errors:#?}"));
@@ -72,6 +77,7 @@ fn corpus_definitions_parse_without_errors() {
         "conformance definitions: {checked} checked, {} rejected, {with_warnings} with warnings, {skipped} skipped (JSONata/variables)",
         failures.len()
     );
+    eprintln!("warnings by code: {warning_codes:?}");
     assert!(checked > 0, "no definition checked");
     assert!(
         failures.is_empty(),

@@ -229,7 +229,10 @@ fn steps_yield_events_incrementally() {
 /// Stop ends a running execution with ExecutionAborted, and later steps do nothing.
 #[test]
 fn stop_aborts() {
-    let definition = r#"{"StartAt": "Loop", "States": {"Loop": {"Type": "Pass", "Next": "Loop"}}}"#;
+    let definition = r#"{"StartAt": "Loop", "States": {
+        "Loop": {"Type": "Pass", "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Loop"},
+        "Done": {"Type": "Succeed"}}}"#;
     let (machine, _) = parse_definition(definition);
     let machine = machine.expect("valid");
     let mut execution = Execution::new(

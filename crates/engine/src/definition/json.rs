@@ -8,7 +8,7 @@ use serde_json::{Map, Number, Value};
 /// Deepest nesting accepted. Real definitions stay far below; the cap keeps the recursive
 /// reader (and everything that later walks the values) off the end of the stack, in the
 /// browser too.
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 128;
 
 /// A 1-based line and column; the column counts characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,6 +55,8 @@ pub struct SyntaxError {
     pub pos: Pos,
     /// JSON pointer of the innermost value being read when the error was found.
     pub pointer: String,
+    /// The text is JSON so far but nested deeper than [`MAX_DEPTH`].
+    pub too_deep: bool,
 }
 
 impl Node {
@@ -233,6 +235,7 @@ impl Reader {
             message: message.to_string(),
             pos: self.pos,
             pointer: self.pointer(),
+            too_deep: false,
         }
     }
 
@@ -272,6 +275,7 @@ impl Reader {
                     message: format!("invalid literal, expected '{word}'"),
                     pos: start,
                     pointer: self.pointer(),
+                    too_deep: false,
                 });
             }
             self.bump();
@@ -282,6 +286,7 @@ impl Reader {
                 message: format!("invalid literal, expected '{word}'"),
                 pos: start,
                 pointer: self.pointer(),
+                too_deep: false,
             });
         }
         Ok(kind)
@@ -289,9 +294,12 @@ impl Reader {
 
     fn enter(&self, depth: usize) -> Result<usize, SyntaxError> {
         if depth >= MAX_DEPTH {
-            Err(self.error(&format!(
-                "the JSON is nested more than {MAX_DEPTH} levels deep"
-            )))
+            Err(SyntaxError {
+                too_deep: true,
+                ..self.error(&format!(
+                    "the JSON is nested more than {MAX_DEPTH} levels deep"
+                ))
+            })
         } else {
             Ok(depth + 1)
         }
@@ -507,6 +515,7 @@ impl Reader {
                 message: format!("number out of range: {text}"),
                 pos: start,
                 pointer: self.pointer(),
+                too_deep: false,
             }),
         }
     }

@@ -52,7 +52,15 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
                 Severity::Error,
                 e.pos,
                 &e.pointer,
-                format!("INVALID_JSON_DESCRIPTION: {}", e.message),
+                format!(
+                    "{}: {}",
+                    if e.too_deep {
+                        "TOO_DEEPLY_NESTED"
+                    } else {
+                        "INVALID_JSON_DESCRIPTION"
+                    },
+                    e.message
+                ),
             );
             return (None, vec![d]);
         }
@@ -61,9 +69,11 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
         root: &root,
         diags: Vec::new(),
         scopes: Vec::new(),
+        labels: Vec::new(),
     };
     let machine = builder.machine(&root, "", ScopeKind::Top);
     validate::check_scopes(&builder.scopes, &mut builder.diags);
+    validate::check_labels(&builder.labels, &mut builder.diags);
     let mut diags = builder.diags;
     diags.sort_by(|a, b| {
         (a.line, a.column, a.severity, &a.pointer, &a.message)
@@ -115,10 +125,22 @@ fn with_code(message: &str) -> String {
     }
 }
 
+/// A string that reads as a JSONPath, a context path or an intrinsic function call.
+fn looks_dynamic(s: &str) -> bool {
+    s == "$"
+        || s == "$$"
+        || s.starts_with("$.")
+        || s.starts_with("$$.")
+        || s.starts_with("$[")
+        || (s.starts_with("States.") && s.contains('('))
+}
+
 struct Builder<'r> {
     root: &'r Node,
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
+    /// Map `Label`s, unique in the whole machine.
+    labels: Vec<Target>,
 }
 
 impl<'r> Builder<'r> {
@@ -169,8 +191,19 @@ impl<'r> Builder<'r> {
     /// Reports every member of `node` not in `allowed`; JSONata and variable fields get a
     /// message saying they are not supported yet.
     fn check_fields(&mut self, node: &Node, ptr: &str, allowed: &[&str]) {
-        for m in node.members() {
+        let members = node.members();
+        for (i, m) in members.iter().enumerate() {
             let key = m.key.as_str();
+            if members.iter().skip(i + 1).any(|later| later.key == key) {
+                // The JSON reader (like serde_json) keeps the last one; say so, as a repeated
+                // `Next` or `Resource` is almost surely a mistake.
+                self.diags.push(diagnostic(
+                    Severity::Warning,
+                    m.key_pos,
+                    &child_pointer(ptr, key),
+                    format!("DUPLICATE_FIELD: Field '{key}' is given more than once: the last one is used"),
+                ));
+            }
             if allowed.contains(&key) {
                 continue;
             }
@@ -193,7 +226,8 @@ impl<'r> Builder<'r> {
         }
     }
 
-    fn object_node(&mut self, node: &Node, ptr: &str, key: &str) -> bool {
+    /// Checks that `node` is an object; `what` names it ("field 'Parameters'").
+    fn object_node(&mut self, node: &Node, ptr: &str, what: &str) -> bool {
         if matches!(node.kind, Kind::Object(_)) {
             return true;
         }
@@ -201,7 +235,7 @@ impl<'r> Builder<'r> {
             node.pos,
             ptr,
             format!(
-                "Expected value of type Object for field '{key}', found {}",
+                "Expected value of type Object for {what}, found {}",
                 node.type_name()
             ),
         );
@@ -252,7 +286,7 @@ impl<'r> Builder<'r> {
 
     fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Value> {
         let f = field(node, ptr, key)?;
-        if !self.object_node(f.node, &f.ptr, key) {
+        if !self.object_node(f.node, &f.ptr, &format!("field '{key}'")) {
             return None;
         }
         let value = f.node.to_value();
@@ -275,11 +309,7 @@ impl<'r> Builder<'r> {
                 for m in members {
                     let pointer = child_pointer(ptr, &m.key);
                     if let Some(s) = m.value.as_str() {
-                        let looks_dynamic = s.starts_with("$.")
-                            || s.starts_with("$$.")
-                            || s.starts_with("$[")
-                            || (s.starts_with("States.") && s.contains('('));
-                        if looks_dynamic && !m.key.ends_with(".$") {
+                        if looks_dynamic(s) && !m.key.ends_with(".$") {
                             self.diags.push(diagnostic(
                                 Severity::Warning,
                                 m.key_pos,
@@ -298,6 +328,38 @@ impl<'r> Builder<'r> {
             Kind::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.no_dollar_warnings(item, &child_pointer(ptr, &i.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// AWS's PASS_RESULT_IS_STATIC warning: a Pass state's Result is never evaluated, so a
+    /// `.$` key in it stays as written.
+    fn static_result_warnings(&mut self, node: &Node, ptr: &str) {
+        match &node.kind {
+            Kind::Object(members) => {
+                for m in members {
+                    let pointer = child_pointer(ptr, &m.key);
+                    // Only where the value reads as a path or a call: Result keys such as
+                    // `"TestResult.$": "ConditionTrue"` are common and harmless.
+                    if m.key.ends_with(".$") && m.value.as_str().is_some_and(looks_dynamic) {
+                        self.diags.push(diagnostic(
+                            Severity::Warning,
+                            m.key_pos,
+                            &pointer,
+                            format!(
+                                "PASS_RESULT_IS_STATIC: Attempt to use a path in the result of a pass state: '{}' is not evaluated (use Parameters)",
+                                m.key
+                            ),
+                        ));
+                    }
+                    self.static_result_warnings(&m.value, &pointer);
+                }
+            }
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.static_result_warnings(item, &child_pointer(ptr, &i.to_string()));
                 }
             }
             _ => {}
@@ -391,7 +453,11 @@ impl<'r> Builder<'r> {
             match intrinsics::check(&s) {
                 Ok(()) => Some(s),
                 Err(e) => {
-                    self.error(f.pos(), &f.ptr, with_code(&e));
+                    self.schema(
+                        f.pos(),
+                        &f.ptr,
+                        format!("Value is not a valid intrinsic function call: {e}"),
+                    );
                     None
                 }
             }
@@ -635,7 +701,24 @@ impl<'r> Builder<'r> {
             );
             return (None, info);
         }
+        // Where the type is missing or unknown, the state's targets still count for the graph
+        // checks, so that the states it leads to are not also called unreachable.
+        let loose_targets = |info: &mut StateInfo| {
+            for key in ["Next", "Default"] {
+                if let Some(f) = field(node, ptr, key) {
+                    if let Some(name) = f.node.as_str() {
+                        info.targets.push(Target {
+                            name: name.to_string(),
+                            pointer: f.ptr,
+                            pos: f.node.pos,
+                            field: key,
+                        });
+                    }
+                }
+            }
+        };
         let Some(type_name) = self.req_string(node, ptr, "Type") else {
+            loose_targets(&mut info);
             return (None, info);
         };
         if !STATE_TYPES.contains(&type_name.as_str()) {
@@ -651,6 +734,7 @@ impl<'r> Builder<'r> {
                     STATE_TYPES.join(", ")
                 ),
             );
+            loose_targets(&mut info);
             return (None, info);
         }
         let t = type_name.as_str();
@@ -737,8 +821,12 @@ impl<'r> Builder<'r> {
         } else {
             None
         };
-        info.terminal =
-            matches!(transition, Some(Transition::End)) || matches!(t, "Succeed" | "Fail");
+        // A broken Next/End counts as terminal: its own error says enough.
+        info.terminal = match &transition {
+            Some(Transition::End) => true,
+            Some(Transition::Next(_)) => false,
+            None => has_transition || matches!(t, "Succeed" | "Fail"),
+        };
 
         let kind = match t {
             "Pass" => self.pass(node, ptr),
@@ -800,6 +888,9 @@ impl<'r> Builder<'r> {
         let parameters = self.opt_template(node, ptr, "Parameters");
         ok &= parameters.is_some() == node.get("Parameters").is_some();
         let result = node.get("Result").map(|m| m.value.to_value());
+        if let Some(f) = field(node, ptr, "Result") {
+            self.static_result_warnings(f.node, &f.ptr);
+        }
         let result_path = self.path_field(node, ptr, "ResultPath", true);
         ok.then_some(StateKind::Pass(PassState {
             result,
@@ -846,15 +937,20 @@ impl<'r> Builder<'r> {
             seconds,
             true,
         );
-        if let (Some(NumberField::Literal(t)), Some(NumberField::Literal(h))) =
-            (&timeout_seconds, &heartbeat_seconds)
-        {
-            if h.as_u64() >= t.as_u64() {
+        // The heartbeat must beat before the timeout: the given one, or AWS's default for a
+        // Task (99999999 s) when there is neither TimeoutSeconds nor TimeoutSecondsPath.
+        let timeout_literal = match (&timeout_seconds, node.get("TimeoutSecondsPath")) {
+            (Some(NumberField::Literal(t)), _) => t.as_u64(),
+            (None, None) if node.get("TimeoutSeconds").is_none() => Some(MAX_SECONDS),
+            _ => None,
+        };
+        if let (Some(t), Some(NumberField::Literal(h))) = (timeout_literal, &heartbeat_seconds) {
+            if h.as_u64().is_some_and(|h| h >= t) {
                 if let Some(f) = field(node, ptr, "HeartbeatSeconds") {
                     self.schema(
                         f.pos(),
                         &f.ptr,
-                        "HeartbeatSeconds must be smaller than TimeoutSeconds",
+                        format!("HeartbeatSeconds must be smaller than TimeoutSeconds ({t})"),
                     );
                     ok = false;
                 }
@@ -937,10 +1033,11 @@ impl<'r> Builder<'r> {
         ptr: &str,
         info: &mut StateInfo,
     ) -> Option<ChoiceBranch> {
-        if !self.object_node(node, ptr, "Choices") {
+        if !self.object_node(node, ptr, "an item of 'Choices'") {
             return None;
         }
-        let next = self.target(node, ptr, "Next", true).map(|(name, t)| {
+        // A missing `Next` is the rule parser's to report.
+        let next = self.target(node, ptr, "Next", false).map(|(name, t)| {
             info.targets.push(t);
             name
         });
@@ -1036,6 +1133,20 @@ impl<'r> Builder<'r> {
         }
         let error = self.opt_string(node, ptr, "Error");
         let cause = self.opt_string(node, ptr, "Cause");
+        for (key, value) in [("Error", &error), ("Cause", &cause)] {
+            if let (Some(v), Some(f)) = (value, field(node, ptr, key)) {
+                if looks_dynamic(v) {
+                    self.diags.push(diagnostic(
+                        Severity::Warning,
+                        f.pos(),
+                        &f.ptr,
+                        format!(
+                            "NO_PATH: Field value looks like a path, but field name does not end with 'Path': '{key}' is used as written (use {key}Path)"
+                        ),
+                    ));
+                }
+            }
+        }
         let error_path = self.path_or_intrinsic(node, ptr, "ErrorPath");
         let cause_path = self.path_or_intrinsic(node, ptr, "CausePath");
         for (key, got) in [
@@ -1106,7 +1217,9 @@ impl<'r> Builder<'r> {
         let processor_key = match (node.get("ItemProcessor"), node.get("Iterator")) {
             (Some(_), Some(_)) => {
                 self.only_one(node, ptr, &["ItemProcessor", "Iterator"]);
-                None
+                ok = false;
+                // Still read the ItemProcessor, to report its problems too.
+                Some("ItemProcessor")
             }
             (Some(_), None) => Some("ItemProcessor"),
             (None, Some(_)) => Some("Iterator"),
@@ -1196,7 +1309,7 @@ impl<'r> Builder<'r> {
         }
         let mut raw_object = |b: &mut Self, key: &str| -> Option<Value> {
             let f = field(node, ptr, key)?;
-            if b.object_node(f.node, &f.ptr, key) {
+            if b.object_node(f.node, &f.ptr, &format!("field '{key}'")) {
                 Some(f.node.to_value())
             } else {
                 ok = false;
@@ -1208,6 +1321,14 @@ impl<'r> Builder<'r> {
         let result_writer = raw_object(self, "ResultWriter");
         let label = self.opt_string(node, ptr, "Label");
         ok &= label.is_some() || node.get("Label").is_none();
+        if let (Some(l), Some(f)) = (&label, field(node, ptr, "Label")) {
+            self.labels.push(Target {
+                name: l.clone(),
+                pointer: f.ptr,
+                pos: f.node.pos,
+                field: "Label",
+            });
+        }
         let retry = self.retriers(node, ptr, &mut ok);
         let catch = self.catchers(node, ptr, info, &mut ok);
         let item_processor = Box::new(item_processor?);
@@ -1232,7 +1353,7 @@ impl<'r> Builder<'r> {
     }
 
     fn processor_config(&mut self, f: &Field<'_>) -> Option<(ProcessorMode, Option<String>)> {
-        if !self.object_node(f.node, &f.ptr, "ProcessorConfig") {
+        if !self.object_node(f.node, &f.ptr, "field 'ProcessorConfig'") {
             return None;
         }
         self.check_fields(f.node, &f.ptr, &["Mode", "ExecutionType"]);
@@ -1333,7 +1454,7 @@ impl<'r> Builder<'r> {
         };
         for (i, item) in items.iter().enumerate() {
             let item_ptr = child_pointer(&f.ptr, &i.to_string());
-            if !self.object_node(item, &item_ptr, "Retry") {
+            if !self.object_node(item, &item_ptr, "an item of 'Retry'") {
                 *ok = false;
                 continue;
             }
@@ -1438,7 +1559,7 @@ impl<'r> Builder<'r> {
         };
         for (i, item) in items.iter().enumerate() {
             let item_ptr = child_pointer(&f.ptr, &i.to_string());
-            if !self.object_node(item, &item_ptr, "Catch") {
+            if !self.object_node(item, &item_ptr, "an item of 'Catch'") {
                 *ok = false;
                 continue;
             }

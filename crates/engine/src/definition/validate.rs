@@ -197,3 +197,45 @@ fn check_scope(scope: &Scope, diags: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// Longest Map `Label` AWS accepts, in characters.
+pub const MAX_LABEL_CHARS: usize = 40;
+
+/// Characters a Map `Label` cannot contain, besides whitespace and control characters.
+pub const LABEL_FORBIDDEN: &str = "?*<>{}[]:;,\\|^~$#%&`\"";
+
+/// Map labels (they name Map Runs): at most 40 characters, no whitespace, control or
+/// [`LABEL_FORBIDDEN`] characters, and unique in the whole machine.
+pub fn check_labels(labels: &[Target], diags: &mut Vec<Diagnostic>) {
+    let mut in_order: Vec<&Target> = labels.iter().collect();
+    // In text order, so that the first occurrence is the one kept.
+    in_order.sort_by_key(|l| l.pos);
+    let mut seen: HashSet<&str> = HashSet::new();
+    for label in in_order {
+        let bad_char = label
+            .name
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || LABEL_FORBIDDEN.contains(*c));
+        let length = label.name.chars().count();
+        if length > MAX_LABEL_CHARS || bad_char.is_some() {
+            let why = match bad_char {
+                Some(c) => format!("it contains {c:?}"),
+                None => format!("it is longer than {MAX_LABEL_CHARS} characters"),
+            };
+            diags.push(diagnostic(
+                Severity::Error,
+                label.pos,
+                &label.pointer,
+                format!("INVALID_LABEL_NAME: Invalid label '{}': {why}", label.name),
+            ));
+        }
+        if !seen.insert(label.name.as_str()) {
+            diags.push(diagnostic(
+                Severity::Error,
+                label.pos,
+                &label.pointer,
+                format!("DUPLICATE_LABEL_NAME: Duplicate label name: {}", label.name),
+            ));
+        }
+    }
+}
