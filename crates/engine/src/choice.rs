@@ -55,12 +55,14 @@ pub enum OperandKind {
 }
 
 impl OperandKind {
-    /// The JSON type of the operand, as schema messages name it.
-    fn type_name(self) -> &'static str {
+    fn describe(self) -> &'static str {
         match self {
-            OperandKind::String | OperandKind::Timestamp => "String",
-            OperandKind::Number => "Number",
-            OperandKind::Boolean => "Boolean",
+            OperandKind::String => "a string",
+            OperandKind::Number => "a number",
+            OperandKind::Boolean => "a boolean",
+            OperandKind::Timestamp => {
+                "an ISO-8601 timestamp string such as \"2016-03-14T01:59:00Z\""
+            }
         }
     }
 }
@@ -241,24 +243,15 @@ fn pointer_key(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
-/// JSON type names as AWS's schema validation messages give them.
 fn type_name(value: &Value) -> &'static str {
     match value {
-        Value::Null => "Null",
-        Value::Bool(_) => "Boolean",
-        Value::Number(_) => "Number",
-        Value::String(_) => "String",
-        Value::Array(_) => "Array",
-        Value::Object(_) => "Object",
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
-}
-
-/// AWS's wording for a field of the wrong JSON type.
-fn wrong_type(field: &str, expected: &str, found: &Value) -> String {
-    format!(
-        "Expected value of type {expected} for field '{field}', found {}",
-        type_name(found)
-    )
 }
 
 /// The rule's "kind" fields: operators, And, Or, Not, Condition, in the order written.
@@ -291,10 +284,7 @@ fn parse_into(
     let Some(object) = value.as_object() else {
         problems.push((
             pointer.to_string(),
-            format!(
-                "Expected value of type Object for a Choice rule, found {}",
-                type_name(value)
-            ),
+            format!("A Choice rule must be an object, not {}", type_name(value)),
         ));
         return None;
     };
@@ -311,7 +301,7 @@ fn parse_into(
                 Some((op, is_path)) => kinds.push(Kind::Comparison(key, op, is_path, field)),
                 None => problems.push((
                     pointer_key(pointer, key),
-                    format!("Field '{other}' is not supported"),
+                    format!("'{other}' is not a field of a Choice rule nor a comparison operator"),
                 )),
             },
         }
@@ -322,7 +312,7 @@ fn parse_into(
         0 => {
             problems.push((
                 pointer.to_string(),
-                "A Choice rule needs one comparison operator (such as StringEquals or IsPresent), \
+                "A Choice rule needs a comparison operator (such as StringEquals or IsPresent), \
                  or And, Or, Not"
                     .to_string(),
             ));
@@ -343,7 +333,7 @@ fn parse_into(
             problems.push((
                 pointer.to_string(),
                 format!(
-                    "There should only be one of the following fields: [{}]",
+                    "A Choice rule takes exactly one comparison operator or And, Or, Not; found {}",
                     names.join(", ")
                 ),
             ));
@@ -357,7 +347,7 @@ fn parse_into(
                 None => {
                     problems.push((
                         pointer.to_string(),
-                        "These fields are required: [Variable]".to_string(),
+                        format!("The comparison {name} needs a 'Variable' field"),
                     ));
                     None
                 }
@@ -370,7 +360,10 @@ fn parse_into(
                 Some(other) => {
                     problems.push((
                         pointer_key(pointer, "Variable"),
-                        wrong_type("Variable", "String", other),
+                        format!(
+                            "Variable must be a string holding a reference path, not {}",
+                            type_name(other)
+                        ),
                     ));
                     None
                 }
@@ -406,7 +399,7 @@ fn parse_into(
             if !top_level {
                 problems.push((
                     pointer_key(pointer, "Condition"),
-                    "Field 'Condition' is not supported in a nested Choice rule".to_string(),
+                    "Condition is only allowed in a top-level Choice rule".to_string(),
                 ));
             }
             ChoiceRule::Condition(condition.clone())
@@ -428,7 +421,7 @@ fn parse_list(
         Value::Array(items) if items.is_empty() => {
             problems.push((
                 field_pointer,
-                format!("Field '{name}' must be a non-empty array of Choice rules"),
+                format!("{name} needs a non-empty array of Choice rules"),
             ));
             None
         }
@@ -443,7 +436,13 @@ fn parse_list(
             (rules.len() == items.len()).then_some(rules)
         }
         other => {
-            problems.push((field_pointer, wrong_type(name, "Array", other)));
+            problems.push((
+                field_pointer,
+                format!(
+                    "{name} needs a non-empty array of Choice rules, not {}",
+                    type_name(other)
+                ),
+            ));
             None
         }
     }
@@ -459,16 +458,19 @@ fn check_common_fields(
     match (object.get("Next"), top_level) {
         (None, true) => problems.push((
             pointer.to_string(),
-            "These fields are required: [Next]".to_string(),
+            "A top-level Choice rule needs a 'Next' field".to_string(),
         )),
         (Some(Value::String(_)), true) => {}
         (Some(other), true) => problems.push((
             pointer_key(pointer, "Next"),
-            wrong_type("Next", "String", other),
+            format!(
+                "Next must be a state name (a string), not {}",
+                type_name(other)
+            ),
         )),
         (Some(_), false) => problems.push((
             pointer_key(pointer, "Next"),
-            "Field 'Next' is not supported in a nested Choice rule (inside And, Or or Not)"
+            "Next is only allowed in a top-level Choice rule, not inside And, Or or Not"
                 .to_string(),
         )),
         (None, false) => {}
@@ -477,7 +479,7 @@ fn check_common_fields(
         if !comment.is_string() {
             problems.push((
                 pointer_key(pointer, "Comment"),
-                wrong_type("Comment", "String", comment),
+                format!("Comment must be a string, not {}", type_name(comment)),
             ));
         }
     }
@@ -485,7 +487,7 @@ fn check_common_fields(
         if object.contains_key(field) && !top_level {
             problems.push((
                 pointer_key(pointer, field),
-                format!("Field '{field}' is not supported in a nested Choice rule"),
+                format!("{field} is only allowed in a top-level Choice rule"),
             ));
         }
     }
@@ -500,7 +502,7 @@ fn reject_variable(
     if variable.is_some() {
         problems.push((
             pointer_key(pointer, "Variable"),
-            format!("Field 'Variable' is not supported with {kind}"),
+            format!("Variable is not allowed in a rule with {kind}"),
         ));
     }
 }
@@ -524,7 +526,13 @@ fn parse_operand(
                 Some(Operand::Path(path.clone()))
             }
             other => {
-                problems.push((field_pointer, wrong_type(field, "String", other)));
+                problems.push((
+                    field_pointer,
+                    format!(
+                        "{field} must be a string holding a reference path, not {}",
+                        type_name(other)
+                    ),
+                ));
                 None
             }
         };
@@ -539,13 +547,14 @@ fn parse_operand(
     if ok {
         return Some(Operand::Literal(value.clone()));
     }
-    let message = match (kind, value) {
-        (OperandKind::Timestamp, Value::String(text)) => format!(
-            "Field '{field}' must be an ISO-8601 timestamp such as 2016-03-14T01:59:00Z, found '{text}'"
-        ),
-        _ => wrong_type(field, kind.type_name(), value),
+    let got = match value {
+        Value::String(text) => format!("\"{text}\""),
+        other => type_name(other).to_string(),
     };
-    problems.push((field_pointer, message));
+    problems.push((
+        field_pointer,
+        format!("{field} must be {}, not {got}", kind.describe()),
+    ));
     None
 }
 
