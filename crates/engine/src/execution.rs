@@ -1119,11 +1119,13 @@ impl Execution {
     ) -> Result<Outcome, StatesError> {
         let input = self.effective_input(frame, run, state)?;
         let kind = ResourceKind::of(&task.resource);
-        let task_token = if task.resource.ends_with(".waitForTaskToken") {
-            Some(self.rng.uuid_v4())
-        } else {
-            None
-        };
+        // Callback and .sync integrations get a task token (`$$.Task.Token`).
+        let task_token =
+            if task.resource.contains(".waitForTaskToken") || task.resource.contains(".sync") {
+                Some(self.rng.uuid_v4())
+            } else {
+                None
+            };
         let parameters = match &task.parameters {
             Some(template) => {
                 let value =
@@ -1835,18 +1837,19 @@ fn task_credentials(credentials: &Value) -> Value {
     }
 }
 
-/// Whether an error matches a retrier's or catcher's ErrorEquals. `States.ALL` matches every
-/// error but States.Runtime, which AWS never retries or catches with it; `States.TaskFailed`
-/// matches every error but States.Timeout.
+/// Whether an error matches a retrier's or catcher's ErrorEquals. States.Runtime never
+/// matches: AWS neither retries nor catches it, even when named. `States.ALL` matches every
+/// other error; `States.TaskFailed` every error a task raised except States.Timeout.
 fn error_matches(error_equals: &[String], error: &StatesError) -> bool {
     let name = error.name();
+    if name == names::RUNTIME {
+        return false;
+    }
     error_equals.iter().any(|candidate| {
         candidate == name
-            || (candidate == names::ALL && name != names::RUNTIME)
+            || candidate == names::ALL
             || (candidate == names::TASK_FAILED
                 && name != names::TIMEOUT
-                && name != names::RUNTIME
-                && !name.is_empty()
                 && !name.starts_with("States."))
     })
 }
