@@ -1,6 +1,7 @@
 //! A state machine definition: its model ([`model`]), how it is read from JSON text
 //! ([`parse`]) and the checks AWS's CreateStateMachine makes ([`validate`]).
 
+pub mod json;
 pub mod model;
 pub mod parse;
 pub mod validate;

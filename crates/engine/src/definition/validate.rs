@@ -1,1 +1,199 @@
-//! The checks AWS's CreateStateMachine makes beyond the shape of each field.
+//! The checks AWS's CreateStateMachine makes beyond the shape of each field: that every
+//! transition names a state of its own scope, that state names are unique in the whole machine,
+//! that each scope can end, and which states can never be reached.
+//!
+//! The parser ([`super::parse`]) records the transitions of every scope (the top level, each
+//! Parallel branch, each Map item processor) as it reads them, even where a state is otherwise
+//! invalid, so that these checks run on every definition and all problems come out at once.
+
+use std::collections::{HashMap, HashSet};
+
+use super::json::Pos;
+use super::{Diagnostic, Severity};
+
+/// A state name used as a transition target (`StartAt`, `Next`, `Default`, a catcher's `Next`).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    /// Pointer and position of the field's value.
+    pub pointer: String,
+    pub pos: Pos,
+    pub field: &'static str,
+}
+
+/// One state of a scope, as far as the graph is concerned.
+#[derive(Debug, Clone)]
+pub struct StateInfo {
+    pub name: String,
+    pub pointer: String,
+    /// Position of the state's name (its key in `States`).
+    pub pos: Pos,
+    pub targets: Vec<Target>,
+    /// `End: true`, Succeed or Fail (or a state too broken to tell: no extra noise then).
+    pub terminal: bool,
+}
+
+/// A set of states with its own `StartAt`: the machine, a branch or an item processor.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub pointer: String,
+    pub pos: Pos,
+    pub start_at: Option<Target>,
+    pub states: Vec<StateInfo>,
+}
+
+pub(crate) fn diagnostic(
+    severity: Severity,
+    pos: Pos,
+    pointer: &str,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic {
+        severity,
+        message: message.into(),
+        pointer: pointer.to_string(),
+        line: pos.line,
+        column: pos.column,
+    }
+}
+
+/// Longest state name AWS accepts, in characters.
+pub const MAX_STATE_NAME_CHARS: usize = 80;
+
+/// Runs the graph checks over every scope of one definition.
+pub fn check_scopes(scopes: &[Scope], diags: &mut Vec<Diagnostic>) {
+    check_names(scopes, diags);
+    for scope in scopes {
+        check_scope(scope, diags);
+    }
+}
+
+/// State names are unique across the whole machine, branches and item processors included
+/// (the ASL spec's rule, which AWS enforces), and 1 to 80 characters long.
+fn check_names(scopes: &[Scope], diags: &mut Vec<Diagnostic>) {
+    let mut all: Vec<&StateInfo> = scopes.iter().flat_map(|s| s.states.iter()).collect();
+    // In text order, so that the first occurrence is the one kept.
+    all.sort_by_key(|s| s.pos);
+    let mut seen: HashSet<&str> = HashSet::new();
+    for state in all {
+        if !seen.insert(state.name.as_str()) {
+            diags.push(diagnostic(
+                Severity::Error,
+                state.pos,
+                &state.pointer,
+                format!("DUPLICATE_STATE_NAME: Duplicate State name: {}", state.name),
+            ));
+        }
+        let length = state.name.chars().count();
+        if length == 0 || length > MAX_STATE_NAME_CHARS {
+            diags.push(diagnostic(
+                Severity::Error,
+                state.pos,
+                &state.pointer,
+                format!(
+                    "INVALID_STATE_NAME: State names must be 1 to {MAX_STATE_NAME_CHARS} characters long: '{}'",
+                    state.name
+                ),
+            ));
+        }
+    }
+}
+
+fn check_scope(scope: &Scope, diags: &mut Vec<Diagnostic>) {
+    let index: HashMap<&str, usize> = scope
+        .states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+
+    let mut dangling = false;
+    if let Some(start) = &scope.start_at {
+        if !index.contains_key(start.name.as_str()) {
+            dangling = true;
+            diags.push(diagnostic(
+                Severity::Error,
+                start.pos,
+                &start.pointer,
+                format!(
+                    "MISSING_TRANSITION_TARGET: Missing 'StartAt' target: {}",
+                    start.name
+                ),
+            ));
+        }
+    }
+    for state in &scope.states {
+        for target in &state.targets {
+            if !index.contains_key(target.name.as_str()) {
+                // AWS says 'Next' for every kind of target (Choices, Default, Catch too).
+                diags.push(diagnostic(
+                    Severity::Error,
+                    target.pos,
+                    &target.pointer,
+                    format!(
+                        "MISSING_TRANSITION_TARGET: Missing 'Next' target: {}",
+                        target.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    if scope.states.is_empty() {
+        return;
+    }
+    if !scope.states.iter().any(|s| s.terminal) {
+        diags.push(diagnostic(
+            Severity::Error,
+            scope.pos,
+            &scope.pointer,
+            "MISSING_END_STATE: Workflow has no terminal state",
+        ));
+        // AWS skips the reachability walk then: every state would look unreachable-ish.
+        return;
+    }
+    if dangling {
+        return;
+    }
+    let Some(start) = scope
+        .start_at
+        .as_ref()
+        .and_then(|t| index.get(t.name.as_str()))
+    else {
+        return;
+    };
+    let mut reached = vec![false; scope.states.len()];
+    let mut stack = vec![*start];
+    while let Some(i) = stack.pop() {
+        let Some(seen) = reached.get_mut(i) else {
+            continue;
+        };
+        if *seen {
+            continue;
+        }
+        *seen = true;
+        if let Some(state) = scope.states.get(i) {
+            stack.extend(
+                state
+                    .targets
+                    .iter()
+                    .filter_map(|t| index.get(t.name.as_str()).copied()),
+            );
+        }
+    }
+    for (state, reached) in scope.states.iter().zip(reached) {
+        if !reached {
+            // AWS rejects these (same code, same words); the playground only warns so that a
+            // definition being edited still runs.
+            diags.push(diagnostic(
+                Severity::Warning,
+                state.pos,
+                &state.pointer,
+                format!(
+                    "MISSING_TRANSITION_TARGET: State \"{}\" is not reachable.",
+                    state.name
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,573 @@
+//! A small JSON reader that keeps the position of every value and object key, so that each
+//! diagnostic can name a line and column. It is strict RFC 8259 JSON (what AWS accepts: no
+//! comments, no trailing commas), caps the nesting depth instead of overflowing the stack, and
+//! converts to `serde_json::Value` for the parts of the model that stay JSON (templates, Result).
+
+use serde_json::{Map, Number, Value};
+
+/// Deepest nesting accepted. Real definitions stay far below; the cap keeps the recursive
+/// reader (and everything that later walks the values) off the end of the stack, in the
+/// browser too.
+pub const MAX_DEPTH: usize = 256;
+
+/// A 1-based line and column; the column counts characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+/// A JSON value with the position of its first character.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    /// Members in text order, duplicates kept (lookups take the last, as serde_json does).
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    /// Position of the key's opening quote.
+    pub key_pos: Pos,
+    pub value: Node,
+}
+
+/// Why the text is not JSON, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub pos: Pos,
+    /// JSON pointer of the innermost value being read when the error was found.
+    pub pointer: String,
+}
+
+impl Node {
+    /// The member `key` of an object (the last one when the key is repeated).
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        match &self.kind {
+            Kind::Object(members) => members.iter().rev().find(|m| m.key == key),
+            _ => None,
+        }
+    }
+
+    pub fn members(&self) -> &[Member] {
+        match &self.kind {
+            Kind::Object(members) => members,
+            _ => &[],
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// AWS's name for the JSON type, as used in "Expected value of type ..." messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Null => "Null",
+            Kind::Bool(_) => "Boolean",
+            Kind::Number(_) => "Number",
+            Kind::String(_) => "String",
+            Kind::Array(_) => "Array",
+            Kind::Object(_) => "Object",
+        }
+    }
+
+    /// The value as `serde_json::Value` (duplicate keys: the last wins, first position kept).
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Number(n) => Value::Number(n.clone()),
+            Kind::String(s) => Value::String(s.clone()),
+            Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Kind::Object(members) => {
+                let mut map = Map::new();
+                for m in members {
+                    map.insert(m.key.clone(), m.value.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// The position of the node that an RFC 6901 `pointer` (relative to this node) names: for
+    /// an object member its key, for an array item its value. Where the pointer leads nowhere,
+    /// the position of the deepest node it reached.
+    pub fn position_of(&self, pointer: &str) -> Pos {
+        let mut node = self;
+        let mut pos = self.pos;
+        if pointer.is_empty() {
+            return pos;
+        }
+        for raw in pointer.split('/').skip(1) {
+            let token = unescape_token(raw);
+            let next = match &node.kind {
+                Kind::Object(_) => node.get(&token).map(|m| (m.key_pos, &m.value)),
+                Kind::Array(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|n| (n.pos, n)),
+                _ => None,
+            };
+            match next {
+                Some((p, n)) => {
+                    pos = p;
+                    node = n;
+                }
+                None => break,
+            }
+        }
+        pos
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901: `~` as `~0`, `/` as `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `base` followed by one more reference token.
+pub fn child_pointer(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_token(token))
+}
+
+/// Reads `text` as one JSON value.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut reader = Reader {
+        chars: text.chars().collect(),
+        index: 0,
+        pos: Pos::START,
+        path: Vec::new(),
+    };
+    // A byte order mark is not content.
+    if reader.peek() == Some('\u{feff}') {
+        reader.bump();
+    }
+    reader.skip_whitespace();
+    if reader.peek().is_none() {
+        return Err(reader.error("the definition is empty"));
+    }
+    let node = reader.value(0)?;
+    reader.skip_whitespace();
+    match reader.peek() {
+        None => Ok(node),
+        Some(c) => Err(reader.error(&format!(
+            "unexpected {} after the end of the JSON value",
+            describe(c)
+        ))),
+    }
+}
+
+struct Reader {
+    chars: Vec<char>,
+    index: usize,
+    pos: Pos,
+    /// Reference tokens leading to the value being read, for the pointer of an error.
+    path: Vec<String>,
+}
+
+fn describe(c: char) -> String {
+    if c.is_control() {
+        format!("character U+{:04X}", u32::from(c))
+    } else {
+        format!("character '{c}'")
+    }
+}
+
+impl Reader {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.index).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.index += 1;
+        match c {
+            '\n' => self.newline(),
+            // A lone CR ends a line too; in CRLF the LF does it.
+            '\r' if self.peek() != Some('\n') => self.newline(),
+            _ => self.pos.column = self.pos.column.saturating_add(1),
+        }
+        Some(c)
+    }
+
+    fn newline(&mut self) {
+        self.pos.line = self.pos.line.saturating_add(1);
+        self.pos.column = 1;
+    }
+
+    fn pointer(&self) -> String {
+        self.path
+            .iter()
+            .map(|t| format!("/{}", escape_token(t)))
+            .collect()
+    }
+
+    fn error(&self, message: &str) -> SyntaxError {
+        SyntaxError {
+            message: message.to_string(),
+            pos: self.pos,
+            pointer: self.pointer(),
+        }
+    }
+
+    fn unexpected(&self, expected: &str) -> SyntaxError {
+        match self.peek() {
+            None => self.error(&format!("unexpected end of text, expected {expected}")),
+            Some(c) => self.error(&format!("unexpected {}, expected {expected}", describe(c))),
+        }
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
+            self.bump();
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        let pos = self.pos;
+        let kind = match self.peek() {
+            Some('{') => self.object(depth)?,
+            Some('[') => self.array(depth)?,
+            Some('"') => Kind::String(self.string()?),
+            Some('-' | '0'..='9') => Kind::Number(self.number()?),
+            Some('t') => self.literal("true", Kind::Bool(true))?,
+            Some('f') => self.literal("false", Kind::Bool(false))?,
+            Some('n') => self.literal("null", Kind::Null)?,
+            _ => return Err(self.unexpected("a JSON value")),
+        };
+        Ok(Node { pos, kind })
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, SyntaxError> {
+        let start = self.pos;
+        for expected in word.chars() {
+            if self.peek() != Some(expected) {
+                return Err(SyntaxError {
+                    message: format!("invalid literal, expected '{word}'"),
+                    pos: start,
+                    pointer: self.pointer(),
+                });
+            }
+            self.bump();
+        }
+        // `truex` is one bad token, not `true` followed by garbage.
+        if matches!(self.peek(), Some(c) if c.is_alphanumeric()) {
+            return Err(SyntaxError {
+                message: format!("invalid literal, expected '{word}'"),
+                pos: start,
+                pointer: self.pointer(),
+            });
+        }
+        Ok(kind)
+    }
+
+    fn enter(&self, depth: usize) -> Result<usize, SyntaxError> {
+        if depth >= MAX_DEPTH {
+            Err(self.error(&format!(
+                "the JSON is nested more than {MAX_DEPTH} levels deep"
+            )))
+        } else {
+            Ok(depth + 1)
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
+        let depth = self.enter(depth)?;
+        self.bump(); // '{'
+        let mut members = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some('}') {
+            self.bump();
+            return Ok(Kind::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some('"') {
+                return Err(self.unexpected("a member name in double quotes"));
+            }
+            let key_pos = self.pos;
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(':') {
+                return Err(self.unexpected("':' after a member name"));
+            }
+            self.bump();
+            self.skip_whitespace();
+            self.path.push(key.clone());
+            let value = self.value(depth)?;
+            self.path.pop();
+            members.push(Member {
+                key,
+                key_pos,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(',') => {
+                    self.bump();
+                }
+                Some('}') => {
+                    self.bump();
+                    return Ok(Kind::Object(members));
+                }
+                _ => return Err(self.unexpected("',' or '}' after an object member")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
+        let depth = self.enter(depth)?;
+        self.bump(); // '['
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(']') {
+            self.bump();
+            return Ok(Kind::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            self.path.push(items.len().to_string());
+            let item = self.value(depth)?;
+            self.path.pop();
+            items.push(item);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(',') => {
+                    self.bump();
+                }
+                Some(']') => {
+                    self.bump();
+                    return Ok(Kind::Array(items));
+                }
+                _ => return Err(self.unexpected("',' or ']' after an array item")),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.bump(); // opening quote
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                None => return Err(self.error("unterminated string")),
+                Some('"') => {
+                    self.bump();
+                    return Ok(out);
+                }
+                Some('\\') => {
+                    self.bump();
+                    out.push(self.escape()?);
+                }
+                Some(c) if u32::from(c) < 0x20 => {
+                    return Err(self.error(&format!(
+                        "unescaped control character U+{:04X} in a string",
+                        u32::from(c)
+                    )))
+                }
+                Some(c) => {
+                    self.bump();
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    /// After a backslash.
+    fn escape(&mut self) -> Result<char, SyntaxError> {
+        let c = match self.peek() {
+            Some('"') => '"',
+            Some('\\') => '\\',
+            Some('/') => '/',
+            Some('b') => '\u{8}',
+            Some('f') => '\u{c}',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            Some('t') => '\t',
+            Some('u') => {
+                self.bump();
+                return self.unicode_escape();
+            }
+            _ => return Err(self.unexpected("a valid escape sequence")),
+        };
+        self.bump();
+        Ok(c)
+    }
+
+    /// After `\u`: four hex digits, and a second `\uXXXX` for a surrogate pair.
+    fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
+        let first = self.hex4()?;
+        if (0xD800..0xDC00).contains(&first) {
+            if self.peek() == Some('\\') && self.chars.get(self.index + 1) == Some(&'u') {
+                self.bump();
+                self.bump();
+                let second = self.hex4()?;
+                if (0xDC00..0xE000).contains(&second) {
+                    let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                    return char::from_u32(code)
+                        .ok_or_else(|| self.error("invalid unicode escape"));
+                }
+            }
+            return Err(self.error("unpaired surrogate in a unicode escape"));
+        }
+        char::from_u32(first).ok_or_else(|| self.error("unpaired surrogate in a unicode escape"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut code = 0u32;
+        for _ in 0..4 {
+            let digit = self
+                .peek()
+                .and_then(|c| c.to_digit(16))
+                .ok_or_else(|| self.unexpected("four hexadecimal digits after \\u"))?;
+            self.bump();
+            code = code * 16 + digit;
+        }
+        Ok(code)
+    }
+
+    fn digits(&mut self, text: &mut String) -> usize {
+        let mut count = 0;
+        while let Some(c @ '0'..='9') = self.peek() {
+            self.bump();
+            text.push(c);
+            count += 1;
+        }
+        count
+    }
+
+    fn number(&mut self) -> Result<Number, SyntaxError> {
+        let start = self.pos;
+        let mut text = String::new();
+        if self.peek() == Some('-') {
+            self.bump();
+            text.push('-');
+        }
+        match self.peek() {
+            Some('0') => {
+                self.bump();
+                text.push('0');
+                if matches!(self.peek(), Some('0'..='9')) {
+                    return Err(self.error("leading zeros are not allowed in a number"));
+                }
+            }
+            Some('1'..='9') => {
+                self.digits(&mut text);
+            }
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if self.peek() == Some('.') {
+            self.bump();
+            text.push('.');
+            if self.digits(&mut text) == 0 {
+                return Err(self.unexpected("a digit after the decimal point"));
+            }
+        }
+        if let Some(e @ ('e' | 'E')) = self.peek() {
+            self.bump();
+            text.push(e);
+            if let Some(sign @ ('+' | '-')) = self.peek() {
+                self.bump();
+                text.push(sign);
+            }
+            if self.digits(&mut text) == 0 {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+        }
+        // serde_json turns the text into an integer or a double exactly as it would when
+        // reading the whole document, so `0` and `0.0` stay distinct.
+        match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Number(n)) => Ok(n),
+            _ => Err(SyntaxError {
+                message: format!("number out of range: {text}"),
+                pos: start,
+                pointer: self.pointer(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_lines() {
+        let node = parse("{\n  \"é\": [1, \"x\"],\r\n  \"b\": null}").unwrap();
+        assert_eq!(node.position_of("/é"), Pos { line: 2, column: 3 });
+        assert_eq!(
+            node.position_of("/é/1"),
+            Pos {
+                line: 2,
+                column: 12
+            }
+        );
+        assert_eq!(node.position_of("/b"), Pos { line: 3, column: 3 });
+        assert_eq!(node.position_of("/missing"), Pos { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn errors_carry_position_and_pointer() {
+        let err = parse("{\"a\": [1, 2,]}").unwrap_err();
+        assert_eq!(
+            err.pos,
+            Pos {
+                line: 1,
+                column: 13
+            }
+        );
+        assert_eq!(err.pointer, "/a/2");
+        let err = parse("{\"a\": 01}").unwrap_err();
+        assert!(err.message.contains("leading zeros"), "{}", err.message);
+        assert!(parse("").is_err());
+        assert!(parse("[1] x").is_err());
+        assert!(parse("\"\\ud800\"").is_err());
+        assert!(parse("tru").is_err());
+        assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap().to_value(), "😀");
+    }
+
+    #[test]
+    fn depth_is_capped() {
+        let deep = "[".repeat(100_000);
+        let err = parse(&deep).unwrap_err();
+        assert!(err.message.contains("nested"), "{}", err.message);
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn numbers_keep_their_kind() {
+        let v = parse("[0, 0.0, -1, 1e2, 18446744073709551616]")
+            .unwrap()
+            .to_value();
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            "[0,0.0,-1,100.0,1.8446744073709552e+19]"
+        );
+    }
+}
