@@ -34,7 +34,7 @@ clippy:
 
 # The default members: the engine and the CLI.
 unit:
-	$(CARGO) test
+	$(CARGO) test --no-fail-fast
 
 # The engine must build for the browser.
 wasm:
