@@ -26,7 +26,7 @@ COMMANDS:
 
 RUN OPTIONS:
   --input JSON         The execution input as JSON text (default: {})
-  --input-file FILE    Read the execution input from FILE
+  --input-file FILE    Read the execution input from FILE (`-`: stdin)
   --mocks FILE         Mock file: AWS Step Functions Local format (StateMachines/TestCases/
                        MockedResponses) and/or our `Functions` rules format (see README)
   --test-case NAME     Which test case of the mock file to use, when it has several

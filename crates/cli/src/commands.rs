@@ -112,12 +112,22 @@ fn parse_input(source: &InputSource) -> Result<Value, CliError> {
         InputSource::Inline(text) => serde_json::from_str(text)
             .map_err(|e| CliError::usage(format!("--input is not valid JSON: {e}"))),
         InputSource::File(path) => {
-            let text = read_text(path, "input file")?;
+            let text = if path.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                    CliError::usage(format!("cannot read the input from stdin: {e}"))
+                })?;
+                text
+            } else {
+                read_text(path, "input file")?
+            };
             serde_json::from_str(&text).map_err(|e| {
-                CliError::usage(format!(
-                    "input file '{}' is not valid JSON: {e}",
-                    path.display()
-                ))
+                let source = if path.as_os_str() == "-" {
+                    "the input from stdin".to_string()
+                } else {
+                    format!("input file '{}'", path.display())
+                };
+                CliError::usage(format!("{source} is not valid JSON: {e}"))
             })
         }
     }
