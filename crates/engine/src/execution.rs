@@ -30,6 +30,9 @@ use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
 use crate::time::{format_iso, parse_aws_timestamp, Millis, DEFAULT_START};
 
+/// How many actions a step may take without emitting an event (see [`Execution::step`]).
+pub const MAX_SILENT_ACTIONS: usize = 10_000;
+
 /// AWS's default TimeoutSeconds of a Task state.
 const DEFAULT_TASK_TIMEOUT_SECONDS: u64 = 99_999_999;
 
@@ -219,6 +222,12 @@ enum Outcome {
     Goto { next: String, output: Value },
     /// The state failed.
     Fail(StatesError),
+    /// A Map or Parallel state failed because of a branch or iteration: its Failed event
+    /// (and MapRunFailed) come only if no retrier takes the error.
+    FanoutFail {
+        error: StatesError,
+        map_run_event: Option<u64>,
+    },
     /// Run this branch or iteration first; the state goes on when it is done.
     StartChild(Box<Frame>),
     /// The execution's TimeoutSeconds ran out while the state waited.
@@ -251,13 +260,22 @@ impl Execution {
         }
     }
 
-    /// Advances by one step; returns the events it added (none once the execution has ended).
+    /// Advances by one step and returns the events it added: at least one while the execution
+    /// runs, none once it has ended. A step goes on until something shows, because some actions
+    /// (a branch handing its result to its Parallel state) emit nothing. The one exception:
+    /// the child runs of a distributed Map emit no events into this history, so a step gives up
+    /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
         let before = self.history.len();
-        if self.status == ExecutionStatus::Running {
+        let mut actions = 0;
+        while self.status == ExecutionStatus::Running
+            && self.history.len() == before
+            && actions < MAX_SILENT_ACTIONS
+        {
             self.advance();
             self.enforce_timeout();
             self.enforce_history_limit();
+            actions += 1;
         }
         &self.history[before..]
     }
@@ -509,7 +527,13 @@ impl Execution {
             }
             Outcome::Fail(error) => {
                 let error = self.with_state_context(error, &run);
-                self.handle_error(frame, run, state, error);
+                self.handle_error(frame, run, state, error, None);
+            }
+            Outcome::FanoutFail {
+                error,
+                map_run_event,
+            } => {
+                self.handle_error(frame, run, state, error, Some(map_run_event));
             }
         }
     }
@@ -542,6 +566,7 @@ impl Execution {
         mut run: Box<StateRun>,
         state: &State,
         error: StatesError,
+        fanout_failed: Option<Option<u64>>,
     ) {
         let (retriers, catchers, result_path_ok) = match &state.kind {
             StateKind::Task(t) => (&t.retry[..], &t.catch[..], true),
@@ -576,6 +601,7 @@ impl Execution {
                     return;
                 }
             }
+            self.emit_fanout_failed(&mut frame, state, fanout_failed);
             if let Some((index, catcher)) = catchers
                 .iter()
                 .enumerate()
@@ -612,6 +638,23 @@ impl Execution {
         });
         frame.action = Action::Done(Err(error));
         self.frames.push(frame);
+    }
+
+    /// The Failed event of a Map or Parallel state whose error no retrier takes (AWS emits
+    /// none before a retry), after MapRunFailed for a distributed Map.
+    fn emit_fanout_failed(
+        &mut self,
+        frame: &mut Frame,
+        state: &State,
+        fanout_failed: Option<Option<u64>>,
+    ) {
+        let Some(map_run_event) = fanout_failed else {
+            return;
+        };
+        if let Some(run_started) = map_run_event {
+            frame.last_event = self.push_event(frame.now, run_started, "MapRunFailed", None);
+        }
+        self.emit(frame, &format!("{}StateFailed", state.type_name()), None);
     }
 
     fn caught_output(
@@ -1417,16 +1460,14 @@ impl Execution {
                 "internal error: a Map or Parallel state lost its branches",
             ));
         };
-        let type_name = state.type_name();
         if let Some(error) = fanout.failure.take() {
             frame.now = frame.now.max(fanout.latest_end());
-            if fanout.distributed {
-                frame.last_event =
-                    self.push_event(frame.now, fanout.map_run_event, "MapRunFailed", None);
-            }
-            self.emit(frame, &format!("{type_name}StateFailed"), None);
+            let map_run_event = fanout.distributed.then_some(fanout.map_run_event);
             run.phase = Phase::Entered;
-            return Ok(Outcome::Fail(error));
+            return Ok(Outcome::FanoutFail {
+                error,
+                map_run_event,
+            });
         }
         if fanout.next < fanout.children.len() {
             let child = self.start_child(frame, &run.name, fanout);
@@ -1434,12 +1475,24 @@ impl Execution {
         }
         // Every branch or iteration has finished.
         frame.now = frame.now.max(fanout.latest_end());
-        if fanout.distributed {
+        if fanout.distributed && !frame.recorded {
+            // A distributed Map inside another one's child run: no events here.
+        } else if fanout.distributed {
             let run_succeeded =
                 self.push_event(frame.now, fanout.map_run_event, "MapRunSucceeded", None);
             self.push_event(frame.now, run_succeeded, "MapStateSucceeded", None);
-            // AWS links the Map's Exited event to MapRunStarted.
-            frame.last_event = fanout.map_run_event;
+            // AWS's recorded histories link the Map's Exited event to MapRunStarted, except when
+            // the Map is the first state of the execution (its Entered event follows no event):
+            // then to MapRunSucceeded.
+            let first_state = self
+                .history
+                .get((run.entered_event_id as usize).saturating_sub(1))
+                .is_some_and(|entered| entered.previous_event_id == 0);
+            frame.last_event = if first_state {
+                run_succeeded
+            } else {
+                fanout.map_run_event
+            };
         } else if fanout.is_map {
             // AWS links both MapStateSucceeded and MapStateExited to the last
             // MapIterationSucceeded (or to MapStateStarted when there were no items).
@@ -1574,67 +1627,10 @@ impl Execution {
                 value_kind_text(&items_value)
             )));
         };
-        let max_concurrency = match &map.max_concurrency {
-            None => 0,
-            Some(NumberField::Literal(v)) => v.as_u64().unwrap_or(0) as usize,
-            Some(NumberField::Path(path)) => {
-                let value = paths::query(path, &input, &context).map_err(|e| {
-                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                })?;
-                match value.as_u64() {
-                    Some(n) => n as usize,
-                    None => {
-                        return Err(StatesError::runtime(format!(
-                            "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {path}",
-                            plain_text(&value)
-                        )))
-                    }
-                }
-            }
-        };
-        let tolerated_count = match &map.tolerated_failure_count {
-            None => None,
-            Some(NumberField::Literal(v)) => v.as_u64(),
-            Some(NumberField::Path(path)) => {
-                let value = paths::query(path, &input, &context).map_err(|e| {
-                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                })?;
-                match value.as_u64() {
-                    Some(n) => Some(n),
-                    None => {
-                        return Err(StatesError::runtime(format!(
-                            "The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {path}",
-                            plain_text(&value)
-                        )))
-                    }
-                }
-            }
-        };
-        let tolerated_percentage = match &map.tolerated_failure_percentage {
-            None => None,
-            Some(NumberField::Literal(v)) => v.as_f64(),
-            Some(NumberField::Path(path)) => {
-                let value = paths::query(path, &input, &context).map_err(|e| {
-                    StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                })?;
-                match value.as_f64() {
-                    Some(n) => Some(n),
-                    None => {
-                        return Err(StatesError::runtime(format!(
-                            "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {path}",
-                            plain_text(&value)
-                        )))
-                    }
-                }
-            }
-        };
-        if let Some(p) = tolerated_percentage {
-            if !(0.0..=100.0).contains(&p) {
-                return Err(StatesError::runtime(
-                    "ToleratedFailurePercentage must be between 0 and 100.",
-                ));
-            }
-        }
+        let max_concurrency =
+            read_map_number(&map.max_concurrency, "MaxConcurrencyPath", &input, &context)?
+                .and_then(|n| n.as_u64())
+                .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let mut children = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let child_input = match &map.item_selector {
@@ -1675,8 +1671,29 @@ impl Execution {
             max_concurrency,
             frame.now,
         );
-        fanout.tolerated_count = tolerated_count;
-        fanout.tolerated_percentage = tolerated_percentage;
+        // AWS reads the tolerated failure thresholds after MapStateStarted.
+        fanout.tolerated_count = read_map_number(
+            &map.tolerated_failure_count,
+            "ToleratedFailureCountPath",
+            &input,
+            &context,
+        )?
+        .and_then(|n| n.as_u64());
+        fanout.tolerated_percentage = read_map_number(
+            &map.tolerated_failure_percentage,
+            "ToleratedFailurePercentagePath",
+            &input,
+            &context,
+        )?
+        .and_then(|n| n.as_f64());
+        if fanout
+            .tolerated_percentage
+            .is_some_and(|p| !(0.0..=100.0).contains(&p))
+        {
+            return Err(StatesError::runtime(
+                "ToleratedFailurePercentage must be between 0 and 100.",
+            ));
+        }
         if distributed {
             let identity = &self.options.identity;
             let label = map.label.clone().unwrap_or_else(|| run.name.clone());
@@ -1695,6 +1712,37 @@ impl Execution {
             );
         }
         Ok(fanout)
+    }
+}
+
+/// A Map's number field (MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage):
+/// its literal, or the value its `...Path` reads from the effective input, checked as AWS
+/// checks it (an integer, or for the percentage a float).
+fn read_map_number(
+    field: &Option<NumberField>,
+    path_field: &str,
+    input: &Value,
+    context: &Value,
+) -> Result<Option<serde_json::Number>, StatesError> {
+    let (value, path) = match field {
+        None => return Ok(None),
+        Some(NumberField::Literal(Value::Number(n))) => return Ok(Some(n.clone())),
+        Some(NumberField::Literal(other)) => (other.clone(), path_field.trim_end_matches("Path")),
+        Some(NumberField::Path(path)) => {
+            let value = paths::query(path, input, context).map_err(|e| {
+                StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+            })?;
+            (value, path.as_str())
+        }
+    };
+    let float_allowed = path_field == "ToleratedFailurePercentagePath";
+    match &value {
+        Value::Number(n) if float_allowed || n.is_u64() => Ok(Some(n.clone())),
+        _ => Err(StatesError::runtime(format!(
+            "The {path_field} field refers to value \"{}\" which is not a valid {}: {path}",
+            plain_text(&value),
+            if float_allowed { "float" } else { "integer" }
+        ))),
     }
 }
 
