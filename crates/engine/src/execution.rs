@@ -1423,6 +1423,9 @@ impl Execution {
         match field {
             None => Ok(None),
             Some(NumberField::Literal(v)) => Ok(v.as_u64()),
+            Some(NumberField::Expression(text)) => Err(StatesError::runtime(format!(
+                "The JSONata expression '{text}' cannot be evaluated yet"
+            ))),
             Some(NumberField::Path(path)) => {
                 let input = self.traces[run.trace_index]
                     .after_input_path
@@ -1728,6 +1731,11 @@ fn read_map_number(
         None => return Ok(None),
         Some(NumberField::Literal(Value::Number(n))) => return Ok(Some(n.clone())),
         Some(NumberField::Literal(other)) => (other.clone(), path_field.trim_end_matches("Path")),
+        Some(NumberField::Expression(text)) => {
+            return Err(StatesError::runtime(format!(
+                "The JSONata expression '{text}' cannot be evaluated yet"
+            )))
+        }
         Some(NumberField::Path(path)) => {
             let value = paths::query(path, input, context).map_err(|e| {
                 StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))

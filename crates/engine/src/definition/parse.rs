@@ -846,6 +846,11 @@ impl<'r> Builder<'r> {
                 output_path,
                 transition,
                 pointer: ptr.to_string(),
+                // JSONata and variables are parsed by the JSONata issue's work; until then the
+                // definition is rejected before these matter.
+                query_language: QueryLanguage::JsonPath,
+                assign: None,
+                output: None,
                 kind,
             }),
             _ => None,
@@ -966,6 +971,7 @@ impl<'r> Builder<'r> {
         ok.then_some(StateKind::Task(TaskState {
             resource,
             parameters,
+            arguments: None,
             result_selector,
             result_path,
             retry,
@@ -1070,6 +1076,8 @@ impl<'r> Builder<'r> {
         Some(ChoiceBranch {
             rule: rule?,
             next: next?,
+            assign: None,
+            output: None,
         })
     }
 
@@ -1205,6 +1213,7 @@ impl<'r> Builder<'r> {
         ok.then_some(StateKind::Parallel(ParallelState {
             branches,
             parameters,
+            arguments: None,
             result_selector,
             result_path,
             retry,
@@ -1333,6 +1342,7 @@ impl<'r> Builder<'r> {
         let catch = self.catchers(node, ptr, info, &mut ok);
         let item_processor = Box::new(item_processor?);
         ok.then_some(StateKind::Map(MapState {
+            items: None,
             item_processor,
             processor_mode,
             execution_type,
@@ -1594,6 +1604,8 @@ impl<'r> Builder<'r> {
                     error_equals,
                     next,
                     result_path,
+                    assign: None,
+                    output: None,
                 }),
                 _ => *ok = false,
             }
