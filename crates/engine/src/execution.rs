@@ -965,6 +965,7 @@ impl Execution {
     ) -> Result<Value, StatesError> {
         let context = self.context(frame, run, task_token);
         let mut env = EvalEnv {
+            variables: None,
             input,
             context: &context,
             rng: &mut self.rng,
@@ -1130,6 +1131,7 @@ impl Execution {
             let Some(path) = path else { return Ok(None) };
             let value = if intrinsics::is_intrinsic(path) {
                 let mut env = EvalEnv {
+                    variables: None,
                     input: &run.input,
                     context: &context,
                     rng: &mut self.rng,
@@ -1641,6 +1643,7 @@ impl Execution {
                     let mut child_context = context.clone();
                     child_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
                     let mut env = EvalEnv {
+                        variables: None,
                         input: &input,
                         context: &child_context,
                         rng: &mut self.rng,

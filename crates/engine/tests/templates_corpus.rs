@@ -66,6 +66,7 @@ fn run_pass(state: &Value, input: &Value, context: &Value) -> Result<Value, Stat
     let effective = apply_input_path(&path_field(state, "InputPath"), input, context)?;
     let mut rng = Rng::new(1);
     let mut env = EvalEnv {
+        variables: None,
         input: &effective,
         context,
         rng: &mut rng,
