@@ -110,11 +110,15 @@ fn task_retry_and_catch_with_aws_defaults() {
                 error_equals: vec!["Custom".into()],
                 next: "Fail".into(),
                 result_path: PathField::Default,
+                assign: None,
+                output: None,
             },
             Catcher {
                 error_equals: vec!["States.ALL".into()],
                 next: "Fail".into(),
                 result_path: PathField::Path("$.error".into()),
+                assign: None,
+                output: None,
             },
         ]
     );
