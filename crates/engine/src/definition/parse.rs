@@ -229,9 +229,8 @@ fn state_fields(t: &str, ql: QueryLanguage) -> &'static [&'static str] {
 fn language_hint(key: &str, ql: QueryLanguage) -> &'static str {
     match (ql, key) {
         (QueryLanguage::Jsonata, "Parameters") => " (use Arguments, or ItemSelector in a Map)",
-        (QueryLanguage::Jsonata, "InputPath" | "ResultSelector" | "ResultPath" | "OutputPath") => {
-            " (use Output, and Arguments for what a Task or Parallel receives)"
-        }
+        (QueryLanguage::Jsonata, "InputPath") => " (read $states.input in Arguments or Output)",
+        (QueryLanguage::Jsonata, "ResultSelector" | "ResultPath" | "OutputPath") => " (use Output)",
         (QueryLanguage::Jsonata, "ItemsPath") => " (use Items)",
         (QueryLanguage::Jsonata, "Result") => " (use Output)",
         (QueryLanguage::Jsonata, _) if key.ends_with("Path") => {
