@@ -401,8 +401,19 @@ impl Execution {
                 (value, path.clone())
             }
         };
-        match &value {
-            Value::Number(n) if float_allowed || n.is_u64() => Ok(Some(n.clone())),
+        // AWS also accepts the number as text ("1").
+        let parsed = match &value {
+            Value::String(text) if float_allowed => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64),
+            Value::String(text) => text.trim().parse::<u64>().ok().map(serde_json::Number::from),
+            _ => None,
+        };
+        match (&value, parsed) {
+            (_, Some(n)) => Ok(Some(n)),
+            (Value::Number(n), None) if float_allowed || n.is_u64() => Ok(Some(n.clone())),
             _ => Err(StatesError::runtime(format!(
                 "The {name}Path field refers to value \"{}\" which is not a valid {}: {path}",
                 plain_text(&value),

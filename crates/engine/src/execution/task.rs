@@ -3,6 +3,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
+use crate::definition::QueryLanguage;
 
 impl Execution {
     pub(super) fn run_task(
@@ -41,6 +42,10 @@ impl Execution {
             "HeartbeatSeconds",
         )?;
         let credentials = match &task.credentials {
+            Some(template) if state.query_language == QueryLanguage::Jsonata => {
+                let states = self.states_binding(frame, run, None, None, None);
+                Some(self.jsonata_template(frame, run, template, "Credentials", &states)?)
+            }
             Some(template) => {
                 let input = self.traces[run.trace_index]
                     .after_input_path
