@@ -6,6 +6,12 @@
 //! CreateStateMachine would reject. Messages start with AWS's diagnostic code
 //! (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`...) and use its wording where it is
 //! known.
+//!
+//! Each state is read in its query language (its own `QueryLanguage`, else the top level's):
+//! JSONPath states have the `...Path` fields, Parameters and ResultSelector; JSONata states
+//! have Arguments, Output, Items and `{% ... %}` expressions instead, each checked with
+//! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
+//! (variables) exists in both.
 
 use indexmap::IndexMap;
 use serde_json::Value;
