@@ -39,7 +39,9 @@ pub fn is_expression(text: &str) -> bool {
 /// Evaluates the expression inside `{% ... %}` (`text` is the whole string).
 pub fn evaluate(text: &str, env: &mut JsonataEnv<'_>) -> Result<Value, JsonataError> {
     let _ = (text, env);
-    Err(JsonataError::Evaluation("JSONata is not available yet".into()))
+    Err(JsonataError::Evaluation(
+        "JSONata is not available yet".into(),
+    ))
 }
 
 /// Checks the syntax of the expression inside `{% ... %}` (`text` is the whole string).
