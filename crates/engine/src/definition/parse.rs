@@ -601,6 +601,9 @@ impl<'r> Builder<'r> {
     }
 
     fn json_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+        if !self.no_states_path(f, path) {
+            return false;
+        }
         match paths::check_path(path) {
             Ok(()) => true,
             Err(e) => {
@@ -614,8 +617,27 @@ impl<'r> Builder<'r> {
         }
     }
 
+    /// `$states` is JSONata's: a path field of a JSONPath state cannot read it.
+    fn no_states_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+        if !uses_states_variable(path) {
+            return true;
+        }
+        self.schema(
+            f.pos(),
+            &f.ptr,
+            format!(
+                "The value of field '{}' reads '$states', which is only available when QueryLanguage is 'JSONata'",
+                f.key
+            ),
+        );
+        false
+    }
+
     /// A reference path; `$$` (the context object) only where `context_ok`.
     fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> bool {
+        if !self.no_states_path(f, path) {
+            return false;
+        }
         if !context_ok && path.starts_with("$$") {
             self.schema(
                 f.pos(),
