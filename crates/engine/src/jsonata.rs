@@ -54,14 +54,24 @@ pub struct JsonataEnv<'a> {
 pub enum JsonataError {
     /// The expression is not valid JSONata (the message says where and why).
     Syntax(String),
-    /// Evaluation failed (the message is the evaluator's).
+    /// Evaluation failed (the message is the evaluator's). A result JSON cannot hold (a
+    /// function) is reported here with the message [`UNSUPPORTED_RESULT`]; see
+    /// [`JsonataError::is_unsupported_result`].
     Evaluation(String),
     /// The expression evaluated to nothing (JSONata's `undefined`).
     Undefined,
-    /// The expression evaluated to something JSON cannot hold (a function). AWS's cause for a
-    /// field: "The JSONata expression '<expr>' specified for the field '<field>' returned an
-    /// unsupported result type."
-    UnsupportedResult,
+}
+
+/// The message of the [`JsonataError::Evaluation`] for a result JSON cannot hold (a function,
+/// anywhere in the value). AWS's cause for a field then reads: "The JSONata expression
+/// '<expr>' specified for the field '<field>' returned an unsupported result type."
+pub const UNSUPPORTED_RESULT: &str = "returned an unsupported result type";
+
+impl JsonataError {
+    /// True for a result JSON cannot hold (AWS: "... returned an unsupported result type.").
+    pub fn is_unsupported_result(&self) -> bool {
+        matches!(self, JsonataError::Evaluation(m) if m == UNSUPPORTED_RESULT)
+    }
 }
 
 impl std::fmt::Display for JsonataError {
@@ -69,7 +79,6 @@ impl std::fmt::Display for JsonataError {
         match self {
             JsonataError::Syntax(m) | JsonataError::Evaluation(m) => f.write_str(m),
             JsonataError::Undefined => f.write_str("returned nothing (undefined)"),
-            JsonataError::UnsupportedResult => f.write_str("returned an unsupported result type"),
         }
     }
 }
@@ -181,10 +190,7 @@ pub fn evaluate_with_limits(
 pub fn check(text: &str) -> Result<(), String> {
     let body = expression_body(text)
         .ok_or_else(|| "a JSONata expression must be enclosed in '{%' and '%}'".to_string())?;
-    compiled(body).map(|_| ()).map_err(|e| match e {
-        JsonataError::Syntax(m) | JsonataError::Evaluation(m) => m,
-        other => other.to_string(),
-    })
+    compiled(body).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// The parsed (and step-counted) expression, from the cache when it was seen before.
@@ -534,7 +540,7 @@ pub fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> 
             Value::Object(out)
         }
         JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
-            return Err(JsonataError::UnsupportedResult)
+            return Err(JsonataError::Evaluation(UNSUPPORTED_RESULT.to_string()))
         }
     })
 }

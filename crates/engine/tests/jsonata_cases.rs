@@ -71,7 +71,7 @@ fn run_case(table: &Value, case: &Value) -> Option<String> {
                 (Err(JsonataError::Syntax(m)), "Syntax") => m.contains(contains),
                 (Err(JsonataError::Evaluation(m)), "Evaluation") => m.contains(contains),
                 (Err(JsonataError::Undefined), "Undefined") => true,
-                (Err(JsonataError::UnsupportedResult), "UnsupportedResult") => true,
+                (Err(e), "UnsupportedResult") => e.is_unsupported_result(),
                 _ => false,
             };
             (!ok).then(|| {
