@@ -128,10 +128,10 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, Rc<AstNode>>> = RefCell::new(HashMap::new());
 }
 
-/// True when `text` is a JSONata expression: `{%` ... `%}` around it.
+/// True when `text` is a JSONata expression: `{%` ... `%}` around it, with nothing outside
+/// (AWS takes `" {% states.input %} "`, with its spaces, as a plain string).
 pub fn is_expression(text: &str) -> bool {
-    let t = text.trim();
-    t.starts_with("{%") && t.ends_with("%}") && t.len() >= 4
+    text.starts_with("{%") && text.ends_with("%}") && text.len() >= 4
 }
 
 /// The expression inside `{% ... %}`, trimmed (AWS quotes it this way in its causes:
@@ -141,8 +141,7 @@ pub fn expression_body(text: &str) -> Option<&str> {
     if !is_expression(text) {
         return None;
     }
-    let t = text.trim();
-    t.get(2..t.len() - 2).map(str::trim)
+    text.get(2..text.len() - 2).map(str::trim)
 }
 
 /// Evaluates the expression inside `{% ... %}` (`text` is the whole string).

@@ -165,6 +165,8 @@ fn expression_detection() {
     assert!(!is_expression("{% 1"));
     assert!(!is_expression("1 %}"));
     assert!(!is_expression("{%}"));
+    // AWS (corpus, BASE_LAMBDA_LITERALS): spaces outside the braces make a plain string.
+    assert!(!is_expression(" {% states.input %} "));
     assert_eq!(expression_body("{%  $x  %}"), Some("$x"));
     assert_eq!(expression_body("$x"), None);
 }
