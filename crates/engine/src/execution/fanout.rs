@@ -408,7 +408,11 @@ impl Execution {
                 .parse::<f64>()
                 .ok()
                 .and_then(serde_json::Number::from_f64),
-            Value::String(text) => text.trim().parse::<u64>().ok().map(serde_json::Number::from),
+            Value::String(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .map(serde_json::Number::from),
             _ => None,
         };
         match (&value, parsed) {

@@ -342,6 +342,10 @@ impl Execution {
                 JsonataError::Undefined => format!(
                     "The JSONata expression '{expression}' specified for the field '{location}' returned nothing (undefined)."
                 ),
+                ref unsupported if unsupported.is_unsupported_result() => format!(
+                    "The JSONata expression '{expression}' specified for the field '{location}' {}.",
+                    jsonata::UNSUPPORTED_RESULT
+                ),
                 JsonataError::Evaluation(message) | JsonataError::Syntax(message) => format!(
                     "An error occurred while evaluating the JSONata expression '{expression}' specified for the field '{location}': {message}"
                 ),
