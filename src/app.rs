@@ -12,9 +12,9 @@ use crate::inspector::Inspector;
 use crate::runner::{Phase, RunRequest, RunView, Runner, Speed};
 
 /// The work the page opens with when nothing else is given: the seed tutorial.
-pub const STARTER_DEFINITION: &str = include_str!("starter/tutorial.asl.json");
-pub const STARTER_INPUT: &str = "{\n  \"statuscode\": \"429\"\n}\n";
-pub const STARTER_MOCKS: &str = include_str!("starter/tutorial.mocks.json");
+pub const STARTER_DEFINITION: &str = include_str!("../examples/tutorial/tutorial.asl.json");
+pub const STARTER_INPUT: &str = include_str!("../examples/tutorial/input-429.json");
+pub const STARTER_MOCKS: &str = include_str!("../examples/tutorial/mocks.json");
 
 /// How long typing must pause before the texts are checked again.
 const DIAGNOSTICS_DELAY_MS: u32 = 250;
@@ -155,6 +155,9 @@ pub fn Playground(
     let stop = move |_| runner.with_value(Runner::stop);
     let step = move |_| {
         notice.set(None);
+        if !run_view.phase.with_untracked(Phase::is_active) {
+            selected.set(None);
+        }
         runner.with_value(|r| r.step(work.request()));
     };
     let format_definition = move |_| match format_json(&work.definition.get_untracked()) {

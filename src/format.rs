@@ -49,3 +49,25 @@ pub fn pretty_json(text: &str) -> String {
         Err(_) => text.to_owned(),
     }
 }
+
+/// The time of day of a simulated timestamp, to the millisecond: `00:00:01.500`.
+pub fn time_of_day(ms: i64) -> String {
+    let iso = sfn_engine::time::format_iso(ms);
+    match (iso.find('T'), iso.rfind('Z')) {
+        (Some(t), Some(z)) if t < z => iso.get(t + 1..z).unwrap_or(&iso).to_owned(),
+        _ => iso,
+    }
+}
+
+/// A resource as the table shows it: the last part of an ARN (a function's name), whole
+/// otherwise. The full text goes in the cell's tooltip.
+pub fn short_resource(resource: &str) -> String {
+    match resource.strip_prefix("arn:") {
+        Some(rest) => rest
+            .rsplit(':')
+            .find(|part| !part.is_empty())
+            .map(str::to_owned)
+            .unwrap_or_else(|| resource.to_owned()),
+        None => resource.to_owned(),
+    }
+}

@@ -18,26 +18,15 @@ const DETAIL_MAX_LINES: usize = 18;
 /// Rows rendered beyond the visible ones, above and below.
 const OVERSCAN: usize = 6;
 
-/// An expanded row: its event id, its details as pretty JSON, and the extra height it takes.
-#[derive(Debug, Clone, PartialEq)]
-struct Expanded {
-    id: u64,
-    text: String,
-    extra: f64,
-}
-
-fn expansion(row: &EventRow) -> Expanded {
+/// An expanded row's details as pretty JSON, and the extra height they take.
+fn expansion(row: &EventRow) -> (String, f64) {
     let text = if row.details.is_empty() {
         "(no details)".to_owned()
     } else {
         format::pretty_json(&row.details)
     };
     let lines = text.lines().count().clamp(1, DETAIL_MAX_LINES);
-    Expanded {
-        id: row.id,
-        text,
-        extra: lines as f64 * DETAIL_LINE + 18.0,
-    }
+    (text, lines as f64 * DETAIL_LINE + 18.0)
 }
 
 /// How an event type reads at a glance.
@@ -106,7 +95,13 @@ pub fn HistoryTable(
     let follow = RwSignal::new(true);
     let state_filter = RwSignal::new(String::new());
     let type_filter = RwSignal::new(String::new());
-    let expanded = RwSignal::new(Vec::<Expanded>::new());
+    // The ids of the expanded rows; a new run starts with none.
+    let expanded = RwSignal::new(Vec::<u64>::new());
+    Effect::new(move |_| {
+        if view.events.with(Vec::is_empty) && !expanded.with_untracked(Vec::is_empty) {
+            expanded.set(Vec::new());
+        }
+    });
 
     let types = Memo::new(move |_| {
         view.events.with(|events| {
@@ -140,10 +135,13 @@ pub fn HistoryTable(
                 .collect();
             let mut extras: Vec<(usize, f64)> = open
                 .iter()
-                .filter_map(|x| {
+                .filter_map(|id| {
                     rows.iter()
-                        .position(|&i| events.get(i).is_some_and(|e| e.id == x.id))
-                        .map(|p| (p, x.extra))
+                        .position(|&i| events.get(i).is_some_and(|e| e.id == *id))
+                        .and_then(|p| {
+                            let i = rows.get(p)?;
+                            Some((p, expansion(events.get(*i)?).1))
+                        })
                 })
                 .collect();
             extras.sort_by_key(|(p, _)| *p);
@@ -210,12 +208,11 @@ pub fn HistoryTable(
 
     let toggle = move |row: &EventRow| {
         let id = row.id;
-        let row = row.clone();
         expanded.update(|open| {
-            if let Some(i) = open.iter().position(|x| x.id == id) {
+            if let Some(i) = open.iter().position(|x| *x == id) {
                 open.remove(i);
             } else {
-                open.push(expansion(&row));
+                open.push(id);
             }
         });
     };
@@ -233,7 +230,7 @@ pub fn HistoryTable(
                     .iter()
                     .filter_map(|&i| events.get(i).cloned())
                     .map(|row| {
-                        let detail = open.iter().find(|x| x.id == row.id).cloned();
+                        let detail = open.contains(&row.id).then(|| expansion(&row));
                         let is_open = detail.is_some();
                         let is_selected = row.trace.is_some() && row.trace == selected_now;
                         let row_for_click = row.clone();
@@ -266,12 +263,12 @@ pub fn HistoryTable(
                                 </span>
                                 <span class=format!("cell type tone-{}", tone(&row.event_type)) role="cell">{row.event_type.clone()}</span>
                                 <span class="cell step" role="cell">{row.step.clone().unwrap_or_else(|| "-".into())}</span>
-                                <span class="cell resource" role="cell" title=row.resource.clone().unwrap_or_default()>{row.resource.clone().unwrap_or_else(|| "-".into())}</span>
+                                <span class="cell resource" role="cell" title=row.resource.clone().unwrap_or_default()>{row.resource.as_deref().map(format::short_resource).unwrap_or_else(|| "-".into())}</span>
                                 <span class="cell elapsed" role="cell">{format::elapsed(row.timestamp - start)}</span>
-                                <span class="cell time" role="cell">{format::timestamp(row.timestamp)}</span>
+                                <span class="cell time" role="cell" title=format::timestamp(row.timestamp)>{format::time_of_day(row.timestamp)}</span>
                             </div>
-                            {detail.map(|d| view! {
-                                <pre class="history-detail" style:height=format!("{}px", d.extra) role="region" aria-label=format!("Details of event {}", d.id)>{d.text}</pre>
+                            {detail.map(|(text, extra)| view! {
+                                <pre class="history-detail" style:height=format!("{extra}px") role="region" aria-label=format!("Details of event {}", row.id)>{text}</pre>
                             })}
                         }
                     })

@@ -13,7 +13,6 @@ use crate::protocol::{Batch, ErrorView, EventRow, RunStatus, TraceView};
 /// What the table needs to know about an earlier event to label the ones that follow it.
 #[derive(Debug, Clone, Default)]
 struct EventLabel {
-    event_type: String,
     step: Option<String>,
     resource: Option<String>,
     trace: Option<u32>,
@@ -127,44 +126,38 @@ impl Session {
             .cloned()
             .unwrap_or_default();
         let t = event.event_type.as_str();
-        let label = if t.ends_with("StateEntered") {
-            let trace = self
-                .execution
+        // The engine names each event's state (the console's Step column); the visit is the
+        // trace entered by the event's `...StateEntered`, which earlier events of it link to.
+        let step = event.state_name.clone();
+        let trace = if t.ends_with("StateEntered") {
+            self.execution
                 .traces()
                 .iter()
                 .rposition(|tr| tr.entered_event_id == event.id)
-                .and_then(|i| u32::try_from(i).ok());
-            EventLabel {
-                event_type: t.to_owned(),
-                step: field("name"),
-                resource: None,
-                trace,
-            }
-        } else if t.ends_with("StateExited") {
-            EventLabel {
-                event_type: t.to_owned(),
-                step: field("name").or(previous.step),
-                resource: None,
-                trace: previous.trace,
-            }
-        } else if t.starts_with("Execution") || previous.event_type.ends_with("StateExited") {
-            // Execution-level events, and anything between two states, belong to no state.
-            EventLabel {
-                event_type: t.to_owned(),
-                ..EventLabel::default()
-            }
+                .and_then(|i| u32::try_from(i).ok())
+        } else if step.is_some() && previous.step == step && previous.trace.is_some() {
+            previous.trace
         } else {
-            let resource = match (field("resourceType"), field("resource")) {
-                (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
-                (None, Some(name)) => Some(name),
-                _ => previous.resource,
-            };
-            EventLabel {
-                event_type: t.to_owned(),
-                step: previous.step,
-                resource,
-                trace: previous.trace,
+            step.as_ref().and_then(|name| {
+                self.execution
+                    .traces()
+                    .iter()
+                    .rposition(|tr| &tr.state_name == name)
+                    .and_then(|i| u32::try_from(i).ok())
+            })
+        };
+        let resource = match (field("resourceType"), field("resource")) {
+            (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
+            (None, Some(name)) => Some(name),
+            _ if step.is_some() && previous.step == step && !t.ends_with("StateEntered") => {
+                previous.resource
             }
+            _ => None,
+        };
+        let label = EventLabel {
+            step,
+            resource,
+            trace,
         };
         let row = EventRow {
             id: event.id,

@@ -22,8 +22,8 @@ const { chromium } = require("playwright-core");
 const dist = path.resolve(process.env.DIST_DIR ?? path.join(root, "dist"));
 const shots = path.join(root, "target", "e2e");
 
-// The tutorial: /work/shared/seed/tutorial.asl.json, with the mock Lambda of the seed README.
-const TUTORIAL = await readFile(path.join(root, "src", "starter", "tutorial.asl.json"), "utf8");
+// The tutorial (the seed's definition), with the mock Lambda of the seed README.
+const TUTORIAL = await readFile(path.join(root, "examples", "tutorial", "tutorial.asl.json"), "utf8");
 const MOCKS = JSON.stringify(
   {
     Functions: {
@@ -161,6 +161,26 @@ async function countOfType(type) {
   return options.includes(type) ? n : 0;
 }
 
+/** A machine that repeats `body` until the input has a `stop` field (it never has). */
+function loop(body) {
+  return JSON.stringify(
+    {
+      StartAt: "Loop",
+      States: {
+        Loop: { ...body, Next: "Check" },
+        Check: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.stop", IsPresent: true, Next: "Done" }],
+          Default: "Loop",
+        },
+        Done: { Type: "Succeed" },
+      },
+    },
+    null,
+    2,
+  );
+}
+
 async function run(speed) {
   await page.getByTestId("speed").selectOption(speed);
   await page.getByTestId("run").click();
@@ -242,7 +262,7 @@ test("a broken definition shows its diagnostic and Run says why it cannot run", 
 test("Stop ends an endless run and the next run works", async () => {
   await setEditor(
     "definition-editor",
-    '{"StartAt": "Tick", "States": {"Tick": {"Type": "Wait", "Seconds": 1, "Next": "Tick"}}}',
+    loop({ Type: "Wait", Seconds: 1 }),
   );
   await setEditor("input-editor", "{}");
   await run("1");
@@ -262,7 +282,7 @@ test("Stop ends an endless run and the next run works", async () => {
 test("a history of 25,000 events stays responsive", async () => {
   await setEditor(
     "definition-editor",
-    '{"StartAt": "Loop", "States": {"Loop": {"Type": "Pass", "Next": "Loop"}}}',
+    loop({ Type: "Pass" }),
   );
   const started = Date.now();
   await run("instant");
