@@ -1,0 +1,3 @@
+//! The Step Functions playground web app (library part, shared by the page and its tests).
+
+pub mod graph;
