@@ -3,10 +3,13 @@
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use sfn_engine::graph::DisplayGraph;
 use sfn_engine::{parse_definition, MockSet, Severity};
+use wasm_bindgen::JsCast;
 
 use crate::editor::{json_syntax_mark, CodeEditor, FocusRequest, Mark};
 use crate::format;
+use crate::graph::{statuses_from_events, Graph};
 use crate::history::HistoryTable;
 use crate::inspector::Inspector;
 use crate::runner::{Phase, RunRequest, RunView, Runner, Speed};
@@ -21,8 +24,14 @@ const DIAGNOSTICS_DELAY_MS: u32 = 250;
 
 /// The engine's diagnostics of a definition, as editor marks.
 pub fn definition_marks(text: &str) -> Vec<Mark> {
-    let (_, diagnostics) = parse_definition(text);
-    diagnostics
+    check_definition(text).0
+}
+
+/// The definition's diagnostics as marks, and its graph when it could be read.
+pub fn check_definition(text: &str) -> (Vec<Mark>, Option<DisplayGraph>) {
+    let (machine, diagnostics) = parse_definition(text);
+    let graph = machine.as_ref().map(DisplayGraph::from_machine);
+    let marks = diagnostics
         .into_iter()
         .map(|d| Mark {
             line: d.line.max(1),
@@ -33,7 +42,8 @@ pub fn definition_marks(text: &str) -> Vec<Mark> {
             },
             message: d.message,
         })
-        .collect()
+        .collect();
+    (marks, graph)
 }
 
 /// JSON syntax problems of the input.
@@ -143,7 +153,40 @@ pub fn Playground(
     let tab = RwSignal::new("input");
     let focus_definition: FocusRequest = RwSignal::new(None);
 
-    let definition_marks = debounced_marks(work.definition, definition_marks);
+    // The definition's marks and graph, checked when typing pauses. The graph keeps its last
+    // good shape while the text is broken.
+    let (first_marks, first_graph) = check_definition(&work.definition.get_untracked());
+    let definition_marks = RwSignal::new(first_marks);
+    let display_graph = RwSignal::new(first_graph);
+    let pending_check = StoredValue::new_local(None::<Timeout>);
+    Effect::new(move |first: Option<()>| {
+        let text = work.definition.get();
+        if first.is_none() {
+            return;
+        }
+        pending_check.set_value(Some(Timeout::new(DIAGNOSTICS_DELAY_MS, move || {
+            let (marks, graph) = check_definition(&text);
+            definition_marks.set(marks);
+            if graph.is_some() {
+                display_graph.set(graph);
+            }
+        })));
+    });
+    let statuses = Memo::new(move |_| {
+        run_view.events.with(|events| {
+            statuses_from_events(
+                events
+                    .iter()
+                    .filter_map(|e| e.step.as_deref().map(|s| (e.event_type.as_str(), s))),
+            )
+        })
+    });
+    let selected_state = Signal::derive(move || {
+        let index = selected.get()?;
+        run_view
+            .traces
+            .with(|t| t.get(index as usize).map(|t| t.state_name.clone()))
+    });
     let input_marks = debounced_marks(work.input, input_marks);
     let mocks_marks = debounced_marks(work.mocks, mocks_marks);
 
@@ -187,7 +230,11 @@ pub fn Playground(
         });
         selected.set(latest);
     });
-    let _ = on_state_click;
+    let export_svg = Callback::new(move |svg: String| {
+        if let Err(e) = download("state-machine.svg", "image/svg+xml", &svg) {
+            notice.set(Some(e));
+        }
+    });
 
     let left_width = RwSignal::new(initial_left_width());
     let graph_height = RwSignal::new(300.0);
@@ -277,9 +324,8 @@ pub fn Playground(
                 <Splitter label="Resize the editors" vertical=true value=left_width min=280.0 />
 
                 <section class="right" aria-label="Execution">
-                    // GRAPH: the ui-graph `Graph` component goes here, with `on_state_click`.
                     <section class="graph-pane pane" aria-label="State machine graph" data-testid="graph-slot">
-                        <div class="graph-placeholder muted">"The graph of the state machine appears here."</div>
+                        <Graph graph=display_graph statuses=statuses on_select=on_state_click selected=selected_state on_export=export_svg />
                     </section>
                     <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
                     <div class="bottom">
@@ -292,6 +338,30 @@ pub fn Playground(
             <StatusBar view=run_view notice=notice />
         </div>
     }
+}
+
+/// Offers `text` as a file download.
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("Could not export {file_name}: {what}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("no blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("no URL"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("no document"))?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| fail("no link"))?
+        .dyn_into()
+        .map_err(|_| fail("no link"))?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 fn initial_left_width() -> f64 {

@@ -2,14 +2,15 @@
 //! machine, runs it with the `sfn-engine` in a Web Worker, and shows its graph, event history
 //! and the data of every state visit.
 //!
-//! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`history`]: the event
-//!   table; [`inspector`]: a state visit stage by stage.
+//! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`graph`]: the state
+//!   machine graph; [`history`]: the event table; [`inspector`]: a state visit stage by stage.
 //! - [`runner`]: the page's side of the worker, pacing playback; [`session`]: the worker's side
 //!   (the engine); [`protocol`]: the messages between them.
 
 pub mod app;
 pub mod editor;
 pub mod format;
+pub mod graph;
 pub mod history;
 pub mod inspector;
 pub mod protocol;

@@ -1,0 +1,206 @@
+//! Each state's status during and after a run, as the AWS console's graph shows it, computed
+//! from the history events.
+
+use std::collections::HashMap;
+
+/// The status of one state, as the AWS console colours it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StateStatus {
+    #[default]
+    NotRun,
+    InProgress,
+    Succeeded,
+    Failed,
+    /// The state failed and a Catcher sent the execution on.
+    Caught,
+}
+
+impl StateStatus {
+    /// The CSS class suffix and `data-status` value: `not-run`, `in-progress`, ...
+    pub fn key(self) -> &'static str {
+        match self {
+            StateStatus::NotRun => "not-run",
+            StateStatus::InProgress => "in-progress",
+            StateStatus::Succeeded => "succeeded",
+            StateStatus::Failed => "failed",
+            StateStatus::Caught => "caught",
+        }
+    }
+
+    /// Text for people (legend, tooltips, screen readers).
+    pub fn label(self) -> &'static str {
+        match self {
+            StateStatus::NotRun => "Not run",
+            StateStatus::InProgress => "In progress",
+            StateStatus::Succeeded => "Succeeded",
+            StateStatus::Failed => "Failed",
+            StateStatus::Caught => "Caught error",
+        }
+    }
+
+    pub const ALL: [StateStatus; 5] = [
+        StateStatus::NotRun,
+        StateStatus::InProgress,
+        StateStatus::Succeeded,
+        StateStatus::Failed,
+        StateStatus::Caught,
+    ];
+}
+
+/// Whether an event type reports a failure of the state it belongs to.
+///
+/// `MapIterationFailed` is left out: one failed iteration does not fail a Map that tolerates
+/// failures, and when the Map does fail it says so with `MapStateFailed`.
+fn is_failure(event_type: &str) -> bool {
+    if event_type == "MapIterationFailed" || event_type == "MapRunFailed" {
+        return false;
+    }
+    event_type.ends_with("Failed") || event_type.ends_with("TimedOut")
+}
+
+/// The status of every state that has events, from `(event type, state name)` pairs in history
+/// order. The caller attributes each event to the state it belongs to (the one whose
+/// `...StateEntered` event precedes it) and leaves out events of no state (`ExecutionStarted`).
+///
+/// The rules, as the AWS console applies them, the last visit of a state winning:
+/// - `...StateEntered` and any later event of the state (a task scheduled again for a retry):
+///   in progress;
+/// - a failure event (`TaskFailed`, `LambdaFunctionTimedOut`, `ParallelStateFailed`,
+///   `ExecutionFailed`, ...) or `FailStateEntered`: failed;
+/// - `...StateExited`: succeeded, or caught if the state had failed (a Catcher took over);
+/// - `ExecutionAborted` changes nothing (the state stays as it was when the run was stopped).
+pub fn statuses_from_events<'a, I>(events: I) -> HashMap<String, StateStatus>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut out: HashMap<String, StateStatus> = HashMap::new();
+    for (event_type, state) in events {
+        let current = out.get(state).copied().unwrap_or_default();
+        let next = if event_type == "FailStateEntered" || is_failure(event_type) {
+            StateStatus::Failed
+        } else if event_type.ends_with("StateExited") {
+            if current == StateStatus::Failed {
+                StateStatus::Caught
+            } else {
+                StateStatus::Succeeded
+            }
+        } else if event_type == "ExecutionAborted" {
+            current
+        } else if event_type.ends_with("StateEntered") {
+            StateStatus::InProgress
+        } else if current == StateStatus::Failed
+            && !(event_type.ends_with("Scheduled")
+                || event_type.ends_with("Started")
+                || event_type.ends_with("Submitted"))
+        {
+            // After a failure only a retry (the work scheduled or started again) resumes the
+            // state; anything else (ExecutionFailed comes as a failure above) keeps it failed.
+            current
+        } else {
+            StateStatus::InProgress
+        };
+        out.insert(state.to_string(), next);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use StateStatus::*;
+
+    /// A case: what it shows, the events as `(type, state)`, the expected statuses.
+    type Case<'a> = (
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        &'a [(&'a str, StateStatus)],
+    );
+
+    #[test]
+    fn statuses_follow_the_console() {
+        let cases: &[Case] = &[
+            (
+                "a task that succeeds",
+                &[
+                    ("TaskStateEntered", "A"),
+                    ("TaskScheduled", "A"),
+                    ("TaskStarted", "A"),
+                    ("TaskSucceeded", "A"),
+                ],
+                &[("A", InProgress)],
+            ),
+            (
+                "exited is succeeded",
+                &[("PassStateEntered", "A"), ("PassStateExited", "A")],
+                &[("A", Succeeded)],
+            ),
+            (
+                "a failure that is caught",
+                &[
+                    ("TaskStateEntered", "A"),
+                    ("LambdaFunctionScheduled", "A"),
+                    ("LambdaFunctionFailed", "A"),
+                    ("TaskStateExited", "A"),
+                    ("FailStateEntered", "B"),
+                    ("ExecutionFailed", "B"),
+                ],
+                &[("A", Caught), ("B", Failed)],
+            ),
+            (
+                "a retry resumes, then succeeds",
+                &[
+                    ("TaskStateEntered", "A"),
+                    ("TaskScheduled", "A"),
+                    ("TaskFailed", "A"),
+                    ("TaskScheduled", "A"),
+                    ("TaskStarted", "A"),
+                    ("TaskSucceeded", "A"),
+                    ("TaskStateExited", "A"),
+                ],
+                &[("A", Succeeded)],
+            ),
+            (
+                "an unhandled failure",
+                &[
+                    ("TaskStateEntered", "A"),
+                    ("TaskTimedOut", "A"),
+                    ("ExecutionFailed", "A"),
+                ],
+                &[("A", Failed)],
+            ),
+            (
+                "a loop: the last visit wins",
+                &[
+                    ("TaskStateEntered", "A"),
+                    ("TaskFailed", "A"),
+                    ("TaskStateExited", "A"),
+                    ("TaskStateEntered", "A"),
+                ],
+                &[("A", InProgress)],
+            ),
+            (
+                "a Map with a tolerated failed iteration succeeds",
+                &[
+                    ("MapStateEntered", "M"),
+                    ("MapStateStarted", "M"),
+                    ("MapIterationFailed", "M"),
+                    ("MapStateSucceeded", "M"),
+                    ("MapStateExited", "M"),
+                ],
+                &[("M", Succeeded)],
+            ),
+            (
+                "a stopped run keeps the state in progress",
+                &[("WaitStateEntered", "W"), ("ExecutionAborted", "W")],
+                &[("W", InProgress)],
+            ),
+        ];
+        for (what, events, expected) in cases {
+            let got = statuses_from_events(events.iter().copied());
+            for (state, status) in *expected {
+                assert_eq!(got.get(*state), Some(status), "{what}: {state}");
+            }
+            assert_eq!(got.len(), expected.len(), "{what}");
+        }
+    }
+}
