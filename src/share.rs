@@ -2,8 +2,13 @@
 //! opening the link restores them. Nothing leaves the machine: a fragment is never sent to a
 //! server.
 //!
-//! Format (version 1): `v1:` followed by the base64url text (no padding) of the raw-deflate
-//! compressed UTF-8 JSON object `{"definition": "...", "input": "...", "mocks": "..."}`.
+//! Format (version 1): `v1:` followed by the base64url text (no padding) of the zlib stream
+//! (deflate, level 9) of the UTF-8 JSON object `{"definition": "...", "input": "...",
+//! "mocks": "..."}`.
+//! - zlib rather than raw deflate: its 6 more bytes (8 characters) hold an Adler-32 checksum,
+//!   so a link altered by hand or by a mangling app is refused instead of loading changed
+//!   work silently (with raw deflate, about one single-character change in six decoded to
+//!   different but valid work). Browsers decode it as `DecompressionStream("deflate")`.
 //! - The version prefix lets a later playground read old links and reject newer ones clearly.
 //! - JSON keeps the payload self-describing: a later v1 writer may add fields, which this
 //!   reader ignores; the three texts are required.
@@ -116,7 +121,7 @@ pub fn encode(work: &SharedWork) -> Result<String, ShareError> {
     if json.len() > MAX_DECOMPRESSED_BYTES {
         return Err(ShareError::TooLarge);
     }
-    let compressed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), COMPRESSION_LEVEL);
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), COMPRESSION_LEVEL);
     Ok(format!("v{VERSION}:{}", URL_SAFE_NO_PAD.encode(compressed)))
 }
 
@@ -152,15 +157,20 @@ pub fn decode(fragment: &str) -> Result<SharedWork, ShareError> {
             ShareError::Damaged("it ends with '=' padding, which share links do not use".into())
         }
     })?;
-    let json =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_DECOMPRESSED_BYTES)
-            .map_err(|e| match e.status {
-                TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-                TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                    ShareError::Truncated
-                }
-                _ => ShareError::Damaged("its data is not compressed as a share link's is".into()),
-            })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
+        &compressed,
+        MAX_DECOMPRESSED_BYTES,
+    )
+    .map_err(|e| match e.status {
+        TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+        TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+            ShareError::Truncated
+        }
+        TINFLStatus::Adler32Mismatch => {
+            ShareError::Damaged("its data was changed after the link was made".into())
+        }
+        _ => ShareError::Damaged("its data is not compressed as a share link's is".into()),
+    })?;
     let text = String::from_utf8(json)
         .map_err(|_| ShareError::Damaged("its data is not UTF-8 text".into()))?;
     let value: Value = serde_json::from_str(&text)
@@ -232,7 +242,7 @@ mod tests {
     fn fragment_of(version: &str, payload: &[u8]) -> String {
         format!(
             "{version}:{}",
-            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(payload, 9))
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(payload, 9))
         )
     }
 
@@ -310,6 +320,12 @@ mod tests {
         // A cut whose length no base64 text has (4n+1), and cuts that end mid-stream.
         let cut_len_1_mod_4 = (data.len() / 2) / 4 * 4 + 1;
         let bomb = fragment_of("v1", &vec![b' '; MAX_DECOMPRESSED_BYTES + 1]);
+        // The same data with one bit of its checksum (the last 4 bytes) flipped.
+        let mut altered = URL_SAFE_NO_PAD.decode(data).unwrap();
+        if let Some(last) = altered.last_mut() {
+            *last ^= 1;
+        }
+        let altered = format!("v1:{}", URL_SAFE_NO_PAD.encode(altered));
         let cases: Vec<(&str, String, ShareError)> = vec![
             ("empty", String::new(), ShareError::NotAShareLink),
             ("just #", "#".into(), ShareError::NotAShareLink),
@@ -396,6 +412,11 @@ mod tests {
             ),
             ("zip bomb", bomb, ShareError::TooLarge),
             (
+                "altered data",
+                altered,
+                ShareError::Damaged("its data was changed after the link was made".into()),
+            ),
+            (
                 "not deflate data",
                 format!("v1:{}", URL_SAFE_NO_PAD.encode([0xffu8; 32])),
                 ShareError::Damaged("its data is not compressed as a share link's is".into()),
@@ -442,6 +463,35 @@ mod tests {
             br#"{"definition": "d", "input": "i", "mocks": "m", "example": "tutorial"}"#,
         );
         assert_eq!(decode(&fragment), Ok(work("d", "i", "m")));
+    }
+
+    /// Every way of cutting a link, and every single-character change to it, is an error:
+    /// never a panic, never different work.
+    #[test]
+    fn every_cut_and_every_changed_character_is_detected() {
+        let original = work(
+            include_str!("examples/map/definition.asl.json"),
+            include_str!("examples/map/inputs/in-stock.json"),
+            include_str!("examples/map/mocks.json"),
+        );
+        let fragment = encode(&original).unwrap();
+        for end in 3..fragment.len() {
+            assert_eq!(
+                decode(&fragment[..end]),
+                Err(ShareError::Truncated),
+                "cut at {end}"
+            );
+        }
+        for at in 3..fragment.len() {
+            let mut bytes = fragment.clone().into_bytes();
+            bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+            let changed = String::from_utf8(bytes).unwrap();
+            let result = decode(&changed);
+            assert!(
+                matches!(result, Err(ShareError::Damaged(_) | ShareError::Truncated)),
+                "character {at} changed: {result:?}"
+            );
+        }
     }
 
     #[test]
