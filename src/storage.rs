@@ -15,6 +15,9 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::examples::{self, Example, Scenario};
+use crate::share::{self, SharedWork};
+
 /// The record's version, written in it and in its key.
 pub const VERSION: u64 = 1;
 
@@ -110,6 +113,111 @@ pub fn from_json(text: &str) -> Result<SavedWork, StorageError> {
         example: optional("example")?,
         scenario: optional("scenario")?,
     })
+}
+
+impl SavedWork {
+    /// The work an example's scenario starts: its definition, mocks and that input.
+    pub fn from_example(example: &Example, scenario: &Scenario) -> SavedWork {
+        SavedWork {
+            definition: example.definition.to_string(),
+            input: scenario.input.to_string(),
+            mocks: example.mocks.to_string(),
+            example: Some(example.id.to_string()),
+            scenario: Some(scenario.id.to_string()),
+        }
+    }
+
+    /// The work of a share link (which names no example).
+    pub fn from_shared(work: SharedWork) -> SavedWork {
+        SavedWork {
+            definition: work.definition,
+            input: work.input,
+            mocks: work.mocks,
+            example: None,
+            scenario: None,
+        }
+    }
+
+    /// The texts a share link carries.
+    pub fn to_shared(&self) -> SharedWork {
+        SharedWork {
+            definition: self.definition.clone(),
+            input: self.input.clone(),
+            mocks: self.mocks.clone(),
+        }
+    }
+}
+
+/// What the page opens with, and what to tell the user about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Startup {
+    pub work: SavedWork,
+    /// Where it comes from.
+    pub source: StartupSource,
+    /// Problems to show (a bad link, unreadable saved work and where it was kept, no
+    /// storage), one sentence each.
+    pub notices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartupSource {
+    SharedLink,
+    SavedWork,
+    DefaultExample,
+}
+
+/// Decides what the page opens with: a share link in the fragment wins (the user clicked it),
+/// then the saved work, then the default example's first scenario. `fragment` is
+/// `location.hash` (with or without `#`, empty when none); `restored` is what [`restore`]
+/// gave. A fragment that is not a share link (e.g. `#top`) is ignored silently.
+pub fn startup(fragment: &str, restored: Restored) -> Startup {
+    let mut notices = Vec::new();
+    if share::is_share_fragment(fragment) {
+        match share::decode(fragment) {
+            Ok(shared) => {
+                return Startup {
+                    work: SavedWork::from_shared(shared),
+                    source: StartupSource::SharedLink,
+                    notices,
+                }
+            }
+            Err(error) => notices.push(error.to_string()),
+        }
+    }
+    match restored {
+        Restored::Work(work) => {
+            return Startup {
+                work,
+                source: StartupSource::SavedWork,
+                notices,
+            }
+        }
+        Restored::Nothing => {}
+        Restored::Unreadable { error, backup_key } => {
+            notices.push(match backup_key {
+                Some(key) => format!("{error}. It was kept in localStorage under \"{key}\"."),
+                None => format!("{error}. It could not be copied aside, so it is left in place and work is not saved."),
+            });
+        }
+        Restored::Unavailable(error) => {
+            notices.push(format!("{error}. Work will not survive a reload."));
+        }
+    }
+    let example = examples::default_example();
+    let work = match example.default_scenario() {
+        Some(scenario) => SavedWork::from_example(example, scenario),
+        None => SavedWork {
+            definition: example.definition.to_string(),
+            mocks: example.mocks.to_string(),
+            example: Some(example.id.to_string()),
+            ..SavedWork::default()
+        },
+    };
+    Startup {
+        work,
+        source: StartupSource::DefaultExample,
+        notices,
+    }
 }
 
 /// The few calls of localStorage the logic needs.
@@ -439,6 +547,90 @@ mod tests {
             Restored::Unavailable(error.clone())
         );
         assert_eq!(save(&mut DisabledStore, &work()), Err(error));
+    }
+
+    #[test]
+    fn startup_prefers_the_link_then_the_saved_work_then_the_tutorial() {
+        let shared = SharedWork {
+            definition: "{\"StartAt\": \"S\"}".into(),
+            input: "{}".into(),
+            mocks: "".into(),
+        };
+        let link = format!("#{}", share::encode(&shared).unwrap());
+        let tutorial = SavedWork::from_example(
+            examples::default_example(),
+            &examples::default_example().scenarios[0],
+        );
+        let unreadable = Restored::Unreadable {
+            error: StorageError::Unreadable("it has no version".into()),
+            backup_key: Some(format!("{BACKUP_KEY_PREFIX}1")),
+        };
+        let stuck = Restored::Unreadable {
+            error: StorageError::Unreadable("it has no version".into()),
+            backup_key: None,
+        };
+        // (name, fragment, what restore gave, expected work, source, notices)
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            Restored,
+            SavedWork,
+            StartupSource,
+            Vec<&'a str>,
+        );
+        let cases: Vec<Case> = vec![
+            ("link wins", &link, Restored::Work(work()), SavedWork::from_shared(shared.clone()), StartupSource::SharedLink, vec![]),
+            ("saved work", "", Restored::Work(work()), work(), StartupSource::SavedWork, vec![]),
+            ("another fragment is ignored", "#top", Restored::Work(work()), work(), StartupSource::SavedWork, vec![]),
+            (
+                "a bad link falls back to the saved work, and says why",
+                "#v1:AAAA",
+                Restored::Work(work()),
+                work(),
+                StartupSource::SavedWork,
+                vec!["This link is damaged: its data is not compressed as a share link's is"],
+            ),
+            ("nothing saved", "", Restored::Nothing, tutorial.clone(), StartupSource::DefaultExample, vec![]),
+            (
+                "unreadable saved work",
+                "",
+                unreadable,
+                tutorial.clone(),
+                StartupSource::DefaultExample,
+                vec!["The saved work cannot be read: it has no version. It was kept in localStorage under \"sfn-playground.work.v1.unreadable.1\"."],
+            ),
+            (
+                "unreadable and not copied",
+                "",
+                stuck,
+                tutorial.clone(),
+                StartupSource::DefaultExample,
+                vec!["The saved work cannot be read: it has no version. It could not be copied aside, so it is left in place and work is not saved."],
+            ),
+            (
+                "no storage and a newer link",
+                "#v9:abc",
+                Restored::Unavailable(StorageError::Unavailable("SecurityError".into())),
+                tutorial.clone(),
+                StartupSource::DefaultExample,
+                vec![
+                    "This link was made by a newer playground (format v9); this one reads format v1",
+                    "The browser's storage cannot be used: SecurityError. Work will not survive a reload.",
+                ],
+            ),
+        ];
+        for (name, fragment, restored, work, source, notices) in cases {
+            let got = startup(fragment, restored);
+            assert_eq!(got.work, work, "{name}");
+            assert_eq!(got.source, source, "{name}");
+            assert_eq!(got.notices, notices, "{name}");
+        }
+        assert_eq!(tutorial.example.as_deref(), Some("tutorial"));
+        assert_eq!(tutorial.scenario.as_deref(), Some("200"));
+        assert_eq!(
+            SavedWork::from_shared(work().to_shared()).definition,
+            work().definition
+        );
     }
 
     #[test]
