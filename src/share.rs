@@ -125,6 +125,13 @@ pub fn encode(work: &SharedWork) -> Result<String, ShareError> {
     Ok(format!("v{VERSION}:{}", URL_SAFE_NO_PAD.encode(compressed)))
 }
 
+/// The whole link to copy: `page_url` (`location.href`; any fragment it has is replaced),
+/// `#`, and the fragment of `work`.
+pub fn link(page_url: &str, work: &SharedWork) -> Result<String, ShareError> {
+    let base = page_url.split_once('#').map_or(page_url, |(base, _)| base);
+    Ok(format!("{base}#{}", encode(work)?))
+}
+
 /// Whether a fragment looks like a share link of any version (`v<digits>:`), with or without
 /// the leading `#`: the app decodes those and reports their errors, and ignores the others.
 pub fn is_share_fragment(fragment: &str) -> bool {
@@ -288,6 +295,22 @@ mod tests {
                 Ok(original),
                 "{name} with '#'"
             );
+        }
+    }
+
+    #[test]
+    fn links_replace_the_page_fragment() {
+        let fragment = encode(&tutorial()).unwrap();
+        for page in [
+            "http://127.0.0.1:8080/",
+            "http://127.0.0.1:8080/#v1:old",
+            "https://example.org/play/index.html?x=1#",
+        ] {
+            let link = link(page, &tutorial()).unwrap();
+            let (base, hash) = link.split_once('#').unwrap();
+            assert_eq!(base, page.split('#').next().unwrap());
+            assert_eq!(hash, fragment);
+            assert_eq!(decode(hash), Ok(tutorial()));
         }
     }
 
