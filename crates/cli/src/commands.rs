@@ -175,6 +175,9 @@ fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
     }
 }
 
+/// Steps in a row without a new event after which a running execution counts as stuck.
+pub const MAX_IDLE_STEPS: usize = 10_000;
+
 /// One line per event for `--trace`: id, type, state name, simulated time.
 pub fn trace_line(event: &HistoryEvent) -> String {
     let state = event
@@ -203,10 +206,15 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     let machine = load_definition(&args.definition, &text)?;
 
     let mut execution = Execution::new(machine, input, mocks, options);
-    loop {
+    // A step may add no event (an internal transition); only a long run of them means the
+    // engine is stuck, which is reported rather than spun on forever.
+    let mut idle_steps = 0;
+    while *execution.status() == ExecutionStatus::Running && idle_steps < MAX_IDLE_STEPS {
         let events = execution.step();
         if events.is_empty() {
-            break;
+            idle_steps += 1;
+        } else {
+            idle_steps = 0;
         }
         if args.trace {
             for event in events {
@@ -245,7 +253,7 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
             Ok(exit::EXECUTION_FAILED)
         }
         ExecutionStatus::Running => {
-            err!("status: RUNNING (the execution stopped before reaching an end)");
+            err!("status: RUNNING (the engine made no progress in {MAX_IDLE_STEPS} steps)");
             Ok(exit::EXECUTION_FAILED)
         }
     }

@@ -139,10 +139,13 @@ fn too_many_requests_retries_then_waits_on_the_simulated_clock() {
     assert_eq!(succeeded.len(), 1);
     assert_eq!((wait_entered.len(), wait_exited.len()), (1, 1));
     for event in &failed {
-        assert_eq!(
-            event["lambdaFunctionFailedEventDetails"]["error"],
-            "TooManyRequestsException"
-        );
+        let details = &event["lambdaFunctionFailedEventDetails"];
+        assert_eq!(details["error"], "TooManyRequestsException");
+        // The cause is the Lambda error object AWS reports, as JSON text.
+        let cause: Value = serde_json::from_str(details["cause"].as_str().expect("a cause"))
+            .expect("the cause is JSON text");
+        assert_eq!(cause["errorMessage"], "429 Too Many Requests");
+        assert_eq!(cause["errorType"], "TooManyRequestsException");
     }
 
     // Order: the three failures, then the Wait, then the success.
