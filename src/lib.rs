@@ -1,0 +1,20 @@
+//! The Step Functions playground: a Leptos app (client-side rendering) that edits a state
+//! machine, runs it with the `sfn-engine` in a Web Worker, and shows its graph, event history
+//! and the data of every state visit.
+//!
+//! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`history`]: the event
+//!   table; [`inspector`]: a state visit stage by stage.
+//! - [`runner`]: the page's side of the worker, pacing playback; [`session`]: the worker's side
+//!   (the engine); [`protocol`]: the messages between them.
+
+pub mod app;
+pub mod editor;
+pub mod examples;
+pub mod format;
+pub mod history;
+pub mod inspector;
+pub mod protocol;
+pub mod runner;
+pub mod session;
+pub mod share;
+pub mod storage;
