@@ -527,7 +527,7 @@ pub fn to_jvalue(value: &Value) -> JValue {
 
 /// Nesting beyond which a result is refused rather than converted (recursion here is bounded
 /// by it; the evaluator's depth limit keeps real results far below).
-const MAX_RESULT_NESTING: usize = 10_000;
+const MAX_RESULT_NESTING: usize = 1000;
 
 /// The evaluator's value as JSON: integral numbers as integers, functions refused, undefined
 /// members of objects and arrays dropped (as JSON.stringify does).
