@@ -15,7 +15,7 @@ use sfn_engine::{
 };
 
 use crate::args::ConformanceArgs;
-use crate::commands::{err, exit, out, read_text, write_json, CliError};
+use crate::commands::{err, exit, out, read_text, write_json, CliError, MAX_IDLE_STEPS};
 use crate::compare::{compare_run, Difference};
 
 /// Steps one case may take before it counts as a runaway. The history quota (25,000 events)
@@ -145,10 +145,20 @@ fn run_case(case: &Value, outcome: &mut CaseOutcome) -> Result<(), String> {
     let mut execution = Execution::new(machine, input, mocks, options);
     let started = Instant::now();
     let mut steps = 0usize;
+    let mut idle_steps = 0usize;
     let mut budget_exceeded = None;
-    while !execution.step().is_empty() {
+    while *execution.status() == ExecutionStatus::Running {
+        if execution.step().is_empty() {
+            idle_steps += 1;
+        } else {
+            idle_steps = 0;
+        }
         steps += 1;
-        if steps >= STEP_BUDGET {
+        if idle_steps >= MAX_IDLE_STEPS {
+            budget_exceeded = Some(format!(
+                "the engine made no progress in {MAX_IDLE_STEPS} steps"
+            ));
+        } else if steps >= STEP_BUDGET {
             budget_exceeded = Some(format!("did not finish within {STEP_BUDGET} steps"));
         } else if started.elapsed() > TIME_BUDGET {
             budget_exceeded = Some(format!(

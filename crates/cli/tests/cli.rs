@@ -186,40 +186,92 @@ fn help_documents_exit_codes() {
     assert!(text(&result.stderr).contains("--help"));
 }
 
+/// Writes a one-Pass-state case expecting `expected_output` for the input `{"a": 1}`.
+fn write_pass_case(dir: &Path, file: &str, name: &str, expected_output: &str) {
+    let case = format!(
+        r#"{{"name": "{name}", "features": ["state:Pass"],
+            "definition": {{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}},
+            "input": {{"a": 1}}, "context": {{"executionName": "e1"}}, "mocks": {{}},
+            "expected": {{"status": "SUCCEEDED", "output": {expected_output}, "events": null}}}}"#
+    );
+    std::fs::write(dir.join(file), case).expect("case written");
+}
+
 #[test]
-fn conformance_ends_with_the_counts_line_and_honours_the_floor() {
-    // A one-case corpus: whatever the engine does with it, the summary line is there, and a
-    // floor above the number of cases fails.
+fn conformance_counts_reports_and_honours_the_floor() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mini-corpus");
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("cases")).expect("corpus dir");
-    std::fs::write(
-        dir.join("cases/pass.json"),
-        r#"{"name": "pass-through", "features": ["state:Pass"],
-            "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
-            "input": {"a": 1}, "context": {}, "mocks": {},
-            "expected": {"status": "SUCCEEDED", "output": {"a": 1}, "events": null}}"#,
-    )
-    .expect("case written");
+    write_pass_case(&dir.join("cases"), "a.json", "passes", r#"{"a": 1}"#);
+    write_pass_case(&dir.join("cases"), "b.json", "fails", r#"{"a": 1.0}"#);
     let report = dir.join("report.json");
+    let dir_arg = path_str(&dir);
+
     let result = sfn_play(&[
         "conformance",
-        path_str(&dir),
+        dir_arg,
+        "--verbose",
         "--floor",
-        "2",
+        "1",
         "--report",
         path_str(&report),
     ]);
     let stdout = text(&result.stdout);
-    assert_eq!(result.status.code(), Some(1), "{stdout}");
-    let last = stdout.lines().last().unwrap_or_default();
-    assert!(
-        last == "1 passed, 0 failed" || last == "0 passed, 1 failed",
+    assert_eq!(result.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("1 passed, 1 failed"),
         "{stdout}"
     );
-    assert!(stdout.contains("state:Pass"), "{stdout}");
+    assert!(stdout.contains("FAIL fails"), "{stdout}");
+    assert!(stdout.contains("at output/a:"), "{stdout}");
+    assert!(
+        stdout.contains("1.0 (float)") && stdout.contains("1 (integer)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.split_whitespace().eq(["state:Pass", "1", "1"])),
+        "{stdout}"
+    );
+
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
-    assert!(report["cases"]["pass-through"]["passed"].is_boolean());
+    let passes = &report["cases"]["passes"];
+    assert_eq!(passes["passed"], true);
+    assert_eq!(passes["status"], "SUCCEEDED");
+    assert_eq!(passes["output"], serde_json::json!({"a": 1}));
+    let events = passes["history"]["events"]
+        .as_array()
+        .expect("history events");
+    assert_eq!(
+        events.first().map(|e| &e["type"]),
+        Some(&"ExecutionStarted".into())
+    );
+    let fails = &report["cases"]["fails"];
+    assert_eq!(fails["passed"], false);
+    assert_eq!(fails["firstDifference"]["path"], "output/a");
+    assert_eq!(
+        (report["passed"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    // The cases folder works as well as the corpus root; a floor above the passes fails.
+    let cases = dir.join("cases");
+    let result = sfn_play(&["conformance", path_str(&cases), "--floor", "2"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(
+        text(&result.stdout).lines().last(),
+        Some("1 passed, 1 failed")
+    );
+    assert!(text(&result.stderr).contains("fewer than the floor of 2"));
+
+    let result = sfn_play(&["conformance", dir_arg, "--filter", "passes"]);
+    assert_eq!(
+        text(&result.stdout).lines().last(),
+        Some("1 passed, 0 failed")
+    );
 
     let missing = sfn_play(&["conformance", "/nonexistent/corpus"]);
     assert_eq!(missing.status.code(), Some(2));

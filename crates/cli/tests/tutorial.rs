@@ -139,10 +139,13 @@ fn too_many_requests_retries_then_waits_on_the_simulated_clock() {
     assert_eq!(succeeded.len(), 1);
     assert_eq!((wait_entered.len(), wait_exited.len()), (1, 1));
     for event in &failed {
-        assert_eq!(
-            event["lambdaFunctionFailedEventDetails"]["error"],
-            "TooManyRequestsException"
-        );
+        let details = &event["lambdaFunctionFailedEventDetails"];
+        assert_eq!(details["error"], "TooManyRequestsException");
+        // The cause is the Lambda error object AWS reports, as JSON text.
+        let cause: Value = serde_json::from_str(details["cause"].as_str().expect("a cause"))
+            .expect("the cause is JSON text");
+        assert_eq!(cause["errorMessage"], "429 Too Many Requests");
+        assert_eq!(cause["errorType"], "TooManyRequestsException");
     }
 
     // Order: the three failures, then the Wait, then the success.
@@ -232,12 +235,29 @@ fn trace_prints_each_event_with_state_and_simulated_time() {
             && l.contains("2024-01-01T00:00:0")),
         "{stderr}"
     );
+    // The event log ends with the execution's end; the data-flow stages follow it.
+    let flow_start = lines
+        .iter()
+        .position(|l| l.starts_with("data flow"))
+        .expect("a data-flow section");
     assert!(
-        lines
-            .last()
-            .is_some_and(|l| l.contains("ExecutionSucceeded")),
+        lines[flow_start - 1].contains("ExecutionSucceeded"),
         "{stderr}"
     );
+    let flow = lines[flow_start..].join("\n");
+    assert!(
+        flow.contains("retried by Retry[0] (attempt 1, after 1 s)"),
+        "{flow}"
+    );
+    assert!(
+        flow.contains("retried by Retry[0] (attempt 2, after 2 s)"),
+        "{flow}"
+    );
+    assert!(
+        flow.contains("caught by Catch[0] -> Wait and Try Later"),
+        "{flow}"
+    );
+    assert!(flow.contains("after ResultPath"), "{flow}");
     // The output stays alone on stdout, so it can be piped.
     let output: Value = serde_json::from_str(&text(&result.stdout)).expect("JSON output");
     assert_eq!(output, Value::from("The request has succeeded."));

@@ -18,7 +18,7 @@ pub struct StateMachine {
     pub states: IndexMap<String, State>,
     /// `TimeoutSeconds` of the whole execution (top level only).
     pub timeout_seconds: Option<u64>,
-    /// `QueryLanguage` (`JSONPath` when absent). Only JSONPath runs until the JSONata issue.
+    /// `QueryLanguage` as written at the top level (`JSONPath` when absent).
     pub query_language: Option<String>,
 }
 

@@ -6,13 +6,19 @@
 //! CreateStateMachine would reject. Messages start with AWS's diagnostic code
 //! (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`...) and use its wording where it is
 //! known.
+//!
+//! Each state is read in its query language (its own `QueryLanguage`, else the top level's):
+//! JSONPath states have the `...Path` fields, Parameters and ResultSelector; JSONata states
+//! have Arguments, Output, Items and `{% ... %}` expressions instead, each checked with
+//! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
+//! (variables) exists in both.
 
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::json::{self, child_pointer, Kind, Node, Pos};
 use super::model::*;
-use super::validate::{self, diagnostic, Scope, StateInfo, Target};
+use super::validate::{self, diagnostic, Scope, StateInfo, Target, VarScope};
 use super::{Diagnostic, Severity};
 use crate::choice::{parse_rule, ChoiceRule};
 use crate::error::names;
@@ -75,10 +81,14 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
         labels: Vec::new(),
         top_ql: QueryLanguage::JsonPath,
         ql: QueryLanguage::JsonPath,
+        states_access: StatesAccess::default(),
+        var_scopes: vec![VarScope::default()],
+        var_scope: 0,
     };
     let machine = builder.machine(&root, "", ScopeKind::Top);
     validate::check_scopes(&builder.scopes, &mut builder.diags);
     validate::check_labels(&builder.labels, &mut builder.diags);
+    validate::check_variable_scopes(&builder.var_scopes, &mut builder.diags);
     let mut diags = builder.diags;
     diags.sort_by(|a, b| {
         (a.line, a.column, a.severity, &a.pointer, &a.message)
@@ -241,9 +251,9 @@ fn language_hint(key: &str, ql: QueryLanguage) -> &'static str {
     }
 }
 
-/// AWS's rules for a variable name: a Unicode identifier (a letter or `_`, then letters,
-/// digits or `_`), at most [`MAX_VARIABLE_NAME_CHARS`] characters, and not the reserved
-/// `states`.
+/// AWS's rules for a variable name: a Unicode identifier (UAX #31: an ID_Start character,
+/// then ID_Continue characters, approximated here as a letter, then letters, digits, `_`), at
+/// most [`MAX_VARIABLE_NAME_CHARS`] characters, and not the reserved `states`.
 fn check_variable_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     let Some(first) = chars.next() else {
@@ -260,11 +270,12 @@ fn check_variable_name(name: &str) -> Result<(), String> {
             "The variable name '{name}' is longer than {MAX_VARIABLE_NAME_CHARS} characters"
         ));
     }
-    let start_ok = first.is_alphabetic() || first == '_';
+    // `_` is ID_Continue but not ID_Start.
+    let start_ok = first.is_alphabetic();
     let rest_ok = chars.all(|c| c.is_alphanumeric() || c == '_');
     if !(start_ok && rest_ok) {
         return Err(format!(
-            "The variable name '{name}' is not valid: it must start with a letter or '_' and contain only letters, digits and '_'"
+            "The variable name '{name}' is not valid: it must start with a letter and contain only letters, digits and '_' (a Unicode identifier)"
         ));
     }
     Ok(())
@@ -288,6 +299,33 @@ struct Builder<'r> {
     top_ql: QueryLanguage,
     /// The query language of the state being read.
     ql: QueryLanguage,
+    /// Which of `$states.result` and `$states.errorOutput` the field being read may use.
+    states_access: StatesAccess,
+    /// The variables each scope assigns (the top level, each branch, each item processor).
+    var_scopes: Vec<VarScope>,
+    /// Index in `var_scopes` of the scope being read.
+    var_scope: usize,
+}
+
+/// What a JSONata expression may read of `$states` besides `input` and `context`.
+#[derive(Clone, Copy, Default)]
+struct StatesAccess {
+    /// `$states.result`: the Assign and Output of Task, Parallel and Map states.
+    result: bool,
+    /// `$states.errorOutput`: the Assign and Output of a Catch.
+    error_output: bool,
+}
+
+/// True when the expression `text` reads `$states.<name>`.
+fn reads_states_field(text: &str, name: &str) -> bool {
+    let needle = format!("$states.{name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let rest = text.get(i + needle.len()..).unwrap_or_default();
+        !rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 impl<'r> Builder<'r> {
@@ -534,6 +572,15 @@ impl<'r> Builder<'r> {
         };
         match &f.node.kind {
             Kind::Null => PathField::Null,
+            Kind::String(s) if key == "ResultPath" && paths::is_variable_path(s) => {
+                // AWS: "Variables cannot be used in ResultPath".
+                self.schema(
+                    f.pos(),
+                    &f.ptr,
+                    format!("Variables cannot be used in ResultPath: '{s}'"),
+                );
+                PathField::Default
+            }
             Kind::String(s) => {
                 let ok = if reference {
                     self.reference_path(&f, s, key == "ItemsPath")
@@ -554,6 +601,9 @@ impl<'r> Builder<'r> {
     }
 
     fn json_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+        if !self.no_states_path(f, path) {
+            return false;
+        }
         match paths::check_path(path) {
             Ok(()) => true,
             Err(e) => {
@@ -567,8 +617,27 @@ impl<'r> Builder<'r> {
         }
     }
 
+    /// `$states` is JSONata's: a path field of a JSONPath state cannot read it.
+    fn no_states_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+        if !uses_states_variable(path) {
+            return true;
+        }
+        self.schema(
+            f.pos(),
+            &f.ptr,
+            format!(
+                "The value of field '{}' reads '$states', which is only available when QueryLanguage is 'JSONata'",
+                f.key
+            ),
+        );
+        false
+    }
+
     /// A reference path; `$$` (the context object) only where `context_ok`.
     fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> bool {
+        if !self.no_states_path(f, path) {
+            return false;
+        }
         if !context_ok && path.starts_with("$$") {
             self.schema(
                 f.pos(),
@@ -763,6 +832,30 @@ impl<'r> Builder<'r> {
                 if !jsonata::is_expression(s) {
                     return true;
                 }
+                // AWS rejects these at creation rather than failing the execution.
+                let access = self.states_access;
+                for (name, allowed, where_) in [
+                    (
+                        "result",
+                        access.result,
+                        "the Assign and Output of Task, Parallel and Map states",
+                    ),
+                    (
+                        "errorOutput",
+                        access.error_output,
+                        "the Assign and Output of a Catch",
+                    ),
+                ] {
+                    if !allowed && reads_states_field(s, name) {
+                        let message = if access.error_output {
+                            format!("'$states.{name}' is not available in a Catch: the state failed (use '$states.errorOutput')")
+                        } else {
+                            format!("'$states.{name}' is only available in {where_}")
+                        };
+                        self.schema(node.pos, ptr, message);
+                        return false;
+                    }
+                }
                 match jsonata::check(s) {
                     Ok(()) => true,
                     Err(e) => {
@@ -852,6 +945,13 @@ impl<'r> Builder<'r> {
             if let Err(e) = check_variable_name(name) {
                 self.schema(m.key_pos, &child_pointer(&f.ptr, &m.key), e);
                 good = false;
+            } else if let Some(scope) = self.var_scopes.get_mut(self.var_scope) {
+                scope.assigned.push(Target {
+                    name: name.to_string(),
+                    pointer: child_pointer(&f.ptr, &m.key),
+                    pos: m.key_pos,
+                    field: "Assign",
+                });
             }
         }
         match self.ql {
@@ -936,6 +1036,15 @@ impl<'r> Builder<'r> {
             );
             return None;
         }
+        // Branches and item processors are variable scopes of their own, inside this one.
+        let outer_var_scope = self.var_scope;
+        if kind != ScopeKind::Top {
+            self.var_scopes.push(VarScope {
+                parent: Some(outer_var_scope),
+                assigned: Vec::new(),
+            });
+            self.var_scope = self.var_scopes.len() - 1;
+        }
         let allowed: &[&str] = match kind {
             ScopeKind::Top => &[
                 "Comment",
@@ -999,6 +1108,7 @@ impl<'r> Builder<'r> {
             },
         }
         self.scopes.push(scope);
+        self.var_scope = outer_var_scope;
         if !complete {
             return None;
         }
@@ -1099,6 +1209,7 @@ impl<'r> Builder<'r> {
 
         let comment = self.opt_string(node, ptr, "Comment");
         let mut complete = true;
+        self.states_access.result = matches!(t, "Task" | "Parallel" | "Map");
         let assign = if ASSIGN_TYPES.contains(&t) {
             self.assign(node, ptr, &mut complete)
         } else {
@@ -1109,6 +1220,7 @@ impl<'r> Builder<'r> {
         } else {
             None
         };
+        self.states_access = StatesAccess::default();
         let (input_path, output_path) = if has_io && ql == QueryLanguage::JsonPath {
             (
                 self.path_field(node, ptr, "InputPath", false),
@@ -2138,8 +2250,19 @@ impl<'r> Builder<'r> {
             } else {
                 PathField::Default
             };
+            self.states_access.error_output = true;
+            let recorded = self
+                .var_scopes
+                .get(self.var_scope)
+                .map(|s| s.assigned.len());
             let assign = self.assign(item, &item_ptr, &mut good);
+            // A Catch's Assign is left out of the scope rule: AWS accepts a Catch of a
+            // Parallel assigning a name that its branch assigns too (a corpus case).
+            if let (Some(n), Some(scope)) = (recorded, self.var_scopes.get_mut(self.var_scope)) {
+                scope.assigned.truncate(n);
+            }
             let output = self.output(item, &item_ptr, &mut good);
+            self.states_access = StatesAccess::default();
             match (errors, next) {
                 (Some((error_equals, _)), Some(next)) if good => out.push(Catcher {
                     error_equals,
