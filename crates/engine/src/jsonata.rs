@@ -521,7 +521,7 @@ fn now_fn(args: &[JValue], now: Millis) -> Result<JValue, EvaluatorError> {
 }
 
 /// A JSON value as the evaluator's value.
-pub fn to_jvalue(value: &Value) -> JValue {
+fn to_jvalue(value: &Value) -> JValue {
     JValue::from(value.clone())
 }
 
@@ -531,7 +531,7 @@ const MAX_RESULT_NESTING: usize = 1000;
 
 /// The evaluator's value as JSON: integral numbers as integers, functions refused, undefined
 /// members of objects and arrays dropped (as JSON.stringify does).
-pub fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
+fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
     if depth > MAX_RESULT_NESTING {
         return Err(JsonataError::Evaluation(
             "the result is nested too deeply".into(),
