@@ -433,6 +433,7 @@ impl Execution {
             frame.last_event = self.push_event(
                 frame.now,
                 previous,
+                Some(&run.name),
                 "EvaluationFailed",
                 Some(("evaluationFailedEventDetails", Value::Object(details))),
             );
