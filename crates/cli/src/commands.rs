@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use serde_json::Value;
+use sfn_engine::execution::{ErrorHandling, StateTrace};
 use sfn_engine::history::to_get_execution_history;
 use sfn_engine::limits::Limits;
 use sfn_engine::time::{format_iso, parse_aws_timestamp};
@@ -180,12 +181,7 @@ pub const MAX_IDLE_STEPS: usize = 10_000;
 
 /// One line per event for `--trace`: id, type, state name, simulated time.
 pub fn trace_line(event: &HistoryEvent) -> String {
-    let state = event
-        .details
-        .as_ref()
-        .and_then(|(_, details)| details.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or("-");
+    let state = event.state_name.as_deref().unwrap_or("-");
     format!(
         "{:>5}  {:<36} {:<24} {}",
         event.id,
@@ -193,6 +189,62 @@ pub fn trace_line(event: &HistoryEvent) -> String {
         state,
         format_iso(event.timestamp)
     )
+}
+
+/// For `--trace`: every state visit's data-flow stages, as AWS's TestState API reports them.
+pub fn data_flow_lines(traces: &[StateTrace]) -> Vec<String> {
+    let mut lines = vec![String::from("data flow, state by state:")];
+    for trace in traces {
+        lines.push(format!(
+            "  {} (entered at event #{})",
+            trace.state_name, trace.entered_event_id
+        ));
+        let stages = [
+            ("input", Some(&trace.input)),
+            ("after InputPath", trace.after_input_path.as_ref()),
+            (
+                "after Parameters/Arguments",
+                trace.after_parameters.as_ref(),
+            ),
+            ("result", trace.result.as_ref()),
+            ("after ResultSelector", trace.after_result_selector.as_ref()),
+            ("after ResultPath", trace.after_result_path.as_ref()),
+            ("output", trace.output.as_ref()),
+        ];
+        for (stage, value) in stages {
+            if let Some(value) = value {
+                lines.push(format!("    {stage:<27} {value}"));
+            }
+        }
+        if let Some(assigned) = &trace.assigned {
+            lines.push(format!(
+                "    {:<27} {}",
+                "assigned variables",
+                Value::Object(assigned.clone())
+            ));
+        }
+        for traced in &trace.errors {
+            let handled = match &traced.handled_by {
+                ErrorHandling::Retry {
+                    retrier_index,
+                    attempt,
+                    delay_ms,
+                } => format!(
+                    "retried by Retry[{retrier_index}] (attempt {attempt}, after {} s)",
+                    *delay_ms as f64 / 1000.0
+                ),
+                ErrorHandling::Catch {
+                    catcher_index,
+                    next,
+                } => {
+                    format!("caught by Catch[{catcher_index}] -> {next}")
+                }
+                ErrorHandling::Unhandled => String::from("not handled"),
+            };
+            lines.push(format!("    {:<27} {} ({handled})", "error", traced.error));
+        }
+    }
+    lines
 }
 
 /// `sfn-play run`.
@@ -220,6 +272,12 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
             for event in events {
                 err!("{}", trace_line(event));
             }
+        }
+    }
+
+    if args.trace {
+        for line in data_flow_lines(execution.traces()) {
+            err!("{line}");
         }
     }
 

@@ -671,6 +671,7 @@ mod tests {
             timestamp: 1_704_067_200_000,
             event_type: event_type.into(),
             details: details.map(|(key, value)| (key.to_string(), value)),
+            state_name: None,
         }
     }
 
@@ -822,6 +823,7 @@ mod tests {
                     .iter()
                     .find(|(key, _)| key.ends_with("EventDetails"))
                     .map(|(key, value)| (key.clone(), value.clone())),
+                state_name: None,
             })
             .collect()
     }

@@ -235,12 +235,29 @@ fn trace_prints_each_event_with_state_and_simulated_time() {
             && l.contains("2024-01-01T00:00:0")),
         "{stderr}"
     );
+    // The event log ends with the execution's end; the data-flow stages follow it.
+    let flow_start = lines
+        .iter()
+        .position(|l| l.starts_with("data flow"))
+        .expect("a data-flow section");
     assert!(
-        lines
-            .last()
-            .is_some_and(|l| l.contains("ExecutionSucceeded")),
+        lines[flow_start - 1].contains("ExecutionSucceeded"),
         "{stderr}"
     );
+    let flow = lines[flow_start..].join("\n");
+    assert!(
+        flow.contains("retried by Retry[0] (attempt 1, after 1 s)"),
+        "{flow}"
+    );
+    assert!(
+        flow.contains("retried by Retry[0] (attempt 2, after 2 s)"),
+        "{flow}"
+    );
+    assert!(
+        flow.contains("caught by Catch[0] -> Wait and Try Later"),
+        "{flow}"
+    );
+    assert!(flow.contains("after ResultPath"), "{flow}");
     // The output stays alone on stdout, so it can be piped.
     let output: Value = serde_json::from_str(&text(&result.stdout)).expect("JSON output");
     assert_eq!(output, Value::from("The request has succeeded."));

@@ -54,9 +54,20 @@ impl Execution {
         if fanout.distributed && !frame.recorded {
             // A distributed Map inside another one's child run: no events here.
         } else if fanout.distributed {
-            let run_succeeded =
-                self.push_event(frame.now, fanout.map_run_event, "MapRunSucceeded", None);
-            self.push_event(frame.now, run_succeeded, "MapStateSucceeded", None);
+            let run_succeeded = self.push_event(
+                frame.now,
+                fanout.map_run_event,
+                Some(&run.name),
+                "MapRunSucceeded",
+                None,
+            );
+            self.push_event(
+                frame.now,
+                run_succeeded,
+                Some(&run.name),
+                "MapStateSucceeded",
+                None,
+            );
             // AWS's recorded histories link the Map's Exited event to MapRunStarted, except when
             // the Map is the first state of the execution (its Entered event follows no event):
             // then to MapRunSucceeded.
@@ -78,7 +89,13 @@ impl Execution {
                 frame.last_event
             };
             if frame.recorded {
-                self.push_event(frame.now, previous, "MapStateSucceeded", None);
+                self.push_event(
+                    frame.now,
+                    previous,
+                    Some(&run.name),
+                    "MapStateSucceeded",
+                    None,
+                );
                 frame.last_event = previous;
             }
         } else {
@@ -135,6 +152,7 @@ impl Execution {
             last_event = self.push_event(
                 start,
                 frame.last_event,
+                Some(state_name),
                 "MapIterationStarted",
                 Some(("mapIterationStartedEventDetails", details)),
             );
@@ -149,6 +167,7 @@ impl Execution {
             now: start,
             last_event,
             recorded,
+            state: None,
             variables: Rc::clone(&frame.variables),
         }
     }
@@ -408,7 +427,11 @@ impl Execution {
                 .parse::<f64>()
                 .ok()
                 .and_then(serde_json::Number::from_f64),
-            Value::String(text) => text.trim().parse::<u64>().ok().map(serde_json::Number::from),
+            Value::String(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .map(serde_json::Number::from),
             _ => None,
         };
         match (&value, parsed) {

@@ -12,6 +12,11 @@ use super::*;
 use crate::definition::QueryLanguage;
 use crate::jsonata::{self, JsonataEnv, JsonataError};
 
+/// AWS's quota on one variable, and on all the variables one Assign sets.
+const MAX_VARIABLE_BYTES: usize = 256 * 1024;
+/// AWS's quota on all the variables of an execution.
+const MAX_EXECUTION_VARIABLE_BYTES: usize = 10 * 1024 * 1024;
+
 /// The variables a state's Assign set, in the order it gives them.
 pub(super) type Assigned = Option<Map<String, Value>>;
 
@@ -223,7 +228,7 @@ impl Execution {
         dollar: &Value,
     ) -> Result<Map<String, Value>, StatesError> {
         match self.apply_template(frame, run, assign, dollar, None)? {
-            Value::Object(assigned) => Ok(assigned),
+            Value::Object(assigned) => self.check_assignment(frame, assigned),
             other => Err(StatesError::runtime(format!(
                 "The Assign field must be an object, but was {}",
                 paths::compact(&other)
@@ -240,7 +245,7 @@ impl Execution {
         states: &Value,
     ) -> Result<Map<String, Value>, StatesError> {
         match self.jsonata_template(frame, run, assign, "Assign", states)? {
-            Value::Object(assigned) => Ok(assigned),
+            Value::Object(assigned) => self.check_assignment(frame, assigned),
             other => Err(StatesError::new(
                 names::QUERY_EVALUATION_ERROR,
                 format!(
@@ -249,6 +254,47 @@ impl Execution {
                 ),
             )),
         }
+    }
+
+    /// AWS's quotas on variables (when payload limits are on): 256 KiB for one variable and
+    /// for one Assign, 10 MiB for all of an execution's variables.
+    fn check_assignment(
+        &self,
+        frame: &Frame,
+        assigned: Map<String, Value>,
+    ) -> Result<Map<String, Value>, StatesError> {
+        if self.options.limits.max_payload_bytes.is_none() {
+            return Ok(assigned);
+        }
+        let limit = |what: String| Err(StatesError::new(names::DATA_LIMIT_EXCEEDED, what));
+        let mut assign_total = 0;
+        for (name, value) in &assigned {
+            let size = payload_size(value);
+            if size > MAX_VARIABLE_BYTES {
+                return limit(format!(
+                    "The variable '{name}' has a size of {size} bytes, over the maximum of {MAX_VARIABLE_BYTES} bytes for one variable."
+                ));
+            }
+            assign_total += size;
+        }
+        if assign_total > MAX_VARIABLE_BYTES {
+            return limit(format!(
+                "The Assign field sets {assign_total} bytes of variables, over the maximum of {MAX_VARIABLE_BYTES} bytes for one Assign."
+            ));
+        }
+        let kept: usize = frame
+            .variables
+            .iter()
+            .filter(|(name, _)| !assigned.contains_key(*name))
+            .map(|(_, value)| payload_size(value))
+            .sum();
+        if kept + assign_total > MAX_EXECUTION_VARIABLE_BYTES {
+            return limit(format!(
+                "The execution's variables would take {} bytes, over the maximum of {MAX_EXECUTION_VARIABLE_BYTES} bytes.",
+                kept + assign_total
+            ));
+        }
+        Ok(assigned)
     }
 
     /// The `$states` object of a JSONata expression.
@@ -342,6 +388,10 @@ impl Execution {
                 JsonataError::Undefined => format!(
                     "The JSONata expression '{expression}' specified for the field '{location}' returned nothing (undefined)."
                 ),
+                ref unsupported if unsupported.is_unsupported_result() => format!(
+                    "The JSONata expression '{expression}' specified for the field '{location}' {}.",
+                    jsonata::UNSUPPORTED_RESULT
+                ),
                 JsonataError::Evaluation(message) | JsonataError::Syntax(message) => format!(
                     "An error occurred while evaluating the JSONata expression '{expression}' specified for the field '{location}': {message}"
                 ),
@@ -383,6 +433,7 @@ impl Execution {
             frame.last_event = self.push_event(
                 frame.now,
                 previous,
+                Some(&run.name),
                 "EvaluationFailed",
                 Some(("evaluationFailedEventDetails", Value::Object(details))),
             );

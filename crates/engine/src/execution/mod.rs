@@ -165,6 +165,8 @@ struct Frame {
     /// False inside a distributed Map: its iterations are child executions with histories of
     /// their own, not events of this one.
     recorded: bool,
+    /// The state this frame is in, named in its events.
+    state: Option<String>,
     /// The workflow variables this frame sees: its own and, read-only, its parents' as they
     /// were when it started (a Map iteration or Parallel branch cannot assign outer ones).
     variables: Rc<Map<String, Value>>,
@@ -328,6 +330,7 @@ impl Execution {
         self.push_event(
             now,
             last,
+            None,
             "ExecutionAborted",
             Some(("executionAbortedEventDetails", Value::Object(details))),
         );
@@ -396,6 +399,7 @@ impl Execution {
         self.push_event(
             now,
             0,
+            None,
             "ExecutionStarted",
             Some(("executionStartedEventDetails", details)),
         );
@@ -420,6 +424,7 @@ impl Execution {
             now,
             last_event: 0,
             recorded: true,
+            state: None,
             variables: Rc::new(Map::new()),
             action: Action::Enter {
                 state: self.root.start_at.clone(),
@@ -437,6 +442,7 @@ impl Execution {
             ))));
             return;
         };
+        frame.state = Some(name.clone());
         let event_type = format!("{}StateEntered", state.type_name());
         let details = json!({"input": input, "inputDetails": {"truncated": false}, "name": name});
         let entered_event_id = self.emit(
@@ -665,7 +671,13 @@ impl Execution {
             return;
         };
         if let Some(run_started) = map_run_event {
-            frame.last_event = self.push_event(frame.now, run_started, "MapRunFailed", None);
+            frame.last_event = self.push_event(
+                frame.now,
+                run_started,
+                Some(&state.name),
+                "MapRunFailed",
+                None,
+            );
         }
         self.emit(frame, &format!("{}StateFailed", state.type_name()), None);
     }
@@ -712,6 +724,7 @@ impl Execution {
                         fanout.last_iteration_succeeded = self.push_event(
                             child.now,
                             child.last_event,
+                            Some(&run.name),
                             "MapIterationSucceeded",
                             Some(("mapIterationSucceededEventDetails", details)),
                         );
@@ -724,6 +737,7 @@ impl Execution {
                         self.push_event(
                             child.now,
                             child.last_event,
+                            Some(&run.name),
                             "MapIterationFailed",
                             Some(("mapIterationFailedEventDetails", details)),
                         );
@@ -768,6 +782,7 @@ impl Execution {
                 self.push_event(
                     now,
                     last_event,
+                    None,
                     "ExecutionSucceeded",
                     Some(("executionSucceededEventDetails", details)),
                 );
@@ -784,6 +799,7 @@ impl Execution {
                 self.push_event(
                     now,
                     last_event,
+                    None,
                     "ExecutionFailed",
                     Some(("executionFailedEventDetails", Value::Object(details))),
                 );
@@ -837,6 +853,7 @@ impl Execution {
         self.push_event(
             deadline,
             last,
+            None,
             "ExecutionTimedOut",
             Some(("executionTimedOutEventDetails", details)),
         );
@@ -882,7 +899,14 @@ impl Execution {
         if !frame.recorded {
             return 0;
         }
-        let id = self.push_event(frame.now, frame.last_event, event_type, details);
+        let state = frame.state.clone();
+        let id = self.push_event(
+            frame.now,
+            frame.last_event,
+            state.as_deref(),
+            event_type,
+            details,
+        );
         frame.last_event = id;
         id
     }
@@ -891,6 +915,7 @@ impl Execution {
         &mut self,
         timestamp: Millis,
         previous_event_id: u64,
+        state: Option<&str>,
         event_type: &str,
         details: Option<(&str, Value)>,
     ) -> u64 {
@@ -901,6 +926,7 @@ impl Execution {
             timestamp,
             event_type: event_type.to_string(),
             details: details.map(|(k, v)| (k.to_string(), v)),
+            state_name: state.map(str::to_string),
         });
         id
     }

@@ -56,6 +56,14 @@ impl Execution {
             None => None,
         };
 
+        if let ResourceKind::Integration {
+            resource_type,
+            resource,
+        } = &kind
+        {
+            check_integration_parameters(resource_type, resource, &parameters)?;
+        }
+
         // Scheduled and Started.
         match &kind {
             ResourceKind::LambdaFunction => {
@@ -318,6 +326,36 @@ impl Execution {
             }
         }
     }
+}
+
+/// The checks a service integration makes of its parameters before the task starts, with
+/// AWS's wording: `The Parameters '{...}' could not be used to start the Task: [...]`.
+fn check_integration_parameters(
+    resource_type: &str,
+    resource: &str,
+    parameters: &Value,
+) -> Result<(), StatesError> {
+    let mut problems = Vec::new();
+    if resource_type == "apigateway" && resource.starts_with("invoke") {
+        // API Gateway headers are a map of header name to a list of values.
+        if let Some(headers) = parameters.get("Headers") {
+            let valid = headers.as_object().is_some_and(|map| {
+                map.values()
+                    .all(|v| v.as_array().is_some_and(|l| l.iter().all(Value::is_string)))
+            });
+            if !valid {
+                problems.push("The value of the field 'Headers' has an invalid format");
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(StatesError::runtime(format!(
+        "The Parameters '{}' could not be used to start the Task: [{}]",
+        paths::compact(parameters),
+        problems.join(", ")
+    )))
 }
 
 /// What kind of resource a Task calls, which decides its events.
