@@ -10,7 +10,7 @@
 //! | --- | --- | --- |
 //! | `arn:aws:lambda:...:function:NAME` | `NAME` | `{"statusCode": 200, "body": "Hello from Lambda!"}` (what a new Lambda function returns) |
 //! | `arn:aws:states:::lambda:invoke` with a literal `FunctionName` | the function's name | the same (the executor wraps it as `Payload`) |
-//! | `lambda:invoke` with `FunctionName.$` | the resource ARN | the same |
+//! | `lambda:invoke` with `FunctionName.$` or a `{% %}` FunctionName | the resource ARN | the same |
 //! | `sns:publish`, `sqs:sendMessage`, `dynamodb:getItem`, `events:putEvents`, ... | the resource ARN | the main fields of the service's response (table `SERVICE_RESPONSES`) |
 //! | anything else (other integrations, `aws-sdk:*`, activities) | the resource ARN | `{}` |
 //!
@@ -119,7 +119,8 @@ pub fn starter_mocks(machine: &StateMachine, existing_mock_file: Option<&Value>)
 struct Task {
     state_name: String,
     resource: String,
-    /// The literal `FunctionName` of a `lambda:invoke` (`None` when given by a path or absent).
+    /// The literal `FunctionName` of a `lambda:invoke` (`None` when given by a path or an
+    /// expression, or absent).
     function_ref: Option<String>,
 }
 
@@ -131,12 +132,9 @@ fn collect_tasks(machine: &StateMachine, tasks: &mut Vec<Task>) {
             StateKind::Task(task) => tasks.push(Task {
                 state_name: name.clone(),
                 resource: task.resource.clone(),
-                function_ref: task
-                    .parameters
-                    .as_ref()
-                    .and_then(|p| p.get("FunctionName"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                function_ref: literal_function_name(
+                    task.parameters.as_ref().or(task.arguments.as_ref()),
+                ),
             }),
             StateKind::Parallel(parallel) => {
                 for branch in &parallel.branches {
@@ -147,6 +145,14 @@ fn collect_tasks(machine: &StateMachine, tasks: &mut Vec<Task>) {
             _ => {}
         }
     }
+}
+
+/// The `FunctionName` of Parameters (JSONPath) or Arguments (JSONata) when it is written as a
+/// literal: not `FunctionName.$` (that is another key), nor a `{% ... %}` expression.
+fn literal_function_name(fields: Option<&Value>) -> Option<String> {
+    let name = fields?.get("FunctionName")?.as_str()?;
+    let expression = name.starts_with("{%") && name.ends_with("%}");
+    (!expression).then(|| name.to_string())
 }
 
 /// The Task state names that some test case of `StateMachines` mocks.

@@ -193,6 +193,24 @@ fn cases() -> Vec<Case> {
             expected: json!({"Functions": {INVOKE: lambda_rule()}}),
         },
         Case {
+            name: "JSONata Arguments: a literal FunctionName is keyed by its name",
+            definition: json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": INVOKE,
+                "Arguments": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:Scorer", "Payload": "{% $states.input %}"},
+                "End": true}}}),
+            existing: None,
+            expected: json!({"Functions": {"Scorer": lambda_rule()}}),
+        },
+        Case {
+            name: "JSONata Arguments: a FunctionName expression is keyed by the resource",
+            definition: json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": INVOKE,
+                "Arguments": {"FunctionName": "{% $states.input.fn %}", "Payload": {}},
+                "End": true}}}),
+            existing: None,
+            expected: json!({"Functions": {INVOKE: lambda_rule()}}),
+        },
+        Case {
             name: "a run-time FunctionName beside a named one: no resource key, it would hide the named rule",
             definition: json!({"StartAt": "A", "States": {
                 "A": {"Type": "Task", "Resource": INVOKE, "Parameters": {"FunctionName": "Named"}, "Next": "B"},
