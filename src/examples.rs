@@ -213,9 +213,40 @@ pub static EXAMPLES: &[Example] = &[
             ),
         ],
     },
-    // JSONata: once the engine runs `"QueryLanguage": "JSONata"` (a later issue), add its
-    // example here, after the JSONPath ones: a directory `examples/jsonata/` with the same
-    // files, and an entry showing Arguments, Output, Assign and `{% ... %}` expressions.
+    Example {
+        id: "jsonata",
+        title: "JSONata: expressions and variables",
+        description: "The same kind of work in the JSONata query language (\"QueryLanguage\": \
+            \"JSONata\"): Arguments and Output shape the data with {% %} expressions, Assign \
+            keeps prices and totals in variables, a Choice Condition decides the shipping, and \
+            a catcher passes the Lambda error's message on to a Fail state's Cause. The mock \
+            uses a JSONata condition and cause too.",
+        definition: file!("jsonata", "definition.asl.json"),
+        mocks: file!("jsonata", "mocks.json"),
+        scenarios: &[
+            scenario!(
+                "jsonata",
+                "free-shipping",
+                "Free shipping",
+                "Two books and a lamp come to 60, so the Condition ($subtotal >= 50) ships for \
+                 free. SUCCEEDED with a total of 60."
+            ),
+            scenario!(
+                "jsonata",
+                "standard-shipping",
+                "Standard shipping",
+                "Two mugs come to 16.5: the Default adds 4.99 of shipping. SUCCEEDED with a \
+                 total of 21.49."
+            ),
+            scenario!(
+                "jsonata",
+                "unknown-item",
+                "Unknown item",
+                "PriceList throws ItemNotFound for SOFA-9; the catcher assigns the error \
+                 message, and Unknown Item fails with it. FAILED: \"No price for SOFA-9\"."
+            ),
+        ],
+    },
 ];
 
 /// The example with this id.
@@ -305,7 +336,8 @@ mod tests {
                 .map(|s| s.input),
             Some("{\n  \"statuscode\": \"429\"\n}\n")
         );
-        assert_eq!(find("jsonata"), None);
+        assert_eq!(find("jsonata").map(|e| e.id), Some("jsonata"));
+        assert_eq!(find("no-such-example"), None);
         assert_eq!(
             find("map").and_then(|e| e.default_scenario()).map(|s| s.id),
             Some("in-stock")

@@ -157,7 +157,7 @@ fn every_example_scenario_does_what_it_documents() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(scenarios >= 13, "only {scenarios} scenarios found");
+    assert!(scenarios >= 16, "only {scenarios} scenarios found");
 }
 
 /// Examples are what new users copy: they carry no diagnostics at all (warnings included).
