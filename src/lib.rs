@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod editor;
+pub mod examples;
 pub mod format;
 pub mod graph;
 pub mod history;
@@ -16,3 +17,5 @@ pub mod inspector;
 pub mod protocol;
 pub mod runner;
 pub mod session;
+pub mod share;
+pub mod storage;

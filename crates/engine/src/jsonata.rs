@@ -99,9 +99,7 @@ pub struct JsonataLimits {
 impl Default for JsonataLimits {
     fn default() -> Self {
         JsonataLimits {
-            // About 300 nested user calls: deep enough for real recursion over a payload of
-            // at most 256 KB, shallow enough for wasm's 1 MB stack, where nothing can grow it.
-            max_depth: 1000,
+            max_depth: DEFAULT_MAX_DEPTH,
             // About a second of work natively.
             max_steps: 1_000_000,
             // jsonata-js's own bound for the range operator is 1e7; a million keeps a runaway
@@ -110,6 +108,31 @@ impl Default for JsonataLimits {
             max_sequence_length: 1_000_000,
         }
     }
+}
+
+/// The default evaluation depth. Natively about 200 nested calls of a user function. In wasm
+/// the evaluator's frames live on the JavaScript engine's native stack (about 1 MB in V8),
+/// which nothing can grow: measured in Node with the release build, a recursion through
+/// `$map` traps ("Maximum call stack size exceeded") past a depth of 300, so wasm stops at
+/// 200 (about 40 nested calls). A host with a bigger stack can raise it with
+/// [`set_default_limits`].
+#[cfg(not(target_arch = "wasm32"))]
+pub const DEFAULT_MAX_DEPTH: usize = 1000;
+#[cfg(target_arch = "wasm32")]
+pub const DEFAULT_MAX_DEPTH: usize = 200;
+
+thread_local! {
+    static DEFAULT_LIMITS: Cell<JsonataLimits> = Cell::new(JsonataLimits::default());
+}
+
+/// Sets the limits [`evaluate`] uses on this thread (the executor calls [`evaluate`]).
+pub fn set_default_limits(limits: JsonataLimits) {
+    DEFAULT_LIMITS.with(|l| l.set(limits));
+}
+
+/// The limits [`evaluate`] uses on this thread.
+pub fn default_limits() -> JsonataLimits {
+    DEFAULT_LIMITS.with(Cell::get)
 }
 
 /// How many parsed expressions each thread keeps.
@@ -146,7 +169,7 @@ pub fn expression_body(text: &str) -> Option<&str> {
 
 /// Evaluates the expression inside `{% ... %}` (`text` is the whole string).
 pub fn evaluate(text: &str, env: &mut JsonataEnv<'_>) -> Result<Value, JsonataError> {
-    evaluate_with_limits(text, env, &JsonataLimits::default())
+    evaluate_with_limits(text, env, &default_limits())
 }
 
 /// [`evaluate`] with explicit runaway bounds.
@@ -203,7 +226,13 @@ fn compiled(body: &str) -> Result<Rc<AstNode>, JsonataError> {
         ));
     }
     let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
-    let ast = Rc::new(count_steps(ast)?);
+    // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
+    let ast = if body.contains("function") || body.contains('λ') {
+        count_steps(ast)?
+    } else {
+        ast
+    };
+    let ast = Rc::new(ast);
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.len() >= CACHE_CAPACITY {
@@ -492,17 +521,17 @@ fn now_fn(args: &[JValue], now: Millis) -> Result<JValue, EvaluatorError> {
 }
 
 /// A JSON value as the evaluator's value.
-pub fn to_jvalue(value: &Value) -> JValue {
+fn to_jvalue(value: &Value) -> JValue {
     JValue::from(value.clone())
 }
 
 /// Nesting beyond which a result is refused rather than converted (recursion here is bounded
 /// by it; the evaluator's depth limit keeps real results far below).
-const MAX_RESULT_NESTING: usize = 10_000;
+const MAX_RESULT_NESTING: usize = 1000;
 
 /// The evaluator's value as JSON: integral numbers as integers, functions refused, undefined
 /// members of objects and arrays dropped (as JSON.stringify does).
-pub fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
+fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
     if depth > MAX_RESULT_NESTING {
         return Err(JsonataError::Evaluation(
             "the result is nested too deeply".into(),

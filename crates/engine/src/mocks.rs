@@ -31,12 +31,43 @@
 //! - `return` is the function's result; `throw` an error, whose `cause` becomes a Lambda error
 //!   object (`errorMessage`, `errorType`, `requestId`, `stackTrace`) for Lambda resources.
 //! - `durationSeconds` (default 0) is how long the call takes on the simulated clock.
+//!
+//! ## JSONata in rules
+//!
+//! A rule's `when` may instead be one JSONata expression, written as ASL writes one: a string
+//! `"{% ... %}"`. The rule matches when it gives `true`, not when it gives `false`; anything
+//! else (a non-boolean, nothing, an evaluation error) stops the run with a [`MockError`]
+//! naming the rule (`Functions.F[1].when`), the expression and the call. And every
+//! `"{% ... %}"` string anywhere in `return`'s value, and the throw's `error` and `cause`
+//! (which must give strings), is replaced by its value when the rule answers. Object keys are
+//! never evaluated, as in ASL. Both see:
+//!
+//! - `$states.input`: what `when` patterns see (the `Payload` of a `lambda:invoke`);
+//! - `$call`: the call number of the Task state, from 0, retries and re-entries included.
+//!
+//! ```json
+//! {"Functions": {"MockAPIFunction": [
+//!   {"when": "{% $states.input.statuscode = '429' and $call < 2 %}",
+//!    "throw": {"error": "TooManyRequestsException", "cause": "{% 'attempt ' & $call %}"}},
+//!   {"return": {"echo": "{% $states.input %}", "attempt": "{% $call + 1 %}"}}
+//! ]}}
+//! ```
+//!
+//! Expressions are syntax-checked when the file is read, so a typo fails there, with where.
+//! A `when` pattern (an object) cannot hold expressions among its values: that is refused at
+//! load too, since the pattern would compare them as text. The mock has no workflow
+//! variables, `$states.context` or clock: `$now()` and `$millis()` read the epoch (0), and
+//! `$random()` and `$uuid()` draw from a generator seeded by the state name and call number,
+//! so a run replays identically.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::rng::Rng;
 
 /// One call of a Task state's resource, as the executor makes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,11 +155,22 @@ enum RuleAnswer {
     Throw { error: String, cause: String },
 }
 
+/// A rule's `when`.
+#[derive(Debug, Clone, PartialEq)]
+enum Condition {
+    /// A JSON pattern the call's input must match.
+    Pattern(Value),
+    /// A `{% ... %}` JSONata expression that must give `true` (the whole string).
+    Expression(String),
+}
+
 /// One rule of our `Functions` format.
 #[derive(Debug, Clone)]
 struct FunctionRule {
-    /// A pattern the call's input must match; `None` matches everything.
-    when: Option<Value>,
+    /// Where the rule is in the file (`Functions.F[0]`), for messages.
+    at: String,
+    /// What the call must satisfy; `None` matches everything.
+    when: Option<Condition>,
     answer: RuleAnswer,
     duration_ms: u64,
 }
@@ -318,10 +360,22 @@ impl MockSet {
                 call.state_name, call.resource
             )));
         };
-        let Some(rule) = rules
-            .iter()
-            .find(|rule| rule.when.as_ref().is_none_or(|p| matches(p, &target.input)))
-        else {
+        let mut scope = CallScope::new(call.state_name, number, &target.input);
+        let mut chosen = None;
+        for rule in rules {
+            let matched = match &rule.when {
+                None => true,
+                Some(Condition::Pattern(pattern)) => matches(pattern, &target.input),
+                Some(Condition::Expression(text)) => {
+                    scope.condition(text, &format!("{}.when", rule.at))?
+                }
+            };
+            if matched {
+                chosen = Some(rule);
+                break;
+            }
+        }
+        let Some(rule) = chosen else {
             return Err(MockError::new(format!(
                 "No rule of Functions.{} matches the input of the Task state '{}': {}",
                 key(rule_key),
@@ -330,19 +384,25 @@ impl MockSet {
             )));
         };
         let response = match &rule.answer {
-            RuleAnswer::Return(value) => MockResponse::FunctionReturn(value.clone()),
-            RuleAnswer::Throw { error, cause } => MockResponse::Throw {
-                error: error.clone(),
-                cause: match target.lambda {
-                    Lambda::No => cause.clone(),
-                    flavour => lambda_error_cause(
-                        error,
-                        cause,
-                        &request_id(call.state_name, number),
-                        flavour == Lambda::FunctionArn,
-                    ),
-                },
-            },
+            RuleAnswer::Return(value) => {
+                MockResponse::FunctionReturn(scope.template(value, &format!("{}.return", rule.at))?)
+            }
+            RuleAnswer::Throw { error, cause } => {
+                let error = scope.text(error, &format!("{}.throw.error", rule.at))?;
+                let cause = scope.text(cause, &format!("{}.throw.cause", rule.at))?;
+                MockResponse::Throw {
+                    cause: match target.lambda {
+                        Lambda::No => cause,
+                        flavour => lambda_error_cause(
+                            &error,
+                            &cause,
+                            &request_id(call.state_name, number),
+                            flavour == Lambda::FunctionArn,
+                        ),
+                    },
+                    error,
+                }
+            }
         };
         Ok(MockOutcome {
             response,
@@ -364,6 +424,173 @@ impl MockSet {
         exact
             .or_else(by_name)
             .map(|(name, rules)| (name.as_str(), rules.as_slice()))
+    }
+}
+
+/// What the JSONata expressions of a rule see for one call: `$states.input` and `$call`.
+struct CallScope<'a> {
+    state_name: &'a str,
+    number: u64,
+    states: Value,
+    variables: Map<String, Value>,
+    rng: Rng,
+}
+
+impl<'a> CallScope<'a> {
+    fn new(state_name: &'a str, number: u64, input: &Value) -> Self {
+        let mut states = Map::new();
+        states.insert("input".to_string(), input.clone());
+        let mut variables = Map::new();
+        variables.insert("call".to_string(), Value::from(number));
+        CallScope {
+            state_name,
+            number,
+            states: Value::Object(states),
+            variables,
+            rng: Rng::new(call_seed(state_name, number)),
+        }
+    }
+
+    /// The value of one `{% ... %}` string; `at` says where it is in the file.
+    fn evaluate(&mut self, text: &str, at: &str) -> Result<Value, MockError> {
+        let mut env = JsonataEnv {
+            states: &self.states,
+            variables: &self.variables,
+            rng: &mut self.rng,
+            // The mock has no clock of its own: the epoch, the same on every run.
+            now: 0,
+        };
+        jsonata::evaluate(text, &mut env).map_err(|error| {
+            let reason = match error {
+                JsonataError::Undefined => "returned nothing (undefined)".to_string(),
+                ref unsupported if unsupported.is_unsupported_result() => {
+                    jsonata::UNSUPPORTED_RESULT.to_string()
+                }
+                JsonataError::Evaluation(message) | JsonataError::Syntax(message) => {
+                    format!("failed: {message}")
+                }
+            };
+            self.problem(at, text, &reason)
+        })
+    }
+
+    fn problem(&self, at: &str, text: &str, reason: &str) -> MockError {
+        MockError::new(format!(
+            "{at}: the JSONata expression '{}' {reason} (call {} of the Task state '{}')",
+            jsonata::expression_body(text).unwrap_or(text),
+            self.number,
+            self.state_name
+        ))
+    }
+
+    /// A `when` expression: `true` matches, `false` does not, anything else is an error.
+    fn condition(&mut self, text: &str, at: &str) -> Result<bool, MockError> {
+        match self.evaluate(text, at)? {
+            Value::Bool(matched) => Ok(matched),
+            other => Err(self.problem(
+                at,
+                text,
+                &format!(
+                    "must give true or false, not {}: {other}",
+                    type_name(&other)
+                ),
+            )),
+        }
+    }
+
+    /// `template` with every `{% ... %}` string in it replaced by its value.
+    fn template(&mut self, template: &Value, at: &str) -> Result<Value, MockError> {
+        match template {
+            Value::String(text) if jsonata::is_expression(text) => self.evaluate(text, at),
+            Value::Object(fields) => {
+                let mut out = Map::with_capacity(fields.len());
+                for (name, value) in fields {
+                    let value = self.template(value, &format!("{at}.{}", key(name)))?;
+                    out.insert(name.clone(), value);
+                }
+                Ok(Value::Object(out))
+            }
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (index, item) in items.iter().enumerate() {
+                    out.push(self.template(item, &format!("{at}[{index}]"))?);
+                }
+                Ok(Value::Array(out))
+            }
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// A throw's error or cause: plain text, or an expression that must give a string.
+    fn text(&mut self, text: &str, at: &str) -> Result<String, MockError> {
+        if !jsonata::is_expression(text) {
+            return Ok(text.to_string());
+        }
+        match self.evaluate(text, at)? {
+            Value::String(value) => Ok(value),
+            other => Err(self.problem(
+                at,
+                text,
+                &format!("must give a string, not {}: {other}", type_name(&other)),
+            )),
+        }
+    }
+}
+
+/// The seed of `$random()` and `$uuid()` in a rule's expressions: fixed per state and call.
+fn call_seed(state_name: &str, call: u64) -> u64 {
+    let digest = Sha256::new()
+        .chain_update(b"mock-jsonata\0")
+        .chain_update(state_name.as_bytes())
+        .chain_update([0u8])
+        .chain_update(call.to_be_bytes())
+        .finalize();
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(bytes)
+}
+
+/// Syntax-checks every `{% ... %}` string in `value` (keys excepted), reporting each where it is.
+fn check_expressions(value: &Value, at: &str, problems: &mut Problems) -> bool {
+    // Every expression is checked (no short-circuit) so that one read reports them all.
+    let mut ok = true;
+    match value {
+        Value::String(text) if jsonata::is_expression(text) => {
+            if let Err(message) = jsonata::check(text) {
+                problems.push(
+                    at,
+                    format!("invalid JSONata expression {text:?}: {message}"),
+                );
+                ok = false;
+            }
+        }
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                ok &= check_expressions(value, &format!("{at}.{}", key(name)), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                ok &= check_expressions(item, &format!("{at}[{index}]"), problems);
+            }
+        }
+        _ => {}
+    }
+    ok
+}
+
+/// The first `{% ... %}` string inside a `when` pattern, with where it is.
+fn expression_in_pattern(value: &Value, at: &str) -> Option<String> {
+    match value {
+        Value::String(text) if jsonata::is_expression(text) => Some(at.to_string()),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(name, value)| expression_in_pattern(value, &format!("{at}.{}", key(name)))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| expression_in_pattern(item, &format!("{at}[{index}]"))),
+        _ => None,
     }
 }
 
@@ -1063,11 +1290,42 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
             None
         }
     };
-    if !ok {
+    let when = match object.get("when") {
+        None => Some(None),
+        Some(Value::String(text)) if jsonata::is_expression(text) => match jsonata::check(text) {
+            Ok(()) => Some(Some(Condition::Expression(text.clone()))),
+            Err(message) => {
+                problems.push(
+                    &format!("{at}.when"),
+                    format!("invalid JSONata expression {text:?}: {message}"),
+                );
+                None
+            }
+        },
+        Some(pattern) => match expression_in_pattern(pattern, &format!("{at}.when")) {
+            Some(inner) => {
+                problems.push(
+                    &inner,
+                    "a JSONata expression inside a when pattern (a pattern compares values as \
+                     they are written; make the whole when one expression: \
+                     \"when\": \"{% ... %}\")",
+                );
+                None
+            }
+            None => Some(Some(Condition::Pattern(pattern.clone()))),
+        },
+    };
+    let expressions_ok = match (object.get("return"), object.get("throw")) {
+        (Some(value), None) => check_expressions(value, &format!("{at}.return"), problems),
+        (None, Some(throw)) => check_expressions(throw, &format!("{at}.throw"), problems),
+        _ => true,
+    };
+    if !ok || !expressions_ok {
         return None;
     }
     Some(FunctionRule {
-        when: object.get("when").cloned(),
+        at: at.to_string(),
+        when: when?,
         answer: answer?,
         duration_ms: duration_ms?,
     })

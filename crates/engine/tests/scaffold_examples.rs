@@ -1,0 +1,245 @@
+//! Runs every scenario of the playground's examples (`src/examples/` of the root package)
+//! through the engine, and checks the outcome each one documents. The app embeds the same
+//! files, so an example that stops doing what its menu entry says fails here, natively and
+//! fast, without building the web stack.
+//!
+//! Each example is a directory with `definition.asl.json`, `mocks.json` (the engine's mock
+//! file), `inputs/<scenario>.json` and `expected.json`: `{"<scenario>": {"status", "output"
+//! (SUCCEEDED), "error"/"cause" (FAILED; null for absent), "events" (`{"<type>": count}`, exact
+//! counts of the listed types), "seconds" (simulated time from start to end)}}`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sfn_engine::execution::ExecutionStatus;
+use sfn_engine::scaffold::starter_mocks;
+use sfn_engine::{parse_definition, Execution, ExecutionOptions, MockSet};
+
+/// The examples' directory in the root package.
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/examples")
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The example directories, sorted.
+fn examples() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(examples_dir())
+        .expect("src/examples exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The scenario ids of an example: its `inputs/*.json` file stems.
+fn scenario_ids(example: &Path) -> Result<BTreeSet<String>, String> {
+    let inputs = example.join("inputs");
+    let entries = std::fs::read_dir(&inputs).map_err(|e| format!("{}: {e}", inputs.display()))?;
+    let mut ids = BTreeSet::new();
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        match (path.file_stem(), path.extension()) {
+            (Some(stem), Some(ext)) if ext == "json" => {
+                ids.insert(stem.to_string_lossy().into_owned());
+            }
+            _ => return Err(format!("{}: not a .json input", path.display())),
+        }
+    }
+    Ok(ids)
+}
+
+/// Runs one scenario and compares it with its expectation.
+fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), String> {
+    let (machine, diagnostics) = parse_definition(&read(&example.join("definition.asl.json"))?);
+    let machine = machine.ok_or_else(|| format!("definition rejected: {diagnostics:?}"))?;
+    let mocks = MockSet::from_json_text(&read(&example.join("mocks.json"))?, None)
+        .map_err(|e| format!("mocks rejected: {e}"))?;
+    let input = read_json(&example.join("inputs").join(format!("{id}.json")))?;
+    let options = ExecutionOptions::default();
+    let start = options.start_time;
+    let mut execution = Execution::new(machine, input, mocks, options);
+    let status = execution.run().clone();
+    let mut problems = Vec::new();
+
+    let want_status = expected["status"].as_str().unwrap_or("(missing)");
+    if status.name() != want_status {
+        problems.push(format!("status {} (expected {want_status})", status.name()));
+    }
+    match &status {
+        ExecutionStatus::Succeeded { output } => {
+            if let Some(want) = expected.get("output") {
+                if output != want {
+                    problems.push(format!("output {output} (expected {want})"));
+                }
+            }
+        }
+        ExecutionStatus::Failed { error, cause } | ExecutionStatus::TimedOut { error, cause } => {
+            for (name, got) in [("error", error), ("cause", cause)] {
+                if let Some(want) = expected.get(name) {
+                    if got.as_deref() != want.as_str() {
+                        problems.push(format!("{name} {got:?} (expected {want})"));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(counts) = expected.get("events").and_then(Value::as_object) {
+        for (event_type, want) in counts {
+            let got = execution
+                .history()
+                .iter()
+                .filter(|e| &e.event_type == event_type)
+                .count();
+            if Some(got as u64) != want.as_u64() {
+                problems.push(format!("{got} {event_type} events (expected {want})"));
+            }
+        }
+    }
+    if let Some(want) = expected.get("seconds").and_then(Value::as_f64) {
+        let got = execution.now().saturating_sub(start) as f64 / 1000.0;
+        if (got - want).abs() > 1e-9 {
+            problems.push(format!("took {got} s (expected {want} s)"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let events: Vec<&str> = execution
+            .history()
+            .iter()
+            .map(|e| e.event_type.as_str())
+            .collect();
+        Err(format!(
+            "{}; status {status:?}; events {events:?}",
+            problems.join("; ")
+        ))
+    }
+}
+
+#[test]
+fn every_example_scenario_does_what_it_documents() {
+    let mut failures = Vec::new();
+    let mut scenarios = 0;
+    for example in examples() {
+        let name = example.file_name().unwrap_or_default().to_string_lossy();
+        let outcome = (|| -> Result<(), String> {
+            let expected = read_json(&example.join("expected.json"))?;
+            let expected = expected
+                .as_object()
+                .ok_or("expected.json is not an object")?;
+            let ids = scenario_ids(&example)?;
+            let documented: BTreeSet<String> = expected.keys().cloned().collect();
+            if ids != documented {
+                return Err(format!(
+                    "inputs {ids:?} and expected.json's scenarios {documented:?} differ"
+                ));
+            }
+            for (id, want) in expected {
+                scenarios += 1;
+                if let Err(e) = check_scenario(&example, id, want) {
+                    failures.push(format!("{name}/{id}: {e}"));
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = outcome {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(scenarios >= 16, "only {scenarios} scenarios found");
+}
+
+/// Examples are what new users copy: they carry no diagnostics at all (warnings included).
+#[test]
+fn every_example_definition_is_clean() {
+    for example in examples() {
+        let path = example.join("definition.asl.json");
+        let (machine, diagnostics) = parse_definition(&read(&path).unwrap());
+        assert!(machine.is_some(), "{}", path.display());
+        assert!(
+            diagnostics.is_empty(),
+            "{}: {diagnostics:?}",
+            path.display()
+        );
+    }
+}
+
+/// Each example's mocks cover every Task, so the starter mocks add nothing to them.
+#[test]
+fn every_example_is_fully_mocked() {
+    for example in examples() {
+        let (machine, _) = parse_definition(&read(&example.join("definition.asl.json")).unwrap());
+        let mocks = read_json(&example.join("mocks.json")).unwrap();
+        let machine = machine.unwrap();
+        assert_eq!(
+            starter_mocks(&machine, Some(&mocks)),
+            mocks,
+            "{}",
+            example.display()
+        );
+    }
+}
+
+/// The tutorial's four scenarios are the ones its README documents, in its words.
+#[test]
+fn the_tutorial_matches_its_readme() {
+    let expected = read_json(&examples_dir().join("tutorial/expected.json")).unwrap();
+    let table = [
+        (
+            "200",
+            "SUCCEEDED",
+            Some("The request has succeeded."),
+            None,
+            None,
+        ),
+        (
+            "503",
+            "FAILED",
+            None,
+            Some(Value::Null),
+            Some("The server is currently unable to handle the request."),
+        ),
+        (
+            "429",
+            "SUCCEEDED",
+            Some("The request has succeeded."),
+            None,
+            None,
+        ),
+        (
+            "500",
+            "FAILED",
+            None,
+            Some(Value::from("An error of unknown type occurred")),
+            Some("Unknown error!"),
+        ),
+    ];
+    for (id, status, output, error, cause) in table {
+        let case = &expected[id];
+        assert_eq!(case["status"], status, "{id}");
+        if let Some(output) = output {
+            assert_eq!(case["output"], output, "{id}");
+        }
+        if let Some(error) = error {
+            assert_eq!(case["error"], error, "{id}");
+        }
+        if let Some(cause) = cause {
+            assert_eq!(case["cause"], cause, "{id}");
+        }
+    }
+    // 429: three failed attempts (the first and two retries), one wait, then success, 4 s.
+    assert_eq!(expected["429"]["events"]["LambdaFunctionFailed"], 3);
+    assert_eq!(expected["429"]["events"]["WaitStateEntered"], 1);
+    assert_eq!(expected["429"]["seconds"], 4);
+}

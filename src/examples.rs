@@ -1,0 +1,346 @@
+//! The examples menu: ready-made definitions, mock files and inputs a user loads in one click.
+//!
+//! The data lives in `src/examples/<id>/`: `definition.asl.json`, `mocks.json` (the engine's
+//! mock file format), `inputs/<scenario>.json`, and `expected.json`, the outcome each scenario
+//! documents. `crates/engine/tests/scaffold_examples.rs` runs every scenario through the
+//! engine and checks it against `expected.json`, so the descriptions below stay true.
+//!
+//! To add an example: add its directory, then an entry to [`EXAMPLES`] (the unit test
+//! `every_directory_is_listed` fails until both agree).
+
+/// One input of an example, with what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scenario {
+    /// Stable id, the input's file stem: used in saved work (`storage::SavedWork::scenario`).
+    pub id: &'static str,
+    /// Short label for a button, e.g. `429 Too Many Requests`.
+    pub label: &'static str,
+    /// What happens, in a sentence or two.
+    pub description: &'static str,
+    /// The input's JSON text, as the input editor shows it.
+    pub input: &'static str,
+}
+
+/// One example of the menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    /// Stable id, the directory's name: used in saved work (`storage::SavedWork::example`).
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What it demonstrates.
+    pub description: &'static str,
+    /// The definition's JSON text.
+    pub definition: &'static str,
+    /// The mock file's JSON text.
+    pub mocks: &'static str,
+    /// Its inputs; the first is loaded with the example.
+    pub scenarios: &'static [Scenario],
+}
+
+impl Example {
+    /// The scenario with this id.
+    pub fn scenario(&self, id: &str) -> Option<&'static Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    /// The scenario loaded with the example (the first); `None` only for an example without
+    /// inputs, which the tests forbid.
+    pub fn default_scenario(&self) -> Option<&'static Scenario> {
+        self.scenarios.first()
+    }
+}
+
+macro_rules! file {
+    ($example:literal, $file:literal) => {
+        include_str!(concat!("examples/", $example, "/", $file))
+    };
+}
+
+macro_rules! scenario {
+    ($example:literal, $id:literal, $label:literal, $description:literal) => {
+        Scenario {
+            id: $id,
+            label: $label,
+            description: $description,
+            input: include_str!(concat!("examples/", $example, "/inputs/", $id, ".json")),
+        }
+    };
+}
+
+/// The seed tutorial, the first example and the one a new user starts with.
+const TUTORIAL: Example = Example {
+    id: "tutorial",
+    title: "Error handling: Retry and Catch (tutorial)",
+    description: "The Step Functions error-handling tutorial: a mock API Lambda function \
+        fails in different ways depending on the status code in the input, and the state \
+        machine retries, waits, or fails with the right cause.",
+    definition: file!("tutorial", "definition.asl.json"),
+    mocks: file!("tutorial", "mocks.json"),
+    scenarios: &[
+        scenario!(
+            "tutorial",
+            "200",
+            "200 OK",
+            "Call API returns \"200 OK\"; the OK state replaces it with its Result. \
+             SUCCEEDED with \"The request has succeeded.\""
+        ),
+        scenario!(
+            "tutorial",
+            "503",
+            "503 Server Unavailable",
+            "ServerUnavailableException is not retried; the second catcher sends it to \
+             Server Unavailable. FAILED: \"The server is currently unable to handle the \
+             request.\""
+        ),
+        scenario!(
+            "tutorial",
+            "429",
+            "429 Too Many Requests",
+            "TooManyRequestsException is retried after 1 s and 2 s and fails three times; \
+             the first catcher waits 1 s, changes the input to 200 and calls the API again. \
+             SUCCEEDED after 4 s of waiting."
+        ),
+        scenario!(
+            "tutorial",
+            "500",
+            "500 (anything else)",
+            "UnknownException is caught by States.ALL. FAILED with error \"An error of \
+             unknown type occurred\" and cause \"Unknown error!\""
+        ),
+    ],
+};
+
+/// The examples, in menu order: the seed tutorial first.
+pub static EXAMPLES: &[Example] = &[
+    TUTORIAL,
+    Example {
+        id: "map",
+        title: "Map: process every item of a list",
+        description: "A Map state checks the stock of each item of an order, two at a time, \
+            shaping each item with ItemSelector and the Map context ($$.Map.Item); a Catch on \
+            the Map rejects the order when an item is out of stock.",
+        definition: file!("map", "definition.asl.json"),
+        mocks: file!("map", "mocks.json"),
+        scenarios: &[
+            scenario!(
+                "map",
+                "in-stock",
+                "All in stock",
+                "Three items, at most two checked at a time (the mock checks take 0 s, 2 s and \
+                 1 s). SUCCEEDED after 2 s with a summary of the three lines."
+            ),
+            scenario!(
+                "map",
+                "out-of-stock",
+                "An item out of stock",
+                "CheckStock throws OutOfStock for SOFA-9; the iteration fails, so does the Map, \
+                 and its catcher goes to Reject Order. FAILED with error OrderRejected."
+            ),
+            scenario!(
+                "map",
+                "empty",
+                "No items",
+                "An empty list runs no iteration. SUCCEEDED with a line count of 0."
+            ),
+        ],
+    },
+    Example {
+        id: "parallel",
+        title: "Parallel: run branches at the same time",
+        description: "A Parallel state charges the card (lambda:invoke, retried on gateway \
+            timeouts) while it reserves the stock; ResultSelector names the branches' results, \
+            and a Catch cancels the order when a branch fails.",
+        definition: file!("parallel", "definition.asl.json"),
+        mocks: file!("parallel", "mocks.json"),
+        scenarios: &[
+            scenario!(
+                "parallel",
+                "success",
+                "Both succeed",
+                "The charge takes 1.5 s and the reservation 1 s, side by side. SUCCEEDED after \
+                 1.5 s with the payment and the reservation."
+            ),
+            scenario!(
+                "parallel",
+                "declined",
+                "Card declined",
+                "ChargeCard throws CardDeclined, which fails the branch and the Parallel state; \
+                 the catcher goes to Cancel Order. SUCCEEDED with status \"cancelled\"."
+            ),
+            scenario!(
+                "parallel",
+                "gateway-timeout",
+                "Gateway keeps timing out",
+                "Each charge attempt takes 3 s and throws PaymentGatewayTimeout; it is retried \
+                 after 2 s and 4 s, then caught. SUCCEEDED after 15 s with status \"cancelled\"."
+            ),
+        ],
+    },
+    Example {
+        id: "choice",
+        title: "Choice: route by the input",
+        description: "A Choice state routes a support ticket with JSONPath rules (Not and \
+            IsPresent, And with StringEquals and NumericGreaterThanEquals, Or with \
+            StringMatches) and a Default; one route publishes to SNS.",
+        definition: file!("choice", "definition.asl.json"),
+        mocks: file!("choice", "mocks.json"),
+        scenarios: &[
+            scenario!(
+                "choice",
+                "gold-urgent",
+                "Gold customer, severity 4",
+                "The And rule matches: Page On-Call publishes to SNS (mocked). SUCCEEDED with \
+                 the on-call queue and the message id."
+            ),
+            scenario!(
+                "choice",
+                "refund",
+                "Refund request",
+                "The subject matches *refund*: the Or rule sends it to the billing queue."
+            ),
+            scenario!(
+                "choice",
+                "question",
+                "Plain question",
+                "A gold customer, but severity 1 and no billing words: the Default, the \
+                 general queue."
+            ),
+            scenario!(
+                "choice",
+                "no-subject",
+                "No subject",
+                "The first rule (Not IsPresent) matches. FAILED with error InvalidTicket."
+            ),
+        ],
+    },
+    Example {
+        id: "jsonata",
+        title: "JSONata: expressions and variables",
+        description: "The same kind of work in the JSONata query language (\"QueryLanguage\": \
+            \"JSONata\"): Arguments and Output shape the data with {% %} expressions, Assign \
+            keeps prices and totals in variables, a Choice Condition decides the shipping, and \
+            a catcher passes the Lambda error's message on to a Fail state's Cause. The mock \
+            uses a JSONata condition and cause too.",
+        definition: file!("jsonata", "definition.asl.json"),
+        mocks: file!("jsonata", "mocks.json"),
+        scenarios: &[
+            scenario!(
+                "jsonata",
+                "free-shipping",
+                "Free shipping",
+                "Two books and a lamp come to 60, so the Condition ($subtotal >= 50) ships for \
+                 free. SUCCEEDED with a total of 60."
+            ),
+            scenario!(
+                "jsonata",
+                "standard-shipping",
+                "Standard shipping",
+                "Two mugs come to 16.5: the Default adds 4.99 of shipping. SUCCEEDED with a \
+                 total of 21.49."
+            ),
+            scenario!(
+                "jsonata",
+                "unknown-item",
+                "Unknown item",
+                "PriceList throws ItemNotFound for SOFA-9; the catcher assigns the error \
+                 message, and Unknown Item fails with it. FAILED: \"No price for SOFA-9\"."
+            ),
+        ],
+    },
+];
+
+/// The example with this id.
+pub fn find(id: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}
+
+/// The example loaded for a new user: the tutorial.
+pub fn default_example() -> &'static Example {
+    &TUTORIAL
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn examples_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/examples")
+    }
+
+    #[test]
+    fn every_directory_is_listed() {
+        let dirs: BTreeSet<String> = std::fs::read_dir(examples_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let listed: BTreeSet<String> = EXAMPLES.iter().map(|e| e.id.to_string()).collect();
+        assert_eq!(dirs, listed);
+        for example in EXAMPLES {
+            let inputs: BTreeSet<String> =
+                std::fs::read_dir(examples_dir().join(example.id).join("inputs"))
+                    .unwrap()
+                    .map(|e| {
+                        e.unwrap()
+                            .path()
+                            .file_stem()
+                            .unwrap()
+                            .to_string_lossy()
+                            .into_owned()
+                    })
+                    .collect();
+            let listed: BTreeSet<String> =
+                example.scenarios.iter().map(|s| s.id.to_string()).collect();
+            assert_eq!(inputs, listed, "{}", example.id);
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_texts_are_json() {
+        let ids: BTreeSet<&str> = EXAMPLES.iter().map(|e| e.id).collect();
+        assert_eq!(ids.len(), EXAMPLES.len());
+        for example in EXAMPLES {
+            assert!(!example.scenarios.is_empty(), "{}", example.id);
+            let scenario_ids: BTreeSet<&str> = example.scenarios.iter().map(|s| s.id).collect();
+            assert_eq!(
+                scenario_ids.len(),
+                example.scenarios.len(),
+                "{}",
+                example.id
+            );
+            for text in [example.definition, example.mocks]
+                .into_iter()
+                .chain(example.scenarios.iter().map(|s| s.input))
+            {
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                    "{}: {text}",
+                    example.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_tutorial_comes_first_with_its_four_scenarios() {
+        assert_eq!(EXAMPLES[0].id, "tutorial");
+        assert_eq!(default_example().id, "tutorial");
+        let ids: Vec<&str> = EXAMPLES[0].scenarios.iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["200", "503", "429", "500"]);
+        assert_eq!(
+            find("tutorial")
+                .and_then(|e| e.scenario("429"))
+                .map(|s| s.input),
+            Some("{\n  \"statuscode\": \"429\"\n}\n")
+        );
+        assert_eq!(find("jsonata").map(|e| e.id), Some("jsonata"));
+        assert_eq!(find("no-such-example"), None);
+        assert_eq!(
+            find("map").and_then(|e| e.default_scenario()).map(|s| s.id),
+            Some("in-stock")
+        );
+    }
+}
