@@ -8,16 +8,14 @@ use sfn_engine::{parse_definition, MockSet, Severity};
 use wasm_bindgen::JsCast;
 
 use crate::editor::{json_syntax_mark, CodeEditor, FocusRequest, Mark};
+use crate::examples::{self, EXAMPLES};
 use crate::format;
 use crate::graph::{statuses_from_events, Graph};
 use crate::history::HistoryTable;
 use crate::inspector::Inspector;
 use crate::runner::{Phase, RunRequest, RunView, Runner, Speed};
-
-/// The work the page opens with when nothing else is given: the seed tutorial.
-pub const STARTER_DEFINITION: &str = include_str!("../examples/tutorial/tutorial.asl.json");
-pub const STARTER_INPUT: &str = include_str!("../examples/tutorial/input-429.json");
-pub const STARTER_MOCKS: &str = include_str!("../examples/tutorial/mocks.json");
+use crate::share;
+use crate::storage::{self, SavedWork};
 
 /// How long typing must pause before the texts are checked again.
 const DIAGNOSTICS_DELAY_MS: u32 = 250;
@@ -104,21 +102,57 @@ fn debounced_marks(text: RwSignal<String>, check: fn(&str) -> Vec<Mark>) -> RwSi
     marks
 }
 
-/// The texts the user is working on.
+/// The texts the user is working on, and the example they came from.
 #[derive(Clone, Copy)]
 pub struct Work {
     pub definition: RwSignal<String>,
     pub input: RwSignal<String>,
     pub mocks: RwSignal<String>,
+    /// The example (id) the work was loaded from, if any.
+    pub example: RwSignal<Option<String>>,
+    /// The scenario (id) of that example whose input was loaded last.
+    pub scenario: RwSignal<Option<String>>,
 }
 
 impl Work {
+    /// The default example's first scenario (the seed tutorial).
     pub fn starter() -> Work {
+        Work::from_saved(&storage::startup("", storage::Restored::Nothing).work)
+    }
+
+    pub fn from_saved(saved: &SavedWork) -> Work {
         Work {
-            definition: RwSignal::new(STARTER_DEFINITION.to_owned()),
-            input: RwSignal::new(STARTER_INPUT.to_owned()),
-            mocks: RwSignal::new(STARTER_MOCKS.to_owned()),
+            definition: RwSignal::new(saved.definition.clone()),
+            input: RwSignal::new(saved.input.clone()),
+            mocks: RwSignal::new(saved.mocks.clone()),
+            example: RwSignal::new(saved.example.clone()),
+            scenario: RwSignal::new(saved.scenario.clone()),
         }
+    }
+
+    /// What is saved and shared (reading the signals: callers in effects track them).
+    pub fn saved(&self) -> SavedWork {
+        SavedWork {
+            definition: self.definition.get(),
+            input: self.input.get(),
+            mocks: self.mocks.get(),
+            example: self.example.get(),
+            scenario: self.scenario.get(),
+        }
+    }
+
+    /// Loads an example: its definition, mocks and first scenario's input.
+    pub fn load_example(&self, example: &examples::Example) {
+        self.definition.set(example.definition.to_owned());
+        self.mocks.set(example.mocks.to_owned());
+        self.example.set(Some(example.id.to_owned()));
+        let scenario = example.default_scenario();
+        self.input.set(
+            scenario
+                .map(|s| s.input.to_owned())
+                .unwrap_or_else(|| "{}".into()),
+        );
+        self.scenario.set(scenario.map(|s| s.id.to_owned()));
     }
 
     fn request(&self) -> RunRequest {
@@ -131,12 +165,49 @@ impl Work {
     }
 }
 
+/// Where the page's work is kept across reloads (localStorage; in memory where the browser
+/// gives none).
+fn save_work(work: &SavedWork) -> Result<(), String> {
+    let mut store = storage::web::local_storage().map_err(|e| e.to_string())?;
+    storage::save(&mut store, work).map_err(|e| e.to_string())
+}
+
+/// How long editing must pause before the work is saved.
+const SAVE_DELAY_MS: u32 = 400;
+
 #[component]
 pub fn App() -> impl IntoView {
-    let work = Work::starter();
+    // A share link in the URL wins, then the work saved in localStorage, then the tutorial.
+    let window = web_sys::window();
+    let fragment = window
+        .as_ref()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let restored = match storage::web::local_storage() {
+        Ok(mut store) => storage::restore(&mut store),
+        Err(e) => storage::Restored::Unavailable(e),
+    };
+    let start = storage::startup(&fragment, restored);
+    if share::is_share_fragment(&fragment) {
+        // The link has done its job: later edits are saved, and a reload must not bring the
+        // link's version back over them.
+        if let Some(w) = &window {
+            if let (Ok(history), Ok(path), Ok(search)) =
+                (w.history(), w.location().pathname(), w.location().search())
+            {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("{path}{search}")),
+                );
+            }
+        }
+    }
+    let work = Work::from_saved(&start.work);
     let run_view = RunView::new();
     let runner = StoredValue::new_local(Runner::new(run_view));
-    view! { <Playground work=work run_view=run_view runner=runner /> }
+    let notices = start.notices.clone();
+    view! { <Playground work=work run_view=run_view runner=runner persist=true notices=notices /> }
 }
 
 /// The whole page around a given work and runner (the tests mount it with their own).
@@ -145,11 +216,69 @@ pub fn Playground(
     work: Work,
     run_view: RunView,
     runner: StoredValue<Runner, LocalStorage>,
+    /// Save the work to localStorage as it changes.
+    #[prop(optional)]
+    persist: bool,
+    /// Things to tell the user at once (a bad share link, unreadable saved work).
+    #[prop(optional)]
+    notices: Vec<String>,
 ) -> impl IntoView {
     let speed_key = RwSignal::new("10".to_owned());
-    let speed = move || Speed::from_key(&speed_key.get_untracked());
     let selected = RwSignal::new(None::<u32>);
-    let notice = RwSignal::new(None::<String>);
+    let speed = move || Speed::from_key(&speed_key.get_untracked());
+    let notice = RwSignal::new((!notices.is_empty()).then(|| notices.join(" ")));
+    let share_link = RwSignal::new(None::<String>);
+
+    if persist {
+        let pending_save = StoredValue::new_local(None::<Timeout>);
+        Effect::new(move |first: Option<()>| {
+            let saved = work.saved();
+            if first.is_none() {
+                return;
+            }
+            pending_save.set_value(Some(Timeout::new(SAVE_DELAY_MS, move || {
+                if let Err(e) = save_work(&saved) {
+                    notice.set(Some(format!("{e}. Work will not survive a reload.")));
+                }
+            })));
+        });
+    }
+
+    let on_share = move |_| {
+        let shared = work.saved().to_shared();
+        let page = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        match share::link(&page, &shared) {
+            Ok(link) => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().clipboard().write_text(&link);
+                }
+                if link.len() > share::PRACTICAL_LINK_CHARS {
+                    notice.set(Some(format!(
+                        "The link is {} characters long: some apps cut links that long.",
+                        format::count(link.len())
+                    )));
+                }
+                share_link.set(Some(link));
+            }
+            Err(e) => notice.set(Some(e.to_string())),
+        }
+    };
+    let current_example = Memo::new(move |_| {
+        work.example
+            .get()
+            .and_then(|id| examples::find(&id))
+            .copied()
+    });
+    let choose_example = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        if let Some(example) = examples::find(&id) {
+            runner.with_value(Runner::stop);
+            work.load_example(example);
+            selected.set(None);
+        }
+    };
     let tab = RwSignal::new("input");
     let focus_definition: FocusRequest = RwSignal::new(None);
 
@@ -248,7 +377,13 @@ pub fn Playground(
                     <span class="logo" aria-hidden="true">"⟡"</span>
                     "Step Functions Playground"
                 </h1>
-                // EXAMPLES: the examples menu (src/examples.rs) goes here.
+                <label class="examples">
+                    <span>"Example"</span>
+                    <select data-testid="example" on:change=choose_example prop:value=move || work.example.get().unwrap_or_default()>
+                        <option value="" disabled=true>"Your own work"</option>
+                        {EXAMPLES.iter().map(|e| view! { <option value=e.id title=e.description>{e.title}</option> }).collect_view()}
+                    </select>
+                </label>
                 <div class="controls" role="toolbar" aria-label="Run controls">
                     <button class="primary" on:click=move |_| run.run(()) title="Run (Ctrl+Enter)" data-testid="run">
                         <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z" fill="currentColor"/></svg>"Run"
@@ -274,8 +409,22 @@ pub fn Playground(
                     </label>
                 </div>
                 <span class="spacer"></span>
-                // SHARE: the share link button (src/share.rs) goes here.
+                <button on:click=on_share data-testid="share" title="Put the definition, input and mocks in a link">
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M6.5 9.5l3-3M7 4.5l1.2-1.2a2.5 2.5 0 013.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 01-3.5-3.5L5.5 8" stroke="currentColor" stroke-width="1.6" fill="none" stroke-linecap="round"/></svg>
+                    "Share"
+                </button>
             </header>
+            {move || share_link.get().map(|link| view! {
+                <div class="sharebar" role="region" aria-label="Share link">
+                    <span>"Link to this work (copied to the clipboard):"</span>
+                    <input data-testid="share-link" readonly=true prop:value=link.clone() on:focus=move |ev| {
+                        if let Some(input) = event_target::<web_sys::HtmlInputElement>(&ev).into() {
+                            web_sys::HtmlInputElement::select(&input);
+                        }
+                    } />
+                    <button class="small" on:click=move |_| share_link.set(None) aria-label="Close the share link">"Close"</button>
+                </div>
+            })}
 
             <main class="workspace">
                 <section class="left" aria-label="Editors">
@@ -311,6 +460,29 @@ pub fn Playground(
                             <button role="tab" id="tab-mocks" aria-controls="panel-mocks" aria-selected=move || (tab.get() == "mocks").to_string() on:click=move |_| tab.set("mocks") data-testid="tab-mocks">
                                 "Mocks" {move || badge(&mocks_marks.get())}
                             </button>
+                            <span class="spacer"></span>
+                            {move || current_example.get().map(|example| view! {
+                                <div class="scenarios" role="group" aria-label="Scenarios of the example">
+                                    <span class="muted">"Scenarios"</span>
+                                    {example.scenarios.iter().map(|sc| {
+                                        let id = sc.id;
+                                        let input = sc.input;
+                                        view! {
+                                            <button
+                                                class="small scenario"
+                                                title=sc.description
+                                                data-testid=format!("scenario-{id}")
+                                                aria-pressed=move || (work.scenario.get().as_deref() == Some(id) && work.input.get() == input).to_string()
+                                                on:click=move |_| {
+                                                    work.input.set(input.to_owned());
+                                                    work.scenario.set(Some(id.to_owned()));
+                                                    tab.set("input");
+                                                }
+                                            >{sc.label}</button>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            })}
                         </div>
                         <div id="panel-input" role="tabpanel" aria-labelledby="tab-input" class="tabpanel" hidden=move || tab.get() != "input">
                             <CodeEditor label="Execution input (JSON)" text=work.input marks=input_marks on_run=run test_id="input-editor" />

@@ -186,10 +186,22 @@ async function run(speed) {
   await page.getByTestId("run").click();
 }
 
+test("the page opens with the tutorial and its scenarios", async () => {
+  assert.equal(await page.getByTestId("example").inputValue(), "tutorial");
+  assert.match(await editorText("definition-editor"), /"Call API"/);
+  for (const id of ["200", "429", "503", "500"]) {
+    assert.equal(await page.getByTestId(`scenario-${id}`).count(), 1, `scenario ${id}`);
+  }
+  // The graph shows the tutorial's states.
+  for (const name of ["Call API", "Wait and Try Later", "Change to 200", "OK"]) {
+    assert.ok((await page.locator("[data-testid=graph-slot] svg").getByText(name, { exact: true }).count()) >= 1, name);
+  }
+});
+
 test("the 429 scenario retries, waits and succeeds, live", async () => {
-  await setEditor("definition-editor", TUTORIAL);
+  // The mocks the seed README describes, typed in, so the test does not depend on the example's.
   await setEditor("mocks-editor", MOCKS);
-  await setEditor("input-editor", '{"statuscode": "429"}');
+  await page.getByTestId("scenario-429").click();
   assert.equal(JSON.parse(await editorText("input-editor")).statuscode, "429");
   assert.equal((await page.getByTestId("diagnostic-count").textContent()).trim(), "No problems");
 
@@ -230,7 +242,7 @@ test("the 429 scenario retries, waits and succeeds, live", async () => {
 });
 
 test("the 503 scenario fails with the Fail state's cause", async () => {
-  await setEditor("input-editor", '{"statuscode": "503"}');
+  await page.getByTestId("scenario-503").click();
   await run("instant");
   await waitForStatus("FAILED");
   const detail = await page.getByTestId("status-detail").textContent();
@@ -304,6 +316,37 @@ test("a history of 25,000 events stays responsive", async () => {
   console.log(`25,000-event run: ${took} ms; scroll to top re-rendered in ${scrollMs} ms`);
   assert.ok(scrollMs < 2000);
   await page.screenshot({ path: path.join(shots, "25000-events.png") });
+});
+
+test("a share link reopens the same work, and work survives a reload", async () => {
+  await setEditor("definition-editor", '{"StartAt": "Shared", "States": {"Shared": {"Type": "Succeed"}}}');
+  await setEditor("input-editor", '{"shared": true}');
+  await page.getByTestId("share").click();
+  const link = await page.getByTestId("share-link").inputValue();
+  assert.match(link, /#v1:[A-Za-z0-9_-]+$/);
+  await page.screenshot({ path: path.join(shots, "share.png") });
+
+  // Saved work comes back after a reload.
+  await page.waitForTimeout(600);
+  await page.reload();
+  await page.locator("[data-testid=definition-editor] .cm-editor").waitFor();
+  assert.match(await editorText("definition-editor"), /"Shared"/);
+
+  // The link opens the same work in a fresh browser context (no saved work there).
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const other = await context.newPage();
+  other.on("pageerror", (err) => pageErrors.push(err));
+  await other.goto(link);
+  await other.locator("[data-testid=definition-editor] .cm-editor").waitFor();
+  const text = await other
+    .locator("[data-testid=definition-editor] .cm-content")
+    .evaluate((el) => Array.from(el.querySelectorAll(".cm-line")).map((l) => l.textContent).join("\n"));
+  assert.match(text, /"Shared"/);
+  const input = await other
+    .locator("[data-testid=input-editor] .cm-content")
+    .evaluate((el) => Array.from(el.querySelectorAll(".cm-line")).map((l) => l.textContent).join("\n"));
+  assert.deepEqual(JSON.parse(input), { shared: true });
+  await context.close();
 });
 
 test("no page errors", () => {
