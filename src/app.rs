@@ -359,6 +359,27 @@ pub fn Playground(
         });
         selected.set(latest);
     });
+    let export = move |name: &'static str, text: String| {
+        if let Err(e) = download(name, "application/json", &text) {
+            notice.set(Some(e));
+        }
+    };
+    let import_mocks = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => {
+                    work.mocks.set(text.as_string().unwrap_or_default());
+                    tab.set("mocks");
+                }
+                Err(_) => notice.set(Some(format!("Could not read {}", file.name()))),
+            }
+        });
+    };
     let export_svg = Callback::new(move |svg: String| {
         if let Err(e) = download("state-machine.svg", "image/svg+xml", &svg) {
             notice.set(Some(e));
@@ -436,6 +457,7 @@ pub fn Playground(
                             </span>
                             <span class="spacer"></span>
                             <button class="small" on:click=format_definition data-testid="format">"Format"</button>
+                            <button class="small" on:click=move |_| export("definition.asl.json", work.definition.get_untracked()) title="Download the definition">"Export"</button>
                         </div>
                         <CodeEditor label="State machine definition (JSON)" text=work.definition marks=definition_marks on_run=run focus=focus_definition test_id="definition-editor" />
                         <ul class="problems" aria-label="Definition problems" data-testid="problems">
@@ -488,6 +510,15 @@ pub fn Playground(
                             <CodeEditor label="Execution input (JSON)" text=work.input marks=input_marks on_run=run test_id="input-editor" />
                         </div>
                         <div id="panel-mocks" role="tabpanel" aria-labelledby="tab-mocks" class="tabpanel" hidden=move || tab.get() != "mocks">
+                            <div class="panel-actions">
+                                <span class="muted">"What each mocked Task resource returns or throws"</span>
+                                <span class="spacer"></span>
+                                <label class="button small">
+                                    "Import…"
+                                    <input type="file" accept=".json,application/json" class="visually-hidden" on:change=import_mocks data-testid="import-mocks" />
+                                </label>
+                                <button class="small" on:click=move |_| export("mocks.json", work.mocks.get_untracked()) title="Download the mock file">"Export"</button>
+                            </div>
                             <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run test_id="mocks-editor" />
                         </div>
                     </div>
@@ -501,7 +532,7 @@ pub fn Playground(
                     </section>
                     <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
                     <div class="bottom">
-                        <HistoryTable view=run_view selected=selected />
+                        <HistoryTable view=run_view selected=selected export=Callback::new(move |()| export("execution-history.json", run_view.events.with_untracked(|e| history_json(e)))) />
                         <Inspector view=run_view selected=selected />
                     </div>
                 </section>
@@ -510,6 +541,28 @@ pub fn Playground(
             <StatusBar view=run_view notice=notice />
         </div>
     }
+}
+
+/// The shown events as `GetExecutionHistory` JSON (pretty), the way AWS's API returns them.
+pub fn history_json(rows: &[crate::protocol::EventRow]) -> String {
+    let events: Vec<sfn_engine::HistoryEvent> = rows
+        .iter()
+        .map(|row| sfn_engine::HistoryEvent {
+            id: row.id,
+            previous_event_id: row.previous_event_id,
+            timestamp: row.timestamp,
+            event_type: row.event_type.clone(),
+            // The worker sends the details as `{"<key>": {...}}`.
+            details: serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(
+                &row.details,
+            )
+            .ok()
+            .and_then(|m| m.into_iter().next()),
+            state_name: row.step.clone(),
+        })
+        .collect();
+    let value = sfn_engine::history::to_get_execution_history(&events);
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
 }
 
 /// Offers `text` as a file download.

@@ -87,6 +87,9 @@ pub fn HistoryTable(
     view: RunView,
     /// The selected state visit (a [`crate::protocol::TraceView::index`]).
     selected: RwSignal<Option<u32>>,
+    /// When given, an Export button calls it.
+    #[prop(optional)]
+    export: Option<Callback<()>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
@@ -292,6 +295,9 @@ pub fn HistoryTable(
                     }}
                 </span>
                 <span class="spacer"></span>
+                {export.map(|on_export| view! {
+                    <button class="small" on:click=move |_| on_export.run(()) disabled=move || total() == 0 title="Download the history as GetExecutionHistory JSON" data-testid="export-history">"Export"</button>
+                })}
                 <label class="filter">
                     <span class="visually-hidden">"Filter by state"</span>
                     <input

@@ -199,8 +199,18 @@ test("the page opens with the tutorial and its scenarios", async () => {
 });
 
 test("the 429 scenario retries, waits and succeeds, live", async () => {
-  // The mocks the seed README describes, typed in, so the test does not depend on the example's.
-  await setEditor("mocks-editor", MOCKS);
+  // The mocks the seed README describes, imported from a file, so the test does not depend on
+  // the example's.
+  await page.getByTestId("tab-mocks").click();
+  await page.getByTestId("import-mocks").setInputFiles({
+    name: "mocks.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(MOCKS),
+  });
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=mocks-editor] .cm-content")?.textContent.includes("durationSeconds"),
+  );
+  await page.waitForTimeout(300);
   await page.getByTestId("scenario-429").click();
   assert.equal(JSON.parse(await editorText("input-editor")).statuscode, "429");
   assert.equal((await page.getByTestId("diagnostic-count").textContent()).trim(), "No problems");
@@ -227,6 +237,16 @@ test("the 429 scenario retries, waits and succeeds, live", async () => {
   assert.match(detail, /The request has succeeded\./);
   // 1 s + 2 s of retry back-off, 1 s of Wait, and four calls of 0.5 s.
   assert.equal((await page.getByTestId("duration").textContent()).trim(), "6 s");
+
+  // The history exports as GetExecutionHistory JSON.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("export-history").click(),
+  ]);
+  const exported = JSON.parse(await readFile(await download.path(), "utf8"));
+  assert.equal(exported.events.length, 24);
+  assert.equal(exported.events[0].type, "ExecutionStarted");
+  assert.equal(typeof exported.events[0].executionStartedEventDetails.input, "string");
 
   // The inspector shows the first Call API visit with its errors and how each was handled.
   await page.locator(".history input[type=search]").fill("Call API");
