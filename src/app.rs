@@ -165,10 +165,23 @@ impl Work {
     }
 }
 
-/// Where the page's work is kept across reloads (localStorage; in memory where the browser
-/// gives none).
+/// The browser's localStorage.
+#[cfg(target_arch = "wasm32")]
+fn local_store() -> Result<web_sys::Storage, storage::StorageError> {
+    storage::web::local_storage()
+}
+
+/// Outside a browser (native unit tests) there is no storage.
+#[cfg(not(target_arch = "wasm32"))]
+fn local_store() -> Result<storage::MemoryStore, storage::StorageError> {
+    Err(storage::StorageError::Unavailable(
+        "not in a browser".into(),
+    ))
+}
+
+/// Keeps the page's work across reloads, in localStorage.
 fn save_work(work: &SavedWork) -> Result<(), String> {
-    let mut store = storage::web::local_storage().map_err(|e| e.to_string())?;
+    let mut store = local_store().map_err(|e| e.to_string())?;
     storage::save(&mut store, work).map_err(|e| e.to_string())
 }
 
@@ -183,7 +196,7 @@ pub fn App() -> impl IntoView {
         .as_ref()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    let restored = match storage::web::local_storage() {
+    let restored = match local_store() {
         Ok(mut store) => storage::restore(&mut store),
         Err(e) => storage::Restored::Unavailable(e),
     };
