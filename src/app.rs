@@ -607,7 +607,7 @@ fn initial_left_width() -> f64 {
         .and_then(|w| w.inner_width().ok())
         .and_then(|v| v.as_f64())
         .unwrap_or(1280.0);
-    (width * 0.36).clamp(320.0, 720.0)
+    (width * 0.33).clamp(320.0, 680.0)
 }
 
 fn problem_summary(marks: &[Mark]) -> String {
