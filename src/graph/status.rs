@@ -68,7 +68,9 @@ fn is_failure(event_type: &str) -> bool {
 /// - a failure event (`TaskFailed`, `LambdaFunctionTimedOut`, `ParallelStateFailed`,
 ///   `ExecutionFailed`, ...) or `FailStateEntered`: failed;
 /// - `...StateExited`: succeeded, or caught if the state had failed (a Catcher took over);
-/// - `ExecutionAborted` changes nothing (the state stays as it was when the run was stopped).
+/// - the execution's own events (`ExecutionSucceeded`, `ExecutionAborted`) and `...Aborted`
+///   events change nothing (a stopped run leaves the state as it was: the console's
+///   "cancelled" has no colour of its own here).
 pub fn statuses_from_events<'a, I>(events: I) -> HashMap<String, StateStatus>
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
@@ -84,17 +86,19 @@ where
             } else {
                 StateStatus::Succeeded
             }
-        } else if event_type == "ExecutionAborted" {
-            current
         } else if event_type.ends_with("StateEntered") {
             StateStatus::InProgress
+        } else if event_type.starts_with("Execution") || event_type.ends_with("Aborted") {
+            // The execution's own events (ExecutionSucceeded, ExecutionAborted, ...) and a
+            // stop's `...Aborted` say nothing new about the state they are attributed to.
+            current
         } else if current == StateStatus::Failed
             && !(event_type.ends_with("Scheduled")
                 || event_type.ends_with("Started")
                 || event_type.ends_with("Submitted"))
         {
             // After a failure only a retry (the work scheduled or started again) resumes the
-            // state; anything else (ExecutionFailed comes as a failure above) keeps it failed.
+            // state.
             current
         } else {
             StateStatus::InProgress
@@ -191,8 +195,38 @@ mod tests {
             ),
             (
                 "a stopped run keeps the state in progress",
-                &[("WaitStateEntered", "W"), ("ExecutionAborted", "W")],
+                &[
+                    ("WaitStateEntered", "W"),
+                    ("WaitStateAborted", "W"),
+                    ("ExecutionAborted", "W"),
+                ],
                 &[("W", InProgress)],
+            ),
+            (
+                "the execution's success attributed to the last state changes nothing",
+                &[
+                    ("SucceedStateEntered", "S"),
+                    ("SucceedStateExited", "S"),
+                    ("ExecutionSucceeded", "S"),
+                ],
+                &[("S", Succeeded)],
+            ),
+            (
+                "a Choice that matches nothing fails with the execution",
+                &[("ChoiceStateEntered", "C"), ("ExecutionFailed", "C")],
+                &[("C", Failed)],
+            ),
+            (
+                "a Parallel whose branch failed, caught",
+                &[
+                    ("ParallelStateEntered", "P"),
+                    ("ParallelStateStarted", "P"),
+                    ("TaskStateEntered", "T"),
+                    ("TaskFailed", "T"),
+                    ("ParallelStateFailed", "P"),
+                    ("ParallelStateExited", "P"),
+                ],
+                &[("P", Caught), ("T", Failed)],
             ),
         ];
         for (what, events, expected) in cases {
