@@ -1,3 +1,19 @@
-//! The Step Functions playground web app (library part, shared by the page and its tests).
+//! The Step Functions playground: a Leptos app (client-side rendering) that edits a state
+//! machine, runs it with the `sfn-engine` in a Web Worker, and shows its graph, event history
+//! and the data of every state visit.
+//!
+//! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`history`]: the event
+//!   table; [`inspector`]: a state visit stage by stage.
+//! - [`graph`]: the state machine graph (layout, statuses, SVG export, the `Graph` component).
+//! - [`runner`]: the page's side of the worker, pacing playback; [`session`]: the worker's side
+//!   (the engine); [`protocol`]: the messages between them.
 
+pub mod app;
+pub mod editor;
+pub mod format;
 pub mod graph;
+pub mod history;
+pub mod inspector;
+pub mod protocol;
+pub mod runner;
+pub mod session;

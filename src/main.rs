@@ -1,6 +1,5 @@
-//! Placeholder for the web playground. The UI issue replaces this with the Leptos app; until
-//! then it only proves the engine links into the root package.
+//! The playground page's entry point (trunk builds it together with the `worker` binary).
 
 fn main() {
-    println!("sfn-playground: the web app is not built yet; use the `sfn-play` CLI");
+    leptos::mount::mount_to_body(sfn_playground::app::App);
 }

@@ -1,7 +1,45 @@
 //! `sfn-play`: validate and run state machines, and check the engine against AWS recordings.
-//! (Stub: the CLI helper fills this in.)
+
+mod args;
+mod commands;
+mod compare;
+mod conformance;
+
+use std::io::Write;
+
+use args::{Command, UsageError};
+use commands::{err, exit, out};
+
+fn dispatch(command: Command) -> i32 {
+    let result = match command {
+        Command::Help => {
+            out!("{}", args::HELP);
+            Ok(exit::OK)
+        }
+        Command::Version => {
+            out!("sfn-play {}", env!("CARGO_PKG_VERSION"));
+            Ok(exit::OK)
+        }
+        Command::Validate { definition } => commands::validate(&definition),
+        Command::Run(run) => commands::run(&run),
+        Command::Conformance(conformance) => conformance::run(&conformance),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            err!("sfn-play: {}", error.message);
+            error.code
+        }
+    }
+}
 
 fn main() {
-    eprintln!("sfn-play: not built yet");
-    std::process::exit(2);
+    let code = match args::parse(std::env::args_os().skip(1).collect()) {
+        Ok(command) => dispatch(command),
+        Err(UsageError(message)) => {
+            err!("sfn-play: {message}\nRun 'sfn-play --help' for usage.");
+            exit::USAGE
+        }
+    };
+    std::process::exit(code);
 }

@@ -225,7 +225,7 @@ pub fn parse_rule(
     top_level: bool,
 ) -> Result<ChoiceRule, Vec<(String, String)>> {
     let mut problems = Vec::new();
-    let rule = parse_into(value, pointer, top_level, &mut problems);
+    let rule = parse_into(value, pointer, top_level, 0, &mut problems);
     match rule {
         Some(rule) if problems.is_empty() => Ok(rule),
         _ => {
@@ -263,12 +263,24 @@ enum Kind<'a> {
     Condition(&'a Value),
 }
 
+/// How deep And, Or and Not may nest. Parsing, evaluating and dropping a rule recurse, so a
+/// cap keeps a hostile rule from overflowing the stack; real rules stay far below it.
+pub const MAX_RULE_DEPTH: usize = 100;
+
 fn parse_into(
     value: &Value,
     pointer: &str,
     top_level: bool,
+    depth: usize,
     problems: &mut Vec<(String, String)>,
 ) -> Option<ChoiceRule> {
+    if depth > MAX_RULE_DEPTH {
+        problems.push((
+            pointer.to_string(),
+            format!("Choice rules nested more than {MAX_RULE_DEPTH} levels deep are not supported"),
+        ));
+        return None;
+    }
     let Some(object) = value.as_object() else {
         problems.push((
             pointer.to_string(),
@@ -365,15 +377,21 @@ fn parse_into(
         }
         Kind::And(list) => {
             reject_variable(variable, "And", pointer, problems);
-            ChoiceRule::And(parse_list("And", list, pointer, problems)?)
+            ChoiceRule::And(parse_list("And", list, pointer, depth, problems)?)
         }
         Kind::Or(list) => {
             reject_variable(variable, "Or", pointer, problems);
-            ChoiceRule::Or(parse_list("Or", list, pointer, problems)?)
+            ChoiceRule::Or(parse_list("Or", list, pointer, depth, problems)?)
         }
         Kind::Not(inner) => {
             reject_variable(variable, "Not", pointer, problems);
-            let inner = parse_into(inner, &pointer_key(pointer, "Not"), false, problems)?;
+            let inner = parse_into(
+                inner,
+                &pointer_key(pointer, "Not"),
+                false,
+                depth + 1,
+                problems,
+            )?;
             ChoiceRule::Not(Box::new(inner))
         }
         Kind::Condition(condition) => {
@@ -395,6 +413,7 @@ fn parse_list(
     name: &str,
     list: &Value,
     pointer: &str,
+    depth: usize,
     problems: &mut Vec<(String, String)>,
 ) -> Option<Vec<ChoiceRule>> {
     let field_pointer = pointer_key(pointer, name);
@@ -410,7 +429,7 @@ fn parse_list(
             let mut rules = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 let item_pointer = pointer_key(&field_pointer, &index.to_string());
-                if let Some(rule) = parse_into(item, &item_pointer, false, problems) {
+                if let Some(rule) = parse_into(item, &item_pointer, false, depth + 1, problems) {
                     rules.push(rule);
                 }
             }
@@ -781,6 +800,20 @@ mod tests {
                 "{text} ~ {pattern}"
             );
         }
+    }
+
+    #[test]
+    fn nesting_is_capped() {
+        let mut rule = serde_json::json!({"Variable": "$.a", "IsNull": true});
+        for _ in 0..=MAX_RULE_DEPTH {
+            rule = serde_json::json!({ "Not": rule });
+        }
+        let problems = parse_rule(&rule, "", false).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].1.contains("nested more than"), "{problems:?}");
+        // One level less is fine.
+        let inner = rule["Not"].clone();
+        assert!(parse_rule(&inner, "", false).is_ok());
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub struct ContextState<'a> {
     pub execution_start_time: &'a str,
     pub state_name: &'a str,
     pub state_entered_time: &'a str,
-    /// `$$.State.RetryCount`: AWS shows it to Task states only.
+    /// `$$.State.RetryCount`: AWS shows it to Task states only (`None` elsewhere).
     pub retry_count: Option<u64>,
     /// `$$.Map.Item` inside a Map iteration: its index and value.
     pub map_item: Option<(usize, &'a Value)>,
@@ -82,8 +82,13 @@ pub fn context_object(identity: &ExecutionIdentity, state: &ContextState<'_>) ->
             "EnteredTime": state.state_entered_time,
         },
     });
+    // AWS's recordings show State.RetryCount to Task states only, and Execution.RedriveCount
+    // to every state but Tasks.
     if let Some(count) = state.retry_count {
         context["State"]["RetryCount"] = json!(count);
+        if let Some(execution) = context["Execution"].as_object_mut() {
+            execution.remove("RedriveCount");
+        }
     }
     if let Some(token) = state.task_token {
         context["Task"] = json!({ "Token": token });

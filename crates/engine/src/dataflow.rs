@@ -12,33 +12,41 @@ use crate::paths;
 /// `$.result` over a string input): `Unable to apply ReferencePath $.result to input "text"`.
 pub const REFERENCE_PATH_CONFLICT: &str = "States.ReferencePathConflict";
 
-/// InputPath: `$` by default, `{}` for null.
+/// InputPath: `$` by default, `{}` for null. A path may read a workflow variable (`$name`).
 pub fn apply_input_path(
     path: &PathField,
     input: &Value,
     context: &Value,
+    variables: Option<&Map<String, Value>>,
 ) -> Result<Value, StatesError> {
-    select(path, input, context)
+    select(path, input, context, variables)
 }
 
-/// OutputPath: `$` by default, `{}` for null.
+/// OutputPath: `$` by default, `{}` for null. A path may read a workflow variable (`$name`).
 pub fn apply_output_path(
     path: &PathField,
     input: &Value,
     context: &Value,
+    variables: Option<&Map<String, Value>>,
 ) -> Result<Value, StatesError> {
-    select(path, input, context)
+    select(path, input, context, variables)
 }
 
 /// InputPath and OutputPath share their semantics and AWS's wording of a failure:
 /// `Invalid path '$.x' : No results for path: $['x']`.
-fn select(path: &PathField, input: &Value, context: &Value) -> Result<Value, StatesError> {
+fn select(
+    path: &PathField,
+    input: &Value,
+    context: &Value,
+    variables: Option<&Map<String, Value>>,
+) -> Result<Value, StatesError> {
     match path {
         PathField::Default => Ok(input.clone()),
         PathField::Null => Ok(Value::Object(Map::new())),
-        PathField::Path(path) => paths::query(path, input, context).map_err(|error| {
-            StatesError::runtime(format!("Invalid path '{path}' : {}", error.message))
-        }),
+        PathField::Path(path) => paths::query_with_variables(path, input, context, variables)
+            .map_err(|error| {
+                StatesError::runtime(format!("Invalid path '{path}' : {}", error.message))
+            }),
     }
 }
 
@@ -79,10 +87,13 @@ mod tests {
         ];
         for (field, expected) in cases {
             assert_eq!(
-                apply_input_path(&field, &input, &context),
+                apply_input_path(&field, &input, &context, None),
                 Ok(expected.clone())
             );
-            assert_eq!(apply_output_path(&field, &input, &context), Ok(expected));
+            assert_eq!(
+                apply_output_path(&field, &input, &context, None),
+                Ok(expected)
+            );
         }
     }
 
@@ -102,7 +113,7 @@ mod tests {
         ];
         for (input, p, cause) in cases {
             assert_eq!(
-                apply_output_path(&path(p), &input, &Value::Null),
+                apply_output_path(&path(p), &input, &Value::Null, None),
                 Err(StatesError::runtime(cause))
             );
         }

@@ -17,6 +17,9 @@ pub struct HistoryEvent {
     /// The `...EventDetails` field: its key (e.g. `stateEnteredEventDetails`) and its object,
     /// with JSON-text fields (`input`, `output`, `parameters`, ...) held as JSON values.
     pub details: Option<(String, Value)>,
+    /// The state the event belongs to (the "Step" of the AWS console's event view), for
+    /// display; not part of AWS's event.
+    pub state_name: Option<String>,
 }
 
 /// The detail fields that AWS returns as JSON text rather than as JSON.

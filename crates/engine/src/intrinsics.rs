@@ -374,10 +374,14 @@ impl Call {
                     raw: None,
                 },
                 Arg::Path(path) if paths::is_variable_path(path) => {
-                    return Err(StatesError::runtime(format!(
-                        "The variable reference '{path}' in the field '{field}' cannot be \
-                         evaluated: workflow variables are not supported yet"
-                    )))
+                    let value = paths::query_with_variables(path, env.input, env.context, env.variables)
+                        .map_err(|e| {
+                            StatesError::runtime(format!(
+                                "The JSONPath '{path}' specified for the field '{field}' could not be found: {}",
+                                e.message
+                            ))
+                        })?;
+                    Evaluated { value, raw: None }
                 }
                 Arg::Path(path) => {
                     let value = paths::query(path, env.input, env.context).map_err(|_| {
@@ -770,6 +774,7 @@ mod tests {
         let context = json!({"Execution": {"Name": "exec-1"}, "StateMachine": {"Name": "sm-a-b"}});
         let mut rng = Rng::new(1);
         let mut env = EvalEnv {
+            variables: None,
             input,
             context: &context,
             rng: &mut rng,

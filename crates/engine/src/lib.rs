@@ -22,6 +22,7 @@ pub mod execution;
 pub mod graph;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod limits;
 pub mod mocks;
 pub mod paths;

@@ -16,6 +16,8 @@ pub struct EvalEnv<'a> {
     pub context: &'a Value,
     /// Randomness for States.UUID and States.MathRandom, seeded by the execution.
     pub rng: &'a mut Rng,
+    /// The workflow variables in scope (`$name` paths); `None` where variables cannot be used.
+    pub variables: Option<&'a Map<String, Value>>,
 }
 
 /// Evaluates `template`. Errors carry AWS's cause text without the
@@ -59,11 +61,14 @@ fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<V
         return intrinsics::evaluate_field(text, key, env);
     }
     if paths::is_variable_path(text) {
-        // EvalEnv carries no variables yet (see paths::query_with_variables).
-        return Err(StatesError::runtime(format!(
-            "The variable reference '{text}' specified for the field '{key}' cannot be \
-             evaluated: workflow variables are not supported yet"
-        )));
+        return paths::query_with_variables(text, env.input, env.context, env.variables).map_err(
+            |e| {
+                StatesError::runtime(format!(
+                    "The JSONPath '{text}' specified for the field '{key}' could not be found: {}",
+                    e.message
+                ))
+            },
+        );
     }
     let context_path = text.trim_start().starts_with("$$");
     if !context_path && env.input.is_null() {
@@ -159,6 +164,7 @@ mod tests {
         let context = json!({"Execution": {"Id": "arn:exec"}, "Map": {"Item": {"Index": 2}}});
         let mut rng = Rng::new(5);
         let mut env = EvalEnv {
+            variables: None,
             input,
             context: &context,
             rng: &mut rng,
@@ -206,13 +212,6 @@ mod tests {
             Err(StatesError::runtime(
                 "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not \
                  be found in the input '{\"int-literal\":0}'"
-            ))
-        );
-        assert_eq!(
-            run(&json!({"v.$": "$answer"}), &input),
-            Err(StatesError::runtime(
-                "The variable reference '$answer' specified for the field 'v.$' cannot be \
-                 evaluated: workflow variables are not supported yet"
             ))
         );
         assert_eq!(

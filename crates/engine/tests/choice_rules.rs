@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use sfn_engine::choice::{evaluate_with, parse_rule, ChoiceRule};
+use sfn_engine::choice::{evaluate, evaluate_with, parse_rule, ChoiceRule};
 use sfn_engine::paths::PathError;
 
 fn load(name: &str) -> Vec<Value> {
@@ -15,28 +15,6 @@ fn load(name: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     doc["cases"].as_array().expect("a cases array").clone()
-}
-
-/// Reads the simple paths these tables use (`$`, `$.a.b`, `$$.a.b`). The JSONPath module is
-/// written in parallel; this keeps the Choice semantics testable on their own.
-fn simple_query(path: &str, input: &Value, context: &Value) -> Result<Value, PathError> {
-    let missing = || PathError {
-        message: format!("No results for path: {path}"),
-    };
-    let (mut node, rest) = if let Some(rest) = path.strip_prefix("$$") {
-        (context, rest)
-    } else if let Some(rest) = path.strip_prefix('$') {
-        (input, rest)
-    } else {
-        return Err(missing());
-    };
-    if !rest.is_empty() {
-        let rest = rest.strip_prefix('.').ok_or_else(missing)?;
-        for key in rest.split('.') {
-            node = node.get(key).ok_or_else(missing)?;
-        }
-    }
-    Ok(node.clone())
 }
 
 /// Parses a table's rule as the top-level rule of a Choice state.
@@ -54,7 +32,7 @@ fn run_table(name: &str) -> usize {
         let rule = top_level_rule(&case["rule"]);
         let input = &case["input"];
         let context = case.get("context").cloned().unwrap_or(json!({}));
-        let got = evaluate_with(&rule, &|path: &str| simple_query(path, input, &context));
+        let got = evaluate(&rule, input, &context);
         let got = match got {
             Ok(truth) => json!(truth),
             Err(error) => json!({"error": error.error, "cause": error.cause}),
@@ -152,4 +130,22 @@ fn parses_the_rule_model() {
             operand: sfn_engine::choice::Operand::Path("$.other".into()),
         }))
     );
+}
+
+#[test]
+fn a_custom_resolver_reads_workflow_variables() {
+    // What the executor can pass to resolve `$name` variables (Assign) beside `$` and `$$`.
+    let rule = top_level_rule(&json!({"Variable": "$guess", "StringEqualsPath": "$answer"}));
+    let variables = json!({"guess": "42", "answer": "42"});
+    let resolve = |path: &str| -> Result<Value, PathError> {
+        path.strip_prefix('$')
+            .and_then(|name| variables.get(name))
+            .cloned()
+            .ok_or_else(|| PathError {
+                message: format!("no variable {path}"),
+            })
+    };
+    assert_eq!(evaluate_with(&rule, &resolve), Ok(true));
+    let rule = top_level_rule(&json!({"Variable": "$unset", "IsPresent": true}));
+    assert_eq!(evaluate_with(&rule, &resolve), Ok(false));
 }

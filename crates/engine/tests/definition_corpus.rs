@@ -1,5 +1,5 @@
-//! Every definition of the AWS conformance corpus that AWS accepted (they all ran there) and
-//! that uses neither JSONata nor variables must parse with no error diagnostic.
+//! Every definition of the AWS conformance corpus that AWS accepted (they all ran there),
+//! JSONata and variables included, must parse with no error diagnostic.
 //!
 //! The corpus is read from `$CONFORMANCE_DIR`, or from `shared/conformance` next to the
 //! repository; when it is absent the tests say so and pass.
@@ -7,9 +7,9 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
+use sfn_engine::choice::ChoiceRule;
+use sfn_engine::definition::{QueryLanguage, StateKind, StateMachine};
 use sfn_engine::{parse_definition, Severity};
-
-const UNSUPPORTED_FEATURES: &[&str] = &["jsonata", "assign", "variables"];
 
 /// `$CONFORMANCE_DIR`, else `shared/conformance` beside the repository
 /// (`../../../shared/conformance` from the crate) or beside any folder above it (a worktree).
@@ -40,20 +40,12 @@ fn corpus_definitions_parse_without_errors() {
         .collect();
     files.sort();
 
-    let (mut checked, mut skipped, mut with_warnings) = (0, 0, 0);
+    let (mut checked, mut with_warnings) = (0, 0);
     let mut failures = Vec::new();
     let mut warning_codes = std::collections::BTreeMap::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("read case");
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
-        let features: Vec<&str> = case["features"]
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        if features.iter().any(|f| UNSUPPORTED_FEATURES.contains(f)) {
-            skipped += 1;
-            continue;
-        }
         checked += 1;
         let definition = serde_json::to_string_pretty(&case["definition"]).expect("serialize");
         let (machine, diags) = parse_definition(&definition);
@@ -74,10 +66,11 @@ fn corpus_definitions_parse_without_errors() {
         }
     }
     eprintln!(
-        "conformance definitions: {checked} checked, {} rejected, {with_warnings} with warnings, {skipped} skipped (JSONata/variables)",
+        "conformance definitions: {checked} checked, {} rejected, {with_warnings} with warnings",
         failures.len()
     );
     eprintln!("warnings by code: {warning_codes:?}");
+    assert_eq!(checked, files.len());
     assert!(checked > 0, "no definition checked");
     assert!(
         failures.is_empty(),
@@ -87,43 +80,168 @@ fn corpus_definitions_parse_without_errors() {
     );
 }
 
-/// The definitions that do use JSONata or variables are rejected, each with a diagnostic
-/// saying so, never silently.
+/// Every JSONata and variables field of every corpus definition lands in the model as
+/// written: the state's effective query language, Assign, Output, Arguments, Items, the
+/// Choice rules' Condition, Assign and Output, and the catchers' Assign and Output.
 #[test]
-fn corpus_jsonata_definitions_are_rejected_clearly() {
+fn corpus_jsonata_and_variable_fields_reach_the_model() {
     let Some(dir) = conformance_dir() else {
         eprintln!("SKIPPED: no conformance corpus");
         return;
     };
-    let mut checked = 0;
-    let mut accepted = Vec::new();
-    for entry in std::fs::read_dir(dir.join("cases")).expect("read cases dir") {
-        let path = entry.expect("entry").path();
-        let text = std::fs::read_to_string(&path).expect("read case");
+    let mut counts = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
+        .expect("read cases dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("read case");
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
-        let uses_jsonata = case["features"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|f| f == "jsonata" || f == "assign"));
-        if !uses_jsonata {
-            continue;
-        }
-        checked += 1;
         let definition = serde_json::to_string_pretty(&case["definition"]).expect("serialize");
-        let (machine, diags) = parse_definition(&definition);
-        let said_so = diags
-            .iter()
-            .any(|d| d.severity == Severity::Error && d.message.contains("not supported yet"));
-        if machine.is_some() || !said_so {
-            accepted.push(path.display().to_string());
+        let (Some(machine), _) = parse_definition(&definition) else {
+            continue; // reported by the test above
+        };
+        let top = match case["definition"]["QueryLanguage"].as_str() {
+            Some("JSONata") => QueryLanguage::Jsonata,
+            _ => QueryLanguage::JsonPath,
+        };
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        compare_scope(
+            &case["definition"],
+            &machine,
+            top,
+            &mut Report {
+                case: &name,
+                counts: &mut counts,
+                problems: &mut problems,
+            },
+        );
+    }
+    eprintln!("JSONata/variables fields checked in the model: {counts:?}");
+    assert!(counts.get("Condition").is_some_and(|n| *n > 0));
+    assert!(counts.get("Arguments").is_some_and(|n| *n > 0));
+    assert!(counts.get("Catch Assign").is_some_and(|n| *n > 0));
+    assert!(
+        problems.is_empty(),
+        "{} fields differ:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+struct Report<'a> {
+    case: &'a str,
+    counts: &'a mut std::collections::BTreeMap<&'static str, usize>,
+    problems: &'a mut Vec<String>,
+}
+
+impl Report<'_> {
+    fn check(
+        &mut self,
+        what: &'static str,
+        state: &str,
+        json: Option<&Value>,
+        model: Option<&Value>,
+    ) {
+        if json.is_some() {
+            *self.counts.entry(what).or_insert(0) += 1;
+        }
+        if json != model {
+            self.problems.push(format!(
+                "{}: state {state}: {what}: definition {json:?}, model {model:?}",
+                self.case
+            ));
         }
     }
-    eprintln!(
-        "JSONata/variables definitions: {checked} checked, {} not reported",
-        accepted.len()
-    );
-    assert!(
-        accepted.is_empty(),
-        "accepted silently:\n{}",
-        accepted.join("\n")
-    );
+}
+
+fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &mut Report<'_>) {
+    let Some(states) = json["States"].as_object() else {
+        return;
+    };
+    for (name, js) in states {
+        let Some(state) = machine.state(name) else {
+            r.problems.push(format!("{}: state {name} missing", r.case));
+            continue;
+        };
+        let expected_ql = match js["QueryLanguage"].as_str() {
+            Some("JSONata") => QueryLanguage::Jsonata,
+            Some(_) => QueryLanguage::JsonPath,
+            None => top,
+        };
+        if state.query_language != expected_ql {
+            r.problems
+                .push(format!("{}: state {name}: query language differs", r.case));
+        }
+        r.check("Assign", name, js.get("Assign"), state.assign.as_ref());
+        r.check("Output", name, js.get("Output"), state.output.as_ref());
+        let (arguments, catch) = match &state.kind {
+            StateKind::Task(t) => (t.arguments.as_ref(), Some(&t.catch)),
+            StateKind::Parallel(p) => (p.arguments.as_ref(), Some(&p.catch)),
+            StateKind::Map(m) => (None, Some(&m.catch)),
+            _ => (None, None),
+        };
+        r.check("Arguments", name, js.get("Arguments"), arguments);
+        if let Some(catch) = catch {
+            let empty = Vec::new();
+            let items = js["Catch"].as_array().unwrap_or(&empty);
+            for (item, catcher) in items.iter().zip(catch) {
+                r.check(
+                    "Catch Assign",
+                    name,
+                    item.get("Assign"),
+                    catcher.assign.as_ref(),
+                );
+                r.check(
+                    "Catch Output",
+                    name,
+                    item.get("Output"),
+                    catcher.output.as_ref(),
+                );
+            }
+        }
+        match &state.kind {
+            StateKind::Map(m) => {
+                r.check("Items", name, js.get("Items"), m.items.as_ref());
+                let processor = js.get("ItemProcessor").or_else(|| js.get("Iterator"));
+                if let Some(p) = processor {
+                    compare_scope(p, &m.item_processor, top, r);
+                }
+            }
+            StateKind::Parallel(p) => {
+                let empty = Vec::new();
+                let branches = js["Branches"].as_array().unwrap_or(&empty);
+                for (b, branch) in branches.iter().zip(&p.branches) {
+                    compare_scope(b, branch, top, r);
+                }
+            }
+            StateKind::Choice(c) => {
+                let empty = Vec::new();
+                let rules = js["Choices"].as_array().unwrap_or(&empty);
+                for (rule, branch) in rules.iter().zip(&c.choices) {
+                    let condition = match &branch.rule {
+                        ChoiceRule::Condition(v) => Some(v),
+                        _ => None,
+                    };
+                    r.check("Condition", name, rule.get("Condition"), condition);
+                    r.check(
+                        "Rule Assign",
+                        name,
+                        rule.get("Assign"),
+                        branch.assign.as_ref(),
+                    );
+                    r.check(
+                        "Rule Output",
+                        name,
+                        rule.get("Output"),
+                        branch.output.as_ref(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
 }

@@ -239,3 +239,61 @@ fn mutated_definitions_never_panic() {
         check(&inserted);
     }
 }
+
+/// Every `{% ... %}` of a JSONata state is checked with the JSONata parser, wherever it is:
+/// each invalid one is reported at its own position and the definition is rejected.
+#[test]
+fn invalid_jsonata_expressions_are_reported_where_they_are() {
+    if sfn_engine::jsonata::check("{% ( %}").is_ok() {
+        eprintln!("SKIPPED: this build's JSONata checker accepts everything");
+        return;
+    }
+    let text = r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "T",
+  "States": {
+    "T": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Arguments": {"deep": ["{% $states.input. %}"]},
+      "TimeoutSeconds": "{% 1 + %}",
+      "Output": "{% $states.result %}",
+      "Next": "C"
+    },
+    "C": {
+      "Type": "Choice",
+      "Choices": [{"Condition": "{% $x = %}", "Assign": {"v": "{% [1, %}"}, "Next": "W"}],
+      "Default": "W"
+    },
+    "W": {"Type": "Wait", "Seconds": "{% ) %}", "Next": "M"},
+    "M": {
+      "Type": "Map",
+      "Items": "{% $states.input.items[ %}",
+      "ItemProcessor": {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}},
+      "Next": "F"
+    },
+    "F": {"Type": "Fail", "Error": "{% 'unterminated %}"}
+  }
+}"#;
+    let (machine, diags) = parse_definition(text);
+    assert!(machine.is_none());
+    let got: Vec<(u32, u32, &str)> = diags
+        .iter()
+        .filter(|d| d.message.contains("is not a valid JSONata expression"))
+        .map(|d| (d.line, d.column, d.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (8, 30, "/States/T/Arguments/deep/0"),
+            (9, 25, "/States/T/TimeoutSeconds"),
+            (15, 33, "/States/C/Choices/0/Condition"),
+            (15, 63, "/States/C/Choices/0/Assign/v"),
+            (18, 38, "/States/W/Seconds"),
+            (21, 16, "/States/M/Items"),
+            (25, 36, "/States/F/Error"),
+        ],
+        "{diags:#?}"
+    );
+    assert_eq!(diags.len(), got.len(), "{diags:#?}");
+}

@@ -2,6 +2,7 @@
 //! place, AWS's defaults filled in, legacy spellings (Iterator, Map Parameters) mapped.
 
 use serde_json::json;
+use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::*;
 use sfn_engine::parse_definition;
 
@@ -110,11 +111,15 @@ fn task_retry_and_catch_with_aws_defaults() {
                 error_equals: vec!["Custom".into()],
                 next: "Fail".into(),
                 result_path: PathField::Default,
+                assign: None,
+                output: None,
             },
             Catcher {
                 error_equals: vec!["States.ALL".into()],
                 next: "Fail".into(),
                 result_path: PathField::Path("$.error".into()),
+                assign: None,
+                output: None,
             },
         ]
     );
@@ -226,4 +231,163 @@ fn wait_seconds_keeps_the_literal() {
         panic!("not a Wait")
     };
     assert_eq!(w, &WaitState::Seconds(json!(0)));
+}
+
+fn valid(name: &str) -> StateMachine {
+    let path = format!(
+        "{}/tests/data/definitions/valid/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).expect("read definition");
+    let (machine, diags) = parse_definition(&text);
+    assert!(diags.is_empty(), "{diags:#?}");
+    machine.expect("model")
+}
+
+#[test]
+fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
+    let m = valid("jsonata.json");
+    assert_eq!(m.query_language.as_deref(), Some("JSONata"));
+    let s = &m.states["Call"];
+    assert_eq!(s.query_language, QueryLanguage::Jsonata);
+    assert_eq!(
+        s.assign,
+        Some(json!({"total": "{% $states.result.Payload.total %}"}))
+    );
+    assert_eq!(s.output, Some(json!("{% $states.result.Payload %}")));
+    // JSONata states have no paths: the defaults stay.
+    assert_eq!(s.input_path, PathField::Default);
+    assert_eq!(s.output_path, PathField::Default);
+    let StateKind::Task(t) = &s.kind else {
+        panic!("not a Task")
+    };
+    assert_eq!(
+        t.arguments,
+        Some(json!({"FunctionName": "f", "Payload": "{% $states.input %}"}))
+    );
+    assert_eq!(t.parameters, None);
+    assert_eq!(
+        t.timeout_seconds,
+        Some(NumberField::Expression(
+            "{% $states.input.timeout %}".into()
+        ))
+    );
+    assert_eq!(t.heartbeat_seconds, Some(NumberField::Literal(json!(5))));
+    assert_eq!(
+        t.catch,
+        vec![Catcher {
+            error_equals: vec!["States.ALL".into()],
+            next: "Broken".into(),
+            result_path: PathField::Default,
+            assign: Some(json!({"failure": "{% $states.errorOutput %}"})),
+            output: Some(json!({"failed": true})),
+        }]
+    );
+}
+
+#[test]
+fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
+    let m = valid("jsonata.json");
+    let s = &m.states["Decide"];
+    assert_eq!(s.assign, Some(json!({"decided": "{% $now() %}"})));
+    let StateKind::Choice(c) = &s.kind else {
+        panic!("not a Choice")
+    };
+    assert_eq!(
+        c.choices,
+        vec![
+            ChoiceBranch {
+                rule: ChoiceRule::Condition(json!("{% $total > 10 %}")),
+                next: "Each".into(),
+                assign: Some(json!({"big": true})),
+                output: Some(json!("{% $states.input %}")),
+            },
+            ChoiceBranch {
+                rule: ChoiceRule::Condition(json!(false)),
+                next: "Pause".into(),
+                assign: None,
+                output: None,
+            },
+        ]
+    );
+    assert_eq!(c.default.as_deref(), Some("Pause"));
+}
+
+#[test]
+fn jsonata_wait_map_parallel_and_fail() {
+    let m = valid("jsonata.json");
+    let wait = |name: &str| match &m.states[name].kind {
+        StateKind::Wait(w) => w.clone(),
+        _ => panic!("not a Wait"),
+    };
+    assert_eq!(wait("Pause"), WaitState::Seconds(json!("{% $total %}")));
+    assert_eq!(
+        wait("Until"),
+        WaitState::Timestamp("{% $states.input.at %}".into())
+    );
+
+    let StateKind::Map(map) = &m.states["Each"].kind else {
+        panic!("not a Map")
+    };
+    assert_eq!(map.items, Some(json!("{% $states.input.items %}")));
+    assert_eq!(map.items_path, PathField::Default);
+    assert_eq!(
+        map.item_selector,
+        Some(json!({"value": "{% $states.context.Map.Item.Value %}", "fixed": 1}))
+    );
+    assert_eq!(
+        map.max_concurrency,
+        Some(NumberField::Expression("{% $n %}".into()))
+    );
+    assert_eq!(
+        map.tolerated_failure_count,
+        Some(NumberField::Literal(json!(2)))
+    );
+    // Nested states take the top level's language.
+    let inner = &map.item_processor.states["Double"];
+    assert_eq!(inner.query_language, QueryLanguage::Jsonata);
+    assert_eq!(inner.output, Some(json!("{% $states.input.value * 2 %}")));
+
+    let StateKind::Map(literal) = &m.states["Literal"].kind else {
+        panic!("not a Map")
+    };
+    assert_eq!(literal.items, Some(json!([1, 2, 3])));
+
+    let StateKind::Parallel(p) = &m.states["Both"].kind else {
+        panic!("not a Parallel")
+    };
+    assert_eq!(p.arguments, Some(json!({"items": "{% $states.input %}"})));
+    assert_eq!(p.branches[0].states["Done"].output, Some(json!(1)));
+
+    let StateKind::Fail(f) = &m.states["Broken"].kind else {
+        panic!("not a Fail")
+    };
+    assert_eq!(f.error.as_deref(), Some("{% $failure.Error %}"));
+    assert_eq!(f.cause.as_deref(), Some("plain text"));
+}
+
+#[test]
+fn jsonpath_assign_and_a_state_switching_to_jsonata() {
+    let m = valid("variables_jsonpath.json");
+    assert_eq!(m.query_language, None);
+    let set = &m.states["Set"];
+    assert_eq!(set.query_language, QueryLanguage::JsonPath);
+    assert_eq!(
+        set.assign,
+        Some(json!({
+            "fixed": {"a": 1},
+            "fromInput.$": "$.a",
+            "fromContext.$": "$$.Execution.Id",
+            "fromVariable.$": "$fixed.a",
+            "computed.$": "States.MathAdd($.n, 1)"
+        }))
+    );
+    let StateKind::Choice(c) = &m.states["Pick"].kind else {
+        panic!("not a Choice")
+    };
+    assert_eq!(c.choices[0].assign, Some(json!({"picked.$": "$.a"})));
+    assert_eq!(c.choices[0].output, None);
+    let modern = &m.states["Modern"];
+    assert_eq!(modern.query_language, QueryLanguage::Jsonata);
+    assert_eq!(modern.output, Some(json!("{% $fixed %}")));
 }

@@ -63,9 +63,10 @@ fn path_field(state: &Value, name: &str) -> PathField {
 
 /// Runs the state's data flow the way AWS does for a Pass state.
 fn run_pass(state: &Value, input: &Value, context: &Value) -> Result<Value, StatesError> {
-    let effective = apply_input_path(&path_field(state, "InputPath"), input, context)?;
+    let effective = apply_input_path(&path_field(state, "InputPath"), input, context, None)?;
     let mut rng = Rng::new(1);
     let mut env = EvalEnv {
+        variables: None,
         input: &effective,
         context,
         rng: &mut rng,
@@ -76,7 +77,7 @@ fn run_pass(state: &Value, input: &Value, context: &Value) -> Result<Value, Stat
         (None, None) => effective.clone(),
     };
     let combined = apply_result_path(&path_field(state, "ResultPath"), input, result)?;
-    apply_output_path(&path_field(state, "OutputPath"), &combined, context)
+    apply_output_path(&path_field(state, "OutputPath"), &combined, context, None)
 }
 
 /// The context object AWS built for the case's execution, entering its only state.

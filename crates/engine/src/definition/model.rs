@@ -18,13 +18,31 @@ pub struct StateMachine {
     pub states: IndexMap<String, State>,
     /// `TimeoutSeconds` of the whole execution (top level only).
     pub timeout_seconds: Option<u64>,
-    /// `QueryLanguage` (`JSONPath` when absent). Only JSONPath runs until the JSONata issue.
+    /// `QueryLanguage` as written at the top level (`JSONPath` when absent).
     pub query_language: Option<String>,
 }
 
 impl StateMachine {
     pub fn state(&self, name: &str) -> Option<&State> {
         self.states.get(name)
+    }
+}
+
+/// The query language of a state: `JSONPath` (AWS's default) or `JSONata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryLanguage {
+    #[default]
+    JsonPath,
+    Jsonata,
+}
+
+impl QueryLanguage {
+    /// The name as written in a definition: `JSONPath` or `JSONata`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryLanguage::JsonPath => "JSONPath",
+            QueryLanguage::Jsonata => "JSONata",
+        }
     }
 }
 
@@ -48,11 +66,14 @@ pub enum Transition {
     End,
 }
 
-/// A number given literally or read from the input with a reference path (`...Path` fields).
+/// A number given literally, read from the input with a reference path (`...Path` fields), or
+/// computed by a JSONata expression (`"{% ... %}"`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum NumberField {
     Literal(Value),
     Path(String),
+    /// The whole `{% ... %}` text.
+    Expression(String),
 }
 
 /// One state, with the fields every state type shares.
@@ -68,6 +89,12 @@ pub struct State {
     pub transition: Option<Transition>,
     /// The state's JSON pointer in the definition text, e.g. `/States/Call API`.
     pub pointer: String,
+    /// The state's effective query language: its own `QueryLanguage`, else the top level's.
+    pub query_language: QueryLanguage,
+    /// `Assign`: variables set when the state is left (both query languages).
+    pub assign: Option<Value>,
+    /// `Output` (JSONata): the state's output, replacing InputPath...OutputPath.
+    pub output: Option<Value>,
     pub kind: StateKind,
 }
 
@@ -113,6 +140,8 @@ pub struct PassState {
 pub struct TaskState {
     pub resource: String,
     pub parameters: Option<Value>,
+    /// `Arguments` (JSONata): what the resource is called with.
+    pub arguments: Option<Value>,
     pub result_selector: Option<Value>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
@@ -136,6 +165,10 @@ pub struct ChoiceState {
 pub struct ChoiceBranch {
     pub rule: ChoiceRule,
     pub next: String,
+    /// `Assign` of the rule: variables set when it matches.
+    pub assign: Option<Value>,
+    /// `Output` of the rule (JSONata): the Choice state's output when it matches.
+    pub output: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +191,8 @@ pub struct FailState {
 pub struct ParallelState {
     pub branches: Vec<StateMachine>,
     pub parameters: Option<Value>,
+    /// `Arguments` (JSONata): the input each branch gets.
+    pub arguments: Option<Value>,
     pub result_selector: Option<Value>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
@@ -179,6 +214,8 @@ pub struct MapState {
     /// `ProcessorConfig.ExecutionType` of a distributed Map (`STANDARD` or `EXPRESS`).
     pub execution_type: Option<String>,
     pub items_path: PathField,
+    /// `Items` (JSONata): an array, or an expression giving one.
+    pub items: Option<Value>,
     /// ItemSelector, or the older Parameters.
     pub item_selector: Option<Value>,
     pub result_selector: Option<Value>,
@@ -233,4 +270,8 @@ pub struct Catcher {
     pub error_equals: Vec<String>,
     pub next: String,
     pub result_path: PathField,
+    /// `Assign` of the catcher: variables set when it catches (`$states.errorOutput` in JSONata).
+    pub assign: Option<Value>,
+    /// `Output` of the catcher (JSONata): the state's output when it catches.
+    pub output: Option<Value>,
 }

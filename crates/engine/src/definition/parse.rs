@@ -6,22 +6,31 @@
 //! CreateStateMachine would reject. Messages start with AWS's diagnostic code
 //! (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`...) and use its wording where it is
 //! known.
+//!
+//! Each state is read in its query language (its own `QueryLanguage`, else the top level's):
+//! JSONPath states have the `...Path` fields, Parameters and ResultSelector; JSONata states
+//! have Arguments, Output, Items and `{% ... %}` expressions instead, each checked with
+//! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
+//! (variables) exists in both.
 
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::json::{self, child_pointer, Kind, Node, Pos};
 use super::model::*;
-use super::validate::{self, diagnostic, Scope, StateInfo, Target};
+use super::validate::{self, diagnostic, Scope, StateInfo, Target, VarScope};
 use super::{Diagnostic, Severity};
-use crate::choice::parse_rule;
+use crate::choice::{parse_rule, ChoiceRule};
 use crate::error::names;
-use crate::{intrinsics, paths, template};
+use crate::{intrinsics, jsonata, paths, template};
 
 const SCHEMA: &str = "SCHEMA_VALIDATION_FAILED";
 
-/// Fields of the JSONata query language and of variables, which the playground cannot run yet.
-const JSONATA_FIELDS: &[&str] = &["Assign", "Arguments", "Output", "Items", "Condition"];
+/// Longest variable name AWS accepts, in characters.
+pub const MAX_VARIABLE_NAME_CHARS: usize = 80;
+
+/// State types that may carry `Assign` (AWS: Pass, Task, Map, Parallel, Choice, Wait).
+const ASSIGN_TYPES: &[&str] = &["Pass", "Task", "Map", "Parallel", "Choice", "Wait"];
 
 /// AWS's upper bound for TimeoutSeconds, HeartbeatSeconds, IntervalSeconds, MaxAttempts and
 /// Wait's Seconds.
@@ -70,10 +79,16 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
         diags: Vec::new(),
         scopes: Vec::new(),
         labels: Vec::new(),
+        top_ql: QueryLanguage::JsonPath,
+        ql: QueryLanguage::JsonPath,
+        states_access: StatesAccess::default(),
+        var_scopes: vec![VarScope::default()],
+        var_scope: 0,
     };
     let machine = builder.machine(&root, "", ScopeKind::Top);
     validate::check_scopes(&builder.scopes, &mut builder.diags);
     validate::check_labels(&builder.labels, &mut builder.diags);
+    validate::check_variable_scopes(&builder.var_scopes, &mut builder.diags);
     let mut diags = builder.diags;
     diags.sort_by(|a, b| {
         (a.line, a.column, a.severity, &a.pointer, &a.message)
@@ -135,12 +150,182 @@ fn looks_dynamic(s: &str) -> bool {
         || (s.starts_with("States.") && s.contains('('))
 }
 
+/// The fields of a state type besides Type, Comment, QueryLanguage, the transition, the
+/// input/output fields and Assign, in each query language.
+fn state_fields(t: &str, ql: QueryLanguage) -> &'static [&'static str] {
+    match (t, ql) {
+        ("Pass", QueryLanguage::JsonPath) => &["Result", "ResultPath", "Parameters"],
+        ("Pass", QueryLanguage::Jsonata) => &[],
+        ("Task", QueryLanguage::JsonPath) => &[
+            "Resource",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "Retry",
+            "Catch",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "Credentials",
+        ],
+        ("Task", QueryLanguage::Jsonata) => &[
+            "Resource",
+            "Arguments",
+            "Retry",
+            "Catch",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "Credentials",
+        ],
+        ("Choice", _) => &["Choices", "Default"],
+        ("Wait", QueryLanguage::JsonPath) => {
+            &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]
+        }
+        ("Wait", QueryLanguage::Jsonata) => &["Seconds", "Timestamp"],
+        ("Fail", QueryLanguage::JsonPath) => &["Error", "ErrorPath", "Cause", "CausePath"],
+        ("Fail", QueryLanguage::Jsonata) => &["Error", "Cause"],
+        ("Parallel", QueryLanguage::JsonPath) => &[
+            "Branches",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "Retry",
+            "Catch",
+        ],
+        ("Parallel", QueryLanguage::Jsonata) => &["Branches", "Arguments", "Retry", "Catch"],
+        ("Map", QueryLanguage::JsonPath) => &[
+            "ItemProcessor",
+            "Iterator",
+            "ItemsPath",
+            "ItemSelector",
+            "Parameters",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            "Label",
+            "ResultSelector",
+            "ResultPath",
+            "Retry",
+            "Catch",
+        ],
+        ("Map", QueryLanguage::Jsonata) => &[
+            "ItemProcessor",
+            "Iterator",
+            "Items",
+            "ItemSelector",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "ToleratedFailurePercentage",
+            "ToleratedFailureCount",
+            "Label",
+            "Retry",
+            "Catch",
+        ],
+        // Succeed, and unknown types (reported before this is asked).
+        _ => &[],
+    }
+}
+
+/// What to use instead of a field of the other query language.
+fn language_hint(key: &str, ql: QueryLanguage) -> &'static str {
+    match (ql, key) {
+        (QueryLanguage::Jsonata, "Parameters") => " (use Arguments, or ItemSelector in a Map)",
+        (QueryLanguage::Jsonata, "InputPath") => " (read $states.input in Arguments or Output)",
+        (QueryLanguage::Jsonata, "ResultSelector" | "ResultPath" | "OutputPath") => " (use Output)",
+        (QueryLanguage::Jsonata, "ItemsPath") => " (use Items)",
+        (QueryLanguage::Jsonata, "Result") => " (use Output)",
+        (QueryLanguage::Jsonata, _) if key.ends_with("Path") => {
+            " (give the field without 'Path' a JSONata expression '{% ... %}')"
+        }
+        (QueryLanguage::JsonPath, _) => " (set QueryLanguage to 'JSONata' to use it)",
+        _ => "",
+    }
+}
+
+/// AWS's rules for a variable name: a Unicode identifier (UAX #31: an ID_Start character,
+/// then ID_Continue characters, approximated here as a letter, then letters, digits, `_`), at
+/// most [`MAX_VARIABLE_NAME_CHARS`] characters, and not the reserved `states`.
+fn check_variable_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Err("A variable name cannot be empty".to_string());
+    };
+    if name == "states" {
+        return Err(
+            "The variable name 'states' is reserved: '$states' is set by Step Functions"
+                .to_string(),
+        );
+    }
+    if name.chars().count() > MAX_VARIABLE_NAME_CHARS {
+        return Err(format!(
+            "The variable name '{name}' is longer than {MAX_VARIABLE_NAME_CHARS} characters"
+        ));
+    }
+    // `_` is ID_Continue but not ID_Start.
+    let start_ok = first.is_alphabetic();
+    let rest_ok = chars.all(|c| c.is_alphanumeric() || c == '_');
+    if !(start_ok && rest_ok) {
+        return Err(format!(
+            "The variable name '{name}' is not valid: it must start with a letter and contain only letters, digits and '_' (a Unicode identifier)"
+        ));
+    }
+    Ok(())
+}
+
+/// True when a JSONPath-state value reads the reserved `$states`, which only JSONata states
+/// have.
+fn uses_states_variable(path: &str) -> bool {
+    let t = path.trim_start();
+    t.strip_prefix("$states")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
 struct Builder<'r> {
     root: &'r Node,
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
     /// Map `Label`s, unique in the whole machine.
     labels: Vec<Target>,
+    /// The top level's `QueryLanguage`: the default of every state.
+    top_ql: QueryLanguage,
+    /// The query language of the state being read.
+    ql: QueryLanguage,
+    /// Which of `$states.result` and `$states.errorOutput` the field being read may use.
+    states_access: StatesAccess,
+    /// The variables each scope assigns (the top level, each branch, each item processor).
+    var_scopes: Vec<VarScope>,
+    /// Index in `var_scopes` of the scope being read.
+    var_scope: usize,
+}
+
+/// What a JSONata expression may read of `$states` besides `input` and `context`.
+#[derive(Clone, Copy, Default)]
+struct StatesAccess {
+    /// `$states.result`: the Assign and Output of Task, Parallel and Map states.
+    result: bool,
+    /// `$states.errorOutput`: the Assign and Output of a Catch.
+    error_output: bool,
+}
+
+/// True when the expression `text` reads `$states.<name>`.
+fn reads_states_field(text: &str, name: &str) -> bool {
+    let needle = format!("$states.{name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let rest = text.get(i + needle.len()..).unwrap_or_default();
+        !rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 impl<'r> Builder<'r> {
@@ -188,9 +373,20 @@ impl<'r> Builder<'r> {
         );
     }
 
-    /// Reports every member of `node` not in `allowed`; JSONata and variable fields get a
-    /// message saying they are not supported yet.
+    /// Reports every member of `node` not in `allowed`.
     fn check_fields(&mut self, node: &Node, ptr: &str, allowed: &[&str]) {
+        self.check_fields_in(node, ptr, allowed, None);
+    }
+
+    /// Reports every member of `node` not in `allowed`; those in `foreign.0` belong to the
+    /// other query language and say so (`foreign.1` is the object's language).
+    fn check_fields_in(
+        &mut self,
+        node: &Node,
+        ptr: &str,
+        allowed: &[&str],
+        foreign: Option<(&[&str], QueryLanguage)>,
+    ) {
         let members = node.members();
         for (i, m) in members.iter().enumerate() {
             let key = m.key.as_str();
@@ -208,20 +404,21 @@ impl<'r> Builder<'r> {
                 continue;
             }
             let pointer = child_pointer(ptr, key);
-            if JSONATA_FIELDS.contains(&key) {
-                self.error(
+            match foreign {
+                Some((fields, ql)) if fields.contains(&key) => self.schema(
                     m.key_pos,
                     &pointer,
                     format!(
-                        "UNSUPPORTED_FEATURE: Field '{key}' is not supported yet: JSONata and variables are not supported by this playground yet"
+                        "Field '{key}' is not supported when QueryLanguage is '{}'{}",
+                        ql.name(),
+                        language_hint(key, ql)
                     ),
-                );
-            } else {
-                self.schema(
+                ),
+                _ => self.schema(
                     m.key_pos,
                     &pointer,
                     format!("Field '{key}' is not supported"),
-                );
+                ),
             }
         }
     }
@@ -291,12 +488,13 @@ impl<'r> Builder<'r> {
         }
         let value = f.node.to_value();
         let problems = template::check(&value);
-        let ok = problems.is_empty();
+        let mut ok = problems.is_empty();
         for (rel, message) in problems {
             let pointer = format!("{}{rel}", f.ptr);
             let pos = self.root.position_of(&pointer);
             self.error(pos, &pointer, with_code(&message));
         }
+        ok &= self.no_states_in_jsonpath(f.node, &f.ptr);
         self.no_dollar_warnings(f.node, &f.ptr);
         ok.then_some(value)
     }
@@ -374,6 +572,15 @@ impl<'r> Builder<'r> {
         };
         match &f.node.kind {
             Kind::Null => PathField::Null,
+            Kind::String(s) if key == "ResultPath" && paths::is_variable_path(s) => {
+                // AWS: "Variables cannot be used in ResultPath".
+                self.schema(
+                    f.pos(),
+                    &f.ptr,
+                    format!("Variables cannot be used in ResultPath: '{s}'"),
+                );
+                PathField::Default
+            }
             Kind::String(s) => {
                 let ok = if reference {
                     self.reference_path(&f, s, key == "ItemsPath")
@@ -394,6 +601,9 @@ impl<'r> Builder<'r> {
     }
 
     fn json_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+        if !self.no_states_path(f, path) {
+            return false;
+        }
         match paths::check_path(path) {
             Ok(()) => true,
             Err(e) => {
@@ -407,8 +617,27 @@ impl<'r> Builder<'r> {
         }
     }
 
+    /// `$states` is JSONata's: a path field of a JSONPath state cannot read it.
+    fn no_states_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+        if !uses_states_variable(path) {
+            return true;
+        }
+        self.schema(
+            f.pos(),
+            &f.ptr,
+            format!(
+                "The value of field '{}' reads '$states', which is only available when QueryLanguage is 'JSONata'",
+                f.key
+            ),
+        );
+        false
+    }
+
     /// A reference path; `$$` (the context object) only where `context_ok`.
     fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> bool {
+        if !self.no_states_path(f, path) {
+            return false;
+        }
         if !context_ok && path.starts_with("$$") {
             self.schema(
                 f.pos(),
@@ -542,6 +771,18 @@ impl<'r> Builder<'r> {
                 self.only_one(node, ptr, &[key, path_key]);
                 None
             }
+            (Some(f), None) if self.ql == QueryLanguage::Jsonata && f.node.as_str().is_some() => {
+                // In JSONata the number may be computed: `"{% ... %}"`.
+                let text = f.node.as_str().unwrap_or_default();
+                if !jsonata::is_expression(text) {
+                    self.wrong_type(&f, "Integer or a JSONata expression string '{% ... %}'");
+                    return None;
+                }
+                self.jsonata_expressions(f.node, &f.ptr)
+                    .then(|| NumberField::Expression(text.to_string()))
+            }
+            // The `...Path` form is JSONPath's; the field check reports it in a JSONata state.
+            (None, Some(_)) if self.ql == QueryLanguage::Jsonata => None,
             (Some(f), None) => {
                 let ok = match check {
                     NumberCheck::Uint { min, max } => self.uint_value(&f, min, max).is_some(),
@@ -556,20 +797,13 @@ impl<'r> Builder<'r> {
         }
     }
 
-    /// `QueryLanguage`: `JSONPath` runs; `JSONata` is reported as not supported yet.
-    fn query_language(&mut self, node: &Node, ptr: &str) -> Option<String> {
+    /// `QueryLanguage`: `JSONPath` or `JSONata`.
+    fn query_language(&mut self, node: &Node, ptr: &str) -> Option<QueryLanguage> {
         let value = self.opt_string(node, ptr, "QueryLanguage")?;
         let f = field(node, ptr, "QueryLanguage")?;
         match value.as_str() {
-            "JSONPath" => Some(value),
-            "JSONata" => {
-                self.error(
-                    f.pos(),
-                    &f.ptr,
-                    "UNSUPPORTED_FEATURE: QueryLanguage 'JSONata' is not supported yet: JSONata and variables are not supported by this playground yet",
-                );
-                None
-            }
+            "JSONPath" => Some(QueryLanguage::JsonPath),
+            "JSONata" => Some(QueryLanguage::Jsonata),
             other => {
                 self.schema(
                     f.pos(),
@@ -579,6 +813,209 @@ impl<'r> Builder<'r> {
                 None
             }
         }
+    }
+
+    // ----- JSONata and variables -----
+
+    /// True when `node[key]` is a `{% ... %}` string.
+    fn is_expression(&self, node: &Node, key: &str) -> bool {
+        node.get(key)
+            .and_then(|m| m.value.as_str())
+            .is_some_and(jsonata::is_expression)
+    }
+
+    /// Checks every `{% ... %}` string in `node` (at any depth) with the JSONata parser.
+    /// Returns false when one is invalid.
+    fn jsonata_expressions(&mut self, node: &Node, ptr: &str) -> bool {
+        match &node.kind {
+            Kind::String(s) => {
+                if !jsonata::is_expression(s) {
+                    return true;
+                }
+                // AWS rejects these at creation rather than failing the execution.
+                let access = self.states_access;
+                for (name, allowed, where_) in [
+                    (
+                        "result",
+                        access.result,
+                        "the Assign and Output of Task, Parallel and Map states",
+                    ),
+                    (
+                        "errorOutput",
+                        access.error_output,
+                        "the Assign and Output of a Catch",
+                    ),
+                ] {
+                    if !allowed && reads_states_field(s, name) {
+                        let message = if access.error_output {
+                            format!("'$states.{name}' is not available in a Catch: the state failed (use '$states.errorOutput')")
+                        } else {
+                            format!("'$states.{name}' is only available in {where_}")
+                        };
+                        self.schema(node.pos, ptr, message);
+                        return false;
+                    }
+                }
+                match jsonata::check(s) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        self.schema(
+                            node.pos,
+                            ptr,
+                            format!("The value is not a valid JSONata expression: {e}"),
+                        );
+                        false
+                    }
+                }
+            }
+            Kind::Array(items) => {
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    ok &= self.jsonata_expressions(item, &child_pointer(ptr, &i.to_string()));
+                }
+                ok
+            }
+            Kind::Object(members) => {
+                let mut ok = true;
+                for m in members {
+                    ok &= self.jsonata_expressions(&m.value, &child_pointer(ptr, &m.key));
+                }
+                ok
+            }
+            _ => true,
+        }
+    }
+
+    /// A JSONata field that holds any JSON value with `{% ... %}` expressions in it
+    /// (`Output`); `shape` limits it to an object or an expression string (`Arguments`,
+    /// `ItemSelector`, `Credentials`) or an array or an expression string (`Items`).
+    fn jsonata_field(
+        &mut self,
+        node: &Node,
+        ptr: &str,
+        key: &str,
+        shape: JsonataShape,
+        ok: &mut bool,
+    ) -> Option<Value> {
+        let f = field(node, ptr, key)?;
+        let is_expr = f.node.as_str().is_some_and(jsonata::is_expression);
+        let shape_ok = match shape {
+            JsonataShape::Any => true,
+            JsonataShape::Object => is_expr || matches!(f.node.kind, Kind::Object(_)),
+            JsonataShape::Array => is_expr || matches!(f.node.kind, Kind::Array(_)),
+        };
+        if !shape_ok {
+            let expected = match shape {
+                JsonataShape::Array => "Array",
+                _ => "Object",
+            };
+            self.schema(
+                f.pos(),
+                &f.ptr,
+                format!(
+                    "Expected value of type {expected} or a JSONata expression string '{{% ... %}}' for field '{key}', found {}",
+                    f.node.type_name()
+                ),
+            );
+            *ok = false;
+            return None;
+        }
+        if !self.jsonata_expressions(f.node, &f.ptr) {
+            *ok = false;
+            return None;
+        }
+        Some(f.node.to_value())
+    }
+
+    /// `Assign` (both query languages): an object of variable names. In JSONata its values
+    /// may hold `{% ... %}` expressions; in JSONPath a key ending in `.$` takes a path, a
+    /// variable reference or an intrinsic call, as in a payload template.
+    fn assign(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
+        let f = field(node, ptr, "Assign")?;
+        if !self.object_node(f.node, &f.ptr, "field 'Assign'") {
+            *ok = false;
+            return None;
+        }
+        let mut good = true;
+        for m in f.node.members() {
+            let name = match self.ql {
+                QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
+                QueryLanguage::Jsonata => m.key.as_str(),
+            };
+            if let Err(e) = check_variable_name(name) {
+                self.schema(m.key_pos, &child_pointer(&f.ptr, &m.key), e);
+                good = false;
+            } else if let Some(scope) = self.var_scopes.get_mut(self.var_scope) {
+                scope.assigned.push(Target {
+                    name: name.to_string(),
+                    pointer: child_pointer(&f.ptr, &m.key),
+                    pos: m.key_pos,
+                    field: "Assign",
+                });
+            }
+        }
+        match self.ql {
+            QueryLanguage::Jsonata => good &= self.jsonata_expressions(f.node, &f.ptr),
+            QueryLanguage::JsonPath => {
+                let value = f.node.to_value();
+                let problems = template::check(&value);
+                good &= problems.is_empty();
+                for (rel, message) in problems {
+                    let pointer = format!("{}{rel}", f.ptr);
+                    let pos = self.root.position_of(&pointer);
+                    self.error(pos, &pointer, with_code(&message));
+                }
+                good &= self.no_states_in_jsonpath(f.node, &f.ptr);
+                self.no_dollar_warnings(f.node, &f.ptr);
+            }
+        }
+        if !good {
+            *ok = false;
+            return None;
+        }
+        Some(f.node.to_value())
+    }
+
+    /// `$states` exists only in JSONata states: a JSONPath template's `.$` value cannot read
+    /// it.
+    fn no_states_in_jsonpath(&mut self, node: &Node, ptr: &str) -> bool {
+        let mut ok = true;
+        match &node.kind {
+            Kind::Object(members) => {
+                for m in members {
+                    let pointer = child_pointer(ptr, &m.key);
+                    match m.value.as_str() {
+                        Some(s) if m.key.ends_with(".$") && uses_states_variable(s) => {
+                            self.schema(
+                                m.key_pos,
+                                &pointer,
+                                format!(
+                                    "The value for the field '{}' reads '$states', which is only available when QueryLanguage is 'JSONata'",
+                                    m.key
+                                ),
+                            );
+                            ok = false;
+                        }
+                        _ => ok &= self.no_states_in_jsonpath(&m.value, &pointer),
+                    }
+                }
+            }
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    ok &= self.no_states_in_jsonpath(item, &child_pointer(ptr, &i.to_string()));
+                }
+            }
+            _ => {}
+        }
+        ok
+    }
+
+    /// `Output` (JSONata only; the field check reports it elsewhere).
+    fn output(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
+        if self.ql != QueryLanguage::Jsonata {
+            return None;
+        }
+        self.jsonata_field(node, ptr, "Output", JsonataShape::Any, ok)
     }
 
     // ----- scopes -----
@@ -599,6 +1036,15 @@ impl<'r> Builder<'r> {
             );
             return None;
         }
+        // Branches and item processors are variable scopes of their own, inside this one.
+        let outer_var_scope = self.var_scope;
+        if kind != ScopeKind::Top {
+            self.var_scopes.push(VarScope {
+                parent: Some(outer_var_scope),
+                assigned: Vec::new(),
+            });
+            self.var_scope = self.var_scopes.len() - 1;
+        }
         let allowed: &[&str] = match kind {
             ScopeKind::Top => &[
                 "Comment",
@@ -618,7 +1064,9 @@ impl<'r> Builder<'r> {
         let mut query_language = None;
         let mut timeout_seconds = None;
         if kind == ScopeKind::Top {
-            query_language = self.query_language(node, ptr);
+            let ql = self.query_language(node, ptr);
+            self.top_ql = ql.unwrap_or_default();
+            query_language = ql.map(|q| q.name().to_string());
             timeout_seconds = self.opt_uint(node, ptr, "TimeoutSeconds", 1, MAX_SECONDS);
             self.opt_string(node, ptr, "Version");
         }
@@ -660,6 +1108,7 @@ impl<'r> Builder<'r> {
             },
         }
         self.scopes.push(scope);
+        self.var_scope = outer_var_scope;
         if !complete {
             return None;
         }
@@ -739,72 +1188,40 @@ impl<'r> Builder<'r> {
         }
         let t = type_name.as_str();
 
-        const IO: &[&str] = &["InputPath", "OutputPath"];
-        const TRANSITION: &[&str] = &["Next", "End"];
-        let specific: &[&str] = match t {
-            "Pass" => &["Result", "ResultPath", "Parameters"],
-            "Task" => &[
-                "Resource",
-                "Parameters",
-                "ResultSelector",
-                "ResultPath",
-                "Retry",
-                "Catch",
-                "TimeoutSeconds",
-                "TimeoutSecondsPath",
-                "HeartbeatSeconds",
-                "HeartbeatSecondsPath",
-                "Credentials",
-            ],
-            "Choice" => &["Choices", "Default"],
-            "Wait" => &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
-            "Succeed" => &[],
-            "Fail" => &["Error", "ErrorPath", "Cause", "CausePath"],
-            "Parallel" => &[
-                "Branches",
-                "Parameters",
-                "ResultSelector",
-                "ResultPath",
-                "Retry",
-                "Catch",
-            ],
-            _ => &[
-                "ItemProcessor",
-                "Iterator",
-                "ItemsPath",
-                "ItemSelector",
-                "Parameters",
-                "ItemReader",
-                "ItemBatcher",
-                "ResultWriter",
-                "MaxConcurrency",
-                "MaxConcurrencyPath",
-                "ToleratedFailurePercentage",
-                "ToleratedFailurePercentagePath",
-                "ToleratedFailureCount",
-                "ToleratedFailureCountPath",
-                "Label",
-                "ResultSelector",
-                "ResultPath",
-                "Retry",
-                "Catch",
-            ],
-        };
+        // The state's language: its own, else the top level's. A state may switch to JSONata
+        // under a JSONPath top level, not the other way round.
+        let own_ql = self.query_language(node, ptr);
+        if let (Some(QueryLanguage::JsonPath), QueryLanguage::Jsonata, Some(f)) =
+            (own_ql, self.top_ql, field(node, ptr, "QueryLanguage"))
+        {
+            self.schema(
+                f.pos(),
+                &f.ptr,
+                "A state cannot set QueryLanguage to 'JSONPath' when the state machine's QueryLanguage is 'JSONata'",
+            );
+        }
+        let ql = own_ql.unwrap_or(self.top_ql);
+        self.ql = ql;
+
         let has_io = t != "Fail";
         let has_transition = !matches!(t, "Choice" | "Succeed" | "Fail");
-        let mut allowed: Vec<&str> = vec!["Type", "Comment", "QueryLanguage"];
-        if has_io {
-            allowed.extend_from_slice(IO);
-        }
-        if has_transition {
-            allowed.extend_from_slice(TRANSITION);
-        }
-        allowed.extend_from_slice(specific);
-        self.check_fields(node, ptr, &allowed);
+        self.check_state_fields(node, ptr, t, ql);
 
         let comment = self.opt_string(node, ptr, "Comment");
-        self.query_language(node, ptr);
-        let (input_path, output_path) = if has_io {
+        let mut complete = true;
+        self.states_access.result = matches!(t, "Task" | "Parallel" | "Map");
+        let assign = if ASSIGN_TYPES.contains(&t) {
+            self.assign(node, ptr, &mut complete)
+        } else {
+            None
+        };
+        let output = if has_io {
+            self.output(node, ptr, &mut complete)
+        } else {
+            None
+        };
+        self.states_access = StatesAccess::default();
+        let (input_path, output_path) = if has_io && ql == QueryLanguage::JsonPath {
             (
                 self.path_field(node, ptr, "InputPath", false),
                 self.path_field(node, ptr, "OutputPath", false),
@@ -813,7 +1230,6 @@ impl<'r> Builder<'r> {
             (PathField::Default, PathField::Default)
         };
 
-        let mut complete = true;
         let transition = if has_transition {
             let t = self.transition(node, ptr, &mut info);
             complete &= t.is_some();
@@ -829,14 +1245,9 @@ impl<'r> Builder<'r> {
         };
 
         let kind = match t {
-            "Pass" => self.pass(node, ptr),
-            "Task" => self.task(node, ptr, &mut info),
-            "Choice" => self.choice(node, ptr, &mut info),
-            "Wait" => self.wait(node, ptr),
-            "Succeed" => Some(StateKind::Succeed),
-            "Fail" => self.fail(node, ptr),
             "Parallel" => self.parallel(node, ptr, &mut info),
-            _ => self.map(node, ptr, &mut info),
+            "Map" => self.map(node, ptr, &mut info),
+            _ => self.leaf_kind(t, node, ptr, &mut info),
         };
         let state = match kind {
             Some(kind) if complete => Some(State {
@@ -846,11 +1257,70 @@ impl<'r> Builder<'r> {
                 output_path,
                 transition,
                 pointer: ptr.to_string(),
-                kind,
+                query_language: ql,
+                assign,
+                output,
+                kind: *kind,
             }),
             _ => None,
         };
         (state, info)
+    }
+
+    /// Reports the fields that a state of type `t` in language `ql` does not have. Kept out
+    /// of [`Self::state`] so that its locals do not weigh on each level of nested
+    /// Parallel and Map states (the recursion must fit a 1 MiB stack).
+    #[inline(never)]
+    fn check_state_fields(&mut self, node: &Node, ptr: &str, t: &str, ql: QueryLanguage) {
+        let has_io = t != "Fail";
+        let has_transition = !matches!(t, "Choice" | "Succeed" | "Fail");
+        let allowed_in = |lang: QueryLanguage| -> Vec<&'static str> {
+            let mut allowed: Vec<&str> = vec!["Type", "Comment", "QueryLanguage"];
+            if has_io {
+                allowed.extend_from_slice(match lang {
+                    QueryLanguage::JsonPath => &["InputPath", "OutputPath"],
+                    QueryLanguage::Jsonata => &["Output"],
+                });
+            }
+            if has_transition {
+                allowed.extend_from_slice(&["Next", "End"]);
+            }
+            if ASSIGN_TYPES.contains(&t) {
+                allowed.push("Assign");
+            }
+            allowed.extend_from_slice(state_fields(t, lang));
+            allowed
+        };
+        let allowed = allowed_in(ql);
+        let other = match ql {
+            QueryLanguage::JsonPath => QueryLanguage::Jsonata,
+            QueryLanguage::Jsonata => QueryLanguage::JsonPath,
+        };
+        let foreign: Vec<&str> = allowed_in(other)
+            .into_iter()
+            .filter(|k| !allowed.contains(k))
+            .collect();
+        self.check_fields_in(node, ptr, &allowed, Some((&foreign, ql)));
+    }
+
+    /// The kind of a state that holds no other states (boxed: see [`Self::parallel`]).
+    #[inline(never)]
+    fn leaf_kind(
+        &mut self,
+        t: &str,
+        node: &Node,
+        ptr: &str,
+        info: &mut StateInfo,
+    ) -> Option<Box<StateKind>> {
+        let kind = match t {
+            "Pass" => self.pass(node, ptr),
+            "Task" => self.task(node, ptr, info),
+            "Choice" => self.choice(node, ptr, info),
+            "Wait" => self.wait(node, ptr),
+            "Fail" => self.fail(node, ptr),
+            _ => Some(StateKind::Succeed),
+        };
+        kind.map(Box::new)
     }
 
     /// Exactly one of `Next` and `End: true`.
@@ -884,6 +1354,10 @@ impl<'r> Builder<'r> {
     }
 
     fn pass(&mut self, node: &Node, ptr: &str) -> Option<StateKind> {
+        if self.ql == QueryLanguage::Jsonata {
+            // Output and Assign are all a JSONata Pass state has; they are read with the state.
+            return Some(StateKind::Pass(PassState::default()));
+        }
         let mut ok = true;
         let parameters = self.opt_template(node, ptr, "Parameters");
         ok &= parameters.is_some() == node.get("Parameters").is_some();
@@ -913,10 +1387,24 @@ impl<'r> Builder<'r> {
                 ok = false;
             }
         }
-        let parameters = self.checked_template(node, ptr, "Parameters", &mut ok);
-        let result_selector = self.checked_template(node, ptr, "ResultSelector", &mut ok);
-        let credentials = self.checked_template(node, ptr, "Credentials", &mut ok);
-        let result_path = self.path_field(node, ptr, "ResultPath", true);
+        let jsonata = self.ql == QueryLanguage::Jsonata;
+        let (parameters, arguments, result_selector, credentials, result_path) = if jsonata {
+            (
+                None,
+                self.jsonata_field(node, ptr, "Arguments", JsonataShape::Object, &mut ok),
+                None,
+                self.jsonata_field(node, ptr, "Credentials", JsonataShape::Object, &mut ok),
+                PathField::Default,
+            )
+        } else {
+            (
+                self.checked_template(node, ptr, "Parameters", &mut ok),
+                None,
+                self.checked_template(node, ptr, "ResultSelector", &mut ok),
+                self.checked_template(node, ptr, "Credentials", &mut ok),
+                self.path_field(node, ptr, "ResultPath", true),
+            )
+        };
         let seconds = NumberCheck::Uint {
             min: 1,
             max: MAX_SECONDS,
@@ -966,6 +1454,7 @@ impl<'r> Builder<'r> {
         ok.then_some(StateKind::Task(TaskState {
             resource,
             parameters,
+            arguments,
             result_selector,
             result_path,
             retry,
@@ -1041,36 +1530,86 @@ impl<'r> Builder<'r> {
             info.targets.push(t);
             name
         });
-        // JSONata's `Condition` (and variables' `Assign`) replace the JSONPath rule; report them
-        // here rather than let the rule parser call the rule malformed.
-        let mut jsonata = false;
-        for m in node.members() {
-            if JSONATA_FIELDS.contains(&m.key.as_str()) {
-                jsonata = true;
-                self.error(
-                    m.key_pos,
-                    &child_pointer(ptr, &m.key),
-                    format!(
-                        "UNSUPPORTED_FEATURE: Field '{}' is not supported yet: JSONata and variables are not supported by this playground yet",
-                        m.key
-                    ),
-                );
-            }
-        }
-        if jsonata {
-            return None;
-        }
-        let rule = match parse_rule(&node.to_value(), ptr, true) {
-            Ok(rule) => Some(rule),
-            Err(problems) => {
-                self.absolute_problems(problems);
-                None
+        let mut ok = true;
+        let assign = self.assign(node, ptr, &mut ok);
+        let output = self.output(node, ptr, &mut ok);
+        let rule = match self.ql {
+            QueryLanguage::Jsonata => self.condition_rule(node, ptr),
+            QueryLanguage::JsonPath => {
+                // JSONata's fields in a JSONPath rule: say which language they need rather
+                // than let the rule parser call the rule malformed.
+                let mut foreign = false;
+                for m in node.members() {
+                    if matches!(m.key.as_str(), "Condition" | "Output") {
+                        foreign = true;
+                        self.schema(
+                            m.key_pos,
+                            &child_pointer(ptr, &m.key),
+                            format!(
+                                "Field '{}' is not supported when QueryLanguage is 'JSONPath'{}",
+                                m.key,
+                                language_hint(&m.key, QueryLanguage::JsonPath)
+                            ),
+                        );
+                    }
+                }
+                if foreign {
+                    return None;
+                }
+                match parse_rule(&node.to_value(), ptr, true) {
+                    Ok(rule) => Some(rule),
+                    Err(problems) => {
+                        self.absolute_problems(problems);
+                        None
+                    }
+                }
             }
         };
+        if !ok {
+            return None;
+        }
         Some(ChoiceBranch {
             rule: rule?,
             next: next?,
+            assign,
+            output,
         })
+    }
+
+    /// A JSONata Choice rule: `Condition` (a boolean or a `{% ... %}` expression), `Next`,
+    /// and optionally `Comment`, `Assign` and `Output`; none of JSONPath's operators.
+    fn condition_rule(&mut self, node: &Node, ptr: &str) -> Option<ChoiceRule> {
+        let mut ok = true;
+        for m in node.members() {
+            let key = m.key.as_str();
+            if matches!(key, "Condition" | "Next" | "Comment" | "Assign" | "Output") {
+                continue;
+            }
+            self.schema(
+                m.key_pos,
+                &child_pointer(ptr, key),
+                format!(
+                    "Field '{key}' is not supported in a Choice rule when QueryLanguage is 'JSONata' (use Condition)"
+                ),
+            );
+            ok = false;
+        }
+        if node.get("Next").is_none() {
+            self.required(node, ptr, "Next");
+            ok = false;
+        }
+        self.opt_string(node, ptr, "Comment");
+        let Some(f) = field(node, ptr, "Condition") else {
+            self.required(node, ptr, "Condition");
+            return None;
+        };
+        let is_expr = f.node.as_str().is_some_and(jsonata::is_expression);
+        if !(is_expr || matches!(f.node.kind, Kind::Bool(_))) {
+            self.wrong_type(&f, "Boolean or a JSONata expression string '{% ... %}'");
+            return None;
+        }
+        ok &= self.jsonata_expressions(f.node, &f.ptr);
+        ok.then(|| ChoiceRule::Condition(f.node.to_value()))
     }
 
     fn wait(&mut self, node: &Node, ptr: &str) -> Option<StateKind> {
@@ -1091,6 +1630,21 @@ impl<'r> Builder<'r> {
                     ),
                 );
                 None
+            }
+            ["Seconds"]
+                if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Seconds") =>
+            {
+                let f = field(node, ptr, "Seconds")?;
+                self.jsonata_expressions(f.node, &f.ptr)
+                    .then(|| StateKind::Wait(WaitState::Seconds(f.node.to_value())))
+            }
+            ["Timestamp"]
+                if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Timestamp") =>
+            {
+                let f = field(node, ptr, "Timestamp")?;
+                let text = f.node.as_str()?.to_string();
+                self.jsonata_expressions(f.node, &f.ptr)
+                    .then_some(StateKind::Wait(WaitState::Timestamp(text)))
             }
             ["Seconds"] => {
                 let f = field(node, ptr, "Seconds")?;
@@ -1133,9 +1687,12 @@ impl<'r> Builder<'r> {
         }
         let error = self.opt_string(node, ptr, "Error");
         let cause = self.opt_string(node, ptr, "Cause");
+        let jsonata = self.ql == QueryLanguage::Jsonata;
         for (key, value) in [("Error", &error), ("Cause", &cause)] {
             if let (Some(v), Some(f)) = (value, field(node, ptr, key)) {
-                if looks_dynamic(v) {
+                if jsonata {
+                    ok &= self.jsonata_expressions(f.node, &f.ptr);
+                } else if looks_dynamic(v) {
                     self.diags.push(diagnostic(
                         Severity::Warning,
                         f.pos(),
@@ -1147,8 +1704,15 @@ impl<'r> Builder<'r> {
                 }
             }
         }
-        let error_path = self.path_or_intrinsic(node, ptr, "ErrorPath");
-        let cause_path = self.path_or_intrinsic(node, ptr, "CausePath");
+        let (error_path, cause_path) = if jsonata {
+            // JSONPath's fields: the field check reports them.
+            (None, None)
+        } else {
+            (
+                self.path_or_intrinsic(node, ptr, "ErrorPath"),
+                self.path_or_intrinsic(node, ptr, "CausePath"),
+            )
+        };
         for (key, got) in [
             ("Error", error.is_some()),
             ("Cause", cause.is_some()),
@@ -1165,7 +1729,18 @@ impl<'r> Builder<'r> {
         }))
     }
 
-    fn parallel(&mut self, node: &Node, ptr: &str, info: &mut StateInfo) -> Option<StateKind> {
+    // Parallel and Map recurse (state -> parallel/map -> machine -> state): only small
+    // frames may be live across the recursion, so that nesting as deep as the JSON depth cap
+    // allows fits a 1 MiB stack in a debug build. The recursive part of each is its own small
+    // function, the rest runs after it returns, and kinds travel boxed.
+
+    fn parallel(&mut self, node: &Node, ptr: &str, info: &mut StateInfo) -> Option<Box<StateKind>> {
+        let (branches, ok) = self.parallel_branches(node, ptr);
+        self.parallel_rest(node, ptr, info, branches, ok)
+    }
+
+    fn parallel_branches(&mut self, node: &Node, ptr: &str) -> (Vec<StateMachine>, bool) {
+        let ql = self.ql;
         let mut ok = true;
         let mut branches = Vec::new();
         match field(node, ptr, "Branches") {
@@ -1185,7 +1760,10 @@ impl<'r> Builder<'r> {
                     }
                     for (i, item) in items.iter().enumerate() {
                         let item_ptr = child_pointer(&f.ptr, &i.to_string());
-                        match self.machine(item, &item_ptr, ScopeKind::Branch) {
+                        let branch = self.machine(item, &item_ptr, ScopeKind::Branch);
+                        // The branch's states set their own language; this state's is back.
+                        self.ql = ql;
+                        match branch {
                             Some(b) => branches.push(b),
                             None => ok = false,
                         }
@@ -1197,22 +1775,56 @@ impl<'r> Builder<'r> {
                 }
             },
         }
-        let parameters = self.checked_template(node, ptr, "Parameters", &mut ok);
-        let result_selector = self.checked_template(node, ptr, "ResultSelector", &mut ok);
-        let result_path = self.path_field(node, ptr, "ResultPath", true);
-        let retry = self.retriers(node, ptr, &mut ok);
-        let catch = self.catchers(node, ptr, info, &mut ok);
-        ok.then_some(StateKind::Parallel(ParallelState {
-            branches,
-            parameters,
-            result_selector,
-            result_path,
-            retry,
-            catch,
-        }))
+        (branches, ok)
     }
 
-    fn map(&mut self, node: &Node, ptr: &str, info: &mut StateInfo) -> Option<StateKind> {
+    #[inline(never)]
+    fn parallel_rest(
+        &mut self,
+        node: &Node,
+        ptr: &str,
+        info: &mut StateInfo,
+        branches: Vec<StateMachine>,
+        mut ok: bool,
+    ) -> Option<Box<StateKind>> {
+        let (parameters, arguments, result_selector, result_path) = match self.ql {
+            QueryLanguage::JsonPath => (
+                self.checked_template(node, ptr, "Parameters", &mut ok),
+                None,
+                self.checked_template(node, ptr, "ResultSelector", &mut ok),
+                self.path_field(node, ptr, "ResultPath", true),
+            ),
+            QueryLanguage::Jsonata => (
+                None,
+                self.jsonata_field(node, ptr, "Arguments", JsonataShape::Object, &mut ok),
+                None,
+                PathField::Default,
+            ),
+        };
+        let retry = self.retriers(node, ptr, &mut ok);
+        let catch = self.catchers(node, ptr, info, &mut ok);
+        ok.then(|| {
+            Box::new(StateKind::Parallel(ParallelState {
+                branches,
+                parameters,
+                arguments,
+                result_selector,
+                result_path,
+                retry,
+                catch,
+            }))
+        })
+    }
+
+    fn map(&mut self, node: &Node, ptr: &str, info: &mut StateInfo) -> Option<Box<StateKind>> {
+        let processor = self.map_processor(node, ptr);
+        self.map_rest(node, ptr, info, processor)
+    }
+
+    /// The item processor (or Iterator) of a Map, its mode and execution type, and whether
+    /// all of it is valid.
+    fn map_processor(&mut self, node: &Node, ptr: &str) -> MapProcessor {
+        let ql = self.ql;
         let mut ok = true;
         let processor_key = match (node.get("ItemProcessor"), node.get("Iterator")) {
             (Some(_), Some(_)) => {
@@ -1233,6 +1845,8 @@ impl<'r> Builder<'r> {
         let mut item_processor = None;
         if let Some(f) = processor_key.and_then(|k| field(node, ptr, k)) {
             item_processor = self.machine(f.node, &f.ptr, ScopeKind::ItemProcessor);
+            // The processor's states set their own language; this state's is back.
+            self.ql = ql;
             if let Some(config) = field(f.node, &f.ptr, "ProcessorConfig") {
                 match self.processor_config(&config) {
                     Some((mode, exec)) => {
@@ -1244,22 +1858,55 @@ impl<'r> Builder<'r> {
             }
         }
         ok &= item_processor.is_some();
-
-        let items_path = self.path_field(node, ptr, "ItemsPath", true);
-        if let (Some(f), PathField::Default) = (field(node, ptr, "ItemsPath"), &items_path) {
-            ok &= matches!(f.node.kind, Kind::Null);
+        MapProcessor {
+            item_processor: item_processor.map(Box::new),
+            processor_mode,
+            execution_type,
+            ok,
         }
-        let item_selector = match (node.get("ItemSelector"), node.get("Parameters")) {
-            (Some(_), Some(_)) => {
-                self.only_one(node, ptr, &["ItemSelector", "Parameters"]);
-                ok = false;
-                None
+    }
+
+    #[inline(never)]
+    fn map_rest(
+        &mut self,
+        node: &Node,
+        ptr: &str,
+        info: &mut StateInfo,
+        processor: MapProcessor,
+    ) -> Option<Box<StateKind>> {
+        let ql = self.ql;
+        let MapProcessor {
+            item_processor,
+            processor_mode,
+            execution_type,
+            mut ok,
+        } = processor;
+        let mut items_path = PathField::Default;
+        let mut items = None;
+        let item_selector;
+        let mut result_selector = None;
+        let mut result_path = PathField::Default;
+        if ql == QueryLanguage::Jsonata {
+            items = self.jsonata_field(node, ptr, "Items", JsonataShape::Array, &mut ok);
+            item_selector =
+                self.jsonata_field(node, ptr, "ItemSelector", JsonataShape::Object, &mut ok);
+        } else {
+            items_path = self.path_field(node, ptr, "ItemsPath", true);
+            if let (Some(f), PathField::Default) = (field(node, ptr, "ItemsPath"), &items_path) {
+                ok &= matches!(f.node.kind, Kind::Null);
             }
-            (_, Some(_)) => self.checked_template(node, ptr, "Parameters", &mut ok),
-            _ => self.checked_template(node, ptr, "ItemSelector", &mut ok),
-        };
-        let result_selector = self.checked_template(node, ptr, "ResultSelector", &mut ok);
-        let result_path = self.path_field(node, ptr, "ResultPath", true);
+            item_selector = match (node.get("ItemSelector"), node.get("Parameters")) {
+                (Some(_), Some(_)) => {
+                    self.only_one(node, ptr, &["ItemSelector", "Parameters"]);
+                    ok = false;
+                    None
+                }
+                (_, Some(_)) => self.checked_template(node, ptr, "Parameters", &mut ok),
+                _ => self.checked_template(node, ptr, "ItemSelector", &mut ok),
+            };
+            result_selector = self.checked_template(node, ptr, "ResultSelector", &mut ok);
+            result_path = self.path_field(node, ptr, "ResultPath", true);
+        }
         let count = NumberCheck::Uint {
             min: 0,
             max: u64::from(u32::MAX >> 1),
@@ -1331,25 +1978,28 @@ impl<'r> Builder<'r> {
         }
         let retry = self.retriers(node, ptr, &mut ok);
         let catch = self.catchers(node, ptr, info, &mut ok);
-        let item_processor = Box::new(item_processor?);
-        ok.then_some(StateKind::Map(MapState {
-            item_processor,
-            processor_mode,
-            execution_type,
-            items_path,
-            item_selector,
-            result_selector,
-            result_path,
-            max_concurrency,
-            tolerated_failure_percentage,
-            tolerated_failure_count,
-            item_reader,
-            item_batcher,
-            result_writer,
-            label,
-            retry,
-            catch,
-        }))
+        let item_processor = item_processor?;
+        ok.then(|| {
+            Box::new(StateKind::Map(MapState {
+                items,
+                item_processor,
+                processor_mode,
+                execution_type,
+                items_path,
+                item_selector,
+                result_selector,
+                result_path,
+                max_concurrency,
+                tolerated_failure_percentage,
+                tolerated_failure_count,
+                item_reader,
+                item_batcher,
+                result_writer,
+                label,
+                retry,
+                catch,
+            }))
+        })
     }
 
     fn processor_config(&mut self, f: &Field<'_>) -> Option<(ProcessorMode, Option<String>)> {
@@ -1563,11 +2213,17 @@ impl<'r> Builder<'r> {
                 *ok = false;
                 continue;
             }
-            self.check_fields(
-                item,
-                &item_ptr,
-                &["ErrorEquals", "Next", "ResultPath", "Comment"],
-            );
+            let (allowed, foreign): (&[&str], &[&str]) = match self.ql {
+                QueryLanguage::JsonPath => (
+                    &["ErrorEquals", "Next", "ResultPath", "Comment", "Assign"],
+                    &["Output"],
+                ),
+                QueryLanguage::Jsonata => (
+                    &["ErrorEquals", "Next", "Output", "Comment", "Assign"],
+                    &["ResultPath"],
+                ),
+            };
+            self.check_fields_in(item, &item_ptr, allowed, Some((foreign, self.ql)));
             self.opt_string(item, &item_ptr, "Comment");
             let mut good = true;
             let errors = self.error_equals(item, &item_ptr);
@@ -1585,21 +2241,57 @@ impl<'r> Builder<'r> {
                 info.targets.push(t);
                 name
             });
-            let result_path = self.path_field(item, &item_ptr, "ResultPath", true);
-            if let (Some(rp), PathField::Default) = (item.get("ResultPath"), &result_path) {
-                good &= matches!(rp.value.kind, Kind::Null);
+            let result_path = if self.ql == QueryLanguage::JsonPath {
+                let result_path = self.path_field(item, &item_ptr, "ResultPath", true);
+                if let (Some(rp), PathField::Default) = (item.get("ResultPath"), &result_path) {
+                    good &= matches!(rp.value.kind, Kind::Null);
+                }
+                result_path
+            } else {
+                PathField::Default
+            };
+            self.states_access.error_output = true;
+            let recorded = self
+                .var_scopes
+                .get(self.var_scope)
+                .map(|s| s.assigned.len());
+            let assign = self.assign(item, &item_ptr, &mut good);
+            // A Catch's Assign is left out of the scope rule: AWS accepts a Catch of a
+            // Parallel assigning a name that its branch assigns too (a corpus case).
+            if let (Some(n), Some(scope)) = (recorded, self.var_scopes.get_mut(self.var_scope)) {
+                scope.assigned.truncate(n);
             }
+            let output = self.output(item, &item_ptr, &mut good);
+            self.states_access = StatesAccess::default();
             match (errors, next) {
                 (Some((error_equals, _)), Some(next)) if good => out.push(Catcher {
                     error_equals,
                     next,
                     result_path,
+                    assign,
+                    output,
                 }),
                 _ => *ok = false,
             }
         }
         out
     }
+}
+
+/// A Map's item processor as read, before the rest of the Map.
+struct MapProcessor {
+    item_processor: Option<Box<StateMachine>>,
+    processor_mode: ProcessorMode,
+    execution_type: Option<String>,
+    ok: bool,
+}
+
+/// What a JSONata field may hold besides `{% ... %}` expressions inside it.
+#[derive(Clone, Copy)]
+enum JsonataShape {
+    Any,
+    Object,
+    Array,
 }
 
 #[derive(Clone, Copy)]

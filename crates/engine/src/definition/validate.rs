@@ -239,3 +239,50 @@ pub fn check_labels(labels: &[Target], diags: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// The variables one scope assigns: the top level, a Parallel branch or a Map item processor
+/// (a Catch's Assign belongs to the scope of its state).
+#[derive(Debug, Clone, Default)]
+pub struct VarScope {
+    /// The enclosing scope (`None` for the top level).
+    pub parent: Option<usize>,
+    /// Each variable name assigned, with the position of its key in `Assign`.
+    pub assigned: Vec<Target>,
+}
+
+/// AWS's documentation: "a variable assigned in an inner scope cannot have the same name as
+/// one assigned in an outer scope". Each inner assignment of such a name is reported, as a
+/// warning: whether CreateStateMachine rejects it is not confirmed.
+pub fn check_variable_scopes(scopes: &[VarScope], diags: &mut Vec<Diagnostic>) {
+    for scope in scopes {
+        let mut outer = scope.parent;
+        // Scopes nest no deeper than the JSON depth cap; the bound also guards against a
+        // malformed chain.
+        let mut steps = 0;
+        let mut reported: HashSet<&str> = HashSet::new();
+        while let Some(index) = outer {
+            let Some(parent) = scopes.get(index) else {
+                break;
+            };
+            for var in &scope.assigned {
+                let clash = parent.assigned.iter().any(|v| v.name == var.name);
+                if clash && reported.insert(var.pointer.as_str()) {
+                    diags.push(diagnostic(
+                        Severity::Warning,
+                        var.pos,
+                        &var.pointer,
+                        format!(
+                            "VARIABLE_SCOPE: The variable '{}' is already assigned in an outer scope: AWS documents that a state inside a Parallel or Map cannot assign it",
+                            var.name
+                        ),
+                    ));
+                }
+            }
+            outer = parent.parent;
+            steps += 1;
+            if steps > scopes.len() {
+                break;
+            }
+        }
+    }
+}

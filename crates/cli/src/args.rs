@@ -1,0 +1,464 @@
+//! Command-line parsing: `--flag value` and `--flag=value`, positionals, `--help`.
+//! Hand-written because the grammar is small and the CLI should stay dependency-light.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// The help text, with the exit codes every command uses.
+pub const HELP: &str = "\
+sfn-play: run and validate AWS Step Functions state machines locally, on a simulated clock,
+with mocked task functions.
+
+USAGE:
+  sfn-play validate DEF.json
+  sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
+                        [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
+  sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
+  sfn-play help | --help | --version
+
+COMMANDS:
+  validate     Check a definition as AWS's CreateStateMachine does. Prints each problem as
+               DEF.json:line:column: error|warning: message
+  run          Run a definition. Prints the output JSON on success. On failure prints
+               `error: <name>` and `cause: <text>` (each only when present) on stderr.
+  conformance  Run the AWS conformance corpus (DIR holds cases/ and manifest.json, or is the
+               cases folder) and compare every run with what AWS recorded.
+
+RUN OPTIONS:
+  --input JSON         The execution input as JSON text (default: {})
+  --input-file FILE    Read the execution input from FILE (`-`: stdin)
+  --mocks FILE         Mock file: AWS Step Functions Local format (StateMachines/TestCases/
+                       MockedResponses) and/or our `Functions` rules format (see README)
+  --test-case NAME     Which test case of the mock file to use, when it has several
+  --seed N             Seed for retry jitter, States.UUID and States.MathRandom (default 0)
+  --start-time ISO     Simulated start, e.g. 2024-01-01T00:00:00Z (default that one)
+  --history OUT.json   Write the history as GetExecutionHistory returns it
+  --trace              Print each history event as it happens on stderr
+                       (id, type, state name, simulated time)
+  --no-limits          Turn off AWS's quotas (25,000 history events, 256 KiB payloads)
+
+CONFORMANCE OPTIONS:
+  --verbose            Show the differences of each failing case
+  --report OUT.json    Write every case's result, output and history to OUT.json
+  --filter SUBSTRING   Only the cases whose name contains SUBSTRING
+  --floor N            Fail (exit 1) when fewer than N cases pass
+
+EXIT CODES:
+  0  success (validate: no error; run: SUCCEEDED; conformance: floor reached)
+  1  the definition has errors (validate, run), or fewer cases passed than --floor
+  2  usage error, unreadable file, invalid JSON input or mock file
+  3  the execution did not succeed (FAILED, TIMED_OUT, ABORTED or did not finish)
+";
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Help,
+    Version,
+    Validate { definition: PathBuf },
+    Run(RunArgs),
+    Conformance(ConformanceArgs),
+}
+
+/// Where the execution input comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputSource {
+    /// No input given: `{}`, as the AWS console starts executions.
+    Default,
+    Inline(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunArgs {
+    pub definition: PathBuf,
+    pub input: InputSource,
+    pub mocks: Option<PathBuf>,
+    pub test_case: Option<String>,
+    pub seed: u64,
+    pub start_time: Option<String>,
+    pub history: Option<PathBuf>,
+    pub trace: bool,
+    pub no_limits: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConformanceArgs {
+    pub dir: PathBuf,
+    pub verbose: bool,
+    pub report: Option<PathBuf>,
+    pub filter: Option<String>,
+    pub floor: Option<usize>,
+}
+
+/// A usage error, shown with a pointer to `--help`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+/// One token of the command line after splitting `--flag=value`.
+enum Token {
+    /// `--name`, with the value written as `--name=value` if any.
+    Flag(String, Option<String>),
+    Positional(String),
+}
+
+fn tokenize(args: Vec<OsString>) -> Result<Vec<Token>, UsageError> {
+    let mut tokens = Vec::new();
+    let mut only_positionals = false;
+    for arg in args {
+        let arg = arg
+            .into_string()
+            .map_err(|raw| UsageError(format!("argument {raw:?} is not valid UTF-8")))?;
+        if only_positionals {
+            tokens.push(Token::Positional(arg));
+        } else if arg == "--" {
+            only_positionals = true;
+        } else if arg == "-h" {
+            tokens.push(Token::Flag("--help".into(), None));
+        } else if arg.starts_with("--") {
+            match arg.split_once('=') {
+                Some((name, value)) => tokens.push(Token::Flag(name.into(), Some(value.into()))),
+                None => tokens.push(Token::Flag(arg, None)),
+            }
+        } else if arg.starts_with('-')
+            && arg.len() > 1
+            && !arg[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
+            // A negative number (`--input -1`) is a value, anything else an unknown option.
+            return Err(UsageError(format!("unknown option '{arg}'")));
+        } else {
+            tokens.push(Token::Positional(arg));
+        }
+    }
+    Ok(tokens)
+}
+
+/// Walks the tokens of one command, handing out option values.
+struct Cursor {
+    tokens: std::vec::IntoIter<Token>,
+}
+
+impl Cursor {
+    /// The value of an option: the `=value` part or the next token.
+    fn value(&mut self, name: &str, inline: Option<String>) -> Result<String, UsageError> {
+        if let Some(value) = inline {
+            return Ok(value);
+        }
+        match self.tokens.next() {
+            Some(Token::Positional(value)) => Ok(value),
+            _ => Err(UsageError(format!("option '{name}' needs a value"))),
+        }
+    }
+}
+
+fn no_value(name: &str, inline: Option<String>) -> Result<(), UsageError> {
+    match inline {
+        Some(_) => Err(UsageError(format!("option '{name}' takes no value"))),
+        None => Ok(()),
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, UsageError> {
+    text.parse().map_err(|_| {
+        UsageError(format!(
+            "option '{name}' needs a non-negative integer, got '{text}'"
+        ))
+    })
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: Vec<OsString>) -> Result<Command, UsageError> {
+    let tokens = tokenize(args)?;
+    // `--help` anywhere wins, so `sfn-play run --help` works without a definition.
+    if tokens
+        .iter()
+        .any(|t| matches!(t, Token::Flag(name, _) if name == "--help"))
+    {
+        return Ok(Command::Help);
+    }
+    let mut cursor = Cursor {
+        tokens: tokens.into_iter(),
+    };
+    let command = match cursor.tokens.next() {
+        None => return Err(UsageError("no command given".into())),
+        Some(Token::Flag(name, _)) if name == "--version" => return Ok(Command::Version),
+        Some(Token::Flag(name, _)) => {
+            return Err(UsageError(format!(
+                "expected a command before option '{name}'"
+            )))
+        }
+        Some(Token::Positional(command)) => command,
+    };
+    match command.as_str() {
+        "help" => Ok(Command::Help),
+        "version" => Ok(Command::Version),
+        "validate" => parse_validate(cursor),
+        "run" => parse_run(cursor),
+        "conformance" => parse_conformance(cursor),
+        other => Err(UsageError(format!(
+            "unknown command '{other}' (expected validate, run or conformance)"
+        ))),
+    }
+}
+
+fn one_positional(
+    command: &str,
+    what: &str,
+    positionals: Vec<String>,
+) -> Result<PathBuf, UsageError> {
+    let mut positionals = positionals.into_iter();
+    let first = positionals
+        .next()
+        .ok_or_else(|| UsageError(format!("'{command}' needs {what}")))?;
+    if let Some(extra) = positionals.next() {
+        return Err(UsageError(format!(
+            "'{command}' takes one {what}; unexpected argument '{extra}'"
+        )));
+    }
+    Ok(PathBuf::from(first))
+}
+
+fn parse_validate(mut cursor: Cursor) -> Result<Command, UsageError> {
+    let mut positionals = Vec::new();
+    for token in cursor.tokens.by_ref() {
+        match token {
+            Token::Positional(p) => positionals.push(p),
+            Token::Flag(name, _) => {
+                return Err(UsageError(format!(
+                    "unknown option '{name}' for 'validate'"
+                )))
+            }
+        }
+    }
+    let definition = one_positional("validate", "a definition file", positionals)?;
+    Ok(Command::Validate { definition })
+}
+
+fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
+    let mut positionals = Vec::new();
+    let mut input = InputSource::Default;
+    let mut mocks = None;
+    let mut test_case = None;
+    let mut seed = 0;
+    let mut start_time = None;
+    let mut history = None;
+    let mut trace = false;
+    let mut no_limits = false;
+    while let Some(token) = cursor.tokens.next() {
+        let (name, inline) = match token {
+            Token::Positional(p) => {
+                positionals.push(p);
+                continue;
+            }
+            Token::Flag(name, inline) => (name, inline),
+        };
+        match name.as_str() {
+            "--input" | "--input-file" => {
+                if input != InputSource::Default {
+                    return Err(UsageError(
+                        "give the input once: --input or --input-file".into(),
+                    ));
+                }
+                let value = cursor.value(&name, inline)?;
+                input = if name == "--input" {
+                    InputSource::Inline(value)
+                } else {
+                    InputSource::File(PathBuf::from(value))
+                };
+            }
+            "--mocks" => mocks = Some(PathBuf::from(cursor.value(&name, inline)?)),
+            "--test-case" => test_case = Some(cursor.value(&name, inline)?),
+            "--seed" => seed = parse_number(&name, &cursor.value(&name, inline)?)?,
+            "--start-time" => start_time = Some(cursor.value(&name, inline)?),
+            "--history" => history = Some(PathBuf::from(cursor.value(&name, inline)?)),
+            "--trace" => {
+                no_value(&name, inline)?;
+                trace = true;
+            }
+            "--no-limits" => {
+                no_value(&name, inline)?;
+                no_limits = true;
+            }
+            _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
+        }
+    }
+    if test_case.is_some() && mocks.is_none() {
+        return Err(UsageError("--test-case needs --mocks".into()));
+    }
+    let definition = one_positional("run", "a definition file", positionals)?;
+    Ok(Command::Run(RunArgs {
+        definition,
+        input,
+        mocks,
+        test_case,
+        seed,
+        start_time,
+        history,
+        trace,
+        no_limits,
+    }))
+}
+
+fn parse_conformance(mut cursor: Cursor) -> Result<Command, UsageError> {
+    let mut positionals = Vec::new();
+    let mut verbose = false;
+    let mut report = None;
+    let mut filter = None;
+    let mut floor = None;
+    while let Some(token) = cursor.tokens.next() {
+        let (name, inline) = match token {
+            Token::Positional(p) => {
+                positionals.push(p);
+                continue;
+            }
+            Token::Flag(name, inline) => (name, inline),
+        };
+        match name.as_str() {
+            "--verbose" => {
+                no_value(&name, inline)?;
+                verbose = true;
+            }
+            "--report" => report = Some(PathBuf::from(cursor.value(&name, inline)?)),
+            "--filter" => filter = Some(cursor.value(&name, inline)?),
+            "--floor" => floor = Some(parse_number(&name, cursor.value(&name, inline)?.trim())?),
+            _ => {
+                return Err(UsageError(format!(
+                    "unknown option '{name}' for 'conformance'"
+                )))
+            }
+        }
+    }
+    let dir = one_positional("conformance", "a corpus directory", positionals)?;
+    Ok(Command::Conformance(ConformanceArgs {
+        dir,
+        verbose,
+        report,
+        filter,
+        floor,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &[&str]) -> Result<Command, UsageError> {
+        parse(args.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn parses_run_with_every_option() {
+        let command = parse_str(&[
+            "run",
+            "def.json",
+            "--input",
+            "{\"a\":1}",
+            "--mocks=m.json",
+            "--test-case",
+            "T",
+            "--seed",
+            "7",
+            "--start-time",
+            "2024-01-01T00:00:00Z",
+            "--history",
+            "h.json",
+            "--trace",
+            "--no-limits",
+        ]);
+        assert_eq!(
+            command,
+            Ok(Command::Run(RunArgs {
+                definition: "def.json".into(),
+                input: InputSource::Inline("{\"a\":1}".into()),
+                mocks: Some("m.json".into()),
+                test_case: Some("T".into()),
+                seed: 7,
+                start_time: Some("2024-01-01T00:00:00Z".into()),
+                history: Some("h.json".into()),
+                trace: true,
+                no_limits: true,
+            }))
+        );
+    }
+
+    #[test]
+    fn parses_conformance() {
+        assert_eq!(
+            parse_str(&[
+                "conformance",
+                "dir",
+                "--verbose",
+                "--floor",
+                "12",
+                "--filter=map"
+            ]),
+            Ok(Command::Conformance(ConformanceArgs {
+                dir: "dir".into(),
+                verbose: true,
+                report: None,
+                filter: Some("map".into()),
+                floor: Some(12),
+            }))
+        );
+    }
+
+    #[test]
+    fn help_wins_anywhere() {
+        assert_eq!(parse_str(&["run", "--help"]), Ok(Command::Help));
+        assert_eq!(parse_str(&["-h"]), Ok(Command::Help));
+        assert_eq!(parse_str(&["--version"]), Ok(Command::Version));
+    }
+
+    #[test]
+    fn rejects_bad_usage_with_a_reason() {
+        let cases: &[(&[&str], &str)] = &[
+            (&[], "no command given"),
+            (&["frobnicate"], "unknown command 'frobnicate'"),
+            (&["run"], "'run' needs a definition file"),
+            (&["run", "a.json", "b.json"], "unexpected argument 'b.json'"),
+            (
+                &["run", "a.json", "--input"],
+                "option '--input' needs a value",
+            ),
+            (
+                &["run", "a.json", "--input", "1", "--input-file", "f"],
+                "give the input once",
+            ),
+            (
+                &["run", "a.json", "--seed", "-1"],
+                "non-negative integer, got '-1'",
+            ),
+            (&["run", "a.json", "-x"], "unknown option '-x'"),
+            (
+                &["run", "a.json", "--seed", "x"],
+                "needs a non-negative integer, got 'x'",
+            ),
+            (
+                &["run", "a.json", "--trace=yes"],
+                "'--trace' takes no value",
+            ),
+            (
+                &["run", "a.json", "--test-case", "T"],
+                "--test-case needs --mocks",
+            ),
+            (
+                &["run", "a.json", "--bogus"],
+                "unknown option '--bogus' for 'run'",
+            ),
+            (
+                &["validate", "a.json", "--trace"],
+                "unknown option '--trace' for 'validate'",
+            ),
+            (&["conformance"], "'conformance' needs a corpus directory"),
+        ];
+        for (args, expected) in cases {
+            match parse_str(args) {
+                Err(UsageError(message)) => assert!(
+                    message.contains(expected),
+                    "{args:?}: message {message:?} lacks {expected:?}"
+                ),
+                Ok(command) => panic!("{args:?} parsed as {command:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! `sfn-play validate` output and exit codes, and `run`'s messages for bad arguments.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sfn-play");
+
+fn tutorial() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/tutorial/tutorial.asl.json")
+}
+
+/// Writes `contents` to a scratch file named `name` and returns its path.
+fn scratch_file(name: &str, contents: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, contents).expect("scratch file written");
+    path
+}
+
+fn sfn_play(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("sfn-play runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// `PATH:LINE:COLUMN: SEVERITY: MESSAGE` with positive numbers and a message.
+fn parse_diagnostic<'l>(path: &str, line: &'l str) -> Option<(u32, u32, &'l str, &'l str)> {
+    let rest = line.strip_prefix(path)?.strip_prefix(':')?;
+    let mut parts = rest.splitn(3, ':');
+    let line_no: u32 = parts.next()?.parse().ok()?;
+    let column: u32 = parts.next()?.parse().ok()?;
+    let rest = parts.next()?.strip_prefix(' ')?;
+    let (severity, message) = rest.split_once(": ")?;
+    (line_no >= 1 && column >= 1 && !message.is_empty() && matches!(severity, "error" | "warning"))
+        .then_some((line_no, column, severity, message))
+}
+
+#[test]
+fn validate_reports_positioned_errors_and_exits_1() {
+    // StartAt names a state that does not exist: AWS rejects the definition.
+    let definition = scratch_file(
+        "invalid-start-at.asl.json",
+        "{\n  \"StartAt\": \"Missing\",\n  \"States\": {\n    \"Only\": {\"Type\": \"Pass\", \"End\": true}\n  }\n}\n",
+    );
+    let path = path_str(&definition);
+    let result = sfn_play(&["validate", path]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(1), "stdout {stdout:?}");
+    let diagnostics: Vec<_> = stdout
+        .lines()
+        .map(|line| parse_diagnostic(path, line).unwrap_or_else(|| panic!("bad line {line:?}")))
+        .collect();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(line, _, severity, _)| *severity == "error" && *line == 2),
+        "an error on the StartAt line: {stdout}"
+    );
+}
+
+#[test]
+fn validate_reports_json_syntax_errors() {
+    let definition = scratch_file(
+        "syntax-error.asl.json",
+        "{\n  \"StartAt\": \"A\",\n  \"States\": {\n",
+    );
+    let path = path_str(&definition);
+    let result = sfn_play(&["validate", path]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(1), "stdout {stdout:?}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| matches!(parse_diagnostic(path, line), Some((_, _, "error", _)))),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn validate_accepts_the_tutorial() {
+    let path = tutorial();
+    let result = sfn_play(&["validate", path_str(&path)]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains(": error: "), "{stdout}");
+}
+
+/// Each row: arguments after `run`, the exit code, and a piece of the stderr message.
+#[test]
+fn run_explains_bad_arguments() {
+    let tutorial = tutorial();
+    let tutorial = path_str(&tutorial);
+    let bad_json = scratch_file("bad-input.json", "{\"statuscode\": ");
+    let bad_json = path_str(&bad_json);
+    let invalid = scratch_file(
+        "run-invalid.asl.json",
+        "{\"StartAt\": \"Missing\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}",
+    );
+    let invalid = path_str(&invalid);
+    let rows: &[(&[&str], i32, &str)] = &[
+        (
+            &[tutorial, "--input", "{not json"],
+            2,
+            "--input is not valid JSON",
+        ),
+        (
+            &[tutorial, "--input-file", "/nonexistent/input.json"],
+            2,
+            "cannot read input file '/nonexistent/input.json'",
+        ),
+        (
+            &[tutorial, "--input-file", bad_json],
+            2,
+            "is not valid JSON",
+        ),
+        (
+            &["/nonexistent/def.json"],
+            2,
+            "cannot read definition file '/nonexistent/def.json'",
+        ),
+        (
+            &[tutorial, "--mocks", "/nonexistent/mocks.json"],
+            2,
+            "cannot read mock file '/nonexistent/mocks.json'",
+        ),
+        (&[tutorial, "--mocks", bad_json], 2, "mock file"),
+        (
+            &[tutorial, "--start-time", "yesterday"],
+            2,
+            "--start-time 'yesterday' is not an ISO-8601 date-time",
+        ),
+        (
+            &[tutorial, "--seed", "many"],
+            2,
+            "needs a non-negative integer, got 'many'",
+        ),
+        (
+            &[tutorial, "--frobnicate"],
+            2,
+            "unknown option '--frobnicate'",
+        ),
+        (&[invalid], 1, "the definition is invalid"),
+    ];
+    for (args, code, message) in rows {
+        let mut full = vec!["run"];
+        full.extend_from_slice(args);
+        let result = sfn_play(&full);
+        let stderr = text(&result.stderr);
+        assert_eq!(result.status.code(), Some(*code), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(message),
+            "{args:?}: {stderr:?} lacks {message:?}"
+        );
+        assert!(
+            text(&result.stdout).is_empty(),
+            "{args:?} printed on stdout"
+        );
+    }
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let result = sfn_play(&["--help"]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(0));
+    for needle in [
+        "EXIT CODES",
+        "validate",
+        "run",
+        "conformance",
+        "--history",
+        "--trace",
+    ] {
+        assert!(stdout.contains(needle), "help lacks {needle}");
+    }
+    let result = sfn_play(&[]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("--help"));
+}
+
+/// Writes a one-Pass-state case expecting `expected_output` for the input `{"a": 1}`.
+fn write_pass_case(dir: &Path, file: &str, name: &str, expected_output: &str) {
+    let case = format!(
+        r#"{{"name": "{name}", "features": ["state:Pass"],
+            "definition": {{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}},
+            "input": {{"a": 1}}, "context": {{"executionName": "e1"}}, "mocks": {{}},
+            "expected": {{"status": "SUCCEEDED", "output": {expected_output}, "events": null}}}}"#
+    );
+    std::fs::write(dir.join(file), case).expect("case written");
+}
+
+#[test]
+fn conformance_counts_reports_and_honours_the_floor() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mini-corpus");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("cases")).expect("corpus dir");
+    write_pass_case(&dir.join("cases"), "a.json", "passes", r#"{"a": 1}"#);
+    write_pass_case(&dir.join("cases"), "b.json", "fails", r#"{"a": 1.0}"#);
+    let report = dir.join("report.json");
+    let dir_arg = path_str(&dir);
+
+    let result = sfn_play(&[
+        "conformance",
+        dir_arg,
+        "--verbose",
+        "--floor",
+        "1",
+        "--report",
+        path_str(&report),
+    ]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("1 passed, 1 failed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("FAIL fails"), "{stdout}");
+    assert!(stdout.contains("at output/a:"), "{stdout}");
+    assert!(
+        stdout.contains("1.0 (float)") && stdout.contains("1 (integer)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.split_whitespace().eq(["state:Pass", "1", "1"])),
+        "{stdout}"
+    );
+
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let passes = &report["cases"]["passes"];
+    assert_eq!(passes["passed"], true);
+    assert_eq!(passes["status"], "SUCCEEDED");
+    assert_eq!(passes["output"], serde_json::json!({"a": 1}));
+    let events = passes["history"]["events"]
+        .as_array()
+        .expect("history events");
+    assert_eq!(
+        events.first().map(|e| &e["type"]),
+        Some(&"ExecutionStarted".into())
+    );
+    let fails = &report["cases"]["fails"];
+    assert_eq!(fails["passed"], false);
+    assert_eq!(fails["firstDifference"]["path"], "output/a");
+    assert_eq!(
+        (report["passed"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    // The cases folder works as well as the corpus root; a floor above the passes fails.
+    let cases = dir.join("cases");
+    let result = sfn_play(&["conformance", path_str(&cases), "--floor", "2"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(
+        text(&result.stdout).lines().last(),
+        Some("1 passed, 1 failed")
+    );
+    assert!(text(&result.stderr).contains("fewer than the floor of 2"));
+
+    let result = sfn_play(&["conformance", dir_arg, "--filter", "passes"]);
+    assert_eq!(
+        text(&result.stdout).lines().last(),
+        Some("1 passed, 0 failed")
+    );
+
+    let missing = sfn_play(&["conformance", "/nonexistent/corpus"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("conformance corpus not found"));
+}

@@ -1,0 +1,444 @@
+//! Task states: calling a (mocked) resource, with the events of its kind.
+
+use super::flow::{expression_text, OutputSpec, WorkTemplates};
+use super::states::unexpected_type;
+use super::*;
+use crate::definition::QueryLanguage;
+
+impl Execution {
+    pub(super) fn run_task(
+        &mut self,
+        frame: &mut Frame,
+        run: &mut StateRun,
+        state: &State,
+        task: &TaskState,
+    ) -> Result<Outcome, StatesError> {
+        let input = self.effective_input(frame, run, state)?;
+        let kind = ResourceKind::of(&task.resource);
+        // Callback and .sync integrations get a task token (`$$.Task.Token`).
+        let task_token =
+            if task.resource.contains(".waitForTaskToken") || task.resource.contains(".sync") {
+                Some(self.rng.uuid_v4())
+            } else {
+                None
+            };
+        let parameters = self.work_input(
+            frame,
+            run,
+            state,
+            &input,
+            WorkTemplates {
+                parameters: task.parameters.as_ref(),
+                arguments: task.arguments.as_ref(),
+            },
+            task_token.as_deref(),
+        )?;
+        let timeout =
+            self.seconds_field(frame, run, task.timeout_seconds.as_ref(), "TimeoutSeconds")?;
+        let heartbeat = self.seconds_field(
+            frame,
+            run,
+            task.heartbeat_seconds.as_ref(),
+            "HeartbeatSeconds",
+        )?;
+        let credentials = match &task.credentials {
+            Some(template) if state.query_language == QueryLanguage::Jsonata => {
+                let states = self.states_binding(frame, run, None, None, None);
+                Some(self.jsonata_template(frame, run, template, "Credentials", &states)?)
+            }
+            Some(template) => {
+                let input = self.traces[run.trace_index]
+                    .after_input_path
+                    .clone()
+                    .unwrap_or(Value::Null);
+                Some(self.apply_template(frame, run, template, &input, None)?)
+            }
+            None => None,
+        };
+
+        if let ResourceKind::Integration {
+            resource_type,
+            resource,
+        } = &kind
+        {
+            check_integration_parameters(resource_type, resource, &parameters)?;
+        }
+
+        // Scheduled and Started.
+        match &kind {
+            ResourceKind::LambdaFunction => {
+                let mut details = json!({"input": parameters, "inputDetails": {"truncated": false}, "resource": task.resource});
+                if let Some(c) = &credentials {
+                    details["taskCredentials"] = task_credentials(c);
+                }
+                if let Some(t) = timeout {
+                    details["timeoutInSeconds"] = json!(t);
+                }
+                self.emit(
+                    frame,
+                    "LambdaFunctionScheduled",
+                    Some(("lambdaFunctionScheduledEventDetails", details)),
+                );
+                self.emit(frame, "LambdaFunctionStarted", None);
+            }
+            ResourceKind::Activity => {
+                let mut details = json!({"input": parameters, "inputDetails": {"truncated": false}, "resource": task.resource});
+                if let Some(t) = timeout {
+                    details["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(h) = heartbeat {
+                    details["heartbeatInSeconds"] = json!(h);
+                }
+                self.emit(
+                    frame,
+                    "ActivityScheduled",
+                    Some(("activityScheduledEventDetails", details)),
+                );
+                self.emit(
+                    frame,
+                    "ActivityStarted",
+                    Some((
+                        "activityStartedEventDetails",
+                        json!({"workerName": "playground"}),
+                    )),
+                );
+            }
+            ResourceKind::Integration {
+                resource_type,
+                resource,
+            } => {
+                let mut details = json!({
+                    "resourceType": resource_type,
+                    "resource": resource,
+                    "region": self.options.identity.region,
+                    "parameters": parameters,
+                });
+                if let Some(t) = timeout {
+                    details["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(h) = heartbeat {
+                    details["heartbeatInSeconds"] = json!(h);
+                }
+                if let Some(c) = &credentials {
+                    details["taskCredentials"] = task_credentials(c);
+                }
+                self.emit(
+                    frame,
+                    "TaskScheduled",
+                    Some(("taskScheduledEventDetails", details)),
+                );
+                self.emit(
+                    frame,
+                    "TaskStarted",
+                    Some((
+                        "taskStartedEventDetails",
+                        json!({"resourceType": resource_type, "resource": resource}),
+                    )),
+                );
+            }
+        }
+
+        // The call.
+        let call = TaskCall {
+            state_name: &run.name,
+            resource: &task.resource,
+            input: &parameters,
+        };
+        let outcome = match self.mocks.respond(&call) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                return Err(StatesError::runtime(e.message));
+            }
+        };
+        let limit_s = timeout.unwrap_or(DEFAULT_TASK_TIMEOUT_SECONDS);
+        let duration_ms = Millis::try_from(outcome.duration_ms).unwrap_or(Millis::MAX / 2);
+        let (elapsed, timed_out) = if duration_ms > seconds_to_ms(limit_s) {
+            (
+                seconds_to_ms(limit_s),
+                Some(StatesError::new(names::TIMEOUT, "Task timed out.")),
+            )
+        } else if let Some(h) = heartbeat.filter(|h| duration_ms > seconds_to_ms(*h)) {
+            (
+                seconds_to_ms(h),
+                Some(StatesError::new(
+                    names::HEARTBEAT_TIMEOUT,
+                    "Task heartbeat timed out.",
+                )),
+            )
+        } else {
+            (duration_ms, None)
+        };
+        if !self.advance_clock(frame, frame.now.saturating_add(elapsed)) {
+            return Ok(Outcome::TimedOut);
+        }
+        let response = match timed_out {
+            Some(error) => Err(error),
+            None => match outcome.response {
+                MockResponse::Return(value) => Ok(value),
+                MockResponse::FunctionReturn(value) => {
+                    Ok(kind.wrap_function_result(value, &mut self.rng))
+                }
+                MockResponse::Throw { error, cause } => Err(StatesError::new(error, cause)),
+            },
+        };
+
+        // Succeeded, Failed or TimedOut.
+        match response {
+            Ok(result) => {
+                match &kind {
+                    ResourceKind::LambdaFunction => {
+                        let details =
+                            json!({"output": result, "outputDetails": {"truncated": false}});
+                        self.emit(
+                            frame,
+                            "LambdaFunctionSucceeded",
+                            Some(("lambdaFunctionSucceededEventDetails", details)),
+                        );
+                    }
+                    ResourceKind::Activity => {
+                        let details =
+                            json!({"output": result, "outputDetails": {"truncated": false}});
+                        self.emit(
+                            frame,
+                            "ActivitySucceeded",
+                            Some(("activitySucceededEventDetails", details)),
+                        );
+                    }
+                    ResourceKind::Integration {
+                        resource_type,
+                        resource,
+                    } => {
+                        if resource.contains(".sync") {
+                            let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
+                            self.emit(
+                                frame,
+                                "TaskSubmitted",
+                                Some(("taskSubmittedEventDetails", details)),
+                            );
+                        }
+                        let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
+                        self.emit(
+                            frame,
+                            "TaskSucceeded",
+                            Some(("taskSucceededEventDetails", details)),
+                        );
+                    }
+                }
+                let spec = OutputSpec {
+                    result_selector: task.result_selector.as_ref(),
+                    result_path: Some(&task.result_path),
+                    assign: state.assign.as_ref(),
+                    output: state.output.as_ref(),
+                };
+                let (output, assigned) =
+                    self.state_output(frame, run, state, &input, Some(result), spec)?;
+                Ok(Outcome::Exit { output, assigned })
+            }
+            Err(error) => {
+                let is_timeout = matches!(
+                    error.error.as_deref(),
+                    Some(names::TIMEOUT) | Some(names::HEARTBEAT_TIMEOUT)
+                );
+                let mut details = Map::new();
+                if let Some(e) = &error.error {
+                    details.insert("error".into(), json!(e));
+                }
+                if let Some(c) = &error.cause {
+                    details.insert("cause".into(), json!(c));
+                }
+                let (event_type, key) = match (&kind, is_timeout) {
+                    (ResourceKind::LambdaFunction, false) => {
+                        ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
+                    }
+                    (ResourceKind::LambdaFunction, true) => (
+                        "LambdaFunctionTimedOut",
+                        "lambdaFunctionTimedOutEventDetails",
+                    ),
+                    (ResourceKind::Activity, false) => {
+                        ("ActivityFailed", "activityFailedEventDetails")
+                    }
+                    (ResourceKind::Activity, true) => {
+                        ("ActivityTimedOut", "activityTimedOutEventDetails")
+                    }
+                    (
+                        ResourceKind::Integration {
+                            resource_type,
+                            resource,
+                        },
+                        timed_out,
+                    ) => {
+                        details.insert("resourceType".into(), json!(resource_type));
+                        details.insert("resource".into(), json!(resource));
+                        if timed_out {
+                            ("TaskTimedOut", "taskTimedOutEventDetails")
+                        } else {
+                            ("TaskFailed", "taskFailedEventDetails")
+                        }
+                    }
+                };
+                self.emit(frame, event_type, Some((key, Value::Object(details))));
+                Ok(Outcome::Fail(error))
+            }
+        }
+    }
+
+    /// TimeoutSeconds(Path) or HeartbeatSeconds(Path) as whole seconds: a literal, a
+    /// reference path over the effective input, or a JSONata expression.
+    fn seconds_field(
+        &mut self,
+        frame: &mut Frame,
+        run: &StateRun,
+        field: Option<&NumberField>,
+        name: &str,
+    ) -> Result<Option<u64>, StatesError> {
+        match field {
+            None => Ok(None),
+            Some(NumberField::Literal(v)) => Ok(v.as_u64()),
+            Some(NumberField::Expression(text)) => {
+                let value = self.jsonata_number(frame, run, text, name)?;
+                match value.as_u64() {
+                    Some(n) if n > 0 => Ok(Some(n)),
+                    _ => {
+                        let message =
+                            unexpected_type(expression_text(text), name, "integer", &value);
+                        Err(self.evaluation_failed(frame, run, message, Some(name), false))
+                    }
+                }
+            }
+            Some(NumberField::Path(path)) => {
+                let input = self.traces[run.trace_index]
+                    .after_input_path
+                    .clone()
+                    .unwrap_or(Value::Null);
+                let context = self.context(frame, run, None);
+                let value =
+                    paths::query_with_variables(path, &input, &context, Some(&frame.variables))
+                        .map_err(|e| {
+                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                        })?;
+                match value.as_u64() {
+                    Some(n) if n > 0 => Ok(Some(n)),
+                    _ => Err(StatesError::runtime(format!(
+                        "The {name}Path field refers to value \"{}\" which is not a valid integer: {path}",
+                        plain_text(&value)
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// The checks a service integration makes of its parameters before the task starts, with
+/// AWS's wording: `The Parameters '{...}' could not be used to start the Task: [...]`.
+fn check_integration_parameters(
+    resource_type: &str,
+    resource: &str,
+    parameters: &Value,
+) -> Result<(), StatesError> {
+    let mut problems = Vec::new();
+    if resource_type == "apigateway" && resource.starts_with("invoke") {
+        // API Gateway headers are a map of header name to a list of values.
+        if let Some(headers) = parameters.get("Headers") {
+            let valid = headers.as_object().is_some_and(|map| {
+                map.values()
+                    .all(|v| v.as_array().is_some_and(|l| l.iter().all(Value::is_string)))
+            });
+            if !valid {
+                problems.push("The value of the field 'Headers' has an invalid format");
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(StatesError::runtime(format!(
+        "The Parameters '{}' could not be used to start the Task: [{}]",
+        paths::compact(parameters),
+        problems.join(", ")
+    )))
+}
+
+/// What kind of resource a Task calls, which decides its events.
+enum ResourceKind {
+    /// `arn:aws:lambda:...:function:NAME`: the Lambda events.
+    LambdaFunction,
+    /// `arn:aws:states:...:activity:NAME`.
+    Activity,
+    /// `arn:aws:states:::SERVICE:ACTION[.sync|.waitForTaskToken]`: the Task events.
+    Integration {
+        resource_type: String,
+        resource: String,
+    },
+}
+
+impl ResourceKind {
+    fn of(resource: &str) -> Self {
+        if resource.starts_with("arn:aws:lambda:") {
+            return ResourceKind::LambdaFunction;
+        }
+        let parts: Vec<&str> = resource.splitn(6, ':').collect();
+        if parts.len() == 6 && parts[2] == "states" && parts[5].starts_with("activity:") {
+            return ResourceKind::Activity;
+        }
+        let service = if parts.len() == 6 { parts[5] } else { resource };
+        let (resource_type, action) = if let Some(rest) = service.strip_prefix("aws-sdk:") {
+            match rest.split_once(':') {
+                Some((svc, action)) => (format!("aws-sdk:{svc}"), action.to_string()),
+                None => (service.to_string(), String::new()),
+            }
+        } else {
+            match service.split_once(':') {
+                Some((svc, action)) => (svc.to_string(), action.to_string()),
+                None => (service.to_string(), String::new()),
+            }
+        };
+        ResourceKind::Integration {
+            resource_type,
+            resource: action,
+        }
+    }
+
+    /// A Lambda function's return value in the response shape of the integration that called it.
+    fn wrap_function_result(&self, value: Value, rng: &mut Rng) -> Value {
+        match self {
+            ResourceKind::Integration {
+                resource_type,
+                resource,
+            } if resource_type == "lambda" && resource.starts_with("invoke") => {
+                let request_id = rng.uuid_v4();
+                json!({
+                    "ExecutedVersion": "$LATEST",
+                    "Payload": value,
+                    "SdkHttpMetadata": {
+                        "AllHttpHeaders": {
+                            "X-Amz-Executed-Version": ["$LATEST"],
+                            "x-amzn-Remapped-Content-Length": ["0"],
+                            "Connection": ["keep-alive"],
+                            "x-amzn-RequestId": [request_id],
+                            "Content-Type": ["application/json"],
+                        },
+                        "HttpHeaders": {
+                            "Connection": "keep-alive",
+                            "Content-Type": "application/json",
+                            "X-Amz-Executed-Version": "$LATEST",
+                            "x-amzn-Remapped-Content-Length": "0",
+                            "x-amzn-RequestId": request_id,
+                        },
+                        "HttpStatusCode": 200,
+                    },
+                    "SdkResponseMetadata": {"RequestId": request_id},
+                    "StatusCode": 200,
+                })
+            }
+            _ => value,
+        }
+    }
+}
+
+/// `Credentials` as AWS shows them in events: `{"roleArn": ...}`.
+fn task_credentials(credentials: &Value) -> Value {
+    match credentials.get("RoleArn") {
+        Some(role) => json!({ "roleArn": role }),
+        None => credentials.clone(),
+    }
+}

@@ -1,0 +1,561 @@
+//! JSONata as AWS Step Functions runs it: expressions in `{% ... %}`, the `$states` binding,
+//! workflow variables, and AWS's own functions.
+//!
+//! The evaluator is the `jsonata-core` crate (pinned: it matched jsonata-js 2.0.6, the version
+//! AWS implements, on the probes we ran). This module adapts it:
+//!
+//! - **Values.** `serde_json::Value` in, `serde_json::Value` out. JSONata numbers are doubles,
+//!   as on AWS (a JavaScript engine): an integral result comes out as a JSON integer (`3`, not
+//!   `3.0`), anything else as a float; `-0` comes out as `0`.
+//! - **Bindings.** `$states` is `env.states`; every workflow variable is `$name`. The
+//!   expression's context (`$`) is undefined: on AWS a JSONata expression reads its data
+//!   through `$states`, never through `$`.
+//! - **AWS's functions.** `$partition`, `$range`, `$hash`, `$random([seed])`, `$uuid`, `$parse`
+//!   are added; `$now()` and `$millis()` read the simulated clock; `$random` and `$uuid` (and
+//!   `$shuffle`) draw from the run's seeded generator so a run replays; `$eval` fails as a
+//!   function that does not exist.
+//! - **Runaway expressions.** Recursion deeper than [`JsonataLimits::max_depth`] fails; every
+//!   call of a user-defined function (including each pass of a tail-call loop, which no depth
+//!   limit sees) counts against [`JsonataLimits::max_steps`]; sequences (ranges included) are
+//!   capped at [`JsonataLimits::max_sequence_length`]. None of this reads a clock, so it works
+//!   the same in wasm, where `Instant` panics.
+//! - **Caching.** Parsed expressions are kept per thread, keyed by their text (a
+//!   `thread_local` map, cleared when it grows past [`CACHE_CAPACITY`] entries), so a state
+//!   evaluated in a loop parses once.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use jsonata_core::ast::AstNode;
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
+use jsonata_core::parser;
+use jsonata_core::value::JValue;
+use serde_json::{Map, Number, Value};
+
+use crate::rng::Rng;
+use crate::time::{format_iso, Millis};
+
+/// What an expression is evaluated against.
+pub struct JsonataEnv<'a> {
+    /// The `$states` object: `input`, `context`, and where available `result` and
+    /// `errorOutput`.
+    pub states: &'a Value,
+    /// The workflow variables in scope (`$name`).
+    pub variables: &'a Map<String, Value>,
+    /// Seeds `$random()` and `$uuid()`.
+    pub rng: &'a mut Rng,
+    /// The simulated clock, for `$now()` and `$millis()`.
+    pub now: Millis,
+}
+
+/// Why an expression gave no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonataError {
+    /// The expression is not valid JSONata (the message says where and why).
+    Syntax(String),
+    /// Evaluation failed (the message is the evaluator's). A result JSON cannot hold (a
+    /// function) is reported here with the message [`UNSUPPORTED_RESULT`]; see
+    /// [`JsonataError::is_unsupported_result`].
+    Evaluation(String),
+    /// The expression evaluated to nothing (JSONata's `undefined`).
+    Undefined,
+}
+
+/// The message of the [`JsonataError::Evaluation`] for a result JSON cannot hold (a function,
+/// anywhere in the value). AWS's cause for a field then reads: "The JSONata expression
+/// '<expr>' specified for the field '<field>' returned an unsupported result type."
+pub const UNSUPPORTED_RESULT: &str = "returned an unsupported result type";
+
+impl JsonataError {
+    /// True for a result JSON cannot hold (AWS: "... returned an unsupported result type.").
+    pub fn is_unsupported_result(&self) -> bool {
+        matches!(self, JsonataError::Evaluation(m) if m == UNSUPPORTED_RESULT)
+    }
+}
+
+impl std::fmt::Display for JsonataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonataError::Syntax(m) | JsonataError::Evaluation(m) => f.write_str(m),
+            JsonataError::Undefined => f.write_str("returned nothing (undefined)"),
+        }
+    }
+}
+
+/// Bounds that stop runaway expressions with an error instead of a hang or a stack overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonataLimits {
+    /// Nesting of the evaluation (jsonata-js's `stack` option). Each non-tail recursive call
+    /// of a user function takes a few levels.
+    pub max_depth: usize,
+    /// Calls of user-defined functions (each pass of a tail-call loop included) in one
+    /// evaluation.
+    pub max_steps: u64,
+    /// Length of any sequence the evaluator builds (`[1..n]`, `$map`, paths, `$range`).
+    pub max_sequence_length: usize,
+}
+
+impl Default for JsonataLimits {
+    fn default() -> Self {
+        JsonataLimits {
+            // About 300 nested user calls: deep enough for real recursion over a payload of
+            // at most 256 KB, shallow enough for wasm's 1 MB stack, where nothing can grow it.
+            max_depth: 1000,
+            // About a second of work natively.
+            max_steps: 1_000_000,
+            // jsonata-js's own bound for the range operator is 1e7; a million keeps a runaway
+            // range well inside a browser tab's memory, and is far above what fits in a
+            // 256 KB payload.
+            max_sequence_length: 1_000_000,
+        }
+    }
+}
+
+/// How many parsed expressions each thread keeps.
+pub const CACHE_CAPACITY: usize = 1024;
+
+/// The most items `$range` returns (the same bound as `States.ArrayRange`).
+pub const MAX_RANGE_ITEMS: usize = 1000;
+
+/// The name of the host function counted at the start of every user function call.
+const TICK: &str = "__sfnStep";
+
+/// Hash algorithms `$hash` accepts, as AWS names them.
+const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
+
+thread_local! {
+    static CACHE: RefCell<HashMap<String, Rc<AstNode>>> = RefCell::new(HashMap::new());
+}
+
+/// True when `text` is a JSONata expression: `{%` ... `%}` around it, with nothing outside
+/// (AWS takes `" {% states.input %} "`, with its spaces, as a plain string).
+pub fn is_expression(text: &str) -> bool {
+    text.starts_with("{%") && text.ends_with("%}") && text.len() >= 4
+}
+
+/// The expression inside `{% ... %}`, trimmed (AWS quotes it this way in its causes:
+/// "The JSONata expression '$doesNotExist' specified for the field ..."). `None` when `text`
+/// is not an expression.
+pub fn expression_body(text: &str) -> Option<&str> {
+    if !is_expression(text) {
+        return None;
+    }
+    text.get(2..text.len() - 2).map(str::trim)
+}
+
+/// Evaluates the expression inside `{% ... %}` (`text` is the whole string).
+pub fn evaluate(text: &str, env: &mut JsonataEnv<'_>) -> Result<Value, JsonataError> {
+    evaluate_with_limits(text, env, &JsonataLimits::default())
+}
+
+/// [`evaluate`] with explicit runaway bounds.
+pub fn evaluate_with_limits(
+    text: &str,
+    env: &mut JsonataEnv<'_>,
+    limits: &JsonataLimits,
+) -> Result<Value, JsonataError> {
+    let body = expression_body(text).ok_or_else(|| {
+        JsonataError::Syntax(format!(
+            "a JSONata expression must be enclosed in '{{%' and '%}}': {text}"
+        ))
+    })?;
+    let ast = compiled(body)?;
+
+    // Host functions must be 'static, so the generator moves into a shared cell for the
+    // evaluation and its advanced state is written back afterwards.
+    let rng = Rc::new(RefCell::new(env.rng.clone()));
+    let steps = Rc::new(Cell::new(0u64));
+    let options = EvaluatorOptions {
+        max_stack_depth: Some(limits.max_depth),
+        max_sequence_length: Some(limits.max_sequence_length),
+        ..EvaluatorOptions::default()
+    };
+    let mut context = Context::new();
+    context.bind("states".to_string(), to_jvalue(env.states));
+    for (name, value) in env.variables {
+        context.bind(name.clone(), to_jvalue(value));
+    }
+    let mut evaluator = Evaluator::with_options(context, options);
+    register_functions(&mut evaluator, &rng, &steps, limits.max_steps, env.now)
+        .map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
+    let result = evaluator.evaluate(&ast, &JValue::Undefined);
+    *env.rng = rng.borrow().clone();
+    let value = result.map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
+    from_jvalue(&value, 0)
+}
+
+/// Checks the syntax of the expression inside `{% ... %}` (`text` is the whole string).
+pub fn check(text: &str) -> Result<(), String> {
+    let body = expression_body(text)
+        .ok_or_else(|| "a JSONata expression must be enclosed in '{%' and '%}'".to_string())?;
+    compiled(body).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The parsed (and step-counted) expression, from the cache when it was seen before.
+fn compiled(body: &str) -> Result<Rc<AstNode>, JsonataError> {
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(body).cloned()) {
+        return Ok(hit);
+    }
+    if body.is_empty() {
+        return Err(JsonataError::Syntax(
+            "the JSONata expression is empty".into(),
+        ));
+    }
+    let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
+    let ast = Rc::new(count_steps(ast)?);
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(body.to_string(), Rc::clone(&ast));
+    });
+    Ok(ast)
+}
+
+/// Makes every user function begin with a call of the step counter: its body `b` becomes
+/// `($__sfnStep(); b)`. The call sits before the body's tail call, so a tail-recursive
+/// function still runs as a loop (no deeper), and each pass of the loop is counted.
+///
+/// The AST is walked through its serde form so that every kind of node is reached without
+/// naming them all (the crate has no visitor).
+fn count_steps(ast: AstNode) -> Result<AstNode, JsonataError> {
+    let internal = |what: &str| JsonataError::Evaluation(format!("internal error: {what}"));
+    let mut tree = serde_json::to_value(&ast).map_err(|e| internal(&e.to_string()))?;
+    if !contains_lambda(&tree, 0) {
+        return Ok(ast);
+    }
+    let tick = parser::parse(&format!("${TICK}()")).map_err(|e| internal(&e.to_string()))?;
+    let tick = serde_json::to_value(&tick).map_err(|e| internal(&e.to_string()))?;
+    wrap_lambda_bodies(&mut tree, &tick, 0)?;
+    serde_json::from_value(tree).map_err(|e| internal(&e.to_string()))
+}
+
+/// Nesting the serde walk follows before giving up (the parser's own nesting is far lower in
+/// any expression a definition can hold).
+const MAX_AST_NESTING: usize = 2000;
+
+fn too_deep() -> JsonataError {
+    JsonataError::Syntax("the JSONata expression is nested too deeply".into())
+}
+
+fn contains_lambda(node: &Value, depth: usize) -> bool {
+    if depth > MAX_AST_NESTING {
+        return false;
+    }
+    match node {
+        Value::Object(map) => {
+            map.contains_key("Lambda") || map.values().any(|v| contains_lambda(v, depth + 1))
+        }
+        Value::Array(items) => items.iter().any(|v| contains_lambda(v, depth + 1)),
+        _ => false,
+    }
+}
+
+fn wrap_lambda_bodies(node: &mut Value, tick: &Value, depth: usize) -> Result<(), JsonataError> {
+    if depth > MAX_AST_NESTING {
+        return Err(too_deep());
+    }
+    match node {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                wrap_lambda_bodies(child, tick, depth + 1)?;
+                if key == "Lambda" {
+                    if let Some(body) = child.get_mut("body") {
+                        let original = body.take();
+                        *body = serde_json::json!({ "Block": [tick.clone(), original] });
+                    }
+                }
+            }
+            Ok(())
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .try_for_each(|v| wrap_lambda_bodies(v, tick, depth + 1)),
+        _ => Ok(()),
+    }
+}
+
+fn fail(message: impl Into<String>) -> EvaluatorError {
+    EvaluatorError::EvaluationError(message.into())
+}
+
+/// Registers the step counter and AWS's functions on one evaluator.
+fn register_functions(
+    ev: &mut Evaluator,
+    rng: &Rc<RefCell<Rng>>,
+    steps: &Rc<Cell<u64>>,
+    max_steps: u64,
+    now: Millis,
+) -> Result<(), EvaluatorError> {
+    let counter = Rc::clone(steps);
+    ev.register_fn_override(TICK, move |_: &[JValue]| {
+        let n = counter.get().saturating_add(1);
+        counter.set(n);
+        if n > max_steps {
+            return Err(fail(format!(
+                "U1001: Stack overflow error: the expression made more than {max_steps} function calls. Check for non-terminating recursive function"
+            )));
+        }
+        Ok(JValue::Undefined)
+    })?;
+
+    // AWS leaves `$eval` out: calling it fails as calling any name that is not a function
+    // does (the evaluator's own wording for `$nosuch()`).
+    ev.register_fn_override("eval", |_: &[JValue]| {
+        Err(fail("T1006: Attempted to invoke a non-function: $eval"))
+    })?;
+
+    ev.register_fn_override("partition", |args: &[JValue]| partition(args))?;
+    ev.register_fn_override("range", |args: &[JValue]| range(args))?;
+    ev.register_fn_override("hash", |args: &[JValue]| hash(args))?;
+    ev.register_fn_override("parse", |args: &[JValue]| parse_json(args))?;
+
+    let r = Rc::clone(rng);
+    ev.register_fn_override("random", move |args: &[JValue]| match args.first() {
+        None | Some(JValue::Undefined) => Ok(JValue::Number(r.borrow_mut().next_f64())),
+        Some(seed) => Ok(JValue::Number(seeded_random(seed)?)),
+    })?;
+    let r = Rc::clone(rng);
+    ev.register_fn_override("uuid", move |_: &[JValue]| {
+        Ok(JValue::from(r.borrow_mut().uuid_v4()))
+    })?;
+    let r = Rc::clone(rng);
+    ev.register_fn_override("shuffle", move |args: &[JValue]| {
+        shuffle(args, &mut r.borrow_mut())
+    })?;
+
+    ev.register_fn_override("millis", move |_: &[JValue]| Ok(JValue::from(now)))?;
+    ev.register_fn_override("now", move |args: &[JValue]| now_fn(args, now))?;
+    Ok(())
+}
+
+/// The items of an array argument (a single value counts as a one-item array, as JSONata's
+/// own array functions have it).
+fn items_of(value: &JValue) -> Vec<JValue> {
+    match value {
+        JValue::Array(items) => items.iter().cloned().collect(),
+        JValue::Undefined => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
+
+/// A number argument that must be an integer.
+fn integer_arg(args: &[JValue], index: usize, function: &str) -> Result<i64, EvaluatorError> {
+    match args.get(index) {
+        Some(JValue::Number(n)) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => {
+            Ok(*n as i64)
+        }
+        Some(JValue::Number(n)) => Err(fail(format!(
+            "{function}: argument {} must be an integer, but was {n}",
+            index + 1
+        ))),
+        _ => Err(fail(format!(
+            "{function}: argument {} must be a number",
+            index + 1
+        ))),
+    }
+}
+
+/// `$partition(array, size)`: the array cut into chunks of `size` items (the last may be
+/// shorter), like `States.ArrayPartition`.
+fn partition(args: &[JValue]) -> Result<JValue, EvaluatorError> {
+    let items = match args.first() {
+        Some(JValue::Array(items)) => items.iter().cloned().collect::<Vec<_>>(),
+        _ => return Err(fail("$partition: argument 1 must be an array")),
+    };
+    let size = integer_arg(args, 1, "$partition")?;
+    let size = usize::try_from(size)
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or_else(|| {
+            fail("$partition: argument 2 (the chunk size) must be a positive integer")
+        })?;
+    let chunks = items
+        .chunks(size)
+        .map(|chunk| JValue::array(chunk.to_vec()))
+        .collect();
+    Ok(JValue::array(chunks))
+}
+
+/// `$range(start, end, step)`: `start`, `start + step`, ... up to and including `end`, like
+/// `States.ArrayRange`. The result is a sequence, so a single number comes out bare (AWS
+/// returns `1` for `$range(1, 9, 9)`).
+fn range(args: &[JValue]) -> Result<JValue, EvaluatorError> {
+    let start = integer_arg(args, 0, "$range")?;
+    let end = integer_arg(args, 1, "$range")?;
+    let step = integer_arg(args, 2, "$range")?;
+    if step == 0 {
+        return Err(fail("$range: argument 3 (the step) must not be 0"));
+    }
+    let span = (end as i128 - start as i128) / step as i128;
+    if span < 0 {
+        return Ok(JValue::sequence(Vec::new()));
+    }
+    let count = span + 1;
+    if count > MAX_RANGE_ITEMS as i128 {
+        return Err(fail(format!(
+            "$range: the range would have {count} items, more than the {MAX_RANGE_ITEMS} allowed"
+        )));
+    }
+    // Every item lies between `start` and `end`, so it fits an i64.
+    let items = (0..count)
+        .filter_map(|i| i64::try_from(start as i128 + i * step as i128).ok())
+        .map(JValue::from)
+        .collect();
+    Ok(JValue::sequence(items))
+}
+
+/// `$hash(value, algorithm)`: the hex digest of a string's UTF-8 bytes.
+fn hash(args: &[JValue]) -> Result<JValue, EvaluatorError> {
+    use sha2::Digest;
+    let data = match args.first() {
+        Some(JValue::String(s)) => s.clone(),
+        _ => return Err(fail("$hash: argument 1 must be a string")),
+    };
+    let algorithm = match args.get(1) {
+        Some(JValue::String(s)) => s.clone(),
+        _ => return Err(fail("$hash: argument 2 must be a string")),
+    };
+    let bytes = data.as_bytes();
+    let digest: Vec<u8> = match &*algorithm {
+        "MD5" => md5::Md5::digest(bytes).to_vec(),
+        "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
+        "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
+        "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
+        "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
+        other => {
+            return Err(fail(format!(
+                "$hash: unsupported algorithm '{other}'; use one of {}",
+                HASH_ALGORITHMS.join(", ")
+            )))
+        }
+    };
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(JValue::from(hex))
+}
+
+/// `$parse(text)`: the JSON value a string holds.
+fn parse_json(args: &[JValue]) -> Result<JValue, EvaluatorError> {
+    let text = match args.first() {
+        Some(JValue::String(s)) => s.clone(),
+        _ => return Err(fail("$parse: argument 1 must be a string")),
+    };
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| fail(format!("$parse: the string is not valid JSON: {e}")))?;
+    Ok(to_jvalue(&value))
+}
+
+/// `$random(seed)`: the same number for the same seed.
+fn seeded_random(seed: &JValue) -> Result<f64, EvaluatorError> {
+    let bits = match seed {
+        JValue::Number(n) if n.fract() == 0.0 => (*n as i64) as u64,
+        JValue::Number(n) => n.to_bits(),
+        _ => return Err(fail("$random: the seed must be a number")),
+    };
+    Ok(Rng::new(bits).next_f64())
+}
+
+/// `$shuffle(array)` from the run's generator (Fisher-Yates), so a run replays.
+fn shuffle(args: &[JValue], rng: &mut Rng) -> Result<JValue, EvaluatorError> {
+    let mut items = match args.first() {
+        None | Some(JValue::Undefined) => return Ok(JValue::Undefined),
+        Some(value) => items_of(value),
+    };
+    for i in (1..items.len()).rev() {
+        let j = rng.range_inclusive(0, i as i64);
+        let j = usize::try_from(j).unwrap_or(0).min(i);
+        items.swap(i, j);
+    }
+    Ok(JValue::array(items))
+}
+
+/// `$now([picture [, timezone]])` at the simulated time: without arguments AWS's ISO form
+/// with milliseconds; with them, what `$fromMillis` makes of the same instant.
+fn now_fn(args: &[JValue], now: Millis) -> Result<JValue, EvaluatorError> {
+    if args.iter().all(JValue::is_undefined) {
+        return Ok(JValue::from(format_iso(now)));
+    }
+    let ast = parser::parse("$fromMillis($m, $p, $t)").map_err(|e| fail(e.to_string()))?;
+    let mut context = Context::new();
+    context.bind("m".into(), JValue::from(now));
+    context.bind(
+        "p".into(),
+        args.first().cloned().unwrap_or(JValue::Undefined),
+    );
+    context.bind(
+        "t".into(),
+        args.get(1).cloned().unwrap_or(JValue::Undefined),
+    );
+    Evaluator::with_context(context).evaluate(&ast, &JValue::Undefined)
+}
+
+/// A JSON value as the evaluator's value.
+pub fn to_jvalue(value: &Value) -> JValue {
+    JValue::from(value.clone())
+}
+
+/// Nesting beyond which a result is refused rather than converted (recursion here is bounded
+/// by it; the evaluator's depth limit keeps real results far below).
+const MAX_RESULT_NESTING: usize = 10_000;
+
+/// The evaluator's value as JSON: integral numbers as integers, functions refused, undefined
+/// members of objects and arrays dropped (as JSON.stringify does).
+pub fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
+    if depth > MAX_RESULT_NESTING {
+        return Err(JsonataError::Evaluation(
+            "the result is nested too deeply".into(),
+        ));
+    }
+    Ok(match value {
+        JValue::Undefined => return Err(JsonataError::Undefined),
+        JValue::Null => Value::Null,
+        JValue::Bool(b) => Value::Bool(*b),
+        JValue::Number(n) => number(*n)?,
+        JValue::String(s) => Value::String(s.to_string()),
+        JValue::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                match from_jvalue(item, depth + 1) {
+                    Ok(v) => out.push(v),
+                    Err(JsonataError::Undefined) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Value::Array(out)
+        }
+        JValue::Object(map) => {
+            let mut out = Map::new();
+            for (key, item) in map.iter() {
+                match from_jvalue(item, depth + 1) {
+                    Ok(v) => {
+                        out.insert(key.clone(), v);
+                    }
+                    Err(JsonataError::Undefined) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Value::Object(out)
+        }
+        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
+            return Err(JsonataError::Evaluation(UNSUPPORTED_RESULT.to_string()))
+        }
+    })
+}
+
+/// A double as JSON the way JavaScript prints it: integral values as integers.
+fn number(n: f64) -> Result<Value, JsonataError> {
+    if !n.is_finite() {
+        return Err(JsonataError::Evaluation(
+            "D1001: Number out of range".to_string(),
+        ));
+    }
+    // Below 2^63 an integral double converts exactly; `-0.0` becomes `0`.
+    if n.fract() == 0.0 && n.abs() < 9.223_372_036_854_775e18 {
+        return Ok(Value::Number(Number::from(n as i64)));
+    }
+    Number::from_f64(n)
+        .map(Value::Number)
+        .ok_or_else(|| JsonataError::Evaluation("D1001: Number out of range".to_string()))
+}

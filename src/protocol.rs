@@ -1,0 +1,102 @@
+//! The messages between the page and the engine's Web Worker (sent with serde-wasm-bindgen).
+//!
+//! The page starts a run with [`ToWorker::Start`] and pulls it forward with
+//! [`ToWorker::Advance`]; the worker answers each with one [`FromWorker`]. Pulling (instead of
+//! the worker pushing) lets the page pace the simulated clock and makes Step a one-step pull.
+//! Everything the page shows is prepared here as plain text, so the page never interprets ASL.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum ToWorker {
+    /// Parse the texts and make a new execution (replacing any previous one).
+    Start {
+        definition: String,
+        input: String,
+        mocks: String,
+        seed: u32,
+    },
+    /// Run up to `max_steps` engine steps and report what happened.
+    Advance { max_steps: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum FromWorker {
+    /// The worker has loaded and takes requests.
+    Ready,
+    /// `Start` could not make an execution; one problem per item, each naming its editor.
+    Rejected { problems: Vec<String> },
+    /// The execution was made (no events yet).
+    Started { start_ms: i64 },
+    /// What an `Advance` did.
+    Batch(Batch),
+}
+
+/// The events, traces and status after some steps.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Batch {
+    /// The new events, in order.
+    pub events: Vec<EventRow>,
+    /// State visits that are new or changed since the previous batch (replace by `index`).
+    pub traces: Vec<TraceView>,
+    pub status: RunStatus,
+    /// Engine steps taken so far (Step advances this by one).
+    pub steps: u64,
+}
+
+/// Where the execution stands.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RunStatus {
+    /// AWS's status name: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED.
+    pub name: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// The output of a successful execution, as pretty JSON text.
+    pub output: Option<String>,
+}
+
+impl RunStatus {
+    pub fn is_running(&self) -> bool {
+        self.name == "RUNNING"
+    }
+}
+
+/// One history event as the table shows it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventRow {
+    pub id: u64,
+    pub previous_event_id: u64,
+    /// Simulated milliseconds since the Unix epoch.
+    pub timestamp: i64,
+    pub event_type: String,
+    /// The state (step) the event belongs to, if any.
+    pub step: Option<String>,
+    /// The resource a task event concerns, if any.
+    pub resource: Option<String>,
+    /// Index of the state visit ([`TraceView::index`]) the event belongs to.
+    pub trace: Option<u32>,
+    /// The details object as compact JSON text (`{"<key>": {...}}`), or empty for none.
+    pub details: String,
+}
+
+/// One visit of a state, stage by stage.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TraceView {
+    pub index: u32,
+    pub state_name: String,
+    pub entered_event_id: u64,
+    /// (stage label, pretty JSON text or None when the state did not have or reach it).
+    pub stages: Vec<(String, Option<String>)>,
+    pub errors: Vec<ErrorView>,
+}
+
+/// An error a state raised and what handled it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ErrorView {
+    pub error: String,
+    pub cause: String,
+    /// e.g. "retried after 2 s (retrier #1, attempt 2)", "caught: next state X", "not handled".
+    pub handling: String,
+}

@@ -1,0 +1,507 @@
+//! Runs executions in a Web Worker and plays their events back on the page at a chosen speed.
+//!
+//! The worker holds the engine; the page pulls steps from it (`Advance`) and releases the
+//! events it gets when the paced simulated clock reaches them. Stop terminates the worker and
+//! starts a fresh one, so an execution that never yields (an endless loop inside one step)
+//! cannot keep the page or the next run hostage.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::protocol::{Batch, EventRow, FromWorker, RunStatus, ToWorker, TraceView};
+
+/// The worker's loader, written by trunk next to index.html (`data-loader-shim`).
+pub const WORKER_URL: &str = "./worker_loader.js";
+
+/// How fast the simulated clock runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Speed {
+    /// No pacing: events appear as fast as the engine makes them.
+    Instant,
+    /// Simulated milliseconds per real millisecond.
+    Paced(f64),
+}
+
+impl Speed {
+    pub const CHOICES: [(&'static str, &'static str); 4] = [
+        ("instant", "Instant"),
+        ("100", "100× real time"),
+        ("10", "10× real time"),
+        ("1", "Real time"),
+    ];
+
+    pub fn from_key(key: &str) -> Speed {
+        match key.parse::<f64>() {
+            Ok(f) if f > 0.0 => Speed::Paced(f),
+            _ => Speed::Instant,
+        }
+    }
+}
+
+/// Where the page's run stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Phase {
+    /// Nothing run yet.
+    #[default]
+    Idle,
+    /// The worker is making the execution.
+    Starting,
+    /// Events are playing.
+    Running,
+    /// Step mode: waiting for the next Step (or Run to continue).
+    Paused,
+    /// The execution ended; its final status.
+    Finished(RunStatus),
+    /// Stop was pressed while it ran.
+    Stopped,
+    /// The texts could not be run; why, one line each.
+    Rejected(Vec<String>),
+    /// The worker failed.
+    Crashed(String),
+}
+
+impl Phase {
+    pub fn is_active(&self) -> bool {
+        matches!(self, Phase::Starting | Phase::Running | Phase::Paused)
+    }
+}
+
+/// What the page shows of a run (all signals, so views follow it).
+#[derive(Clone, Copy)]
+pub struct RunView {
+    pub phase: RwSignal<Phase>,
+    pub events: RwSignal<Vec<EventRow>>,
+    pub traces: RwSignal<Vec<TraceView>>,
+    /// When the execution started on the simulated clock (ms since the epoch).
+    pub start_ms: RwSignal<i64>,
+    /// Engine steps taken.
+    pub steps: RwSignal<u64>,
+}
+
+impl RunView {
+    pub fn new() -> Self {
+        RunView {
+            phase: RwSignal::new(Phase::Idle),
+            events: RwSignal::new(Vec::new()),
+            traces: RwSignal::new(Vec::new()),
+            start_ms: RwSignal::new(0),
+            steps: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for RunView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The texts a run starts from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRequest {
+    pub definition: String,
+    pub input: String,
+    pub mocks: String,
+    pub seed: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Play(Speed),
+    Step,
+}
+
+struct Inner {
+    view: RunView,
+    worker: Option<Worker>,
+    worker_ready: bool,
+    /// Messages waiting for the worker to load.
+    outbox: Vec<ToWorker>,
+    /// Bumped by every new run and Stop; replies and timers of older runs are ignored.
+    generation: u64,
+    mode: Mode,
+    /// Events received but not yet shown (their simulated time has not come).
+    pending: VecDeque<EventRow>,
+    /// The worker's status after its latest batch.
+    worker_status: Option<RunStatus>,
+    awaiting_reply: bool,
+    /// Pacing: simulated time `sim_base` corresponds to real time `real_base` (ms).
+    sim_base: i64,
+    real_base: f64,
+    timer: Option<Timeout>,
+}
+
+/// The page's handle on runs. Cheap to clone.
+#[derive(Clone)]
+pub struct Runner {
+    inner: Rc<RefCell<Inner>>,
+}
+
+fn real_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+impl Runner {
+    pub fn new(view: RunView) -> Runner {
+        let runner = Runner {
+            inner: Rc::new(RefCell::new(Inner {
+                view,
+                worker: None,
+                worker_ready: false,
+                outbox: Vec::new(),
+                generation: 0,
+                mode: Mode::Play(Speed::Instant),
+                pending: VecDeque::new(),
+                worker_status: None,
+                awaiting_reply: false,
+                sim_base: 0,
+                real_base: 0.0,
+                timer: None,
+            })),
+        };
+        runner.spawn_worker();
+        runner
+    }
+
+    pub fn view(&self) -> RunView {
+        self.inner.borrow().view
+    }
+
+    fn spawn_worker(&self) {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = match Worker::new_with_options(WORKER_URL, &options) {
+            Ok(w) => w,
+            Err(e) => {
+                let view = self.view();
+                view.phase.set(Phase::Crashed(format!(
+                    "The engine's worker could not start: {e:?}"
+                )));
+                return;
+            }
+        };
+        let this = self.clone();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+            match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
+                Ok(msg) => this.on_message(msg),
+                Err(e) => this.crash(format!("Unreadable message from the engine: {e}")),
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let this = self.clone();
+        let on_error =
+            Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+                ev.prevent_default();
+                this.crash(format!(
+                    "The engine stopped with an error: {}",
+                    ev.message()
+                ));
+            });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        let mut inner = self.inner.borrow_mut();
+        inner.worker = Some(worker);
+        inner.worker_ready = false;
+    }
+
+    fn post(&self, msg: ToWorker) {
+        if self.inner.borrow().worker.is_none() {
+            self.spawn_worker();
+        }
+        let mut inner = self.inner.borrow_mut();
+        if !inner.worker_ready {
+            inner.outbox.push(msg);
+            return;
+        }
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        if let (Some(worker), Ok(value)) = (
+            &inner.worker,
+            serde::Serialize::serialize(&msg, &serializer),
+        ) {
+            if worker.post_message(&value).is_ok() && matches!(msg, ToWorker::Advance { .. }) {
+                inner.awaiting_reply = true;
+            }
+        }
+    }
+
+    /// Starts a fresh run, playing at `speed`; or, when a stepped run is paused, plays it on.
+    pub fn run(&self, request: RunRequest, speed: Speed) {
+        let paused = self.view().phase.get_untracked() == Phase::Paused;
+        if paused {
+            {
+                let mut inner = self.inner.borrow_mut();
+                inner.mode = Mode::Play(speed);
+                inner.sim_base = inner.last_shown_time();
+                inner.real_base = real_now();
+            }
+            self.view().phase.set(Phase::Running);
+            self.pump();
+        } else {
+            self.start(request, Mode::Play(speed));
+        }
+    }
+
+    /// Advances a stepped run by one engine step, starting one if none is active.
+    pub fn step(&self, request: RunRequest) {
+        let phase = self.view().phase.get_untracked();
+        match phase {
+            Phase::Paused => {
+                let mode = {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.mode = Mode::Step;
+                    inner.mode
+                };
+                let _ = mode;
+                self.view().phase.set(Phase::Running);
+                self.post(ToWorker::Advance { max_steps: 1 });
+            }
+            Phase::Running | Phase::Starting => {
+                // Playing: switch to stepping; the batch in flight ends the current step.
+                self.inner.borrow_mut().mode = Mode::Step;
+            }
+            _ => self.start(request, Mode::Step),
+        }
+    }
+
+    /// Changes the playback speed of a playing run without a jump in the simulated clock.
+    pub fn set_speed(&self, speed: Speed) {
+        let mut inner = self.inner.borrow_mut();
+        if let Mode::Play(_) = inner.mode {
+            inner.sim_base = inner.current_target();
+            inner.real_base = real_now();
+            inner.mode = Mode::Play(speed);
+        }
+    }
+
+    /// Stops the run: the worker is terminated (whatever it is doing) and a fresh one started.
+    pub fn stop(&self) {
+        let was_active = self.view().phase.get_untracked().is_active();
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation = inner.generation.wrapping_add(1);
+            inner.pending.clear();
+            inner.timer = None;
+            inner.awaiting_reply = false;
+            inner.outbox.clear();
+            if let Some(w) = inner.worker.take() {
+                w.terminate();
+            }
+        }
+        self.spawn_worker();
+        if was_active {
+            self.view().phase.set(Phase::Stopped);
+        }
+    }
+
+    fn start(&self, request: RunRequest, mode: Mode) {
+        let view = self.view();
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation = inner.generation.wrapping_add(1);
+            inner.mode = mode;
+            inner.pending.clear();
+            inner.worker_status = None;
+            inner.awaiting_reply = false;
+            inner.timer = None;
+            // Anything still queued belongs to an older run.
+            inner.outbox.clear();
+        }
+        view.events.set(Vec::new());
+        view.traces.set(Vec::new());
+        view.steps.set(0);
+        view.phase.set(Phase::Starting);
+        self.post(ToWorker::Start {
+            definition: request.definition,
+            input: request.input,
+            mocks: request.mocks,
+            seed: request.seed,
+        });
+    }
+
+    fn crash(&self, message: String) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation = inner.generation.wrapping_add(1);
+            inner.pending.clear();
+            inner.timer = None;
+            if let Some(w) = inner.worker.take() {
+                w.terminate();
+            }
+        }
+        // No respawn here: a worker that cannot even load would fail again at once. The next
+        // run starts a fresh one.
+        self.view().phase.set(Phase::Crashed(message));
+    }
+
+    fn on_message(&self, msg: FromWorker) {
+        let view = self.view();
+        match msg {
+            FromWorker::Ready => {
+                let outbox = {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.worker_ready = true;
+                    std::mem::take(&mut inner.outbox)
+                };
+                for m in outbox {
+                    self.post(m);
+                }
+            }
+            FromWorker::Rejected { problems } => {
+                view.phase.set(Phase::Rejected(problems));
+            }
+            FromWorker::Started { start_ms } => {
+                let mode = {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.sim_base = start_ms;
+                    inner.real_base = real_now();
+                    inner.mode
+                };
+                view.start_ms.set(start_ms);
+                view.phase.set(Phase::Running);
+                let max_steps = match mode {
+                    Mode::Step => 1,
+                    Mode::Play(speed) => steps_per_request(speed),
+                };
+                self.post(ToWorker::Advance { max_steps });
+            }
+            FromWorker::Batch(batch) => self.on_batch(batch),
+        }
+    }
+
+    fn on_batch(&self, batch: Batch) {
+        let view = self.view();
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.awaiting_reply = false;
+            inner.pending.extend(batch.events);
+            inner.worker_status = Some(batch.status);
+        }
+        if !batch.traces.is_empty() {
+            view.traces.update(|traces| {
+                for t in batch.traces {
+                    let i = t.index as usize;
+                    if i < traces.len() {
+                        if let Some(slot) = traces.get_mut(i) {
+                            *slot = t;
+                        }
+                    } else {
+                        traces.push(t);
+                    }
+                }
+            });
+        }
+        view.steps.set(batch.steps);
+        self.pump();
+    }
+
+    /// Shows the events whose time has come, asks for more, and schedules itself.
+    fn pump(&self) {
+        let view = self.view();
+        let (release, finished, request, wait_ms, generation) = {
+            let mut inner = self.inner.borrow_mut();
+            let done = inner
+                .worker_status
+                .as_ref()
+                .is_some_and(|s| !s.is_running());
+            let mut release = Vec::new();
+            let mut wait_ms = None;
+            let mut request = None;
+            match inner.mode {
+                Mode::Step | Mode::Play(Speed::Instant) => {
+                    release.extend(inner.pending.drain(..));
+                    if !done && !inner.awaiting_reply {
+                        if let Mode::Play(speed) = inner.mode {
+                            request = Some(steps_per_request(speed));
+                        }
+                    }
+                }
+                Mode::Play(Speed::Paced(factor)) => {
+                    let target = inner.current_target();
+                    while inner.pending.front().is_some_and(|e| e.timestamp <= target) {
+                        if let Some(e) = inner.pending.pop_front() {
+                            release.push(e);
+                        }
+                    }
+                    if let Some(next) = inner.pending.front() {
+                        // Sleep until the next event is due (re-checking now and then).
+                        let due = (next.timestamp - target) as f64 / factor;
+                        wait_ms = Some(due.clamp(4.0, 100.0) as u32);
+                    } else if !done && !inner.awaiting_reply {
+                        request = Some(steps_per_request(Speed::Paced(factor)));
+                    }
+                }
+            }
+            let finished = done && inner.pending.is_empty();
+            (release, finished, request, wait_ms, inner.generation)
+        };
+        if !release.is_empty() {
+            view.events.update(|events| events.extend(release));
+        }
+        if finished {
+            let status = self
+                .inner
+                .borrow()
+                .worker_status
+                .clone()
+                .unwrap_or_default();
+            view.phase.set(Phase::Finished(status));
+            return;
+        }
+        let mode = self.inner.borrow().mode;
+        if mode == Mode::Step && request.is_none() && !self.inner.borrow().awaiting_reply {
+            view.phase.set(Phase::Paused);
+            return;
+        }
+        if let Some(max_steps) = request {
+            self.post(ToWorker::Advance { max_steps });
+        }
+        if let Some(ms) = wait_ms {
+            let this = self.clone();
+            let timer = Timeout::new(ms, move || {
+                if this.inner.borrow().generation == generation {
+                    this.pump();
+                }
+            });
+            self.inner.borrow_mut().timer = Some(timer);
+        }
+    }
+}
+
+impl Inner {
+    /// The simulated time the paced clock has reached.
+    fn current_target(&self) -> i64 {
+        match self.mode {
+            Mode::Play(Speed::Paced(factor)) => {
+                let elapsed = (real_now() - self.real_base).max(0.0) * factor;
+                self.sim_base.saturating_add(elapsed as i64)
+            }
+            _ => i64::MAX,
+        }
+    }
+
+    fn last_shown_time(&self) -> i64 {
+        self.view
+            .events
+            .with_untracked(|e| e.last().map(|e| e.timestamp))
+            .unwrap_or(self.sim_base)
+    }
+}
+
+/// Engine steps per request: many when nothing is paced (fewer round trips), few when paced
+/// (the page holds what it receives until its time comes).
+fn steps_per_request(speed: Speed) -> u32 {
+    match speed {
+        Speed::Instant => 500,
+        Speed::Paced(_) => 8,
+    }
+}

@@ -1,0 +1,268 @@
+//! The engine side of the worker: one execution, advanced on request, its events and state
+//! visits turned into the plain rows the page shows. Kept free of browser APIs so it can be
+//! tested anywhere.
+
+use serde_json::Value;
+use sfn_engine::execution::{ErrorHandling, StateTrace};
+use sfn_engine::{
+    parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity,
+};
+
+use crate::protocol::{Batch, ErrorView, EventRow, RunStatus, TraceView};
+
+/// What the table needs to know about an earlier event to label the ones that follow it.
+#[derive(Debug, Clone, Default)]
+struct EventLabel {
+    step: Option<String>,
+    resource: Option<String>,
+    trace: Option<u32>,
+}
+
+pub struct Session {
+    execution: Execution,
+    /// Labels of the events sent so far, by id - 1.
+    labels: Vec<EventLabel>,
+    /// Traces sent so far.
+    sent_traces: usize,
+    /// Sent traces that may still change (their state has not finished).
+    open_traces: Vec<usize>,
+    steps: u64,
+}
+
+impl Session {
+    /// Parses the three texts and makes the execution, or says what is wrong with them.
+    pub fn start(
+        definition: &str,
+        input: &str,
+        mocks: &str,
+        seed: u32,
+    ) -> Result<Session, Vec<String>> {
+        let mut problems = Vec::new();
+        let (machine, diagnostics) = parse_definition(definition);
+        for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            problems.push(format!(
+                "Definition, line {} column {}: {}",
+                d.line, d.column, d.message
+            ));
+        }
+        let input_value = match serde_json::from_str::<Value>(input) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                problems.push(format!("Input: {e}"));
+                None
+            }
+        };
+        let mock_set = if mocks.trim().is_empty() {
+            Some(MockSet::default())
+        } else {
+            match MockSet::from_json_text(mocks, None) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    problems.push(format!("Mocks: {}", e.message));
+                    None
+                }
+            }
+        };
+        match (machine, input_value, mock_set) {
+            (Some(machine), Some(input), Some(mocks)) if problems.is_empty() => {
+                let options = ExecutionOptions {
+                    seed: u64::from(seed),
+                    ..ExecutionOptions::default()
+                };
+                Ok(Session {
+                    execution: Execution::new(machine, input, mocks, options),
+                    labels: Vec::new(),
+                    sent_traces: 0,
+                    open_traces: Vec::new(),
+                    steps: 0,
+                })
+            }
+            _ => {
+                if problems.is_empty() {
+                    problems.push("Definition: the state machine could not be read".into());
+                }
+                Err(problems)
+            }
+        }
+    }
+
+    /// When the execution starts on the simulated clock (ms since the epoch).
+    pub fn start_ms(&self) -> i64 {
+        ExecutionOptions::default().start_time
+    }
+
+    /// Runs up to `max_steps` steps (at least one while the execution runs).
+    pub fn advance(&mut self, max_steps: u32) -> Batch {
+        let mut events = Vec::new();
+        let mut taken = 0;
+        while taken < max_steps.max(1) && self.execution.status() == &ExecutionStatus::Running {
+            let added = self.execution.step().to_vec();
+            self.steps += 1;
+            taken += 1;
+            for event in &added {
+                events.push(self.label(event));
+            }
+        }
+        Batch {
+            events,
+            traces: self.changed_traces(),
+            status: status_of(self.execution.status()),
+            steps: self.steps,
+        }
+    }
+
+    fn label(&mut self, event: &sfn_engine::HistoryEvent) -> EventRow {
+        let details = event.details.as_ref();
+        let field = |name: &str| {
+            details
+                .and_then(|(_, v)| v.get(name))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let previous = usize::try_from(event.previous_event_id)
+            .ok()
+            .and_then(|id| id.checked_sub(1))
+            .and_then(|i| self.labels.get(i))
+            .cloned()
+            .unwrap_or_default();
+        let t = event.event_type.as_str();
+        // The engine names each event's state (the console's Step column); the visit is the
+        // trace entered by the event's `...StateEntered`, which earlier events of it link to.
+        let step = event.state_name.clone();
+        let trace = if t.ends_with("StateEntered") {
+            self.execution
+                .traces()
+                .iter()
+                .rposition(|tr| tr.entered_event_id == event.id)
+                .and_then(|i| u32::try_from(i).ok())
+        } else if step.is_some() && previous.step == step && previous.trace.is_some() {
+            previous.trace
+        } else {
+            step.as_ref().and_then(|name| {
+                self.execution
+                    .traces()
+                    .iter()
+                    .rposition(|tr| &tr.state_name == name)
+                    .and_then(|i| u32::try_from(i).ok())
+            })
+        };
+        let resource = match (field("resourceType"), field("resource")) {
+            (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
+            (None, Some(name)) => Some(name),
+            _ if step.is_some() && previous.step == step && !t.ends_with("StateEntered") => {
+                previous.resource
+            }
+            _ => None,
+        };
+        let label = EventLabel {
+            step,
+            resource,
+            trace,
+        };
+        let row = EventRow {
+            id: event.id,
+            previous_event_id: event.previous_event_id,
+            timestamp: event.timestamp,
+            event_type: event.event_type.clone(),
+            step: label.step.clone(),
+            resource: label.resource.clone(),
+            trace: label.trace,
+            details: details
+                .map(|(key, value)| serde_json::json!({ key.as_str(): value }).to_string())
+                .unwrap_or_default(),
+        };
+        self.labels.push(label);
+        row
+    }
+
+    /// The traces that are new, or that were unfinished when last sent.
+    fn changed_traces(&mut self) -> Vec<TraceView> {
+        let traces = self.execution.traces();
+        let mut indices: Vec<usize> = std::mem::take(&mut self.open_traces);
+        indices.extend(self.sent_traces..traces.len());
+        self.sent_traces = traces.len();
+        let mut out = Vec::new();
+        for i in indices {
+            let Some(trace) = traces.get(i) else { continue };
+            if !is_finished(trace) {
+                self.open_traces.push(i);
+            }
+            out.push(trace_view(i, trace));
+        }
+        out
+    }
+}
+
+fn is_finished(trace: &StateTrace) -> bool {
+    trace.output.is_some()
+        || trace
+            .errors
+            .iter()
+            .any(|e| !matches!(e.handled_by, ErrorHandling::Retry { .. }))
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+fn trace_view(index: usize, trace: &StateTrace) -> TraceView {
+    let stage = |label: &str, v: Option<&Value>| (label.to_owned(), v.map(pretty));
+    TraceView {
+        index: u32::try_from(index).unwrap_or(u32::MAX),
+        state_name: trace.state_name.clone(),
+        entered_event_id: trace.entered_event_id,
+        stages: vec![
+            stage("Input", Some(&trace.input)),
+            stage("After InputPath", trace.after_input_path.as_ref()),
+            stage("After Parameters", trace.after_parameters.as_ref()),
+            stage("Result", trace.result.as_ref()),
+            stage("After ResultSelector", trace.after_result_selector.as_ref()),
+            stage("After ResultPath", trace.after_result_path.as_ref()),
+            stage("Output", trace.output.as_ref()),
+        ],
+        errors: trace
+            .errors
+            .iter()
+            .map(|e| ErrorView {
+                error: e.error.error.clone().unwrap_or_default(),
+                cause: e.error.cause.clone().unwrap_or_default(),
+                handling: match &e.handled_by {
+                    ErrorHandling::Retry {
+                        retrier_index,
+                        attempt,
+                        delay_ms,
+                    } => format!(
+                        "Retried after {} (Retry #{}, attempt {})",
+                        crate::format::elapsed(*delay_ms),
+                        retrier_index.saturating_add(1),
+                        attempt
+                    ),
+                    ErrorHandling::Catch {
+                        catcher_index,
+                        next,
+                    } => format!(
+                        "Caught by Catch #{}: next state \"{next}\"",
+                        catcher_index.saturating_add(1)
+                    ),
+                    ErrorHandling::Unhandled => "Not handled: the state failed".into(),
+                },
+            })
+            .collect(),
+    }
+}
+
+fn status_of(status: &ExecutionStatus) -> RunStatus {
+    let (error, cause, output) = match status {
+        ExecutionStatus::Succeeded { output } => (None, None, Some(pretty(output))),
+        ExecutionStatus::Failed { error, cause } | ExecutionStatus::TimedOut { error, cause } => {
+            (error.clone(), cause.clone(), None)
+        }
+        ExecutionStatus::Running | ExecutionStatus::Aborted => (None, None, None),
+    };
+    RunStatus {
+        name: status.name().to_owned(),
+        error,
+        cause,
+        output,
+    }
+}

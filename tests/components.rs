@@ -1,0 +1,435 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the history table, the inspector,
+//! the editors' diagnostics and the worker's session, each checked the way a user would see it.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use sfn_playground::app::{definition_marks, format_json, mocks_marks, Playground, Work};
+use sfn_playground::history::HistoryTable;
+use sfn_playground::inspector::Inspector;
+use sfn_playground::protocol::{EventRow, TraceView};
+use sfn_playground::runner::{RunView, Runner};
+use sfn_playground::session::Session;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// The page's stylesheet, once: the table's virtualization depends on its fixed heights.
+fn ensure_style() {
+    let doc = document();
+    if doc.get_element_by_id("playground-style").is_some() {
+        return;
+    }
+    let style = doc.create_element("style").expect("style");
+    style.set_id("playground-style");
+    style.set_text_content(Some(include_str!("../style/main.css")));
+    doc.head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+}
+
+/// A fresh, sized host element in the page.
+fn host(height: u32) -> web_sys::HtmlElement {
+    ensure_style();
+    let el: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    el.set_attribute(
+        "style",
+        &format!("height:{height}px;width:1000px;display:flex;flex-direction:column"),
+    )
+    .expect("style");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    el
+}
+
+fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+fn count(root: &web_sys::Element, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .expect("selector")
+        .length()
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+        gloo_timers_sleep(20).await;
+    }
+}
+
+async fn gloo_timers_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn event(id: u64, event_type: &str, step: Option<&str>, trace: Option<u32>) -> EventRow {
+    EventRow {
+        id,
+        previous_event_id: id.saturating_sub(1),
+        timestamp: 1_704_067_200_000 + id as i64 * 10,
+        event_type: event_type.to_owned(),
+        step: step.map(str::to_owned),
+        resource: None,
+        trace,
+        details: format!(
+            r#"{{"stateEnteredEventDetails":{{"name":"S{id}","input":{{"n":{id}}}}}}}"#
+        ),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn history_renders_only_the_visible_rows_of_25000_events() {
+    let view = RunView::new();
+    view.start_ms.set(1_704_067_200_000);
+    let events: Vec<EventRow> = (1..=25_000)
+        .map(|id| {
+            let t = if id % 2 == 0 {
+                "PassStateExited"
+            } else {
+                "PassStateEntered"
+            };
+            event(id, t, Some(&format!("S{}", id % 7)), None)
+        })
+        .collect();
+    view.events.set(events);
+    let selected = RwSignal::new(None);
+    let el = host(400);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <HistoryTable view=view selected=selected /> },
+    );
+    settle().await;
+    let rows = count(&el, ".history-row");
+    assert!(rows > 5 && rows < 80, "{rows} rows in the DOM");
+    assert_eq!(
+        texts(&el, "[data-testid=event-count]"),
+        vec!["25,000 events"]
+    );
+    // It follows the tail: the last event is in view.
+    let ids = texts(&el, ".history-row .id");
+    assert!(
+        ids.iter().any(|t| t.ends_with("25000")),
+        "last rows: {ids:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn history_filters_by_type_and_state_and_expands_details() {
+    let view = RunView::new();
+    view.start_ms.set(1_704_067_200_000);
+    view.events.set(vec![
+        event(1, "ExecutionStarted", None, None),
+        event(2, "TaskStateEntered", Some("Call API"), Some(0)),
+        event(3, "LambdaFunctionFailed", Some("Call API"), Some(0)),
+        event(4, "WaitStateEntered", Some("Wait and Try Later"), Some(1)),
+    ]);
+    let selected = RwSignal::new(None);
+    let el = host(400);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <HistoryTable view=view selected=selected /> },
+    );
+    settle().await;
+    assert_eq!(count(&el, ".history-row"), 4);
+
+    let select: web_sys::HtmlSelectElement = el
+        .query_selector("select")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value("LambdaFunctionFailed");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        texts(&el, ".history-row .type"),
+        vec!["LambdaFunctionFailed"]
+    );
+    assert_eq!(
+        texts(&el, "[data-testid=event-count]"),
+        vec!["1 of 4 events"]
+    );
+    select.set_value("");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+
+    let input: web_sys::HtmlInputElement = el
+        .query_selector("input[type=search]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("wait");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(texts(&el, ".history-row .step"), vec!["Wait and Try Later"]);
+
+    // Clicking a row selects its state visit and shows its details as formatted JSON text.
+    let row: web_sys::HtmlElement = el
+        .query_selector(".history-row")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    row.click();
+    settle().await;
+    assert_eq!(selected.get_untracked(), Some(1));
+    let detail = texts(&el, ".history-detail").concat();
+    assert!(
+        detail.contains("\"stateEnteredEventDetails\": {"),
+        "{detail}"
+    );
+    assert!(detail.contains("\"n\": 4"), "{detail}");
+}
+
+#[wasm_bindgen_test]
+async fn history_shows_user_data_as_text_not_html() {
+    let view = RunView::new();
+    let mut row = event(
+        1,
+        "PassStateEntered",
+        Some("<img src=x onerror=alert(1)>"),
+        Some(0),
+    );
+    row.details = r#"{"x":"<b>bold</b>"}"#.into();
+    view.events.set(vec![row]);
+    let selected = RwSignal::new(None);
+    let el = host(300);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <HistoryTable view=view selected=selected /> },
+    );
+    settle().await;
+    assert_eq!(count(&el, "img"), 0);
+    assert_eq!(
+        texts(&el, ".history-row .step"),
+        vec!["<img src=x onerror=alert(1)>"]
+    );
+}
+
+fn trace(index: u32, name: &str, output: Option<&str>) -> TraceView {
+    TraceView {
+        index,
+        state_name: name.to_owned(),
+        entered_event_id: u64::from(index) + 2,
+        stages: vec![
+            (
+                "Input".into(),
+                Some("{\n  \"statuscode\": \"429\"\n}".into()),
+            ),
+            ("After InputPath".into(), Some("{}".into())),
+            ("Output".into(), output.map(str::to_owned)),
+        ],
+        errors: Vec::new(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn inspector_shows_every_stage_and_steps_through_visits() {
+    let view = RunView::new();
+    let mut first = trace(0, "Call API", None);
+    first.errors.push(sfn_playground::protocol::ErrorView {
+        error: "TooManyRequestsException".into(),
+        cause: "429 Too Many Requests".into(),
+        handling: "Retried after 1 s (Retry #1, attempt 1)".into(),
+    });
+    view.traces.set(vec![
+        first,
+        trace(1, "Wait", Some("{}")),
+        trace(2, "Call API", Some("\"200 OK\"")),
+    ]);
+    let selected = RwSignal::new(Some(0));
+    let el = host(600);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Inspector view=view selected=selected /> },
+    );
+    settle().await;
+    assert_eq!(
+        texts(&el, "[data-testid=inspector-state]"),
+        vec!["Call API"]
+    );
+    let summaries = texts(&el, ".stage summary");
+    assert_eq!(summaries.len(), 3);
+    assert!(summaries[2].starts_with("Output") && summaries[2].contains("not reached"));
+    let errors = texts(&el, "[data-testid=inspector-errors]").concat();
+    assert!(
+        errors.contains("TooManyRequestsException") && errors.contains("Retried after 1 s"),
+        "{errors}"
+    );
+    assert!(el
+        .text_content()
+        .unwrap_or_default()
+        .contains("visit 1 of 2"));
+
+    let next: web_sys::HtmlElement = el
+        .query_selector("[aria-label='Next visit']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    next.click();
+    settle().await;
+    assert_eq!(selected.get_untracked(), Some(2));
+    assert!(texts(&el, ".stage pre").iter().any(|t| t == "\"200 OK\""));
+}
+
+#[wasm_bindgen_test]
+async fn page_shows_editors_and_the_definition_diagnostics() {
+    let work = Work::starter();
+    work.definition
+        .set(r#"{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
+    let run_view = RunView::new();
+    let runner = StoredValue::new_local(Runner::new(run_view));
+    let el = host(800);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Playground work=work run_view=run_view runner=runner /> },
+    );
+    settle().await;
+    assert_eq!(count(&el, ".cm-editor"), 3, "three CodeMirror editors");
+    let problems = texts(&el, "[data-testid=problems] li").concat();
+    assert!(problems.contains("Nowhere"), "problems: {problems}");
+    assert!(count(&el, "[data-testid=definition-editor] .cm-lintRange-error") >= 1);
+    // Nothing runs by itself (the worker script is not served to component tests).
+    assert!(!run_view.phase.get_untracked().is_active());
+
+    // Typing a fix clears the diagnostic after the debounce.
+    work.definition
+        .set(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
+    gloo_timers_sleep(400).await;
+    settle().await;
+    assert_eq!(
+        texts(&el, "[data-testid=diagnostic-count]"),
+        vec!["No problems"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn definition_diagnostics_carry_line_and_column() {
+    let marks = definition_marks("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}\n  }\n}");
+    assert!(!marks.is_empty());
+    assert!(marks.iter().all(|m| m.line >= 1 && m.column >= 1));
+    assert!(marks.iter().any(|m| m.line == 4), "{marks:?}");
+}
+
+#[wasm_bindgen_test]
+fn format_reindents_and_rejects_invalid_json() {
+    assert_eq!(
+        format_json(r#"{"b":1,"a":[1,2]}"#).unwrap(),
+        "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    2\n  ]\n}\n"
+    );
+    assert!(format_json("{")
+        .unwrap_err()
+        .starts_with("Cannot format: invalid JSON"));
+}
+
+#[wasm_bindgen_test]
+fn mocks_with_invalid_json_are_marked_at_their_position() {
+    let marks = mocks_marks("{\n  \"Functions\": [\n}");
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].line, 3);
+    assert!(mocks_marks("  ").is_empty());
+}
+
+#[wasm_bindgen_test]
+fn session_runs_a_machine_and_labels_events_with_their_state() {
+    let definition = r#"{"StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let mut session = Session::start(definition, r#"{"in": true}"#, "", 7).expect("starts");
+    let mut events = Vec::new();
+    let mut traces: Vec<TraceView> = Vec::new();
+    let mut status = None;
+    for _ in 0..100 {
+        let batch = session.advance(1);
+        events.extend(batch.events);
+        for t in batch.traces {
+            let i = t.index as usize;
+            if i < traces.len() {
+                traces[i] = t;
+            } else {
+                traces.push(t);
+            }
+        }
+        if !batch.status.is_running() {
+            status = Some(batch.status);
+            break;
+        }
+    }
+    let status = status.expect("ends");
+    assert_eq!(status.name, "SUCCEEDED");
+    let first_exit = events
+        .iter()
+        .find(|e| e.event_type == "PassStateExited")
+        .expect("exit");
+    assert_eq!(first_exit.step.as_deref(), Some("First"));
+    let wait_exit = events
+        .iter()
+        .find(|e| e.event_type == "WaitStateExited")
+        .expect("wait");
+    let start = events[0].timestamp;
+    assert_eq!(wait_exit.timestamp - start, 2000);
+    assert_eq!(
+        events.last().map(|e| e.step.clone()),
+        Some(None),
+        "ExecutionSucceeded has no step"
+    );
+    let first = &traces[0];
+    assert_eq!(first.state_name, "First");
+    let output = first
+        .stages
+        .iter()
+        .find(|(l, _)| l == "Output")
+        .and_then(|(_, v)| v.clone());
+    assert_eq!(
+        output.as_deref(),
+        Some("{\n  \"in\": true,\n  \"r\": {\n    \"x\": 1\n  }\n}")
+    );
+}
+
+#[wasm_bindgen_test]
+fn session_refuses_to_start_and_says_why() {
+    let problems = match Session::start("{\"StartAt\": 1}", "{", "[", 0) {
+        Ok(_) => panic!("should not start"),
+        Err(p) => p,
+    };
+    assert!(
+        problems.iter().any(|p| p.starts_with("Definition, line 1")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("Input: ")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("Mocks: ")),
+        "{problems:?}"
+    );
+}
