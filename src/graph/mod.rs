@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 pub use component::Graph;
 pub use layout::{layout, Layout};
-pub use status::{statuses_from_events, StateStatus};
+pub use status::{statuses_from_events, StateStatus, StatusTracker};
 pub use svg::{export_svg, GRAPH_CSS};
 
 use sfn_engine::graph::DisplayGraph;
