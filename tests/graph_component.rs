@@ -128,6 +128,7 @@ fn key(key: &str) -> web_sys::KeyboardEvent {
 
 struct Mounted {
     el: web_sys::HtmlElement,
+    graph: RwSignal<Option<DisplayGraph>>,
     statuses: RwSignal<HashMap<String, StateStatus>>,
     selected: RwSignal<Option<String>>,
     exported: RwSignal<Option<String>>,
@@ -154,6 +155,7 @@ fn mount(definition: &str) -> Mounted {
     });
     Mounted {
         el,
+        graph,
         statuses,
         selected,
         exported,
@@ -401,4 +403,41 @@ async fn drag_pans_and_the_wheel_zooms() {
     );
     // The page does not scroll: the wheel's default action was cancelled.
     assert!(wheel.default_prevented());
+}
+
+#[wasm_bindgen_test]
+async fn a_new_graph_is_drawn_and_an_equal_one_changes_nothing() {
+    let m = mount(TUTORIAL);
+    settle().await;
+    let zoom_in: web_sys::HtmlElement = one(&m.el, "button[aria-label='Zoom in']").unchecked_into();
+    zoom_in.click();
+    settle().await;
+    let canvas = one(&m.el, "g.sfn-graph-canvas");
+    let zoomed = canvas.get_attribute("transform").expect("transform");
+    // The same graph again (an edit that leaves the graph alone): no new layout, no re-fit.
+    m.graph.set(Some(graph_of(TUTORIAL)));
+    settle().await;
+    assert_eq!(
+        canvas.get_attribute("transform").expect("transform"),
+        zoomed
+    );
+    // Another graph replaces the drawing and is fitted.
+    m.graph.set(Some(graph_of(
+        r#"{"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}}"#,
+    )));
+    settle().await;
+    let names: Vec<String> = all(&m.el, "g.sfn-state .sfn-node-name")
+        .iter()
+        .filter_map(|t| t.text_content())
+        .collect();
+    assert_eq!(names, ["Only"]);
+    assert_ne!(
+        canvas.get_attribute("transform").expect("transform"),
+        zoomed
+    );
+    // No graph: a placeholder says so.
+    m.graph.set(None);
+    settle().await;
+    assert!(all(&m.el, "g.sfn-state").is_empty());
+    assert_eq!(all(&m.el, ".sfn-graph-empty").len(), 1);
 }

@@ -47,7 +47,11 @@ pub fn Graph(
     #[prop(into, optional)] selected: MaybeProp<String>,
     #[prop(into, optional)] on_export: Option<Callback<String>>,
 ) -> impl IntoView {
-    let laid_out: Memo<Option<Layout>> = Memo::new(move |_| graph.with(|g| g.as_ref().map(layout)));
+    // Memos only notify when their value changes: editing a definition in ways that leave its
+    // graph alone (a Comment, Parameters) does not lay it out again.
+    let same_graph: Memo<Option<DisplayGraph>> = Memo::new(move |_| graph.get());
+    let laid_out: Memo<Option<Layout>> =
+        Memo::new(move |_| same_graph.with(|g| g.as_ref().map(layout)));
     let transform = RwSignal::new(ViewTransform::default());
     let drag: RwSignal<Option<Drag>> = RwSignal::new(None);
     // Set after a drag so that the click which ends it selects nothing.
