@@ -135,6 +135,17 @@ impl Execution {
                         json!({"resourceType": resource_type, "resource": resource}),
                     )),
                 );
+                // A `.sync` integration first submits the job, then waits for it to finish.
+                if resource.contains(".sync") {
+                    let submitted =
+                        self.submit_response(resource_type, resource, &parameters, frame.now);
+                    let details = json!({"resourceType": resource_type, "resource": resource, "output": submitted, "outputDetails": {"truncated": false}});
+                    self.emit(
+                        frame,
+                        "TaskSubmitted",
+                        Some(("taskSubmittedEventDetails", details)),
+                    );
+                }
             }
         }
 
@@ -208,14 +219,6 @@ impl Execution {
                         resource_type,
                         resource,
                     } => {
-                        if resource.contains(".sync") {
-                            let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
-                            self.emit(
-                                frame,
-                                "TaskSubmitted",
-                                Some(("taskSubmittedEventDetails", details)),
-                            );
-                        }
                         let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
                         self.emit(
                             frame,
@@ -280,6 +283,83 @@ impl Execution {
                 Ok(Outcome::Fail(error))
             }
         }
+    }
+
+    /// What the service answers when a `.sync` job is submitted (the TaskSubmitted event's
+    /// output): for Step Functions' StartExecution, the new execution's ARN and start date with
+    /// the SDK's HTTP metadata; for other services the HTTP metadata alone.
+    fn submit_response(
+        &mut self,
+        resource_type: &str,
+        resource: &str,
+        parameters: &Value,
+        now: Millis,
+    ) -> Value {
+        let request_id = self.rng.uuid_v4();
+        let mut body = Map::new();
+        let mut response = Map::new();
+        if resource_type == "states" && resource.starts_with("startExecution") {
+            // arn:aws:states:REGION:ACCOUNT:stateMachine:NAME names where the execution runs
+            // (another account's, with Credentials).
+            let identity = &self.options.identity;
+            let target: Vec<&str> = parameters
+                .get("StateMachineArn")
+                .and_then(Value::as_str)
+                .map_or_else(Vec::new, |arn| arn.split(':').collect());
+            let region = target
+                .get(3)
+                .copied()
+                .unwrap_or(&identity.region)
+                .to_string();
+            let account = target
+                .get(4)
+                .copied()
+                .unwrap_or(&identity.account)
+                .to_string();
+            let machine_name = target
+                .get(6)
+                .copied()
+                .unwrap_or(&identity.state_machine_name)
+                .to_string();
+            let name = match parameters.get("Name").and_then(Value::as_str) {
+                Some(name) => name.to_string(),
+                None => self.rng.uuid_v4(),
+            };
+            let arn = format!("arn:aws:states:{region}:{account}:execution:{machine_name}:{name}");
+            body.insert("executionArn".into(), json!(arn));
+            body.insert("startDate".into(), json!(now as f64 / 1000.0));
+            response.insert("ExecutionArn".into(), json!(arn));
+        }
+        let length = Value::Object(body).to_string().len().to_string();
+        let date = format_iso(now);
+        response.insert(
+            "SdkHttpMetadata".into(),
+            json!({
+                "AllHttpHeaders": {
+                    "x-amzn-RequestId": [request_id],
+                    "connection": ["keep-alive"],
+                    "Content-Length": [length],
+                    "Date": [date],
+                    "Content-Type": ["application/x-amz-json-1.0"],
+                },
+                "HttpHeaders": {
+                    "connection": "keep-alive",
+                    "Content-Length": length,
+                    "Content-Type": "application/x-amz-json-1.0",
+                    "Date": date,
+                    "x-amzn-RequestId": request_id,
+                },
+                "HttpStatusCode": 200,
+            }),
+        );
+        response.insert(
+            "SdkResponseMetadata".into(),
+            json!({"RequestId": request_id}),
+        );
+        if response.contains_key("ExecutionArn") {
+            response.insert("StartDate".into(), json!(format_iso(now)));
+        }
+        Value::Object(response)
     }
 
     /// TimeoutSeconds(Path) or HeartbeatSeconds(Path) as whole seconds: a literal, a
