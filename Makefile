@@ -6,12 +6,19 @@ CONFORMANCE_DIR ?= ../shared/conformance
 WASM_TARGET := wasm32-unknown-unknown
 SFN_PLAY := $(CARGO) run --quiet -p sfn-play --
 
-.PHONY: test setup fmt-check clippy unit wasm conformance-check conformance serve run-tutorial
+.PHONY: test setup rust-setup web-tools editor fmt-check clippy unit wasm conformance-check conformance \
+	web-unit web-components web-build e2e serve run-tutorial
 
-test: setup fmt-check clippy unit wasm conformance-check
+test: setup fmt-check editor clippy unit wasm conformance-check web-unit web-components web-build e2e
 
-# Installs only what is missing, so it is a no-op (and needs no network) on a ready machine.
-setup:
+# Installs only what is missing, so it is a no-op (and needs no network) on a ready machine:
+# the Rust components and target here, the web toolchain (trunk, wasm-bindgen-cli, the npm
+# packages, Chromium) in scripts/install-web-tools.sh.
+setup: rust-setup web-tools
+web-tools:
+	bash scripts/install-web-tools.sh
+
+rust-setup:
 	@if ! command -v rustup >/dev/null 2>&1; then \
 		echo "rustup not found; assuming the toolchain, rustfmt, clippy and $(WASM_TARGET) are installed"; \
 	else \
@@ -58,9 +65,31 @@ conformance:
 		echo "conformance corpus not found at $(CONFORMANCE_DIR); skipping (set CONFORMANCE_DIR)"; \
 	fi
 
-serve:
-	@echo "The web playground arrives with the UI issue; until then use the sfn-play CLI"
-	@echo "(see README.md), for example: make run-tutorial"
+# The CodeMirror bundle (editor/dist/editor.js): the app's Rust code imports it when it
+# compiles, for the browser and natively (clippy, unit tests) alike.
+editor:
+	npm run --silent --prefix editor build
+
+# The playground's library tests that need no browser (share links, saved work, examples,
+# graph layout and statuses).
+web-unit: editor
+	$(CARGO) test -p sfn-playground --lib
+
+# Component tests in headless Chromium (wasm-bindgen-test; flags in webdriver.json).
+web-components: editor
+	$(CARGO) test -p sfn-playground --target $(WASM_TARGET) --tests
+
+# The release build of the page, as it is served.
+web-build: editor
+	bash scripts/trunk.sh build --release --public-url ./
+
+# The end-to-end test of the release build in Chromium (screenshots in target/e2e/).
+e2e: web-build
+	node --test tests/e2e/
+
+# Installs what is missing, then serves the playground on http://127.0.0.1:8080
+serve: setup
+	bash scripts/trunk.sh serve --address 127.0.0.1 --port 8080
 
 # The seed tutorial's 429 scenario: three throttled calls, retries, a Wait, then success.
 run-tutorial:
