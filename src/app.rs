@@ -495,9 +495,10 @@ pub fn Playground(
                             <button role="tab" id="tab-mocks" aria-controls="panel-mocks" aria-selected=move || (tab.get() == "mocks").to_string() on:click=move |_| tab.set("mocks") data-testid="tab-mocks">
                                 "Mocks" {move || badge(&mocks_marks.get())}
                             </button>
-                            <span class="spacer"></span>
+                        </div>
+                        <div id="panel-input" role="tabpanel" aria-labelledby="tab-input" class="tabpanel" hidden=move || tab.get() != "input">
                             {move || current_example.get().map(|example| view! {
-                                <div class="scenarios" role="group" aria-label="Scenarios of the example">
+                                <div class="scenarios panel-actions" role="group" aria-label="Scenarios of the example">
                                     <span class="muted">"Scenarios"</span>
                                     {example.scenarios.iter().map(|sc| {
                                         let id = sc.id;
@@ -518,8 +519,6 @@ pub fn Playground(
                                     }).collect_view()}
                                 </div>
                             })}
-                        </div>
-                        <div id="panel-input" role="tabpanel" aria-labelledby="tab-input" class="tabpanel" hidden=move || tab.get() != "input">
                             <CodeEditor label="Execution input (JSON)" text=work.input marks=input_marks on_run=run test_id="input-editor" />
                         </div>
                         <div id="panel-mocks" role="tabpanel" aria-labelledby="tab-mocks" class="tabpanel" hidden=move || tab.get() != "mocks">

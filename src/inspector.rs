@@ -50,7 +50,7 @@ pub fn Inspector(view: RunView, selected: RwSignal<Option<u32>>) -> impl IntoVie
                 <span class="spacer"></span>
                 <Show when=move || { visits.with(Vec::len) > 1 }>
                     <button class="small" on:click=move |_| go(-1) disabled=move || position() == Some(0) aria-label="Previous visit">"‹"</button>
-                    <span class="muted">{move || format!("visit {} of {}", position().map_or(0, |p| p + 1), visits.with(Vec::len))}</span>
+                    <span class="muted">{move || format!("visit {}/{}", position().map_or(0, |p| p + 1), visits.with(Vec::len))}</span>
                     <button class="small" on:click=move |_| go(1) disabled=move || position().map(|p| p + 1) == Some(visits.with(Vec::len)) aria-label="Next visit">"›"</button>
                 </Show>
             </div>

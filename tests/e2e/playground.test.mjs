@@ -181,6 +181,12 @@ function loop(body) {
   );
 }
 
+/** Loads one of the example's inputs (the buttons above the Input editor). */
+async function pickScenario(id) {
+  await page.getByTestId("tab-input").click();
+  await page.getByTestId(`scenario-${id}`).click();
+}
+
 async function run(speed) {
   await page.getByTestId("speed").selectOption(speed);
   await page.getByTestId("run").click();
@@ -211,7 +217,7 @@ test("the 429 scenario retries, waits and succeeds, live", async () => {
     document.querySelector("[data-testid=mocks-editor] .cm-content")?.textContent.includes("durationSeconds"),
   );
   await page.waitForTimeout(300);
-  await page.getByTestId("scenario-429").click();
+  await pickScenario("429");
   assert.equal(JSON.parse(await editorText("input-editor")).statuscode, "429");
   assert.equal((await page.getByTestId("diagnostic-count").textContent()).trim(), "No problems");
 
@@ -259,10 +265,18 @@ test("the 429 scenario retries, waits and succeeds, live", async () => {
   await page.screenshot({ path: path.join(shots, "429-succeeded.png") });
   await page.locator(".history input[type=search]").fill("");
   await page.screenshot({ path: path.join(shots, "429-history.png") });
+
+  // The dark theme follows the system's.
+  await page.emulateMedia({ colorScheme: "dark" });
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = background.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 150, `dark background: ${background}`);
+  await page.screenshot({ path: path.join(shots, "429-dark.png") });
+  await page.emulateMedia({ colorScheme: "light" });
 });
 
 test("the 503 scenario fails with the Fail state's cause", async () => {
-  await page.getByTestId("scenario-503").click();
+  await pickScenario("503");
   await run("instant");
   await waitForStatus("FAILED");
   const detail = await page.getByTestId("status-detail").textContent();
