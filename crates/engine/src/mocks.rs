@@ -653,7 +653,7 @@ impl<'a> Target<'a> {
 }
 
 /// `arn:<partition>:states:::lambda:invoke` with an optional `.waitForTaskToken` suffix.
-fn is_lambda_invoke(resource: &str) -> bool {
+pub(crate) fn is_lambda_invoke(resource: &str) -> bool {
     let parts: Vec<&str> = resource.split(':').collect();
     matches!(
         parts.as_slice(),
@@ -663,7 +663,7 @@ fn is_lambda_invoke(resource: &str) -> bool {
 }
 
 /// `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`.
-fn is_lambda_function_arn(resource: &str) -> bool {
+pub(crate) fn is_lambda_function_arn(resource: &str) -> bool {
     let parts: Vec<&str> = resource.split(':').collect();
     matches!(
         parts.as_slice(),
@@ -674,7 +674,7 @@ fn is_lambda_function_arn(resource: &str) -> bool {
 
 /// The function name in the forms Lambda accepts: `NAME`, `NAME:QUALIFIER`,
 /// `ACCOUNT:function:NAME[:QUALIFIER]` and `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`.
-fn lambda_function_name(reference: &str) -> Option<&str> {
+pub(crate) fn lambda_function_name(reference: &str) -> Option<&str> {
     let parts: Vec<&str> = reference.split(':').collect();
     let name = match parts.as_slice() {
         ["arn", _, "lambda", _, _, "function", name, ..] => *name,

@@ -29,6 +29,7 @@ use indexmap::IndexSet;
 use serde_json::{json, Map, Value};
 
 use crate::definition::model::{StateKind, StateMachine};
+use crate::mocks::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name};
 
 /// What a rule says, so the user knows what to edit.
 const RULE_COMMENT: &str = "Starter mock added by the playground: it answers every call. \
@@ -223,40 +224,6 @@ fn integration_action(resource: &str) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// `arn:<partition>:states:::lambda:invoke` with an optional `.waitForTaskToken` suffix.
-fn is_lambda_invoke(resource: &str) -> bool {
-    let parts: Vec<&str> = resource.split(':').collect();
-    matches!(
-        parts.as_slice(),
-        ["arn", _, "states", "", "", "lambda", action]
-            if *action == "invoke" || action.starts_with("invoke.")
-    )
-}
-
-/// `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`.
-fn is_lambda_function_arn(resource: &str) -> bool {
-    let parts: Vec<&str> = resource.split(':').collect();
-    matches!(
-        parts.as_slice(),
-        ["arn", _, "lambda", _, _, "function", name] | ["arn", _, "lambda", _, _, "function", name, _]
-            if !name.is_empty()
-    )
-}
-
-/// The function name in the forms Lambda accepts: `NAME`, `NAME:QUALIFIER`,
-/// `ACCOUNT:function:NAME[:QUALIFIER]` and `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`
-/// (the forms the mocks module matches).
-fn lambda_function_name(reference: &str) -> Option<&str> {
-    let parts: Vec<&str> = reference.split(':').collect();
-    let name = match parts.as_slice() {
-        ["arn", _, "lambda", _, _, "function", name, ..] => *name,
-        [_, "function", name, ..] => *name,
-        [name, ..] => *name,
-        [] => return None,
-    };
-    (!name.is_empty()).then_some(name)
 }
 
 /// Whether a rule key may answer a `lambda:invoke` whose FunctionName is only known at run
