@@ -5,6 +5,8 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use sfn_engine::graph::DisplayGraph;
 use sfn_engine::{parse_definition, MockSet, Severity};
+
+use crate::starter::with_starter_mocks;
 use wasm_bindgen::JsCast;
 
 use crate::editor::{json_syntax_mark, CodeEditor, FocusRequest, Mark};
@@ -332,14 +334,31 @@ pub fn Playground(
     let input_marks = debounced_marks(work.input, input_marks);
     let mocks_marks = debounced_marks(work.mocks, mocks_marks);
 
+    // A Task resource without a mock gets a starting one before a run, so a run never stops
+    // at "no mock"; the user sees the rule in the Mocks editor and can change it.
+    let add_starter_mocks = move || {
+        let added = with_starter_mocks(
+            &work.definition.get_untracked(),
+            &work.mocks.get_untracked(),
+        );
+        if let Some(text) = added {
+            work.mocks.set(text);
+            notice.set(Some(
+                "Added a starting mock for each Task resource that had none (see the Mocks tab)."
+                    .to_string(),
+            ));
+        }
+    };
     let run = Callback::new(move |()| {
         notice.set(None);
         selected.set(None);
+        add_starter_mocks();
         runner.with_value(|r| r.run(work.request(), speed()));
     });
     let stop = move |_| runner.with_value(Runner::stop);
     let step = move |_| {
         notice.set(None);
+        add_starter_mocks();
         if !run_view.phase.with_untracked(Phase::is_active) {
             selected.set(None);
         }
@@ -529,6 +548,7 @@ pub fn Playground(
                                     "Import…"
                                     <input type="file" accept=".json,application/json" class="visually-hidden" on:change=import_mocks data-testid="import-mocks" />
                                 </label>
+                                <button class="small" on:click=move |_| { notice.set(None); add_starter_mocks(); } title="Add a starting mock for each Task resource that has none" data-testid="starter-mocks">"Add starter mocks"</button>
                                 <button class="small" on:click=move |_| export("mocks.json", work.mocks.get_untracked()) title="Download the mock file">"Export"</button>
                             </div>
                             <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run test_id="mocks-editor" />

@@ -18,4 +18,5 @@ pub mod protocol;
 pub mod runner;
 pub mod session;
 pub mod share;
+pub mod starter;
 pub mod storage;

@@ -383,6 +383,22 @@ test("a share link reopens the same work, and work survives a reload", async () 
   await context.close();
 });
 
+test("a new Task without a mock gets a starting one, and the run succeeds at once", async () => {
+  const definition = {
+    StartAt: "Greet",
+    States: {
+      Greet: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Greeter", End: true },
+    },
+  };
+  await setEditor("definition-editor", JSON.stringify(definition, null, 2));
+  await setEditor("mocks-editor", "");
+  await page.waitForTimeout(400);
+  await run("instant");
+  await waitForStatus("SUCCEEDED");
+  assert.match(await editorText("mocks-editor"), /Greeter/, "the starting rule is in the Mocks editor");
+  assert.equal(await countOfType("LambdaFunctionSucceeded"), 1);
+});
+
 test("no page errors", () => {
   assert.deepEqual(
     pageErrors.map((e) => String(e)),
