@@ -725,17 +725,7 @@ fn request_id(state_name: &str, call: u64) -> String {
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     // Version 4 and RFC 4122 variant bits, like the ids Lambda shows.
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    crate::rng::uuid_v4_text(bytes)
 }
 
 /// The cause of a Lambda function's error as Step Functions shows it: the function's error
