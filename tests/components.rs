@@ -283,10 +283,7 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
         errors.contains("TooManyRequestsException") && errors.contains("Retried after 1 s"),
         "{errors}"
     );
-    assert!(el
-        .text_content()
-        .unwrap_or_default()
-        .contains("visit 1 of 2"));
+    assert!(el.text_content().unwrap_or_default().contains("visit 1/2"));
 
     let next: web_sys::HtmlElement = el
         .query_selector("[aria-label='Next visit']")
