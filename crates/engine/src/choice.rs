@@ -592,8 +592,11 @@ pub fn evaluate_with(
         }
         ChoiceRule::Not(rule) => Ok(!evaluate_with(rule, query)?),
         ChoiceRule::Condition(Value::Bool(value)) => Ok(*value),
+        // The executor evaluates JSONata Conditions with the JSONata engine before it gets
+        // here; only a caller that bypasses it can reach this.
         ChoiceRule::Condition(condition) => Err(StatesError::runtime(format!(
-            "JSONata Choice conditions are not supported yet (Condition {condition})"
+            "The Condition {condition} is a JSONata expression: it needs the JSONata engine \
+             (run the state machine with the executor)"
         ))),
         ChoiceRule::Comparison {
             variable,
