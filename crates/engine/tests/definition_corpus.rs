@@ -6,24 +6,13 @@
 
 use std::path::PathBuf;
 
+mod common;
+use common::conformance_dir;
+
 use serde_json::Value;
 use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::{QueryLanguage, StateKind, StateMachine};
 use sfn_engine::{parse_definition, Severity};
-
-/// `$CONFORMANCE_DIR`, else `shared/conformance` beside the repository
-/// (`../../../shared/conformance` from the crate) or beside any folder above it (a worktree).
-fn conformance_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("CONFORMANCE_DIR") {
-        let dir = PathBuf::from(d);
-        return dir.join("cases").is_dir().then_some(dir);
-    }
-    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    crate_dir
-        .ancestors()
-        .map(|a| a.join("shared/conformance"))
-        .find(|d| d.join("cases").is_dir())
-}
 
 #[test]
 fn corpus_definitions_parse_without_errors() {

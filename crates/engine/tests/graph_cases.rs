@@ -14,6 +14,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::conformance_dir;
+
 use sfn_engine::definition::model::{StateKind, StateMachine};
 use sfn_engine::graph::{DisplayGraph, NodeKind, MAX_LABEL_CHARS};
 use sfn_engine::parse_definition;
@@ -186,18 +189,6 @@ fn graph_json_uses_snake_case_names() {
     assert_eq!(json["nodes"][1]["type_name"], "Task");
     assert_eq!(json["nodes"][1]["name"], "Call API");
     assert_eq!(json["edges"][0]["kind"], "start");
-}
-
-/// `$CONFORMANCE_DIR`, else `shared/conformance` beside any folder above the crate.
-fn conformance_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("CONFORMANCE_DIR") {
-        let dir = PathBuf::from(d);
-        return dir.join("cases").is_dir().then_some(dir);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/conformance"))
-        .find(|d| d.join("cases").is_dir())
 }
 
 #[test]

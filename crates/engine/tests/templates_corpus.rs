@@ -11,6 +11,9 @@
 
 use std::path::PathBuf;
 
+mod common;
+use common::conformance_dir;
+
 use serde_json::Value;
 use sfn_engine::context::{context_object, ContextState, ExecutionIdentity};
 use sfn_engine::dataflow::{apply_input_path, apply_output_path, apply_result_path};
@@ -18,18 +21,6 @@ use sfn_engine::definition::PathField;
 use sfn_engine::rng::Rng;
 use sfn_engine::template::{self, EvalEnv};
 use sfn_engine::StatesError;
-
-fn conformance_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("CONFORMANCE_DIR") {
-        let dir = PathBuf::from(d);
-        return dir.join("cases").is_dir().then_some(dir);
-    }
-    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    crate_dir
-        .ancestors()
-        .map(|a| a.join("shared/conformance"))
-        .find(|d| d.join("cases").is_dir())
-}
 
 /// The single Pass state of a JSONPath definition that uses Parameters or a path field, if
 /// that is the case.
