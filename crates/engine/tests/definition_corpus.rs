@@ -4,10 +4,8 @@
 //! The corpus is read from `$CONFORMANCE_DIR`, or from `shared/conformance` next to the
 //! repository; when it is absent the tests say so and pass.
 
-use std::path::PathBuf;
-
 mod common;
-use common::conformance_dir;
+use common::{case_files, conformance_dir};
 
 use serde_json::Value;
 use sfn_engine::choice::ChoiceRule;
@@ -22,12 +20,7 @@ fn corpus_definitions_parse_without_errors() {
         );
         return;
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
-        .expect("read cases dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = case_files(&dir);
 
     let (mut checked, mut with_warnings) = (0, 0);
     let mut failures = Vec::new();
@@ -80,12 +73,7 @@ fn corpus_jsonata_and_variable_fields_reach_the_model() {
     };
     let mut counts = std::collections::BTreeMap::new();
     let mut problems = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
-        .expect("read cases dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = case_files(&dir);
     for path in &files {
         let text = std::fs::read_to_string(path).expect("read case");
         let case: Value = serde_json::from_str(&text).expect("case is JSON");

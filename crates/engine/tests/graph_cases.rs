@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::conformance_dir;
+use common::{case_files, conformance_dir};
 
 use sfn_engine::definition::model::{StateKind, StateMachine};
 use sfn_engine::graph::{DisplayGraph, NodeKind, MAX_LABEL_CHARS};
@@ -198,11 +198,7 @@ fn graph_of_every_corpus_definition_is_well_formed() {
         return;
     };
     let mut checked = 0;
-    for entry in std::fs::read_dir(dir.join("cases")).expect("read cases") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
+    for path in case_files(&dir) {
         let case: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
         let text = serde_json::to_string_pretty(&case["definition"]).expect("definition");

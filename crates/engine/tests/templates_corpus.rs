@@ -9,10 +9,8 @@
 //! The corpus is read from `$CONFORMANCE_DIR`, or from `shared/conformance` beside the
 //! repository or any folder above it; when it is absent the test says so and passes.
 
-use std::path::PathBuf;
-
 mod common;
-use common::conformance_dir;
+use common::{case_files, conformance_dir};
 
 use serde_json::Value;
 use sfn_engine::context::{context_object, ContextState, ExecutionIdentity};
@@ -184,12 +182,7 @@ fn single_pass_data_flow_cases_match_aws() {
         );
         return;
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
-        .expect("read cases dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = case_files(&dir);
 
     let (mut checked, mut passed) = (0, 0);
     let mut failures = Vec::new();

@@ -16,3 +16,14 @@ pub fn conformance_dir() -> Option<PathBuf> {
         .map(|a| a.join("shared/conformance"))
         .find(|d| d.join("cases").is_dir())
 }
+
+/// The corpus's case files, sorted by name.
+pub fn case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
+        .expect("read the corpus's cases folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
