@@ -45,6 +45,17 @@ impl Execution {
         Some(&frame.variables)
     }
 
+    /// The context object for an InputPath or OutputPath: built only when the path reads `$$`,
+    /// since building it copies the execution's input and every state has both paths.
+    fn context_for(&self, frame: &Frame, run: &StateRun, path: &PathField) -> Value {
+        match path {
+            PathField::Path(text) if text.trim_start().starts_with("$$") => {
+                self.context(frame, run, None)
+            }
+            _ => Value::Null,
+        }
+    }
+
     /// JSONPath: the input after InputPath (recorded). JSONata: the state's raw input.
     pub(super) fn effective_input(
         &mut self,
@@ -55,7 +66,7 @@ impl Execution {
         if state.query_language == QueryLanguage::Jsonata {
             return Ok(run.input.clone());
         }
-        let context = self.context(frame, run, None);
+        let context = self.context_for(frame, run, &state.input_path);
         let value = dataflow::apply_input_path(
             &state.input_path,
             &run.input,
@@ -145,7 +156,7 @@ impl Execution {
             self.check_payload(&run.name, &output)?;
             return Ok((output, assigned));
         }
-        let context = self.context(frame, run, None);
+        let context = self.context_for(frame, run, &state.output_path);
         let (selected, combined) = match result {
             Some(result) => {
                 let selected = match spec.result_selector {
