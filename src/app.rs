@@ -583,14 +583,15 @@ pub fn history_json(rows: &[crate::protocol::EventRow]) -> String {
             id: row.id,
             previous_event_id: row.previous_event_id,
             timestamp: row.timestamp,
-            event_type: row.event_type.clone(),
+            event_type: row.event_type.clone().into(),
             // The worker sends the details as `{"<key>": {...}}`.
             details: serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(
                 &row.details,
             )
             .ok()
-            .and_then(|m| m.into_iter().next()),
-            state_name: row.step.clone(),
+            .and_then(|m| m.into_iter().next())
+            .map(|(key, value)| sfn_engine::EventDetails::new(key, value)),
+            state_name: row.step.as_deref().map(std::rc::Rc::from),
         })
         .collect();
     let value = sfn_engine::history::to_get_execution_history(&events);

@@ -115,9 +115,8 @@ impl Session {
         let details = event.details.as_ref();
         let field = |name: &str| {
             details
-                .and_then(|(_, v)| v.get(name))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
+                .and_then(|d| d.field(name))
+                .and_then(|v| v.as_str().map(str::to_owned))
         };
         let previous = usize::try_from(event.previous_event_id)
             .ok()
@@ -125,10 +124,10 @@ impl Session {
             .and_then(|i| self.labels.get(i))
             .cloned()
             .unwrap_or_default();
-        let t = event.event_type.as_str();
+        let t: &str = &event.event_type;
         // The engine names each event's state (the console's Step column); the visit is the
         // trace entered by the event's `...StateEntered`, which earlier events of it link to.
-        let step = event.state_name.clone();
+        let step = event.state_name.as_deref().map(str::to_owned);
         let trace = if t.ends_with("StateEntered") {
             self.execution
                 .traces()
@@ -163,12 +162,12 @@ impl Session {
             id: event.id,
             previous_event_id: event.previous_event_id,
             timestamp: event.timestamp,
-            event_type: event.event_type.clone(),
+            event_type: event.event_type.to_string(),
             step: label.step.clone(),
             resource: label.resource.clone(),
             trace: label.trace,
             details: details
-                .map(|(key, value)| serde_json::json!({ key.as_str(): value }).to_string())
+                .map(|d| serde_json::json!({ d.key(): &*d.value() }).to_string())
                 .unwrap_or_default(),
         };
         self.labels.push(label);

@@ -146,6 +146,8 @@ fn load_mocks(args: &RunArgs) -> Result<MockSet, CliError> {
 fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
     let mut options = ExecutionOptions {
         seed: args.seed,
+        // The data-flow stages are printed with --trace only.
+        record_traces: args.trace,
         ..ExecutionOptions::default()
     };
     if let Some(text) = &args.start_time {

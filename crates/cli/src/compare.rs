@@ -409,6 +409,7 @@ fn escape_key(key: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+    use sfn_engine::EventDetails;
 
     /// Compares two values with the given placeholders; returns the differences, first first.
     pub fn compare_values(
@@ -669,8 +670,8 @@ mod tests {
             id,
             previous_event_id: previous,
             timestamp: 1_704_067_200_000,
-            event_type: event_type.into(),
-            details: details.map(|(key, value)| (key.to_string(), value)),
+            event_type: event_type.to_string().into(),
+            details: details.map(|(key, value)| EventDetails::new(key, value)),
             state_name: None,
         }
     }
@@ -816,13 +817,13 @@ mod tests {
                 id: event["id"].as_u64().expect("id"),
                 previous_event_id: event["previousEventId"].as_u64().expect("previousEventId"),
                 timestamp: 1_704_067_200_000,
-                event_type: event["type"].as_str().expect("type").to_string(),
+                event_type: event["type"].as_str().expect("type").to_string().into(),
                 details: event
                     .as_object()
                     .expect("event object")
                     .iter()
                     .find(|(key, _)| key.ends_with("EventDetails"))
-                    .map(|(key, value)| (key.clone(), value.clone())),
+                    .map(|(key, value)| EventDetails::new(key.clone(), value.clone())),
                 state_name: None,
             })
             .collect()

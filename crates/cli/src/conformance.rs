@@ -139,6 +139,8 @@ fn run_case(case: &Value, outcome: &mut CaseOutcome) -> Result<(), String> {
     let input = case.get("input").cloned().unwrap_or(empty);
     let options = ExecutionOptions {
         identity: identity_from_context(case.get("context").unwrap_or(&Value::Null)),
+        // Only the history is compared.
+        record_traces: false,
         ..ExecutionOptions::default()
     };
 

@@ -25,11 +25,15 @@ pub fn apply_input_path(
 /// OutputPath: `$` by default, `{}` for null. A path may read a workflow variable (`$name`).
 pub fn apply_output_path(
     path: &PathField,
-    input: &Value,
+    input: Value,
     context: &Value,
     variables: Option<&Map<String, Value>>,
 ) -> Result<Value, StatesError> {
-    select(path, input, context, variables)
+    match path {
+        // The common case moves the value rather than copying it.
+        PathField::Default => Ok(input),
+        _ => select(path, &input, context, variables),
+    }
 }
 
 /// InputPath and OutputPath share their semantics and AWS's wording of a failure:
@@ -91,7 +95,7 @@ mod tests {
                 Ok(expected.clone())
             );
             assert_eq!(
-                apply_output_path(&field, &input, &context, None),
+                apply_output_path(&field, input.clone(), &context, None),
                 Ok(expected)
             );
         }
@@ -113,7 +117,7 @@ mod tests {
         ];
         for (input, p, cause) in cases {
             assert_eq!(
-                apply_output_path(&path(p), &input, &Value::Null, None),
+                apply_output_path(&path(p), input, &Value::Null, None),
                 Err(StatesError::runtime(cause))
             );
         }

@@ -9,10 +9,14 @@
 //! range...) are `States.IntrinsicFailure`; a path argument that finds nothing is
 //! `States.Runtime`, like any other path.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{names, StatesError};
+use crate::parse_cache;
 use crate::paths;
 use crate::template::EvalEnv;
 
@@ -40,7 +44,7 @@ pub fn evaluate_field(
     field: &str,
     env: &mut EvalEnv<'_>,
 ) -> Result<Value, StatesError> {
-    let call = parse(expr).map_err(|message| {
+    let call = parse_cache::get_or_parse(&PARSED, expr, parse).map_err(|message| {
         StatesError::new(
             names::INTRINSIC_FAILURE,
             format!("Invalid intrinsic function call '{expr}' in the field '{field}': {message}"),
@@ -151,6 +155,10 @@ enum Arg {
     /// `$...` or `$$...`.
     Path(String),
     Call(Call),
+}
+
+thread_local! {
+    static PARSED: parse_cache::Cache<Call> = RefCell::new(HashMap::new());
 }
 
 fn parse(expr: &str) -> Result<Call, String> {

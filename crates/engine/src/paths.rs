@@ -8,7 +8,13 @@
 //! Jayway does. The messages here are Jayway's; callers wrap them in AWS's sentences
 //! (`Invalid path '$.x' : ...`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::{Map, Number, Value};
+
+use crate::parse_cache;
 
 /// Why a path could not be evaluated against a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +45,7 @@ pub fn query_with_variables(
     context: &Value,
     variables: Option<&Map<String, Value>>,
 ) -> Result<Value, PathError> {
-    let compiled = JsonPath::parse(path).map_err(PathError::new)?;
+    let compiled = JsonPath::cached(path).map_err(PathError::new)?;
     let root = match &compiled.root {
         Root::Input => input,
         Root::Context => context,
@@ -61,13 +67,7 @@ pub fn query_with_variables(
 
 /// Whether `path` reads a workflow variable (`$name...`) rather than `$` or `$$`.
 pub fn is_variable_path(path: &str) -> bool {
-    matches!(
-        JsonPath::parse(path),
-        Ok(JsonPath {
-            root: Root::Variable(_),
-            ..
-        })
-    )
+    JsonPath::cached(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
 }
 
 /// Checks the syntax of a JSONPath (InputPath, OutputPath, ItemsPath, a template's `.$` value).
@@ -95,7 +95,7 @@ pub fn is_definite(path: &str) -> Result<bool, String> {
 /// range) the message is AWS's `Unable to apply ReferencePath <path> to input <input JSON>`;
 /// AWS reports it as `States.ReferencePathConflict`.
 pub fn set_at(target: Value, path: &str, value: Value) -> Result<Value, PathError> {
-    let compiled = JsonPath::parse(path).map_err(PathError::new)?;
+    let compiled = JsonPath::cached(path).map_err(PathError::new)?;
     if compiled.root != Root::Input {
         return Err(PathError::new(format!(
             "Only the state input can be written to, not {path}"
@@ -317,9 +317,18 @@ struct JsonPath {
 /// refused rather than risking the stack on a hostile definition.
 const MAX_FILTER_NESTING: usize = 32;
 
+thread_local! {
+    static PARSED: parse_cache::Cache<JsonPath> = RefCell::new(HashMap::new());
+}
+
 impl JsonPath {
     fn parse(text: &str) -> Result<JsonPath, String> {
         Self::parse_nested(text, 0)
+    }
+
+    /// [`JsonPath::parse`], once per text and thread.
+    fn cached(text: &str) -> Result<Rc<JsonPath>, String> {
+        parse_cache::get_or_parse(&PARSED, text, JsonPath::parse)
     }
 
     /// Parses a path found at filter nesting level `depth`.
@@ -411,6 +420,11 @@ impl JsonPath {
     }
 
     fn evaluate(&self, root: &Value) -> Result<Value, PathError> {
+        if self.function.is_none() {
+            if let Some(found) = self.direct_lookup(root) {
+                return Ok(found.clone());
+            }
+        }
         let mut results = Vec::new();
         if self.segments.is_empty() {
             results.push(root.clone());
@@ -437,6 +451,27 @@ impl JsonPath {
             None => Ok(value),
             Some(function) => apply_function(function, &value, &self.normalized()),
         }
+    }
+
+    /// The node a path of single names and non-negative single indexes names, found without
+    /// the bookkeeping [`JsonPath::eval`] does for its messages. `None` when the path has any
+    /// other segment or names nothing: the full evaluation then decides (and words the error).
+    fn direct_lookup<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+        let mut node = root;
+        for segment in &self.segments {
+            node = match segment {
+                Segment::Property(names) => match names.as_slice() {
+                    [name] => node.as_object()?.get(name)?,
+                    _ => return None,
+                },
+                Segment::Index(indexes) => match indexes.as_slice() {
+                    [index] => node.as_array()?.get(usize::try_from(*index).ok()?)?,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+        }
+        Some(node)
     }
 
     /// Evaluates segment `index` on `node` (reached by `path`), adding hits to `out`.

@@ -48,6 +48,23 @@ pub fn evaluate(template: &Value, env: &mut EvalEnv<'_>) -> Result<Value, States
     }
 }
 
+/// Whether evaluating `template` can read the context object (`$$`, directly or in an
+/// intrinsic's arguments). Building the context copies the execution's input, so callers
+/// skip it for the many templates that never read it.
+pub fn reads_context(template: &Value) -> bool {
+    match template {
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            if key.ends_with(".$") {
+                value.as_str().is_some_and(|text| text.contains("$$"))
+            } else {
+                reads_context(value)
+            }
+        }),
+        Value::Array(items) => items.iter().any(reads_context),
+        _ => false,
+    }
+}
+
 /// The value of a `.$` field: a path, a context path or an intrinsic function call.
 fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
     let Some(text) = value.as_str() else {

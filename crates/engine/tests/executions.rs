@@ -91,7 +91,7 @@ fn run_case(path: &Path) -> Result<(), String> {
     }
     let history = execution.history();
     if let Some(want) = expected["events"].as_array() {
-        let got: Vec<&str> = history.iter().map(|e| e.event_type.as_str()).collect();
+        let got: Vec<&str> = history.iter().map(|e| e.event_type.as_ref()).collect();
         let want: Vec<&str> = want.iter().filter_map(Value::as_str).collect();
         if got != want {
             return Err(format!("events\n  got      {got:?}\n  expected {want:?}"));
@@ -213,14 +213,14 @@ fn steps_yield_events_incrementally() {
             break;
         }
         assert!(events.len() <= 3, "a step emitted {} events", events.len());
-        seen.extend(events.iter().map(|e| e.event_type.clone()));
+        seen.extend(events.iter().map(|e| e.event_type.to_string()));
         steps += 1;
     }
     assert!(steps >= 4);
     let all: Vec<String> = execution
         .history()
         .iter()
-        .map(|e| e.event_type.clone())
+        .map(|e| e.event_type.to_string())
         .collect();
     assert_eq!(seen, all);
     assert_eq!(execution.status().name(), "SUCCEEDED");
@@ -247,7 +247,7 @@ fn stop_aborts() {
     execution.stop(Some("User".into()), Some("stopped".into()));
     assert_eq!(execution.status().name(), "ABORTED");
     assert_eq!(
-        execution.history().last().map(|e| e.event_type.as_str()),
+        execution.history().last().map(|e| e.event_type.as_ref()),
         Some("ExecutionAborted")
     );
     assert!(execution.step().is_empty());

@@ -117,7 +117,7 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
         let events: Vec<&str> = execution
             .history()
             .iter()
-            .map(|e| e.event_type.as_str())
+            .map(|e| e.event_type.as_ref())
             .collect();
         Err(format!(
             "{}; status {status:?}; events {events:?}",

@@ -66,7 +66,7 @@ fn run_pass(state: &Value, input: &Value, context: &Value) -> Result<Value, Stat
         (None, None) => effective.clone(),
     };
     let combined = apply_result_path(&path_field(state, "ResultPath"), input, result)?;
-    apply_output_path(&path_field(state, "OutputPath"), &combined, context, None)
+    apply_output_path(&path_field(state, "OutputPath"), combined, context, None)
 }
 
 /// The context object AWS built for the case's execution, entering its only state.

@@ -100,6 +100,34 @@ pub struct State {
 
 impl State {
     /// AWS's name for the type, as in `<Type>StateEntered` events: `Pass`, `Task`, ...
+    /// The type of this state's `...StateEntered` event, e.g. `PassStateEntered`.
+    pub fn entered_event_type(&self) -> &'static str {
+        match &self.kind {
+            StateKind::Pass(_) => "PassStateEntered",
+            StateKind::Task(_) => "TaskStateEntered",
+            StateKind::Choice(_) => "ChoiceStateEntered",
+            StateKind::Wait(_) => "WaitStateEntered",
+            StateKind::Succeed => "SucceedStateEntered",
+            StateKind::Fail(_) => "FailStateEntered",
+            StateKind::Parallel(_) => "ParallelStateEntered",
+            StateKind::Map(_) => "MapStateEntered",
+        }
+    }
+
+    /// The type of this state's `...StateExited` event, e.g. `PassStateExited`.
+    pub fn exited_event_type(&self) -> &'static str {
+        match &self.kind {
+            StateKind::Pass(_) => "PassStateExited",
+            StateKind::Task(_) => "TaskStateExited",
+            StateKind::Choice(_) => "ChoiceStateExited",
+            StateKind::Wait(_) => "WaitStateExited",
+            StateKind::Succeed => "SucceedStateExited",
+            StateKind::Fail(_) => "FailStateExited",
+            StateKind::Parallel(_) => "ParallelStateExited",
+            StateKind::Map(_) => "MapStateExited",
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
             StateKind::Pass(_) => "Pass",

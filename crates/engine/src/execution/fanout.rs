@@ -116,7 +116,7 @@ impl Execution {
             assign: state.assign.as_ref(),
             output: state.output.as_ref(),
         };
-        let input = run.input.clone();
+        let input = Value::clone(&run.input);
         let (output, assigned) =
             self.state_output(frame, run, state, &input, Some(results), spec)?;
         Ok(Outcome::Exit { output, assigned })
@@ -160,7 +160,7 @@ impl Execution {
         Frame {
             action: Action::Enter {
                 state: machine.start_at.clone(),
-                input,
+                input: Rc::new(input),
             },
             machine,
             map_item,
@@ -199,7 +199,7 @@ impl Execution {
                 let children = machines.iter().map(|_| (effective.clone(), None)).collect();
                 Ok(Fanout::new(false, false, children, machines, 0, frame.now))
             }
-            StateKind::Map(map) => self.prepare_map(frame, run, state, map, input),
+            StateKind::Map(map) => self.prepare_map(frame, run, state, map, input.into_owned()),
             _ => Err(StatesError::runtime(
                 "internal error: only Map and Parallel states have branches",
             )),
@@ -294,8 +294,13 @@ impl Execution {
                     self.jsonata_template(frame, run, selector, "ItemSelector", &states)?
                 }
                 Some(selector) => {
-                    let mut child_context = context.clone();
-                    child_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                    let child_context = if template::reads_context(selector) {
+                        let mut child_context = context.clone();
+                        child_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                        child_context
+                    } else {
+                        Value::Null
+                    };
                     let mut env = EvalEnv {
                         input: &input,
                         context: &child_context,

@@ -57,14 +57,22 @@ impl Execution {
     }
 
     /// JSONPath: the input after InputPath (recorded). JSONata: the state's raw input.
-    pub(super) fn effective_input(
+    /// Borrowed from the state's input when InputPath keeps all of it (the usual case).
+    pub(super) fn effective_input<'r>(
         &mut self,
         frame: &Frame,
-        run: &StateRun,
+        run: &'r StateRun,
         state: &State,
-    ) -> Result<Value, StatesError> {
-        if state.query_language == QueryLanguage::Jsonata {
-            return Ok(run.input.clone());
+    ) -> Result<Cow<'r, Value>, StatesError> {
+        if state.query_language == QueryLanguage::Jsonata
+            || matches!(state.input_path, PathField::Default)
+        {
+            if let Some(trace) = self.trace_of(run) {
+                if state.query_language != QueryLanguage::Jsonata {
+                    trace.after_input_path = Some(Value::clone(&run.input));
+                }
+            }
+            return Ok(Cow::Borrowed(&*run.input));
         }
         let context = self.context_for(frame, run, &state.input_path);
         let value = dataflow::apply_input_path(
@@ -73,8 +81,10 @@ impl Execution {
             &context,
             self.variables(frame),
         )?;
-        self.traces[run.trace_index].after_input_path = Some(value.clone());
-        Ok(value)
+        if let Some(trace) = self.trace_of(run) {
+            trace.after_input_path = Some(value.clone());
+        }
+        Ok(Cow::Owned(value))
     }
 
     /// What the state's work gets: JSONPath: `parameters` (Parameters) evaluated over the
@@ -105,7 +115,9 @@ impl Execution {
                 None => return Ok(effective.clone()),
             }
         };
-        self.traces[run.trace_index].after_parameters = Some(value.clone());
+        if let Some(trace) = self.trace_of(run) {
+            trace.after_parameters = Some(value.clone());
+        }
         Ok(value)
     }
 
@@ -119,7 +131,11 @@ impl Execution {
         input: &Value,
         task_token: Option<&str>,
     ) -> Result<Value, StatesError> {
-        let context = self.context(frame, run, task_token);
+        let context = if template::reads_context(template) {
+            self.context(frame, run, task_token)
+        } else {
+            Value::Null
+        };
         let mut env = EvalEnv {
             input,
             context: &context,
@@ -139,9 +155,11 @@ impl Execution {
         effective: &Value,
         result: Option<Value>,
         spec: OutputSpec<'_>,
-    ) -> Result<(Value, Assigned), StatesError> {
+    ) -> Result<(Rc<Value>, Assigned), StatesError> {
         if let Some(result) = &result {
-            self.traces[run.trace_index].result = Some(result.clone());
+            if let Some(trace) = self.trace_of(run) {
+                trace.result = Some(result.clone());
+            }
         }
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_binding(frame, run, None, result.as_ref(), None);
@@ -149,46 +167,70 @@ impl Execution {
                 Some(assign) => Some(self.jsonata_assign(frame, run, assign, &states)?),
                 None => None,
             };
-            let output = match spec.output {
-                Some(template) => self.jsonata_template(frame, run, template, "Output", &states)?,
-                None => result.unwrap_or_else(|| run.input.clone()),
+            let output = match (spec.output, result) {
+                (Some(template), _) => {
+                    self.jsonata_template(frame, run, template, "Output", &states)?
+                }
+                (None, Some(result)) => result,
+                // The input passes through unchanged: shared, not copied.
+                (None, None) => return Ok((Rc::clone(&run.input), assigned)),
             };
             self.check_payload(&run.name, &output)?;
-            return Ok((output, assigned));
+            return Ok((Rc::new(output), assigned));
+        }
+        let passes_input_through = result.is_none()
+            && matches!(state.output_path, PathField::Default)
+            && std::ptr::eq(effective, &*run.input);
+        if passes_input_through {
+            let assigned = match spec.assign {
+                Some(assign) => Some(self.jsonpath_assign(frame, run, assign, effective)?),
+                None => None,
+            };
+            return Ok((Rc::clone(&run.input), assigned));
         }
         let context = self.context_for(frame, run, &state.output_path);
-        let (selected, combined) = match result {
+        let (assign_input, combined) = match result {
             Some(result) => {
                 let selected = match spec.result_selector {
                     Some(template) => {
                         let selected = self.apply_template(frame, run, template, &result, None)?;
-                        self.traces[run.trace_index].after_result_selector = Some(selected.clone());
+                        if let Some(trace) = self.trace_of(run) {
+                            trace.after_result_selector = Some(selected.clone());
+                        }
                         selected
                     }
                     None => result,
                 };
                 self.check_payload(&run.name, &selected)?;
                 let result_path = spec.result_path.unwrap_or(&PathField::Default);
-                let combined =
-                    dataflow::apply_result_path(result_path, &run.input, selected.clone())?;
-                self.traces[run.trace_index].after_result_path = Some(combined.clone());
-                (selected, combined)
+                // `$` in Assign is the result; copied only for an Assign.
+                let assign_input = spec.assign.is_some().then(|| selected.clone());
+                let combined = dataflow::apply_result_path(result_path, &run.input, selected)?;
+                if let Some(trace) = self.trace_of(run) {
+                    trace.after_result_path = Some(combined.clone());
+                }
+                (assign_input, combined)
             }
-            None => (effective.clone(), effective.clone()),
+            None => (
+                spec.assign.is_some().then(|| effective.clone()),
+                effective.clone(),
+            ),
         };
         // In JSONPath, `$` in Assign is the state's result (after ResultSelector), or its
         // effective input when it has no result.
-        let assigned = match spec.assign {
-            Some(assign) => Some(self.jsonpath_assign(frame, run, assign, &selected)?),
-            None => None,
+        let assigned = match (spec.assign, assign_input) {
+            (Some(assign), Some(selected)) => {
+                Some(self.jsonpath_assign(frame, run, assign, &selected)?)
+            }
+            _ => None,
         };
         let output = dataflow::apply_output_path(
             &state.output_path,
-            &combined,
+            combined,
             &context,
             self.variables(frame),
         )?;
-        Ok((output, assigned))
+        Ok((Rc::new(output), assigned))
     }
 
     /// A catcher's output and assignments: JSONPath: the error output through the catcher's
@@ -318,7 +360,7 @@ impl Execution {
         error_output: Option<&Value>,
     ) -> Value {
         let mut states = Map::new();
-        states.insert("input".into(), run.input.clone());
+        states.insert("input".into(), Value::clone(&run.input));
         states.insert("context".into(), self.context(frame, run, task_token));
         if let Some(result) = result {
             states.insert("result".into(), result.clone());

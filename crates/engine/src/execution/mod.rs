@@ -13,6 +13,7 @@ mod flow;
 mod states;
 mod task;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -26,7 +27,7 @@ use crate::definition::{
     ProcessorMode, Retrier, State, StateKind, StateMachine, TaskState, Transition, WaitState,
 };
 use crate::error::{names, StatesError};
-use crate::history::HistoryEvent;
+use crate::history::{EventDetails, HistoryEvent};
 use crate::intrinsics;
 use crate::limits::Limits;
 use crate::mocks::{MockResponse, MockSet, TaskCall};
@@ -50,6 +51,10 @@ pub struct ExecutionOptions {
     /// Drives retry jitter, States.UUID and States.MathRandom.
     pub seed: u64,
     pub limits: Limits,
+    /// Keep a [`StateTrace`] of every state visit (the playground's inspector, `sfn-play run
+    /// --trace`). Off, a run keeps only its history: each trace copies a visit's data up to
+    /// seven times.
+    pub record_traces: bool,
 }
 
 impl Default for ExecutionOptions {
@@ -59,6 +64,7 @@ impl Default for ExecutionOptions {
             start_time: DEFAULT_START,
             seed: 0,
             limits: Limits::default(),
+            record_traces: true,
         }
     }
 }
@@ -166,7 +172,7 @@ struct Frame {
     /// their own, not events of this one.
     recorded: bool,
     /// The state this frame is in, named in its events.
-    state: Option<String>,
+    state: Option<Rc<str>>,
     /// The workflow variables this frame sees: its own and, read-only, its parents' as they
     /// were when it started (a Map iteration or Parallel branch cannot assign outer ones).
     variables: Rc<Map<String, Value>>,
@@ -174,7 +180,7 @@ struct Frame {
 }
 
 enum Action {
-    Enter { state: String, input: Value },
+    Enter { state: String, input: Rc<Value> },
     Run(Box<StateRun>),
     Done(Result<Value, StatesError>),
 }
@@ -182,14 +188,16 @@ enum Action {
 /// A state being run.
 struct StateRun {
     name: String,
-    input: Value,
+    /// Shared with the state's Entered event.
+    input: Rc<Value>,
     entered_event_id: u64,
     entered_time: Millis,
     /// Attempts used per retrier.
     retry_attempts: Vec<u64>,
     /// Retries so far (`$$.State.RetryCount`).
     retry_count: u64,
-    trace_index: usize,
+    /// The visit's entry in `traces`, when traces are recorded.
+    trace_index: Option<usize>,
     phase: Phase,
 }
 
@@ -228,18 +236,18 @@ struct Fanout {
 enum Outcome {
     /// Leave the state with this output (and these assignments), then follow its transition.
     Exit {
-        output: Value,
+        output: Rc<Value>,
         assigned: flow::Assigned,
     },
     /// Leave the state and end its branch (Succeed).
     EndBranch {
-        output: Value,
+        output: Rc<Value>,
         assigned: flow::Assigned,
     },
     /// Leave the state for `next` (Choice).
     Goto {
         next: String,
-        output: Value,
+        output: Rc<Value>,
         assigned: flow::Assigned,
     },
     /// The state failed.
@@ -428,13 +436,13 @@ impl Execution {
             variables: Rc::new(Map::new()),
             action: Action::Enter {
                 state: self.root.start_at.clone(),
-                input: self.input.clone(),
+                input: Rc::new(self.input.clone()),
             },
         });
     }
 
     /// Emits the state's Entered event.
-    fn enter(&mut self, frame: &mut Frame, name: String, input: Value) {
+    fn enter(&mut self, frame: &mut Frame, name: String, input: Rc<Value>) {
         let machine = Rc::clone(&frame.machine);
         let Some(state) = machine.state(&name) else {
             frame.action = Action::Done(Err(StatesError::runtime(format!(
@@ -442,13 +450,12 @@ impl Execution {
             ))));
             return;
         };
-        frame.state = Some(name.clone());
-        let event_type = format!("{}StateEntered", state.type_name());
-        let details = json!({"input": input, "inputDetails": {"truncated": false}, "name": name});
-        let entered_event_id = self.emit(
+        let shared_name: Rc<str> = Rc::from(name.as_str());
+        frame.state = Some(Rc::clone(&shared_name));
+        let entered_event_id = self.emit_details(
             frame,
-            &event_type,
-            Some(("stateEnteredEventDetails", details)),
+            state.entered_event_type(),
+            EventDetails::state_entered(shared_name, Rc::clone(&input)),
         );
         let retriers = match &state.kind {
             StateKind::Task(t) => t.retry.len(),
@@ -456,11 +463,14 @@ impl Execution {
             StateKind::Map(m) => m.retry.len(),
             _ => 0,
         };
-        self.traces.push(StateTrace {
-            state_name: name.clone(),
-            entered_event_id,
-            input: input.clone(),
-            ..Default::default()
+        let trace_index = self.options.record_traces.then(|| {
+            self.traces.push(StateTrace {
+                state_name: name.clone(),
+                entered_event_id,
+                input: Value::clone(&input),
+                ..Default::default()
+            });
+            self.traces.len() - 1
         });
         frame.action = Action::Run(Box::new(StateRun {
             name,
@@ -469,7 +479,7 @@ impl Execution {
             entered_time: frame.now,
             retry_attempts: vec![0; retriers],
             retry_count: 0,
-            trace_index: self.traces.len() - 1,
+            trace_index,
             phase: Phase::Entered,
         }));
     }
@@ -523,8 +533,11 @@ impl Execution {
                 self.frames.push(*child);
             }
             Outcome::Exit { output, assigned } => {
-                if let Err(error) = self.check_payload(&run.name, &output) {
-                    return self.conclude(frame, run, Outcome::Fail(error));
+                // A state that passes its input on unchanged passes a value already checked.
+                if !Rc::ptr_eq(&output, &run.input) {
+                    if let Err(error) = self.check_payload(&run.name, &output) {
+                        return self.conclude(frame, run, Outcome::Fail(error));
+                    }
                 }
                 let next = match &state.transition {
                     Some(Transition::Next(next)) => Some(next.clone()),
@@ -604,14 +617,16 @@ impl Execution {
                         *slot += 1;
                     }
                     run.retry_count += 1;
-                    self.traces[run.trace_index].errors.push(TracedError {
-                        error,
-                        handled_by: ErrorHandling::Retry {
-                            retrier_index: index,
-                            attempt: attempts + 1,
-                            delay_ms,
-                        },
-                    });
+                    if let Some(trace) = self.trace_of(&run) {
+                        trace.errors.push(TracedError {
+                            error,
+                            handled_by: ErrorHandling::Retry {
+                                retrier_index: index,
+                                attempt: attempts + 1,
+                                delay_ms,
+                            },
+                        });
+                    }
                     run.phase = Phase::Retry { delay_ms };
                     frame.action = Action::Run(run);
                     self.frames.push(frame);
@@ -624,20 +639,22 @@ impl Execution {
                 .enumerate()
                 .find(|(_, c)| error_matches(&c.error_equals, &error))
             {
-                self.traces[run.trace_index].errors.push(TracedError {
-                    error: error.clone(),
-                    handled_by: ErrorHandling::Catch {
-                        catcher_index: index,
-                        next: catcher.next.clone(),
-                    },
-                });
+                if let Some(trace) = self.trace_of(&run) {
+                    trace.errors.push(TracedError {
+                        error: error.clone(),
+                        handled_by: ErrorHandling::Catch {
+                            catcher_index: index,
+                            next: catcher.next.clone(),
+                        },
+                    });
+                }
                 match self.caught_output(&mut frame, &run, state, catcher, &error) {
                     Ok((output, assigned)) => {
                         self.leave(
                             frame,
                             &run,
                             state,
-                            output,
+                            Rc::new(output),
                             assigned,
                             Some(catcher.next.clone()),
                         );
@@ -651,10 +668,12 @@ impl Execution {
                 return;
             }
         }
-        self.traces[run.trace_index].errors.push(TracedError {
-            error: error.clone(),
-            handled_by: ErrorHandling::Unhandled,
-        });
+        if let Some(trace) = self.trace_of(&run) {
+            trace.errors.push(TracedError {
+                error: error.clone(),
+                handled_by: ErrorHandling::Unhandled,
+            });
+        }
         frame.action = Action::Done(Err(error));
         self.frames.push(frame);
     }
@@ -679,7 +698,8 @@ impl Execution {
                 None,
             );
         }
-        self.emit(frame, &format!("{}StateFailed", state.type_name()), None);
+        let failed = format!("{}StateFailed", state.type_name());
+        self.emit(frame, &failed, None);
     }
 
     /// IntervalSeconds × BackoffRate^attempt, capped by MaxDelaySeconds, with full jitter when
@@ -892,21 +912,47 @@ impl Execution {
         }
     }
 
+    /// The trace of `run`'s visit, when traces are recorded.
+    fn trace_of(&mut self, run: &StateRun) -> Option<&mut StateTrace> {
+        self.traces.get_mut(run.trace_index?)
+    }
+
     // ----- events -------------------------------------------------------------------------
 
     /// Emits an event of `frame`, linked to the frame's last event.
     fn emit(&mut self, frame: &mut Frame, event_type: &str, details: Option<(&str, Value)>) -> u64 {
+        let details = details.map(|(key, value)| EventDetails::new(key, value));
+        self.emit_event(frame, Cow::Owned(event_type.to_string()), details)
+    }
+
+    /// [`Execution::emit`] of an event whose type is known in advance and whose details are
+    /// built by [`EventDetails`] (the Entered and Exited events every state has).
+    fn emit_details(
+        &mut self,
+        frame: &mut Frame,
+        event_type: &'static str,
+        details: EventDetails,
+    ) -> u64 {
+        self.emit_event(frame, Cow::Borrowed(event_type), Some(details))
+    }
+
+    fn emit_event(
+        &mut self,
+        frame: &mut Frame,
+        event_type: Cow<'static, str>,
+        details: Option<EventDetails>,
+    ) -> u64 {
         if !frame.recorded {
             return 0;
         }
-        let state = frame.state.clone();
-        let id = self.push_event(
-            frame.now,
-            frame.last_event,
-            state.as_deref(),
+        let id = self.record_event(HistoryEvent {
+            id: 0,
+            previous_event_id: frame.last_event,
+            timestamp: frame.now,
             event_type,
             details,
-        );
+            state_name: frame.state.clone(),
+        });
         frame.last_event = id;
         id
     }
@@ -919,15 +965,21 @@ impl Execution {
         event_type: &str,
         details: Option<(&str, Value)>,
     ) -> u64 {
-        let id = self.history.len() as u64 + 1;
-        self.history.push(HistoryEvent {
-            id,
+        self.record_event(HistoryEvent {
+            id: 0,
             previous_event_id,
             timestamp,
-            event_type: event_type.to_string(),
-            details: details.map(|(k, v)| (k.to_string(), v)),
-            state_name: state.map(str::to_string),
-        });
+            event_type: Cow::Owned(event_type.to_string()),
+            details: details.map(|(key, value)| EventDetails::new(key, value)),
+            state_name: state.map(Rc::from),
+        })
+    }
+
+    /// Appends `event` to the history with the next id, and returns the id.
+    fn record_event(&mut self, mut event: HistoryEvent) -> u64 {
+        let id = self.history.len() as u64 + 1;
+        event.id = id;
+        self.history.push(event);
         id
     }
 
@@ -938,28 +990,22 @@ impl Execution {
         mut frame: Frame,
         run: &StateRun,
         state: &State,
-        output: Value,
+        output: Rc<Value>,
         assigned: flow::Assigned,
         next: Option<String>,
     ) {
-        let trace = &mut self.traces[run.trace_index];
-        trace.output = Some(output.clone());
-        trace.assigned.clone_from(&assigned);
-        let mut details = Map::new();
-        if let Some(assigned) = &assigned {
-            details.insert("assignedVariables".into(), Value::Object(assigned.clone()));
-            details.insert(
-                "assignedVariablesDetails".into(),
-                json!({"truncated": false}),
-            );
+        if let Some(trace) = self.trace_of(run) {
+            trace.output = Some(Value::clone(&output));
+            trace.assigned.clone_from(&assigned);
         }
-        details.insert("name".into(), json!(state.name));
-        details.insert("output".into(), output.clone());
-        details.insert("outputDetails".into(), json!({"truncated": false}));
-        self.emit(
+        let name = frame
+            .state
+            .clone()
+            .unwrap_or_else(|| Rc::from(state.name.as_str()));
+        self.emit_details(
             &mut frame,
-            &format!("{}StateExited", state.type_name()),
-            Some(("stateExitedEventDetails", Value::Object(details))),
+            state.exited_event_type(),
+            EventDetails::state_exited(name, Rc::clone(&output), assigned.clone()),
         );
         if let Some(assigned) = assigned {
             Rc::make_mut(&mut frame.variables).extend(assigned);
@@ -969,7 +1015,7 @@ impl Execution {
                 state: next,
                 input: output,
             },
-            None => Action::Done(Ok(output)),
+            None => Action::Done(Ok(Rc::unwrap_or_clone(output))),
         };
         self.frames.push(frame);
     }

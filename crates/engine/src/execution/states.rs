@@ -6,6 +6,7 @@ use super::*;
 use crate::choice::ChoiceRule;
 use crate::definition::{ChoiceBranch, QueryLanguage};
 use crate::jsonata;
+use std::cell::OnceCell;
 
 impl Execution {
     pub(super) fn run_pass(
@@ -123,10 +124,16 @@ impl Execution {
                 "A JSONata Choice rule must use Condition",
             ));
         }
-        let context = self.context(frame, run, None);
+        // Built on the first `$$` Variable only: it copies the execution's input.
+        let context = OnceCell::new();
         let variables = &frame.variables;
         choice::evaluate_with(rule, &|path| {
-            paths::query_with_variables(path, effective, &context, Some(variables))
+            let context = if path.trim_start().starts_with("$$") {
+                context.get_or_init(|| self.context(frame, run, None))
+            } else {
+                &Value::Null
+            };
+            paths::query_with_variables(path, effective, context, Some(variables))
         })
     }
 

@@ -33,11 +33,17 @@ impl Execution {
             },
             task_token.as_deref(),
         )?;
-        let timeout =
-            self.seconds_field(frame, run, task.timeout_seconds.as_ref(), "TimeoutSeconds")?;
+        let timeout = self.seconds_field(
+            frame,
+            run,
+            &input,
+            task.timeout_seconds.as_ref(),
+            "TimeoutSeconds",
+        )?;
         let heartbeat = self.seconds_field(
             frame,
             run,
+            &input,
             task.heartbeat_seconds.as_ref(),
             "HeartbeatSeconds",
         )?;
@@ -46,13 +52,7 @@ impl Execution {
                 let states = self.states_binding(frame, run, None, None, None);
                 Some(self.jsonata_template(frame, run, template, "Credentials", &states)?)
             }
-            Some(template) => {
-                let input = self.traces[run.trace_index]
-                    .after_input_path
-                    .clone()
-                    .unwrap_or(Value::Null);
-                Some(self.apply_template(frame, run, template, &input, None)?)
-            }
+            Some(template) => Some(self.apply_template(frame, run, template, &input, None)?),
             None => None,
         };
 
@@ -368,6 +368,7 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
+        effective: &Value,
         field: Option<&NumberField>,
         name: &str,
     ) -> Result<Option<u64>, StatesError> {
@@ -386,13 +387,9 @@ impl Execution {
                 }
             }
             Some(NumberField::Path(path)) => {
-                let input = self.traces[run.trace_index]
-                    .after_input_path
-                    .clone()
-                    .unwrap_or(Value::Null);
                 let context = self.context(frame, run, None);
                 let value =
-                    paths::query_with_variables(path, &input, &context, Some(&frame.variables))
+                    paths::query_with_variables(path, effective, &context, Some(&frame.variables))
                         .map_err(|e| {
                             StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
                         })?;
