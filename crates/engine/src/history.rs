@@ -47,6 +47,12 @@ enum Repr {
         output: Rc<Value>,
         assigned: Option<Box<Map<String, Value>>>,
     },
+    /// `mapIterationStartedEventDetails` and the like: `{"index": ..., "name": ...}`.
+    MapIteration {
+        key: &'static str,
+        index: u64,
+        name: Rc<str>,
+    },
 }
 
 /// `inputDetails`, `outputDetails`, `assignedVariablesDetails`: the playground never
@@ -85,12 +91,21 @@ impl EventDetails {
         }
     }
 
+    /// The details of a Map iteration's event (`key` e.g. `mapIterationStartedEventDetails`):
+    /// the iteration's index and the Map state's name.
+    pub fn map_iteration(key: &'static str, index: u64, name: Rc<str>) -> Self {
+        EventDetails {
+            repr: Repr::MapIteration { key, index, name },
+        }
+    }
+
     /// The field's name, e.g. `stateEnteredEventDetails`.
     pub fn key(&self) -> &str {
         match &self.repr {
             Repr::Json(parts) => &parts.0,
             Repr::StateEntered { .. } => "stateEnteredEventDetails",
             Repr::StateExited { .. } => "stateExitedEventDetails",
+            Repr::MapIteration { key, .. } => key,
         }
     }
 
@@ -123,15 +138,21 @@ impl EventDetails {
                 details.insert("outputDetails".into(), not_truncated());
                 Cow::Owned(Value::Object(details))
             }
+            Repr::MapIteration { index, name, .. } => {
+                Cow::Owned(serde_json::json!({"index": index, "name": &**name}))
+            }
         }
     }
 
     /// One field of the details object (`name`, `input`, `error`, ...).
     pub fn field(&self, name: &str) -> Option<Value> {
         match (&self.repr, name) {
-            (Repr::StateEntered { name, .. } | Repr::StateExited { name, .. }, "name") => {
-                Some(Value::String(name.to_string()))
-            }
+            (
+                Repr::StateEntered { name, .. }
+                | Repr::StateExited { name, .. }
+                | Repr::MapIteration { name, .. },
+                "name",
+            ) => Some(Value::String(name.to_string())),
             (Repr::StateEntered { input, .. }, "input") => Some(Value::clone(input)),
             (Repr::StateExited { output, .. }, "output") => Some(Value::clone(output)),
             _ => self.value().get(name).cloned(),

@@ -148,13 +148,13 @@ impl Execution {
         let recorded = frame.recorded && !fanout.distributed;
         let mut last_event = frame.last_event;
         if fanout.is_map && recorded {
-            let details = json!({"index": index, "name": state_name});
-            last_event = self.push_event(
+            last_event = self.push_map_iteration(
                 start,
                 frame.last_event,
-                Some(state_name),
+                state_name,
                 "MapIterationStarted",
-                Some(("mapIterationStartedEventDetails", details)),
+                "mapIterationStartedEventDetails",
+                index,
             );
         }
         Frame {

@@ -740,26 +740,26 @@ impl Execution {
             match result {
                 Ok(output) => {
                     if iteration_events {
-                        let details = json!({"index": index, "name": run.name});
-                        fanout.last_iteration_succeeded = self.push_event(
+                        fanout.last_iteration_succeeded = self.push_map_iteration(
                             child.now,
                             child.last_event,
-                            Some(&run.name),
+                            &run.name,
                             "MapIterationSucceeded",
-                            Some(("mapIterationSucceededEventDetails", details)),
+                            "mapIterationSucceededEventDetails",
+                            index,
                         );
                     }
                     fanout.results.push(output);
                 }
                 Err(error) => {
                     if iteration_events {
-                        let details = json!({"index": index, "name": run.name});
-                        self.push_event(
+                        self.push_map_iteration(
                             child.now,
                             child.last_event,
-                            Some(&run.name),
+                            &run.name,
                             "MapIterationFailed",
-                            Some(("mapIterationFailedEventDetails", details)),
+                            "mapIterationFailedEventDetails",
+                            index,
                         );
                     }
                     fanout.failures += 1;
@@ -972,6 +972,31 @@ impl Execution {
             event_type: Cow::Owned(event_type.to_string()),
             details: details.map(|(key, value)| EventDetails::new(key, value)),
             state_name: state.map(Rc::from),
+        })
+    }
+
+    /// A Map iteration's event (Started, Succeeded, Failed) of the Map state `name`.
+    fn push_map_iteration(
+        &mut self,
+        timestamp: Millis,
+        previous_event_id: u64,
+        name: &str,
+        event_type: &'static str,
+        key: &'static str,
+        index: usize,
+    ) -> u64 {
+        let name: Rc<str> = Rc::from(name);
+        self.record_event(HistoryEvent {
+            id: 0,
+            previous_event_id,
+            timestamp,
+            event_type: Cow::Borrowed(event_type),
+            details: Some(EventDetails::map_iteration(
+                key,
+                index as u64,
+                Rc::clone(&name),
+            )),
+            state_name: Some(name),
         })
     }
 
