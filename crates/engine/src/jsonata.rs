@@ -194,14 +194,28 @@ pub fn evaluate_with_limits(
         max_sequence_length: Some(limits.max_sequence_length),
         ..EvaluatorOptions::default()
     };
+    // JSONata reaches a variable or a function only by writing its name, so only the names
+    // the expression mentions are bound: converting every variable and the whole `$states`
+    // (with its context object) for each evaluation was most of its cost.
     let mut context = Context::new();
-    context.bind("states".to_string(), to_jvalue(env.states));
+    if let Some(states) = states_for(body, env.states) {
+        context.bind("states".to_string(), states);
+    }
     for (name, value) in env.variables {
-        context.bind(name.clone(), to_jvalue(value));
+        if mentions(body, name) {
+            context.bind(name.clone(), to_jvalue(value));
+        }
     }
     let mut evaluator = Evaluator::with_options(context, options);
-    register_functions(&mut evaluator, &rng, &steps, limits.max_steps, env.now)
-        .map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
+    register_functions(
+        &mut evaluator,
+        body,
+        &rng,
+        &steps,
+        limits.max_steps,
+        env.now,
+    )
+    .map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
     let result = evaluator.evaluate(&ast, &JValue::Undefined);
     *env.rng = rng.borrow().clone();
     let value = result.map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
@@ -311,52 +325,120 @@ fn fail(message: impl Into<String>) -> EvaluatorError {
 }
 
 /// Registers the step counter and AWS's functions on one evaluator.
+/// Whether `body` mentions `$name` (a variable or function name ends at a character that
+/// cannot continue it).
+fn mentions(body: &str, name: &str) -> bool {
+    let needle = format!("${name}");
+    body.match_indices(&needle).any(|(at, _)| {
+        body.get(at.saturating_add(needle.len())..)
+            .and_then(|rest| rest.chars().next())
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    })
+}
+
+/// The `$states` binding `body` needs: none when it does not mention `$states`; only the
+/// fields it reads when it reads them as `$states.input`, `$states.result`,
+/// `$states.errorOutput`; the whole object (with the context) otherwise.
+fn states_for(body: &str, states: &Value) -> Option<JValue> {
+    const PLAIN_FIELDS: [&str; 3] = ["input", "result", "errorOutput"];
+    let mut fields = Vec::new();
+    for (at, _) in body.match_indices("$states") {
+        let rest = body.get(at.saturating_add("$states".len())..).unwrap_or("");
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue; // `$statesX`, another name
+        }
+        let field = rest.strip_prefix('.').and_then(|after| {
+            PLAIN_FIELDS.into_iter().find(|field| {
+                after.strip_prefix(field).is_some_and(|tail| {
+                    !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            })
+        });
+        match field {
+            Some(field) => fields.push(field),
+            None => return Some(to_jvalue(states)),
+        }
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let mut subset = Map::new();
+    for field in fields {
+        if let Some(value) = states.get(field) {
+            subset.insert(field.to_string(), value.clone());
+        }
+    }
+    Some(JValue::from(Value::Object(subset)))
+}
+
+/// Registers AWS's functions and the step counter, those `body` can call.
 fn register_functions(
     ev: &mut Evaluator,
+    body: &str,
     rng: &Rc<RefCell<Rng>>,
     steps: &Rc<Cell<u64>>,
     max_steps: u64,
     now: Millis,
 ) -> Result<(), EvaluatorError> {
     let counter = Rc::clone(steps);
-    ev.register_fn_override(TICK, move |_: &[JValue]| {
-        let n = counter.get().saturating_add(1);
-        counter.set(n);
-        if n > max_steps {
-            return Err(fail(format!(
-                "U1001: Stack overflow error: the expression made more than {max_steps} function calls. Check for non-terminating recursive function"
-            )));
-        }
-        Ok(JValue::Undefined)
-    })?;
+    // The counter is called from user functions only (see `count_steps`).
+    if body.contains("function") || body.contains('λ') {
+        ev.register_fn_override(TICK, move |_: &[JValue]| {
+            let n = counter.get().saturating_add(1);
+            counter.set(n);
+            if n > max_steps {
+                return Err(fail(format!(
+                    "U1001: Stack overflow error: the expression made more than {max_steps} function calls. Check for non-terminating recursive function"
+                )));
+            }
+            Ok(JValue::Undefined)
+        })?;
+    }
 
     // AWS leaves `$eval` out: calling it fails as calling any name that is not a function
     // does (the evaluator's own wording for `$nosuch()`).
-    ev.register_fn_override("eval", |_: &[JValue]| {
-        Err(fail("T1006: Attempted to invoke a non-function: $eval"))
-    })?;
-
-    ev.register_fn_override("partition", |args: &[JValue]| partition(args))?;
-    ev.register_fn_override("range", |args: &[JValue]| range(args))?;
-    ev.register_fn_override("hash", |args: &[JValue]| hash(args))?;
-    ev.register_fn_override("parse", |args: &[JValue]| parse_json(args))?;
-
-    let r = Rc::clone(rng);
-    ev.register_fn_override("random", move |args: &[JValue]| match args.first() {
-        None | Some(JValue::Undefined) => Ok(JValue::Number(r.borrow_mut().next_f64())),
-        Some(seed) => Ok(JValue::Number(seeded_random(seed)?)),
-    })?;
-    let r = Rc::clone(rng);
-    ev.register_fn_override("uuid", move |_: &[JValue]| {
-        Ok(JValue::from(r.borrow_mut().uuid_v4()))
-    })?;
-    let r = Rc::clone(rng);
-    ev.register_fn_override("shuffle", move |args: &[JValue]| {
-        shuffle(args, &mut r.borrow_mut())
-    })?;
-
-    ev.register_fn_override("millis", move |_: &[JValue]| Ok(JValue::from(now)))?;
-    ev.register_fn_override("now", move |args: &[JValue]| now_fn(args, now))?;
+    if mentions(body, "eval") {
+        ev.register_fn_override("eval", |_: &[JValue]| {
+            Err(fail("T1006: Attempted to invoke a non-function: $eval"))
+        })?;
+    }
+    if mentions(body, "partition") {
+        ev.register_fn_override("partition", |args: &[JValue]| partition(args))?;
+    }
+    if mentions(body, "range") {
+        ev.register_fn_override("range", |args: &[JValue]| range(args))?;
+    }
+    if mentions(body, "hash") {
+        ev.register_fn_override("hash", |args: &[JValue]| hash(args))?;
+    }
+    if mentions(body, "parse") {
+        ev.register_fn_override("parse", |args: &[JValue]| parse_json(args))?;
+    }
+    if mentions(body, "random") {
+        let r = Rc::clone(rng);
+        ev.register_fn_override("random", move |args: &[JValue]| match args.first() {
+            None | Some(JValue::Undefined) => Ok(JValue::Number(r.borrow_mut().next_f64())),
+            Some(seed) => Ok(JValue::Number(seeded_random(seed)?)),
+        })?;
+    }
+    if mentions(body, "uuid") {
+        let r = Rc::clone(rng);
+        ev.register_fn_override("uuid", move |_: &[JValue]| {
+            Ok(JValue::from(r.borrow_mut().uuid_v4()))
+        })?;
+    }
+    if mentions(body, "shuffle") {
+        let r = Rc::clone(rng);
+        ev.register_fn_override("shuffle", move |args: &[JValue]| {
+            shuffle(args, &mut r.borrow_mut())
+        })?;
+    }
+    if mentions(body, "millis") {
+        ev.register_fn_override("millis", move |_: &[JValue]| Ok(JValue::from(now)))?;
+    }
+    if mentions(body, "now") {
+        ev.register_fn_override("now", move |args: &[JValue]| now_fn(args, now))?;
+    }
     Ok(())
 }
 
