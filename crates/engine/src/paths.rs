@@ -350,7 +350,8 @@ impl JsonPath {
         } else {
             return Err(format!("Path must start with '$': {text}"));
         };
-        let mut parser = Parser::new(rest, trimmed.len() - rest.len(), depth);
+        // `rest` is a suffix of `trimmed`, so this is where it starts.
+        let mut parser = Parser::new(rest, trimmed.len().saturating_sub(rest.len()), depth);
         let (segments, function) = parser.segments()?;
         Ok(JsonPath {
             root,
@@ -374,7 +375,9 @@ impl JsonPath {
 
     fn segment_definite(&self, index: usize) -> bool {
         match self.segments.get(index) {
-            Some(Segment::Property(names)) => names.len() == 1 || index + 1 == self.segments.len(),
+            Some(Segment::Property(names)) => {
+                names.len() == 1 || index.saturating_add(1) == self.segments.len()
+            }
             Some(Segment::Index(indexes)) => indexes.len() == 1,
             _ => false,
         }
@@ -490,7 +493,9 @@ impl JsonPath {
             out.push(node.clone());
             return Ok(());
         };
-        let leaf = index + 1 == self.segments.len();
+        // `index` names a segment, so the next one cannot overflow.
+        let next = index.saturating_add(1);
+        let leaf = next == self.segments.len();
         let next_definite = upstream_definite && self.segment_definite(index);
         match segment {
             Segment::Property(names) => {
@@ -509,9 +514,7 @@ impl JsonPath {
                 if let [name] = names.as_slice() {
                     let eval_path = format!("{path}['{name}']");
                     match map.get(name) {
-                        Some(child) => {
-                            self.eval(index + 1, &eval_path, child, next_definite, root, out)
-                        }
+                        Some(child) => self.eval(next, &eval_path, child, next_definite, root, out),
                         None if leaf || !upstream_definite => Ok(()),
                         None => Err(PathError::new(format!(
                             "Missing property in path {eval_path}"
@@ -530,7 +533,7 @@ impl JsonPath {
                     for name in names {
                         if let Some(child) = map.get(name) {
                             let eval_path = format!("{path}['{name}']");
-                            self.eval(index + 1, &eval_path, child, false, root, out)?;
+                            self.eval(next, &eval_path, child, false, root, out)?;
                         }
                     }
                     Ok(())
@@ -541,13 +544,13 @@ impl JsonPath {
                     Value::Object(map) => {
                         for (name, child) in map {
                             let eval_path = format!("{path}['{name}']");
-                            self.eval(index + 1, &eval_path, child, false, root, out)?;
+                            self.eval(next, &eval_path, child, false, root, out)?;
                         }
                     }
                     Value::Array(items) => {
                         for (i, child) in items.iter().enumerate() {
                             let eval_path = format!("{path}[{i}]");
-                            self.eval(index + 1, &eval_path, child, false, root, out)?;
+                            self.eval(next, &eval_path, child, false, root, out)?;
                         }
                     }
                     _ => {}
@@ -593,14 +596,15 @@ impl JsonPath {
                 let mut i = start;
                 while i < end {
                     self.handle_index(index, path, items, i, false, root, out)?;
-                    i += 1;
+                    // `i < end <= length`: no overflow.
+                    i = i.saturating_add(1);
                 }
                 Ok(())
             }
             Segment::Filter(filter) => match node {
                 Value::Object(_) => {
                     if filter.accept(node, root) {
-                        self.eval(index + 1, path, node, false, root, out)?;
+                        self.eval(next, path, node, false, root, out)?;
                     }
                     Ok(())
                 }
@@ -608,7 +612,7 @@ impl JsonPath {
                     for (i, item) in items.iter().enumerate() {
                         if filter.accept(item, root) {
                             let eval_path = format!("{path}[{i}]");
-                            self.eval(index + 1, &eval_path, item, false, root, out)?;
+                            self.eval(next, &eval_path, item, false, root, out)?;
                         }
                     }
                     Ok(())
@@ -619,7 +623,7 @@ impl JsonPath {
                 ))),
                 _ => Ok(()),
             },
-            Segment::Scan => self.scan(index + 1, path, node, root, out),
+            Segment::Scan => self.scan(next, path, node, root, out),
         }
     }
 
@@ -638,7 +642,14 @@ impl JsonPath {
         match effective_index(i, items.len()).and_then(|e| items.get(e)) {
             Some(child) => {
                 let eval_path = format!("{path}[{i}]");
-                self.eval(index + 1, &eval_path, child, next_definite, root, out)
+                self.eval(
+                    index.saturating_add(1),
+                    &eval_path,
+                    child,
+                    next_definite,
+                    root,
+                    out,
+                )
             }
             None => Ok(()),
         }
@@ -845,19 +856,37 @@ impl Parser {
     }
 
     fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos + ahead).copied()
+        self.chars.get(self.pos.checked_add(ahead)?).copied()
+    }
+
+    /// Moves the cursor past the current character.
+    fn advance(&mut self) {
+        self.advance_by(1);
+    }
+
+    fn advance_by(&mut self, count: usize) {
+        self.pos = self.pos.saturating_add(count);
+    }
+
+    /// The characters from `start` up to the cursor.
+    fn text_from(&self, start: usize) -> String {
+        self.chars
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .iter()
+            .collect()
     }
 
     fn skip_spaces(&mut self) {
         while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += 1;
+            self.advance();
         }
     }
 
     fn error_here(&self) -> String {
         format!(
             "Could not parse token starting at position {}",
-            self.pos + self.offset
+            self.pos.saturating_add(self.offset)
         )
     }
 
@@ -866,13 +895,13 @@ impl Parser {
         while let Some(c) = self.peek() {
             match c {
                 '.' if self.peek_at(1) == Some('.') => {
-                    self.pos += 2;
+                    self.advance_by(2);
                     segments.push(Segment::Scan);
                     match self.peek() {
                         None => return Err("Path must not end with a '.' or '..'".into()),
                         Some('[') => segments.push(self.bracket()?),
                         Some('*') => {
-                            self.pos += 1;
+                            self.advance();
                             segments.push(Segment::Wildcard);
                         }
                         Some(_) => match self.name()? {
@@ -886,11 +915,11 @@ impl Parser {
                     }
                 }
                 '.' => {
-                    self.pos += 1;
+                    self.advance();
                     match self.peek() {
                         None => return Err("Path must not end with a '.' or '..'".into()),
                         Some('*') => {
-                            self.pos += 1;
+                            self.advance();
                             segments.push(Segment::Wildcard);
                         }
                         Some('[') | Some(' ') => return Err(self.error_here()),
@@ -903,7 +932,7 @@ impl Parser {
                                     return Err(format!(
                                         "A function must be the last step of a path, at \
                                          position {}",
-                                        self.pos + self.offset
+                                        self.pos.saturating_add(self.offset)
                                     ));
                                 }
                                 return Ok((segments, Some(function)));
@@ -925,19 +954,19 @@ impl Parser {
             if matches!(c, '.' | '[' | '(' | ' ') {
                 break;
             }
-            self.pos += 1;
+            self.advance();
         }
-        let name: String = self.chars[start..self.pos].iter().collect();
+        let name = self.text_from(start);
         if name.is_empty() {
             return Err(self.error_here());
         }
         if self.peek() == Some('(') {
-            self.pos += 1;
+            self.advance();
             self.skip_spaces();
             if self.peek() != Some(')') {
                 return Err(format!("Function {name}() takes no arguments here"));
             }
-            self.pos += 1;
+            self.advance();
             let function = match name.as_str() {
                 "length" | "size" => Function::Length,
                 "min" => Function::Min,
@@ -955,32 +984,38 @@ impl Parser {
 
     fn bracket(&mut self) -> Result<Segment, String> {
         let open = self.pos;
-        self.pos += 1;
+        self.advance();
         self.skip_spaces();
         match self.peek() {
             Some('?') => {
-                self.pos += 1;
+                self.advance();
                 self.skip_spaces();
                 if self.peek() != Some('(') {
                     return Err(self.error_here());
                 }
-                let body_start = self.pos + 1;
+                let body_start = self.pos.saturating_add(1);
                 let close = matching_paren(&self.chars, self.pos).ok_or_else(|| {
                     format!(
                         "Filter starting at position {} is not closed",
-                        open + self.offset
+                        open.saturating_add(self.offset)
                     )
                 })?;
-                let body: String = self.chars[body_start..close].iter().collect();
-                self.pos = close + 1;
+                // `close` is past the `(` at the cursor, so the body range is never reversed.
+                let body: String = self
+                    .chars
+                    .get(body_start..close)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
+                self.pos = close.saturating_add(1);
                 self.expect_close()?;
                 Ok(Segment::Filter(Box::new(parse_filter(
                     &body,
-                    self.depth + 1,
+                    self.depth.saturating_add(1),
                 )?)))
             }
             Some('*') => {
-                self.pos += 1;
+                self.advance();
                 self.expect_close()?;
                 Ok(Segment::Wildcard)
             }
@@ -991,13 +1026,13 @@ impl Parser {
                     let Some(q @ ('\'' | '"')) = self.peek() else {
                         return Err(self.error_here());
                     };
-                    self.pos += 1;
+                    self.advance();
                     names.push(self.quoted(q)?);
                     self.skip_spaces();
                     match self.peek() {
-                        Some(',') => self.pos += 1,
+                        Some(',') => self.advance(),
                         Some(']') => {
-                            self.pos += 1;
+                            self.advance();
                             break;
                         }
                         _ => return Err(self.error_here()),
@@ -1008,16 +1043,16 @@ impl Parser {
             _ => {
                 let start = self.pos;
                 while self.peek().is_some_and(|c| c != ']') {
-                    self.pos += 1;
+                    self.advance();
                 }
                 if self.peek() != Some(']') {
                     return Err(format!(
                         "Bracket at position {} is not closed",
-                        open + self.offset
+                        open.saturating_add(self.offset)
                     ));
                 }
-                let body: String = self.chars[start..self.pos].iter().collect();
-                self.pos += 1;
+                let body = self.text_from(start);
+                self.advance();
                 let body = body.trim();
                 let bad = || format!("Could not parse array index or slice [{body}]");
                 if body.is_empty() {
@@ -1051,7 +1086,7 @@ impl Parser {
     fn expect_close(&mut self) -> Result<(), String> {
         self.skip_spaces();
         if self.peek() == Some(']') {
-            self.pos += 1;
+            self.advance();
             Ok(())
         } else {
             Err(self.error_here())
@@ -1067,23 +1102,23 @@ impl Parser {
             match self.peek() {
                 None => return Err("Property name is not closed with a quote".into()),
                 Some('\\') => {
-                    self.pos += 1;
+                    self.advance();
                     out.push('\\');
                     match self.peek() {
                         Some(c) => {
                             out.push(c);
-                            self.pos += 1;
+                            self.advance();
                         }
                         None => return Err("Property name is not closed with a quote".into()),
                     }
                 }
                 Some(c) if c == quote => {
-                    self.pos += 1;
+                    self.advance();
                     return Ok(out);
                 }
                 Some(c) => {
                     out.push(c);
-                    self.pos += 1;
+                    self.advance();
                 }
             }
         }
@@ -1104,14 +1139,14 @@ fn matching_paren(chars: &[char], open: usize) -> Option<usize> {
         match quote {
             Some(q) => {
                 if c == '\\' {
-                    i += 1;
+                    i = i.saturating_add(1);
                 } else if c == q {
                     quote = None;
                 }
             }
             None => match c {
                 '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
+                '(' => depth = depth.saturating_add(1),
                 ')' => {
                     depth = depth.checked_sub(1)?;
                     if depth == 0 {
@@ -1121,7 +1156,7 @@ fn matching_paren(chars: &[char], open: usize) -> Option<usize> {
                 _ => {}
             },
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
     None
 }
@@ -1330,28 +1365,58 @@ struct FilterParser {
 
 impl FilterParser {
     fn nest(&mut self) -> Result<(), String> {
-        self.depth += 1;
+        self.depth = self.depth.saturating_add(1);
         if self.depth > MAX_FILTER_NESTING {
             return Err(self.error("Too deeply nested"));
         }
         Ok(())
     }
 
+    fn unnest(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
 
+    fn peek_at(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.pos.checked_add(ahead)?).copied()
+    }
+
+    /// Moves the cursor past the current character.
+    fn advance(&mut self) {
+        self.advance_by(1);
+    }
+
+    fn advance_by(&mut self, count: usize) {
+        self.pos = self.pos.saturating_add(count);
+    }
+
+    /// The characters from `start` up to the cursor.
+    fn text_from(&self, start: usize) -> String {
+        self.chars
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .iter()
+            .collect()
+    }
+
     fn skip_spaces(&mut self) {
         while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += 1;
+            self.advance();
         }
     }
 
     fn eat(&mut self, token: &str) -> bool {
         self.skip_spaces();
         let token: Vec<char> = token.chars().collect();
-        if self.chars.get(self.pos..self.pos + token.len()) == Some(&token[..]) {
-            self.pos += token.len();
+        let found = self
+            .chars
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(&token));
+        if found {
+            self.advance_by(token.len());
             true
         } else {
             false
@@ -1383,18 +1448,18 @@ impl FilterParser {
 
     fn unary(&mut self) -> Result<Filter, String> {
         self.skip_spaces();
-        if self.peek() == Some('!') && self.chars.get(self.pos + 1) != Some(&'=') {
-            self.pos += 1;
+        if self.peek() == Some('!') && self.peek_at(1) != Some('=') {
+            self.advance();
             self.nest()?;
             let inner = self.unary()?;
-            self.depth -= 1;
+            self.unnest();
             return Ok(Filter::Not(Box::new(inner)));
         }
         if self.peek() == Some('(') {
-            self.pos += 1;
+            self.advance();
             self.nest()?;
             let inner = self.or()?;
-            self.depth -= 1;
+            self.unnest();
             if !self.eat(")") {
                 return Err(self.error("Expected ')'"));
             }
@@ -1459,15 +1524,15 @@ impl FilterParser {
                     match quote {
                         Some(q) => {
                             if c == '\\' {
-                                self.pos += 1;
+                                self.advance();
                             } else if c == q {
                                 quote = None;
                             }
                         }
                         None => match c {
                             '\'' | '"' => quote = Some(c),
-                            '[' | '(' => depth += 1,
-                            ']' | ')' if depth > 0 => depth -= 1,
+                            '[' | '(' => depth = depth.saturating_add(1),
+                            ']' | ')' if depth > 0 => depth = depth.saturating_sub(1),
                             ')' | '=' | '!' | '<' | '>' | '&' | '|' | '~' | ',' if depth == 0 => {
                                 break
                             }
@@ -1475,9 +1540,9 @@ impl FilterParser {
                             _ => {}
                         },
                     }
-                    self.pos += 1;
+                    self.advance();
                 }
-                let text: String = self.chars[start..self.pos].iter().collect();
+                let text = self.text_from(start);
                 let path = if root == '@' {
                     JsonPath::parse_relative(&text, self.depth)?
                 } else {
@@ -1495,69 +1560,69 @@ impl FilterParser {
                 })
             }
             Some(q @ ('\'' | '"')) => {
-                self.pos += 1;
+                self.advance();
                 let mut out = String::new();
                 loop {
                     match self.peek() {
                         None => return Err(self.error("Unclosed string")),
                         Some('\\') => {
-                            self.pos += 1;
+                            self.advance();
                             if let Some(c) = self.peek() {
                                 out.push(c);
-                                self.pos += 1;
+                                self.advance();
                             }
                         }
                         Some(c) if c == q => {
-                            self.pos += 1;
+                            self.advance();
                             break;
                         }
                         Some(c) => {
                             out.push(c);
-                            self.pos += 1;
+                            self.advance();
                         }
                     }
                 }
                 Ok(Operand::Literal(Value::String(out)))
             }
             Some('/') => {
-                self.pos += 1;
+                self.advance();
                 let mut pattern = String::new();
                 loop {
                     match self.peek() {
                         None => return Err(self.error("Unclosed regular expression")),
                         Some('\\') => {
                             pattern.push('\\');
-                            self.pos += 1;
+                            self.advance();
                             if let Some(c) = self.peek() {
                                 pattern.push(c);
-                                self.pos += 1;
+                                self.advance();
                             }
                         }
                         Some('/') => {
-                            self.pos += 1;
+                            self.advance();
                             break;
                         }
                         Some(c) => {
                             pattern.push(c);
-                            self.pos += 1;
+                            self.advance();
                         }
                     }
                 }
                 let mut flags = String::new();
                 while let Some(c) = self.peek().filter(char::is_ascii_alphabetic) {
                     flags.push(c);
-                    self.pos += 1;
+                    self.advance();
                 }
                 regex::Regex::new(&pattern, &flags)
                     .map(Operand::Regex)
                     .map_err(|e| self.error(&e))
             }
             Some('[') => {
-                self.pos += 1;
+                self.advance();
                 let mut items = Vec::new();
                 self.skip_spaces();
                 if self.peek() == Some(']') {
-                    self.pos += 1;
+                    self.advance();
                     return Ok(Operand::Literal(Value::Array(items)));
                 }
                 loop {
@@ -1577,14 +1642,14 @@ impl FilterParser {
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
                 let start = self.pos;
-                self.pos += 1;
+                self.advance();
                 while self
                     .peek()
                     .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
                 {
-                    self.pos += 1;
+                    self.advance();
                 }
-                let text: String = self.chars[start..self.pos].iter().collect();
+                let text = self.text_from(start);
                 serde_json::from_str::<Number>(&text)
                     .map(|n| Operand::Literal(Value::Number(n)))
                     .map_err(|_| self.error(&format!("Invalid number {text}")))
@@ -1713,17 +1778,30 @@ mod regex {
             self.chars.get(self.pos).copied()
         }
 
+        fn peek_at(&self, ahead: usize) -> Option<char> {
+            self.chars.get(self.pos.checked_add(ahead)?).copied()
+        }
+
+        /// Moves the cursor past the current character.
+        fn advance(&mut self) {
+            self.advance_by(1);
+        }
+
+        fn advance_by(&mut self, count: usize) {
+            self.pos = self.pos.saturating_add(count);
+        }
+
         fn alternatives(&mut self) -> Result<Vec<Vec<Node>>, String> {
-            self.depth += 1;
+            self.depth = self.depth.saturating_add(1);
             if self.depth > 50 {
                 return Err("Regular expression nests too deeply".into());
             }
             let mut alternatives = vec![self.sequence()?];
             while self.peek() == Some('|') {
-                self.pos += 1;
+                self.advance();
                 alternatives.push(self.sequence()?);
             }
-            self.depth -= 1;
+            self.depth = self.depth.saturating_sub(1);
             Ok(alternatives)
         }
 
@@ -1743,12 +1821,12 @@ mod regex {
             let Some(c) = self.peek() else {
                 return Err("Unexpected end of regular expression".into());
             };
-            self.pos += 1;
+            self.advance();
             Ok(match c {
                 '(' => {
                     if self.peek() == Some('?') {
-                        if self.chars.get(self.pos + 1) == Some(&':') {
-                            self.pos += 2;
+                        if self.peek_at(1) == Some(':') {
+                            self.advance_by(2);
                         } else {
                             return Err(
                                 "Only (?:...) groups are supported in regular expressions".into()
@@ -1759,7 +1837,7 @@ mod regex {
                     if self.peek() != Some(')') {
                         return Err("Unclosed group in regular expression".into());
                     }
-                    self.pos += 1;
+                    self.advance();
                     Node::Group(inner)
                 }
                 '[' => Node::Class(self.class()?),
@@ -1780,7 +1858,7 @@ mod regex {
             let Some(c) = self.peek() else {
                 return Err("Regular expression ends with '\\'".into());
             };
-            self.pos += 1;
+            self.advance();
             let class = |item| {
                 Node::Class(Class {
                     negated: false,
@@ -1801,7 +1879,7 @@ mod regex {
         fn class(&mut self) -> Result<Class, String> {
             let negated = self.peek() == Some('^');
             if negated {
-                self.pos += 1;
+                self.advance();
             }
             let mut items = Vec::new();
             let mut first = true;
@@ -1809,7 +1887,7 @@ mod regex {
                 let Some(c) = self.peek() else {
                     return Err("Unclosed character class in regular expression".into());
                 };
-                self.pos += 1;
+                self.advance();
                 if c == ']' && !first {
                     break;
                 }
@@ -1818,7 +1896,7 @@ mod regex {
                     let Some(e) = self.peek() else {
                         return Err("Unclosed character class in regular expression".into());
                     };
-                    self.pos += 1;
+                    self.advance();
                     match e {
                         'd' | 'D' => {
                             items.push(ClassItem::Digit(e == 'D'));
@@ -1837,19 +1915,19 @@ mod regex {
                 } else {
                     c
                 };
-                let is_range = self.peek() == Some('-')
-                    && self.chars.get(self.pos + 1).is_some_and(|n| *n != ']');
+                let is_range =
+                    self.peek() == Some('-') && self.peek_at(1).is_some_and(|n| n != ']');
                 if is_range {
-                    self.pos += 1;
+                    self.advance();
                     let Some(mut high) = self.peek() else {
                         return Err("Unclosed character class in regular expression".into());
                     };
-                    self.pos += 1;
+                    self.advance();
                     if high == '\\' {
                         let Some(e) = self.peek() else {
                             return Err("Unclosed character class in regular expression".into());
                         };
-                        self.pos += 1;
+                        self.advance();
                         high = escaped_char(e);
                     }
                     if high < low {
@@ -1869,11 +1947,13 @@ mod regex {
                 Some('+') => (1, None),
                 Some('?') => (0, Some(1)),
                 Some('{') => {
-                    let close = self.chars[self.pos..]
+                    let rest = self.chars.get(self.pos..).unwrap_or_default();
+                    let close = rest
                         .iter()
                         .position(|c| *c == '}')
                         .ok_or("Unclosed counted repetition in regular expression")?;
-                    let body: String = self.chars[self.pos + 1..self.pos + close].iter().collect();
+                    // The cursor is on the `{`, so `close` is at least 1.
+                    let body: String = rest.get(1..close).unwrap_or_default().iter().collect();
                     let number = |t: &str| {
                         t.trim()
                             .parse::<u32>()
@@ -1888,12 +1968,12 @@ mod regex {
                         Some((low, high)) => (number(low)?, Some(number(high)?)),
                     };
                     // Leave the cursor on the closing brace; the common step below passes it.
-                    self.pos += close;
+                    self.advance_by(close);
                     bounds
                 }
                 _ => return Ok(atom),
             };
-            self.pos += 1;
+            self.advance();
             if max.is_some_and(|max| max < min) {
                 return Err("Illegal repetition range in regular expression".into());
             }
@@ -1901,9 +1981,9 @@ mod regex {
             match self.peek() {
                 Some('?') => {
                     greedy = false;
-                    self.pos += 1;
+                    self.advance();
                 }
-                Some('+') => self.pos += 1,
+                Some('+') => self.advance(),
                 _ => {}
             }
             Ok(Node::Repeat {
@@ -1937,8 +2017,8 @@ mod regex {
     impl Matcher<'_> {
         /// Counts a step and a level; false once a bound is passed (the match then fails).
         fn enter(&self) -> bool {
-            self.steps.set(self.steps.get() + 1);
-            self.depth.set(self.depth.get() + 1);
+            self.steps.set(self.steps.get().saturating_add(1));
+            self.depth.set(self.depth.get().saturating_add(1));
             self.steps.get() <= MAX_STEPS && self.depth.get() <= MAX_DEPTH
         }
 
@@ -1994,15 +2074,17 @@ mod regex {
         fn node(&self, node: &Node, pos: usize, next: Next<'_>) -> bool {
             match node {
                 Node::Char(expected) => match self.char_at(pos) {
-                    Some(c) if self.same(c, *expected) => next(pos + 1),
+                    Some(c) if self.same(c, *expected) => next(pos.saturating_add(1)),
                     _ => false,
                 },
                 Node::Any => match self.char_at(pos) {
-                    Some(c) if self.regex.dot_all || !matches!(c, '\n' | '\r') => next(pos + 1),
+                    Some(c) if self.regex.dot_all || !matches!(c, '\n' | '\r') => {
+                        next(pos.saturating_add(1))
+                    }
                     _ => false,
                 },
                 Node::Class(class) => match self.char_at(pos) {
-                    Some(c) if self.in_class(class, c) => next(pos + 1),
+                    Some(c) if self.in_class(class, c) => next(pos.saturating_add(1)),
                     _ => false,
                 },
                 Node::Start => {
@@ -2043,7 +2125,7 @@ mod regex {
             }
             let matched = if count < min {
                 self.node(node, pos, &mut |p| {
-                    self.repeat(node, min, max, greedy, count + 1, p, next)
+                    self.repeat(node, min, max, greedy, count.saturating_add(1), p, next)
                 })
             } else {
                 let can_more = max.is_none_or(|max| count < max);
@@ -2051,14 +2133,32 @@ mod regex {
                     // An iteration that consumes nothing would loop forever: it stops here.
                     let more = can_more
                         && self.node(node, pos, &mut |p| {
-                            p != pos && self.repeat(node, min, max, greedy, count + 1, p, next)
+                            p != pos
+                                && self.repeat(
+                                    node,
+                                    min,
+                                    max,
+                                    greedy,
+                                    count.saturating_add(1),
+                                    p,
+                                    next,
+                                )
                         });
                     more || next(pos)
                 } else {
                     next(pos)
                         || (can_more
                             && self.node(node, pos, &mut |p| {
-                                p != pos && self.repeat(node, min, max, greedy, count + 1, p, next)
+                                p != pos
+                                    && self.repeat(
+                                        node,
+                                        min,
+                                        max,
+                                        greedy,
+                                        count.saturating_add(1),
+                                        p,
+                                        next,
+                                    )
                             }))
                 }
             };
