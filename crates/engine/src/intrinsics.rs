@@ -188,9 +188,31 @@ impl Parser {
         self.chars.get(self.pos).copied()
     }
 
+    fn peek_at(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.pos.checked_add(ahead)?).copied()
+    }
+
+    /// Moves the cursor past the current character.
+    fn advance(&mut self) {
+        self.advance_by(1);
+    }
+
+    fn advance_by(&mut self, count: usize) {
+        self.pos = self.pos.saturating_add(count);
+    }
+
+    /// The characters from `start` up to the cursor.
+    fn text_from(&self, start: usize) -> String {
+        self.chars
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .iter()
+            .collect()
+    }
+
     fn skip_spaces(&mut self) {
         while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += 1;
+            self.advance();
         }
     }
 
@@ -205,28 +227,28 @@ impl Parser {
             .peek()
             .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
         {
-            self.pos += 1;
+            self.advance();
         }
-        let name: String = self.chars[start..self.pos].iter().collect();
+        let name = self.text_from(start);
         let function = Function::from_name(&name)
             .ok_or_else(|| format!("unknown intrinsic function '{name}'"))?;
         self.skip_spaces();
         if self.peek() != Some('(') {
             return Err(format!("expected '(' after {name}"));
         }
-        self.pos += 1;
+        self.advance();
         let mut args = Vec::new();
         self.skip_spaces();
         if self.peek() == Some(')') {
-            self.pos += 1;
+            self.advance();
         } else {
             loop {
                 args.push(self.arg(depth)?);
                 self.skip_spaces();
                 match self.peek() {
-                    Some(',') => self.pos += 1,
+                    Some(',') => self.advance(),
                     Some(')') => {
-                        self.pos += 1;
+                        self.advance();
                         break;
                     }
                     Some(c) => {
@@ -263,13 +285,13 @@ impl Parser {
         self.skip_spaces();
         match self.peek() {
             Some('\'') => {
-                self.pos += 1;
+                self.advance();
                 let (mut value, mut raw) = (String::new(), String::new());
                 loop {
                     match self.peek() {
                         None => return Err("a string literal is not closed".into()),
                         Some('\\') => {
-                            let Some(next) = self.chars.get(self.pos + 1).copied() else {
+                            let Some(next) = self.peek_at(1) else {
                                 return Err("a string literal ends with '\\'".into());
                             };
                             raw.push('\\');
@@ -279,16 +301,16 @@ impl Parser {
                                 value.push('\\');
                             }
                             value.push(next);
-                            self.pos += 2;
+                            self.advance_by(2);
                         }
                         Some('\'') => {
-                            self.pos += 1;
+                            self.advance();
                             break;
                         }
                         Some(c) => {
                             raw.push(c);
                             value.push(c);
-                            self.pos += 1;
+                            self.advance();
                         }
                     }
                 }
@@ -302,36 +324,38 @@ impl Parser {
                     match quote {
                         Some(q) => {
                             if c == '\\' {
-                                self.pos += 1;
+                                self.advance();
                             } else if c == q {
                                 quote = None;
                             }
                         }
                         None => match c {
                             '\'' | '"' => quote = Some(c),
-                            '[' | '(' => depth_brackets += 1,
-                            ']' | ')' if depth_brackets > 0 => depth_brackets -= 1,
+                            '[' | '(' => depth_brackets = depth_brackets.saturating_add(1),
+                            ']' | ')' if depth_brackets > 0 => {
+                                depth_brackets = depth_brackets.saturating_sub(1)
+                            }
                             ',' | ')' => break,
                             _ => {}
                         },
                     }
-                    self.pos += 1;
+                    self.advance();
                 }
-                let path: String = self.chars[start..self.pos].iter().collect();
+                let path = self.text_from(start);
                 let path = path.trim().to_string();
                 paths::check_path(&path).map_err(|e| format!("invalid path '{path}': {e}"))?;
                 Ok(Arg::Path(path))
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
                 let start = self.pos;
-                self.pos += 1;
+                self.advance();
                 while self
                     .peek()
                     .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
                 {
-                    self.pos += 1;
+                    self.advance();
                 }
-                let text: String = self.chars[start..self.pos].iter().collect();
+                let text = self.text_from(start);
                 serde_json::from_str::<Number>(&text)
                     .map(|n| Arg::Literal(Value::Number(n)))
                     .map_err(|_| format!("invalid number '{text}'"))
@@ -339,16 +363,16 @@ impl Parser {
             Some(c) if c.is_ascii_alphabetic() => {
                 let start = self.pos;
                 while self.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
-                    self.pos += 1;
+                    self.advance();
                 }
-                let word: String = self.chars[start..self.pos].iter().collect();
+                let word = self.text_from(start);
                 match word.as_str() {
                     "null" => Ok(Arg::Literal(Value::Null)),
                     "true" => Ok(Arg::Literal(Value::Bool(true))),
                     "false" => Ok(Arg::Literal(Value::Bool(false))),
                     "States" => {
                         self.pos = start;
-                        Ok(Arg::Call(self.call(depth + 1)?))
+                        Ok(Arg::Call(self.call(depth.saturating_add(1))?))
                     }
                     _ => Err(format!("unexpected argument '{word}'")),
                 }
@@ -698,7 +722,7 @@ fn format(f: &Failure<'_>, args: &[Evaluated]) -> Result<Value, StatesError> {
                     )));
                 };
                 out.push_str(&paths::java_display(&arg.value));
-                used += 1;
+                used = used.saturating_add(1);
             }
             c => out.push(c),
         }
@@ -751,7 +775,7 @@ impl JavaRandom {
 
     fn next(&mut self, bits: u32) -> i32 {
         self.seed = (self.seed.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
-        (self.seed >> (48 - bits)) as i32
+        (self.seed >> 48u32.saturating_sub(bits)) as i32
     }
 
     /// A value in `[0, bound)`; `bound` must be positive.
@@ -760,12 +784,16 @@ impl JavaRandom {
             return 0;
         }
         if bound & bound.wrapping_neg() == bound {
-            return ((i64::from(bound) * i64::from(self.next(31))) >> 31) as i32;
+            // Java's `long` arithmetic wraps; with both factors below 2^31 it never needs to.
+            return (i64::from(bound).wrapping_mul(i64::from(self.next(31))) >> 31) as i32;
         }
         loop {
             let bits = self.next(31);
-            let value = bits % bound;
-            if bits.wrapping_sub(value).wrapping_add(bound - 1) >= 0 {
+            // `bound` is positive here, so the remainder always exists.
+            let Some(value) = bits.checked_rem(bound) else {
+                return 0;
+            };
+            if bits.wrapping_sub(value).wrapping_add(bound.wrapping_sub(1)) >= 0 {
                 return value;
             }
         }
