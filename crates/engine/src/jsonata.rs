@@ -164,7 +164,7 @@ pub fn expression_body(text: &str) -> Option<&str> {
     if !is_expression(text) {
         return None;
     }
-    text.get(2..text.len() - 2).map(str::trim)
+    text.strip_prefix("{%")?.strip_suffix("%}").map(str::trim)
 }
 
 /// Evaluates the expression inside `{% ... %}` (`text` is the whole string).
@@ -289,9 +289,14 @@ fn contains_lambda(node: &Value, depth: usize) -> bool {
     }
     match node {
         Value::Object(map) => {
-            map.contains_key("Lambda") || map.values().any(|v| contains_lambda(v, depth + 1))
+            map.contains_key("Lambda")
+                || map
+                    .values()
+                    .any(|v| contains_lambda(v, depth.saturating_add(1)))
         }
-        Value::Array(items) => items.iter().any(|v| contains_lambda(v, depth + 1)),
+        Value::Array(items) => items
+            .iter()
+            .any(|v| contains_lambda(v, depth.saturating_add(1))),
         _ => false,
     }
 }
@@ -303,7 +308,7 @@ fn wrap_lambda_bodies(node: &mut Value, tick: &Value, depth: usize) -> Result<()
     match node {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                wrap_lambda_bodies(child, tick, depth + 1)?;
+                wrap_lambda_bodies(child, tick, depth.saturating_add(1))?;
                 if key == "Lambda" {
                     if let Some(body) = child.get_mut("body") {
                         let original = body.take();
@@ -315,7 +320,7 @@ fn wrap_lambda_bodies(node: &mut Value, tick: &Value, depth: usize) -> Result<()
         }
         Value::Array(items) => items
             .iter_mut()
-            .try_for_each(|v| wrap_lambda_bodies(v, tick, depth + 1)),
+            .try_for_each(|v| wrap_lambda_bodies(v, tick, depth.saturating_add(1))),
         _ => Ok(()),
     }
 }
@@ -460,11 +465,11 @@ fn integer_arg(args: &[JValue], index: usize, function: &str) -> Result<i64, Eva
         }
         Some(JValue::Number(n)) => Err(fail(format!(
             "{function}: argument {} must be an integer, but was {n}",
-            index + 1
+            index.saturating_add(1)
         ))),
         _ => Err(fail(format!(
             "{function}: argument {} must be a number",
-            index + 1
+            index.saturating_add(1)
         ))),
     }
 }
@@ -497,14 +502,15 @@ fn range(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     let start = integer_arg(args, 0, "$range")?;
     let end = integer_arg(args, 1, "$range")?;
     let step = integer_arg(args, 2, "$range")?;
-    if step == 0 {
-        return Err(fail("$range: argument 3 (the step) must not be 0"));
-    }
-    let span = (end as i128 - start as i128) / step as i128;
+    // Both bounds fit 53 bits, so in i128 nothing here comes near overflowing.
+    let span = i128::from(end)
+        .saturating_sub(i128::from(start))
+        .checked_div(i128::from(step))
+        .ok_or_else(|| fail("$range: argument 3 (the step) must not be 0"))?;
     if span < 0 {
         return Ok(JValue::sequence(Vec::new()));
     }
-    let count = span + 1;
+    let count = span.saturating_add(1);
     if count > MAX_RANGE_ITEMS as i128 {
         return Err(fail(format!(
             "$range: the range would have {count} items, more than the {MAX_RANGE_ITEMS} allowed"
@@ -512,7 +518,10 @@ fn range(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     }
     // Every item lies between `start` and `end`, so it fits an i64.
     let items = (0..count)
-        .filter_map(|i| i64::try_from(start as i128 + i * step as i128).ok())
+        .filter_map(|i| {
+            let item = i128::from(start).saturating_add(i.saturating_mul(i128::from(step)));
+            i64::try_from(item).ok()
+        })
         .map(JValue::from)
         .collect();
     Ok(JValue::sequence(items))
@@ -628,7 +637,7 @@ fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
         JValue::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
-                match from_jvalue(item, depth + 1) {
+                match from_jvalue(item, depth.saturating_add(1)) {
                     Ok(v) => out.push(v),
                     Err(JsonataError::Undefined) => {}
                     Err(e) => return Err(e),
@@ -639,7 +648,7 @@ fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
         JValue::Object(map) => {
             let mut out = Map::new();
             for (key, item) in map.iter() {
-                match from_jvalue(item, depth + 1) {
+                match from_jvalue(item, depth.saturating_add(1)) {
                     Ok(v) => {
                         out.insert(key.clone(), v);
                     }

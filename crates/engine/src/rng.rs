@@ -30,8 +30,15 @@ impl Rng {
         if high <= low {
             return low;
         }
-        let span = (high as i128 - low as i128 + 1) as u128;
-        (low as i128 + (self.next_u64() as u128 % span) as i128) as i64
+        let draw = self.next_u64();
+        // `high - low + 1` values; only the full i64 range has more than u64 can count, and
+        // then every draw is in it.
+        let offset = high
+            .abs_diff(low)
+            .checked_add(1)
+            .and_then(|span| draw.checked_rem(span))
+            .unwrap_or(draw);
+        low.wrapping_add_unsigned(offset)
     }
 
     /// A random (version 4) UUID in its lowercase text form.
@@ -47,14 +54,14 @@ impl Rng {
 pub fn uuid_v4_text(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = |group: &[u8]| -> String { group.iter().map(|b| format!("{b:02x}")).collect() };
     format!(
         "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
+        hex(&bytes[0..4]),
+        hex(&bytes[4..6]),
+        hex(&bytes[6..8]),
+        hex(&bytes[8..10]),
+        hex(&bytes[10..16])
     )
 }
 
