@@ -1,6 +1,6 @@
 //! The identity of an execution (names and ARNs) and the context object (`$$`) built from it.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// Names and ARNs an execution runs under; what `$$.Execution`, `$$.StateMachine` and the
 /// `ExecutionStarted` event show. The conformance cases set them to AWS's recorded values.
@@ -64,37 +64,43 @@ pub struct ContextState<'a> {
 
 /// Builds the context object as AWS shows it.
 pub fn context_object(identity: &ExecutionIdentity, state: &ContextState<'_>) -> Value {
-    let mut context = json!({
-        "Execution": {
-            "Id": identity.execution_arn,
-            "Input": state.execution_input,
-            "Name": identity.execution_name,
-            "RoleArn": identity.role_arn,
-            "StartTime": state.execution_start_time,
-            "RedriveCount": 0,
-        },
-        "StateMachine": {
-            "Id": identity.state_machine_arn,
-            "Name": identity.state_machine_name,
-        },
-        "State": {
-            "Name": state.state_name,
-            "EnteredTime": state.state_entered_time,
-        },
-    });
+    let mut execution = Map::new();
+    execution.insert("Id".into(), json!(identity.execution_arn));
+    execution.insert("Input".into(), state.execution_input.clone());
+    execution.insert("Name".into(), json!(identity.execution_name));
+    execution.insert("RoleArn".into(), json!(identity.role_arn));
+    execution.insert("StartTime".into(), json!(state.execution_start_time));
+    let mut state_object = Map::new();
+    state_object.insert("Name".into(), json!(state.state_name));
+    state_object.insert("EnteredTime".into(), json!(state.state_entered_time));
     // AWS's recordings show State.RetryCount to Task states only, and Execution.RedriveCount
     // to every state but Tasks.
-    if let Some(count) = state.retry_count {
-        context["State"]["RetryCount"] = json!(count);
-        if let Some(execution) = context["Execution"].as_object_mut() {
-            execution.remove("RedriveCount");
+    match state.retry_count {
+        Some(count) => {
+            state_object.insert("RetryCount".into(), json!(count));
+        }
+        None => {
+            execution.insert("RedriveCount".into(), json!(0));
         }
     }
+    let mut context = Map::new();
+    context.insert("Execution".into(), Value::Object(execution));
+    context.insert(
+        "StateMachine".into(),
+        json!({
+            "Id": identity.state_machine_arn,
+            "Name": identity.state_machine_name,
+        }),
+    );
+    context.insert("State".into(), Value::Object(state_object));
     if let Some(token) = state.task_token {
-        context["Task"] = json!({ "Token": token });
+        context.insert("Task".into(), json!({ "Token": token }));
     }
     if let Some((index, value)) = state.map_item {
-        context["Map"] = json!({ "Item": { "Index": index, "Value": value } });
+        context.insert(
+            "Map".into(),
+            json!({ "Item": { "Index": index, "Value": value } }),
+        );
     }
-    context
+    Value::Object(context)
 }

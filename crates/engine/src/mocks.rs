@@ -546,7 +546,9 @@ fn call_seed(state_name: &str, call: u64) -> u64 {
         .chain_update(call.to_be_bytes())
         .finalize();
     let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
+    for (byte, digest_byte) in bytes.iter_mut().zip(digest.iter()) {
+        *byte = *digest_byte;
+    }
     u64::from_be_bytes(bytes)
 }
 
@@ -723,7 +725,9 @@ fn request_id(state_name: &str, call: u64) -> String {
         .chain_update(call.to_be_bytes())
         .finalize();
     let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
+    for (byte, digest_byte) in bytes.iter_mut().zip(digest.iter()) {
+        *byte = *digest_byte;
+    }
     // Version 4 and RFC 4122 variant bits, like the ids Lambda shows.
     crate::rng::uuid_v4_text(bytes)
 }
@@ -984,12 +988,13 @@ fn parse_mocked_responses(value: &Value, problems: &mut Problems) -> HashMap<Str
             if *first > next {
                 problems.push(
                     &at,
-                    if *first == next + 1 {
+                    if *first == next.saturating_add(1) {
                         format!("no response for call {next} (calls are numbered from 0, without gaps)")
                     } else {
                         format!(
                             "no response for calls {next} to {} (calls are numbered from 0, without gaps)",
-                            first - 1
+                            // `first > next >= 0`, so this does not underflow.
+                            first.saturating_sub(1)
                         )
                     },
                 );
