@@ -389,7 +389,7 @@ fn parse_into(
                 inner,
                 &pointer_key(pointer, "Not"),
                 false,
-                depth + 1,
+                depth.saturating_add(1),
                 problems,
             )?;
             ChoiceRule::Not(Box::new(inner))
@@ -429,7 +429,13 @@ fn parse_list(
             let mut rules = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 let item_pointer = pointer_key(&field_pointer, &index.to_string());
-                if let Some(rule) = parse_into(item, &item_pointer, false, depth + 1, problems) {
+                if let Some(rule) = parse_into(
+                    item,
+                    &item_pointer,
+                    false,
+                    depth.saturating_add(1),
+                    problems,
+                ) {
                     rules.push(rule);
                 }
             }
@@ -747,29 +753,32 @@ fn string_matches(text: &str, pattern: &str) -> bool {
     }
     let text: Vec<char> = text.chars().collect();
     // Greedy matching with backtracking to the last star: linear in practice, no recursion.
+    // `t` and `g` stay within `text` and `globs` (plus one), so adding 1 never saturates.
     let (mut t, mut g) = (0usize, 0usize);
     let mut last_star: Option<(usize, usize)> = None;
     while t < text.len() {
         match globs.get(g) {
             Some(Glob::Star) => {
                 last_star = Some((g, t));
-                g += 1;
+                g = g.saturating_add(1);
             }
             Some(Glob::Literal(c)) if text.get(t) == Some(c) => {
-                t += 1;
-                g += 1;
+                t = t.saturating_add(1);
+                g = g.saturating_add(1);
             }
             _ => match last_star {
                 Some((star, star_t)) => {
-                    g = star + 1;
-                    t = star_t + 1;
-                    last_star = Some((star, star_t + 1));
+                    g = star.saturating_add(1);
+                    t = star_t.saturating_add(1);
+                    last_star = Some((star, t));
                 }
                 None => return false,
             },
         }
     }
-    globs[g.min(globs.len())..]
+    globs
+        .get(g..)
+        .unwrap_or_default()
         .iter()
         .all(|glob| *glob == Glob::Star)
 }
