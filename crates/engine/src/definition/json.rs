@@ -208,7 +208,7 @@ impl Reader {
 
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
-        self.index += 1;
+        self.index = self.index.saturating_add(1);
         match c {
             '\n' => self.newline(),
             // A lone CR ends a line too; in CRLF the LF does it.
@@ -301,7 +301,7 @@ impl Reader {
                 ))
             })
         } else {
-            Ok(depth + 1)
+            Ok(depth.saturating_add(1))
         }
     }
 
@@ -431,12 +431,17 @@ impl Reader {
     fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
         let first = self.hex4()?;
         if (0xD800..0xDC00).contains(&first) {
-            if self.peek() == Some('\\') && self.chars.get(self.index + 1) == Some(&'u') {
+            if self.peek() == Some('\\')
+                && self.chars.get(self.index.saturating_add(1)) == Some(&'u')
+            {
                 self.bump();
                 self.bump();
                 let second = self.hex4()?;
                 if (0xDC00..0xE000).contains(&second) {
-                    let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                    // Both halves were range-checked, so none of this saturates.
+                    let high = first.saturating_sub(0xD800) << 10;
+                    let low = second.saturating_sub(0xDC00);
+                    let code = 0x10000u32.saturating_add(high).saturating_add(low);
                     return char::from_u32(code)
                         .ok_or_else(|| self.error("invalid unicode escape"));
                 }
@@ -454,17 +459,18 @@ impl Reader {
                 .and_then(|c| c.to_digit(16))
                 .ok_or_else(|| self.unexpected("four hexadecimal digits after \\u"))?;
             self.bump();
-            code = code * 16 + digit;
+            // At most four hex digits: the code stays below 0x10000.
+            code = code.saturating_mul(16).saturating_add(digit);
         }
         Ok(code)
     }
 
     fn digits(&mut self, text: &mut String) -> usize {
-        let mut count = 0;
+        let mut count = 0usize;
         while let Some(c @ '0'..='9') = self.peek() {
             self.bump();
             text.push(c);
-            count += 1;
+            count = count.saturating_add(1);
         }
         count
     }

@@ -320,7 +320,9 @@ struct StatesAccess {
 fn reads_states_field(text: &str, name: &str) -> bool {
     let needle = format!("$states.{name}");
     text.match_indices(&needle).any(|(i, _)| {
-        let rest = text.get(i + needle.len()..).unwrap_or_default();
+        let rest = text
+            .get(i.saturating_add(needle.len())..)
+            .unwrap_or_default();
         !rest
             .chars()
             .next()
@@ -390,7 +392,11 @@ impl<'r> Builder<'r> {
         let members = node.members();
         for (i, m) in members.iter().enumerate() {
             let key = m.key.as_str();
-            if members.iter().skip(i + 1).any(|later| later.key == key) {
+            if members
+                .iter()
+                .skip(i.saturating_add(1))
+                .any(|later| later.key == key)
+            {
                 // The JSON reader (like serde_json) keeps the last one; say so, as a repeated
                 // `Next` or `Resource` is almost surely a mistake.
                 self.diags.push(diagnostic(
@@ -1043,7 +1049,8 @@ impl<'r> Builder<'r> {
                 parent: Some(outer_var_scope),
                 assigned: Vec::new(),
             });
-            self.var_scope = self.var_scopes.len() - 1;
+            // The scope just pushed.
+            self.var_scope = self.var_scopes.len().saturating_sub(1);
         }
         let allowed: &[&str] = match kind {
             ScopeKind::Top => &[
@@ -2125,7 +2132,7 @@ impl<'r> Builder<'r> {
             let mut good = true;
             let errors = self.error_equals(item, &item_ptr);
             if let Some((_, true)) = &errors {
-                if i + 1 != items.len() {
+                if i.saturating_add(1) != items.len() {
                     self.schema(
                         item.pos,
                         &item_ptr,
@@ -2228,7 +2235,7 @@ impl<'r> Builder<'r> {
             let mut good = true;
             let errors = self.error_equals(item, &item_ptr);
             if let Some((_, true)) = &errors {
-                if i + 1 != items.len() {
+                if i.saturating_add(1) != items.len() {
                     self.schema(
                         item.pos,
                         &item_ptr,

@@ -258,7 +258,7 @@ pub fn check_variable_scopes(scopes: &[VarScope], diags: &mut Vec<Diagnostic>) {
         let mut outer = scope.parent;
         // Scopes nest no deeper than the JSON depth cap; the bound also guards against a
         // malformed chain.
-        let mut steps = 0;
+        let mut steps = 0usize;
         let mut reported: HashSet<&str> = HashSet::new();
         while let Some(index) = outer {
             let Some(parent) = scopes.get(index) else {
@@ -279,7 +279,7 @@ pub fn check_variable_scopes(scopes: &[VarScope], diags: &mut Vec<Diagnostic>) {
                 }
             }
             outer = parent.parent;
-            steps += 1;
+            steps = steps.saturating_add(1);
             if steps > scopes.len() {
                 break;
             }
