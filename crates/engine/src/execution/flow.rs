@@ -320,7 +320,7 @@ impl Execution {
             return Ok(assigned);
         }
         let limit = |what: String| Err(StatesError::new(names::DATA_LIMIT_EXCEEDED, what));
-        let mut assign_total = 0;
+        let mut assign_total = 0usize;
         for (name, value) in &assigned {
             let size = payload_size(value);
             if size > MAX_VARIABLE_BYTES {
@@ -328,7 +328,7 @@ impl Execution {
                     "The variable '{name}' has a size of {size} bytes, over the maximum of {MAX_VARIABLE_BYTES} bytes for one variable."
                 ));
             }
-            assign_total += size;
+            assign_total = assign_total.saturating_add(size);
         }
         if assign_total > MAX_VARIABLE_BYTES {
             return limit(format!(
@@ -341,10 +341,10 @@ impl Execution {
             .filter(|(name, _)| !assigned.contains_key(*name))
             .map(|(_, value)| payload_size(value))
             .sum();
-        if kept + assign_total > MAX_EXECUTION_VARIABLE_BYTES {
+        let total = kept.saturating_add(assign_total);
+        if total > MAX_EXECUTION_VARIABLE_BYTES {
             return limit(format!(
-                "The execution's variables would take {} bytes, over the maximum of {MAX_EXECUTION_VARIABLE_BYTES} bytes.",
-                kept + assign_total
+                "The execution's variables would take {total} bytes, over the maximum of {MAX_EXECUTION_VARIABLE_BYTES} bytes."
             ));
         }
         Ok(assigned)

@@ -297,7 +297,7 @@ impl Execution {
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
         let before = self.history.len();
-        let mut actions = 0;
+        let mut actions = 0usize;
         while self.status == ExecutionStatus::Running
             && self.history.len() == before
             && actions < MAX_SILENT_ACTIONS
@@ -305,9 +305,10 @@ impl Execution {
             self.advance();
             self.enforce_timeout();
             self.enforce_history_limit();
-            actions += 1;
+            actions = actions.saturating_add(1);
         }
-        &self.history[before..]
+        // The history only grows, so `before` is within it.
+        self.history.get(before..).unwrap_or_default()
     }
 
     /// Runs to the end and returns the final status.
@@ -470,7 +471,8 @@ impl Execution {
                 input: Value::clone(&input),
                 ..Default::default()
             });
-            self.traces.len() - 1
+            // The trace just pushed.
+            self.traces.len().saturating_sub(1)
         });
         frame.action = Action::Run(Box::new(StateRun {
             name,
@@ -614,15 +616,15 @@ impl Execution {
                 if attempts < retrier.max_attempts {
                     let delay_ms = self.retry_delay(retrier, attempts);
                     if let Some(slot) = run.retry_attempts.get_mut(index) {
-                        *slot += 1;
+                        *slot = slot.saturating_add(1);
                     }
-                    run.retry_count += 1;
+                    run.retry_count = run.retry_count.saturating_add(1);
                     if let Some(trace) = self.trace_of(&run) {
                         trace.errors.push(TracedError {
                             error,
                             handled_by: ErrorHandling::Retry {
                                 retrier_index: index,
-                                attempt: attempts + 1,
+                                attempt: attempts.saturating_add(1),
                                 delay_ms,
                             },
                         });
@@ -762,7 +764,7 @@ impl Execution {
                             index,
                         );
                     }
-                    fanout.failures += 1;
+                    fanout.failures = fanout.failures.saturating_add(1);
                     // A Map tolerating failures records the failed item's error output.
                     let mut error_output = Map::new();
                     if let Some(e) = &error.error {
@@ -843,7 +845,7 @@ impl Execution {
     fn advance_clock(&self, frame: &mut Frame, until: Millis) -> bool {
         match self.deadline() {
             Some(deadline) if until > deadline => {
-                frame.now = frame.now.max(deadline + 1);
+                frame.now = frame.now.max(deadline.saturating_add(1));
                 false
             }
             _ => {
@@ -885,7 +887,7 @@ impl Execution {
         let Some(max) = self.options.limits.max_history_events else {
             return;
         };
-        if self.status == ExecutionStatus::Running && self.history.len() + 1 >= max {
+        if self.status == ExecutionStatus::Running && self.history.len().saturating_add(1) >= max {
             let (now, last) = self
                 .frames
                 .first()
@@ -1002,7 +1004,7 @@ impl Execution {
 
     /// Appends `event` to the history with the next id, and returns the id.
     fn record_event(&mut self, mut event: HistoryEvent) -> u64 {
-        let id = self.history.len() as u64 + 1;
+        let id = (self.history.len() as u64).saturating_add(1);
         event.id = id;
         self.history.push(event);
         id
