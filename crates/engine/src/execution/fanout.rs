@@ -125,7 +125,7 @@ impl Execution {
     /// The frame of the next branch or iteration, with its MapIterationStarted event.
     fn start_child(&mut self, frame: &Frame, state_name: &str, fanout: &mut Fanout) -> Frame {
         let index = fanout.next;
-        fanout.next += 1;
+        fanout.next = fanout.next.saturating_add(1);
         // With MaxConcurrency N, iteration i starts when iteration i-N has finished.
         let start = match index.checked_sub(fanout.max_concurrency) {
             Some(waited_for) if fanout.max_concurrency > 0 => fanout
@@ -290,13 +290,24 @@ impl Execution {
             let child_input = match &map.item_selector {
                 Some(selector) if jsonata_state => {
                     let mut states = self.states_binding(frame, run, None, None, None);
-                    states["context"]["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                    if let Some(context) = states.get_mut("context").and_then(Value::as_object_mut)
+                    {
+                        context.insert(
+                            "Map".into(),
+                            json!({"Item": {"Index": index, "Value": item}}),
+                        );
+                    }
                     self.jsonata_template(frame, run, selector, "ItemSelector", &states)?
                 }
                 Some(selector) => {
                     let child_context = if template::reads_context(selector) {
                         let mut child_context = context.clone();
-                        child_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                        if let Some(map) = child_context.as_object_mut() {
+                            map.insert(
+                                "Map".into(),
+                                json!({"Item": {"Index": index, "Value": item}}),
+                            );
+                        }
                         child_context
                     } else {
                         Value::Null

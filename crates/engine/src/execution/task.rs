@@ -69,10 +69,10 @@ impl Execution {
             ResourceKind::LambdaFunction => {
                 let mut details = json!({"input": parameters, "inputDetails": {"truncated": false}, "resource": task.resource});
                 if let Some(c) = &credentials {
-                    details["taskCredentials"] = task_credentials(c);
+                    add_detail(&mut details, "taskCredentials", task_credentials(c));
                 }
                 if let Some(t) = timeout {
-                    details["timeoutInSeconds"] = json!(t);
+                    add_detail(&mut details, "timeoutInSeconds", json!(t));
                 }
                 self.emit(
                     frame,
@@ -84,10 +84,10 @@ impl Execution {
             ResourceKind::Activity => {
                 let mut details = json!({"input": parameters, "inputDetails": {"truncated": false}, "resource": task.resource});
                 if let Some(t) = timeout {
-                    details["timeoutInSeconds"] = json!(t);
+                    add_detail(&mut details, "timeoutInSeconds", json!(t));
                 }
                 if let Some(h) = heartbeat {
-                    details["heartbeatInSeconds"] = json!(h);
+                    add_detail(&mut details, "heartbeatInSeconds", json!(h));
                 }
                 self.emit(
                     frame,
@@ -114,13 +114,13 @@ impl Execution {
                     "parameters": parameters,
                 });
                 if let Some(t) = timeout {
-                    details["timeoutInSeconds"] = json!(t);
+                    add_detail(&mut details, "timeoutInSeconds", json!(t));
                 }
                 if let Some(h) = heartbeat {
-                    details["heartbeatInSeconds"] = json!(h);
+                    add_detail(&mut details, "heartbeatInSeconds", json!(h));
                 }
                 if let Some(c) = &credentials {
-                    details["taskCredentials"] = task_credentials(c);
+                    add_detail(&mut details, "taskCredentials", task_credentials(c));
                 }
                 self.emit(
                     frame,
@@ -454,10 +454,17 @@ impl ResourceKind {
             return ResourceKind::LambdaFunction;
         }
         let parts: Vec<&str> = resource.splitn(6, ':').collect();
-        if parts.len() == 6 && parts[2] == "states" && parts[5].starts_with("activity:") {
-            return ResourceKind::Activity;
+        // An ARN's six parts: `arn:partition:service:region:account:resource`.
+        let arn_resource = match parts.as_slice() {
+            [_, _, service, _, _, rest] => Some((*service, *rest)),
+            _ => None,
+        };
+        if let Some(("states", rest)) = arn_resource {
+            if rest.starts_with("activity:") {
+                return ResourceKind::Activity;
+            }
         }
-        let service = if parts.len() == 6 { parts[5] } else { resource };
+        let service = arn_resource.map_or(resource, |(_, rest)| rest);
         let (resource_type, action) = if let Some(rest) = service.strip_prefix("aws-sdk:") {
             match rest.split_once(':') {
                 Some((svc, action)) => (format!("aws-sdk:{svc}"), action.to_string()),
@@ -517,5 +524,12 @@ fn task_credentials(credentials: &Value) -> Value {
     match credentials.get("RoleArn") {
         Some(role) => json!({ "roleArn": role }),
         None => credentials.clone(),
+    }
+}
+
+/// Adds `key` to an event's details (always an object built with `json!({...})`).
+fn add_detail(details: &mut Value, key: &str, value: Value) {
+    if let Value::Object(map) = details {
+        map.insert(key.to_string(), value);
     }
 }
