@@ -13,6 +13,24 @@
 //!
 //! Nothing here knows about a UI; the web playground and the `sfn-play` CLI are built on top.
 
+// No input may panic the engine: it returns errors instead. Outside tests, clippy rejects the
+// operations that can panic (unwrap/expect, indexing and slicing, overflowing integer
+// arithmetic, panicking macros). Integration tests under `tests/` are separate crates.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::arithmetic_side_effects,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod choice;
 pub mod context;
 pub mod dataflow;
