@@ -120,9 +120,9 @@ fn tokenize(args: Vec<OsString>) -> Result<Vec<Token>, UsageError> {
                 Some((name, value)) => tokens.push(Token::Flag(name.into(), Some(value.into()))),
                 None => tokens.push(Token::Flag(arg, None)),
             }
-        } else if arg.starts_with('-')
-            && arg.len() > 1
-            && !arg[1..].starts_with(|c: char| c.is_ascii_digit())
+        } else if arg
+            .strip_prefix('-')
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
         {
             // A negative number (`--input -1`) is a value, anything else an unknown option.
             return Err(UsageError(format!("unknown option '{arg}'")));

@@ -1,5 +1,16 @@
 //! `sfn-play`: validate and run state machines, and check the engine against AWS recordings.
 
+// Bad input gives a message and an exit code, never a panic (tests may still unwrap).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::string_slice
+    )
+)]
+
 mod args;
 mod commands;
 mod compare;
