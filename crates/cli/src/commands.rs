@@ -263,7 +263,12 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     // A step may add no event (an internal transition); only a long run of them means the
     // engine is stuck, which is reported rather than spun on forever.
     let mut idle_steps = 0;
+    let mut steps: u64 = 0;
     while *execution.status() == ExecutionStatus::Running && idle_steps < MAX_IDLE_STEPS {
+        if args.max_steps.is_some_and(|max| steps >= max) {
+            break;
+        }
+        steps += 1;
         let events = execution.step();
         if events.is_empty() {
             idle_steps += 1;
@@ -310,6 +315,13 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
         }
         ExecutionStatus::Aborted => {
             err!("status: ABORTED");
+            Ok(exit::EXECUTION_FAILED)
+        }
+        ExecutionStatus::Running if idle_steps < MAX_IDLE_STEPS => {
+            err!(
+                "status: RUNNING (stopped after {steps} steps, --max-steps; {} history events)",
+                execution.history().len()
+            );
             Ok(exit::EXECUTION_FAILED)
         }
         ExecutionStatus::Running => {
