@@ -122,7 +122,9 @@ fn parse_input(source: &InputSource) -> Result<Value, CliError> {
             } else {
                 read_text(path, "input file")?
             };
-            serde_json::from_str(&text).map_err(|e| {
+            // A byte order mark is not content, as in definitions (editors on Windows add it).
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            serde_json::from_str(text).map_err(|e| {
                 let source = if path.as_os_str() == "-" {
                     "the input from stdin".to_string()
                 } else {
@@ -139,7 +141,9 @@ fn load_mocks(args: &RunArgs) -> Result<MockSet, CliError> {
         return Ok(MockSet::default());
     };
     let text = read_text(path, "mock file")?;
-    MockSet::from_json_text(&text, args.test_case.as_deref())
+    // A byte order mark is not content, as in definitions.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    MockSet::from_json_text(text, args.test_case.as_deref())
         .map_err(|e| CliError::usage(format!("mock file '{}': {}", path.display(), e.message)))
 }
 
