@@ -216,7 +216,7 @@ fn one_positional(
         .ok_or_else(|| UsageError(format!("'{command}' needs {what}")))?;
     if let Some(extra) = positionals.next() {
         return Err(UsageError(format!(
-            "'{command}' takes one {what}; unexpected argument '{extra}'"
+            "'{command}' takes only {what}; unexpected argument '{extra}'"
         )));
     }
     Ok(PathBuf::from(first))
