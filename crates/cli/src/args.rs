@@ -13,6 +13,7 @@ USAGE:
   sfn-play validate DEF.json
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
+                        [--max-steps N]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -36,6 +37,8 @@ RUN OPTIONS:
   --trace              Print each history event as it happens on stderr
                        (id, type, state name, simulated time)
   --no-limits          Turn off AWS's quotas (25,000 history events, 256 KiB payloads)
+  --max-steps N        Stop after N steps of the engine (status RUNNING, exit 3): a bound
+                       for endless loops when --no-limits lifts the history quota
 
 CONFORMANCE OPTIONS:
   --verbose            Show the differences of each failing case
@@ -80,6 +83,7 @@ pub struct RunArgs {
     pub history: Option<PathBuf>,
     pub trace: bool,
     pub no_limits: bool,
+    pub max_steps: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,7 +216,7 @@ fn one_positional(
         .ok_or_else(|| UsageError(format!("'{command}' needs {what}")))?;
     if let Some(extra) = positionals.next() {
         return Err(UsageError(format!(
-            "'{command}' takes one {what}; unexpected argument '{extra}'"
+            "'{command}' takes only {what}; unexpected argument '{extra}'"
         )));
     }
     Ok(PathBuf::from(first))
@@ -244,6 +248,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut history = None;
     let mut trace = false;
     let mut no_limits = false;
+    let mut max_steps = None;
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -279,6 +284,9 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
                 no_value(&name, inline)?;
                 no_limits = true;
             }
+            "--max-steps" => {
+                max_steps = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -296,6 +304,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         history,
         trace,
         no_limits,
+        max_steps,
     }))
 }
 
@@ -364,6 +373,8 @@ mod tests {
             "h.json",
             "--trace",
             "--no-limits",
+            "--max-steps",
+            "9",
         ]);
         assert_eq!(
             command,
@@ -377,6 +388,7 @@ mod tests {
                 history: Some("h.json".into()),
                 trace: true,
                 no_limits: true,
+                max_steps: Some(9),
             }))
         );
     }

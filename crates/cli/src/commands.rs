@@ -122,7 +122,9 @@ fn parse_input(source: &InputSource) -> Result<Value, CliError> {
             } else {
                 read_text(path, "input file")?
             };
-            serde_json::from_str(&text).map_err(|e| {
+            // A byte order mark is not content, as in definitions (editors on Windows add it).
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            serde_json::from_str(text).map_err(|e| {
                 let source = if path.as_os_str() == "-" {
                     "the input from stdin".to_string()
                 } else {
@@ -139,7 +141,9 @@ fn load_mocks(args: &RunArgs) -> Result<MockSet, CliError> {
         return Ok(MockSet::default());
     };
     let text = read_text(path, "mock file")?;
-    MockSet::from_json_text(&text, args.test_case.as_deref())
+    // A byte order mark is not content, as in definitions.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    MockSet::from_json_text(text, args.test_case.as_deref())
         .map_err(|e| CliError::usage(format!("mock file '{}': {}", path.display(), e.message)))
 }
 
@@ -263,7 +267,12 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     // A step may add no event (an internal transition); only a long run of them means the
     // engine is stuck, which is reported rather than spun on forever.
     let mut idle_steps = 0;
+    let mut steps: u64 = 0;
     while *execution.status() == ExecutionStatus::Running && idle_steps < MAX_IDLE_STEPS {
+        if args.max_steps.is_some_and(|max| steps >= max) {
+            break;
+        }
+        steps += 1;
         let events = execution.step();
         if events.is_empty() {
             idle_steps += 1;
@@ -310,6 +319,13 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
         }
         ExecutionStatus::Aborted => {
             err!("status: ABORTED");
+            Ok(exit::EXECUTION_FAILED)
+        }
+        ExecutionStatus::Running if idle_steps < MAX_IDLE_STEPS => {
+            err!(
+                "status: RUNNING (stopped after {steps} steps, --max-steps; {} history events)",
+                execution.history().len()
+            );
             Ok(exit::EXECUTION_FAILED)
         }
         ExecutionStatus::Running => {

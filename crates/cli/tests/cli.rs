@@ -1,4 +1,5 @@
-//! `sfn-play validate` output and exit codes, and `run`'s messages for bad arguments.
+//! `sfn-play validate` output and exit codes, and `--help`. The messages for bad arguments
+//! and files are in the catalogue of bad inputs (`tests/bad-inputs/`, run by `bad_inputs.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -91,79 +92,6 @@ fn validate_accepts_the_tutorial() {
     let stdout = text(&result.stdout);
     assert_eq!(result.status.code(), Some(0), "{stdout}");
     assert!(!stdout.contains(": error: "), "{stdout}");
-}
-
-/// Each row: arguments after `run`, the exit code, and a piece of the stderr message.
-#[test]
-fn run_explains_bad_arguments() {
-    let tutorial = tutorial();
-    let tutorial = path_str(&tutorial);
-    let bad_json = scratch_file("bad-input.json", "{\"statuscode\": ");
-    let bad_json = path_str(&bad_json);
-    let invalid = scratch_file(
-        "run-invalid.asl.json",
-        "{\"StartAt\": \"Missing\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}",
-    );
-    let invalid = path_str(&invalid);
-    let rows: &[(&[&str], i32, &str)] = &[
-        (
-            &[tutorial, "--input", "{not json"],
-            2,
-            "--input is not valid JSON",
-        ),
-        (
-            &[tutorial, "--input-file", "/nonexistent/input.json"],
-            2,
-            "cannot read input file '/nonexistent/input.json'",
-        ),
-        (
-            &[tutorial, "--input-file", bad_json],
-            2,
-            "is not valid JSON",
-        ),
-        (
-            &["/nonexistent/def.json"],
-            2,
-            "cannot read definition file '/nonexistent/def.json'",
-        ),
-        (
-            &[tutorial, "--mocks", "/nonexistent/mocks.json"],
-            2,
-            "cannot read mock file '/nonexistent/mocks.json'",
-        ),
-        (&[tutorial, "--mocks", bad_json], 2, "mock file"),
-        (
-            &[tutorial, "--start-time", "yesterday"],
-            2,
-            "--start-time 'yesterday' is not an ISO-8601 date-time",
-        ),
-        (
-            &[tutorial, "--seed", "many"],
-            2,
-            "needs a non-negative integer, got 'many'",
-        ),
-        (
-            &[tutorial, "--frobnicate"],
-            2,
-            "unknown option '--frobnicate'",
-        ),
-        (&[invalid], 1, "the definition is invalid"),
-    ];
-    for (args, code, message) in rows {
-        let mut full = vec!["run"];
-        full.extend_from_slice(args);
-        let result = sfn_play(&full);
-        let stderr = text(&result.stderr);
-        assert_eq!(result.status.code(), Some(*code), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains(message),
-            "{args:?}: {stderr:?} lacks {message:?}"
-        );
-        assert!(
-            text(&result.stdout).is_empty(),
-            "{args:?} printed on stdout"
-        );
-    }
 }
 
 #[test]

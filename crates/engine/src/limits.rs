@@ -31,3 +31,64 @@ impl Limits {
         }
     }
 }
+
+/// The deepest nesting of arrays and objects a payload may have. Not an AWS quota but a
+/// guard that is always on: values are copied, compared, printed and dropped recursively, so
+/// a loop that wraps its input a level deeper each pass would otherwise overflow the stack.
+/// Inputs, definitions and mock files are parsed with a depth cap of 128; only values built
+/// at run time get deeper, and they stop here.
+pub const MAX_PAYLOAD_NESTING: usize = 1000;
+
+/// Whether `value` has arrays or objects nested more than `max` levels deep (a scalar is at
+/// level 0, `[1]` at level 1). Walks without recursion, and stops at the first level too deep.
+pub fn nested_deeper_than(value: &serde_json::Value, max: usize) -> bool {
+    use serde_json::Value;
+    fn children(value: &Value) -> Option<Box<dyn Iterator<Item = &Value> + '_>> {
+        match value {
+            Value::Array(items) => Some(Box::new(items.iter())),
+            Value::Object(map) => Some(Box::new(map.values())),
+            _ => None,
+        }
+    }
+    let mut stack: Vec<Box<dyn Iterator<Item = &Value> + '_>> = Vec::new();
+    if let Some(iter) = children(value) {
+        stack.push(iter);
+    }
+    while !stack.is_empty() {
+        if stack.len() > max {
+            return true;
+        }
+        let next = stack.last_mut().and_then(|top| top.next());
+        match next {
+            Some(child) => {
+                if let Some(iter) = children(child) {
+                    stack.push(iter);
+                }
+            }
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nesting_is_measured_without_recursion() {
+        assert!(!nested_deeper_than(&json!(1), 0));
+        assert!(nested_deeper_than(&json!([]), 0));
+        assert!(!nested_deeper_than(&json!([1, {"a": [2]}]), 3));
+        assert!(nested_deeper_than(&json!([1, {"a": [2]}]), 2));
+        let mut deep = json!(0);
+        for _ in 0..MAX_PAYLOAD_NESTING {
+            deep = json!([deep]);
+        }
+        assert!(!nested_deeper_than(&deep, MAX_PAYLOAD_NESTING));
+        assert!(nested_deeper_than(&json!({"x": deep}), MAX_PAYLOAD_NESTING));
+    }
+}

@@ -1,7 +1,8 @@
 //! Mock sets: the seed tutorial's mock in our `Functions` format, AWS Step Functions Local's
 //! mock configuration format (the example of AWS's documentation, "Configuration file for
-//! mocked service integrations"), conformance-case mocks, and malformed files
-//! (`tests/data/mocks/malformed.json`, one exact message each).
+//! mocked service integrations"), and conformance-case mocks.
+//! Malformed files, with the exact message of each, are in the catalogue of bad inputs
+//! (`tests/bad-inputs/mocks/` at the repository's root).
 
 use std::path::PathBuf;
 
@@ -433,34 +434,6 @@ fn conformance_mocks_answer_in_call_order() {
             message
         );
     }
-}
-
-#[test]
-fn malformed_files_are_rejected_with_a_located_message() {
-    let doc: Value = serde_json::from_str(&data("malformed.json")).unwrap();
-    let cases = doc["cases"].as_array().unwrap();
-    let mut failures = Vec::new();
-    for case in cases {
-        let text = match case.get("text") {
-            Some(text) => text.as_str().unwrap().to_string(),
-            None => case["file"].to_string(),
-        };
-        let test_case = case.get("test_case").and_then(Value::as_str);
-        let got = match MockSet::from_json_text(&text, test_case) {
-            Ok(set) => format!("accepted: {set:?}"),
-            Err(error) => error.message,
-        };
-        if got != case["error"].as_str().unwrap() {
-            failures.push(format!("{}\n    got: {got}", case["why"]));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} malformed files:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]

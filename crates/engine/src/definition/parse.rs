@@ -1030,7 +1030,10 @@ impl<'r> Builder<'r> {
         if !matches!(node.kind, Kind::Object(_)) {
             let what = match kind {
                 ScopeKind::Top => "the definition".to_string(),
-                _ => format!("'{}'", ptr.rsplit('/').next().unwrap_or_default()),
+                ScopeKind::Branch => "an item of 'Branches'".to_string(),
+                ScopeKind::ItemProcessor => {
+                    format!("'{}'", ptr.rsplit('/').next().unwrap_or_default())
+                }
             };
             self.schema(
                 node.pos,

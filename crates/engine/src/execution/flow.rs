@@ -316,6 +316,15 @@ impl Execution {
         frame: &Frame,
         assigned: Map<String, Value>,
     ) -> Result<Map<String, Value>, StatesError> {
+        for (name, value) in &assigned {
+            // Always checked, limits or not: a deeper value would overflow the stack.
+            if crate::limits::nested_deeper_than(value, crate::limits::MAX_PAYLOAD_NESTING) {
+                return Err(StatesError::runtime(format!(
+                    "The variable '{name}' is nested more than {} levels deep.",
+                    crate::limits::MAX_PAYLOAD_NESTING
+                )));
+            }
+        }
         if self.options.limits.max_payload_bytes.is_none() {
             return Ok(assigned);
         }

@@ -905,6 +905,13 @@ impl Execution {
     }
 
     fn check_payload(&self, name: &str, value: &Value) -> Result<(), StatesError> {
+        // Always checked, limits or not: a deeper value would overflow the stack.
+        if crate::limits::nested_deeper_than(value, crate::limits::MAX_PAYLOAD_NESTING) {
+            return Err(StatesError::runtime(format!(
+                "The state/task '{name}' returned a result nested more than {} levels deep.",
+                crate::limits::MAX_PAYLOAD_NESTING
+            )));
+        }
         match self.options.limits.max_payload_bytes {
             Some(max) if payload_size(value) > max => Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
