@@ -116,9 +116,9 @@ impl Execution {
             assign: state.assign.as_ref(),
             output: state.output.as_ref(),
         };
-        let input = Value::clone(&run.input);
+        let run: &StateRun = run;
         let (output, assigned) =
-            self.state_output(frame, run, state, &input, Some(results), spec)?;
+            self.state_output(frame, run, state, &run.input, Some(results), spec)?;
         Ok(Outcome::Exit { output, assigned })
     }
 
@@ -139,7 +139,7 @@ impl Execution {
             .children
             .get(index)
             .cloned()
-            .unwrap_or((Value::Null, None));
+            .unwrap_or_else(|| (Rc::new(Value::Null), None));
         let machine = fanout
             .machines
             .get(index)
@@ -160,7 +160,7 @@ impl Execution {
         Frame {
             action: Action::Enter {
                 state: machine.start_at.clone(),
-                input: Rc::new(input),
+                input,
             },
             machine,
             map_item,
@@ -196,7 +196,12 @@ impl Execution {
                     .filter_map(|i| self.sub_machines.get(&(state.pointer.clone(), i)).cloned())
                     .collect();
                 self.emit(frame, "ParallelStateStarted", None);
-                let children = machines.iter().map(|_| (effective.clone(), None)).collect();
+                // Every branch gets the same input: shared, not copied.
+                let effective = Rc::new(effective);
+                let children = machines
+                    .iter()
+                    .map(|_| (Rc::clone(&effective), None))
+                    .collect();
                 Ok(Fanout::new(false, false, children, machines, 0, frame.now))
             }
             StateKind::Map(map) => self.prepare_map(frame, run, state, map, input.into_owned()),
@@ -227,7 +232,12 @@ impl Execution {
                 "ItemBatcher is not supported by the playground yet.",
             ));
         }
-        let context = self.context(frame, run, None);
+        // Built only for a field that reads `$$`: it copies the execution's input.
+        let context = if map_reads_context(map) {
+            self.context(frame, run, None)
+        } else {
+            Value::Null
+        };
         let jsonata_state = state.query_language == QueryLanguage::Jsonata;
         let items_value = if let Some(items) = &map.items {
             match items {
@@ -286,7 +296,7 @@ impl Execution {
             .and_then(|n| n.as_u64())
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let mut children = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
+        for (index, item) in items.into_iter().enumerate() {
             let child_input = match &map.item_selector {
                 Some(selector) if jsonata_state => {
                     let mut states = self.states_binding(frame, run, None, None, None);
@@ -294,10 +304,10 @@ impl Execution {
                     {
                         context.insert(
                             "Map".into(),
-                            json!({"Item": {"Index": index, "Value": item}}),
+                            json!({"Item": {"Index": index, "Value": &item}}),
                         );
                     }
-                    self.jsonata_template(frame, run, selector, "ItemSelector", &states)?
+                    Rc::new(self.jsonata_template(frame, run, selector, "ItemSelector", &states)?)
                 }
                 Some(selector) => {
                     let child_context = if template::reads_context(selector) {
@@ -305,7 +315,7 @@ impl Execution {
                         if let Some(map) = child_context.as_object_mut() {
                             map.insert(
                                 "Map".into(),
-                                json!({"Item": {"Index": index, "Value": item}}),
+                                json!({"Item": {"Index": index, "Value": &item}}),
                             );
                         }
                         child_context
@@ -318,11 +328,16 @@ impl Execution {
                         rng: &mut self.rng,
                         variables: Some(&frame.variables),
                     };
-                    template::evaluate(selector, &mut env)?
+                    Rc::new(template::evaluate(selector, &mut env)?)
                 }
-                None => item.clone(),
+                None => {
+                    // The item is the iteration's input and its `$$.Map.Item.Value`: shared.
+                    let item = Rc::new(item);
+                    children.push((Rc::clone(&item), Some((index, item))));
+                    continue;
+                }
             };
-            children.push((child_input, Some((index, item.clone()))));
+            children.push((child_input, Some((index, Rc::new(item)))));
         }
         let machine = self
             .sub_machines
@@ -466,7 +481,7 @@ impl Fanout {
     fn new(
         is_map: bool,
         distributed: bool,
-        children: Vec<(Value, Option<(usize, Value)>)>,
+        children: Vec<(Rc<Value>, Option<(usize, Rc<Value>)>)>,
         machines: Vec<Rc<StateMachine>>,
         max_concurrency: usize,
         now: Millis,
@@ -514,4 +529,18 @@ impl Fanout {
             .is_some_and(|p| failures * 100.0 / total <= p);
         by_count || by_percentage
     }
+}
+
+/// Whether a JSONPath Map's ItemsPath, ItemSelector or number paths read the context object.
+fn map_reads_context(map: &MapState) -> bool {
+    let path_reads = |path: &PathField| matches!(path, PathField::Path(p) if p.contains("$$"));
+    let number_reads = |field: &Option<NumberField>| matches!(field, Some(NumberField::Path(p)) if p.contains("$$"));
+    path_reads(&map.items_path)
+        || map
+            .item_selector
+            .as_ref()
+            .is_some_and(template::reads_context)
+        || number_reads(&map.max_concurrency)
+        || number_reads(&map.tolerated_failure_percentage)
+        || number_reads(&map.tolerated_failure_count)
 }

@@ -163,7 +163,7 @@ pub struct Execution {
 struct Frame {
     machine: Rc<StateMachine>,
     /// `$$.Map.Item` of a Map iteration.
-    map_item: Option<(usize, Value)>,
+    map_item: Option<(usize, Rc<Value>)>,
     /// This frame's simulated clock.
     now: Millis,
     /// The event the next event of this frame follows (`previousEventId`).
@@ -214,7 +214,7 @@ struct Fanout {
     is_map: bool,
     distributed: bool,
     /// Each branch's or item's input, and `$$.Map.Item` for items.
-    children: Vec<(Value, Option<(usize, Value)>)>,
+    children: Vec<(Rc<Value>, Option<(usize, Rc<Value>)>)>,
     machines: Vec<Rc<StateMachine>>,
     results: Vec<Value>,
     /// The next child to start.
@@ -1070,7 +1070,7 @@ impl Execution {
                 state_name: &run.name,
                 state_entered_time: &entered,
                 retry_count: is_task.then_some(run.retry_count),
-                map_item: frame.map_item.as_ref().map(|(i, v)| (*i, v)),
+                map_item: frame.map_item.as_ref().map(|(i, v)| (*i, &**v)),
                 task_token,
             },
         )
