@@ -184,17 +184,31 @@ const loadBefore = loadAverage();
 const failures = [];
 const results = [];
 for (const workload of workloads) {
-  const entry = { id: workload.id, group: workload.group, title: workload.title, kind: workload.kind, samples: {}, unsupported: {}, events: {} };
+  const entry = {
+    id: workload.id,
+    group: workload.group,
+    title: workload.title,
+    kind: workload.kind,
+    implementations: workload.implementations,
+    samples: {},
+    unsupported: {},
+    events: {},
+  };
   results.push(entry);
   const active = [...workload.implementations];
   for (const impl of active) entry.samples[impl] = [];
-  for (let round = 0; round < opts.rounds; round++) {
+  // A workload may ask for fewer rounds or warm-up runs (the slow ones); --rounds and --warmup
+  // stay the upper bounds.
+  const rounds = Math.min(opts.rounds, workload.rounds ?? opts.rounds);
+  const warmup = Math.min(opts.warmup, workload.warmup ?? opts.warmup);
+  Object.assign(entry, { rounds, warmup });
+  for (let round = 0; round < rounds; round++) {
     // Round-robin, starting one further each round, so no implementation always goes first.
     const order = active.map((_, i) => active[(i + round) % active.length]);
     for (const impl of order) {
       if (entry.unsupported[impl]) continue;
-      process.stderr.write(`bench: ${workload.id} on ${impl}, round ${round + 1}/${opts.rounds}... `);
-      const result = measure(workload, impl, opts.warmup);
+      process.stderr.write(`bench: ${workload.id} on ${impl}, round ${round + 1}/${rounds}... `);
+      const result = measure(workload, impl, warmup);
       const problem = result.error ?? mismatch(workload, result);
       if (problem) {
         if (impl === "peer" && workload.peerOptional) {
@@ -307,12 +321,14 @@ function note(text) {
 }
 
 function cell(entry, impl, measure) {
+  // Not run on this implementation by design (the page is ours in a browser only).
+  if (!entry.implementations.includes(impl) && (entry.kind === "page" || !opts.implementations.includes(impl))) return "—";
   const m = entry.median[impl];
   if (m && m[measure] !== null) return ms(m[measure]);
   if (entry.unsupported[impl]) {
     return `n/a [${note(`${entry.id} on ${impl}: ${entry.unsupported[impl]}`)}]`;
   }
-  return entry.kind === "page" && impl === "wasm" && measure === "cpu" ? "–" : "n/a";
+  return entry.kind === "page" && measure === "cpu" ? "—" : "n/a";
 }
 
 function table(measure) {
@@ -321,7 +337,7 @@ function table(measure) {
     "| --- | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const e of results) {
-    const title = e.kind === "page" ? `${e.group}. ${e.title} (wasm column: in Chromium)` : `${e.group}. ${e.title}`;
+    const title = e.kind === "page" ? `${e.group}. ${e.title} (ours wasm: in headless Chromium)` : `${e.group}. ${e.title}`;
     lines.push(
       `| ${title} | ${cell(e, "native", measure)} | ${cell(e, "wasm", measure)} | ${cell(e, "peer", measure)} | ${times(ratio(e, "native", measure))} | ${times(ratio(e, "wasm", measure))} |`,
     );
@@ -384,16 +400,22 @@ function checkTargets() {
 const targets = checkTargets();
 
 const date = new Date().toISOString().slice(0, 10);
+const fewer = results
+  .filter((e) => e.rounds !== opts.rounds || e.warmup !== opts.warmup)
+  .map((e) => `${e.id}: ${e.rounds} round${e.rounds === 1 ? "" : "s"}, ${e.warmup} warm-up run${e.warmup === 1 ? "" : "s"}`);
 const md = [];
 md.push(`## Benchmarks`, "");
 md.push(
   `Measured on ${date}: ${machine.cpu}, nproc ${machine.nproc}, ${machine.os}; Node ${nodeVersion} for the wasm build and the peer ` +
     `(aws-local-stepfunctions ${peerVersion()}). Load average ${loadBefore[0]} before, ${loadAfter[0]} after. ` +
-    `Medians of ${opts.rounds} rounds, each measurement a fresh process after ${opts.warmup} warm-up run${opts.warmup === 1 ? "" : "s"}, ` +
-    `implementations interleaved round-robin; \`make bench\` took ${Math.round(seconds)} s.`,
+    `Medians of ${opts.rounds} rounds, each measurement a fresh process after ${opts.warmup} warm-up run${opts.warmup === 1 ? "" : "s"}` +
+    `${fewer.length ? ` (${fewer.join("; ")})` : ""}, implementations interleaved round-robin; the measurements took ${Math.round(seconds)} s.`,
   "",
 );
 md.push("### Wall-clock time (median)", "", table("wall"), "");
+for (const e of results.filter((e) => e.kind === "page" && e.median.wasm)) {
+  md.push(`The page: ${ms(e.median.wasm.load)} of it until the editor and the Run button are there (median).`, "");
+}
 md.push(
   "### CPU time (median)",
   "",
@@ -419,7 +441,7 @@ if (targets.length) {
     for (const c of t.checks) {
       const wall = `${c.wall}: ${c.wallMet}`;
       const cpu = `${c.cpu}: ${c.cpuMet}`;
-      md.push(`| ${t.what} | ${c.on} | ${wall} | ${c.wall === c.cpu ? "(same)" : cpu} |`);
+      md.push(`| ${t.what} | ${c.on} | ${wall} | ${t.memory ? "(the same)" : cpu} |`);
     }
   }
   md.push("");
