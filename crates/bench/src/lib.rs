@@ -141,8 +141,8 @@ mod tests {
         assert_eq!(summary["status"], "SUCCEEDED");
         assert_eq!(summary["output"], json!({"counter": 3}));
         // Started, 3 × (Pass entered/exited, Choice entered/exited), Succeed entered/exited,
-        // Succeeded.
-        assert_eq!(summary["events"], 15);
+        // Succeeded: 1 + 12 + 2 + 1.
+        assert_eq!(summary["events"], 16);
     }
 
     #[test]
