@@ -481,7 +481,7 @@ impl Fanout {
     fn new(
         is_map: bool,
         distributed: bool,
-        children: Vec<(Rc<Value>, Option<(usize, Rc<Value>)>)>,
+        children: Vec<FanoutChild>,
         machines: Vec<Rc<StateMachine>>,
         max_concurrency: usize,
         now: Millis,

@@ -210,11 +210,14 @@ enum Phase {
     Fanout(Box<Fanout>),
 }
 
+/// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
+type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
+
 struct Fanout {
     is_map: bool,
     distributed: bool,
     /// Each branch's or item's input, and `$$.Map.Item` for items.
-    children: Vec<(Rc<Value>, Option<(usize, Rc<Value>)>)>,
+    children: Vec<FanoutChild>,
     machines: Vec<Rc<StateMachine>>,
     results: Vec<Value>,
     /// The next child to start.
