@@ -16,6 +16,7 @@ pub mod history;
 pub mod inspector;
 pub mod protocol;
 pub mod runner;
+pub mod service;
 pub mod session;
 pub mod share;
 pub mod starter;
