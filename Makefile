@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-unknown-unknown
 SFN_PLAY := $(CARGO) run --quiet -p sfn-play --
 
 .PHONY: test setup rust-setup web-tools editor fmt-check clippy unit wasm conformance-check conformance \
-	web-unit web-components web-build e2e serve run-tutorial bench bench-tools bench-native bench-wasm
+	web-unit web-components web-build e2e sizes serve run-tutorial bench bench-tools bench-native bench-wasm
 
 test: setup fmt-check editor clippy unit wasm conformance-check web-unit web-components web-build e2e
 
@@ -82,6 +82,12 @@ web-components: editor
 # The release build of the page, as it is served.
 web-build: editor
 	bash scripts/trunk.sh build --release --public-url ./
+
+# Raw, gzip and brotli sizes of every file of the release build, and the two totals the
+# budget is about (the page before the engine loads: 400 KB brotli; everything: 1.2 MB).
+# Prints the README's table. Not part of `make test`.
+sizes: web-build
+	node scripts/sizes.mjs dist
 
 # The end-to-end test of the release build in Chromium (screenshots in target/e2e/).
 e2e: web-build

@@ -3,10 +3,6 @@
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use sfn_engine::graph::DisplayGraph;
-use sfn_engine::{parse_definition, MockSet, Severity};
-
-use crate::starter::with_starter_mocks;
 use wasm_bindgen::JsCast;
 
 use crate::editor::{json_syntax_mark, CodeEditor, FocusRequest, Mark};
@@ -22,57 +18,9 @@ use crate::storage::{self, SavedWork};
 /// How long typing must pause before the texts are checked again.
 const DIAGNOSTICS_DELAY_MS: u32 = 250;
 
-/// The engine's diagnostics of a definition, as editor marks.
-pub fn definition_marks(text: &str) -> Vec<Mark> {
-    check_definition(text).0
-}
-
-/// The definition's diagnostics as marks, and its graph when it could be read.
-pub fn check_definition(text: &str) -> (Vec<Mark>, Option<DisplayGraph>) {
-    let (machine, diagnostics) = parse_definition(text);
-    let graph = machine.as_ref().map(DisplayGraph::from_machine);
-    let marks = diagnostics
-        .into_iter()
-        .map(|d| Mark {
-            line: d.line.max(1),
-            column: d.column.max(1),
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
-            message: d.message,
-        })
-        .collect();
-    (marks, graph)
-}
-
 /// JSON syntax problems of the input.
 pub fn input_marks(text: &str) -> Vec<Mark> {
     json_syntax_mark(text).into_iter().collect()
-}
-
-/// JSON syntax problems of the mock file, then what the engine finds wrong with it (the engine
-/// gives no positions for those: they go on the first line, one mark per problem).
-pub fn mocks_marks(text: &str) -> Vec<Mark> {
-    if text.trim().is_empty() {
-        return Vec::new();
-    }
-    if let Some(mark) = json_syntax_mark(text) {
-        return vec![mark];
-    }
-    match MockSet::from_json_text(text, None) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .message
-            .lines()
-            .map(|line| Mark {
-                line: 1,
-                column: 1,
-                severity: "error",
-                message: line.to_owned(),
-            })
-            .collect(),
-    }
 }
 
 /// The definition re-indented, or why it cannot be.
@@ -90,18 +38,23 @@ pub fn format_json(text: &str) -> Result<String, String> {
 /// Checks `text` again after typing pauses; sets `marks` with the result of `check`.
 fn debounced_marks(text: RwSignal<String>, check: fn(&str) -> Vec<Mark>) -> RwSignal<Vec<Mark>> {
     let marks = RwSignal::new(check(&text.get_untracked()));
+    debounced(text, move |t| marks.set(check(&t)));
+    marks
+}
+
+/// Calls `check` with the text at once, then again each time typing pauses.
+fn debounced(text: RwSignal<String>, check: impl Fn(String) + Clone + 'static) {
     let pending = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |first: Option<()>| {
         let t = text.get();
         if first.is_none() {
+            check(t);
             return;
         }
+        let check = check.clone();
         // Replacing the timer drops (cancels) the previous one.
-        pending.set_value(Some(Timeout::new(DIAGNOSTICS_DELAY_MS, move || {
-            marks.set(check(&t));
-        })));
+        pending.set_value(Some(Timeout::new(DIAGNOSTICS_DELAY_MS, move || check(t))));
     });
-    marks
 }
 
 /// The texts the user is working on, and the example they came from.
@@ -297,25 +250,18 @@ pub fn Playground(
     let tab = RwSignal::new("input");
     let focus_definition: FocusRequest = RwSignal::new(None);
 
-    // The definition's marks and graph, checked when typing pauses. The graph keeps its last
-    // good shape while the text is broken.
-    let (first_marks, first_graph) = check_definition(&work.definition.get_untracked());
-    let definition_marks = RwSignal::new(first_marks);
-    let display_graph = RwSignal::new(first_graph);
-    let pending_check = StoredValue::new_local(None::<Timeout>);
-    Effect::new(move |first: Option<()>| {
-        let text = work.definition.get();
-        if first.is_none() {
-            return;
-        }
-        pending_check.set_value(Some(Timeout::new(DIAGNOSTICS_DELAY_MS, move || {
-            let (marks, graph) = check_definition(&text);
-            definition_marks.set(marks);
-            if graph.is_some() {
-                display_graph.set(graph);
-            }
-        })));
+    // The engine (in its worker) checks the definition and the mock file when typing pauses:
+    // the definition's marks and laid-out graph, the mock file's marks, arrive in `run_view`
+    // once the worker has loaded. The graph keeps its last good shape while the text is broken.
+    debounced(work.definition, move |text| {
+        runner.with_value(|r| r.check_definition(text))
     });
+    debounced(work.mocks, move |text| {
+        runner.with_value(|r| r.check_mocks(text))
+    });
+    let definition_marks = run_view.definition_marks;
+    let display_graph = run_view.layout;
+    let mocks_marks = run_view.mocks_marks;
     let statuses = Memo::new(move |_| {
         run_view.events.with(|events| {
             statuses_from_events(
@@ -332,33 +278,35 @@ pub fn Playground(
             .with(|t| t.get(index as usize).map(|t| t.state_name.clone()))
     });
     let input_marks = debounced_marks(work.input, input_marks);
-    let mocks_marks = debounced_marks(work.mocks, mocks_marks);
 
-    // A Task resource without a mock gets a starting one before a run, so a run never stops
-    // at "no mock"; the user sees the rule in the Mocks editor and can change it.
-    let add_starter_mocks = move || {
-        let added = with_starter_mocks(
-            &work.definition.get_untracked(),
-            &work.mocks.get_untracked(),
-        );
-        if let Some(text) = added {
-            work.mocks.set(text);
+    // A Task resource without a mock gets a starting one (the engine adds it at the start of a
+    // run, so a run never stops at "no mock", or on request); the user sees the rule in the
+    // Mocks editor and can change it. A completed file made from older text is dropped.
+    Effect::new(move |_| {
+        let Some(completed) = run_view.completed_mocks.get() else {
+            return;
+        };
+        if work.mocks.get_untracked() == completed.from && completed.from != completed.text {
+            work.mocks.set(completed.text);
             notice.set(Some(
                 "Added a starting mock for each Task resource that had none (see the Mocks tab)."
                     .to_string(),
             ));
         }
+    });
+    let add_starter_mocks = move || {
+        runner.with_value(|r| {
+            r.starter_mocks(work.definition.get_untracked(), work.mocks.get_untracked())
+        })
     };
     let run = Callback::new(move |()| {
         notice.set(None);
         selected.set(None);
-        add_starter_mocks();
         runner.with_value(|r| r.run(work.request(), speed()));
     });
     let stop = move |_| runner.with_value(Runner::stop);
     let step = move |_| {
         notice.set(None);
-        add_starter_mocks();
         if !run_view.phase.with_untracked(Phase::is_active) {
             selected.set(None);
         }
@@ -485,7 +433,11 @@ pub fn Playground(
                         <div class="pane-toolbar">
                             <h2>"Definition"</h2>
                             <span class="muted" data-testid="diagnostic-count">
-                                {move || problem_summary(&definition_marks.get())}
+                                {move || if run_view.checked.get() {
+                                    problem_summary(&definition_marks.get())
+                                } else {
+                                    "Loading the engine…".to_owned()
+                                }}
                             </span>
                             <span class="spacer"></span>
                             <button class="small" on:click=format_definition data-testid="format">"Format"</button>

@@ -4,7 +4,6 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/editor/dist/editor.js")]
@@ -35,15 +34,7 @@ extern "C" {
     fn focus_at(view: &EditorView, line: u32, column: u32);
 }
 
-/// A mark in an editor: 1-based line and column (in characters).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Mark {
-    pub line: u32,
-    pub column: u32,
-    /// `error` or `warning`.
-    pub severity: &'static str,
-    pub message: String,
-}
+pub use crate::protocol::Mark;
 
 /// Where a JSON syntax error is, as a mark (serde_json counts columns in bytes, close enough
 /// for a caret; the editor clamps it to the line).
@@ -60,7 +51,7 @@ pub fn json_syntax_mark(text: &str) -> Option<Mark> {
     Some(Mark {
         line,
         column,
-        severity: "error",
+        severity: "error".into(),
         message: format!("Invalid JSON: {message}"),
     })
 }

@@ -23,9 +23,36 @@ fn trim(x: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// A simulated timestamp as AWS formats `$$` times: `2024-01-01T00:00:00.000Z` (UTC, years
+/// 0 to 9999; the engine's `time::format_iso`, without a date library on the page).
+pub fn iso(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let of_day = ms.rem_euclid(86_400_000);
+    // Days to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        return String::from("1970-01-01T00:00:00.000Z");
+    }
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        of_day / 3_600_000,
+        of_day / 60_000 % 60,
+        of_day / 1000 % 60,
+        of_day % 1000
+    )
+}
+
 /// A simulated timestamp as the console shows it: `2024-01-01 00:00:01.500 UTC`.
 pub fn timestamp(ms: i64) -> String {
-    let iso = sfn_engine::time::format_iso(ms);
+    let iso = iso(ms);
     format!("{} UTC", iso.replacen('T', " ", 1).trim_end_matches('Z'))
 }
 
@@ -52,7 +79,7 @@ pub fn pretty_json(text: &str) -> String {
 
 /// The time of day of a simulated timestamp, to the millisecond: `00:00:01.500`.
 pub fn time_of_day(ms: i64) -> String {
-    let iso = sfn_engine::time::format_iso(ms);
+    let iso = iso(ms);
     match (iso.find('T'), iso.rfind('Z')) {
         (Some(t), Some(z)) if t < z => iso.get(t + 1..z).unwrap_or(&iso).to_owned(),
         _ => iso,
@@ -69,5 +96,26 @@ pub fn short_resource(resource: &str) -> String {
             .map(str::to_owned)
             .unwrap_or_else(|| resource.to_owned()),
         None => resource.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_matches_the_engine() {
+        for ms in [
+            0,
+            1_704_067_200_000,
+            1_704_067_201_500,
+            951_782_400_000,
+            4_102_444_799_999,
+            -86_400_001,
+            1_709_164_800_123,
+            253_402_300_799_999,
+        ] {
+            assert_eq!(iso(ms), sfn_engine::time::format_iso(ms), "{ms}");
+        }
     }
 }

@@ -4,8 +4,11 @@
 //!
 //! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`graph`]: the state
 //!   machine graph; [`history`]: the event table; [`inspector`]: a state visit stage by stage.
-//! - [`runner`]: the page's side of the worker, pacing playback; [`session`]: the worker's side
-//!   (the engine); [`protocol`]: the messages between them.
+//! - [`runner`]: the page's side of the worker, pacing playback and asking for checks;
+//!   [`service`]: the worker's side (the engine: runs, diagnostics, the graph and its layout,
+//!   starting mocks), with [`session`] for one execution; [`protocol`]: the messages between
+//!   them. The page's own wasm links none of the engine: it loads and takes typing first, and
+//!   the engine's answers arrive when its worker has loaded.
 
 pub mod app;
 pub mod editor;
@@ -16,6 +19,7 @@ pub mod history;
 pub mod inspector;
 pub mod protocol;
 pub mod runner;
+pub mod service;
 pub mod session;
 pub mod share;
 pub mod starter;

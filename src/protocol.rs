@@ -3,9 +3,18 @@
 //! The page starts a run with [`ToWorker::Start`] and pulls it forward with
 //! [`ToWorker::Advance`]; the worker answers each with one [`FromWorker`]. Pulling (instead of
 //! the worker pushing) lets the page pace the simulated clock and makes Step a one-step pull.
-//! Everything the page shows is prepared here as plain text, so the page never interprets ASL.
+//!
+//! The page also asks the worker to check the texts as they are edited
+//! ([`ToWorker::CheckDefinition`], [`ToWorker::CheckMocks`]): diagnostics come back as editor
+//! marks and the definition's graph comes back laid out, so the page's own code holds neither
+//! the engine nor the layout, and loads (and lets people type) before the engine has arrived.
+//! Each check carries an id; the page ignores answers to anything but its latest check.
+//!
+//! Everything the page shows is prepared here as plain data, so the page never interprets ASL.
 
 use serde::{Deserialize, Serialize};
+
+use crate::graph::Layout;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -19,6 +28,20 @@ pub enum ToWorker {
     },
     /// Run up to `max_steps` engine steps and report what happened.
     Advance { max_steps: u32 },
+    /// Check a definition: its diagnostics and its graph, laid out.
+    CheckDefinition { id: u64, text: String },
+    /// Check a mock file.
+    CheckMocks { id: u64, text: String },
+    /// Complete the mock file with a starting rule for each Task resource of the definition that
+    /// has none.
+    StarterMocks { definition: String, mocks: String },
+}
+
+impl ToWorker {
+    /// Whether this belongs to a run (rather than to the checks of the texts).
+    pub fn is_run(&self) -> bool {
+        matches!(self, ToWorker::Start { .. } | ToWorker::Advance { .. })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,10 +51,45 @@ pub enum FromWorker {
     Ready,
     /// `Start` could not make an execution; one problem per item, each naming its editor.
     Rejected { problems: Vec<String> },
-    /// The execution was made (no events yet).
-    Started { start_ms: i64 },
+    /// The execution was made (no events yet). When Task resources had no mock, the worker
+    /// added a starting rule for each and ran with `completed_mocks` (from the `mocks` it got).
+    Started {
+        start_ms: i64,
+        completed_mocks: Option<CompletedMocks>,
+    },
     /// What an `Advance` did.
     Batch(Batch),
+    /// The answer to [`ToWorker::CheckDefinition`]: its diagnostics, and its graph laid out
+    /// when the definition could be read.
+    DefinitionChecked {
+        id: u64,
+        marks: Vec<Mark>,
+        layout: Option<Layout>,
+    },
+    /// The answer to [`ToWorker::CheckMocks`].
+    MocksChecked { id: u64, marks: Vec<Mark> },
+    /// The answer to [`ToWorker::StarterMocks`]: `None` when nothing needed adding (or the
+    /// texts are not valid yet).
+    StarterMocks { completed: Option<CompletedMocks> },
+}
+
+/// A mock file with starting rules added.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompletedMocks {
+    /// The mock file text the rules were added to.
+    pub from: String,
+    /// The completed text.
+    pub text: String,
+}
+
+/// A mark in an editor: 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    pub line: u32,
+    pub column: u32,
+    /// `error` or `warning`.
+    pub severity: String,
+    pub message: String,
 }
 
 /// The events, traces and status after some steps.

@@ -1,9 +1,14 @@
-//! Runs executions in a Web Worker and plays their events back on the page at a chosen speed.
+//! Runs executions in a Web Worker and plays their events back on the page at a chosen speed,
+//! and has the worker check the texts as they are edited.
 //!
 //! The worker holds the engine; the page pulls steps from it (`Advance`) and releases the
 //! events it gets when the paced simulated clock reaches them. Stop terminates the worker and
 //! starts a fresh one, so an execution that never yields (an endless loop inside one step)
 //! cannot keep the page or the next run hostage.
+//!
+//! Checks (diagnostics, the laid-out graph, starting mocks) wait while the worker loads and are
+//! sent again to a fresh worker after Stop; only the answer to the latest check of each text is
+//! shown, so a slow answer about older text never overwrites a newer one.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -14,7 +19,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::protocol::{Batch, EventRow, FromWorker, RunStatus, ToWorker, TraceView};
+use crate::graph::Layout;
+use crate::protocol::{
+    Batch, CompletedMocks, EventRow, FromWorker, Mark, RunStatus, ToWorker, TraceView,
+};
 
 /// The worker's loader, written by trunk next to index.html (`data-loader-shim`).
 pub const WORKER_URL: &str = "./worker_loader.js";
@@ -82,6 +90,18 @@ pub struct RunView {
     pub start_ms: RwSignal<i64>,
     /// Engine steps taken.
     pub steps: RwSignal<u64>,
+    /// The definition's diagnostics, from the engine's latest check.
+    pub definition_marks: RwSignal<Vec<Mark>>,
+    /// The definition's graph, laid out: the last one the engine could read (kept while the
+    /// text is broken).
+    pub layout: RwSignal<Option<Layout>>,
+    /// The mock file's diagnostics, from the engine's latest check.
+    pub mocks_marks: RwSignal<Vec<Mark>>,
+    /// Whether the engine has answered a check of the definition yet (it loads after the page).
+    pub checked: RwSignal<bool>,
+    /// A mock file the engine completed with starting rules (for a run or on request); the
+    /// page puts it in the Mocks editor if that still holds the text it was made from.
+    pub completed_mocks: RwSignal<Option<CompletedMocks>>,
 }
 
 impl RunView {
@@ -92,6 +112,11 @@ impl RunView {
             traces: RwSignal::new(Vec::new()),
             start_ms: RwSignal::new(0),
             steps: RwSignal::new(0),
+            definition_marks: RwSignal::new(Vec::new()),
+            layout: RwSignal::new(None),
+            mocks_marks: RwSignal::new(Vec::new()),
+            checked: RwSignal::new(false),
+            completed_mocks: RwSignal::new(None),
         }
     }
 }
@@ -117,9 +142,25 @@ enum Mode {
     Step,
 }
 
+/// The engine's side, answering one request at a time.
+pub type Handler = Box<dyn FnMut(ToWorker) -> FromWorker>;
+
+/// Where requests go.
+enum Transport {
+    /// The engine's Web Worker (the page).
+    Worker(Worker),
+    /// A handler called on the page's thread, answering a moment later, as a worker would
+    /// (component tests, which have no worker script to load).
+    Local(Rc<RefCell<Handler>>),
+}
+
 struct Inner {
     view: RunView,
-    worker: Option<Worker>,
+    worker: Option<Transport>,
+    /// Makes the handler of a fresh local transport (None: a Web Worker).
+    local: Option<Rc<dyn Fn() -> Handler>>,
+    /// Bumped for every new worker: answers of a terminated one are dropped.
+    instance: u64,
     worker_ready: bool,
     /// Messages waiting for the worker to load.
     outbox: Vec<ToWorker>,
@@ -135,6 +176,14 @@ struct Inner {
     sim_base: i64,
     real_base: f64,
     timer: Option<Timeout>,
+    /// The id of the latest check request (of either text).
+    check_id: u64,
+    /// The latest definition check not answered yet: (id, text).
+    definition_check: Option<(u64, String)>,
+    /// The latest mock file check not answered yet: (id, text).
+    mocks_check: Option<(u64, String)>,
+    /// A request for starting mocks not answered yet.
+    starter_request: Option<ToWorker>,
 }
 
 /// The page's handle on runs. Cheap to clone.
@@ -151,11 +200,24 @@ fn real_now() -> f64 {
 }
 
 impl Runner {
+    /// A runner whose engine is the Web Worker at [`WORKER_URL`].
     pub fn new(view: RunView) -> Runner {
+        Runner::with_transport(view, None)
+    }
+
+    /// A runner whose engine is `make_handler()`, called on the page's thread (answers arrive
+    /// asynchronously all the same). For tests: the page itself never links the engine.
+    pub fn local(view: RunView, make_handler: impl Fn() -> Handler + 'static) -> Runner {
+        Runner::with_transport(view, Some(Rc::new(make_handler)))
+    }
+
+    fn with_transport(view: RunView, local: Option<Rc<dyn Fn() -> Handler>>) -> Runner {
         let runner = Runner {
             inner: Rc::new(RefCell::new(Inner {
                 view,
                 worker: None,
+                local,
+                instance: 0,
                 worker_ready: false,
                 outbox: Vec::new(),
                 generation: 0,
@@ -166,6 +228,10 @@ impl Runner {
                 sim_base: 0,
                 real_base: 0.0,
                 timer: None,
+                check_id: 0,
+                definition_check: None,
+                mocks_check: None,
+                starter_request: None,
             })),
         };
         runner.spawn_worker();
@@ -177,6 +243,20 @@ impl Runner {
     }
 
     fn spawn_worker(&self) {
+        let instance = {
+            let mut inner = self.inner.borrow_mut();
+            inner.instance = inner.instance.wrapping_add(1);
+            inner.worker_ready = false;
+            inner.instance
+        };
+        let local = self.inner.borrow().local.clone();
+        if let Some(make_handler) = local {
+            let handler = Rc::new(RefCell::new(make_handler()));
+            self.inner.borrow_mut().worker = Some(Transport::Local(handler));
+            // A worker says Ready once it has loaded: so does this, a moment later.
+            self.deliver(instance, FromWorker::Ready);
+            return;
+        }
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = match Worker::new_with_options(WORKER_URL, &options) {
@@ -209,28 +289,142 @@ impl Runner {
             });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
-        let mut inner = self.inner.borrow_mut();
-        inner.worker = Some(worker);
-        inner.worker_ready = false;
+        self.inner.borrow_mut().worker = Some(Transport::Worker(worker));
     }
 
+    /// Hands `msg` to the page a moment later, unless its (local) worker has been replaced.
+    fn deliver(&self, instance: u64, msg: FromWorker) {
+        let this = self.clone();
+        Timeout::new(0, move || {
+            if this.inner.borrow().instance == instance {
+                this.on_message(msg);
+            }
+        })
+        .forget();
+    }
+
+    /// Sends `msg` to the worker, which must be ready.
+    fn send(&self, msg: ToWorker) {
+        let (transport, instance) = {
+            let inner = self.inner.borrow();
+            let transport = match &inner.worker {
+                Some(Transport::Worker(w)) => Some(Ok(w.clone())),
+                Some(Transport::Local(h)) => Some(Err(h.clone())),
+                None => None,
+            };
+            (transport, inner.instance)
+        };
+        let is_advance = matches!(msg, ToWorker::Advance { .. });
+        let sent = match transport {
+            Some(Ok(worker)) => {
+                let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+                serde::Serialize::serialize(&msg, &serializer)
+                    .ok()
+                    .is_some_and(|value| worker.post_message(&value).is_ok())
+            }
+            Some(Err(handler)) => {
+                let this = self.clone();
+                Timeout::new(0, move || {
+                    if this.inner.borrow().instance == instance {
+                        let reply = (handler.borrow_mut())(msg);
+                        this.on_message(reply);
+                    }
+                })
+                .forget();
+                true
+            }
+            None => false,
+        };
+        if sent && is_advance {
+            self.inner.borrow_mut().awaiting_reply = true;
+        }
+    }
+
+    /// Sends a run's message now, or once the worker has loaded.
     fn post(&self, msg: ToWorker) {
         if self.inner.borrow().worker.is_none() {
             self.spawn_worker();
         }
-        let mut inner = self.inner.borrow_mut();
-        if !inner.worker_ready {
-            inner.outbox.push(msg);
-            return;
-        }
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        if let (Some(worker), Ok(value)) = (
-            &inner.worker,
-            serde::Serialize::serialize(&msg, &serializer),
-        ) {
-            if worker.post_message(&value).is_ok() && matches!(msg, ToWorker::Advance { .. }) {
-                inner.awaiting_reply = true;
+        {
+            let mut inner = self.inner.borrow_mut();
+            if !inner.worker_ready {
+                inner.outbox.push(msg);
+                return;
             }
+        }
+        self.send(msg);
+    }
+
+    /// Sends the checks not answered yet (to a worker that has just loaded, or after a new
+    /// request), starting a worker if there is none.
+    fn send_checks(&self) {
+        if self.inner.borrow().worker.is_none() {
+            self.spawn_worker();
+        }
+        let checks = {
+            let inner = self.inner.borrow();
+            if !inner.worker_ready {
+                return;
+            }
+            let mut checks = Vec::new();
+            if let Some((id, text)) = &inner.definition_check {
+                checks.push(ToWorker::CheckDefinition {
+                    id: *id,
+                    text: text.clone(),
+                });
+            }
+            if let Some((id, text)) = &inner.mocks_check {
+                checks.push(ToWorker::CheckMocks {
+                    id: *id,
+                    text: text.clone(),
+                });
+            }
+            checks.extend(inner.starter_request.clone());
+            checks
+        };
+        for check in checks {
+            self.send(check);
+        }
+    }
+
+    fn next_check_id(&self) -> u64 {
+        let mut inner = self.inner.borrow_mut();
+        inner.check_id += 1;
+        inner.check_id
+    }
+
+    /// Asks the engine for the diagnostics and the laid-out graph of a definition; the answer
+    /// lands in [`RunView::definition_marks`] and [`RunView::layout`].
+    pub fn check_definition(&self, text: String) {
+        let id = self.next_check_id();
+        self.inner.borrow_mut().definition_check = Some((id, text.clone()));
+        if self.inner.borrow().worker_ready {
+            self.send(ToWorker::CheckDefinition { id, text });
+        } else {
+            self.send_checks();
+        }
+    }
+
+    /// Asks the engine for the diagnostics of a mock file ([`RunView::mocks_marks`]).
+    pub fn check_mocks(&self, text: String) {
+        let id = self.next_check_id();
+        self.inner.borrow_mut().mocks_check = Some((id, text.clone()));
+        if self.inner.borrow().worker_ready {
+            self.send(ToWorker::CheckMocks { id, text });
+        } else {
+            self.send_checks();
+        }
+    }
+
+    /// Asks the engine to add a starting rule for each Task resource without a mock
+    /// ([`RunView::completed_mocks`]).
+    pub fn starter_mocks(&self, definition: String, mocks: String) {
+        let request = ToWorker::StarterMocks { definition, mocks };
+        self.inner.borrow_mut().starter_request = Some(request.clone());
+        if self.inner.borrow().worker_ready {
+            self.send(request);
+        } else {
+            self.send_checks();
         }
     }
 
@@ -293,7 +487,7 @@ impl Runner {
             inner.timer = None;
             inner.awaiting_reply = false;
             inner.outbox.clear();
-            if let Some(w) = inner.worker.take() {
+            if let Some(Transport::Worker(w)) = inner.worker.take() {
                 w.terminate();
             }
         }
@@ -334,12 +528,13 @@ impl Runner {
             inner.generation = inner.generation.wrapping_add(1);
             inner.pending.clear();
             inner.timer = None;
-            if let Some(w) = inner.worker.take() {
+            inner.worker_ready = false;
+            if let Some(Transport::Worker(w)) = inner.worker.take() {
                 w.terminate();
             }
         }
         // No respawn here: a worker that cannot even load would fail again at once. The next
-        // run starts a fresh one.
+        // run or check starts a fresh one (and the checks not answered yet go to it).
         self.view().phase.set(Phase::Crashed(message));
     }
 
@@ -355,11 +550,18 @@ impl Runner {
                 for m in outbox {
                     self.post(m);
                 }
+                self.send_checks();
             }
             FromWorker::Rejected { problems } => {
                 view.phase.set(Phase::Rejected(problems));
             }
-            FromWorker::Started { start_ms } => {
+            FromWorker::Started {
+                start_ms,
+                completed_mocks,
+            } => {
+                if completed_mocks.is_some() {
+                    view.completed_mocks.set(completed_mocks);
+                }
                 let mode = {
                     let mut inner = self.inner.borrow_mut();
                     inner.sim_base = start_ms;
@@ -375,6 +577,40 @@ impl Runner {
                 self.post(ToWorker::Advance { max_steps });
             }
             FromWorker::Batch(batch) => self.on_batch(batch),
+            FromWorker::DefinitionChecked { id, marks, layout } => {
+                let latest = {
+                    let mut inner = self.inner.borrow_mut();
+                    let latest = inner.definition_check.as_ref().is_some_and(|c| c.0 == id);
+                    if latest {
+                        inner.definition_check = None;
+                    }
+                    latest
+                };
+                if latest {
+                    view.definition_marks.set(marks);
+                    if layout.is_some() {
+                        view.layout.set(layout);
+                    }
+                    view.checked.set(true);
+                }
+            }
+            FromWorker::MocksChecked { id, marks } => {
+                let latest = {
+                    let mut inner = self.inner.borrow_mut();
+                    let latest = inner.mocks_check.as_ref().is_some_and(|c| c.0 == id);
+                    if latest {
+                        inner.mocks_check = None;
+                    }
+                    latest
+                };
+                if latest {
+                    view.mocks_marks.set(marks);
+                }
+            }
+            FromWorker::StarterMocks { completed } => {
+                self.inner.borrow_mut().starter_request = None;
+                view.completed_mocks.set(completed);
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 //! Starting mocks in the Mocks editor: when the definition has Task resources the mock file
 //! does not answer, a rule for each is added so a new user can run at once. Which resources
 //! need one is the engine's business ([`sfn_engine::scaffold::starter_mocks`]); this module only
-//! decides when the editor's text changes.
+//! decides when the editor's text changes. It runs in the engine's worker (see
+//! [`crate::service`]), which sends the completed text to the page.
 
 use serde_json::Value;
 use sfn_engine::scaffold::starter_mocks;

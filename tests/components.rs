@@ -4,11 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use sfn_playground::app::{definition_marks, format_json, mocks_marks, Playground, Work};
+use sfn_playground::app::{format_json, Playground, Work};
 use sfn_playground::history::HistoryTable;
 use sfn_playground::inspector::Inspector;
-use sfn_playground::protocol::{EventRow, TraceView};
-use sfn_playground::runner::{RunView, Runner};
+use sfn_playground::service::{definition_marks, mocks_marks, Service};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use sfn_playground::protocol::{EventRow, FromWorker, Mark, ToWorker, TraceView};
+use sfn_playground::runner::{Phase, RunView, Runner};
 use sfn_playground::session::Session;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -296,34 +300,203 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
     assert!(texts(&el, ".stage pre").iter().any(|t| t == "\"200 OK\""));
 }
 
+/// A runner whose engine is the worker's [`Service`], on the test's own thread (the worker
+/// script is not served to component tests). Answers still arrive asynchronously.
+fn local_runner(run_view: RunView) -> StoredValue<Runner, LocalStorage> {
+    StoredValue::new_local(Runner::local(run_view, || {
+        let mut service = Service::new();
+        Box::new(move |request| service.handle(request))
+    }))
+}
+
+/// Waits (up to two seconds) until `done` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
 #[wasm_bindgen_test]
 async fn page_shows_editors_and_the_definition_diagnostics() {
     let work = Work::starter();
     work.definition
         .set(r#"{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
     let run_view = RunView::new();
-    let runner = StoredValue::new_local(Runner::new(run_view));
+    let runner = local_runner(run_view);
     let el = host(800);
     let _mounted = leptos::mount::mount_to(
         el.clone(),
         move || view! { <Playground work=work run_view=run_view runner=runner /> },
     );
-    settle().await;
+    // The page renders its editors before the engine has answered.
+    leptos::task::tick().await;
     assert_eq!(count(&el, ".cm-editor"), 3, "three CodeMirror editors");
-    let problems = texts(&el, "[data-testid=problems] li").concat();
-    assert!(problems.contains("Nowhere"), "problems: {problems}");
+    until("the engine's diagnostics", || {
+        texts(&el, "[data-testid=problems] li")
+            .concat()
+            .contains("Nowhere")
+    })
+    .await;
+    settle().await;
     assert!(count(&el, "[data-testid=definition-editor] .cm-lintRange-error") >= 1);
-    // Nothing runs by itself (the worker script is not served to component tests).
     assert!(!run_view.phase.get_untracked().is_active());
+    // The definition could not be read: no graph yet.
+    assert_eq!(count(&el, "g.sfn-state"), 0);
 
-    // Typing a fix clears the diagnostic after the debounce.
+    // Typing a fix clears the diagnostic after the debounce, and the graph appears.
     work.definition
         .set(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
-    gloo_timers_sleep(400).await;
+    until("the fix", || {
+        texts(&el, "[data-testid=diagnostic-count]") == vec!["No problems"]
+    })
+    .await;
+    until("the graph", || count(&el, "g.sfn-state[data-state=A]") == 1).await;
+
+    // A broken text keeps the last good graph.
+    work.definition
+        .set(r#"{"StartAt": "A", "States": {"#.into());
+    until("the syntax error", || {
+        texts(&el, "[data-testid=diagnostic-count]") != vec!["No problems"]
+    })
+    .await;
+    assert_eq!(count(&el, "g.sfn-state[data-state=A]"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn page_runs_with_starter_mocks_and_lights_up_the_graph() {
+    let work = Work::starter();
+    work.definition.set(
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greeter", "End": true}}}"#
+            .into(),
+    );
+    work.mocks.set(String::new());
+    work.input.set("{}".into());
+    let run_view = RunView::new();
+    let runner = local_runner(run_view);
+    let el = host(800);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Playground work=work run_view=run_view runner=runner /> },
+    );
+    until("the graph", || {
+        count(&el, "g.sfn-state[data-state=Call]") == 1
+    })
+    .await;
+
+    // The engine adds a starting mock when the run starts, and the run succeeds with it.
+    let run_button: web_sys::HtmlElement = el
+        .query_selector("[data-testid=run]")
+        .expect("selector")
+        .expect("a Run button")
+        .unchecked_into();
+    run_button.click();
+    until("the run", || {
+        matches!(run_view.phase.get_untracked(), Phase::Finished(_))
+    })
+    .await;
+    assert!(
+        work.mocks.get_untracked().contains("Greeter"),
+        "{}",
+        work.mocks.get_untracked()
+    );
+    until("the graph's colours", || {
+        el.query_selector("g.sfn-state[data-state=Call]")
+            .ok()
+            .flatten()
+            .and_then(|n| n.get_attribute("data-status"))
+            .as_deref()
+            == Some("succeeded")
+    })
+    .await;
+    assert!(texts(&el, "[data-testid=run-problems] li")
+        .concat()
+        .contains("starting mock"));
+
+    // "Add starter mocks" on a mock file that lacks one completes it; the mocks' check follows.
+    work.mocks
+        .set(r#"{"Functions": {"Other": [{"return": 1}]}}"#.into());
+    let button: web_sys::HtmlElement = el
+        .query_selector("[data-testid=starter-mocks]")
+        .expect("selector")
+        .expect("the button")
+        .unchecked_into();
+    button.click();
+    until("the completed mocks", || {
+        let mocks = work.mocks.get_untracked();
+        mocks.contains("Other") && mocks.contains("Greeter")
+    })
+    .await;
+    until("the mocks' check", || {
+        run_view.mocks_marks.with_untracked(Vec::is_empty)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn answers_about_older_text_are_ignored() {
+    let run_view = RunView::new();
+    // An engine that answers every check with a mark naming the text it checked.
+    let runner = Runner::local(run_view, || {
+        Box::new(|request| match request {
+            ToWorker::CheckDefinition { id, text } => FromWorker::DefinitionChecked {
+                id,
+                marks: vec![Mark {
+                    line: 1,
+                    column: 1,
+                    severity: "error".into(),
+                    message: text,
+                }],
+                layout: None,
+            },
+            other => panic!("unexpected {other:?}"),
+        })
+    });
+    // Asked before the worker is ready: only the latest text is checked.
+    runner.check_definition("one".into());
+    runner.check_definition("two".into());
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let seen_in_effect = seen.clone();
+    let _effect = Effect::new(move |_| {
+        let marks = run_view.definition_marks.get();
+        seen_in_effect
+            .borrow_mut()
+            .extend(marks.into_iter().map(|m| m.message));
+    });
+    until("the answer", || run_view.checked.get_untracked()).await;
+    // Once ready: two checks in flight, the older answer arrives first and is dropped.
+    runner.check_definition("three".into());
+    runner.check_definition("four".into());
     settle().await;
-    assert_eq!(
-        texts(&el, "[data-testid=diagnostic-count]"),
-        vec!["No problems"]
+    settle().await;
+    assert_eq!(*seen.borrow(), vec!["two".to_owned(), "four".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+fn the_service_checks_and_lays_out_a_definition() {
+    let mut service = Service::new();
+    let reply = service.handle(ToWorker::CheckDefinition {
+        id: 7,
+        text: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into(),
+    });
+    let FromWorker::DefinitionChecked { id, marks, layout } = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(id, 7);
+    assert!(marks.is_empty(), "{marks:?}");
+    let layout = layout.expect("a layout");
+    assert!(layout.state_box("A").is_some());
+    let broken = service.handle(ToWorker::CheckDefinition {
+        id: 8,
+        text: "{".into(),
+    });
+    assert!(
+        matches!(&broken, FromWorker::DefinitionChecked { marks, layout: None, .. } if !marks.is_empty()),
+        "{broken:?}"
     );
 }
 

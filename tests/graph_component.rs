@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use sfn_engine::graph::DisplayGraph;
 use sfn_engine::parse_definition;
-use sfn_playground::graph::{Graph, StateStatus};
+use sfn_playground::graph::{layout, Graph, Layout, StateStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -28,9 +28,12 @@ const TUTORIAL_STATES: [&str; 6] = [
     "OK",
 ];
 
-fn graph_of(text: &str) -> DisplayGraph {
+/// The laid-out graph of a definition, as the engine's worker sends it to the page.
+fn graph_of(text: &str) -> Layout {
     let (machine, diags) = parse_definition(text);
-    DisplayGraph::from_machine(&machine.unwrap_or_else(|| panic!("{diags:?}")))
+    layout(&DisplayGraph::from_machine(
+        &machine.unwrap_or_else(|| panic!("{diags:?}")),
+    ))
 }
 
 fn document() -> web_sys::Document {
@@ -128,7 +131,7 @@ fn key(key: &str) -> web_sys::KeyboardEvent {
 
 struct Mounted {
     el: web_sys::HtmlElement,
-    graph: RwSignal<Option<DisplayGraph>>,
+    graph: RwSignal<Option<Layout>>,
     statuses: RwSignal<HashMap<String, StateStatus>>,
     selected: RwSignal<Option<String>>,
     exported: RwSignal<Option<String>>,

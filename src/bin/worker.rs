@@ -1,17 +1,17 @@
-//! The engine's Web Worker: receives [`ToWorker`] requests from the page, runs the execution
-//! and answers each with one [`FromWorker`] message. The page terminates this worker to stop a
-//! run, so nothing here has to be interruptible.
+//! The engine's Web Worker: receives [`ToWorker`] requests from the page and answers each with
+//! one [`FromWorker`] message (see [`Service`]). The page terminates this worker to stop a run,
+//! so nothing here has to be interruptible.
 
 use std::cell::RefCell;
 
 use serde::Serialize;
 use sfn_playground::protocol::{FromWorker, ToWorker};
-use sfn_playground::session::Session;
+use sfn_playground::service::Service;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 thread_local! {
-    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    static SERVICE: RefCell<Service> = RefCell::new(Service::new());
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -36,37 +36,10 @@ fn post(msg: &FromWorker) {
     }
 }
 
-fn handle(request: ToWorker) -> FromWorker {
-    match request {
-        ToWorker::Start {
-            definition,
-            input,
-            mocks,
-            seed,
-        } => match Session::start(&definition, &input, &mocks, seed) {
-            Ok(session) => {
-                let start_ms = session.start_ms();
-                SESSION.with(|s| *s.borrow_mut() = Some(session));
-                FromWorker::Started { start_ms }
-            }
-            Err(problems) => {
-                SESSION.with(|s| *s.borrow_mut() = None);
-                FromWorker::Rejected { problems }
-            }
-        },
-        ToWorker::Advance { max_steps } => SESSION.with(|s| match s.borrow_mut().as_mut() {
-            Some(session) => FromWorker::Batch(session.advance(max_steps)),
-            None => FromWorker::Rejected {
-                problems: vec!["No execution to advance: press Run".into()],
-            },
-        }),
-    }
-}
-
 fn main() {
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(|ev: MessageEvent| {
         let reply = match serde_wasm_bindgen::from_value::<ToWorker>(ev.data()) {
-            Ok(request) => handle(request),
+            Ok(request) => SERVICE.with(|s| s.borrow_mut().handle(request)),
             Err(e) => FromWorker::Rejected {
                 problems: vec![format!("The engine got a request it cannot read: {e}")],
             },

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use leptos::ev;
 use leptos::prelude::*;
-use sfn_engine::graph::{DisplayGraph, NodeKind};
+use sfn_engine::graph::NodeKind;
 
-use super::layout::{layout, GroupBox, Layout, NodeBox, JOIN_RADIUS};
+use super::layout::{GroupBox, Layout, NodeBox, JOIN_RADIUS};
 use super::status::StateStatus;
 use super::svg::{
     edge_class, edge_d, export_svg, group_class, node_class, node_radius, node_status,
@@ -32,8 +32,9 @@ struct Drag {
 
 /// The state machine graph.
 ///
-/// - `graph`: the engine's display graph (`None` shows a placeholder; keep the last valid graph
-///   while the definition is being edited).
+/// - `graph`: the engine's display graph, laid out ([`super::layout`], which the page leaves to
+///   the engine's worker); `None` shows a placeholder. Keep the last valid graph while the
+///   definition is being edited.
 /// - `statuses`: each state's status by state name (see [`super::statuses_from_events`]);
 ///   states missing from the map are "not run".
 /// - `on_select`: called with a state's name when it is clicked or chosen with Enter/Space.
@@ -41,17 +42,15 @@ struct Drag {
 /// - `on_export`: when given, an "Export SVG" button calls it with the SVG document's text.
 #[component]
 pub fn Graph(
-    #[prop(into)] graph: Signal<Option<DisplayGraph>>,
+    #[prop(into)] graph: Signal<Option<Layout>>,
     #[prop(into)] statuses: Signal<HashMap<String, StateStatus>>,
     #[prop(into)] on_select: Callback<String>,
     #[prop(into, optional)] selected: MaybeProp<String>,
     #[prop(into, optional)] on_export: Option<Callback<String>>,
 ) -> impl IntoView {
     // Memos only notify when their value changes: editing a definition in ways that leave its
-    // graph alone (a Comment, Parameters) does not lay it out again.
-    let same_graph: Memo<Option<DisplayGraph>> = Memo::new(move |_| graph.get());
-    let laid_out: Memo<Option<Layout>> =
-        Memo::new(move |_| same_graph.with(|g| g.as_ref().map(layout)));
+    // graph alone (a Comment, Parameters) does not draw it again.
+    let laid_out: Memo<Option<Layout>> = Memo::new(move |_| graph.get());
     let transform = RwSignal::new(ViewTransform::default());
     let drag: RwSignal<Option<Drag>> = RwSignal::new(None);
     // Set after a drag so that the click which ends it selects nothing.

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use dagre::graph::{Graph, GraphOptions};
 use dagre::layout::types::LabelPos;
 use dagre::{EdgeLabel, LayoutOptions, NodeLabel};
+use serde::{Deserialize, Serialize};
 use sfn_engine::graph::{DisplayGraph, EdgeKind, GraphNode, NodeKind};
 
 /// Height of a state box (name and type on two lines).
@@ -44,7 +45,7 @@ pub const JOIN_RADIUS: f64 = 3.0;
 pub const MARGIN: f64 = 16.0;
 
 /// An axis-aligned rectangle; `x`, `y` is the top-left corner.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rect {
     pub x: f64,
     pub y: f64,
@@ -90,7 +91,7 @@ impl Rect {
 }
 
 /// A box drawn behind its content: a Parallel or Map state's outline, a branch, an item processor.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupBox {
     /// The engine node's id.
     pub id: String,
@@ -107,7 +108,7 @@ pub struct GroupBox {
 
 /// A box the user sees and can click: a state (for a Parallel or Map state, its header), or the
 /// top-level Start or End.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeBox {
     /// The engine node's id.
     pub id: String,
@@ -124,7 +125,7 @@ pub struct NodeBox {
 }
 
 /// An edge as a polyline, with its label's box.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EdgePath {
     pub from: String,
     pub to: String,
@@ -138,7 +139,7 @@ pub struct EdgePath {
 }
 
 /// The laid-out graph, in page coordinates (origin top-left).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Layout {
     pub width: f64,
     pub height: f64,

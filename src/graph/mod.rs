@@ -5,27 +5,23 @@
 //! The engine decides what the nodes and edges are (`sfn_engine::graph`); this module only
 //! decides where they go and how they look.
 //!
+//! The layout is the slow part (dagre): the playground runs it in the engine's Web Worker
+//! (see `crate::service`) and the page only draws the [`Layout`] it receives.
+//!
 //! Use in the app (the stylesheet is inlined by the component, nothing to include):
 //!
 //! ```ignore
-//! // Where the definition is parsed: keep the last valid graph while the text is invalid.
-//! if let Some(machine) = &machine {
-//!     display_graph.set(Some(DisplayGraph::from_machine(machine)));
+//! // In the worker, where the definition is parsed:
+//! let laid_out = machine.as_ref().map(|m| layout(&DisplayGraph::from_machine(m)));
+//! // On the page, keep the last valid layout while the text is invalid.
+//! if laid_out.is_some() {
+//!     graph_layout.set(laid_out);
 //! }
-//! // Statuses follow the history incrementally; reset the tracker when a run starts.
-//! let tracker = StoredValue::new(StatusTracker::default());
-//! let statuses = RwSignal::new(HashMap::new());
-//! Effect::new(move |_| {
-//!     run_view.events.with(|events| {
-//!         tracker.update_value(|t| {
-//!             if t.follow(events, |e| e.step.as_deref().map(|s| (e.event_type.as_str(), s))) {
-//!                 statuses.set(t.statuses().clone());
-//!             }
-//!         })
-//!     })
-//! });
+//! let statuses = Memo::new(move |_| run_view.events.with(|events| {
+//!     statuses_from_events(events.iter().filter_map(|e| e.step.as_deref().map(|s| (e.event_type.as_str(), s))))
+//! }));
 //! view! {
-//!     <Graph graph=display_graph statuses=statuses on_select=on_state_click
+//!     <Graph graph=graph_layout statuses=statuses on_select=on_state_click
 //!            selected=selected_state_name on_export=move |svg: String| download(svg) />
 //! }
 //! ```

@@ -198,10 +198,13 @@ test("the page opens with the tutorial and its scenarios", async () => {
   for (const id of ["200", "429", "503", "500"]) {
     assert.equal(await page.getByTestId(`scenario-${id}`).count(), 1, `scenario ${id}`);
   }
-  // The graph shows the tutorial's states.
+  // The graph shows the tutorial's states, once the engine's worker has checked and laid out
+  // the definition (the page itself holds neither the engine nor the layout).
+  await page.locator("[data-testid=graph-slot] g.sfn-state").first().waitFor();
   for (const name of ["Call API", "Wait and Try Later", "Change to 200", "OK"]) {
     assert.ok((await page.locator("[data-testid=graph-slot] svg").getByText(name, { exact: true }).count()) >= 1, name);
   }
+  assert.equal((await page.getByTestId("diagnostic-count").textContent()).trim(), "No problems");
 });
 
 test("the 429 scenario retries, waits and succeeds, live", async () => {
