@@ -78,6 +78,9 @@ impl Prepared {
     pub fn run(self) -> Execution {
         let options = ExecutionOptions {
             limits: Limits::none(),
+            // As `sfn-play run` without --trace: the history only, like the peer's event log.
+            // The playground's inspector keeps a trace of every state visit on top.
+            record_traces: false,
             ..ExecutionOptions::default()
         };
         let mut execution = Execution::new(self.machine, self.input, self.mocks, options);

@@ -155,7 +155,18 @@ fn unescape_token(token: &str) -> String {
 
 /// `base` followed by one more reference token.
 pub fn child_pointer(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
+    // Called for every member of a definition, so built without `format!` and without the
+    // escaping copies for the usual token that needs none.
+    let mut pointer =
+        String::with_capacity(base.len().saturating_add(token.len()).saturating_add(1));
+    pointer.push_str(base);
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+    pointer
 }
 
 /// Reads `text` as one JSON value.
