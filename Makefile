@@ -99,3 +99,9 @@ run-tutorial:
 		--mocks examples/tutorial/mocks.json \
 		--trace --history target/tutorial-429-history.json
 	@echo "history written to target/tutorial-429-history.json"
+
+# Fuzzing (not part of `make test`): each target for FUZZ_SECONDS (default 600), FUZZ_JOBS at
+# a time; see the README's "Fuzzing" section.
+.PHONY: fuzz
+fuzz:
+	bash scripts/fuzz.sh
