@@ -293,7 +293,8 @@ impl Parser {
                 while let Some(c) = self.peek() {
                     match quote {
                         Some(q) => {
-                            if c == '\\' {
+                            // A backslash escapes the next character, if there is one.
+                            if c == '\\' && self.pos + 1 < self.chars.len() {
                                 self.pos += 1;
                             } else if c == q {
                                 quote = None;
