@@ -22,14 +22,27 @@ python3 scripts/fuzz-seeds.py fuzz/corpus "${CONFORMANCE_DIR:-}"
 (cd fuzz && nice -n 19 cargo fuzz build -s none)
 mkdir -p fuzz/logs
 
+# The dictionary of keywords each target's mutations may insert (fuzz/dicts/).
+dict_for() {
+  case $1 in
+    definition | execution | mocks) echo asl ;;
+    jsonata | jsonpath | intrinsics) echo "$1" ;;
+    *) echo "" ;;
+  esac
+}
+
 run_one() {
   local target=$1
   mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
+  local dict=()
+  if [ -n "$(dict_for "$target")" ]; then
+    dict=(-dict="dicts/$(dict_for "$target").dict")
+  fi
   # fork mode with ignore_*: a crash or timeout is saved and the run goes on to its end.
   (cd fuzz && nice -n 19 cargo fuzz run -s none "$target" "corpus/$target" -- \
       -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
       -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-      -print_final_stats=1) >"fuzz/logs/$target.log" 2>&1 || true
+      -print_final_stats=1 "${dict[@]}") >"fuzz/logs/$target.log" 2>&1 || true
 }
 
 running=0
