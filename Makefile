@@ -104,4 +104,4 @@ run-tutorial:
 # a time; see the README's "Fuzzing" section.
 .PHONY: fuzz
 fuzz:
-	bash scripts/fuzz.sh
+	CONFORMANCE_DIR="$(CONFORMANCE_DIR)" bash scripts/fuzz.sh

@@ -32,7 +32,9 @@ def find_conformance():
         folder = parent
 
 
-conformance = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else find_conformance()
+conformance = sys.argv[2] if len(sys.argv) > 2 else ""
+if not os.path.isdir(os.path.join(conformance, "cases")):
+    conformance = find_conformance()
 MAX_SEEDS = 400
 counts = {}
 
