@@ -136,3 +136,9 @@ bench-wasm: rust-setup web-tools
 target/bench/wasm/sfn_bench_bg.wasm: $(BENCH_WASM)
 	wasm-bindgen --target nodejs --out-dir target/bench/wasm $(BENCH_WASM)
 	editor/node_modules/.bin/wasm-opt -O3 $@ -o $@
+
+# Fuzzing (not part of `make test`): each target for FUZZ_SECONDS (default 600), FUZZ_JOBS at
+# a time; see the README's "Fuzzing" section.
+.PHONY: fuzz
+fuzz:
+	CONFORMANCE_DIR="$(CONFORMANCE_DIR)" bash scripts/fuzz.sh

@@ -480,4 +480,30 @@ mod tests {
             assert_eq!(error.to_string(), text);
         }
     }
+
+    /// Replays what the `share` fuzz target found (`fuzz/fuzz_targets/share.rs` does the same
+    /// with each input): every file under `crates/engine/tests/data/fuzz-regressions/share/`
+    /// decodes, as typed and as the data of a v1 link, to work that round-trips or to an error
+    /// with a message, without a panic.
+    #[test]
+    fn fuzz_regressions_decode_without_panic() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/engine/tests/data/fuzz-regressions/share");
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let data = std::fs::read(entry.path()).expect("read a regression input");
+            let text = String::from_utf8_lossy(&data);
+            for fragment in [text.to_string(), format!("#v1:{text}")] {
+                match decode(&fragment) {
+                    Err(e) => assert!(!e.to_string().is_empty(), "{:?}", entry.path()),
+                    Ok(work) => {
+                        let again = encode(&work).expect("decoded work encodes");
+                        assert_eq!(decode(&again).as_ref(), Ok(&work), "{:?}", entry.path());
+                    }
+                }
+            }
+        }
+    }
 }

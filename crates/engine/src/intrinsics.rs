@@ -323,7 +323,8 @@ impl Parser {
                 while let Some(c) = self.peek() {
                     match quote {
                         Some(q) => {
-                            if c == '\\' {
+                            // A backslash escapes the next character, if there is one.
+                            if c == '\\' && self.pos.saturating_add(1) < self.chars.len() {
                                 self.advance();
                             } else if c == q {
                                 quote = None;

@@ -1,0 +1,9 @@
+//! Fuzz target `execution`: see `harness::execution`.
+#![no_main]
+
+#[path = "../../crates/engine/tests/fuzz_harness/mod.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    harness::execution(data);
+});

@@ -1,0 +1,9 @@
+//! Fuzz target `jsonpath`: see `harness::jsonpath`.
+#![no_main]
+
+#[path = "../../crates/engine/tests/fuzz_harness/mod.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    harness::jsonpath(data);
+});
