@@ -13,6 +13,11 @@
 //! bench/runners/ take the same arguments and print the same fields.
 
 use std::process::ExitCode;
+
+// The same allocator as sfn-play's (see crates/cli/Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use serde_json::{json, Value};

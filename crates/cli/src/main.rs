@@ -44,6 +44,9 @@ fn dispatch(command: Command) -> i32 {
     }
 }
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let code = match args::parse(std::env::args_os().skip(1).collect()) {
         Ok(command) => dispatch(command),
