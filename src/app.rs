@@ -344,6 +344,7 @@ pub fn Playground(
             notice.set(Some(e));
         }
     };
+    // A file that is not JSON text is refused with the reason, and the editor keeps its text.
     let import_mocks = move |ev: leptos::ev::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -351,12 +352,21 @@ pub fn Playground(
         };
         input.set_value("");
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => {
-                    work.mocks.set(text.as_string().unwrap_or_default());
-                    tab.set("mocks");
+            let name = file.name();
+            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+            let imported = match read {
+                Ok(buffer) => {
+                    crate::import::imported_text(&name, &js_sys::Uint8Array::new(&buffer).to_vec())
                 }
-                Err(_) => notice.set(Some(format!("Could not read {}", file.name()))),
+                Err(_) => Err(format!("Could not read {name}")),
+            };
+            tab.set("mocks");
+            match imported {
+                Ok(text) => {
+                    notice.set(None);
+                    work.mocks.set(text);
+                }
+                Err(e) => notice.set(Some(format!("{e}. The Mocks editor keeps its text."))),
             }
         });
     };
@@ -709,10 +719,16 @@ fn StatusBar(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoView {
         Phase::Paused => Some("Step mode: press Step to advance, Run to play on".into()),
         _ => None,
     };
-    let problems = move || match view.phase.get() {
-        Phase::Rejected(p) => p,
-        Phase::Crashed(m) => vec![m],
-        _ => notice.get().into_iter().collect(),
+    // The run's problems, then the latest notice (a refused import or share link must show
+    // whatever state the last run ended in).
+    let problems = move || {
+        let mut problems = match view.phase.get() {
+            Phase::Rejected(p) => p,
+            Phase::Crashed(m) => vec![m],
+            _ => Vec::new(),
+        };
+        problems.extend(notice.get());
+        problems
     };
     view! {
         <footer class="statusbar" role="status" aria-live="polite">

@@ -16,6 +16,7 @@ pub mod examples;
 pub mod format;
 pub mod graph;
 pub mod history;
+pub mod import;
 pub mod inspector;
 pub mod protocol;
 pub mod runner;

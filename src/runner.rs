@@ -4,7 +4,9 @@
 //! The worker holds the engine; the page pulls steps from it (`Advance`) and releases the
 //! events it gets when the paced simulated clock reaches them. Stop terminates the worker and
 //! starts a fresh one, so an execution that never yields (an endless loop inside one step)
-//! cannot keep the page or the next run hostage.
+//! cannot keep the page or the next run hostage. A worker that crashes (a trap in the engine)
+//! ends the run with a message and is replaced the same way; the texts live on the page, so
+//! nothing the user typed is lost.
 //!
 //! Checks (diagnostics, the laid-out graph, starting mocks) wait while the worker loads and are
 //! sent again to a fresh worker after Stop; only the answer to the latest check of each text is
@@ -23,6 +25,9 @@ use crate::graph::Layout;
 use crate::protocol::{
     Batch, CompletedMocks, EventRow, FromWorker, Mark, RunStatus, ToWorker, TraceView,
 };
+
+/// How many times in a row a crashed worker is replaced at once (see [`Runner::crash`]).
+const MAX_RESPAWNS_IN_A_ROW: u32 = 2;
 
 /// The worker's loader, written by trunk next to index.html (`data-loader-shim`).
 pub const WORKER_URL: &str = "./worker_loader.js";
@@ -184,6 +189,10 @@ struct Inner {
     mocks_check: Option<(u64, String)>,
     /// A request for starting mocks not answered yet.
     starter_request: Option<ToWorker>,
+    /// Crashes since the engine last answered a request: a fresh worker is started after a
+    /// crash only while this is small, so a request that crashes every worker (resent to each
+    /// fresh one) cannot make a loop.
+    crashes_in_a_row: u32,
 }
 
 /// The page's handle on runs. Cheap to clone.
@@ -232,6 +241,7 @@ impl Runner {
                 definition_check: None,
                 mocks_check: None,
                 starter_request: None,
+                crashes_in_a_row: 0,
             })),
         };
         runner.spawn_worker();
@@ -522,24 +532,43 @@ impl Runner {
         });
     }
 
+    /// The worker failed (a trap in the engine, a message it could not send, a worker that
+    /// could not load): the run in progress ends with `message`, and the texts stay as they
+    /// are (nothing here touches them). A worker that had loaded is replaced at once, so the
+    /// next run or check finds one ready; a worker that crashes again before the engine has
+    /// answered anything is not (it would likely crash again): the next run or check starts
+    /// a fresh one.
     fn crash(&self, message: String) {
-        {
+        let respawn = {
             let mut inner = self.inner.borrow_mut();
             inner.generation = inner.generation.wrapping_add(1);
             inner.pending.clear();
             inner.timer = None;
+            inner.awaiting_reply = false;
+            // Queued run messages belong to the run that just ended.
+            inner.outbox.clear();
+            let was_ready = inner.worker_ready;
             inner.worker_ready = false;
             if let Some(Transport::Worker(w)) = inner.worker.take() {
                 w.terminate();
             }
+            inner.crashes_in_a_row = inner.crashes_in_a_row.saturating_add(1);
+            was_ready && inner.crashes_in_a_row <= MAX_RESPAWNS_IN_A_ROW
+        };
+        self.view().phase.set(Phase::Crashed(format!(
+            "{message}. Your texts are kept; the next run starts a fresh engine."
+        )));
+        if respawn {
+            // The checks not answered yet go to the fresh worker once it has loaded.
+            self.spawn_worker();
         }
-        // No respawn here: a worker that cannot even load would fail again at once. The next
-        // run or check starts a fresh one (and the checks not answered yet go to it).
-        self.view().phase.set(Phase::Crashed(message));
     }
 
     fn on_message(&self, msg: FromWorker) {
         let view = self.view();
+        if !matches!(msg, FromWorker::Ready) {
+            self.inner.borrow_mut().crashes_in_a_row = 0;
+        }
         match msg {
             FromWorker::Ready => {
                 let outbox = {

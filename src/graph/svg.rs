@@ -90,8 +90,10 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
+            // Control characters other than tab and newlines, and U+FFFE and U+FFFF, are not
+            // allowed in XML 1.0: a name holding one would make the exported file unreadable.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -216,4 +218,58 @@ pub fn export_svg(layout: &Layout, statuses: &HashMap<String, StateStatus>) -> S
 /// A stylesheet inside an SVG `<style>` element is XML text: only `<` and `&` need escaping.
 fn xml_escape_style(css: &str) -> String {
     css.replace('&', "&amp;").replace('<', "&lt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_characters_xml_refuses_are_replaced() {
+        assert_eq!(
+            xml_escape(r#"<a href="x" title='y'>&</a>"#),
+            "&lt;a href=&quot;x&quot; title=&apos;y&apos;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(
+            xml_escape("a\u{0}b\tc\u{FFFE}d\u{FFFF}"),
+            "a\u{FFFD}b\tc\u{FFFD}d\u{FFFD}"
+        );
+    }
+
+    /// The export of a definition whose names, Choice conditions and error names hold markup:
+    /// none of it becomes an element or an attribute.
+    #[test]
+    fn markup_in_a_definition_stays_text_in_the_export() {
+        let definition = serde_json::json!({
+            "StartAt": "<img src=x onerror=alert(1)>",
+            "States": {
+                "<img src=x onerror=alert(1)>": {
+                    "Type": "Choice",
+                    "Choices": [{
+                        "Variable": "$['<svg onload=alert(2)>']",
+                        "StringEquals": "\"><script>alert(3)</script>",
+                        "Next": "</text><script>alert(4)</script>"
+                    }],
+                    "Default": "x\" onmouseover=\"alert(5)"
+                },
+                "</text><script>alert(4)</script>": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F",
+                    "Catch": [{"ErrorEquals": ["<b>E</b>"], "Next": "x\" onmouseover=\"alert(5)"}],
+                    "End": true
+                },
+                "x\" onmouseover=\"alert(5)": {"Type": "Fail", "Error": "<i>", "Cause": "<u>"}
+            }
+        })
+        .to_string();
+        let (marks, graph) = crate::service::check_definition(&definition);
+        let graph = graph.unwrap_or_else(|| panic!("the definition reads: {marks:?}"));
+        let svg = super::super::graph_svg(&graph, &HashMap::new());
+        for markup in ["<img", "<script", "<svg onload", "<b>", "onmouseover=\""] {
+            assert!(!svg.contains(markup), "{markup} in {svg}");
+        }
+        assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(svg.contains("&lt;/text&gt;&lt;script&gt;alert(4)&lt;/script&gt;"));
+        assert!(svg.contains("x&quot; onmouseover=&quot;alert(5)"));
+    }
 }

@@ -317,8 +317,12 @@ test("Stop ends an endless run and the next run works", async () => {
   await run("1");
   await page.waitForFunction(() => document.querySelectorAll(".history-row").length >= 3);
   assert.equal(await status(), "RUNNING");
+  const clicked = Date.now();
   await page.getByTestId("stop").click();
-  await waitForStatus("ABORTED");
+  await waitForStatus("ABORTED", 1_000);
+  const stopMs = Date.now() - clicked;
+  console.log(`Stop of an endless run: ABORTED shown ${stopMs} ms after the click`);
+  assert.ok(stopMs < 1000, `stopped in ${stopMs} ms`);
   const rows = await page.locator(".history-row").count();
   await page.waitForTimeout(1500);
   assert.equal(await page.locator(".history-row").count(), rows, "nothing more arrives after Stop");

@@ -1,0 +1,86 @@
+//! Files imported into an editor: read defensively, since a file can be anything. A file that
+//! is too large, not UTF-8 text or not JSON is refused with a message saying why, and the
+//! editor keeps its text (what the JSON means is the engine's to check, in the editor's
+//! diagnostics, as for typed text).
+
+use crate::editor::json_syntax_mark;
+
+/// The largest file an editor imports.
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The text of an imported file (`bytes`, named `file_name`), or why it is refused.
+pub fn imported_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
+    let refuse = |why: String| Err(format!("Could not import {file_name}: {why}"));
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return refuse(format!(
+            "it is {} bytes long, and at most {} MiB is imported",
+            crate::format::count(bytes.len()),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return refuse("it is not UTF-8 text".into());
+    };
+    if text.trim().is_empty() {
+        return refuse("it is empty".into());
+    }
+    if let Some(mark) = json_syntax_mark(text) {
+        return refuse(format!(
+            "it is not JSON ({} at line {} column {})",
+            mark.message
+                .strip_prefix("Invalid JSON: ")
+                .unwrap_or(&mark.message),
+            mark.line,
+            mark.column
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_files_are_imported_as_they_are() {
+        let text = "{\n  \"Functions\": {}\n}\n";
+        assert_eq!(
+            imported_text("m.json", text.as_bytes()),
+            Ok(text.to_owned())
+        );
+        // A byte order mark is dropped.
+        assert_eq!(
+            imported_text("m.json", b"\xEF\xBB\xBF[1]"),
+            Ok("[1]".to_owned())
+        );
+    }
+
+    #[test]
+    fn other_files_are_refused_with_the_reason() {
+        let cases: [(&[u8], &str); 5] = [
+            (
+                b"<html><script>alert(1)</script></html>",
+                "Could not import f: it is not JSON (expected value at line 1 column 1)",
+            ),
+            (
+                b"{\"a\": 1,}",
+                "Could not import f: it is not JSON (key must be a string at line 1 column 9)",
+            ),
+            (
+                b"\x89PNG\r\n\x1a\n\xff\x00",
+                "Could not import f: it is not UTF-8 text",
+            ),
+            (b"", "Could not import f: it is empty"),
+            (b" \n ", "Could not import f: it is empty"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(imported_text("f", bytes), Err(expected.to_owned()));
+        }
+        let big = vec![b' '; MAX_IMPORT_BYTES + 1];
+        assert_eq!(
+            imported_text("big.json", &big),
+            Err("Could not import big.json: it is 5,242,881 bytes long, and at most 5 MiB is imported".to_owned())
+        );
+    }
+}
