@@ -22,6 +22,11 @@ pub const MAX_IDLE_STEPS: usize = 10_000;
 /// Parses and validates a definition, the way the playground does on every edit: `Ok` with the
 /// number of top-level states, or `Err` with the first error diagnostic.
 pub fn validate(definition: &str) -> Result<usize, String> {
+    Ok(valid_machine(definition)?.states.len())
+}
+
+/// The parsed definition, or the first error diagnostic.
+fn valid_machine(definition: &str) -> Result<StateMachine, String> {
     let (machine, diagnostics) = parse_definition(definition);
     if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
         return Err(format!(
@@ -29,8 +34,7 @@ pub fn validate(definition: &str) -> Result<usize, String> {
             d.line, d.column, d.message
         ));
     }
-    let machine = machine.ok_or("the definition was rejected without a diagnostic")?;
-    Ok(machine.states.len())
+    Ok(machine.ok_or("the definition was rejected without a diagnostic")?)
 }
 
 /// An execution ready to start: the definition parsed and validated, the input and the mocks
@@ -46,14 +50,7 @@ impl Prepared {
     /// `input` and `mocks` may be empty: `{}` and no mocks. Every problem is an `Err` that
     /// names what was wrong.
     pub fn new(definition: &str, input: &str, mocks: &str) -> Result<Prepared, String> {
-        let (machine, diagnostics) = parse_definition(definition);
-        if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
-            return Err(format!(
-                "the definition is invalid: {}:{}: {}",
-                d.line, d.column, d.message
-            ));
-        }
-        let machine = machine.ok_or("the definition was rejected without a diagnostic")?;
+        let machine = valid_machine(definition)?;
         let input = if input.trim().is_empty() {
             json!({})
         } else {

@@ -33,6 +33,7 @@ use jsonata_core::parser;
 use jsonata_core::value::JValue;
 use serde_json::{Map, Number, Value};
 
+use crate::parse_cache;
 use crate::rng::Rng;
 use crate::time::{format_iso, Millis};
 
@@ -136,7 +137,7 @@ pub fn default_limits() -> JsonataLimits {
 }
 
 /// How many parsed expressions each thread keeps.
-pub const CACHE_CAPACITY: usize = 1024;
+pub const CACHE_CAPACITY: usize = parse_cache::CAPACITY;
 
 /// The most items `$range` returns (the same bound as `States.ArrayRange`).
 pub const MAX_RANGE_ITEMS: usize = 1000;
@@ -148,7 +149,7 @@ const TICK: &str = "__sfnStep";
 const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Rc<AstNode>>> = RefCell::new(HashMap::new());
+    static CACHE: parse_cache::Cache<AstNode> = RefCell::new(HashMap::new());
 }
 
 /// True when `text` is a JSONata expression: `{%` ... `%}` around it, with nothing outside
@@ -231,30 +232,20 @@ pub fn check(text: &str) -> Result<(), String> {
 
 /// The parsed (and step-counted) expression, from the cache when it was seen before.
 fn compiled(body: &str) -> Result<Rc<AstNode>, JsonataError> {
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(body).cloned()) {
-        return Ok(hit);
-    }
-    if body.is_empty() {
-        return Err(JsonataError::Syntax(
-            "the JSONata expression is empty".into(),
-        ));
-    }
-    let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
-    // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
-    let ast = if body.contains("function") || body.contains('λ') {
-        count_steps(ast)?
-    } else {
-        ast
-    };
-    let ast = Rc::new(ast);
-    CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
-        if cache.len() >= CACHE_CAPACITY {
-            cache.clear();
+    parse_cache::get_or_parse(&CACHE, body, |body| {
+        if body.is_empty() {
+            return Err(JsonataError::Syntax(
+                "the JSONata expression is empty".into(),
+            ));
         }
-        cache.insert(body.to_string(), Rc::clone(&ast));
-    });
-    Ok(ast)
+        let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
+        // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
+        if body.contains("function") || body.contains('λ') {
+            count_steps(ast)
+        } else {
+            Ok(ast)
+        }
+    })
 }
 
 /// Makes every user function begin with a call of the step counter: its body `b` becomes
