@@ -1,7 +1,7 @@
-// What the safety e2e test (safety.test.mjs) needs around the page: a static server of dist/ on
-// 127.0.0.1 at a random port (which can also serve files a test puts there), Chromium through
-// playwright-core with the flags these machines need, and helpers that read and write the
-// editors. Not a test file itself (node --test runs `*.test.mjs`).
+// What the e2e tests (playground.test.mjs, safety.test.mjs) need around the page: a static
+// server of dist/ on 127.0.0.1 at a random port (which can also serve files a test puts there),
+// Chromium through playwright-core with the flags these machines need, and helpers that read and
+// write the editors. Not a test file itself (node --test runs `*.test.mjs`).
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";

@@ -8,19 +8,11 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
-// playwright-core is installed with the editor's npm packages.
-const require = createRequire(path.join(root, "editor", "package.json"));
-const { chromium } = require("playwright-core");
-
-const dist = path.resolve(process.env.DIST_DIR ?? path.join(root, "dist"));
-const shots = path.join(root, "target", "e2e");
+// The static server of dist/ and Chromium's launch are shared with safety.test.mjs.
+import { root, shots, serve, launch } from "./harness.mjs";
 
 // The tutorial (the seed's definition), with the mock Lambda of the seed README.
 const TUTORIAL = await readFile(path.join(root, "examples", "tutorial", "tutorial.asl.json"), "utf8");
@@ -47,17 +39,6 @@ const MOCKS = JSON.stringify(
   2,
 );
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
-
 let server;
 let baseUrl;
 let browser;
@@ -66,39 +47,9 @@ const pageErrors = [];
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  server = createServer(async (req, res) => {
-    const url = new URL(req.url, "http://localhost");
-    let rel = decodeURIComponent(url.pathname);
-    if (rel.endsWith("/")) rel += "index.html";
-    const file = path.resolve(dist, "." + rel);
-    if (!file.startsWith(dist + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end("not found");
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  ({ server, baseUrl } = await serve());
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
   page.on("pageerror", (err) => pageErrors.push(err));
