@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
+use crate::char_cursor::{impl_char_cursor, CharCursor};
 use crate::error::{names, StatesError};
 use crate::parse_cache;
 use crate::paths;
@@ -183,39 +184,9 @@ struct Parser {
     pos: usize,
 }
 
+impl_char_cursor!(Parser);
+
 impl Parser {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-
-    fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos.checked_add(ahead)?).copied()
-    }
-
-    /// Moves the cursor past the current character.
-    fn advance(&mut self) {
-        self.advance_by(1);
-    }
-
-    fn advance_by(&mut self, count: usize) {
-        self.pos = self.pos.saturating_add(count);
-    }
-
-    /// The characters from `start` up to the cursor.
-    fn text_from(&self, start: usize) -> String {
-        self.chars
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .iter()
-            .collect()
-    }
-
-    fn skip_spaces(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.advance();
-        }
-    }
-
     fn call(&mut self, depth: usize) -> Result<Call, String> {
         if depth > MAX_NESTING {
             return Err(format!(

@@ -31,6 +31,7 @@
     )
 )]
 
+mod char_cursor;
 pub mod choice;
 pub mod context;
 pub mod dataflow;

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Number, Value};
 
+use crate::char_cursor::{impl_char_cursor, CharCursor};
 use crate::parse_cache;
 
 /// Why a path could not be evaluated against a value.
@@ -841,6 +842,8 @@ struct Parser {
     depth: usize,
 }
 
+impl_char_cursor!(Parser);
+
 impl Parser {
     fn new(text: &str, offset: usize, depth: usize) -> Self {
         Parser {
@@ -848,38 +851,6 @@ impl Parser {
             pos: 0,
             offset,
             depth,
-        }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-
-    fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos.checked_add(ahead)?).copied()
-    }
-
-    /// Moves the cursor past the current character.
-    fn advance(&mut self) {
-        self.advance_by(1);
-    }
-
-    fn advance_by(&mut self, count: usize) {
-        self.pos = self.pos.saturating_add(count);
-    }
-
-    /// The characters from `start` up to the cursor.
-    fn text_from(&self, start: usize) -> String {
-        self.chars
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .iter()
-            .collect()
-    }
-
-    fn skip_spaces(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.advance();
         }
     }
 
@@ -1363,6 +1334,8 @@ struct FilterParser {
     depth: usize,
 }
 
+impl_char_cursor!(FilterParser);
+
 impl FilterParser {
     fn nest(&mut self) -> Result<(), String> {
         self.depth = self.depth.saturating_add(1);
@@ -1374,38 +1347,6 @@ impl FilterParser {
 
     fn unnest(&mut self) {
         self.depth = self.depth.saturating_sub(1);
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-
-    fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos.checked_add(ahead)?).copied()
-    }
-
-    /// Moves the cursor past the current character.
-    fn advance(&mut self) {
-        self.advance_by(1);
-    }
-
-    fn advance_by(&mut self, count: usize) {
-        self.pos = self.pos.saturating_add(count);
-    }
-
-    /// The characters from `start` up to the cursor.
-    fn text_from(&self, start: usize) -> String {
-        self.chars
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .iter()
-            .collect()
-    }
-
-    fn skip_spaces(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.advance();
-        }
     }
 
     fn eat(&mut self, token: &str) -> bool {
@@ -1680,6 +1621,8 @@ impl FilterParser {
 mod regex {
     use std::cell::Cell;
 
+    use crate::char_cursor::{impl_char_cursor, CharCursor};
+
     const MAX_STEPS: u64 = 200_000;
     const MAX_DEPTH: usize = 1_000;
 
@@ -1773,24 +1716,9 @@ mod regex {
         depth: usize,
     }
 
+    impl_char_cursor!(Parser);
+
     impl Parser {
-        fn peek(&self) -> Option<char> {
-            self.chars.get(self.pos).copied()
-        }
-
-        fn peek_at(&self, ahead: usize) -> Option<char> {
-            self.chars.get(self.pos.checked_add(ahead)?).copied()
-        }
-
-        /// Moves the cursor past the current character.
-        fn advance(&mut self) {
-            self.advance_by(1);
-        }
-
-        fn advance_by(&mut self, count: usize) {
-            self.pos = self.pos.saturating_add(count);
-        }
-
         fn alternatives(&mut self) -> Result<Vec<Vec<Node>>, String> {
             self.depth = self.depth.saturating_add(1);
             if self.depth > 50 {
