@@ -180,7 +180,7 @@ fn run_case(case: &Value, outcome: &mut CaseOutcome) -> Result<(), String> {
     let expected = case
         .get("expected")
         .ok_or("the case has no expected result")?;
-    outcome.differences = compare_run(expected, execution.status(), execution.history());
+    outcome.differences = compare_run(expected, execution.status(), &outcome.history);
     Ok(())
 }
 

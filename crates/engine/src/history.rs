@@ -217,6 +217,188 @@ fn details_as_text(details: &Value) -> Value {
 }
 
 /// A whole history as `GetExecutionHistory` returns it: `{"events": [...]}`.
-pub fn to_get_execution_history(events: &[HistoryEvent]) -> Value {
-    serde_json::json!({ "events": events.iter().map(HistoryEvent::to_aws_json).collect::<Vec<_>>() })
+pub fn to_get_execution_history<'a>(events: impl IntoIterator<Item = &'a HistoryEvent>) -> Value {
+    serde_json::json!({ "events": events.into_iter().map(HistoryEvent::to_aws_json).collect::<Vec<_>>() })
+}
+
+/// Events a block holds before the next one is started.
+const BLOCK_EVENTS: usize = 4096;
+
+/// An execution's events in order, kept in blocks of [`BLOCK_EVENTS`].
+///
+/// A single vector doubles as it grows: past 400,000 events it copies tens of megabytes and
+/// holds the old and the new buffer at once, which made a long run's time grow faster than
+/// its length. Blocks are never moved once full. The events of one step stay in one block,
+/// so a step's events can be handed out as a slice ([`History::since_step`]).
+#[derive(Debug, Default)]
+pub struct History {
+    blocks: Vec<Vec<HistoryEvent>>,
+    /// The index of each block's first event.
+    starts: Vec<usize>,
+    len: usize,
+    /// The index of the current step's first event.
+    step_start: usize,
+}
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The event at 0-based `index` (event id `index + 1`).
+    pub fn get(&self, index: usize) -> Option<&HistoryEvent> {
+        let block = self
+            .starts
+            .partition_point(|&start| start <= index)
+            .checked_sub(1)?;
+        let start = *self.starts.get(block)?;
+        self.blocks.get(block)?.get(index.checked_sub(start)?)
+    }
+
+    pub fn last(&self) -> Option<&HistoryEvent> {
+        self.blocks.last()?.last()
+    }
+
+    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<HistoryEvent>>> {
+        self.blocks.iter().flatten()
+    }
+
+    pub fn to_vec(&self) -> Vec<HistoryEvent> {
+        self.iter().cloned().collect()
+    }
+
+    /// Marks where a step begins: the events pushed from now on are [`History::since_step`].
+    pub(crate) fn begin_step(&mut self) {
+        self.step_start = self.len;
+    }
+
+    /// The events pushed since [`History::begin_step`], in one block.
+    pub(crate) fn since_step(&self) -> &[HistoryEvent] {
+        let (Some(block), Some(&start)) = (self.blocks.last(), self.starts.last()) else {
+            return &[];
+        };
+        block
+            .get(self.step_start.saturating_sub(start)..)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn push(&mut self, event: HistoryEvent) {
+        let full = self.blocks.last().is_none_or(|block| {
+            block.len() == block.capacity() && block.capacity() >= BLOCK_EVENTS
+        });
+        if full {
+            // The current step's events already in the full block move along with it (a step
+            // rarely has more than a few), so that they stay one slice. A block holding one
+            // huge step's events only grows: the next one is at least twice as large.
+            let mut moved = Vec::new();
+            if let (Some(block), Some(start)) = (self.blocks.last_mut(), self.starts.last_mut()) {
+                let from = self.step_start.saturating_sub(*start).min(block.len());
+                moved = block.split_off(from);
+                if block.is_empty() {
+                    self.blocks.pop();
+                    self.starts.pop();
+                }
+            }
+            let mut block = Vec::with_capacity(BLOCK_EVENTS.max(moved.len().saturating_mul(2)));
+            let start = self.len.saturating_sub(moved.len());
+            block.append(&mut moved);
+            self.blocks.push(block);
+            self.starts.push(start);
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.push(event);
+            self.len = self.len.saturating_add(1);
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a History {
+    type Item = &'a HistoryEvent;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<HistoryEvent>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: u64) -> HistoryEvent {
+        HistoryEvent {
+            id,
+            previous_event_id: id.saturating_sub(1),
+            timestamp: 0,
+            event_type: Cow::Borrowed("PassStateEntered"),
+            details: None,
+            state_name: None,
+        }
+    }
+
+    /// Pushes steps of the given sizes; checks each step's slice as the step ends.
+    fn record(steps: &[usize]) -> History {
+        let mut history = History::default();
+        let mut next = 1;
+        for &size in steps {
+            history.begin_step();
+            for _ in 0..size {
+                history.push(event(next));
+                next += 1;
+            }
+            let ids: Vec<u64> = history.since_step().iter().map(|e| e.id).collect();
+            let want: Vec<u64> = (next - size as u64..next).collect();
+            assert_eq!(ids, want, "the step of {size} events");
+        }
+        history
+    }
+
+    fn assert_in_order(history: &History, len: usize) {
+        assert_eq!(history.len(), len);
+        let ids: Vec<u64> = history.iter().map(|e| e.id).collect();
+        assert_eq!(ids, (1..=len as u64).collect::<Vec<_>>());
+        for index in [
+            0,
+            1,
+            BLOCK_EVENTS - 1,
+            BLOCK_EVENTS,
+            BLOCK_EVENTS + 1,
+            len - 1,
+        ] {
+            if index < len {
+                assert_eq!(history.get(index).map(|e| e.id), Some(index as u64 + 1));
+            }
+        }
+        assert!(history.get(len).is_none());
+        assert_eq!(history.last().map(|e| e.id), Some(len as u64));
+        assert_eq!(history.to_vec().len(), len);
+    }
+
+    #[test]
+    fn steps_that_cross_a_block_stay_one_slice() {
+        // Steps of 3 events: the one that reaches the end of the first block moves on whole.
+        let history = record(&vec![3; 3 * BLOCK_EVENTS]);
+        assert_in_order(&history, 9 * BLOCK_EVENTS);
+        assert!(history.blocks.len() > 2);
+    }
+
+    #[test]
+    fn a_step_larger_than_a_block_is_one_slice() {
+        let history = record(&[1, 3 * BLOCK_EVENTS + 5, 2, BLOCK_EVENTS, 7]);
+        assert_in_order(&history, 4 * BLOCK_EVENTS + 15);
+    }
+
+    #[test]
+    fn an_empty_history() {
+        let mut history = History::default();
+        history.begin_step();
+        assert!(history.since_step().is_empty());
+        assert!(history.is_empty());
+        assert!(history.get(0).is_none());
+        assert!(history.last().is_none());
+    }
 }

@@ -27,7 +27,7 @@ use crate::definition::{
     ProcessorMode, Retrier, State, StateKind, StateMachine, TaskState, Transition, WaitState,
 };
 use crate::error::{names, StatesError};
-use crate::history::{EventDetails, HistoryEvent};
+use crate::history::{EventDetails, History, HistoryEvent};
 use crate::intrinsics;
 use crate::limits::Limits;
 use crate::mocks::{MockResponse, MockSet, TaskCall};
@@ -153,7 +153,7 @@ pub struct Execution {
     start_iso: String,
     rng: Rng,
     status: ExecutionStatus,
-    history: Vec<HistoryEvent>,
+    history: History,
     traces: Vec<StateTrace>,
     frames: Vec<Frame>,
     started: bool,
@@ -187,7 +187,7 @@ enum Action {
 
 /// A state being run.
 struct StateRun {
-    name: String,
+    name: Rc<str>,
     /// Shared with the state's Entered event.
     input: Rc<Value>,
     entered_event_id: u64,
@@ -286,7 +286,7 @@ impl Execution {
             rng: Rng::new(options.seed),
             options,
             status: ExecutionStatus::Running,
-            history: Vec::new(),
+            history: History::default(),
             traces: Vec::new(),
             frames: Vec::new(),
             started: false,
@@ -299,6 +299,7 @@ impl Execution {
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
+        self.history.begin_step();
         let before = self.history.len();
         let mut actions = 0usize;
         while self.status == ExecutionStatus::Running
@@ -310,8 +311,7 @@ impl Execution {
             self.enforce_history_limit();
             actions = actions.saturating_add(1);
         }
-        // The history only grows, so `before` is within it.
-        self.history.get(before..).unwrap_or_default()
+        self.history.since_step()
     }
 
     /// Runs to the end and returns the final status.
@@ -354,7 +354,7 @@ impl Execution {
         &self.status
     }
 
-    pub fn history(&self) -> &[HistoryEvent] {
+    pub fn history(&self) -> &History {
         &self.history
     }
 
@@ -454,12 +454,11 @@ impl Execution {
             ))));
             return;
         };
-        let shared_name: Rc<str> = Rc::from(name.as_str());
-        frame.state = Some(Rc::clone(&shared_name));
+        frame.state = Some(Rc::clone(&state.name));
         let entered_event_id = self.emit_details(
             frame,
             state.entered_event_type(),
-            EventDetails::state_entered(shared_name, Rc::clone(&input)),
+            EventDetails::state_entered(Rc::clone(&state.name), Rc::clone(&input)),
         );
         let retriers = match &state.kind {
             StateKind::Task(t) => t.retry.len(),
@@ -478,7 +477,7 @@ impl Execution {
             self.traces.len().saturating_sub(1)
         });
         frame.action = Action::Run(Box::new(StateRun {
-            name,
+            name: Rc::clone(&state.name),
             input,
             entered_event_id,
             entered_time: frame.now,
@@ -992,12 +991,12 @@ impl Execution {
         &mut self,
         timestamp: Millis,
         previous_event_id: u64,
-        name: &str,
+        name: &Rc<str>,
         event_type: &'static str,
         key: &'static str,
         index: usize,
     ) -> u64 {
-        let name: Rc<str> = Rc::from(name);
+        let name = Rc::clone(name);
         self.record_event(HistoryEvent {
             id: 0,
             previous_event_id,
@@ -1038,7 +1037,7 @@ impl Execution {
         let name = frame
             .state
             .clone()
-            .unwrap_or_else(|| Rc::from(state.name.as_str()));
+            .unwrap_or_else(|| Rc::clone(&state.name));
         self.emit_details(
             &mut frame,
             state.exited_event_type(),
