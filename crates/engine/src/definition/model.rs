@@ -4,6 +4,8 @@
 //! and are evaluated by [`crate::template`]; paths stay text and are evaluated by
 //! [`crate::paths`]; both were checked by validation, so evaluation only fails on data.
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -79,7 +81,8 @@ pub enum NumberField {
 /// One state, with the fields every state type shares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    pub name: String,
+    /// Shared with the history events that name the state.
+    pub name: Rc<str>,
     pub comment: Option<String>,
     /// InputPath (not on Fail).
     pub input_path: PathField,

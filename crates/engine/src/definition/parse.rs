@@ -13,6 +13,8 @@
 //! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
 //! (variables) exists in both.
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -1099,6 +1101,9 @@ impl<'r> Builder<'r> {
                     if members.is_empty() {
                         self.schema(f.pos(), &f.ptr, "'States' must contain at least one state");
                     }
+                    // Sized at once: a State is large, and growing the map moves them all.
+                    states.reserve(members.len());
+                    scope.states.reserve(members.len());
                     for m in members {
                         let state_ptr = child_pointer(&f.ptr, &m.key);
                         let (state, info) = self.state(&m.key, m.key_pos, &m.value, &state_ptr);
@@ -1261,7 +1266,7 @@ impl<'r> Builder<'r> {
         };
         let state = match kind {
             Some(kind) if complete => Some(State {
-                name: name.to_string(),
+                name: Rc::from(name),
                 comment,
                 input_path,
                 output_path,

@@ -123,7 +123,7 @@ impl Execution {
     }
 
     /// The frame of the next branch or iteration, with its MapIterationStarted event.
-    fn start_child(&mut self, frame: &Frame, state_name: &str, fanout: &mut Fanout) -> Frame {
+    fn start_child(&mut self, frame: &Frame, state_name: &Rc<str>, fanout: &mut Fanout) -> Frame {
         let index = fanout.next;
         fanout.next = fanout.next.saturating_add(1);
         // With MaxConcurrency N, iteration i starts when iteration i-N has finished.
@@ -393,7 +393,7 @@ impl Execution {
         }
         if distributed {
             let identity = &self.options.identity;
-            let label = map.label.clone().unwrap_or_else(|| run.name.clone());
+            let label = map.label.clone().unwrap_or_else(|| run.name.to_string());
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
                 identity.region,

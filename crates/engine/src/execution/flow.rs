@@ -491,7 +491,7 @@ impl Execution {
             if let Some(location) = location {
                 details.insert("location".into(), json!(location));
             }
-            details.insert("state".into(), json!(run.name));
+            details.insert("state".into(), json!(&*run.name));
             frame.last_event = self.push_event(
                 frame.now,
                 previous,
