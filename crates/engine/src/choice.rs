@@ -240,7 +240,7 @@ pub fn parse_rule(
 
 /// Escapes a key for a JSON pointer (RFC 6901).
 fn pointer_key(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
+    crate::definition::json::child_pointer(pointer, key)
 }
 
 fn type_name(value: &Value) -> &'static str {

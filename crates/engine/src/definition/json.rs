@@ -172,13 +172,13 @@ pub fn child_pointer(base: &str, token: &str) -> String {
 /// Reads `text` as one JSON value.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut reader = Reader {
-        chars: text.chars().collect(),
+        text,
+        bytes: text.as_bytes(),
         index: 0,
         pos: Pos::START,
-        path: Vec::new(),
     };
     // A byte order mark is not content.
-    if reader.peek() == Some('\u{feff}') {
+    if reader.peek_char() == Some('\u{feff}') {
         reader.bump();
     }
     reader.skip_whitespace();
@@ -187,7 +187,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
     let node = reader.value(0)?;
     reader.skip_whitespace();
-    match reader.peek() {
+    match reader.peek_char() {
         None => Ok(node),
         Some(c) => Err(reader.error(&format!(
             "unexpected {} after the end of the JSON value",
@@ -196,12 +196,15 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
-struct Reader {
-    chars: Vec<char>,
+/// Reads the text byte by byte (JSON's structure is ASCII) and keeps the position in
+/// characters. An error's pointer is built on the way out, each enclosing object member or
+/// array item adding its token, so reading valid JSON keeps no path.
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    /// A byte offset, always at a character boundary.
     index: usize,
     pos: Pos,
-    /// Reference tokens leading to the value being read, for the pointer of an error.
-    path: Vec<String>,
 }
 
 fn describe(c: char) -> String {
@@ -212,21 +215,51 @@ fn describe(c: char) -> String {
     }
 }
 
-impl Reader {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.index).copied()
+/// UTF-8 continuation bytes do not start a character (nor a column).
+fn starts_char(byte: u8) -> bool {
+    byte & 0xC0 != 0x80
+}
+
+impl SyntaxError {
+    /// The error as seen from the enclosing value: `token` leads to where it was found.
+    fn inside(mut self, token: &str) -> Self {
+        self.pointer.insert_str(0, &child_pointer("", token));
+        self
+    }
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.index).copied()
     }
 
+    fn peek_char(&self) -> Option<char> {
+        self.text.get(self.index..)?.chars().next()
+    }
+
+    /// Moves past one character.
     fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.index = self.index.saturating_add(1);
+        let c = self.peek_char()?;
+        self.index = self.index.saturating_add(c.len_utf8());
         match c {
             '\n' => self.newline(),
             // A lone CR ends a line too; in CRLF the LF does it.
-            '\r' if self.peek() != Some('\n') => self.newline(),
+            '\r' if self.peek() != Some(b'\n') => self.newline(),
             _ => self.pos.column = self.pos.column.saturating_add(1),
         }
         Some(c)
+    }
+
+    /// Moves past an ASCII byte that is not a line break (what the caller has just peeked).
+    fn bump_ascii(&mut self) {
+        self.advance_ascii(1);
+    }
+
+    /// Moves past `count` ASCII bytes, none a line break.
+    fn advance_ascii(&mut self, count: usize) {
+        self.index = self.index.saturating_add(count);
+        let columns = u32::try_from(count).unwrap_or(u32::MAX);
+        self.pos.column = self.pos.column.saturating_add(columns);
     }
 
     fn newline(&mut self) {
@@ -234,45 +267,52 @@ impl Reader {
         self.pos.column = 1;
     }
 
-    fn pointer(&self) -> String {
-        self.path
-            .iter()
-            .map(|t| format!("/{}", escape_token(t)))
-            .collect()
-    }
-
     fn error(&self, message: &str) -> SyntaxError {
         SyntaxError {
             message: message.to_string(),
             pos: self.pos,
-            pointer: self.pointer(),
+            pointer: String::new(),
             too_deep: false,
         }
     }
 
     fn unexpected(&self, expected: &str) -> SyntaxError {
-        match self.peek() {
+        match self.peek_char() {
             None => self.error(&format!("unexpected end of text, expected {expected}")),
             Some(c) => self.error(&format!("unexpected {}, expected {expected}", describe(c))),
         }
     }
 
     fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
-            self.bump();
+        loop {
+            // Indentation comes in runs: skipped as one.
+            let run = self
+                .bytes
+                .get(self.index..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            self.advance_ascii(run);
+            match self.peek() {
+                Some(b'\n' | b'\r') => {
+                    self.bump();
+                }
+                _ => break,
+            }
         }
     }
 
     fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         let pos = self.pos;
         let kind = match self.peek() {
-            Some('{') => self.object(depth)?,
-            Some('[') => self.array(depth)?,
-            Some('"') => Kind::String(self.string()?),
-            Some('-' | '0'..='9') => Kind::Number(self.number()?),
-            Some('t') => self.literal("true", Kind::Bool(true))?,
-            Some('f') => self.literal("false", Kind::Bool(false))?,
-            Some('n') => self.literal("null", Kind::Null)?,
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Kind::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
+            Some(b't') => self.literal("true", Kind::Bool(true))?,
+            Some(b'f') => self.literal("false", Kind::Bool(false))?,
+            Some(b'n') => self.literal("null", Kind::Null)?,
             _ => return Err(self.unexpected("a JSON value")),
         };
         Ok(Node { pos, kind })
@@ -280,25 +320,21 @@ impl Reader {
 
     fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, SyntaxError> {
         let start = self.pos;
-        for expected in word.chars() {
+        let invalid = || SyntaxError {
+            message: format!("invalid literal, expected '{word}'"),
+            pos: start,
+            pointer: String::new(),
+            too_deep: false,
+        };
+        for expected in word.bytes() {
             if self.peek() != Some(expected) {
-                return Err(SyntaxError {
-                    message: format!("invalid literal, expected '{word}'"),
-                    pos: start,
-                    pointer: self.pointer(),
-                    too_deep: false,
-                });
+                return Err(invalid());
             }
-            self.bump();
+            self.bump_ascii();
         }
         // `truex` is one bad token, not `true` followed by garbage.
-        if matches!(self.peek(), Some(c) if c.is_alphanumeric()) {
-            return Err(SyntaxError {
-                message: format!("invalid literal, expected '{word}'"),
-                pos: start,
-                pointer: self.pointer(),
-                too_deep: false,
-            });
+        if matches!(self.peek_char(), Some(c) if c.is_alphanumeric()) {
+            return Err(invalid());
         }
         Ok(kind)
     }
@@ -318,29 +354,27 @@ impl Reader {
 
     fn object(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
         let depth = self.enter(depth)?;
-        self.bump(); // '{'
+        self.bump_ascii(); // '{'
         let mut members = Vec::new();
         self.skip_whitespace();
-        if self.peek() == Some('}') {
-            self.bump();
+        if self.peek() == Some(b'}') {
+            self.bump_ascii();
             return Ok(Kind::Object(members));
         }
         loop {
             self.skip_whitespace();
-            if self.peek() != Some('"') {
+            if self.peek() != Some(b'"') {
                 return Err(self.unexpected("a member name in double quotes"));
             }
             let key_pos = self.pos;
             let key = self.string()?;
             self.skip_whitespace();
-            if self.peek() != Some(':') {
+            if self.peek() != Some(b':') {
                 return Err(self.unexpected("':' after a member name"));
             }
-            self.bump();
+            self.bump_ascii();
             self.skip_whitespace();
-            self.path.push(key.clone());
-            let value = self.value(depth)?;
-            self.path.pop();
+            let value = self.value(depth).map_err(|e| e.inside(&key))?;
             members.push(Member {
                 key,
                 key_pos,
@@ -348,11 +382,9 @@ impl Reader {
             });
             self.skip_whitespace();
             match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some('}') => {
-                    self.bump();
+                Some(b',') => self.bump_ascii(),
+                Some(b'}') => {
+                    self.bump_ascii();
                     return Ok(Kind::Object(members));
                 }
                 _ => return Err(self.unexpected("',' or '}' after an object member")),
@@ -362,26 +394,24 @@ impl Reader {
 
     fn array(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
         let depth = self.enter(depth)?;
-        self.bump(); // '['
+        self.bump_ascii(); // '['
         let mut items = Vec::new();
         self.skip_whitespace();
-        if self.peek() == Some(']') {
-            self.bump();
+        if self.peek() == Some(b']') {
+            self.bump_ascii();
             return Ok(Kind::Array(items));
         }
         loop {
             self.skip_whitespace();
-            self.path.push(items.len().to_string());
-            let item = self.value(depth)?;
-            self.path.pop();
+            let item = self
+                .value(depth)
+                .map_err(|e| e.inside(&items.len().to_string()))?;
             items.push(item);
             self.skip_whitespace();
             match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some(']') => {
-                    self.bump();
+                Some(b',') => self.bump_ascii(),
+                Some(b']') => {
+                    self.bump_ascii();
                     return Ok(Kind::Array(items));
                 }
                 _ => return Err(self.unexpected("',' or ']' after an array item")),
@@ -390,17 +420,34 @@ impl Reader {
     }
 
     fn string(&mut self) -> Result<String, SyntaxError> {
-        self.bump(); // opening quote
-        let mut out = String::new();
+        self.bump_ascii(); // opening quote
+                           // Most strings have no escape: they are copied as one slice.
+        let start = self.index;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let plain = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        let chars = rest
+            .get(..plain)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| starts_char(b))
+            .count();
+        self.index = start.saturating_add(plain);
+        let columns = u32::try_from(chars).unwrap_or(u32::MAX);
+        self.pos.column = self.pos.column.saturating_add(columns);
+        // The scan stopped at an ASCII byte or the end: a character boundary.
+        let mut out = String::from(self.text.get(start..self.index).unwrap_or_default());
         loop {
-            match self.peek() {
+            match self.peek_char() {
                 None => return Err(self.error("unterminated string")),
                 Some('"') => {
-                    self.bump();
+                    self.bump_ascii();
                     return Ok(out);
                 }
                 Some('\\') => {
-                    self.bump();
+                    self.bump_ascii();
                     out.push(self.escape()?);
                 }
                 Some(c) if u32::from(c) < 0x20 => {
@@ -420,21 +467,21 @@ impl Reader {
     /// After a backslash.
     fn escape(&mut self) -> Result<char, SyntaxError> {
         let c = match self.peek() {
-            Some('"') => '"',
-            Some('\\') => '\\',
-            Some('/') => '/',
-            Some('b') => '\u{8}',
-            Some('f') => '\u{c}',
-            Some('n') => '\n',
-            Some('r') => '\r',
-            Some('t') => '\t',
-            Some('u') => {
-                self.bump();
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.bump_ascii();
                 return self.unicode_escape();
             }
             _ => return Err(self.unexpected("a valid escape sequence")),
         };
-        self.bump();
+        self.bump_ascii();
         Ok(c)
     }
 
@@ -442,11 +489,11 @@ impl Reader {
     fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
         let first = self.hex4()?;
         if (0xD800..0xDC00).contains(&first) {
-            if self.peek() == Some('\\')
-                && self.chars.get(self.index.saturating_add(1)) == Some(&'u')
+            if self.peek() == Some(b'\\')
+                && self.bytes.get(self.index.saturating_add(1)) == Some(&b'u')
             {
-                self.bump();
-                self.bump();
+                self.bump_ascii();
+                self.bump_ascii();
                 let second = self.hex4()?;
                 if (0xDC00..0xE000).contains(&second) {
                     // Both halves were range-checked, so none of this saturates.
@@ -467,74 +514,67 @@ impl Reader {
         for _ in 0..4 {
             let digit = self
                 .peek()
-                .and_then(|c| c.to_digit(16))
+                .and_then(|b| char::from(b).to_digit(16))
                 .ok_or_else(|| self.unexpected("four hexadecimal digits after \\u"))?;
-            self.bump();
+            self.bump_ascii();
             // At most four hex digits: the code stays below 0x10000.
             code = code.saturating_mul(16).saturating_add(digit);
         }
         Ok(code)
     }
 
-    fn digits(&mut self, text: &mut String) -> usize {
+    fn digits(&mut self) -> usize {
         let mut count = 0usize;
-        while let Some(c @ '0'..='9') = self.peek() {
-            self.bump();
-            text.push(c);
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.bump_ascii();
             count = count.saturating_add(1);
         }
         count
     }
 
     fn number(&mut self) -> Result<Number, SyntaxError> {
-        let start = self.pos;
-        let mut text = String::new();
-        if self.peek() == Some('-') {
-            self.bump();
-            text.push('-');
+        let start_pos = self.pos;
+        let start = self.index;
+        if self.peek() == Some(b'-') {
+            self.bump_ascii();
         }
         match self.peek() {
-            Some('0') => {
-                self.bump();
-                text.push('0');
-                if matches!(self.peek(), Some('0'..='9')) {
+            Some(b'0') => {
+                self.bump_ascii();
+                if matches!(self.peek(), Some(b'0'..=b'9')) {
                     return Err(self.error("leading zeros are not allowed in a number"));
                 }
             }
-            Some('1'..='9') => {
-                self.digits(&mut text);
+            Some(b'1'..=b'9') => {
+                self.digits();
             }
             _ => return Err(self.unexpected("a digit")),
         }
-        if self.peek() == Some('.') {
-            self.bump();
-            text.push('.');
-            if self.digits(&mut text) == 0 {
+        if self.peek() == Some(b'.') {
+            self.bump_ascii();
+            if self.digits() == 0 {
                 return Err(self.unexpected("a digit after the decimal point"));
             }
         }
-        if let Some(e @ ('e' | 'E')) = self.peek() {
-            self.bump();
-            text.push(e);
-            if let Some(sign @ ('+' | '-')) = self.peek() {
-                self.bump();
-                text.push(sign);
+        if let Some(b'e' | b'E') = self.peek() {
+            self.bump_ascii();
+            if let Some(b'+' | b'-') = self.peek() {
+                self.bump_ascii();
             }
-            if self.digits(&mut text) == 0 {
+            if self.digits() == 0 {
                 return Err(self.unexpected("a digit in the exponent"));
             }
         }
+        // Only ASCII was read, so the slice is at character boundaries.
+        let text = self.text.get(start..self.index).unwrap_or_default();
         // serde_json turns the text into an integer or a double exactly as it would when
         // reading the whole document, so `0` and `0.0` stay distinct.
-        match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Number(n)) => Ok(n),
-            _ => Err(SyntaxError {
-                message: format!("number out of range: {text}"),
-                pos: start,
-                pointer: self.pointer(),
-                too_deep: false,
-            }),
-        }
+        serde_json::from_str::<Number>(text).map_err(|_| SyntaxError {
+            message: format!("number out of range: {text}"),
+            pos: start_pos,
+            pointer: String::new(),
+            too_deep: false,
+        })
     }
 }
 
@@ -575,6 +615,27 @@ mod tests {
         assert!(parse("\"\\ud800\"").is_err());
         assert!(parse("tru").is_err());
         assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap().to_value(), "😀");
+    }
+
+    #[test]
+    fn strings_with_escapes_and_wide_characters_keep_columns() {
+        // Columns count source characters: "é" and "😀" one each, `\u00e9` six.
+        let text = "{\"é😀\\n\\u00e9x\": 1, \"a/b\": [true, tru]}";
+        let err = parse(text).unwrap_err();
+        assert_eq!(
+            err.pos,
+            Pos {
+                line: 1,
+                column: 34
+            }
+        );
+        assert_eq!(err.pointer, "/a~1b/1");
+        let node = parse("{\"é😀\\n\\u00e9x\": \"\\\"q\"}").unwrap();
+        assert_eq!(node.to_value(), serde_json::json!({"é😀\néx": "\"q"}));
+        assert_eq!(
+            parse("\"a\u{1}\"").unwrap_err().message,
+            "unescaped control character U+0001 in a string"
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn check_names(scopes: &[Scope], diags: &mut Vec<Diagnostic>) {
     let mut all: Vec<&StateInfo> = scopes.iter().flat_map(|s| s.states.iter()).collect();
     // In text order, so that the first occurrence is the one kept.
     all.sort_by_key(|s| s.pos);
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(all.len());
     for state in all {
         if !seen.insert(state.name.as_str()) {
             diags.push(diagnostic(
