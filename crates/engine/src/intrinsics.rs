@@ -9,9 +9,6 @@
 //! range...) are `States.IntrinsicFailure`; a path argument that finds nothing is
 //! `States.Runtime`, like any other path.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
@@ -159,7 +156,7 @@ enum Arg {
 }
 
 thread_local! {
-    static PARSED: parse_cache::Cache<Call> = RefCell::new(HashMap::new());
+    static PARSED: parse_cache::Cache<Call> = const { parse_cache::empty() };
 }
 
 fn parse(expr: &str) -> Result<Call, String> {

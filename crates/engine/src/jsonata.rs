@@ -24,7 +24,6 @@
 //!   evaluated in a loop parses once.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use jsonata_core::ast::AstNode;
@@ -149,7 +148,7 @@ const TICK: &str = "__sfnStep";
 const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
 
 thread_local! {
-    static CACHE: parse_cache::Cache<AstNode> = RefCell::new(HashMap::new());
+    static CACHE: parse_cache::Cache<AstNode> = const { parse_cache::empty() };
 }
 
 /// True when `text` is a JSONata expression: `{%` ... `%}` around it, with nothing outside

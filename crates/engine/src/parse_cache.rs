@@ -3,15 +3,22 @@
 //! times, so parsing once per thread is most of the cost of evaluating a path.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::thread::LocalKey;
+
+use rustc_hash::FxHashMap;
 
 /// How many parsed texts each cache keeps; past that it starts over, so a long session of
 /// edits cannot grow it without bound.
 pub const CAPACITY: usize = 1024;
 
-pub type Cache<T> = RefCell<HashMap<Box<str>, Rc<T>>>;
+/// Keyed by the text, hashed with Fx: a lookup per evaluation must cost little.
+pub type Cache<T> = RefCell<FxHashMap<Box<str>, Rc<T>>>;
+
+/// An empty cache, for a `thread_local!`.
+pub const fn empty<T>() -> Cache<T> {
+    RefCell::new(FxHashMap::with_hasher(rustc_hash::FxBuildHasher))
+}
 
 /// The parsed form of `text`, from `cache` when it was parsed before on this thread.
 /// Failures are not cached: they end the evaluation anyway.

@@ -8,8 +8,6 @@
 //! Jayway does. The messages here are Jayway's; callers wrap them in AWS's sentences
 //! (`Invalid path '$.x' : ...`).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde_json::{Map, Number, Value};
@@ -319,7 +317,7 @@ struct JsonPath {
 const MAX_FILTER_NESTING: usize = 32;
 
 thread_local! {
-    static PARSED: parse_cache::Cache<JsonPath> = RefCell::new(HashMap::new());
+    static PARSED: parse_cache::Cache<JsonPath> = const { parse_cache::empty() };
 }
 
 impl JsonPath {

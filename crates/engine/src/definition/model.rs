@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
 use serde_json::Value;
 
 use crate::choice::ChoiceRule;
@@ -16,8 +17,9 @@ use crate::choice::ChoiceRule;
 pub struct StateMachine {
     pub comment: Option<String>,
     pub start_at: String,
-    /// States in definition order, by name.
-    pub states: IndexMap<String, State>,
+    /// States in definition order, by name. Looked up at every transition: hashed with Fx,
+    /// not SipHash (the names are the user's own, so there is no one to flood the map).
+    pub states: IndexMap<String, State, FxBuildHasher>,
     /// `TimeoutSeconds` of the whole execution (top level only).
     pub timeout_seconds: Option<u64>,
     /// `QueryLanguage` as written at the top level (`JSONPath` when absent).
@@ -27,6 +29,18 @@ pub struct StateMachine {
 impl StateMachine {
     pub fn state(&self, name: &str) -> Option<&State> {
         self.states.get(name)
+    }
+
+    /// The state and its position in [`StateMachine::states`].
+    pub fn state_with_index(&self, name: &str) -> Option<(usize, &State)> {
+        self.states
+            .get_full(name)
+            .map(|(index, _, state)| (index, state))
+    }
+
+    /// The state at `index` in [`StateMachine::states`] (no lookup by name).
+    pub fn state_at(&self, index: usize) -> Option<&State> {
+        self.states.get_index(index).map(|(_, state)| state)
     }
 }
 

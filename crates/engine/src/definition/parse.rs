@@ -1089,7 +1089,7 @@ impl<'r> Builder<'r> {
             start_at: start.as_ref().map(|(_, t)| t.clone()),
             states: Vec::new(),
         };
-        let mut states = IndexMap::new();
+        let mut states = IndexMap::default();
         let mut complete = start.is_some();
         match field(node, ptr, "States") {
             None => {
