@@ -188,6 +188,8 @@ enum Action {
 /// A state being run.
 struct StateRun {
     name: Rc<str>,
+    /// The state's position in its machine's states: a run looks its state up by it.
+    index: usize,
     /// Shared with the state's Entered event.
     input: Rc<Value>,
     entered_event_id: u64,
@@ -448,7 +450,7 @@ impl Execution {
     /// Emits the state's Entered event.
     fn enter(&mut self, frame: &mut Frame, name: String, input: Rc<Value>) {
         let machine = Rc::clone(&frame.machine);
-        let Some(state) = machine.state(&name) else {
+        let Some((index, state)) = machine.state_with_index(&name) else {
             frame.action = Action::Done(Err(StatesError::runtime(format!(
                 "The state '{name}' does not exist"
             ))));
@@ -478,6 +480,7 @@ impl Execution {
         });
         frame.action = Action::Run(Box::new(StateRun {
             name: Rc::clone(&state.name),
+            index,
             input,
             entered_event_id,
             entered_time: frame.now,
@@ -491,7 +494,7 @@ impl Execution {
     /// Does the state's work for this step.
     fn work(&mut self, frame: &mut Frame, run: &mut StateRun) -> Outcome {
         let machine = Rc::clone(&frame.machine);
-        let Some(state) = machine.state(&run.name) else {
+        let Some(state) = machine.state_at(run.index) else {
             return Outcome::Fail(StatesError::runtime(format!(
                 "The state '{}' does not exist",
                 run.name
@@ -521,7 +524,7 @@ impl Execution {
     /// Acts on a step's outcome: exit, transition, retry, catch or fail.
     fn conclude(&mut self, mut frame: Frame, run: Box<StateRun>, outcome: Outcome) {
         let machine = Rc::clone(&frame.machine);
-        let Some(state) = machine.state(&run.name) else {
+        let Some(state) = machine.state_at(run.index) else {
             frame.action = Action::Done(Err(StatesError::runtime("state vanished")));
             self.frames.push(frame);
             return;
@@ -1060,7 +1063,7 @@ impl Execution {
 
     fn context(&self, frame: &Frame, run: &StateRun, task_token: Option<&str>) -> Value {
         let is_task = matches!(
-            frame.machine.state(&run.name).map(|s| &s.kind),
+            frame.machine.state_at(run.index).map(|s| &s.kind),
             Some(StateKind::Task(_))
         );
         let entered = format_iso(run.entered_time);
