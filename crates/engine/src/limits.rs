@@ -41,24 +41,47 @@ pub const MAX_PAYLOAD_NESTING: usize = 1000;
 
 /// Whether `value` has arrays or objects nested more than `max` levels deep (a scalar is at
 /// level 0, `[1]` at level 1). Walks without recursion, and stops at the first level too deep.
+/// Checked on every state's output, so the usual flat value is answered without allocating.
 pub fn nested_deeper_than(value: &serde_json::Value, max: usize) -> bool {
     use serde_json::Value;
-    fn children(value: &Value) -> Option<Box<dyn Iterator<Item = &Value> + '_>> {
+
+    enum Children<'a> {
+        Array(std::slice::Iter<'a, Value>),
+        Object(serde_json::map::Values<'a>),
+    }
+    impl<'a> Iterator for Children<'a> {
+        type Item = &'a Value;
+        fn next(&mut self) -> Option<&'a Value> {
+            match self {
+                Children::Array(items) => items.next(),
+                Children::Object(values) => values.next(),
+            }
+        }
+    }
+    fn children(value: &Value) -> Option<Children<'_>> {
         match value {
-            Value::Array(items) => Some(Box::new(items.iter())),
-            Value::Object(map) => Some(Box::new(map.values())),
+            Value::Array(items) => Some(Children::Array(items.iter())),
+            Value::Object(map) => Some(Children::Object(map.values())),
             _ => None,
         }
     }
-    let mut stack: Vec<Box<dyn Iterator<Item = &Value> + '_>> = Vec::new();
-    if let Some(iter) = children(value) {
-        stack.push(iter);
+
+    let Some(top) = children(value) else {
+        return false;
+    };
+    if max == 0 {
+        return true;
     }
+    // One level whose members are all scalars: deep enough for any max of at least 1.
+    if children(value).is_some_and(|mut members| members.all(|m| children(m).is_none())) {
+        return false;
+    }
+    let mut stack = vec![top];
     while !stack.is_empty() {
         if stack.len() > max {
             return true;
         }
-        let next = stack.last_mut().and_then(|top| top.next());
+        let next = stack.last_mut().and_then(Iterator::next);
         match next {
             Some(child) => {
                 if let Some(iter) = children(child) {
@@ -84,6 +107,11 @@ mod tests {
         assert!(nested_deeper_than(&json!([]), 0));
         assert!(!nested_deeper_than(&json!([1, {"a": [2]}]), 3));
         assert!(nested_deeper_than(&json!([1, {"a": [2]}]), 2));
+        // Flat values (no container inside) are one level deep.
+        assert!(!nested_deeper_than(&json!({"a": 1, "b": "x"}), 1));
+        assert!(nested_deeper_than(&json!({"a": 1, "b": "x"}), 0));
+        assert!(nested_deeper_than(&json!({"a": 1, "b": []}), 1));
+        assert!(!nested_deeper_than(&json!({"a": 1, "b": []}), 2));
         let mut deep = json!(0);
         for _ in 0..MAX_PAYLOAD_NESTING {
             deep = json!([deep]);
