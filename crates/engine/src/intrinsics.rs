@@ -406,12 +406,10 @@ impl Call {
             });
         }
         let f = Failure { name: &self.name };
-        let values: Vec<&Value> = args.iter().map(|a| &a.value).collect();
         // The parser enforced the arity; a missing argument is still an error, never a panic.
         let arg = |i: usize| -> Result<&Value, StatesError> {
-            values
-                .get(i)
-                .copied()
+            args.get(i)
+                .map(|a| &a.value)
                 .ok_or_else(|| f.fail(format!("The argument at index {i} is missing")))
         };
         match self.function {
@@ -428,7 +426,7 @@ impl Call {
                 })
             }
             Function::JsonToString => Ok(Value::String(paths::compact(arg(0)?))),
-            Function::Array => Ok(Value::Array(values.into_iter().cloned().collect())),
+            Function::Array => Ok(Value::Array(args.into_iter().map(|a| a.value).collect())),
             Function::ArrayPartition => {
                 let items = f.array(arg(0)?, 0)?;
                 let size = f.integer(arg(1)?, 1)?;
@@ -553,7 +551,7 @@ impl Call {
                          {start}"
                     )));
                 }
-                let value = match values.get(2) {
+                let value = match args.get(2).map(|a| &a.value) {
                     Some(seed) => {
                         let seed = f.integer(seed, 2)?;
                         let span = end
