@@ -158,10 +158,7 @@ impl Execution {
             );
         }
         Frame {
-            action: Action::Enter {
-                state: machine.start_at.clone(),
-                input,
-            },
+            action: enter_action(&machine, &machine.start_at, input),
             machine,
             map_item,
             now: start,

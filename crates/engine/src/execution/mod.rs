@@ -155,6 +155,8 @@ pub struct Execution {
     status: ExecutionStatus,
     history: History,
     traces: Vec<StateTrace>,
+    /// The box of the last state run that ended, for the next one (see `enter`).
+    spare_run: Option<Box<StateRun>>,
     frames: Vec<Frame>,
     started: bool,
 }
@@ -180,9 +182,24 @@ struct Frame {
 }
 
 enum Action {
-    Enter { state: String, input: Rc<Value> },
+    /// Enter the state at this index of the frame's machine's states.
+    Enter {
+        state: usize,
+        input: Rc<Value>,
+    },
     Run(Box<StateRun>),
     Done(Result<Value, StatesError>),
+}
+
+/// The action that enters the state `name` of `machine`, or fails if there is none (validation
+/// makes sure there always is).
+fn enter_action(machine: &StateMachine, name: &str, input: Rc<Value>) -> Action {
+    match machine.states.get_index_of(name) {
+        Some(state) => Action::Enter { state, input },
+        None => Action::Done(Err(StatesError::runtime(format!(
+            "The state '{name}' does not exist"
+        )))),
+    }
 }
 
 /// A state being run.
@@ -249,9 +266,9 @@ enum Outcome {
         output: Rc<Value>,
         assigned: flow::Assigned,
     },
-    /// Leave the state for `next` (Choice).
+    /// Leave a Choice state by its matched rule (the index in `Choices`), or by its Default.
     Goto {
-        next: String,
+        rule: Option<usize>,
         output: Rc<Value>,
         assigned: flow::Assigned,
     },
@@ -290,6 +307,7 @@ impl Execution {
             status: ExecutionStatus::Running,
             history: History::default(),
             traces: Vec::new(),
+            spare_run: None,
             frames: Vec::new(),
             started: false,
         }
@@ -440,20 +458,17 @@ impl Execution {
             recorded: true,
             state: None,
             variables: Rc::new(Map::new()),
-            action: Action::Enter {
-                state: self.root.start_at.clone(),
-                input: Rc::new(self.input.clone()),
-            },
+            action: enter_action(&self.root, &self.root.start_at, Rc::new(self.input.clone())),
         });
     }
 
     /// Emits the state's Entered event.
-    fn enter(&mut self, frame: &mut Frame, name: String, input: Rc<Value>) {
+    fn enter(&mut self, frame: &mut Frame, index: usize, input: Rc<Value>) {
         let machine = Rc::clone(&frame.machine);
-        let Some((index, state)) = machine.state_with_index(&name) else {
-            frame.action = Action::Done(Err(StatesError::runtime(format!(
-                "The state '{name}' does not exist"
-            ))));
+        let Some(state) = machine.state_at(index) else {
+            frame.action = Action::Done(Err(StatesError::runtime(
+                "internal error: a transition to a state that does not exist",
+            )));
             return;
         };
         frame.state = Some(Rc::clone(&state.name));
@@ -470,7 +485,7 @@ impl Execution {
         };
         let trace_index = self.options.record_traces.then(|| {
             self.traces.push(StateTrace {
-                state_name: name.clone(),
+                state_name: state.name.to_string(),
                 entered_event_id,
                 input: Value::clone(&input),
                 ..Default::default()
@@ -478,7 +493,7 @@ impl Execution {
             // The trace just pushed.
             self.traces.len().saturating_sub(1)
         });
-        frame.action = Action::Run(Box::new(StateRun {
+        let run = StateRun {
             name: Rc::clone(&state.name),
             index,
             input,
@@ -488,7 +503,15 @@ impl Execution {
             retry_count: 0,
             trace_index,
             phase: Phase::Entered,
-        }));
+        };
+        // Every state visit needs a box; the last finished one's is reused.
+        frame.action = Action::Run(match self.spare_run.take() {
+            Some(mut spare) => {
+                *spare = run;
+                spare
+            }
+            None => Box::new(run),
+        });
     }
 
     /// Does the state's work for this step.
@@ -547,20 +570,34 @@ impl Execution {
                     }
                 }
                 let next = match &state.transition {
-                    Some(Transition::Next(next)) => Some(next.clone()),
+                    Some(Transition::Next(next)) => Some(next.as_str()),
                     _ => None,
                 };
                 self.leave(frame, &run, state, output, assigned, next);
+                self.spare_run = Some(run);
             }
             Outcome::EndBranch { output, assigned } => {
                 self.leave(frame, &run, state, output, assigned, None);
+                self.spare_run = Some(run);
             }
             Outcome::Goto {
-                next,
+                rule,
                 output,
                 assigned,
             } => {
+                let next = match (&state.kind, rule) {
+                    (StateKind::Choice(choice), Some(index)) => {
+                        choice.choices.get(index).map(|branch| branch.next.as_str())
+                    }
+                    (StateKind::Choice(choice), None) => choice.default.as_deref(),
+                    _ => None,
+                };
+                let Some(next) = next else {
+                    let error = StatesError::runtime("internal error: a Choice lost its target");
+                    return self.conclude(frame, run, Outcome::Fail(error));
+                };
                 self.leave(frame, &run, state, output, assigned, Some(next));
+                self.spare_run = Some(run);
             }
             Outcome::Fail(error) => {
                 let error = self.with_state_context(error, &run);
@@ -663,7 +700,7 @@ impl Execution {
                             state,
                             Rc::new(output),
                             assigned,
-                            Some(catcher.next.clone()),
+                            Some(&catcher.next),
                         );
                     }
                     Err(e) => {
@@ -1031,7 +1068,7 @@ impl Execution {
         state: &State,
         output: Rc<Value>,
         assigned: flow::Assigned,
-        next: Option<String>,
+        next: Option<&str>,
     ) {
         if let Some(trace) = self.trace_of(run) {
             trace.output = Some(Value::clone(&output));
@@ -1050,10 +1087,7 @@ impl Execution {
             Rc::make_mut(&mut frame.variables).extend(assigned);
         }
         frame.action = match next {
-            Some(next) => Action::Enter {
-                state: next,
-                input: output,
-            },
+            Some(next) => enter_action(&frame.machine, next, output),
             None => Action::Done(Ok(Rc::unwrap_or_clone(output))),
         };
         self.frames.push(frame);

@@ -49,22 +49,22 @@ impl Execution {
         choice_state: &ChoiceState,
     ) -> Result<Outcome, StatesError> {
         let effective = self.effective_input(frame, run, state)?;
-        let mut matched: Option<&ChoiceBranch> = None;
-        for branch in &choice_state.choices {
+        let mut matched: Option<(usize, &ChoiceBranch)> = None;
+        for (index, branch) in choice_state.choices.iter().enumerate() {
             if self.rule_matches(frame, run, state, &branch.rule, &effective)? {
-                matched = Some(branch);
+                matched = Some((index, branch));
                 break;
             }
         }
         // A matched rule's Assign and Output take the place of the state's.
-        let (next, assign, output) = match matched {
-            Some(branch) => (
-                branch.next.clone(),
+        let (rule, assign, output) = match matched {
+            Some((index, branch)) => (
+                Some(index),
                 branch.assign.as_ref().or(state.assign.as_ref()),
                 branch.output.as_ref().or(state.output.as_ref()),
             ),
             None => match &choice_state.default {
-                Some(default) => (default.clone(), state.assign.as_ref(), state.output.as_ref()),
+                Some(_) => (None, state.assign.as_ref(), state.output.as_ref()),
                 None => {
                     return Err(StatesError::new(
                         names::NO_CHOICE_MATCHED,
@@ -83,7 +83,7 @@ impl Execution {
         };
         let (output, assigned) = self.state_output(frame, run, state, &effective, None, spec)?;
         Ok(Outcome::Goto {
-            next,
+            rule,
             output,
             assigned,
         })
