@@ -14,9 +14,9 @@
 
 use std::process::ExitCode;
 
-// The same allocator as sfn-play's (see crates/cli/Cargo.toml).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator's settings of sfn-play, from the same file.
+#[path = "../../cli/src/allocator.rs"]
+mod allocator;
 
 use std::time::Instant;
 
@@ -176,6 +176,7 @@ fn run(args: &Args) -> Result<Value, String> {
 }
 
 fn main() -> ExitCode {
+    allocator::configure();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");

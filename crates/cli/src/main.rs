@@ -11,6 +11,7 @@
     )
 )]
 
+mod allocator;
 mod args;
 mod commands;
 mod compare;
@@ -44,10 +45,8 @@ fn dispatch(command: Command) -> i32 {
     }
 }
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
+    allocator::configure();
     let code = match args::parse(std::env::args_os().skip(1).collect()) {
         Ok(command) => dispatch(command),
         Err(UsageError(message)) => {
