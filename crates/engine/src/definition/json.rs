@@ -3,6 +3,8 @@
 //! comments, no trailing commas), caps the nesting depth instead of overflowing the stack, and
 //! converts to `serde_json::Value` for the parts of the model that stay JSON (templates, Result).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Number, Value};
 
 /// Deepest nesting accepted. Real definitions stay far below; the cap keeps the recursive
@@ -21,31 +23,32 @@ impl Pos {
     pub const START: Pos = Pos { line: 1, column: 1 };
 }
 
-/// A JSON value with the position of its first character.
+/// A JSON value with the position of its first character. Strings without escapes borrow
+/// the text they were read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub pos: Pos,
-    pub kind: Kind,
+    pub kind: Kind<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub enum Kind<'a> {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
-    Array(Vec<Node>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
     /// Members in text order, duplicates kept (lookups take the last, as serde_json does).
-    Object(Vec<Member>),
+    Object(Vec<Member<'a>>),
 }
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     /// Position of the key's opening quote.
     pub key_pos: Pos,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
 /// Why the text is not JSON, and where.
@@ -59,16 +62,16 @@ pub struct SyntaxError {
     pub too_deep: bool,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The member `key` of an object (the last one when the key is repeated).
-    pub fn get(&self, key: &str) -> Option<&Member> {
+    pub fn get(&self, key: &str) -> Option<&Member<'a>> {
         match &self.kind {
             Kind::Object(members) => members.iter().rev().find(|m| m.key == key),
             _ => None,
         }
     }
 
-    pub fn members(&self) -> &[Member] {
+    pub fn members(&self) -> &[Member<'a>] {
         match &self.kind {
             Kind::Object(members) => members,
             _ => &[],
@@ -100,12 +103,12 @@ impl Node {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
             Kind::Number(n) => Value::Number(n.clone()),
-            Kind::String(s) => Value::String(s.clone()),
+            Kind::String(s) => Value::String(s.to_string()),
             Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             Kind::Object(members) => {
                 let mut map = Map::new();
                 for m in members {
-                    map.insert(m.key.clone(), m.value.to_value());
+                    map.insert(m.key.to_string(), m.value.to_value());
                 }
                 Value::Object(map)
             }
@@ -170,7 +173,7 @@ pub fn child_pointer(base: &str, token: &str) -> String {
 }
 
 /// Reads `text` as one JSON value.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -228,7 +231,7 @@ impl SyntaxError {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.index).copied()
     }
@@ -303,7 +306,7 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let pos = self.pos;
         let kind = match self.peek() {
             Some(b'{') => self.object(depth)?,
@@ -318,7 +321,7 @@ impl Reader<'_> {
         Ok(Node { pos, kind })
     }
 
-    fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, SyntaxError> {
+    fn literal(&mut self, word: &str, kind: Kind<'a>) -> Result<Kind<'a>, SyntaxError> {
         let start = self.pos;
         let invalid = || SyntaxError {
             message: format!("invalid literal, expected '{word}'"),
@@ -352,7 +355,7 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Kind<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.bump_ascii(); // '{'
         let mut members = Vec::new();
@@ -392,7 +395,7 @@ impl Reader<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Kind<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.bump_ascii(); // '['
         let mut items = Vec::new();
@@ -419,7 +422,7 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.bump_ascii(); // opening quote
                            // Most strings have no escape: they are copied as one slice.
         let start = self.index;
@@ -438,13 +441,18 @@ impl Reader<'_> {
         let columns = u32::try_from(chars).unwrap_or(u32::MAX);
         self.pos.column = self.pos.column.saturating_add(columns);
         // The scan stopped at an ASCII byte or the end: a character boundary.
-        let mut out = String::from(self.text.get(start..self.index).unwrap_or_default());
+        let plain = self.text.get(start..self.index).unwrap_or_default();
+        if self.peek() == Some(b'"') {
+            self.bump_ascii();
+            return Ok(Cow::Borrowed(plain));
+        }
+        let mut out = String::from(plain);
         loop {
             match self.peek_char() {
                 None => return Err(self.error("unterminated string")),
                 Some('"') => {
                     self.bump_ascii();
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some('\\') => {
                     self.bump_ascii();

@@ -13,6 +13,7 @@
 //! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
 //! (variables) exists in both.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -111,21 +112,42 @@ enum ScopeKind {
 /// A member of an object being read, with its pointer.
 struct Field<'a> {
     key: &'a str,
-    node: &'a Node,
-    ptr: String,
+    node: &'a Node<'a>,
+    /// The pointer of the object the field is in.
+    parent: &'a str,
+    /// Built when first asked for: most fields are read without a problem to report.
+    ptr: OnceCell<String>,
 }
 
 impl<'a> Field<'a> {
     fn pos(&self) -> Pos {
         self.node.pos
     }
+
+    /// The field's JSON pointer.
+    fn ptr(&self) -> &str {
+        self.ptr
+            .get_or_init(|| child_pointer(self.parent, self.key))
+    }
 }
 
-fn field<'a>(node: &'a Node, ptr: &str, key: &'a str) -> Option<Field<'a>> {
+fn field<'a>(node: &'a Node, ptr: &'a str, key: &'a str) -> Option<Field<'a>> {
     node.get(key).map(|m| Field {
         key,
         node: &m.value,
-        ptr: child_pointer(ptr, key),
+        parent: ptr,
+        ptr: OnceCell::new(),
+    })
+}
+
+/// Whether an object names a field more than once.
+fn has_duplicate_keys(node: &Node) -> bool {
+    let members = node.members();
+    members.iter().enumerate().any(|(i, m)| {
+        members
+            .iter()
+            .skip(i.saturating_add(1))
+            .any(|later| later.key == m.key)
     })
 }
 
@@ -292,7 +314,7 @@ fn uses_states_variable(path: &str) -> bool {
 }
 
 struct Builder<'r> {
-    root: &'r Node,
+    root: &'r Node<'r>,
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
     /// Map `Label`s, unique in the whole machine.
@@ -353,7 +375,7 @@ impl<'r> Builder<'r> {
     fn wrong_type(&mut self, f: &Field<'_>, expected: &str) {
         self.schema(
             f.pos(),
-            &f.ptr,
+            f.ptr(),
             format!(
                 "Expected value of type {expected} for field '{}', found {}",
                 f.key,
@@ -393,7 +415,7 @@ impl<'r> Builder<'r> {
     ) {
         let members = node.members();
         for (i, m) in members.iter().enumerate() {
-            let key = m.key.as_str();
+            let key = &*m.key;
             if members
                 .iter()
                 .skip(i.saturating_add(1))
@@ -482,7 +504,7 @@ impl<'r> Builder<'r> {
         let f = field(node, ptr, key)?;
         let target = Target {
             name: name.clone(),
-            pointer: f.ptr,
+            pointer: f.ptr().to_string(),
             pos: f.node.pos,
             field: key,
         };
@@ -491,19 +513,19 @@ impl<'r> Builder<'r> {
 
     fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Value> {
         let f = field(node, ptr, key)?;
-        if !self.object_node(f.node, &f.ptr, &format!("field '{key}'")) {
+        if !self.object_node(f.node, f.ptr(), &format!("field '{key}'")) {
             return None;
         }
         let value = f.node.to_value();
         let problems = template::check(&value);
         let mut ok = problems.is_empty();
         for (rel, message) in problems {
-            let pointer = format!("{}{rel}", f.ptr);
+            let pointer = format!("{}{rel}", f.ptr());
             let pos = self.root.position_of(&pointer);
             self.error(pos, &pointer, with_code(&message));
         }
-        ok &= self.no_states_in_jsonpath(f.node, &f.ptr);
-        self.no_dollar_warnings(f.node, &f.ptr);
+        ok &= self.no_states_in_jsonpath(f.node, f.ptr());
+        self.no_dollar_warnings(f.node, f.ptr());
         ok.then_some(value)
     }
 
@@ -584,7 +606,7 @@ impl<'r> Builder<'r> {
                 // AWS: "Variables cannot be used in ResultPath".
                 self.schema(
                     f.pos(),
-                    &f.ptr,
+                    f.ptr(),
                     format!("Variables cannot be used in ResultPath: '{s}'"),
                 );
                 PathField::Default
@@ -596,7 +618,7 @@ impl<'r> Builder<'r> {
                     self.json_path(&f, s)
                 };
                 if ok {
-                    PathField::Path(s.clone())
+                    PathField::Path(s.to_string())
                 } else {
                     PathField::Default
                 }
@@ -617,7 +639,7 @@ impl<'r> Builder<'r> {
             Err(e) => {
                 self.schema(
                     f.pos(),
-                    &f.ptr,
+                    f.ptr(),
                     format!("Value is not a valid JSONPath: {e}"),
                 );
                 false
@@ -632,7 +654,7 @@ impl<'r> Builder<'r> {
         }
         self.schema(
             f.pos(),
-            &f.ptr,
+            f.ptr(),
             format!(
                 "The value of field '{}' reads '$states', which is only available when QueryLanguage is 'JSONata'",
                 f.key
@@ -649,7 +671,7 @@ impl<'r> Builder<'r> {
         if !context_ok && path.starts_with("$$") {
             self.schema(
                 f.pos(),
-                &f.ptr,
+                f.ptr(),
                 format!(
                     "Value is not a Reference Path: the context object ('$$') cannot be used in field '{}'",
                     f.key
@@ -662,7 +684,7 @@ impl<'r> Builder<'r> {
             Err(e) => {
                 self.schema(
                     f.pos(),
-                    &f.ptr,
+                    f.ptr(),
                     format!("Value is not a Reference Path: {e}"),
                 );
                 false
@@ -692,7 +714,7 @@ impl<'r> Builder<'r> {
                 Err(e) => {
                     self.schema(
                         f.pos(),
-                        &f.ptr,
+                        f.ptr(),
                         format!("Value is not a valid intrinsic function call: {e}"),
                     );
                     None
@@ -727,16 +749,16 @@ impl<'r> Builder<'r> {
         };
         if let Some(u) = n.as_u64() {
             if u < min {
-                self.schema(f.pos(), &f.ptr, format!("Minimum value is {min}"));
+                self.schema(f.pos(), f.ptr(), format!("Minimum value is {min}"));
                 None
             } else if u > max {
-                self.schema(f.pos(), &f.ptr, format!("Maximum value is {max}"));
+                self.schema(f.pos(), f.ptr(), format!("Maximum value is {max}"));
                 None
             } else {
                 Some(u)
             }
         } else if n.as_i64().is_some() {
-            self.schema(f.pos(), &f.ptr, format!("Minimum value is {min}"));
+            self.schema(f.pos(), f.ptr(), format!("Minimum value is {min}"));
             None
         } else {
             self.wrong_type(f, "Integer");
@@ -752,12 +774,12 @@ impl<'r> Builder<'r> {
         };
         let x = n.as_f64()?;
         if x < min {
-            self.schema(f.pos(), &f.ptr, format!("Minimum value is {min:?}"));
+            self.schema(f.pos(), f.ptr(), format!("Minimum value is {min:?}"));
             return None;
         }
         if let Some(max) = max {
             if x > max {
-                self.schema(f.pos(), &f.ptr, format!("Maximum value is {max:?}"));
+                self.schema(f.pos(), f.ptr(), format!("Maximum value is {max:?}"));
                 return None;
             }
         }
@@ -786,7 +808,7 @@ impl<'r> Builder<'r> {
                     self.wrong_type(&f, "Integer or a JSONata expression string '{% ... %}'");
                     return None;
                 }
-                self.jsonata_expressions(f.node, &f.ptr)
+                self.jsonata_expressions(f.node, f.ptr())
                     .then(|| NumberField::Expression(text.to_string()))
             }
             // The `...Path` form is JSONPath's; the field check reports it in a JSONata state.
@@ -815,7 +837,7 @@ impl<'r> Builder<'r> {
             other => {
                 self.schema(
                     f.pos(),
-                    &f.ptr,
+                    f.ptr(),
                     format!("Value '{other}' is not one of [JSONPath, JSONata]"),
                 );
                 None
@@ -919,7 +941,7 @@ impl<'r> Builder<'r> {
             };
             self.schema(
                 f.pos(),
-                &f.ptr,
+                f.ptr(),
                 format!(
                     "Expected value of type {expected} or a JSONata expression string '{{% ... %}}' for field '{key}', found {}",
                     f.node.type_name()
@@ -928,7 +950,7 @@ impl<'r> Builder<'r> {
             *ok = false;
             return None;
         }
-        if !self.jsonata_expressions(f.node, &f.ptr) {
+        if !self.jsonata_expressions(f.node, f.ptr()) {
             *ok = false;
             return None;
         }
@@ -940,7 +962,7 @@ impl<'r> Builder<'r> {
     /// variable reference or an intrinsic call, as in a payload template.
     fn assign(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
         let f = field(node, ptr, "Assign")?;
-        if !self.object_node(f.node, &f.ptr, "field 'Assign'") {
+        if !self.object_node(f.node, f.ptr(), "field 'Assign'") {
             *ok = false;
             return None;
         }
@@ -948,33 +970,33 @@ impl<'r> Builder<'r> {
         for m in f.node.members() {
             let name = match self.ql {
                 QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
-                QueryLanguage::Jsonata => m.key.as_str(),
+                QueryLanguage::Jsonata => &*m.key,
             };
             if let Err(e) = check_variable_name(name) {
-                self.schema(m.key_pos, &child_pointer(&f.ptr, &m.key), e);
+                self.schema(m.key_pos, &child_pointer(f.ptr(), &m.key), e);
                 good = false;
             } else if let Some(scope) = self.var_scopes.get_mut(self.var_scope) {
                 scope.assigned.push(Target {
                     name: name.to_string(),
-                    pointer: child_pointer(&f.ptr, &m.key),
+                    pointer: child_pointer(f.ptr(), &m.key),
                     pos: m.key_pos,
                     field: "Assign",
                 });
             }
         }
         match self.ql {
-            QueryLanguage::Jsonata => good &= self.jsonata_expressions(f.node, &f.ptr),
+            QueryLanguage::Jsonata => good &= self.jsonata_expressions(f.node, f.ptr()),
             QueryLanguage::JsonPath => {
                 let value = f.node.to_value();
                 let problems = template::check(&value);
                 good &= problems.is_empty();
                 for (rel, message) in problems {
-                    let pointer = format!("{}{rel}", f.ptr);
+                    let pointer = format!("{}{rel}", f.ptr());
                     let pos = self.root.position_of(&pointer);
                     self.error(pos, &pointer, with_code(&message));
                 }
-                good &= self.no_states_in_jsonpath(f.node, &f.ptr);
-                self.no_dollar_warnings(f.node, &f.ptr);
+                good &= self.no_states_in_jsonpath(f.node, f.ptr());
+                self.no_dollar_warnings(f.node, f.ptr());
             }
         }
         if !good {
@@ -1099,18 +1121,18 @@ impl<'r> Builder<'r> {
             Some(f) => match &f.node.kind {
                 Kind::Object(members) => {
                     if members.is_empty() {
-                        self.schema(f.pos(), &f.ptr, "'States' must contain at least one state");
+                        self.schema(f.pos(), f.ptr(), "'States' must contain at least one state");
                     }
                     // Sized at once: a State is large, and growing the map moves them all.
                     states.reserve(members.len());
                     scope.states.reserve(members.len());
                     for m in members {
-                        let state_ptr = child_pointer(&f.ptr, &m.key);
+                        let state_ptr = child_pointer(f.ptr(), &m.key);
                         let (state, info) = self.state(&m.key, m.key_pos, &m.value, &state_ptr);
                         scope.states.push(info);
                         match state {
                             Some(s) => {
-                                states.insert(m.key.clone(), s);
+                                states.insert(m.key.to_string(), s);
                             }
                             None => complete = false,
                         }
@@ -1173,7 +1195,7 @@ impl<'r> Builder<'r> {
                     if let Some(name) = f.node.as_str() {
                         info.targets.push(Target {
                             name: name.to_string(),
-                            pointer: f.ptr,
+                            pointer: f.ptr().to_string(),
                             pos: f.node.pos,
                             field: key,
                         });
@@ -1188,7 +1210,7 @@ impl<'r> Builder<'r> {
         if !STATE_TYPES.contains(&type_name.as_str()) {
             let f = field(node, ptr, "Type");
             let (pos, pointer) = f
-                .map(|f| (f.pos(), f.ptr))
+                .map(|f| (f.pos(), f.ptr().to_string()))
                 .unwrap_or((node.pos, ptr.to_string()));
             self.schema(
                 pos,
@@ -1211,7 +1233,7 @@ impl<'r> Builder<'r> {
         {
             self.schema(
                 f.pos(),
-                &f.ptr,
+                f.ptr(),
                 "A state cannot set QueryLanguage to 'JSONPath' when the state machine's QueryLanguage is 'JSONata'",
             );
         }
@@ -1290,7 +1312,9 @@ impl<'r> Builder<'r> {
         let has_io = t != "Fail";
         let has_transition = !matches!(t, "Choice" | "Succeed" | "Fail");
         let allowed_in = |lang: QueryLanguage| -> Vec<&'static str> {
-            let mut allowed: Vec<&str> = vec!["Type", "Comment", "QueryLanguage"];
+            // Room for the most any state type allows, so that it is allocated once.
+            let mut allowed: Vec<&str> = Vec::with_capacity(32);
+            allowed.extend_from_slice(&["Type", "Comment", "QueryLanguage"]);
             if has_io {
                 allowed.extend_from_slice(match lang {
                     QueryLanguage::JsonPath => &["InputPath", "OutputPath"],
@@ -1307,6 +1331,10 @@ impl<'r> Builder<'r> {
             allowed
         };
         let allowed = allowed_in(ql);
+        // The other query language's fields only name the problem with a field not allowed.
+        if node.members().iter().all(|m| allowed.contains(&&*m.key)) && !has_duplicate_keys(node) {
+            return;
+        }
         let other = match ql {
             QueryLanguage::JsonPath => QueryLanguage::Jsonata,
             QueryLanguage::Jsonata => QueryLanguage::JsonPath,
@@ -1378,7 +1406,7 @@ impl<'r> Builder<'r> {
         ok &= parameters.is_some() == node.get("Parameters").is_some();
         let result = node.get("Result").map(|m| m.value.to_value());
         if let Some(f) = field(node, ptr, "Result") {
-            self.static_result_warnings(f.node, &f.ptr);
+            self.static_result_warnings(f.node, f.ptr());
         }
         let result_path = self.path_field(node, ptr, "ResultPath", true);
         ok.then_some(StateKind::Pass(PassState {
@@ -1396,7 +1424,7 @@ impl<'r> Builder<'r> {
             if !(r.starts_with("arn:") && r.split(':').count() >= 6) {
                 self.error(
                     f.pos(),
-                    &f.ptr,
+                    f.ptr(),
                     format!("INVALID_RESOURCE: Resource '{r}' is not a valid ARN"),
                 );
                 ok = false;
@@ -1452,7 +1480,7 @@ impl<'r> Builder<'r> {
                 if let Some(f) = field(node, ptr, "HeartbeatSeconds") {
                     self.schema(
                         f.pos(),
-                        &f.ptr,
+                        f.ptr(),
                         format!("HeartbeatSeconds must be smaller than TimeoutSeconds ({t})"),
                     );
                     ok = false;
@@ -1511,11 +1539,11 @@ impl<'r> Builder<'r> {
             Some(f) => match &f.node.kind {
                 Kind::Array(items) => {
                     if items.is_empty() {
-                        self.schema(f.pos(), &f.ptr, "'Choices' must contain at least one rule");
+                        self.schema(f.pos(), f.ptr(), "'Choices' must contain at least one rule");
                         ok = false;
                     }
                     for (i, item) in items.iter().enumerate() {
-                        let item_ptr = child_pointer(&f.ptr, &i.to_string());
+                        let item_ptr = child_pointer(f.ptr(), &i.to_string());
                         match self.choice_branch(item, &item_ptr, info) {
                             Some(b) => choices.push(b),
                             None => ok = false,
@@ -1555,7 +1583,7 @@ impl<'r> Builder<'r> {
                 // than let the rule parser call the rule malformed.
                 let mut foreign = false;
                 for m in node.members() {
-                    if matches!(m.key.as_str(), "Condition" | "Output") {
+                    if matches!(&*m.key, "Condition" | "Output") {
                         foreign = true;
                         self.schema(
                             m.key_pos,
@@ -1596,7 +1624,7 @@ impl<'r> Builder<'r> {
     fn condition_rule(&mut self, node: &Node, ptr: &str) -> Option<ChoiceRule> {
         let mut ok = true;
         for m in node.members() {
-            let key = m.key.as_str();
+            let key = &*m.key;
             if matches!(key, "Condition" | "Next" | "Comment" | "Assign" | "Output") {
                 continue;
             }
@@ -1623,7 +1651,7 @@ impl<'r> Builder<'r> {
             self.wrong_type(&f, "Boolean or a JSONata expression string '{% ... %}'");
             return None;
         }
-        ok &= self.jsonata_expressions(f.node, &f.ptr);
+        ok &= self.jsonata_expressions(f.node, f.ptr());
         ok.then(|| ChoiceRule::Condition(f.node.to_value()))
     }
 
@@ -1650,7 +1678,7 @@ impl<'r> Builder<'r> {
                 if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Seconds") =>
             {
                 let f = field(node, ptr, "Seconds")?;
-                self.jsonata_expressions(f.node, &f.ptr)
+                self.jsonata_expressions(f.node, f.ptr())
                     .then(|| StateKind::Wait(WaitState::Seconds(f.node.to_value())))
             }
             ["Timestamp"]
@@ -1658,7 +1686,7 @@ impl<'r> Builder<'r> {
             {
                 let f = field(node, ptr, "Timestamp")?;
                 let text = f.node.as_str()?.to_string();
-                self.jsonata_expressions(f.node, &f.ptr)
+                self.jsonata_expressions(f.node, f.ptr())
                     .then_some(StateKind::Wait(WaitState::Timestamp(text)))
             }
             ["Seconds"] => {
@@ -1675,7 +1703,7 @@ impl<'r> Builder<'r> {
                 if chrono::DateTime::parse_from_rfc3339(&s).is_err() {
                     self.schema(
                         f.pos(),
-                        &f.ptr,
+                        f.ptr(),
                         format!("Value '{s}' is not a valid RFC3339 timestamp"),
                     );
                     return None;
@@ -1706,12 +1734,12 @@ impl<'r> Builder<'r> {
         for (key, value) in [("Error", &error), ("Cause", &cause)] {
             if let (Some(v), Some(f)) = (value, field(node, ptr, key)) {
                 if jsonata {
-                    ok &= self.jsonata_expressions(f.node, &f.ptr);
+                    ok &= self.jsonata_expressions(f.node, f.ptr());
                 } else if looks_dynamic(v) {
                     self.diags.push(diagnostic(
                         Severity::Warning,
                         f.pos(),
-                        &f.ptr,
+                        f.ptr(),
                         format!(
                             "NO_PATH: Field value looks like a path, but field name does not end with 'Path': '{key}' is used as written (use {key}Path)"
                         ),
@@ -1768,13 +1796,13 @@ impl<'r> Builder<'r> {
                     if items.is_empty() {
                         self.schema(
                             f.pos(),
-                            &f.ptr,
+                            f.ptr(),
                             "'Branches' must contain at least one branch",
                         );
                         ok = false;
                     }
                     for (i, item) in items.iter().enumerate() {
-                        let item_ptr = child_pointer(&f.ptr, &i.to_string());
+                        let item_ptr = child_pointer(f.ptr(), &i.to_string());
                         let branch = self.machine(item, &item_ptr, ScopeKind::Branch);
                         // The branch's states set their own language; this state's is back.
                         self.ql = ql;
@@ -1859,10 +1887,10 @@ impl<'r> Builder<'r> {
         let mut execution_type = None;
         let mut item_processor = None;
         if let Some(f) = processor_key.and_then(|k| field(node, ptr, k)) {
-            item_processor = self.machine(f.node, &f.ptr, ScopeKind::ItemProcessor);
+            item_processor = self.machine(f.node, f.ptr(), ScopeKind::ItemProcessor);
             // The processor's states set their own language; this state's is back.
             self.ql = ql;
-            if let Some(config) = field(f.node, &f.ptr, "ProcessorConfig") {
+            if let Some(config) = field(f.node, f.ptr(), "ProcessorConfig") {
                 match self.processor_config(&config) {
                     Some((mode, exec)) => {
                         processor_mode = mode;
@@ -1971,7 +1999,7 @@ impl<'r> Builder<'r> {
         }
         let mut raw_object = |b: &mut Self, key: &str| -> Option<Value> {
             let f = field(node, ptr, key)?;
-            if b.object_node(f.node, &f.ptr, &format!("field '{key}'")) {
+            if b.object_node(f.node, f.ptr(), &format!("field '{key}'")) {
                 Some(f.node.to_value())
             } else {
                 ok = false;
@@ -1986,7 +2014,7 @@ impl<'r> Builder<'r> {
         if let (Some(l), Some(f)) = (&label, field(node, ptr, "Label")) {
             self.labels.push(Target {
                 name: l.clone(),
-                pointer: f.ptr,
+                pointer: f.ptr().to_string(),
                 pos: f.node.pos,
                 field: "Label",
             });
@@ -2018,19 +2046,19 @@ impl<'r> Builder<'r> {
     }
 
     fn processor_config(&mut self, f: &Field<'_>) -> Option<(ProcessorMode, Option<String>)> {
-        if !self.object_node(f.node, &f.ptr, "field 'ProcessorConfig'") {
+        if !self.object_node(f.node, f.ptr(), "field 'ProcessorConfig'") {
             return None;
         }
-        self.check_fields(f.node, &f.ptr, &["Mode", "ExecutionType"]);
+        self.check_fields(f.node, f.ptr(), &["Mode", "ExecutionType"]);
         let mut ok = true;
-        let mode = match self.opt_string(f.node, &f.ptr, "Mode").as_deref() {
+        let mode = match self.opt_string(f.node, f.ptr(), "Mode").as_deref() {
             None | Some("INLINE") => ProcessorMode::Inline,
             Some("DISTRIBUTED") => ProcessorMode::Distributed,
             Some(other) => {
-                let m = field(f.node, &f.ptr, "Mode")?;
+                let m = field(f.node, f.ptr(), "Mode")?;
                 self.schema(
                     m.pos(),
-                    &m.ptr,
+                    m.ptr(),
                     format!("Value '{other}' is not one of [INLINE, DISTRIBUTED]"),
                 );
                 return None;
@@ -2040,13 +2068,13 @@ impl<'r> Builder<'r> {
             || f.node
                 .get("Mode")
                 .is_some_and(|m| m.value.as_str().is_some());
-        let execution_type = self.opt_string(f.node, &f.ptr, "ExecutionType");
+        let execution_type = self.opt_string(f.node, f.ptr(), "ExecutionType");
         if let Some(e) = &execution_type {
             if e != "STANDARD" && e != "EXPRESS" {
-                let m = field(f.node, &f.ptr, "ExecutionType")?;
+                let m = field(f.node, f.ptr(), "ExecutionType")?;
                 self.schema(
                     m.pos(),
-                    &m.ptr,
+                    m.ptr(),
                     format!("Value '{e}' is not one of [STANDARD, EXPRESS]"),
                 );
                 ok = false;
@@ -2072,7 +2100,7 @@ impl<'r> Builder<'r> {
         if items.is_empty() {
             self.schema(
                 f.pos(),
-                &f.ptr,
+                f.ptr(),
                 "'ErrorEquals' must contain at least one error name",
             );
             return None;
@@ -2085,7 +2113,7 @@ impl<'r> Builder<'r> {
                 None => {
                     self.schema(
                         item.pos,
-                        &child_pointer(&f.ptr, &i.to_string()),
+                        &child_pointer(f.ptr(), &i.to_string()),
                         format!(
                             "Expected value of type String in 'ErrorEquals', found {}",
                             item.type_name()
@@ -2099,7 +2127,7 @@ impl<'r> Builder<'r> {
         if has_all && items.len() > 1 {
             self.schema(
                 f.pos(),
-                &f.ptr,
+                f.ptr(),
                 "'States.ALL' must appear alone in 'ErrorEquals'",
             );
             ok = false;
@@ -2118,7 +2146,7 @@ impl<'r> Builder<'r> {
             return out;
         };
         for (i, item) in items.iter().enumerate() {
-            let item_ptr = child_pointer(&f.ptr, &i.to_string());
+            let item_ptr = child_pointer(f.ptr(), &i.to_string());
             if !self.object_node(item, &item_ptr, "an item of 'Retry'") {
                 *ok = false;
                 continue;
@@ -2185,7 +2213,7 @@ impl<'r> Builder<'r> {
                         if let Some(jf) = field(item, &item_ptr, "JitterStrategy") {
                             self.schema(
                                 jf.pos(),
-                                &jf.ptr,
+                                jf.ptr(),
                                 format!("Value '{other}' is not one of [FULL, NONE]"),
                             );
                         }
@@ -2223,7 +2251,7 @@ impl<'r> Builder<'r> {
             return out;
         };
         for (i, item) in items.iter().enumerate() {
-            let item_ptr = child_pointer(&f.ptr, &i.to_string());
+            let item_ptr = child_pointer(f.ptr(), &i.to_string());
             if !self.object_node(item, &item_ptr, "an item of 'Catch'") {
                 *ok = false;
                 continue;
