@@ -53,7 +53,8 @@ pub fn evaluate_field(
 
 /// Checks the syntax of an intrinsic function call, its function name and argument count.
 pub fn check(expr: &str) -> Result<(), String> {
-    parse(expr).map(|_| ())
+    // Through the cache, as the run will read it.
+    parse_cache::get_or_parse(&PARSED, expr, parse).map(|_| ())
 }
 
 // ---------------------------------------------------------------------------------------------

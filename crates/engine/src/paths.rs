@@ -71,20 +71,23 @@ pub fn is_variable_path(path: &str) -> bool {
 
 /// Checks the syntax of a JSONPath (InputPath, OutputPath, ItemsPath, a template's `.$` value).
 pub fn check_path(path: &str) -> Result<(), String> {
-    JsonPath::parse(path).map(|_| ())
+    // Through the cache: a definition repeats its paths, and a run reads them parsed again.
+    JsonPath::cached(path).map(|_| ())
 }
+
+const NOT_SINGLE_NODE: &str = "A reference path must name a single node: no wildcards, \
+                               filters, slices, unions or deep scans";
 
 /// Checks a reference path: a JSONPath naming a single node (ResultPath, Choice Variable,
 /// `...Path` fields).
 pub fn check_reference_path(path: &str) -> Result<(), String> {
-    let compiled = JsonPath::parse(path)?;
-    compiled.reference_steps().map(|_| ())
+    JsonPath::cached(path)?.check_reference()
 }
 
 /// True when `path` is definite: it can only name a single node (no wildcard, deep scan,
 /// filter, slice or union), so evaluating it gives a value rather than a list.
 pub fn is_definite(path: &str) -> Result<bool, String> {
-    Ok(JsonPath::parse(path)?.is_definite())
+    Ok(JsonPath::cached(path)?.is_definite())
 }
 
 /// Returns `target` with `value` written at the reference path `path`, creating missing
@@ -386,13 +389,26 @@ impl JsonPath {
         (0..self.segments.len()).all(|i| self.segment_definite(i))
     }
 
+    /// Why the path is not a reference path, if it is not.
+    fn check_reference(&self) -> Result<(), String> {
+        if self.function.is_some() {
+            return Err("A reference path cannot call a function".into());
+        }
+        let single = |segment: &Segment| match segment {
+            Segment::Property(names) => names.len() == 1,
+            Segment::Index(indexes) => indexes.len() == 1,
+            _ => false,
+        };
+        if self.segments.iter().all(single) {
+            Ok(())
+        } else {
+            Err(NOT_SINGLE_NODE.to_string())
+        }
+    }
+
     /// The steps of a reference path, or why it is not one.
     fn reference_steps(&self) -> Result<Vec<RefStep>, String> {
-        let not_single = || {
-            "A reference path must name a single node: no wildcards, filters, slices, unions \
-             or deep scans"
-                .to_string()
-        };
+        let not_single = || NOT_SINGLE_NODE.to_string();
         if self.function.is_some() {
             return Err("A reference path cannot call a function".into());
         }
