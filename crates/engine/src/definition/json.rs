@@ -3,8 +3,7 @@
 //! comments, no trailing commas), caps the nesting depth instead of overflowing the stack, and
 //! converts to `serde_json::Value` for the parts of the model that stay JSON (templates, Result).
 
-use std::borrow::Cow;
-
+use bumpalo::Bump;
 use serde_json::{Map, Number, Value};
 
 /// Deepest nesting accepted. Real definitions stay far below; the cap keeps the recursive
@@ -23,8 +22,9 @@ impl Pos {
     pub const START: Pos = Pos { line: 1, column: 1 };
 }
 
-/// A JSON value with the position of its first character. Strings without escapes borrow
-/// the text they were read from.
+/// A JSON value with the position of its first character. The tree lives in an arena
+/// ([`parse`]'s `arena`): strings without escapes borrow the text, everything else is
+/// allocated there, and it is all freed at once with the arena.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'a> {
     pub pos: Pos,
@@ -36,16 +36,16 @@ pub enum Kind<'a> {
     Null,
     Bool(bool),
     Number(Number),
-    String(Cow<'a, str>),
-    Array(Vec<Node<'a>>),
+    String(&'a str),
+    Array(&'a [Node<'a>]),
     /// Members in text order, duplicates kept (lookups take the last, as serde_json does).
-    Object(Vec<Member<'a>>),
+    Object(&'a [Member<'a>]),
 }
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member<'a> {
-    pub key: Cow<'a, str>,
+    pub key: &'a str,
     /// Position of the key's opening quote.
     pub key_pos: Pos,
     pub value: Node<'a>,
@@ -107,7 +107,7 @@ impl<'a> Node<'a> {
             Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             Kind::Object(members) => {
                 let mut map = Map::new();
-                for m in members {
+                for m in members.iter() {
                     map.insert(m.key.to_string(), m.value.to_value());
                 }
                 Value::Object(map)
@@ -172,13 +172,16 @@ pub fn child_pointer(base: &str, token: &str) -> String {
     pointer
 }
 
-/// Reads `text` as one JSON value.
-pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+/// Reads `text` as one JSON value, allocating its nodes in `arena`.
+pub fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Node<'a>, SyntaxError> {
     let mut reader = Reader {
+        arena,
         text,
         bytes: text.as_bytes(),
         index: 0,
         pos: Pos::START,
+        members: Vec::new(),
+        items: Vec::new(),
     };
     // A byte order mark is not content.
     if reader.peek_char() == Some('\u{feff}') {
@@ -203,11 +206,16 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
 /// characters. An error's pointer is built on the way out, each enclosing object member or
 /// array item adding its token, so reading valid JSON keeps no path.
 struct Reader<'a> {
+    arena: &'a Bump,
     text: &'a str,
     bytes: &'a [u8],
     /// A byte offset, always at a character boundary.
     index: usize,
     pos: Pos,
+    /// The members of the objects being read, innermost last; an object moves its own off the
+    /// end into the arena when it closes. `items` does the same for arrays.
+    members: Vec<Member<'a>>,
+    items: Vec<Node<'a>>,
 }
 
 fn describe(c: char) -> String {
@@ -358,12 +366,12 @@ impl<'a> Reader<'a> {
     fn object(&mut self, depth: usize) -> Result<Kind<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.bump_ascii(); // '{'
-        let mut members = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.bump_ascii();
-            return Ok(Kind::Object(members));
+            return Ok(Kind::Object(&[]));
         }
+        let start = self.members.len();
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -377,8 +385,8 @@ impl<'a> Reader<'a> {
             }
             self.bump_ascii();
             self.skip_whitespace();
-            let value = self.value(depth).map_err(|e| e.inside(&key))?;
-            members.push(Member {
+            let value = self.value(depth).map_err(|e| e.inside(key))?;
+            self.members.push(Member {
                 key,
                 key_pos,
                 value,
@@ -388,7 +396,8 @@ impl<'a> Reader<'a> {
                 Some(b',') => self.bump_ascii(),
                 Some(b'}') => {
                     self.bump_ascii();
-                    return Ok(Kind::Object(members));
+                    let members = self.members.drain(start..);
+                    return Ok(Kind::Object(self.arena.alloc_slice_fill_iter(members)));
                 }
                 _ => return Err(self.unexpected("',' or '}' after an object member")),
             }
@@ -398,31 +407,33 @@ impl<'a> Reader<'a> {
     fn array(&mut self, depth: usize) -> Result<Kind<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.bump_ascii(); // '['
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.bump_ascii();
-            return Ok(Kind::Array(items));
+            return Ok(Kind::Array(&[]));
         }
+        let start = self.items.len();
         loop {
             self.skip_whitespace();
+            let index = self.items.len().saturating_sub(start);
             let item = self
                 .value(depth)
-                .map_err(|e| e.inside(&items.len().to_string()))?;
-            items.push(item);
+                .map_err(|e| e.inside(&index.to_string()))?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.bump_ascii(),
                 Some(b']') => {
                     self.bump_ascii();
-                    return Ok(Kind::Array(items));
+                    let items = self.items.drain(start..);
+                    return Ok(Kind::Array(self.arena.alloc_slice_fill_iter(items)));
                 }
                 _ => return Err(self.unexpected("',' or ']' after an array item")),
             }
         }
     }
 
-    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+    fn string(&mut self) -> Result<&'a str, SyntaxError> {
         self.bump_ascii(); // opening quote
                            // Most strings have no escape: they are copied as one slice.
         let start = self.index;
@@ -444,7 +455,7 @@ impl<'a> Reader<'a> {
         let plain = self.text.get(start..self.index).unwrap_or_default();
         if self.peek() == Some(b'"') {
             self.bump_ascii();
-            return Ok(Cow::Borrowed(plain));
+            return Ok(plain);
         }
         let mut out = String::from(plain);
         loop {
@@ -452,7 +463,7 @@ impl<'a> Reader<'a> {
                 None => return Err(self.error("unterminated string")),
                 Some('"') => {
                     self.bump_ascii();
-                    return Ok(Cow::Owned(out));
+                    return Ok(self.arena.alloc_str(&out));
                 }
                 Some('\\') => {
                     self.bump_ascii();
@@ -589,6 +600,11 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::parse`] with an arena of its own (left to the end of the test process).
+    fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+        super::parse(text, Box::leak(Box::new(Bump::new())))
+    }
 
     #[test]
     fn positions_count_characters_and_lines() {

@@ -57,7 +57,9 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
         );
         return (None, vec![d]);
     }
-    let root = match json::parse(text) {
+    // The definition's JSON tree, freed at once when the model is built.
+    let arena = bumpalo::Bump::new();
+    let root = match json::parse(text, &arena) {
         Ok(root) => root,
         Err(e) => {
             let d = diagnostic(
@@ -415,7 +417,7 @@ impl<'r> Builder<'r> {
     ) {
         let members = node.members();
         for (i, m) in members.iter().enumerate() {
-            let key = &*m.key;
+            let key = m.key;
             if members
                 .iter()
                 .skip(i.saturating_add(1))
@@ -534,8 +536,8 @@ impl<'r> Builder<'r> {
     fn no_dollar_warnings(&mut self, node: &Node, ptr: &str) {
         match &node.kind {
             Kind::Object(members) => {
-                for m in members {
-                    let pointer = child_pointer(ptr, &m.key);
+                for m in members.iter() {
+                    let pointer = child_pointer(ptr, m.key);
                     if let Some(s) = m.value.as_str() {
                         if looks_dynamic(s) && !m.key.ends_with(".$") {
                             self.diags.push(diagnostic(
@@ -567,8 +569,8 @@ impl<'r> Builder<'r> {
     fn static_result_warnings(&mut self, node: &Node, ptr: &str) {
         match &node.kind {
             Kind::Object(members) => {
-                for m in members {
-                    let pointer = child_pointer(ptr, &m.key);
+                for m in members.iter() {
+                    let pointer = child_pointer(ptr, m.key);
                     // Only where the value reads as a path or a call: Result keys such as
                     // `"TestResult.$": "ConditionTrue"` are common and harmless.
                     if m.key.ends_with(".$") && m.value.as_str().is_some_and(looks_dynamic) {
@@ -907,8 +909,8 @@ impl<'r> Builder<'r> {
             }
             Kind::Object(members) => {
                 let mut ok = true;
-                for m in members {
-                    ok &= self.jsonata_expressions(&m.value, &child_pointer(ptr, &m.key));
+                for m in members.iter() {
+                    ok &= self.jsonata_expressions(&m.value, &child_pointer(ptr, m.key));
                 }
                 ok
             }
@@ -969,16 +971,16 @@ impl<'r> Builder<'r> {
         let mut good = true;
         for m in f.node.members() {
             let name = match self.ql {
-                QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
-                QueryLanguage::Jsonata => &*m.key,
+                QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(m.key),
+                QueryLanguage::Jsonata => m.key,
             };
             if let Err(e) = check_variable_name(name) {
-                self.schema(m.key_pos, &child_pointer(f.ptr(), &m.key), e);
+                self.schema(m.key_pos, &child_pointer(f.ptr(), m.key), e);
                 good = false;
             } else if let Some(scope) = self.var_scopes.get_mut(self.var_scope) {
                 scope.assigned.push(Target {
                     name: name.to_string(),
-                    pointer: child_pointer(f.ptr(), &m.key),
+                    pointer: child_pointer(f.ptr(), m.key),
                     pos: m.key_pos,
                     field: "Assign",
                 });
@@ -1012,8 +1014,8 @@ impl<'r> Builder<'r> {
         let mut ok = true;
         match &node.kind {
             Kind::Object(members) => {
-                for m in members {
-                    let pointer = child_pointer(ptr, &m.key);
+                for m in members.iter() {
+                    let pointer = child_pointer(ptr, m.key);
                     match m.value.as_str() {
                         Some(s) if m.key.ends_with(".$") && uses_states_variable(s) => {
                             self.schema(
@@ -1126,9 +1128,9 @@ impl<'r> Builder<'r> {
                     // Sized at once: a State is large, and growing the map moves them all.
                     states.reserve(members.len());
                     scope.states.reserve(members.len());
-                    for m in members {
-                        let state_ptr = child_pointer(f.ptr(), &m.key);
-                        let (state, info) = self.state(&m.key, m.key_pos, &m.value, &state_ptr);
+                    for m in members.iter() {
+                        let state_ptr = child_pointer(f.ptr(), m.key);
+                        let (state, info) = self.state(m.key, m.key_pos, &m.value, &state_ptr);
                         scope.states.push(info);
                         match state {
                             Some(s) => {
@@ -1332,7 +1334,7 @@ impl<'r> Builder<'r> {
         };
         let allowed = allowed_in(ql);
         // The other query language's fields only name the problem with a field not allowed.
-        if node.members().iter().all(|m| allowed.contains(&&*m.key)) && !has_duplicate_keys(node) {
+        if node.members().iter().all(|m| allowed.contains(&m.key)) && !has_duplicate_keys(node) {
             return;
         }
         let other = match ql {
@@ -1583,15 +1585,15 @@ impl<'r> Builder<'r> {
                 // than let the rule parser call the rule malformed.
                 let mut foreign = false;
                 for m in node.members() {
-                    if matches!(&*m.key, "Condition" | "Output") {
+                    if matches!(m.key, "Condition" | "Output") {
                         foreign = true;
                         self.schema(
                             m.key_pos,
-                            &child_pointer(ptr, &m.key),
+                            &child_pointer(ptr, m.key),
                             format!(
                                 "Field '{}' is not supported when QueryLanguage is 'JSONPath'{}",
                                 m.key,
-                                language_hint(&m.key, QueryLanguage::JsonPath)
+                                language_hint(m.key, QueryLanguage::JsonPath)
                             ),
                         );
                     }
@@ -1624,7 +1626,7 @@ impl<'r> Builder<'r> {
     fn condition_rule(&mut self, node: &Node, ptr: &str) -> Option<ChoiceRule> {
         let mut ok = true;
         for m in node.members() {
-            let key = &*m.key;
+            let key = m.key;
             if matches!(key, "Condition" | "Next" | "Comment" | "Assign" | "Output") {
                 continue;
             }
