@@ -102,7 +102,7 @@ pub fn summary(execution: &Execution) -> Value {
     });
     match execution.status() {
         ExecutionStatus::Succeeded { output } => {
-            summary["output"] = output.clone();
+            summary["output"] = Value::clone(output);
         }
         ExecutionStatus::Failed { error, cause } | ExecutionStatus::TimedOut { error, cause } => {
             summary["error"] = json!(error);

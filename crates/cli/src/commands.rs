@@ -302,7 +302,7 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
 
     match execution.status() {
         ExecutionStatus::Succeeded { output } => {
-            let text = serde_json::to_string_pretty(output)
+            let text = serde_json::to_string_pretty(&**output)
                 .map_err(|e| CliError::usage(format!("cannot render the output: {e}")))?;
             out!("{text}");
             Ok(exit::OK)

@@ -176,7 +176,7 @@ pub fn compare_run(
     } else {
         match status {
             ExecutionStatus::Succeeded { output } => {
-                let mut output = output.clone();
+                let mut output = Value::clone(output);
                 replace_timestamps(&mut output);
                 let expected_output = expected.get("output").unwrap_or(&Value::Null);
                 comparison.values("output", expected_output, &output);
@@ -709,7 +709,7 @@ mod tests {
     #[test]
     fn run_comparison_checks_status_output_error_and_events() {
         let succeeded = ExecutionStatus::Succeeded {
-            output: json!({"a": 1}),
+            output: std::rc::Rc::new(json!({"a": 1})),
         };
         let failed = ExecutionStatus::Failed {
             error: Some("States.Runtime".into()),
@@ -853,7 +853,7 @@ mod tests {
             let cause = expected.get("cause").map(as_text);
             let status = match expected["status"].as_str() {
                 Some("SUCCEEDED") => ExecutionStatus::Succeeded {
-                    output: expected["output"].clone(),
+                    output: std::rc::Rc::new(expected["output"].clone()),
                 },
                 Some("FAILED") => ExecutionStatus::Failed { error, cause },
                 Some("TIMED_OUT") => ExecutionStatus::TimedOut { error, cause },

@@ -272,7 +272,7 @@ fn case_report(outcome: &CaseOutcome) -> Value {
     );
     match &outcome.status {
         Some(ExecutionStatus::Succeeded { output }) => {
-            report.insert("output".into(), output.clone());
+            report.insert("output".into(), Value::clone(output));
         }
         Some(
             ExecutionStatus::Failed { error, cause } | ExecutionStatus::TimedOut { error, cause },

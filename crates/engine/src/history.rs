@@ -47,6 +47,13 @@ enum Repr {
         output: Rc<Value>,
         assigned: Option<Box<Map<String, Value>>>,
     },
+    ExecutionStarted {
+        input: Rc<Value>,
+        role_arn: Box<str>,
+    },
+    ExecutionSucceeded {
+        output: Rc<Value>,
+    },
     /// `mapIterationStartedEventDetails` and the like: `{"index": ..., "name": ...}`.
     MapIteration {
         key: &'static str,
@@ -91,6 +98,24 @@ impl EventDetails {
         }
     }
 
+    /// `executionStartedEventDetails`: the execution's input (shared with its first state) and
+    /// role.
+    pub fn execution_started(input: Rc<Value>, role_arn: &str) -> Self {
+        EventDetails {
+            repr: Repr::ExecutionStarted {
+                input,
+                role_arn: role_arn.into(),
+            },
+        }
+    }
+
+    /// `executionSucceededEventDetails`: the execution's output (shared with its status).
+    pub fn execution_succeeded(output: Rc<Value>) -> Self {
+        EventDetails {
+            repr: Repr::ExecutionSucceeded { output },
+        }
+    }
+
     /// The details of a Map iteration's event (`key` e.g. `mapIterationStartedEventDetails`):
     /// the iteration's index and the Map state's name.
     pub fn map_iteration(key: &'static str, index: u64, name: Rc<str>) -> Self {
@@ -105,6 +130,8 @@ impl EventDetails {
             Repr::Json(parts) => &parts.0,
             Repr::StateEntered { .. } => "stateEnteredEventDetails",
             Repr::StateExited { .. } => "stateExitedEventDetails",
+            Repr::ExecutionStarted { .. } => "executionStartedEventDetails",
+            Repr::ExecutionSucceeded { .. } => "executionSucceededEventDetails",
             Repr::MapIteration { key, .. } => key,
         }
     }
@@ -138,6 +165,19 @@ impl EventDetails {
                 details.insert("outputDetails".into(), not_truncated());
                 Cow::Owned(Value::Object(details))
             }
+            Repr::ExecutionStarted { input, role_arn } => {
+                let mut details = Map::new();
+                details.insert("input".into(), Value::clone(input));
+                details.insert("inputDetails".into(), not_truncated());
+                details.insert("roleArn".into(), Value::String(role_arn.to_string()));
+                Cow::Owned(Value::Object(details))
+            }
+            Repr::ExecutionSucceeded { output } => {
+                let mut details = Map::new();
+                details.insert("output".into(), Value::clone(output));
+                details.insert("outputDetails".into(), not_truncated());
+                Cow::Owned(Value::Object(details))
+            }
             Repr::MapIteration { index, name, .. } => {
                 Cow::Owned(serde_json::json!({"index": index, "name": &**name}))
             }
@@ -153,8 +193,12 @@ impl EventDetails {
                 | Repr::MapIteration { name, .. },
                 "name",
             ) => Some(Value::String(name.to_string())),
-            (Repr::StateEntered { input, .. }, "input") => Some(Value::clone(input)),
-            (Repr::StateExited { output, .. }, "output") => Some(Value::clone(output)),
+            (Repr::StateEntered { input, .. } | Repr::ExecutionStarted { input, .. }, "input") => {
+                Some(Value::clone(input))
+            }
+            (Repr::StateExited { output, .. } | Repr::ExecutionSucceeded { output }, "output") => {
+                Some(Value::clone(output))
+            }
             _ => self.value().get(name).cloned(),
         }
     }

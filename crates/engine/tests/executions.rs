@@ -65,7 +65,7 @@ fn run_case(path: &Path) -> Result<(), String> {
     match &status {
         ExecutionStatus::Succeeded { output } => {
             if let Some(want) = expected.get("output") {
-                if output != want {
+                if **output != *want {
                     return Err(format!("output {output} (expected {want})"));
                 }
             }

@@ -77,7 +77,7 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
     match &status {
         ExecutionStatus::Succeeded { output } => {
             if let Some(want) = expected.get("output") {
-                if output != want {
+                if **output != *want {
                     problems.push(format!("output {output} (expected {want})"));
                 }
             }

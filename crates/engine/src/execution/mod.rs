@@ -74,7 +74,8 @@ impl Default for ExecutionOptions {
 pub enum ExecutionStatus {
     Running,
     Succeeded {
-        output: Value,
+        /// Shared with the ExecutionSucceeded event.
+        output: Rc<Value>,
     },
     Failed {
         error: Option<String>,
@@ -147,7 +148,8 @@ pub struct Execution {
     root: Rc<StateMachine>,
     /// Parallel branches and Map item processors by (state pointer, branch index).
     sub_machines: HashMap<(String, usize), Rc<StateMachine>>,
-    input: Value,
+    /// Shared with the ExecutionStarted event and the first state's input.
+    input: Rc<Value>,
     mocks: MockSet,
     options: ExecutionOptions,
     start_iso: String,
@@ -296,6 +298,7 @@ impl Execution {
         let root = Rc::new(machine);
         let mut sub_machines = HashMap::new();
         collect_sub_machines(&root, &mut sub_machines);
+        let input = Rc::new(input);
         Execution {
             root,
             sub_machines,
@@ -423,18 +426,17 @@ impl Execution {
 
     fn start(&mut self) {
         let now = self.options.start_time;
-        let details = json!({
-            "input": self.input,
-            "inputDetails": {"truncated": false},
-            "roleArn": self.options.identity.role_arn,
+        self.record_event(HistoryEvent {
+            id: 0,
+            previous_event_id: 0,
+            timestamp: now,
+            event_type: Cow::Borrowed("ExecutionStarted"),
+            details: Some(EventDetails::execution_started(
+                Rc::clone(&self.input),
+                &self.options.identity.role_arn,
+            )),
+            state_name: None,
         });
-        self.push_event(
-            now,
-            0,
-            None,
-            "ExecutionStarted",
-            Some(("executionStartedEventDetails", details)),
-        );
         if let Some(max) = self.options.limits.max_payload_bytes {
             if payload_size(&self.input) > max {
                 self.finish(
@@ -458,7 +460,7 @@ impl Execution {
             recorded: true,
             state: None,
             variables: Rc::new(Map::new()),
-            action: enter_action(&self.root, &self.root.start_at, Rc::new(self.input.clone())),
+            action: enter_action(&self.root, &self.root.start_at, Rc::clone(&self.input)),
         });
     }
 
@@ -842,14 +844,15 @@ impl Execution {
                 if let Err(error) = self.check_payload("execution", &output) {
                     return self.finish(Err(error), last_event, now);
                 }
-                let details = json!({"output": output, "outputDetails": {"truncated": false}});
-                self.push_event(
-                    now,
-                    last_event,
-                    None,
-                    "ExecutionSucceeded",
-                    Some(("executionSucceededEventDetails", details)),
-                );
+                let output = Rc::new(output);
+                self.record_event(HistoryEvent {
+                    id: 0,
+                    previous_event_id: last_event,
+                    timestamp: now,
+                    event_type: Cow::Borrowed("ExecutionSucceeded"),
+                    details: Some(EventDetails::execution_succeeded(Rc::clone(&output))),
+                    state_name: None,
+                });
                 self.status = ExecutionStatus::Succeeded { output };
             }
             Err(error) => {
