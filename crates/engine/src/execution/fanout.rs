@@ -201,7 +201,7 @@ impl Execution {
                     .collect();
                 Ok(Fanout::new(false, false, children, machines, 0, frame.now))
             }
-            StateKind::Map(map) => self.prepare_map(frame, run, state, map, input.into_owned()),
+            StateKind::Map(map) => self.prepare_map(frame, run, state, map, &input),
             _ => Err(StatesError::runtime(
                 "internal error: only Map and Parallel states have branches",
             )),
@@ -214,7 +214,7 @@ impl Execution {
         run: &StateRun,
         state: &State,
         map: &MapState,
-        input: Value,
+        input: &Value,
     ) -> Result<Fanout, StatesError> {
         if map.item_reader.is_some() {
             return Err(StatesError::runtime("ItemReader is not supported by the playground: it reads items from Amazon S3. Pass the items in the input and use ItemsPath instead."));
@@ -264,7 +264,7 @@ impl Execution {
                 PathField::Default => input.clone(),
                 PathField::Null => json!({}),
                 PathField::Path(path) => {
-                    paths::query_with_variables(path, &input, &context, Some(&frame.variables))
+                    paths::query_with_variables(path, input, &context, Some(&frame.variables))
                         .map_err(|e| {
                             StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
                         })?
@@ -287,7 +287,7 @@ impl Execution {
                 run,
                 &map.max_concurrency,
                 "MaxConcurrency",
-                &input,
+                input,
                 &context,
             )?
             .and_then(|n| n.as_u64())
@@ -320,7 +320,7 @@ impl Execution {
                         Value::Null
                     };
                     let mut env = EvalEnv {
-                        input: &input,
+                        input,
                         context: &child_context,
                         rng: &mut self.rng,
                         variables: Some(&frame.variables),
@@ -366,7 +366,7 @@ impl Execution {
                 run,
                 &map.tolerated_failure_count,
                 "ToleratedFailureCount",
-                &input,
+                input,
                 &context,
             )?
             .and_then(|n| n.as_u64());
@@ -376,7 +376,7 @@ impl Execution {
                 run,
                 &map.tolerated_failure_percentage,
                 "ToleratedFailurePercentage",
-                &input,
+                input,
                 &context,
             )?
             .and_then(|n| n.as_f64());

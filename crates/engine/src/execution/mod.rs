@@ -190,7 +190,11 @@ enum Action {
         input: Rc<Value>,
     },
     Run(Box<StateRun>),
-    Done(Result<Value, StatesError>),
+    /// The frame has ended with this output (shared with its last state's Exited event) or
+    /// error.
+    Done(Result<Rc<Value>, StatesError>),
+    /// What a frame holds while its action is being carried out.
+    Vacant,
 }
 
 /// The action that enters the state `name` of `machine`, or fails if there is none (validation
@@ -411,7 +415,7 @@ impl Execution {
             );
             return;
         };
-        match std::mem::replace(&mut frame.action, Action::Done(Ok(Value::Null))) {
+        match std::mem::replace(&mut frame.action, Action::Vacant) {
             Action::Enter { state, input } => {
                 self.enter(&mut frame, state, input);
                 self.frames.push(frame);
@@ -421,6 +425,12 @@ impl Execution {
                 self.conclude(frame, run, outcome);
             }
             Action::Done(result) => self.deliver(frame, result),
+            Action::Vacant => self.deliver(
+                frame,
+                Err(StatesError::runtime(
+                    "internal error: a frame had nothing to do",
+                )),
+            ),
         }
     }
 
@@ -765,14 +775,12 @@ impl Execution {
 
     /// A finished frame hands its result to its parent (a Parallel or Map state), or ends the
     /// execution.
-    fn deliver(&mut self, child: Frame, result: Result<Value, StatesError>) {
+    fn deliver(&mut self, child: Frame, result: Result<Rc<Value>, StatesError>) {
         let Some(mut parent) = self.frames.pop() else {
             self.finish(result, child.last_event, child.now);
             return;
         };
-        let Action::Run(mut run) =
-            std::mem::replace(&mut parent.action, Action::Done(Ok(Value::Null)))
-        else {
+        let Action::Run(mut run) = std::mem::replace(&mut parent.action, Action::Vacant) else {
             self.frames.push(parent);
             return;
         };
@@ -795,7 +803,8 @@ impl Execution {
                             index,
                         );
                     }
-                    fanout.results.push(output);
+                    // The output stays in the history too: the Map's or Parallel's own copy.
+                    fanout.results.push(Rc::unwrap_or_clone(output));
                 }
                 Err(error) => {
                     if iteration_events {
@@ -838,13 +847,12 @@ impl Execution {
     }
 
     /// Ends the execution with the top frame's result.
-    fn finish(&mut self, result: Result<Value, StatesError>, last_event: u64, now: Millis) {
+    fn finish(&mut self, result: Result<Rc<Value>, StatesError>, last_event: u64, now: Millis) {
         match result {
             Ok(output) => {
                 if let Err(error) = self.check_payload("execution", &output) {
                     return self.finish(Err(error), last_event, now);
                 }
-                let output = Rc::new(output);
                 self.record_event(HistoryEvent {
                     id: 0,
                     previous_event_id: last_event,
@@ -1091,7 +1099,7 @@ impl Execution {
         }
         frame.action = match next {
             Some(next) => enter_action(&frame.machine, next, output),
-            None => Action::Done(Ok(Rc::unwrap_or_clone(output))),
+            None => Action::Done(Ok(output)),
         };
         self.frames.push(frame);
     }
