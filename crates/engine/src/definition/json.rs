@@ -438,18 +438,19 @@ impl<'a> Reader<'a> {
                            // Most strings have no escape: they are copied as one slice.
         let start = self.index;
         let rest = self.bytes.get(start..).unwrap_or_default();
-        let plain = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(rest.len());
-        let chars = rest
-            .get(..plain)
-            .unwrap_or_default()
-            .iter()
-            .filter(|&&b| starts_char(b))
-            .count();
+        // One pass: where the plain part ends, and how many characters it has.
+        let mut plain = 0usize;
+        let mut continuation_bytes = 0usize;
+        for &b in rest {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            continuation_bytes = continuation_bytes.wrapping_add(usize::from(!starts_char(b)));
+            plain = plain.wrapping_add(1);
+        }
+        // At most the length of the text, so neither wraps.
         self.index = start.saturating_add(plain);
-        let columns = u32::try_from(chars).unwrap_or(u32::MAX);
+        let columns = u32::try_from(plain.saturating_sub(continuation_bytes)).unwrap_or(u32::MAX);
         self.pos.column = self.pos.column.saturating_add(columns);
         // The scan stopped at an ASCII byte or the end: a character boundary.
         let plain = self.text.get(start..self.index).unwrap_or_default();
@@ -586,6 +587,16 @@ impl<'a> Reader<'a> {
         }
         // Only ASCII was read, so the slice is at character boundaries.
         let text = self.text.get(start..self.index).unwrap_or_default();
+        // A plain integer (most numbers in a definition) is read here; anything else by
+        // serde_json below. Both give the same Number (serde_json reads `-0` as -0.0).
+        if text.len() < 19 && !text.contains(['.', 'e', 'E']) && text != "-0" {
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(Number::from(n));
+            }
+            if let Ok(n) = text.parse::<i64>() {
+                return Ok(Number::from(n));
+            }
+        }
         // serde_json turns the text into an integer or a double exactly as it would when
         // reading the whole document, so `0` and `0.0` stay distinct.
         serde_json::from_str::<Number>(text).map_err(|_| SyntaxError {
@@ -669,6 +680,23 @@ mod tests {
         assert!(err.message.contains("nested"), "{}", err.message);
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn integers_read_directly_equal_serde_jsons() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-1",
+            "123456789012345678",
+            "-12345678901234567",
+        ] {
+            let ours = parse(text).unwrap().to_value();
+            let serde: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, serde, "{text}");
+            assert_eq!(ours.to_string(), serde.to_string(), "{text}");
+        }
     }
 
     #[test]

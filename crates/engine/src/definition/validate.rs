@@ -6,7 +6,7 @@
 //! Parallel branch, each Map item processor) as it reads them, even where a state is otherwise
 //! invalid, so that these checks run on every definition and all problems come out at once.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::json::Pos;
 use super::{Diagnostic, Severity};
@@ -74,7 +74,7 @@ fn check_names(scopes: &[Scope], diags: &mut Vec<Diagnostic>) {
     let mut all: Vec<&StateInfo> = scopes.iter().flat_map(|s| s.states.iter()).collect();
     // In text order, so that the first occurrence is the one kept.
     all.sort_by_key(|s| s.pos);
-    let mut seen: HashSet<&str> = HashSet::with_capacity(all.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(all.len(), Default::default());
     for state in all {
         if !seen.insert(state.name.as_str()) {
             diags.push(diagnostic(
@@ -210,7 +210,7 @@ pub fn check_labels(labels: &[Target], diags: &mut Vec<Diagnostic>) {
     let mut in_order: Vec<&Target> = labels.iter().collect();
     // In text order, so that the first occurrence is the one kept.
     in_order.sort_by_key(|l| l.pos);
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::default();
     for label in in_order {
         let bad_char = label
             .name
@@ -259,7 +259,7 @@ pub fn check_variable_scopes(scopes: &[VarScope], diags: &mut Vec<Diagnostic>) {
         // Scopes nest no deeper than the JSON depth cap; the bound also guards against a
         // malformed chain.
         let mut steps = 0usize;
-        let mut reported: HashSet<&str> = HashSet::new();
+        let mut reported: HashSet<&str> = HashSet::default();
         while let Some(index) = outer {
             let Some(parent) = scopes.get(index) else {
                 break;
