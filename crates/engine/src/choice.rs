@@ -10,8 +10,9 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, FixedOffset};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
+use crate::definition::json::{Kind as JsonKind, Node};
 use crate::error::StatesError;
 use crate::paths::PathError;
 use crate::time::parse_aws_timestamp;
@@ -219,8 +220,8 @@ const RULE_FIELDS: &[&str] = &[
 
 /// Parses a rule at JSON pointer `pointer`. `top_level` rules carry `Next`; nested ones must
 /// not. Returns every problem as (JSON pointer, message).
-pub fn parse_rule(
-    value: &Value,
+pub fn parse_rule<J: RuleJson>(
+    value: &J,
     pointer: &str,
     top_level: bool,
 ) -> Result<ChoiceRule, Vec<(String, String)>> {
@@ -254,21 +255,115 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// JSON a Choice rule is read from: a `serde_json::Value`, or the definition reader's tree
+/// (read directly, without first building a Value of each rule).
+pub trait RuleJson {
+    /// An object's fields in order, each key once with its last value (as serde_json keeps
+    /// them); `None` if not an object.
+    fn fields(&self) -> Option<Vec<(&str, &Self)>>;
+    fn field(&self, key: &str) -> Option<&Self>;
+    fn items(&self) -> Option<&[Self]>
+    where
+        Self: Sized;
+    fn as_text(&self) -> Option<&str>;
+    fn is_number(&self) -> bool;
+    fn is_boolean(&self) -> bool;
+    fn to_json(&self) -> Value;
+    /// "a string", "an object", ... as the messages say.
+    fn type_name(&self) -> &'static str;
+}
+
+impl RuleJson for Value {
+    fn fields(&self) -> Option<Vec<(&str, &Self)>> {
+        self.as_object()
+            .map(|object| object.iter().map(|(k, v)| (k.as_str(), v)).collect())
+    }
+    fn field(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn as_text(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn is_number(&self) -> bool {
+        Value::is_number(self)
+    }
+    fn is_boolean(&self) -> bool {
+        Value::is_boolean(self)
+    }
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+    fn type_name(&self) -> &'static str {
+        type_name(self)
+    }
+}
+
+impl RuleJson for Node<'_> {
+    fn fields(&self) -> Option<Vec<(&str, &Self)>> {
+        let JsonKind::Object(members) = &self.kind else {
+            return None;
+        };
+        // A repeated key keeps its first place and its last value, as in a serde_json Map.
+        let mut fields: Vec<(&str, &Self)> = Vec::with_capacity(members.len());
+        for member in members.iter() {
+            match fields.iter_mut().find(|(key, _)| *key == member.key) {
+                Some(field) => field.1 = &member.value,
+                None => fields.push((member.key, &member.value)),
+            }
+        }
+        Some(fields)
+    }
+    fn field(&self, key: &str) -> Option<&Self> {
+        self.get(key).map(|member| &member.value)
+    }
+    fn items(&self) -> Option<&[Self]> {
+        match &self.kind {
+            JsonKind::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    fn as_text(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn is_number(&self) -> bool {
+        matches!(self.kind, JsonKind::Number(_))
+    }
+    fn is_boolean(&self) -> bool {
+        matches!(self.kind, JsonKind::Bool(_))
+    }
+    fn to_json(&self) -> Value {
+        self.to_value()
+    }
+    fn type_name(&self) -> &'static str {
+        match self.kind {
+            JsonKind::Null => "null",
+            JsonKind::Bool(_) => "a boolean",
+            JsonKind::Number(_) => "a number",
+            JsonKind::String(_) => "a string",
+            JsonKind::Array(_) => "an array",
+            JsonKind::Object(_) => "an object",
+        }
+    }
+}
+
 /// The rule's "kind" fields: operators, And, Or, Not, Condition, in the order written.
-enum Kind<'a> {
-    Comparison(&'a str, Operator, bool, &'a Value),
-    And(&'a Value),
-    Or(&'a Value),
-    Not(&'a Value),
-    Condition(&'a Value),
+enum Kind<'a, J> {
+    Comparison(&'a str, Operator, bool, &'a J),
+    And(&'a J),
+    Or(&'a J),
+    Not(&'a J),
+    Condition(&'a J),
 }
 
 /// How deep And, Or and Not may nest. Parsing, evaluating and dropping a rule recurse, so a
 /// cap keeps a hostile rule from overflowing the stack; real rules stay far below it.
 pub const MAX_RULE_DEPTH: usize = 100;
 
-fn parse_into(
-    value: &Value,
+fn parse_into<J: RuleJson>(
+    value: &J,
     pointer: &str,
     top_level: bool,
     depth: usize,
@@ -281,17 +376,17 @@ fn parse_into(
         ));
         return None;
     }
-    let Some(object) = value.as_object() else {
+    let Some(fields) = value.fields() else {
         problems.push((
             pointer.to_string(),
-            format!("A Choice rule must be an object, not {}", type_name(value)),
+            format!("A Choice rule must be an object, not {}", value.type_name()),
         ));
         return None;
     };
     let start = problems.len();
     let mut kinds = Vec::new();
-    for (key, field) in object {
-        match key.as_str() {
+    for (key, field) in fields {
+        match key {
             "And" => kinds.push(Kind::And(field)),
             "Or" => kinds.push(Kind::Or(field)),
             "Not" => kinds.push(Kind::Not(field)),
@@ -306,7 +401,7 @@ fn parse_into(
             },
         }
     }
-    check_common_fields(object, pointer, top_level, problems);
+    check_common_fields(value, pointer, top_level, problems);
 
     let kind = match kinds.len() {
         0 => {
@@ -340,7 +435,7 @@ fn parse_into(
             None
         }
     };
-    let variable = object.get("Variable");
+    let variable = value.field("Variable");
     let rule = match kind? {
         Kind::Comparison(name, operator, is_path, operand) => {
             let variable = match variable {
@@ -351,22 +446,24 @@ fn parse_into(
                     ));
                     None
                 }
-                Some(Value::String(path)) => {
-                    if let Err(message) = crate::paths::check_reference_path(path) {
-                        problems.push((pointer_key(pointer, "Variable"), message));
+                Some(field) => match field.as_text() {
+                    Some(path) => {
+                        if let Err(message) = crate::paths::check_reference_path(path) {
+                            problems.push((pointer_key(pointer, "Variable"), message));
+                        }
+                        Some(path.to_string())
                     }
-                    Some(path.clone())
-                }
-                Some(other) => {
-                    problems.push((
-                        pointer_key(pointer, "Variable"),
-                        format!(
-                            "Variable must be a string holding a reference path, not {}",
-                            type_name(other)
-                        ),
-                    ));
-                    None
-                }
+                    None => {
+                        problems.push((
+                            pointer_key(pointer, "Variable"),
+                            format!(
+                                "Variable must be a string holding a reference path, not {}",
+                                field.type_name()
+                            ),
+                        ));
+                        None
+                    }
+                },
             };
             let operand = parse_operand(name, operator, is_path, operand, pointer, problems);
             ChoiceRule::Comparison {
@@ -402,30 +499,30 @@ fn parse_into(
                     "Condition is only allowed in a top-level Choice rule".to_string(),
                 ));
             }
-            ChoiceRule::Condition(condition.clone())
+            ChoiceRule::Condition(condition.to_json())
         }
     };
     (problems.len() == start).then_some(rule)
 }
 
 /// The rules of an And or Or: a non-empty array of nested rules.
-fn parse_list(
+fn parse_list<J: RuleJson>(
     name: &str,
-    list: &Value,
+    list: &J,
     pointer: &str,
     depth: usize,
     problems: &mut Vec<(String, String)>,
 ) -> Option<Vec<ChoiceRule>> {
     let field_pointer = pointer_key(pointer, name);
-    match list {
-        Value::Array(items) if items.is_empty() => {
+    match list.items() {
+        Some([]) => {
             problems.push((
                 field_pointer,
                 format!("{name} needs a non-empty array of Choice rules"),
             ));
             None
         }
-        Value::Array(items) => {
+        Some(items) => {
             let mut rules = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 let item_pointer = pointer_key(&field_pointer, &index.to_string());
@@ -441,12 +538,12 @@ fn parse_list(
             }
             (rules.len() == items.len()).then_some(rules)
         }
-        other => {
+        None => {
             problems.push((
                 field_pointer,
                 format!(
                     "{name} needs a non-empty array of Choice rules, not {}",
-                    type_name(other)
+                    list.type_name()
                 ),
             ));
             None
@@ -455,23 +552,23 @@ fn parse_list(
 }
 
 /// Next, Comment, Assign and Output: where they may appear and what they hold.
-fn check_common_fields(
-    object: &Map<String, Value>,
+fn check_common_fields<J: RuleJson>(
+    object: &J,
     pointer: &str,
     top_level: bool,
     problems: &mut Vec<(String, String)>,
 ) {
-    match (object.get("Next"), top_level) {
+    match (object.field("Next"), top_level) {
         (None, true) => problems.push((
             pointer.to_string(),
             "A top-level Choice rule needs a 'Next' field".to_string(),
         )),
-        (Some(Value::String(_)), true) => {}
+        (Some(next), true) if next.as_text().is_some() => {}
         (Some(other), true) => problems.push((
             pointer_key(pointer, "Next"),
             format!(
                 "Next must be a state name (a string), not {}",
-                type_name(other)
+                other.type_name()
             ),
         )),
         (Some(_), false) => problems.push((
@@ -481,16 +578,16 @@ fn check_common_fields(
         )),
         (None, false) => {}
     }
-    if let Some(comment) = object.get("Comment") {
-        if !comment.is_string() {
+    if let Some(comment) = object.field("Comment") {
+        if comment.as_text().is_none() {
             problems.push((
                 pointer_key(pointer, "Comment"),
-                format!("Comment must be a string, not {}", type_name(comment)),
+                format!("Comment must be a string, not {}", comment.type_name()),
             ));
         }
     }
     for field in ["Assign", "Output"] {
-        if object.contains_key(field) && !top_level {
+        if object.field(field).is_some() && !top_level {
             problems.push((
                 pointer_key(pointer, field),
                 format!("{field} is only allowed in a top-level Choice rule"),
@@ -499,8 +596,8 @@ fn check_common_fields(
     }
 }
 
-fn reject_variable(
-    variable: Option<&Value>,
+fn reject_variable<J>(
+    variable: Option<&J>,
     kind: &str,
     pointer: &str,
     problems: &mut Vec<(String, String)>,
@@ -513,30 +610,31 @@ fn reject_variable(
     }
 }
 
-fn parse_operand(
+fn parse_operand<J: RuleJson>(
     field: &str,
     operator: Operator,
     is_path: bool,
-    value: &Value,
+    value: &J,
     pointer: &str,
     problems: &mut Vec<(String, String)>,
 ) -> Option<Operand> {
-    let field_pointer = pointer_key(pointer, field);
+    // Only a problem needs the pointer.
+    let field_pointer = || pointer_key(pointer, field);
     if is_path {
-        return match value {
-            Value::String(path) => {
+        return match value.as_text() {
+            Some(path) => {
                 if let Err(message) = crate::paths::check_reference_path(path) {
-                    problems.push((field_pointer, message));
+                    problems.push((field_pointer(), message));
                     return None;
                 }
-                Some(Operand::Path(path.clone()))
+                Some(Operand::Path(path.to_string()))
             }
-            other => {
+            None => {
                 problems.push((
-                    field_pointer,
+                    field_pointer(),
                     format!(
                         "{field} must be a string holding a reference path, not {}",
-                        type_name(other)
+                        value.type_name()
                     ),
                 ));
                 None
@@ -545,20 +643,20 @@ fn parse_operand(
     }
     let kind = operator.operand_kind();
     let ok = match kind {
-        OperandKind::String => value.is_string(),
+        OperandKind::String => value.as_text().is_some(),
         OperandKind::Number => value.is_number(),
         OperandKind::Boolean => value.is_boolean(),
-        OperandKind::Timestamp => value.as_str().is_some_and(|t| timestamp(t).is_some()),
+        OperandKind::Timestamp => value.as_text().is_some_and(|t| timestamp(t).is_some()),
     };
     if ok {
-        return Some(Operand::Literal(value.clone()));
+        return Some(Operand::Literal(value.to_json()));
     }
-    let got = match value {
-        Value::String(text) => format!("\"{text}\""),
-        other => type_name(other).to_string(),
+    let got = match value.as_text() {
+        Some(text) => format!("\"{text}\""),
+        None => value.type_name().to_string(),
     };
     problems.push((
-        field_pointer,
+        field_pointer(),
         format!("{field} must be {}, not {got}", kind.describe()),
     ));
     None

@@ -107,6 +107,20 @@ fn invalid_rules_report_every_problem() {
         if got != case["problems"] {
             failures.push(format!("{}\n    got {got}", case["why"]));
         }
+        // A definition's rules are read from the reader's tree, not from a Value: the same.
+        let text = case["rule"].to_string();
+        let arena = bumpalo::Bump::new();
+        let node = sfn_engine::definition::json::parse(&text, &arena).expect("JSON");
+        let from_tree = match parse_rule(&node, "/States/C/Choices/0", top_level) {
+            Ok(rule) => json!(format!("parsed as {rule:?}")),
+            Err(problems) => json!(problems),
+        };
+        if from_tree != got {
+            failures.push(format!(
+                "{} (read from the tree)\n    got {from_tree}",
+                case["why"]
+            ));
+        }
     }
     assert!(
         failures.is_empty(),

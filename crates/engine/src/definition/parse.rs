@@ -1601,7 +1601,7 @@ impl<'r> Builder<'r> {
                 if foreign {
                     return None;
                 }
-                match parse_rule(&node.to_value(), ptr, true) {
+                match parse_rule(node, ptr, true) {
                     Ok(rule) => Some(rule),
                     Err(problems) => {
                         self.absolute_problems(problems);
