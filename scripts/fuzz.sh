@@ -57,6 +57,7 @@ done
 wait || true
 
 printf '\n%-12s %8s %12s %8s %8s %s\n' target seconds executions cov corpus "crash/timeout/oom artifacts"
+did_not_run=""
 for target in $TARGETS; do
   log="fuzz/logs/$target.log"
   # fork mode's status lines: "#<execs>: cov: <n> ft: <n> corp: <n> exec/s: <n> oom/timeout/crash: a/b/c time: <s>s ..."
@@ -67,5 +68,11 @@ for target in $TARGETS; do
   time=$(sed -nE 's/.* time: ([0-9]+)s.*/\1/p' <<<"$last")
   artifacts=$(find "fuzz/artifacts/$target" -type f 2>/dev/null | wc -l)
   printf '%-12s %8s %12s %8s %8s %s\n' "$target" "${time:-?}" "${execs:-?}" "${cov:-?}" "${corp:-?}" "$artifacts"
+  # No status line at all: the target did not build or start (its log says why).
+  [ -n "$last" ] || did_not_run="$did_not_run $target"
 done
 echo "logs: fuzz/logs/<target>.log; crashing inputs: fuzz/artifacts/<target>/"
+if [ -n "$did_not_run" ]; then
+  echo "fuzz: did not run:$did_not_run (see their logs)" >&2
+  exit 1
+fi
