@@ -231,6 +231,58 @@ fn starts_char(byte: u8) -> bool {
     byte & 0xC0 != 0x80
 }
 
+/// How many bytes at the start of `bytes` are plain string content (not `"`, `\` or a control
+/// character), and how many of those are UTF-8 continuation bytes. Eight bytes at a time: a
+/// definition's strings are a third of its text.
+fn plain_run(bytes: &[u8]) -> (usize, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    const QUOTES: u64 = 0x2222_2222_2222_2222;
+    const BACKSLASHES: u64 = 0x5C5C_5C5C_5C5C_5C5C;
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let continuation = |run: &[u8]| run.iter().filter(|&&b| !starts_char(b)).count();
+    let mut plain = 0usize;
+    let mut continuation_bytes = 0usize;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let Ok(eight) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(eight);
+        // The classic test for a zero byte, (x - 0x01..) & !x & 0x80.., marks the first byte
+        // that equals a quote or a backslash (xor makes it zero) or is below 0x20; bytes after
+        // it may be marked falsely, so only the lowest mark counts.
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        let marks = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(SPACES) & !word))
+            & HIGH_BITS;
+        if marks != 0 {
+            let first = usize::try_from(marks.trailing_zeros() / 8).unwrap_or(0);
+            let run = chunk.get(..first).unwrap_or_default();
+            return (
+                plain.saturating_add(first),
+                continuation_bytes.saturating_add(continuation(run)),
+            );
+        }
+        if word & HIGH_BITS != 0 {
+            continuation_bytes = continuation_bytes.saturating_add(continuation(chunk));
+        }
+        plain = plain.saturating_add(8);
+    }
+    let tail = chunks.remainder();
+    let end = tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len());
+    let run = tail.get(..end).unwrap_or_default();
+    (
+        plain.saturating_add(end),
+        continuation_bytes.saturating_add(continuation(run)),
+    )
+}
+
 impl SyntaxError {
     /// The error as seen from the enclosing value: `token` leads to where it was found.
     fn inside(mut self, token: &str) -> Self {
@@ -434,21 +486,11 @@ impl<'a> Reader<'a> {
     }
 
     fn string(&mut self) -> Result<&'a str, SyntaxError> {
-        self.bump_ascii(); // opening quote
-                           // Most strings have no escape: they are copied as one slice.
+        // After the opening quote. Most strings have no escape: they are borrowed as one slice.
+        self.bump_ascii();
         let start = self.index;
         let rest = self.bytes.get(start..).unwrap_or_default();
-        // One pass: where the plain part ends, and how many characters it has.
-        let mut plain = 0usize;
-        let mut continuation_bytes = 0usize;
-        for &b in rest {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            continuation_bytes = continuation_bytes.wrapping_add(usize::from(!starts_char(b)));
-            plain = plain.wrapping_add(1);
-        }
-        // At most the length of the text, so neither wraps.
+        let (plain, continuation_bytes) = plain_run(rest);
         self.index = start.saturating_add(plain);
         let columns = u32::try_from(plain.saturating_sub(continuation_bytes)).unwrap_or(u32::MAX);
         self.pos.column = self.pos.column.saturating_add(columns);
@@ -680,6 +722,38 @@ mod tests {
         assert!(err.message.contains("nested"), "{}", err.message);
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_special_byte() {
+        // Every length around the eight-byte steps, each stop byte at every place, and
+        // multi-byte characters on both sides of a step.
+        for text in [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "ééééé",
+            "a😀bcdefghé",
+        ] {
+            for stop in ["\"", "\\", "\n", "\u{1}", ""] {
+                for at in 0..=text.chars().count() {
+                    let split = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+                    let input = format!("{}{stop}{}", &text[..split], &text[split..]);
+                    let want_plain = if stop.is_empty() { input.len() } else { split };
+                    let want_continuation = input.as_bytes()[..want_plain]
+                        .iter()
+                        .filter(|&&b| !starts_char(b))
+                        .count();
+                    assert_eq!(
+                        plain_run(input.as_bytes()),
+                        (want_plain, want_continuation),
+                        "{input:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
