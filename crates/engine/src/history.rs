@@ -68,6 +68,12 @@ fn not_truncated() -> Value {
     serde_json::json!({"truncated": false})
 }
 
+/// Adds a payload field (`input`, `output`) and its `...Details`.
+fn insert_payload(details: &mut Map<String, Value>, field: &str, value: &Value) {
+    details.insert(field.to_string(), value.clone());
+    details.insert(format!("{field}Details"), not_truncated());
+}
+
 impl EventDetails {
     /// Details given as their JSON object.
     pub fn new(key: impl Into<String>, value: Value) -> Self {
@@ -142,8 +148,7 @@ impl EventDetails {
             Repr::Json(parts) => Cow::Borrowed(&parts.1),
             Repr::StateEntered { name, input } => {
                 let mut details = Map::new();
-                details.insert("input".into(), Value::clone(input));
-                details.insert("inputDetails".into(), not_truncated());
+                insert_payload(&mut details, "input", input);
                 details.insert("name".into(), Value::String(name.to_string()));
                 Cow::Owned(Value::Object(details))
             }
@@ -161,21 +166,18 @@ impl EventDetails {
                     details.insert("assignedVariablesDetails".into(), not_truncated());
                 }
                 details.insert("name".into(), Value::String(name.to_string()));
-                details.insert("output".into(), Value::clone(output));
-                details.insert("outputDetails".into(), not_truncated());
+                insert_payload(&mut details, "output", output);
                 Cow::Owned(Value::Object(details))
             }
             Repr::ExecutionStarted { input, role_arn } => {
                 let mut details = Map::new();
-                details.insert("input".into(), Value::clone(input));
-                details.insert("inputDetails".into(), not_truncated());
+                insert_payload(&mut details, "input", input);
                 details.insert("roleArn".into(), Value::String(role_arn.to_string()));
                 Cow::Owned(Value::Object(details))
             }
             Repr::ExecutionSucceeded { output } => {
                 let mut details = Map::new();
-                details.insert("output".into(), Value::clone(output));
-                details.insert("outputDetails".into(), not_truncated());
+                insert_payload(&mut details, "output", output);
                 Cow::Owned(Value::Object(details))
             }
             Repr::MapIteration { index, name, .. } => {
