@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::definition::json::child_pointer;
 use crate::error::StatesError;
 use crate::intrinsics;
 use crate::paths;
@@ -109,27 +110,30 @@ fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<V
 /// to the template, message) for each problem.
 pub fn check(template: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    check_at(template, String::new(), &mut problems);
+    check_at(template, "", &mut problems);
     problems
 }
 
-fn check_at(template: &Value, pointer: String, problems: &mut Vec<(String, String)>) {
+/// A field's pointer is built only for a problem, or to go into an object or array.
+fn check_at(template: &Value, pointer: &str, problems: &mut Vec<(String, String)>) {
+    let is_container = |value: &Value| value.is_object() || value.is_array();
     match template {
         Value::Object(map) => {
             for (key, value) in map {
-                let child = format!("{pointer}/{}", escape_pointer(key));
                 if key.ends_with(".$") {
                     if let Some(message) = check_dynamic(key, value) {
-                        problems.push((child, message));
+                        problems.push((child_pointer(pointer, key), message));
                     }
-                } else {
-                    check_at(value, child, problems);
+                } else if is_container(value) {
+                    check_at(value, &child_pointer(pointer, key), problems);
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                check_at(item, format!("{pointer}/{index}"), problems);
+                if is_container(item) {
+                    check_at(item, &child_pointer(pointer, &index.to_string()), problems);
+                }
             }
         }
         _ => {}
@@ -168,10 +172,6 @@ fn kind(value: &Value) -> &'static str {
 }
 
 /// RFC 6901 escaping of one pointer token.
-fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -456,7 +456,9 @@ impl<'r> Builder<'r> {
     }
 
     /// Checks that `node` is an object; `what` names it ("field 'Parameters'").
-    fn object_node(&mut self, node: &Node, ptr: &str, what: &str) -> bool {
+    /// `what` names the value in the message ("field 'Parameters'"); it is only formatted for
+    /// a problem.
+    fn object_node(&mut self, node: &Node, ptr: &str, what: impl std::fmt::Display) -> bool {
         if matches!(node.kind, Kind::Object(_)) {
             return true;
         }
@@ -515,7 +517,7 @@ impl<'r> Builder<'r> {
 
     fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Value> {
         let f = field(node, ptr, key)?;
-        if !self.object_node(f.node, f.ptr(), &format!("field '{key}'")) {
+        if !self.object_node(f.node, f.ptr(), format_args!("field '{key}'")) {
             return None;
         }
         let value = f.node.to_value();
@@ -2001,7 +2003,7 @@ impl<'r> Builder<'r> {
         }
         let mut raw_object = |b: &mut Self, key: &str| -> Option<Value> {
             let f = field(node, ptr, key)?;
-            if b.object_node(f.node, f.ptr(), &format!("field '{key}'")) {
+            if b.object_node(f.node, f.ptr(), format_args!("field '{key}'")) {
                 Some(f.node.to_value())
             } else {
                 ok = false;
