@@ -306,19 +306,18 @@ fn run_case(case: &Case, scratch: &Path) -> Result<(), String> {
         args.push(definition_path.clone());
     }
     if command == "run" {
-        if let Some(input) = source(case, "input")? {
-            let path = scratch.join("input.json");
-            std::fs::write(&path, input).map_err(|e| e.to_string())?;
-            let path = path.to_string_lossy().into_owned();
-            args.extend(["--input-file".to_string(), path.clone()]);
-            placeholders.push(("{input}", path));
-        }
-        if let Some(mocks) = source(case, "mocks")? {
-            let path = scratch.join("mocks.json");
-            std::fs::write(&path, mocks).map_err(|e| e.to_string())?;
-            let path = path.to_string_lossy().into_owned();
-            args.extend(["--mocks".to_string(), path.clone()]);
-            placeholders.push(("{mocks}", path));
+        // The input and the mocks, when the case has them, go to files named by an option.
+        for (field, file, option, placeholder) in [
+            ("input", "input.json", "--input-file", "{input}"),
+            ("mocks", "mocks.json", "--mocks", "{mocks}"),
+        ] {
+            if let Some(text) = source(case, field)? {
+                let path = scratch.join(file);
+                std::fs::write(&path, text).map_err(|e| e.to_string())?;
+                let path = path.to_string_lossy().into_owned();
+                args.extend([option.to_string(), path.clone()]);
+                placeholders.push((placeholder, path));
+            }
         }
         if let Some(name) = spec.get("test_case").and_then(Value::as_str) {
             args.extend(["--test-case".to_string(), name.to_string()]);
