@@ -14,6 +14,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::char_cursor::{impl_char_cursor, CharCursor};
 use crate::error::{names, StatesError};
+use crate::java_text;
 use crate::parse_cache;
 use crate::paths;
 use crate::template::EvalEnv;
@@ -395,7 +396,7 @@ impl Call {
                         StatesError::runtime(format!(
                             "The JSONPath '{path}' specified for the field '{field}' could not \
                              be found in the input '{}'",
-                            paths::compact(document)
+                            java_text::compact(document)
                         ))
                     })?;
                     Evaluated { value, raw: None }
@@ -426,7 +427,7 @@ impl Call {
                     ))
                 })
             }
-            Function::JsonToString => Ok(Value::String(paths::compact(arg(0)?))),
+            Function::JsonToString => Ok(Value::String(java_text::compact(arg(0)?))),
             Function::Array => Ok(Value::Array(args.into_iter().map(|a| a.value).collect())),
             Function::ArrayPartition => {
                 let items = f.array(arg(0)?, 0)?;
@@ -604,7 +605,7 @@ impl Failure<'_> {
     fn type_error(&self, index: usize, expected: &str, got: &Value) -> StatesError {
         self.fail(format!(
             "The argument at index {index} must be {expected}, but was {}",
-            paths::compact(got)
+            java_text::compact(got)
         ))
     }
 
@@ -689,7 +690,7 @@ fn format(f: &Failure<'_>, args: &[Evaluated]) -> Result<Value, StatesError> {
                         rest.len()
                     )));
                 };
-                out.push_str(&paths::java_display(&arg.value));
+                out.push_str(&java_text::java_display(&arg.value));
                 used = used.saturating_add(1);
             }
             c => out.push(c),

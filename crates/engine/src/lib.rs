@@ -42,6 +42,7 @@ pub mod graph;
 pub mod history;
 pub mod intrinsics;
 mod java_regex;
+pub mod java_text;
 pub mod jsonata;
 pub mod limits;
 pub mod mocks;
