@@ -9,7 +9,7 @@
 //! (`Invalid path '$.x' : ...`).
 //!
 //! A path's text is compiled once (`parse`, the filter language in `filter`) into a
-//! [`JsonPath`], which `evaluate` reads values with and `write` writes a ResultPath with.
+//! `JsonPath`, which `evaluate` reads values with and `write` writes a ResultPath with.
 
 use serde_json::{Map, Value};
 
