@@ -41,6 +41,8 @@ pub mod execution;
 pub mod graph;
 pub mod history;
 pub mod intrinsics;
+mod java_regex;
+pub mod java_text;
 pub mod jsonata;
 pub mod limits;
 pub mod mocks;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::definition::json::child_pointer;
 use crate::error::StatesError;
 use crate::intrinsics;
+use crate::java_text;
 use crate::paths;
 use crate::rng::Rng;
 
@@ -72,7 +73,7 @@ fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<V
         return Err(StatesError::runtime(format!(
             "The value for the field '{key}' must be a STRING that contains a JSONPath, but was \
              {}",
-            paths::compact(value)
+            java_text::compact(value)
         )));
     };
     if intrinsics::is_intrinsic(text) {
@@ -101,7 +102,7 @@ fn evaluate_dynamic(key: &str, value: &Value, env: &mut EvalEnv<'_>) -> Result<V
         StatesError::runtime(format!(
             "The JSONPath '{text}' specified for the field '{key}' could not be found in the \
              input '{}'",
-            paths::compact(document)
+            java_text::compact(document)
         ))
     })
 }
