@@ -13,8 +13,8 @@
 //! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
 //! (variables) exists in both.
 //!
-//! One file per concern: the field readers every state shares ([`fields`]), JSONata
-//! expressions and variables ([`expressions`]), `Retry` and `Catch` ([`retry_catch`]), and one
+//! One file per concern: the field readers every state shares (`fields`), JSONata
+//! expressions and variables (`expressions`), `Retry` and `Catch` (`retry_catch`), and one
 //! per state family; this one holds the entry point and the reading of a state machine and
 //! of the fields common to all states.
 
