@@ -1,0 +1,439 @@
+//! Our `Functions` format: rules per Lambda function or resource, matched on the call's
+//! input (a JSON pattern or a JSONata condition), and the JSONata their answers may hold.
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::lambda::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name, Lambda};
+use super::{key, parse_throw, type_name, MockError, Problems, TaskCall};
+use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::rng::Rng;
+
+/// What a `Functions` rule answers.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum RuleAnswer {
+    Return(Value),
+    Throw { error: String, cause: String },
+}
+
+/// A rule's `when`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Condition {
+    /// A JSON pattern the call's input must match.
+    Pattern(Value),
+    /// A `{% ... %}` JSONata expression that must give `true` (the whole string).
+    Expression(String),
+}
+
+/// One rule of our `Functions` format.
+#[derive(Debug, Clone)]
+pub(super) struct FunctionRule {
+    /// Where the rule is in the file (`Functions.F[0]`), for messages.
+    pub(super) at: String,
+    /// What the call must satisfy; `None` matches everything.
+    pub(super) when: Option<Condition>,
+    pub(super) answer: RuleAnswer,
+    pub(super) duration_ms: u64,
+}
+
+/// The fields of a `Functions` rule.
+const RULE_FIELDS: &[&str] = &["when", "return", "throw", "durationSeconds", "comment"];
+/// The longest call a rule may simulate: a Task's maximum TimeoutSeconds.
+const MAX_DURATION_SECONDS: f64 = 99_999_999.0;
+
+/// What the JSONata expressions of a rule see for one call: `$states.input` and `$call`.
+pub(super) struct CallScope<'a> {
+    state_name: &'a str,
+    number: u64,
+    states: Value,
+    variables: Map<String, Value>,
+    rng: Rng,
+}
+
+impl<'a> CallScope<'a> {
+    pub(super) fn new(state_name: &'a str, number: u64, input: &Value) -> Self {
+        let mut states = Map::new();
+        states.insert("input".to_string(), input.clone());
+        let mut variables = Map::new();
+        variables.insert("call".to_string(), Value::from(number));
+        CallScope {
+            state_name,
+            number,
+            states: Value::Object(states),
+            variables,
+            rng: Rng::new(call_seed(state_name, number)),
+        }
+    }
+
+    /// The value of one `{% ... %}` string; `at` says where it is in the file.
+    fn evaluate(&mut self, text: &str, at: &str) -> Result<Value, MockError> {
+        let mut env = JsonataEnv {
+            states: &self.states,
+            variables: &self.variables,
+            rng: &mut self.rng,
+            // The mock has no clock of its own: the epoch, the same on every run.
+            now: 0,
+        };
+        jsonata::evaluate(text, &mut env).map_err(|error| {
+            let reason = match error {
+                JsonataError::Undefined => "returned nothing (undefined)".to_string(),
+                ref unsupported if unsupported.is_unsupported_result() => {
+                    jsonata::UNSUPPORTED_RESULT.to_string()
+                }
+                JsonataError::Evaluation(message) | JsonataError::Syntax(message) => {
+                    format!("failed: {message}")
+                }
+            };
+            self.problem(at, text, &reason)
+        })
+    }
+
+    fn problem(&self, at: &str, text: &str, reason: &str) -> MockError {
+        MockError::new(format!(
+            "{at}: the JSONata expression '{}' {reason} (call {} of the Task state '{}')",
+            jsonata::expression_body(text).unwrap_or(text),
+            self.number,
+            self.state_name
+        ))
+    }
+
+    /// A `when` expression: `true` matches, `false` does not, anything else is an error.
+    pub(super) fn condition(&mut self, text: &str, at: &str) -> Result<bool, MockError> {
+        match self.evaluate(text, at)? {
+            Value::Bool(matched) => Ok(matched),
+            other => Err(self.problem(
+                at,
+                text,
+                &format!(
+                    "must give true or false, not {}: {other}",
+                    type_name(&other)
+                ),
+            )),
+        }
+    }
+
+    /// `template` with every `{% ... %}` string in it replaced by its value.
+    pub(super) fn template(&mut self, template: &Value, at: &str) -> Result<Value, MockError> {
+        match template {
+            Value::String(text) if jsonata::is_expression(text) => self.evaluate(text, at),
+            Value::Object(fields) => {
+                let mut out = Map::with_capacity(fields.len());
+                for (name, value) in fields {
+                    let value = self.template(value, &format!("{at}.{}", key(name)))?;
+                    out.insert(name.clone(), value);
+                }
+                Ok(Value::Object(out))
+            }
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (index, item) in items.iter().enumerate() {
+                    out.push(self.template(item, &format!("{at}[{index}]"))?);
+                }
+                Ok(Value::Array(out))
+            }
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// A throw's error or cause: plain text, or an expression that must give a string.
+    pub(super) fn text(&mut self, text: &str, at: &str) -> Result<String, MockError> {
+        if !jsonata::is_expression(text) {
+            return Ok(text.to_string());
+        }
+        match self.evaluate(text, at)? {
+            Value::String(value) => Ok(value),
+            other => Err(self.problem(
+                at,
+                text,
+                &format!("must give a string, not {}: {other}", type_name(&other)),
+            )),
+        }
+    }
+}
+
+/// The seed of `$random()` and `$uuid()` in a rule's expressions: fixed per state and call.
+fn call_seed(state_name: &str, call: u64) -> u64 {
+    let digest = Sha256::new()
+        .chain_update(b"mock-jsonata\0")
+        .chain_update(state_name.as_bytes())
+        .chain_update([0u8])
+        .chain_update(call.to_be_bytes())
+        .finalize();
+    let mut bytes = [0u8; 8];
+    for (byte, digest_byte) in bytes.iter_mut().zip(digest.iter()) {
+        *byte = *digest_byte;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+/// Syntax-checks every `{% ... %}` string in `value` (keys excepted), reporting each where it is.
+fn check_expressions(value: &Value, at: &str, problems: &mut Problems) -> bool {
+    // Every expression is checked (no short-circuit) so that one read reports them all.
+    let mut ok = true;
+    match value {
+        Value::String(text) if jsonata::is_expression(text) => {
+            if let Err(message) = jsonata::check(text) {
+                problems.push(
+                    at,
+                    format!("invalid JSONata expression {text:?}: {message}"),
+                );
+                ok = false;
+            }
+        }
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                ok &= check_expressions(value, &format!("{at}.{}", key(name)), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                ok &= check_expressions(item, &format!("{at}[{index}]"), problems);
+            }
+        }
+        _ => {}
+    }
+    ok
+}
+
+/// The first `{% ... %}` string inside a `when` pattern, with where it is.
+fn expression_in_pattern(value: &Value, at: &str) -> Option<String> {
+    match value {
+        Value::String(text) if jsonata::is_expression(text) => Some(at.to_string()),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(name, value)| expression_in_pattern(value, &format!("{at}.{}", key(name)))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| expression_in_pattern(item, &format!("{at}[{index}]"))),
+        _ => None,
+    }
+}
+
+/// What a call is matched on.
+pub(super) struct Target<'a> {
+    pub(super) resource: &'a str,
+    pub(super) lambda: Lambda,
+    /// The `FunctionName` of a `lambda:invoke`, as written.
+    pub(super) function_ref: Option<&'a str>,
+    /// The bare Lambda function name, without ARN prefix or qualifier.
+    pub(super) function_name: Option<&'a str>,
+    /// What `when` patterns see: the Payload of a `lambda:invoke`, the input otherwise.
+    pub(super) input: Value,
+}
+
+impl<'a> Target<'a> {
+    pub(super) fn of(call: &TaskCall<'a>) -> Target<'a> {
+        if is_lambda_invoke(call.resource) {
+            let function_ref = call.input.get("FunctionName").and_then(Value::as_str);
+            Target {
+                resource: call.resource,
+                lambda: Lambda::Invoke,
+                function_ref,
+                function_name: function_ref.and_then(lambda_function_name),
+                // Lambda receives `{}` when the integration sends no Payload.
+                input: call
+                    .input
+                    .get("Payload")
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(Map::new())),
+            }
+        } else if is_lambda_function_arn(call.resource) {
+            Target {
+                resource: call.resource,
+                lambda: Lambda::FunctionArn,
+                function_ref: None,
+                function_name: lambda_function_name(call.resource),
+                input: call.input.clone(),
+            }
+        } else {
+            Target {
+                resource: call.resource,
+                lambda: Lambda::No,
+                function_ref: None,
+                function_name: None,
+                input: call.input.clone(),
+            }
+        }
+    }
+}
+
+/// Whether `value` matches `pattern`: objects when every key of the pattern matches
+/// recursively (other keys are ignored), other values by equality (numbers by value).
+pub(super) fn matches(pattern: &Value, value: &Value) -> bool {
+    match (pattern, value) {
+        (Value::Object(pattern), Value::Object(value)) => pattern
+            .iter()
+            .all(|(k, p)| value.get(k).is_some_and(|v| matches(p, v))),
+        (Value::Object(_), _) => false,
+        _ => equal(pattern, value),
+    }
+}
+
+/// JSON equality with numbers compared by value (`1` equals `1.0`).
+fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            crate::choice::numeric_cmp(x, y) == Some(std::cmp::Ordering::Equal)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, xv)| y.get(k).is_some_and(|yv| equal(xv, yv)))
+        }
+        _ => a == b,
+    }
+}
+
+pub(super) fn parse_functions(
+    value: &Value,
+    problems: &mut Problems,
+) -> Vec<(String, Vec<FunctionRule>)> {
+    let mut functions = Vec::new();
+    let Some(object) = value.as_object() else {
+        problems.push(
+            "Functions",
+            format!(
+                "expected an object of rule lists by function name or resource ARN, not {}",
+                type_name(value)
+            ),
+        );
+        return functions;
+    };
+    for (name, rules) in object {
+        let at = format!("Functions.{}", key(name));
+        if name.is_empty() {
+            problems.push(&at, "the function name or resource ARN is empty");
+            continue;
+        }
+        let rules = match rules {
+            Value::Array(rules) if !rules.is_empty() => rules,
+            Value::Array(_) => {
+                problems.push(&at, "no rules (expected a non-empty list)");
+                continue;
+            }
+            other => {
+                problems.push(
+                    &at,
+                    format!("expected a list of rules, not {}", type_name(other)),
+                );
+                continue;
+            }
+        };
+        let parsed: Vec<FunctionRule> = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(index, rule)| parse_rule(rule, &format!("{at}[{index}]"), problems))
+            .collect();
+        if parsed.len() == rules.len() {
+            functions.push((name.clone(), parsed));
+        }
+    }
+    functions
+}
+
+fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<FunctionRule> {
+    let Some(object) = value.as_object() else {
+        problems.push(
+            at,
+            format!(
+                "expected a rule {{\"when\": ..., \"return\": ...}} or {{\"when\": ..., \"throw\": ...}}, not {}",
+                type_name(value)
+            ),
+        );
+        return None;
+    };
+    let mut ok = true;
+    for name in object.keys() {
+        if !RULE_FIELDS.contains(&name.as_str()) {
+            problems.push(
+                &format!("{at}.{}", key(name)),
+                "not a field of a rule (expected when, return, throw, durationSeconds, comment)",
+            );
+            ok = false;
+        }
+    }
+    let answer = match (object.get("return"), object.get("throw")) {
+        (Some(_), Some(_)) => {
+            problems.push(at, "has both \"return\" and \"throw\"; give one");
+            None
+        }
+        (None, None) => {
+            problems.push(at, "needs \"return\" or \"throw\"");
+            None
+        }
+        (Some(value), None) => Some(RuleAnswer::Return(value.clone())),
+        (None, Some(throw)) => {
+            parse_throw(throw, &format!("{at}.throw"), "error", "cause", problems)
+                .map(|(error, cause)| RuleAnswer::Throw { error, cause })
+        }
+    };
+    let duration_ms = match object.get("durationSeconds") {
+        None => Some(0),
+        Some(Value::Number(n)) => {
+            match n.as_f64() {
+                Some(seconds) if (0.0..=MAX_DURATION_SECONDS).contains(&seconds) => {
+                    // In range, so the product fits a u64; `as` only drops sub-millisecond digits
+                    // after rounding.
+                    Some((seconds * 1000.0).round() as u64)
+                }
+                _ => {
+                    problems.push(
+                    &format!("{at}.durationSeconds"),
+                    format!("expected a number of seconds from 0 to {MAX_DURATION_SECONDS}, not {n}"),
+                );
+                    None
+                }
+            }
+        }
+        Some(other) => {
+            problems.push(
+                &format!("{at}.durationSeconds"),
+                format!("expected a number of seconds, not {}", type_name(other)),
+            );
+            None
+        }
+    };
+    let when = match object.get("when") {
+        None => Some(None),
+        Some(Value::String(text)) if jsonata::is_expression(text) => match jsonata::check(text) {
+            Ok(()) => Some(Some(Condition::Expression(text.clone()))),
+            Err(message) => {
+                problems.push(
+                    &format!("{at}.when"),
+                    format!("invalid JSONata expression {text:?}: {message}"),
+                );
+                None
+            }
+        },
+        Some(pattern) => match expression_in_pattern(pattern, &format!("{at}.when")) {
+            Some(inner) => {
+                problems.push(
+                    &inner,
+                    "a JSONata expression inside a when pattern (a pattern compares values as \
+                     they are written; make the whole when one expression: \
+                     \"when\": \"{% ... %}\")",
+                );
+                None
+            }
+            None => Some(Some(Condition::Pattern(pattern.clone()))),
+        },
+    };
+    let expressions_ok = match (object.get("return"), object.get("throw")) {
+        (Some(value), None) => check_expressions(value, &format!("{at}.return"), problems),
+        (None, Some(throw)) => check_expressions(throw, &format!("{at}.throw"), problems),
+        _ => true,
+    };
+    if !ok || !expressions_ok {
+        return None;
+    }
+    Some(FunctionRule {
+        at: at.to_string(),
+        when: when?,
+        answer: answer?,
+        duration_ms: duration_ms?,
+    })
+}
