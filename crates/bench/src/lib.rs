@@ -8,16 +8,13 @@
 //! the input.
 
 use serde_json::{json, Value};
+use sfn_engine::execution::{run_to_end, RunBounds};
 use sfn_engine::limits::Limits;
 use sfn_engine::{
     parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity, StateMachine,
 };
 
 pub mod wasm;
-
-/// Steps in a row without a new event after which a running execution counts as stuck (as in
-/// the CLI).
-pub const MAX_IDLE_STEPS: usize = 10_000;
 
 /// Parses and validates a definition, the way the playground does on every edit: `Ok` with the
 /// number of top-level states, or `Err` with the first error diagnostic.
@@ -81,14 +78,7 @@ impl Prepared {
             ..ExecutionOptions::default()
         };
         let mut execution = Execution::new(self.machine, self.input, self.mocks, options);
-        let mut idle_steps = 0;
-        while *execution.status() == ExecutionStatus::Running && idle_steps < MAX_IDLE_STEPS {
-            if execution.step().is_empty() {
-                idle_steps += 1;
-            } else {
-                idle_steps = 0;
-            }
-        }
+        run_to_end(&mut execution, RunBounds::default());
         execution
     }
 }

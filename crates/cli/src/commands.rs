@@ -1,10 +1,11 @@
 //! `validate` and `run`.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde_json::Value;
-use sfn_engine::execution::{ErrorHandling, StateTrace};
+use sfn_engine::execution::{run_to_end_with, ErrorHandling, RunBounds, RunEnd, StateTrace};
 use sfn_engine::history::to_get_execution_history;
 use sfn_engine::limits::Limits;
 use sfn_engine::time::{format_iso, parse_aws_timestamp};
@@ -182,9 +183,6 @@ fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
     }
 }
 
-/// Steps in a row without a new event after which a running execution counts as stuck.
-pub const MAX_IDLE_STEPS: usize = 10_000;
-
 /// One line per event for `--trace`: id, type, state name, simulated time.
 pub fn trace_line(event: &HistoryEvent) -> String {
     let state = event.state_name.as_deref().unwrap_or("-");
@@ -264,27 +262,18 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     let machine = load_definition(&args.definition, &text)?;
 
     let mut execution = Execution::new(machine, input, mocks, options);
-    // A step may add no event (an internal transition); only a long run of them means the
-    // engine is stuck, which is reported rather than spun on forever.
-    let mut idle_steps = 0;
-    let mut steps: u64 = 0;
-    while *execution.status() == ExecutionStatus::Running && idle_steps < MAX_IDLE_STEPS {
-        if args.max_steps.is_some_and(|max| steps >= max) {
-            break;
-        }
-        steps += 1;
-        let events = execution.step();
-        if events.is_empty() {
-            idle_steps += 1;
-        } else {
-            idle_steps = 0;
-        }
+    let bounds = RunBounds {
+        max_steps: args.max_steps,
+        ..RunBounds::default()
+    };
+    let end = run_to_end_with(&mut execution, bounds, |events| {
         if args.trace {
             for event in events {
                 err!("{}", trace_line(event));
             }
         }
-    }
+        ControlFlow::Continue(())
+    });
 
     if args.trace {
         for line in data_flow_lines(execution.traces()) {
@@ -321,15 +310,14 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
             err!("status: ABORTED");
             Ok(exit::EXECUTION_FAILED)
         }
-        ExecutionStatus::Running if idle_steps < MAX_IDLE_STEPS => {
-            err!(
-                "status: RUNNING (stopped after {steps} steps, --max-steps; {} history events)",
-                execution.history().len()
-            );
-            Ok(exit::EXECUTION_FAILED)
-        }
         ExecutionStatus::Running => {
-            err!("status: RUNNING (the engine made no progress in {MAX_IDLE_STEPS} steps)");
+            match end {
+                RunEnd::MaxSteps { steps } => err!(
+                    "status: RUNNING (stopped after {steps} steps, --max-steps; {} history events)",
+                    execution.history().len()
+                ),
+                _ => err!("status: RUNNING ({end})"),
+            }
             Ok(exit::EXECUTION_FAILED)
         }
     }

@@ -3,24 +3,26 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 use sfn_engine::context::ExecutionIdentity;
+use sfn_engine::execution::{run_to_end_with, RunBounds, RunEnd};
 use sfn_engine::history::to_get_execution_history;
 use sfn_engine::{
     parse_definition, Execution, ExecutionOptions, ExecutionStatus, HistoryEvent, MockSet, Severity,
 };
 
 use crate::args::ConformanceArgs;
-use crate::commands::{err, exit, out, read_text, write_json, CliError, MAX_IDLE_STEPS};
+use crate::commands::{err, exit, out, read_text, write_json, CliError};
 use crate::compare::{compare_run, Difference};
 
 /// Steps one case may take before it counts as a runaway. The history quota (25,000 events)
 /// normally ends a loop long before.
-const STEP_BUDGET: usize = 200_000;
+const STEP_BUDGET: u64 = 200_000;
 
 /// Wall-clock time one case may take, checked between steps.
 const TIME_BUDGET: Duration = Duration::from_secs(20);
@@ -146,36 +148,28 @@ fn run_case(case: &Value, outcome: &mut CaseOutcome) -> Result<(), String> {
 
     let mut execution = Execution::new(machine, input, mocks, options);
     let started = Instant::now();
-    let mut steps = 0usize;
-    let mut idle_steps = 0usize;
-    let mut budget_exceeded = None;
-    while *execution.status() == ExecutionStatus::Running {
-        if execution.step().is_empty() {
-            idle_steps += 1;
+    let bounds = RunBounds {
+        max_steps: Some(STEP_BUDGET),
+        ..RunBounds::default()
+    };
+    let end = run_to_end_with(&mut execution, bounds, |_| {
+        if started.elapsed() > TIME_BUDGET {
+            ControlFlow::Break(())
         } else {
-            idle_steps = 0;
+            ControlFlow::Continue(())
         }
-        steps += 1;
-        if idle_steps >= MAX_IDLE_STEPS {
-            budget_exceeded = Some(format!(
-                "the engine made no progress in {MAX_IDLE_STEPS} steps"
-            ));
-        } else if steps >= STEP_BUDGET {
-            budget_exceeded = Some(format!("did not finish within {STEP_BUDGET} steps"));
-        } else if started.elapsed() > TIME_BUDGET {
-            budget_exceeded = Some(format!(
-                "did not finish within {} s of wall-clock time",
-                TIME_BUDGET.as_secs()
-            ));
-        }
-        if budget_exceeded.is_some() {
-            break;
-        }
-    }
+    });
     outcome.status = Some(execution.status().clone());
     outcome.history = execution.history().to_vec();
-    if let Some(reason) = budget_exceeded {
-        return Err(reason);
+    match end {
+        RunEnd::Finished { .. } => {}
+        RunEnd::MaxSteps { .. } | RunEnd::NoProgress { .. } => return Err(end.to_string()),
+        RunEnd::Interrupted { .. } => {
+            return Err(format!(
+                "did not finish within {} s of wall-clock time",
+                TIME_BUDGET.as_secs()
+            ))
+        }
     }
     let expected = case
         .get("expected")

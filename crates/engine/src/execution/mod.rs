@@ -8,6 +8,7 @@
 //! state, doing its work and leaving it, one task attempt, or handing a finished branch's result
 //! to its parent.
 
+mod driver;
 mod fanout;
 mod flow;
 mod states;
@@ -35,6 +36,8 @@ use crate::paths;
 use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
 use crate::time::{format_iso, parse_aws_timestamp, Millis, DEFAULT_START};
+
+pub use driver::{run_to_end, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS};
 
 /// How many actions a step may take without emitting an event (see [`Execution::step`]).
 pub const MAX_SILENT_ACTIONS: usize = 10_000;
