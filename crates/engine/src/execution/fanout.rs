@@ -58,14 +58,14 @@ impl Execution {
                 frame.now,
                 fanout.map_run_event,
                 Some(&run.name),
-                "MapRunSucceeded",
+                EventKind::MapRunSucceeded,
                 None,
             );
             self.push_event(
                 frame.now,
                 run_succeeded,
                 Some(&run.name),
-                "MapStateSucceeded",
+                EventKind::MapStateSucceeded,
                 None,
             );
             // AWS's recorded histories link the Map's Exited event to MapRunStarted, except when
@@ -93,13 +93,13 @@ impl Execution {
                     frame.now,
                     previous,
                     Some(&run.name),
-                    "MapStateSucceeded",
+                    EventKind::MapStateSucceeded,
                     None,
                 );
                 frame.last_event = previous;
             }
         } else {
-            self.emit(frame, "ParallelStateSucceeded", None);
+            self.emit(frame, EventKind::ParallelStateSucceeded, None);
         }
         let results = Value::Array(std::mem::take(&mut fanout.results));
         run.phase = Phase::Entered;
@@ -152,7 +152,7 @@ impl Execution {
                 start,
                 frame.last_event,
                 state_name,
-                "MapIterationStarted",
+                EventKind::MapIterationStarted,
                 "mapIterationStartedEventDetails",
                 index,
             );
@@ -192,7 +192,7 @@ impl Execution {
                 let machines: Vec<Rc<StateMachine>> = (0..parallel.branches.len())
                     .filter_map(|i| self.sub_machines.get(&(state.pointer.clone(), i)).cloned())
                     .collect();
-                self.emit(frame, "ParallelStateStarted", None);
+                self.emit(frame, EventKind::ParallelStateStarted, None);
                 // Every branch gets the same input: shared, not copied.
                 let effective = Rc::new(effective);
                 let children = machines
@@ -345,7 +345,7 @@ impl Execution {
         let distributed = map.processor_mode == ProcessorMode::Distributed;
         self.emit(
             frame,
-            "MapStateStarted",
+            EventKind::MapStateStarted,
             Some((
                 "mapStateStartedEventDetails",
                 json!({"length": children.len()}),
@@ -401,7 +401,7 @@ impl Execution {
             );
             fanout.map_run_event = self.emit(
                 frame,
-                "MapRunStarted",
+                EventKind::MapRunStarted,
                 Some(("mapRunStartedEventDetails", json!({"mapRunArn": arn}))),
             );
         }

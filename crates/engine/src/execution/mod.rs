@@ -13,7 +13,6 @@ mod flow;
 mod states;
 mod task;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -27,7 +26,7 @@ use crate::definition::{
     ProcessorMode, Retrier, State, StateKind, StateMachine, TaskState, Transition, WaitState,
 };
 use crate::error::{names, StatesError};
-use crate::history::{EventDetails, History, HistoryEvent};
+use crate::history::{EventDetails, EventKind, History, HistoryEvent};
 use crate::intrinsics;
 use crate::limits::Limits;
 use crate::mocks::{MockResponse, MockSet, TaskCall};
@@ -370,7 +369,7 @@ impl Execution {
             now,
             last,
             None,
-            "ExecutionAborted",
+            EventKind::ExecutionAborted,
             Some(("executionAbortedEventDetails", Value::Object(details))),
         );
         self.frames.clear();
@@ -440,7 +439,7 @@ impl Execution {
             id: 0,
             previous_event_id: 0,
             timestamp: now,
-            event_type: Cow::Borrowed("ExecutionStarted"),
+            kind: EventKind::ExecutionStarted,
             details: Some(EventDetails::execution_started(
                 Rc::clone(&self.input),
                 &self.options.identity.role_arn,
@@ -486,7 +485,7 @@ impl Execution {
         frame.state = Some(Rc::clone(&state.name));
         let entered_event_id = self.emit_details(
             frame,
-            state.entered_event_type(),
+            EventKind::state_entered(state.state_type()),
             EventDetails::state_entered(Rc::clone(&state.name), Rc::clone(&input)),
         );
         let retriers = match &state.kind {
@@ -750,12 +749,13 @@ impl Execution {
                 frame.now,
                 run_started,
                 Some(&state.name),
-                "MapRunFailed",
+                EventKind::MapRunFailed,
                 None,
             );
         }
-        let failed = format!("{}StateFailed", state.type_name());
-        self.emit(frame, &failed, None);
+        if let Some(failed) = EventKind::state_failed(state.state_type()) {
+            self.emit(frame, failed, None);
+        }
     }
 
     /// IntervalSeconds × BackoffRate^attempt, capped by MaxDelaySeconds, with full jitter when
@@ -798,7 +798,7 @@ impl Execution {
                             child.now,
                             child.last_event,
                             &run.name,
-                            "MapIterationSucceeded",
+                            EventKind::MapIterationSucceeded,
                             "mapIterationSucceededEventDetails",
                             index,
                         );
@@ -812,7 +812,7 @@ impl Execution {
                             child.now,
                             child.last_event,
                             &run.name,
-                            "MapIterationFailed",
+                            EventKind::MapIterationFailed,
                             "mapIterationFailedEventDetails",
                             index,
                         );
@@ -857,7 +857,7 @@ impl Execution {
                     id: 0,
                     previous_event_id: last_event,
                     timestamp: now,
-                    event_type: Cow::Borrowed("ExecutionSucceeded"),
+                    kind: EventKind::ExecutionSucceeded,
                     details: Some(EventDetails::execution_succeeded(Rc::clone(&output))),
                     state_name: None,
                 });
@@ -875,7 +875,7 @@ impl Execution {
                     now,
                     last_event,
                     None,
-                    "ExecutionFailed",
+                    EventKind::ExecutionFailed,
                     Some(("executionFailedEventDetails", Value::Object(details))),
                 );
                 self.status = ExecutionStatus::Failed {
@@ -929,7 +929,7 @@ impl Execution {
             deadline,
             last,
             None,
-            "ExecutionTimedOut",
+            EventKind::ExecutionTimedOut,
             Some(("executionTimedOutEventDetails", details)),
         );
         self.status = ExecutionStatus::TimedOut { error, cause: None };
@@ -982,26 +982,21 @@ impl Execution {
     // ----- events -------------------------------------------------------------------------
 
     /// Emits an event of `frame`, linked to the frame's last event.
-    fn emit(&mut self, frame: &mut Frame, event_type: &str, details: Option<(&str, Value)>) -> u64 {
+    fn emit(&mut self, frame: &mut Frame, kind: EventKind, details: Option<(&str, Value)>) -> u64 {
         let details = details.map(|(key, value)| EventDetails::new(key, value));
-        self.emit_event(frame, Cow::Owned(event_type.to_string()), details)
+        self.emit_event(frame, kind, details)
     }
 
-    /// [`Execution::emit`] of an event whose type is known in advance and whose details are
-    /// built by [`EventDetails`] (the Entered and Exited events every state has).
-    fn emit_details(
-        &mut self,
-        frame: &mut Frame,
-        event_type: &'static str,
-        details: EventDetails,
-    ) -> u64 {
-        self.emit_event(frame, Cow::Borrowed(event_type), Some(details))
+    /// [`Execution::emit`] of an event whose details are built by [`EventDetails`] (the
+    /// Entered and Exited events every state has).
+    fn emit_details(&mut self, frame: &mut Frame, kind: EventKind, details: EventDetails) -> u64 {
+        self.emit_event(frame, kind, Some(details))
     }
 
     fn emit_event(
         &mut self,
         frame: &mut Frame,
-        event_type: Cow<'static, str>,
+        kind: EventKind,
         details: Option<EventDetails>,
     ) -> u64 {
         if !frame.recorded {
@@ -1011,7 +1006,7 @@ impl Execution {
             id: 0,
             previous_event_id: frame.last_event,
             timestamp: frame.now,
-            event_type,
+            kind,
             details,
             state_name: frame.state.clone(),
         });
@@ -1024,14 +1019,14 @@ impl Execution {
         timestamp: Millis,
         previous_event_id: u64,
         state: Option<&str>,
-        event_type: &str,
+        kind: EventKind,
         details: Option<(&str, Value)>,
     ) -> u64 {
         self.record_event(HistoryEvent {
             id: 0,
             previous_event_id,
             timestamp,
-            event_type: Cow::Owned(event_type.to_string()),
+            kind,
             details: details.map(|(key, value)| EventDetails::new(key, value)),
             state_name: state.map(Rc::from),
         })
@@ -1043,7 +1038,7 @@ impl Execution {
         timestamp: Millis,
         previous_event_id: u64,
         name: &Rc<str>,
-        event_type: &'static str,
+        kind: EventKind,
         key: &'static str,
         index: usize,
     ) -> u64 {
@@ -1052,7 +1047,7 @@ impl Execution {
             id: 0,
             previous_event_id,
             timestamp,
-            event_type: Cow::Borrowed(event_type),
+            kind,
             details: Some(EventDetails::map_iteration(
                 key,
                 index as u64,
@@ -1089,11 +1084,14 @@ impl Execution {
             .state
             .clone()
             .unwrap_or_else(|| Rc::clone(&state.name));
-        self.emit_details(
-            &mut frame,
-            state.exited_event_type(),
-            EventDetails::state_exited(name, Rc::clone(&output), assigned.clone()),
-        );
+        // A Fail state is never left: it has no Exited event.
+        if let Some(exited) = EventKind::state_exited(state.state_type()) {
+            self.emit_details(
+                &mut frame,
+                exited,
+                EventDetails::state_exited(name, Rc::clone(&output), assigned.clone()),
+            );
+        }
         if let Some(assigned) = assigned {
             Rc::make_mut(&mut frame.variables).extend(assigned);
         }
