@@ -6,6 +6,32 @@ use super::*;
 use crate::definition::QueryLanguage;
 use crate::jsonata;
 
+/// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
+type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
+
+/// A Parallel or Map state's children: their inputs, which have started, and their results.
+pub(super) struct Fanout {
+    is_map: bool,
+    distributed: bool,
+    /// Each branch's or item's input, and `$$.Map.Item` for items.
+    children: Vec<FanoutChild>,
+    machines: Vec<Rc<StateMachine>>,
+    results: Vec<Value>,
+    /// The next child to start.
+    next: usize,
+    failures: usize,
+    /// A failure that fails the state, taken on its next step.
+    failure: Option<StatesError>,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    /// 0 for no limit.
+    max_concurrency: usize,
+    started_at: Millis,
+    end_times: Vec<Millis>,
+    map_run_event: u64,
+    last_iteration_succeeded: u64,
+}
+
 impl Execution {
     pub(super) fn run_fanout(
         &mut self,
@@ -122,6 +148,72 @@ impl Execution {
         Ok(Outcome::Exit { output, assigned })
     }
 
+    /// Takes a finished branch's or iteration's result (with its MapIteration event): its output
+    /// among the results, or its error, which fails the state unless tolerated.
+    pub(super) fn collect_child(
+        &mut self,
+        parent: &mut Frame,
+        state_name: &Rc<str>,
+        fanout: &mut Fanout,
+        child: &Frame,
+        result: Result<Rc<Value>, StatesError>,
+    ) {
+        let index = fanout.next.saturating_sub(1);
+        if let Some(end) = fanout.end_times.get_mut(index) {
+            *end = child.now;
+        }
+        let recorded = child.recorded && parent.recorded;
+        let iteration_events = fanout.is_map && !fanout.distributed && recorded;
+        match result {
+            Ok(output) => {
+                if iteration_events {
+                    fanout.last_iteration_succeeded = self.push_map_iteration(
+                        child.now,
+                        child.last_event,
+                        state_name,
+                        IterationEvent::Succeeded,
+                        index,
+                    );
+                }
+                // The output stays in the history too: the Map's or Parallel's own copy.
+                fanout.results.push(Rc::unwrap_or_clone(output));
+            }
+            Err(error) => {
+                if iteration_events {
+                    self.push_map_iteration(
+                        child.now,
+                        child.last_event,
+                        state_name,
+                        IterationEvent::Failed,
+                        index,
+                    );
+                }
+                fanout.failures = fanout.failures.saturating_add(1);
+                // A Map tolerating failures records the failed item's error output.
+                let mut error_output = Map::new();
+                if let Some(e) = &error.error {
+                    error_output.insert("Error".into(), json!(e));
+                }
+                if let Some(c) = &error.cause {
+                    error_output.insert("Cause".into(), json!(c));
+                }
+                fanout.results.push(Value::Object(error_output));
+                if !fanout.has_tolerance() {
+                    fanout.failure = Some(error);
+                } else if !fanout.tolerates_failures() {
+                    fanout.failure = Some(StatesError::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        "The specified tolerated failure threshold was exceeded",
+                    ));
+                }
+            }
+        }
+        if recorded {
+            // Inside the state, the next event follows the child's last one.
+            parent.last_event = child.last_event;
+        }
+    }
+
     /// The frame of the next branch or iteration, with its MapIterationStarted event.
     fn start_child(&mut self, frame: &Frame, state_name: &Rc<str>, fanout: &mut Fanout) -> Frame {
         let index = fanout.next;
@@ -152,12 +244,13 @@ impl Execution {
                 start,
                 frame.last_event,
                 state_name,
-                EventKind::MapIterationStarted,
-                "mapIterationStartedEventDetails",
+                IterationEvent::Started,
                 index,
             );
         }
         Frame {
+            id: self.frames.new_id(),
+            parent: Some(frame.id),
             action: enter_action(&machine, &machine.start_at, input),
             machine,
             map_item,
