@@ -541,19 +541,22 @@ pub fn Playground(
 pub fn history_json(rows: &[crate::protocol::EventRow]) -> String {
     let events: Vec<sfn_engine::HistoryEvent> = rows
         .iter()
-        .map(|row| sfn_engine::HistoryEvent {
-            id: row.id,
-            previous_event_id: row.previous_event_id,
-            timestamp: row.timestamp,
-            event_type: row.event_type.clone().into(),
-            // The worker sends the details as `{"<key>": {...}}`.
-            details: serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(
-                &row.details,
-            )
-            .ok()
-            .and_then(|m| m.into_iter().next())
-            .map(|(key, value)| sfn_engine::EventDetails::new(key, value)),
-            state_name: row.step.as_deref().map(std::rc::Rc::from),
+        // Every row comes from the engine, so its type is one the engine emits.
+        .filter_map(|row| {
+            Some(sfn_engine::HistoryEvent {
+                id: row.id,
+                previous_event_id: row.previous_event_id,
+                timestamp: row.timestamp,
+                kind: sfn_engine::EventKind::from_aws_name(&row.event_type)?,
+                // The worker sends the details as `{"<key>": {...}}`.
+                details: serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(
+                    &row.details,
+                )
+                .ok()
+                .and_then(|m| m.into_iter().next())
+                .map(|(key, value)| sfn_engine::EventDetails::new(key, value)),
+                state_name: row.step.as_deref().map(std::rc::Rc::from),
+            })
         })
         .collect();
     let value = sfn_engine::history::to_get_execution_history(&events);

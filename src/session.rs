@@ -124,7 +124,7 @@ impl Session {
             .and_then(|i| self.labels.get(i))
             .cloned()
             .unwrap_or_default();
-        let t: &str = &event.event_type;
+        let t: &str = event.kind.aws_name();
         // The engine names each event's state (the console's Step column); the visit is the
         // trace entered by the event's `...StateEntered`, which earlier events of it link to.
         let step = event.state_name.as_deref().map(str::to_owned);
@@ -162,7 +162,7 @@ impl Session {
             id: event.id,
             previous_event_id: event.previous_event_id,
             timestamp: event.timestamp,
-            event_type: event.event_type.to_string(),
+            event_type: event.kind.aws_name().to_string(),
             step: label.step.clone(),
             resource: label.resource.clone(),
             trace: label.trace,

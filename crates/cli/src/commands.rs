@@ -189,7 +189,7 @@ pub fn trace_line(event: &HistoryEvent) -> String {
     format!(
         "{:>5}  {:<36} {:<24} {}",
         event.id,
-        event.event_type,
+        event.kind.aws_name(),
         state,
         format_iso(event.timestamp)
     )

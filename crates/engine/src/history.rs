@@ -7,6 +7,10 @@ use serde_json::{Map, Value};
 
 use crate::time::Millis;
 
+mod kind;
+
+pub use kind::EventKind;
+
 /// One event of an execution's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEvent {
@@ -15,8 +19,8 @@ pub struct HistoryEvent {
     /// The event this one follows from (0 for none), as AWS links them.
     pub previous_event_id: u64,
     pub timestamp: Millis,
-    /// AWS's type name, e.g. `TaskStateEntered`.
-    pub event_type: Cow<'static, str>,
+    /// The event's type, e.g. [`EventKind::TaskStateEntered`].
+    pub kind: EventKind,
     /// The `...EventDetails` field.
     pub details: Option<EventDetails>,
     /// The state the event belongs to (the "Step" of the AWS console's event view), for
@@ -224,7 +228,10 @@ impl HistoryEvent {
             "timestamp".into(),
             serde_json::json!(self.timestamp as f64 / 1000.0),
         );
-        event.insert("type".into(), Value::String(self.event_type.to_string()));
+        event.insert(
+            "type".into(),
+            Value::String(self.kind.aws_name().to_string()),
+        );
         event.insert("id".into(), Value::from(self.id));
         event.insert(
             "previousEventId".into(),
@@ -380,7 +387,7 @@ mod tests {
             id,
             previous_event_id: id.saturating_sub(1),
             timestamp: 0,
-            event_type: Cow::Borrowed("PassStateEntered"),
+            kind: EventKind::PassStateEntered,
             details: None,
             state_name: None,
         }

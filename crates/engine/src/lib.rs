@@ -56,5 +56,5 @@ pub mod time;
 pub use definition::{parse_definition, Diagnostic, Severity, StateMachine};
 pub use error::StatesError;
 pub use execution::{Execution, ExecutionOptions, ExecutionStatus};
-pub use history::{EventDetails, HistoryEvent};
+pub use history::{EventDetails, EventKind, HistoryEvent};
 pub use mocks::MockSet;

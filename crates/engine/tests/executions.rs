@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 use sfn_engine::execution::ExecutionStatus;
 use sfn_engine::limits::Limits;
-use sfn_engine::{parse_definition, Execution, ExecutionOptions, MockSet};
+use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
 
 fn run_case(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -91,7 +91,7 @@ fn run_case(path: &Path) -> Result<(), String> {
     }
     let history = execution.history();
     if let Some(want) = expected["events"].as_array() {
-        let got: Vec<&str> = history.iter().map(|e| e.event_type.as_ref()).collect();
+        let got: Vec<&str> = history.iter().map(|e| e.kind.aws_name()).collect();
         let want: Vec<&str> = want.iter().filter_map(Value::as_str).collect();
         if got != want {
             return Err(format!("events\n  got      {got:?}\n  expected {want:?}"));
@@ -115,7 +115,7 @@ fn run_case(path: &Path) -> Result<(), String> {
             if Some(got) != seconds.as_f64() {
                 return Err(format!(
                     "event {id} ({}) at {got} s (expected {seconds} s)",
-                    event.event_type
+                    event.kind
                 ));
             }
         }
@@ -213,15 +213,11 @@ fn steps_yield_events_incrementally() {
             break;
         }
         assert!(events.len() <= 3, "a step emitted {} events", events.len());
-        seen.extend(events.iter().map(|e| e.event_type.to_string()));
+        seen.extend(events.iter().map(|e| e.kind));
         steps += 1;
     }
     assert!(steps >= 4);
-    let all: Vec<String> = execution
-        .history()
-        .iter()
-        .map(|e| e.event_type.to_string())
-        .collect();
+    let all: Vec<EventKind> = execution.history().iter().map(|e| e.kind).collect();
     assert_eq!(seen, all);
     assert_eq!(execution.status().name(), "SUCCEEDED");
 }
@@ -247,8 +243,8 @@ fn stop_aborts() {
     execution.stop(Some("User".into()), Some("stopped".into()));
     assert_eq!(execution.status().name(), "ABORTED");
     assert_eq!(
-        execution.history().last().map(|e| e.event_type.as_ref()),
-        Some("ExecutionAborted")
+        execution.history().last().map(|e| e.kind),
+        Some(EventKind::ExecutionAborted)
     );
     assert!(execution.step().is_empty());
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sfn_engine::execution::ExecutionStatus;
 use sfn_engine::scaffold::starter_mocks;
-use sfn_engine::{parse_definition, Execution, ExecutionOptions, MockSet};
+use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
 
 /// The examples' directory in the root package.
 fn examples_dir() -> PathBuf {
@@ -95,10 +95,16 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
     }
     if let Some(counts) = expected.get("events").and_then(Value::as_object) {
         for (event_type, want) in counts {
+            let Some(kind) = EventKind::from_aws_name(event_type) else {
+                problems.push(format!(
+                    "{event_type} is not an event type the engine emits"
+                ));
+                continue;
+            };
             let got = execution
                 .history()
                 .iter()
-                .filter(|e| &e.event_type == event_type)
+                .filter(|e| e.kind == kind)
                 .count();
             if Some(got as u64) != want.as_u64() {
                 problems.push(format!("{got} {event_type} events (expected {want})"));
@@ -117,7 +123,7 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
         let events: Vec<&str> = execution
             .history()
             .iter()
-            .map(|e| e.event_type.as_ref())
+            .map(|e| e.kind.aws_name())
             .collect();
         Err(format!(
             "{}; status {status:?}; events {events:?}",

@@ -175,7 +175,7 @@ pub fn describe_status(status: &ExecutionStatus) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
-    use sfn_engine::EventDetails;
+    use sfn_engine::{EventDetails, EventKind};
 
     #[test]
     fn recognizes_iso_timestamps() {
@@ -208,7 +208,7 @@ mod tests {
             id,
             previous_event_id: previous,
             timestamp: 1_704_067_200_000,
-            event_type: event_type.to_string().into(),
+            kind: EventKind::from_aws_name(event_type).expect("an event type"),
             details: details.map(|(key, value)| EventDetails::new(key, value)),
             state_name: None,
         }
@@ -355,7 +355,10 @@ mod tests {
                 id: event["id"].as_u64().expect("id"),
                 previous_event_id: event["previousEventId"].as_u64().expect("previousEventId"),
                 timestamp: 1_704_067_200_000,
-                event_type: event["type"].as_str().expect("type").to_string().into(),
+                kind: event["type"]
+                    .as_str()
+                    .and_then(EventKind::from_aws_name)
+                    .expect("an event type the engine emits"),
                 details: event
                     .as_object()
                     .expect("event object")

@@ -116,45 +116,63 @@ pub struct State {
 }
 
 impl State {
+    /// The state's `Type`.
+    pub fn state_type(&self) -> StateType {
+        match &self.kind {
+            StateKind::Pass(_) => StateType::Pass,
+            StateKind::Task(_) => StateType::Task,
+            StateKind::Choice(_) => StateType::Choice,
+            StateKind::Wait(_) => StateType::Wait,
+            StateKind::Succeed => StateType::Succeed,
+            StateKind::Fail(_) => StateType::Fail,
+            StateKind::Parallel(_) => StateType::Parallel,
+            StateKind::Map(_) => StateType::Map,
+        }
+    }
+
     /// AWS's name for the type, as in `<Type>StateEntered` events: `Pass`, `Task`, ...
-    /// The type of this state's `...StateEntered` event, e.g. `PassStateEntered`.
-    pub fn entered_event_type(&self) -> &'static str {
-        match &self.kind {
-            StateKind::Pass(_) => "PassStateEntered",
-            StateKind::Task(_) => "TaskStateEntered",
-            StateKind::Choice(_) => "ChoiceStateEntered",
-            StateKind::Wait(_) => "WaitStateEntered",
-            StateKind::Succeed => "SucceedStateEntered",
-            StateKind::Fail(_) => "FailStateEntered",
-            StateKind::Parallel(_) => "ParallelStateEntered",
-            StateKind::Map(_) => "MapStateEntered",
-        }
-    }
-
-    /// The type of this state's `...StateExited` event, e.g. `PassStateExited`.
-    pub fn exited_event_type(&self) -> &'static str {
-        match &self.kind {
-            StateKind::Pass(_) => "PassStateExited",
-            StateKind::Task(_) => "TaskStateExited",
-            StateKind::Choice(_) => "ChoiceStateExited",
-            StateKind::Wait(_) => "WaitStateExited",
-            StateKind::Succeed => "SucceedStateExited",
-            StateKind::Fail(_) => "FailStateExited",
-            StateKind::Parallel(_) => "ParallelStateExited",
-            StateKind::Map(_) => "MapStateExited",
-        }
-    }
-
     pub fn type_name(&self) -> &'static str {
-        match &self.kind {
-            StateKind::Pass(_) => "Pass",
-            StateKind::Task(_) => "Task",
-            StateKind::Choice(_) => "Choice",
-            StateKind::Wait(_) => "Wait",
-            StateKind::Succeed => "Succeed",
-            StateKind::Fail(_) => "Fail",
-            StateKind::Parallel(_) => "Parallel",
-            StateKind::Map(_) => "Map",
+        self.state_type().name()
+    }
+}
+
+/// A state's `Type`, without the state's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    /// Every type.
+    pub const ALL: [StateType; 8] = [
+        StateType::Pass,
+        StateType::Task,
+        StateType::Choice,
+        StateType::Wait,
+        StateType::Succeed,
+        StateType::Fail,
+        StateType::Parallel,
+        StateType::Map,
+    ];
+
+    /// The name as written in a definition's `Type`: `Pass`, `Task`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
         }
     }
 }

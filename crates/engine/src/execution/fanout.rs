@@ -6,6 +6,32 @@ use super::*;
 use crate::definition::QueryLanguage;
 use crate::jsonata;
 
+/// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
+type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
+
+/// A Parallel or Map state's children: their inputs, which have started, and their results.
+pub(super) struct Fanout {
+    is_map: bool,
+    distributed: bool,
+    /// Each branch's or item's input, and `$$.Map.Item` for items.
+    children: Vec<FanoutChild>,
+    machines: Vec<Rc<StateMachine>>,
+    results: Vec<Value>,
+    /// The next child to start.
+    next: usize,
+    failures: usize,
+    /// A failure that fails the state, taken on its next step.
+    failure: Option<StatesError>,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    /// 0 for no limit.
+    max_concurrency: usize,
+    started_at: Millis,
+    end_times: Vec<Millis>,
+    map_run_event: u64,
+    last_iteration_succeeded: u64,
+}
+
 impl Execution {
     pub(super) fn run_fanout(
         &mut self,
@@ -58,14 +84,14 @@ impl Execution {
                 frame.now,
                 fanout.map_run_event,
                 Some(&run.name),
-                "MapRunSucceeded",
+                EventKind::MapRunSucceeded,
                 None,
             );
             self.push_event(
                 frame.now,
                 run_succeeded,
                 Some(&run.name),
-                "MapStateSucceeded",
+                EventKind::MapStateSucceeded,
                 None,
             );
             // AWS's recorded histories link the Map's Exited event to MapRunStarted, except when
@@ -93,13 +119,13 @@ impl Execution {
                     frame.now,
                     previous,
                     Some(&run.name),
-                    "MapStateSucceeded",
+                    EventKind::MapStateSucceeded,
                     None,
                 );
                 frame.last_event = previous;
             }
         } else {
-            self.emit(frame, "ParallelStateSucceeded", None);
+            self.emit(frame, EventKind::ParallelStateSucceeded, None);
         }
         let results = Value::Array(std::mem::take(&mut fanout.results));
         run.phase = Phase::Entered;
@@ -120,6 +146,72 @@ impl Execution {
         let (output, assigned) =
             self.state_output(frame, run, state, &run.input, Some(results), spec)?;
         Ok(Outcome::Exit { output, assigned })
+    }
+
+    /// Takes a finished branch's or iteration's result (with its MapIteration event): its output
+    /// among the results, or its error, which fails the state unless tolerated.
+    pub(super) fn collect_child(
+        &mut self,
+        parent: &mut Frame,
+        state_name: &Rc<str>,
+        fanout: &mut Fanout,
+        child: &Frame,
+        result: Result<Rc<Value>, StatesError>,
+    ) {
+        let index = fanout.next.saturating_sub(1);
+        if let Some(end) = fanout.end_times.get_mut(index) {
+            *end = child.now;
+        }
+        let recorded = child.recorded && parent.recorded;
+        let iteration_events = fanout.is_map && !fanout.distributed && recorded;
+        match result {
+            Ok(output) => {
+                if iteration_events {
+                    fanout.last_iteration_succeeded = self.push_map_iteration(
+                        child.now,
+                        child.last_event,
+                        state_name,
+                        IterationEvent::Succeeded,
+                        index,
+                    );
+                }
+                // The output stays in the history too: the Map's or Parallel's own copy.
+                fanout.results.push(Rc::unwrap_or_clone(output));
+            }
+            Err(error) => {
+                if iteration_events {
+                    self.push_map_iteration(
+                        child.now,
+                        child.last_event,
+                        state_name,
+                        IterationEvent::Failed,
+                        index,
+                    );
+                }
+                fanout.failures = fanout.failures.saturating_add(1);
+                // A Map tolerating failures records the failed item's error output.
+                let mut error_output = Map::new();
+                if let Some(e) = &error.error {
+                    error_output.insert("Error".into(), json!(e));
+                }
+                if let Some(c) = &error.cause {
+                    error_output.insert("Cause".into(), json!(c));
+                }
+                fanout.results.push(Value::Object(error_output));
+                if !fanout.has_tolerance() {
+                    fanout.failure = Some(error);
+                } else if !fanout.tolerates_failures() {
+                    fanout.failure = Some(StatesError::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        "The specified tolerated failure threshold was exceeded",
+                    ));
+                }
+            }
+        }
+        if recorded {
+            // Inside the state, the next event follows the child's last one.
+            parent.last_event = child.last_event;
+        }
     }
 
     /// The frame of the next branch or iteration, with its MapIterationStarted event.
@@ -152,12 +244,13 @@ impl Execution {
                 start,
                 frame.last_event,
                 state_name,
-                "MapIterationStarted",
-                "mapIterationStartedEventDetails",
+                IterationEvent::Started,
                 index,
             );
         }
         Frame {
+            id: self.frames.new_id(),
+            parent: Some(frame.id),
             action: enter_action(&machine, &machine.start_at, input),
             machine,
             map_item,
@@ -192,7 +285,7 @@ impl Execution {
                 let machines: Vec<Rc<StateMachine>> = (0..parallel.branches.len())
                     .filter_map(|i| self.sub_machines.get(&(state.pointer.clone(), i)).cloned())
                     .collect();
-                self.emit(frame, "ParallelStateStarted", None);
+                self.emit(frame, EventKind::ParallelStateStarted, None);
                 // Every branch gets the same input: shared, not copied.
                 let effective = Rc::new(effective);
                 let children = machines
@@ -345,7 +438,7 @@ impl Execution {
         let distributed = map.processor_mode == ProcessorMode::Distributed;
         self.emit(
             frame,
-            "MapStateStarted",
+            EventKind::MapStateStarted,
             Some((
                 "mapStateStartedEventDetails",
                 json!({"length": children.len()}),
@@ -401,7 +494,7 @@ impl Execution {
             );
             fanout.map_run_event = self.emit(
                 frame,
-                "MapRunStarted",
+                EventKind::MapRunStarted,
                 Some(("mapRunStartedEventDetails", json!({"mapRunArn": arn}))),
             );
         }

@@ -8,6 +8,8 @@
 //! In both, `Assign` is evaluated with the variables as they were when the state was entered;
 //! the executor applies the assignments when the state is left.
 
+use std::borrow::Cow;
+
 use super::*;
 use crate::definition::QueryLanguage;
 use crate::jsonata::{self, JsonataEnv, JsonataError};
@@ -496,7 +498,7 @@ impl Execution {
                 frame.now,
                 previous,
                 Some(&run.name),
-                "EvaluationFailed",
+                EventKind::EvaluationFailed,
                 Some(("evaluationFailedEventDetails", Value::Object(details))),
             );
         }

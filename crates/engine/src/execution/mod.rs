@@ -1,20 +1,59 @@
 //! Running an execution step by step on a simulated clock.
 //!
-//! An execution is a stack of frames: the top-level state machine, and above it the Parallel
-//! branch or Map iteration being run. Branches and iterations run one after another (the order
-//! AWS's recorded histories show for a concurrency of one), each on its own clock that starts
-//! when the Parallel or Map state starts them, so simulated times come out as if they had run
-//! concurrently. A step does one piece of work of the top frame and emits its events: entering a
-//! state, doing its work and leaving it, one task attempt, or handing a finished branch's result
-//! to its parent.
+//! An execution runs frames (`frame.rs`): the top-level state machine runs in the root frame,
+//! and each Parallel branch or Map iteration in a child frame linked to the frame of its Parallel
+//! or Map state. Every frame has its own clock (`Frame::now`), which starts when its parent
+//! starts it and moves on by itself (`clock.rs`, which also enforces the execution's
+//! TimeoutSeconds). Branches and iterations run one after another (the order AWS's recorded
+//! histories show for a concurrency of one), each on its own clock, so simulated times come out
+//! as if they had run concurrently. `Frames` holds the frames waiting to run and decides which
+//! runs next: today the newest (a stack), so a child runs to its end before its parent goes on.
+//!
+//! # A step
+//!
+//! [`Execution::step`] carries out actions until one emits an event. An action (`advance`)
+//! takes the next frame from `Frames` and carries out the frame's `Action`:
+//!
+//! - the very first action starts the execution (`start`): ExecutionStarted and the root frame;
+//! - `Enter`: the state's Entered event and a new state run (`enter`, `visit.rs`);
+//! - `Run`: the state's work for this step (`work`: `states.rs`, `task.rs`, `fanout.rs`), then
+//!   its `Outcome` (`conclude`): leave the state (`leave`: its Exited event, its assignments,
+//!   then the next state's `Enter` or the frame's `Done`), start a child frame, or handle an
+//!   error (`errors.rs`: retry, catch, or end the frame with it);
+//! - `Done`: the frame hands its result to its parent's Parallel or Map state (`deliver`,
+//!   `collect_child` in `fanout.rs`) or, for the root frame, ends the execution (`finish`).
+//!
+//! After each action the execution's TimeoutSeconds and history length limit are enforced.
+//!
+//! # Where each event is emitted
+//!
+//! Every event is appended by `events.rs`: `emit` for a frame's event (at the frame's clock,
+//! following the frame's last event), `push_event` for one that follows another event.
+//!
+//! - ExecutionStarted: `start`. ExecutionSucceeded, ExecutionFailed: `finish` (also when the
+//!   history limit is reached). ExecutionTimedOut: `enforce_timeout` (`clock.rs`).
+//!   ExecutionAborted: `stop`.
+//! - `<Type>StateEntered`: `enter`; `<Type>StateExited`: `leave` (`visit.rs`).
+//! - TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskFailed, TaskTimedOut and
+//!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`).
+//! - ParallelStateStarted, MapStateStarted, MapRunStarted: `prepare_fanout`, `prepare_map`;
+//!   ParallelStateSucceeded, MapStateSucceeded, MapRunSucceeded: `run_fanout`;
+//!   MapIterationStarted: `start_child`; MapIterationSucceeded, MapIterationFailed:
+//!   `collect_child` (`fanout.rs`). ParallelStateFailed, MapStateFailed, MapRunFailed:
+//!   `emit_fanout_failed` (`errors.rs`), only once no retrier takes the error.
+//! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
+mod clock;
 mod driver;
+mod errors;
+mod events;
 mod fanout;
 mod flow;
+mod frame;
 mod states;
 mod task;
+mod visit;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -28,7 +67,7 @@ use crate::definition::{
     ProcessorMode, Retrier, State, StateKind, StateMachine, TaskState, Transition, WaitState,
 };
 use crate::error::{names, StatesError};
-use crate::history::{EventDetails, History, HistoryEvent};
+use crate::history::{EventDetails, EventKind, History, HistoryEvent};
 use crate::intrinsics;
 use crate::limits::Limits;
 use crate::mocks::{MockResponse, MockSet, TaskCall};
@@ -36,6 +75,12 @@ use crate::paths;
 use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
 use crate::time::{format_iso, parse_aws_timestamp, Millis, DEFAULT_START};
+
+use clock::seconds_to_ms;
+use events::IterationEvent;
+use fanout::Fanout;
+use frame::{enter_action, Action, Frame, Frames};
+use visit::{Outcome, Phase, StateRun};
 
 pub use driver::{run_to_end, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS};
 
@@ -162,137 +207,9 @@ pub struct Execution {
     traces: Vec<StateTrace>,
     /// The box of the last state run that ended, for the next one (see `enter`).
     spare_run: Option<Box<StateRun>>,
-    frames: Vec<Frame>,
+    /// The frames waiting to run (the one running is taken out while it runs).
+    frames: Frames,
     started: bool,
-}
-
-/// One running state machine: the top level, a Parallel branch or a Map iteration.
-struct Frame {
-    machine: Rc<StateMachine>,
-    /// `$$.Map.Item` of a Map iteration.
-    map_item: Option<(usize, Rc<Value>)>,
-    /// This frame's simulated clock.
-    now: Millis,
-    /// The event the next event of this frame follows (`previousEventId`).
-    last_event: u64,
-    /// False inside a distributed Map: its iterations are child executions with histories of
-    /// their own, not events of this one.
-    recorded: bool,
-    /// The state this frame is in, named in its events.
-    state: Option<Rc<str>>,
-    /// The workflow variables this frame sees: its own and, read-only, its parents' as they
-    /// were when it started (a Map iteration or Parallel branch cannot assign outer ones).
-    variables: Rc<Map<String, Value>>,
-    action: Action,
-}
-
-enum Action {
-    /// Enter the state at this index of the frame's machine's states.
-    Enter {
-        state: usize,
-        input: Rc<Value>,
-    },
-    Run(Box<StateRun>),
-    /// The frame has ended with this output (shared with its last state's Exited event) or
-    /// error.
-    Done(Result<Rc<Value>, StatesError>),
-    /// What a frame holds while its action is being carried out.
-    Vacant,
-}
-
-/// The action that enters the state `name` of `machine`, or fails if there is none (validation
-/// makes sure there always is).
-fn enter_action(machine: &StateMachine, name: &str, input: Rc<Value>) -> Action {
-    match machine.states.get_index_of(name) {
-        Some(state) => Action::Enter { state, input },
-        None => Action::Done(Err(StatesError::runtime(format!(
-            "The state '{name}' does not exist"
-        )))),
-    }
-}
-
-/// A state being run.
-struct StateRun {
-    name: Rc<str>,
-    /// The state's position in its machine's states: a run looks its state up by it.
-    index: usize,
-    /// Shared with the state's Entered event.
-    input: Rc<Value>,
-    entered_event_id: u64,
-    entered_time: Millis,
-    /// Attempts used per retrier.
-    retry_attempts: Vec<u64>,
-    /// Retries so far (`$$.State.RetryCount`).
-    retry_count: u64,
-    /// The visit's entry in `traces`, when traces are recorded.
-    trace_index: Option<usize>,
-    phase: Phase,
-}
-
-enum Phase {
-    /// Entered; the state's work comes next.
-    Entered,
-    /// A failed attempt is retried after a back-off.
-    Retry { delay_ms: Millis },
-    /// A Parallel or Map state waiting for its branches or iterations.
-    Fanout(Box<Fanout>),
-}
-
-/// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
-type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
-
-struct Fanout {
-    is_map: bool,
-    distributed: bool,
-    /// Each branch's or item's input, and `$$.Map.Item` for items.
-    children: Vec<FanoutChild>,
-    machines: Vec<Rc<StateMachine>>,
-    results: Vec<Value>,
-    /// The next child to start.
-    next: usize,
-    failures: usize,
-    /// A failure that fails the state, taken on its next step.
-    failure: Option<StatesError>,
-    tolerated_count: Option<u64>,
-    tolerated_percentage: Option<f64>,
-    /// 0 for no limit.
-    max_concurrency: usize,
-    started_at: Millis,
-    end_times: Vec<Millis>,
-    map_run_event: u64,
-    last_iteration_succeeded: u64,
-}
-
-/// How a state's work ended.
-enum Outcome {
-    /// Leave the state with this output (and these assignments), then follow its transition.
-    Exit {
-        output: Rc<Value>,
-        assigned: flow::Assigned,
-    },
-    /// Leave the state and end its branch (Succeed).
-    EndBranch {
-        output: Rc<Value>,
-        assigned: flow::Assigned,
-    },
-    /// Leave a Choice state by its matched rule (the index in `Choices`), or by its Default.
-    Goto {
-        rule: Option<usize>,
-        output: Rc<Value>,
-        assigned: flow::Assigned,
-    },
-    /// The state failed.
-    Fail(StatesError),
-    /// A Map or Parallel state failed because of a branch or iteration: its Failed event
-    /// (and MapRunFailed) come only if no retrier takes the error.
-    FanoutFail {
-        error: StatesError,
-        map_run_event: Option<u64>,
-    },
-    /// Run this branch or iteration first; the state goes on when it is done.
-    StartChild(Box<Frame>),
-    /// The execution's TimeoutSeconds ran out while the state waited.
-    TimedOut,
 }
 
 impl Execution {
@@ -318,7 +235,7 @@ impl Execution {
             history: History::default(),
             traces: Vec::new(),
             spare_run: None,
-            frames: Vec::new(),
+            frames: Frames::default(),
             started: false,
         }
     }
@@ -366,14 +283,14 @@ impl Execution {
         }
         let (now, last) = self
             .frames
-            .first()
+            .root()
             .map(|f| (f.now, f.last_event))
             .unwrap_or((self.options.start_time, 0));
         self.push_event(
             now,
             last,
             None,
-            "ExecutionAborted",
+            EventKind::ExecutionAborted,
             Some(("executionAbortedEventDetails", Value::Object(details))),
         );
         self.frames.clear();
@@ -401,13 +318,14 @@ impl Execution {
             .unwrap_or(self.options.start_time)
     }
 
+    /// One action: the next frame's.
     fn advance(&mut self) {
         if !self.started {
             self.started = true;
             self.start();
             return;
         }
-        let Some(mut frame) = self.frames.pop() else {
+        let Some(mut frame) = self.frames.take_next() else {
             // Nothing left to run but no final status: cannot happen once started; end safely.
             self.finish(
                 Err(StatesError::runtime(
@@ -437,13 +355,14 @@ impl Execution {
         }
     }
 
+    /// The first action: ExecutionStarted, and the root frame entering the first state.
     fn start(&mut self) {
         let now = self.options.start_time;
         self.record_event(HistoryEvent {
             id: 0,
             previous_event_id: 0,
             timestamp: now,
-            event_type: Cow::Borrowed("ExecutionStarted"),
+            kind: EventKind::ExecutionStarted,
             details: Some(EventDetails::execution_started(
                 Rc::clone(&self.input),
                 &self.options.identity.role_arn,
@@ -465,7 +384,10 @@ impl Execution {
         }
         // AWS links the first state's event to no event (previousEventId 0), not to
         // ExecutionStarted.
+        let id = self.frames.new_id();
         self.frames.push(Frame {
+            id,
+            parent: None,
             machine: Rc::clone(&self.root),
             map_item: None,
             now,
@@ -477,309 +399,10 @@ impl Execution {
         });
     }
 
-    /// Emits the state's Entered event.
-    fn enter(&mut self, frame: &mut Frame, index: usize, input: Rc<Value>) {
-        let machine = Rc::clone(&frame.machine);
-        let Some(state) = machine.state_at(index) else {
-            frame.action = Action::Done(Err(StatesError::runtime(
-                "internal error: a transition to a state that does not exist",
-            )));
-            return;
-        };
-        frame.state = Some(Rc::clone(&state.name));
-        let entered_event_id = self.emit_details(
-            frame,
-            state.entered_event_type(),
-            EventDetails::state_entered(Rc::clone(&state.name), Rc::clone(&input)),
-        );
-        let retriers = match &state.kind {
-            StateKind::Task(t) => t.retry.len(),
-            StateKind::Parallel(p) => p.retry.len(),
-            StateKind::Map(m) => m.retry.len(),
-            _ => 0,
-        };
-        let trace_index = self.options.record_traces.then(|| {
-            self.traces.push(StateTrace {
-                state_name: state.name.to_string(),
-                entered_event_id,
-                input: Value::clone(&input),
-                ..Default::default()
-            });
-            // The trace just pushed.
-            self.traces.len().saturating_sub(1)
-        });
-        let run = StateRun {
-            name: Rc::clone(&state.name),
-            index,
-            input,
-            entered_event_id,
-            entered_time: frame.now,
-            retry_attempts: vec![0; retriers],
-            retry_count: 0,
-            trace_index,
-            phase: Phase::Entered,
-        };
-        // Every state visit needs a box; the last finished one's is reused.
-        frame.action = Action::Run(match self.spare_run.take() {
-            Some(mut spare) => {
-                *spare = run;
-                spare
-            }
-            None => Box::new(run),
-        });
-    }
-
-    /// Does the state's work for this step.
-    fn work(&mut self, frame: &mut Frame, run: &mut StateRun) -> Outcome {
-        let machine = Rc::clone(&frame.machine);
-        let Some(state) = machine.state_at(run.index) else {
-            return Outcome::Fail(StatesError::runtime(format!(
-                "The state '{}' does not exist",
-                run.name
-            )));
-        };
-        if let Phase::Retry { delay_ms } = run.phase {
-            run.phase = Phase::Entered;
-            if !self.advance_clock(frame, frame.now.saturating_add(delay_ms)) {
-                return Outcome::TimedOut;
-            }
-        }
-        let result = match &state.kind {
-            StateKind::Pass(pass) => self.run_pass(frame, run, state, pass),
-            StateKind::Task(task) => self.run_task(frame, run, state, task),
-            StateKind::Choice(choice) => self.run_choice(frame, run, state, choice),
-            StateKind::Wait(wait) => self.run_wait(frame, run, state, wait),
-            StateKind::Succeed => self.run_succeed(frame, run, state),
-            StateKind::Fail(fail) => self.run_fail(frame, run, state, fail),
-            StateKind::Parallel(_) | StateKind::Map(_) => self.run_fanout(frame, run, state),
-        };
-        match result {
-            Ok(outcome) => outcome,
-            Err(error) => Outcome::Fail(error),
-        }
-    }
-
-    /// Acts on a step's outcome: exit, transition, retry, catch or fail.
-    fn conclude(&mut self, mut frame: Frame, run: Box<StateRun>, outcome: Outcome) {
-        let machine = Rc::clone(&frame.machine);
-        let Some(state) = machine.state_at(run.index) else {
-            frame.action = Action::Done(Err(StatesError::runtime("state vanished")));
-            self.frames.push(frame);
-            return;
-        };
-        match outcome {
-            Outcome::TimedOut => {
-                self.frames.push(frame);
-                self.enforce_timeout();
-            }
-            Outcome::StartChild(child) => {
-                frame.action = Action::Run(run);
-                self.frames.push(frame);
-                self.frames.push(*child);
-            }
-            Outcome::Exit { output, assigned } => {
-                // A state that passes its input on unchanged passes a value already checked.
-                if !Rc::ptr_eq(&output, &run.input) {
-                    if let Err(error) = self.check_payload(&run.name, &output) {
-                        return self.conclude(frame, run, Outcome::Fail(error));
-                    }
-                }
-                let next = match &state.transition {
-                    Some(Transition::Next(next)) => Some(next.as_str()),
-                    _ => None,
-                };
-                self.leave(frame, &run, state, output, assigned, next);
-                self.spare_run = Some(run);
-            }
-            Outcome::EndBranch { output, assigned } => {
-                self.leave(frame, &run, state, output, assigned, None);
-                self.spare_run = Some(run);
-            }
-            Outcome::Goto {
-                rule,
-                output,
-                assigned,
-            } => {
-                let next = match (&state.kind, rule) {
-                    (StateKind::Choice(choice), Some(index)) => {
-                        choice.choices.get(index).map(|branch| branch.next.as_str())
-                    }
-                    (StateKind::Choice(choice), None) => choice.default.as_deref(),
-                    _ => None,
-                };
-                let Some(next) = next else {
-                    let error = StatesError::runtime("internal error: a Choice lost its target");
-                    return self.conclude(frame, run, Outcome::Fail(error));
-                };
-                self.leave(frame, &run, state, output, assigned, Some(next));
-                self.spare_run = Some(run);
-            }
-            Outcome::Fail(error) => {
-                let error = self.with_state_context(error, &run);
-                self.handle_error(frame, run, state, error, None);
-            }
-            Outcome::FanoutFail {
-                error,
-                map_run_event,
-            } => {
-                self.handle_error(frame, run, state, error, Some(map_run_event));
-            }
-        }
-    }
-
-    /// Adds AWS's "An error occurred while executing the state ..." prefix to the errors the
-    /// engine raises itself while processing a state's data.
-    fn with_state_context(&self, mut error: StatesError, run: &StateRun) -> StatesError {
-        let engine_raised = matches!(
-            error.error.as_deref(),
-            Some(names::RUNTIME)
-                | Some(names::QUERY_EVALUATION_ERROR)
-                | Some(names::INTRINSIC_FAILURE)
-        );
-        if engine_raised {
-            if let Some(cause) = &error.cause {
-                if !cause.starts_with("An error occurred while executing the state") {
-                    error.cause = Some(format!(
-                        "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                        run.name, run.entered_event_id, cause
-                    ));
-                }
-            }
-        }
-        error
-    }
-
-    fn handle_error(
-        &mut self,
-        mut frame: Frame,
-        mut run: Box<StateRun>,
-        state: &State,
-        error: StatesError,
-        fanout_failed: Option<Option<u64>>,
-    ) {
-        let (retriers, catchers, result_path_ok) = match &state.kind {
-            StateKind::Task(t) => (&t.retry[..], &t.catch[..], true),
-            StateKind::Parallel(p) => (&p.retry[..], &p.catch[..], true),
-            StateKind::Map(m) => (&m.retry[..], &m.catch[..], true),
-            _ => (&[][..], &[][..], false),
-        };
-        if result_path_ok {
-            if let Some((index, retrier)) = retriers
-                .iter()
-                .enumerate()
-                .find(|(_, r)| error_matches(&r.error_equals, &error))
-            {
-                let attempts = run.retry_attempts.get(index).copied().unwrap_or(0);
-                if attempts < retrier.max_attempts {
-                    let delay_ms = self.retry_delay(retrier, attempts);
-                    if let Some(slot) = run.retry_attempts.get_mut(index) {
-                        *slot = slot.saturating_add(1);
-                    }
-                    run.retry_count = run.retry_count.saturating_add(1);
-                    if let Some(trace) = self.trace_of(&run) {
-                        trace.errors.push(TracedError {
-                            error,
-                            handled_by: ErrorHandling::Retry {
-                                retrier_index: index,
-                                attempt: attempts.saturating_add(1),
-                                delay_ms,
-                            },
-                        });
-                    }
-                    run.phase = Phase::Retry { delay_ms };
-                    frame.action = Action::Run(run);
-                    self.frames.push(frame);
-                    return;
-                }
-            }
-            self.emit_fanout_failed(&mut frame, state, fanout_failed);
-            if let Some((index, catcher)) = catchers
-                .iter()
-                .enumerate()
-                .find(|(_, c)| error_matches(&c.error_equals, &error))
-            {
-                if let Some(trace) = self.trace_of(&run) {
-                    trace.errors.push(TracedError {
-                        error: error.clone(),
-                        handled_by: ErrorHandling::Catch {
-                            catcher_index: index,
-                            next: catcher.next.clone(),
-                        },
-                    });
-                }
-                match self.caught_output(&mut frame, &run, state, catcher, &error) {
-                    Ok((output, assigned)) => {
-                        self.leave(
-                            frame,
-                            &run,
-                            state,
-                            Rc::new(output),
-                            assigned,
-                            Some(&catcher.next),
-                        );
-                    }
-                    Err(e) => {
-                        let e = self.with_state_context(e, &run);
-                        frame.action = Action::Done(Err(e));
-                        self.frames.push(frame);
-                    }
-                }
-                return;
-            }
-        }
-        if let Some(trace) = self.trace_of(&run) {
-            trace.errors.push(TracedError {
-                error: error.clone(),
-                handled_by: ErrorHandling::Unhandled,
-            });
-        }
-        frame.action = Action::Done(Err(error));
-        self.frames.push(frame);
-    }
-
-    /// The Failed event of a Map or Parallel state whose error no retrier takes (AWS emits
-    /// none before a retry), after MapRunFailed for a distributed Map.
-    fn emit_fanout_failed(
-        &mut self,
-        frame: &mut Frame,
-        state: &State,
-        fanout_failed: Option<Option<u64>>,
-    ) {
-        let Some(map_run_event) = fanout_failed else {
-            return;
-        };
-        if let Some(run_started) = map_run_event {
-            frame.last_event = self.push_event(
-                frame.now,
-                run_started,
-                Some(&state.name),
-                "MapRunFailed",
-                None,
-            );
-        }
-        let failed = format!("{}StateFailed", state.type_name());
-        self.emit(frame, &failed, None);
-    }
-
-    /// IntervalSeconds × BackoffRate^attempt, capped by MaxDelaySeconds, with full jitter when
-    /// asked: a random delay between 0 and that.
-    fn retry_delay(&mut self, retrier: &Retrier, attempts: u64) -> Millis {
-        let exponent = i32::try_from(attempts).unwrap_or(i32::MAX);
-        let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(exponent);
-        if let Some(max) = retrier.max_delay_seconds {
-            seconds = seconds.min(max as f64);
-        }
-        if retrier.jitter_strategy == JitterStrategy::Full {
-            seconds *= self.rng.next_f64();
-        }
-        // Cap at a year so a runaway back-off cannot overflow the clock.
-        (seconds.clamp(0.0, 31_536_000.0) * 1000.0).round() as Millis
-    }
-
     /// A finished frame hands its result to its parent (a Parallel or Map state), or ends the
     /// execution.
     fn deliver(&mut self, child: Frame, result: Result<Rc<Value>, StatesError>) {
-        let Some(mut parent) = self.frames.pop() else {
+        let Some(mut parent) = self.frames.take_parent(&child) else {
             self.finish(result, child.last_event, child.now);
             return;
         };
@@ -788,62 +411,7 @@ impl Execution {
             return;
         };
         if let Phase::Fanout(fanout) = &mut run.phase {
-            let index = fanout.next.saturating_sub(1);
-            if let Some(end) = fanout.end_times.get_mut(index) {
-                *end = child.now;
-            }
-            let recorded = child.recorded && parent.recorded;
-            let iteration_events = fanout.is_map && !fanout.distributed && recorded;
-            match result {
-                Ok(output) => {
-                    if iteration_events {
-                        fanout.last_iteration_succeeded = self.push_map_iteration(
-                            child.now,
-                            child.last_event,
-                            &run.name,
-                            "MapIterationSucceeded",
-                            "mapIterationSucceededEventDetails",
-                            index,
-                        );
-                    }
-                    // The output stays in the history too: the Map's or Parallel's own copy.
-                    fanout.results.push(Rc::unwrap_or_clone(output));
-                }
-                Err(error) => {
-                    if iteration_events {
-                        self.push_map_iteration(
-                            child.now,
-                            child.last_event,
-                            &run.name,
-                            "MapIterationFailed",
-                            "mapIterationFailedEventDetails",
-                            index,
-                        );
-                    }
-                    fanout.failures = fanout.failures.saturating_add(1);
-                    // A Map tolerating failures records the failed item's error output.
-                    let mut error_output = Map::new();
-                    if let Some(e) = &error.error {
-                        error_output.insert("Error".into(), json!(e));
-                    }
-                    if let Some(c) = &error.cause {
-                        error_output.insert("Cause".into(), json!(c));
-                    }
-                    fanout.results.push(Value::Object(error_output));
-                    if !fanout.has_tolerance() {
-                        fanout.failure = Some(error);
-                    } else if !fanout.tolerates_failures() {
-                        fanout.failure = Some(StatesError::new(
-                            names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                            "The specified tolerated failure threshold was exceeded",
-                        ));
-                    }
-                }
-            }
-            if recorded {
-                // Inside the state, the next event follows the child's last one.
-                parent.last_event = child.last_event;
-            }
+            self.collect_child(&mut parent, &run.name, fanout, &child, result);
         }
         parent.action = Action::Run(run);
         self.frames.push(parent);
@@ -860,7 +428,7 @@ impl Execution {
                     id: 0,
                     previous_event_id: last_event,
                     timestamp: now,
-                    event_type: Cow::Borrowed("ExecutionSucceeded"),
+                    kind: EventKind::ExecutionSucceeded,
                     details: Some(EventDetails::execution_succeeded(Rc::clone(&output))),
                     state_name: None,
                 });
@@ -878,7 +446,7 @@ impl Execution {
                     now,
                     last_event,
                     None,
-                    "ExecutionFailed",
+                    EventKind::ExecutionFailed,
                     Some(("executionFailedEventDetails", Value::Object(details))),
                 );
                 self.status = ExecutionStatus::Failed {
@@ -890,55 +458,6 @@ impl Execution {
         self.frames.clear();
     }
 
-    /// When the state machine's TimeoutSeconds runs out.
-    fn deadline(&self) -> Option<Millis> {
-        self.root
-            .timeout_seconds
-            .map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
-    }
-
-    /// Moves the frame's clock to `until`, or to the deadline if that comes first (then false).
-    fn advance_clock(&self, frame: &mut Frame, until: Millis) -> bool {
-        match self.deadline() {
-            Some(deadline) if until > deadline => {
-                frame.now = frame.now.max(deadline.saturating_add(1));
-                false
-            }
-            _ => {
-                frame.now = frame.now.max(until);
-                true
-            }
-        }
-    }
-
-    /// The state machine's TimeoutSeconds: past it the execution times out.
-    fn enforce_timeout(&mut self) {
-        let Some(deadline) = self.deadline() else {
-            return;
-        };
-        let latest = self
-            .frames
-            .iter()
-            .map(|f| f.now)
-            .max()
-            .unwrap_or(self.options.start_time);
-        if self.status != ExecutionStatus::Running || latest <= deadline {
-            return;
-        }
-        let last = self.history.last().map(|e| e.id).unwrap_or(0);
-        let error = Some(names::TIMEOUT.to_string());
-        let details = json!({"error": names::TIMEOUT});
-        self.push_event(
-            deadline,
-            last,
-            None,
-            "ExecutionTimedOut",
-            Some(("executionTimedOutEventDetails", details)),
-        );
-        self.status = ExecutionStatus::TimedOut { error, cause: None };
-        self.frames.clear();
-    }
-
     fn enforce_history_limit(&mut self) {
         let Some(max) = self.options.limits.max_history_events else {
             return;
@@ -946,7 +465,7 @@ impl Execution {
         if self.status == ExecutionStatus::Running && self.history.len().saturating_add(1) >= max {
             let (now, last) = self
                 .frames
-                .first()
+                .root()
                 .map(|f| (f.now, f.last_event))
                 .unwrap_or((self.now(), 0));
             let last = self.history.last().map(|e| e.id).unwrap_or(last);
@@ -982,133 +501,7 @@ impl Execution {
         self.traces.get_mut(run.trace_index?)
     }
 
-    // ----- events -------------------------------------------------------------------------
-
-    /// Emits an event of `frame`, linked to the frame's last event.
-    fn emit(&mut self, frame: &mut Frame, event_type: &str, details: Option<(&str, Value)>) -> u64 {
-        let details = details.map(|(key, value)| EventDetails::new(key, value));
-        self.emit_event(frame, Cow::Owned(event_type.to_string()), details)
-    }
-
-    /// [`Execution::emit`] of an event whose type is known in advance and whose details are
-    /// built by [`EventDetails`] (the Entered and Exited events every state has).
-    fn emit_details(
-        &mut self,
-        frame: &mut Frame,
-        event_type: &'static str,
-        details: EventDetails,
-    ) -> u64 {
-        self.emit_event(frame, Cow::Borrowed(event_type), Some(details))
-    }
-
-    fn emit_event(
-        &mut self,
-        frame: &mut Frame,
-        event_type: Cow<'static, str>,
-        details: Option<EventDetails>,
-    ) -> u64 {
-        if !frame.recorded {
-            return 0;
-        }
-        let id = self.record_event(HistoryEvent {
-            id: 0,
-            previous_event_id: frame.last_event,
-            timestamp: frame.now,
-            event_type,
-            details,
-            state_name: frame.state.clone(),
-        });
-        frame.last_event = id;
-        id
-    }
-
-    fn push_event(
-        &mut self,
-        timestamp: Millis,
-        previous_event_id: u64,
-        state: Option<&str>,
-        event_type: &str,
-        details: Option<(&str, Value)>,
-    ) -> u64 {
-        self.record_event(HistoryEvent {
-            id: 0,
-            previous_event_id,
-            timestamp,
-            event_type: Cow::Owned(event_type.to_string()),
-            details: details.map(|(key, value)| EventDetails::new(key, value)),
-            state_name: state.map(Rc::from),
-        })
-    }
-
-    /// A Map iteration's event (Started, Succeeded, Failed) of the Map state `name`.
-    fn push_map_iteration(
-        &mut self,
-        timestamp: Millis,
-        previous_event_id: u64,
-        name: &Rc<str>,
-        event_type: &'static str,
-        key: &'static str,
-        index: usize,
-    ) -> u64 {
-        let name = Rc::clone(name);
-        self.record_event(HistoryEvent {
-            id: 0,
-            previous_event_id,
-            timestamp,
-            event_type: Cow::Borrowed(event_type),
-            details: Some(EventDetails::map_iteration(
-                key,
-                index as u64,
-                Rc::clone(&name),
-            )),
-            state_name: Some(name),
-        })
-    }
-
-    /// Appends `event` to the history with the next id, and returns the id.
-    fn record_event(&mut self, mut event: HistoryEvent) -> u64 {
-        let id = (self.history.len() as u64).saturating_add(1);
-        event.id = id;
-        self.history.push(event);
-        id
-    }
-
-    /// Leaves a state: its Exited event (with the variables it assigned), the assignments
-    /// applied, then its next state or the end of its branch.
-    fn leave(
-        &mut self,
-        mut frame: Frame,
-        run: &StateRun,
-        state: &State,
-        output: Rc<Value>,
-        assigned: flow::Assigned,
-        next: Option<&str>,
-    ) {
-        if let Some(trace) = self.trace_of(run) {
-            trace.output = Some(Value::clone(&output));
-            trace.assigned.clone_from(&assigned);
-        }
-        let name = frame
-            .state
-            .clone()
-            .unwrap_or_else(|| Rc::clone(&state.name));
-        self.emit_details(
-            &mut frame,
-            state.exited_event_type(),
-            EventDetails::state_exited(name, Rc::clone(&output), assigned.clone()),
-        );
-        if let Some(assigned) = assigned {
-            Rc::make_mut(&mut frame.variables).extend(assigned);
-        }
-        frame.action = match next {
-            Some(next) => enter_action(&frame.machine, next, output),
-            None => Action::Done(Ok(output)),
-        };
-        self.frames.push(frame);
-    }
-
-    // ----- the context object ---------------------------------------------------------------
-
+    /// The context object (`$$`) of `run`'s state in `frame`.
     fn context(&self, frame: &Frame, run: &StateRun, task_token: Option<&str>) -> Value {
         let is_task = matches!(
             frame.machine.state_at(run.index).map(|s| &s.kind),
@@ -1128,23 +521,6 @@ impl Execution {
             },
         )
     }
-}
-
-/// Whether an error matches a retrier's or catcher's ErrorEquals. States.Runtime never
-/// matches: AWS neither retries nor catches it, even when named. `States.ALL` matches every
-/// other error; `States.TaskFailed` every error a task raised except States.Timeout.
-fn error_matches(error_equals: &[String], error: &StatesError) -> bool {
-    let name = error.name();
-    if name == names::RUNTIME {
-        return false;
-    }
-    error_equals.iter().any(|candidate| {
-        candidate == name
-            || candidate == names::ALL
-            || (candidate == names::TASK_FAILED
-                && name != names::TIMEOUT
-                && !name.starts_with("States."))
-    })
 }
 
 fn collect_sub_machines(
@@ -1173,10 +549,6 @@ fn collect_sub_machines(
 
 fn payload_size(value: &Value) -> usize {
     serde_json::to_string(value).map(|s| s.len()).unwrap_or(0)
-}
-
-fn seconds_to_ms(seconds: u64) -> Millis {
-    Millis::try_from(seconds.saturating_mul(1000)).unwrap_or(Millis::MAX / 2)
 }
 
 /// A value as AWS prints it in a cause: strings without quotes, the rest as JSON.

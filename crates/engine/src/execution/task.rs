@@ -76,10 +76,10 @@ impl Execution {
                 }
                 self.emit(
                     frame,
-                    "LambdaFunctionScheduled",
+                    EventKind::LambdaFunctionScheduled,
                     Some(("lambdaFunctionScheduledEventDetails", details)),
                 );
-                self.emit(frame, "LambdaFunctionStarted", None);
+                self.emit(frame, EventKind::LambdaFunctionStarted, None);
             }
             ResourceKind::Activity => {
                 let mut details = json!({"input": parameters, "inputDetails": {"truncated": false}, "resource": task.resource});
@@ -91,12 +91,12 @@ impl Execution {
                 }
                 self.emit(
                     frame,
-                    "ActivityScheduled",
+                    EventKind::ActivityScheduled,
                     Some(("activityScheduledEventDetails", details)),
                 );
                 self.emit(
                     frame,
-                    "ActivityStarted",
+                    EventKind::ActivityStarted,
                     Some((
                         "activityStartedEventDetails",
                         json!({"workerName": "playground"}),
@@ -124,12 +124,12 @@ impl Execution {
                 }
                 self.emit(
                     frame,
-                    "TaskScheduled",
+                    EventKind::TaskScheduled,
                     Some(("taskScheduledEventDetails", details)),
                 );
                 self.emit(
                     frame,
-                    "TaskStarted",
+                    EventKind::TaskStarted,
                     Some((
                         "taskStartedEventDetails",
                         json!({"resourceType": resource_type, "resource": resource}),
@@ -142,7 +142,7 @@ impl Execution {
                     let details = json!({"resourceType": resource_type, "resource": resource, "output": submitted, "outputDetails": {"truncated": false}});
                     self.emit(
                         frame,
-                        "TaskSubmitted",
+                        EventKind::TaskSubmitted,
                         Some(("taskSubmittedEventDetails", details)),
                     );
                 }
@@ -202,7 +202,7 @@ impl Execution {
                             json!({"output": result, "outputDetails": {"truncated": false}});
                         self.emit(
                             frame,
-                            "LambdaFunctionSucceeded",
+                            EventKind::LambdaFunctionSucceeded,
                             Some(("lambdaFunctionSucceededEventDetails", details)),
                         );
                     }
@@ -211,7 +211,7 @@ impl Execution {
                             json!({"output": result, "outputDetails": {"truncated": false}});
                         self.emit(
                             frame,
-                            "ActivitySucceeded",
+                            EventKind::ActivitySucceeded,
                             Some(("activitySucceededEventDetails", details)),
                         );
                     }
@@ -222,7 +222,7 @@ impl Execution {
                         let details = json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": {"truncated": false}});
                         self.emit(
                             frame,
-                            "TaskSucceeded",
+                            EventKind::TaskSucceeded,
                             Some(("taskSucceededEventDetails", details)),
                         );
                     }
@@ -249,19 +249,20 @@ impl Execution {
                 if let Some(c) = &error.cause {
                     details.insert("cause".into(), json!(c));
                 }
-                let (event_type, key) = match (&kind, is_timeout) {
-                    (ResourceKind::LambdaFunction, false) => {
-                        ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
-                    }
+                let (failed, key) = match (&kind, is_timeout) {
+                    (ResourceKind::LambdaFunction, false) => (
+                        EventKind::LambdaFunctionFailed,
+                        "lambdaFunctionFailedEventDetails",
+                    ),
                     (ResourceKind::LambdaFunction, true) => (
-                        "LambdaFunctionTimedOut",
+                        EventKind::LambdaFunctionTimedOut,
                         "lambdaFunctionTimedOutEventDetails",
                     ),
                     (ResourceKind::Activity, false) => {
-                        ("ActivityFailed", "activityFailedEventDetails")
+                        (EventKind::ActivityFailed, "activityFailedEventDetails")
                     }
                     (ResourceKind::Activity, true) => {
-                        ("ActivityTimedOut", "activityTimedOutEventDetails")
+                        (EventKind::ActivityTimedOut, "activityTimedOutEventDetails")
                     }
                     (
                         ResourceKind::Integration {
@@ -273,13 +274,13 @@ impl Execution {
                         details.insert("resourceType".into(), json!(resource_type));
                         details.insert("resource".into(), json!(resource));
                         if timed_out {
-                            ("TaskTimedOut", "taskTimedOutEventDetails")
+                            (EventKind::TaskTimedOut, "taskTimedOutEventDetails")
                         } else {
-                            ("TaskFailed", "taskFailedEventDetails")
+                            (EventKind::TaskFailed, "taskFailedEventDetails")
                         }
                     }
                 };
-                self.emit(frame, event_type, Some((key, Value::Object(details))));
+                self.emit(frame, failed, Some((key, Value::Object(details))));
                 Ok(Outcome::Fail(error))
             }
         }
