@@ -463,7 +463,7 @@ mod tests {
 
     /// The definitions of the engine's graph tests (tutorial, Choice rules, nesting).
     fn case_definitions() -> Vec<(String, String)> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/engine/tests/data/graph");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/graph");
         let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
             .expect("engine graph cases")
             .filter_map(|e| e.ok().map(|e| e.path()))

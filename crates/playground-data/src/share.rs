@@ -371,8 +371,8 @@ mod tests {
     /// would compress (`payload_text`, `payload_hex` or `payload_generate`).
     #[test]
     fn every_malformed_link_in_the_catalogue_gives_its_error() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-inputs/share-links");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/bad-inputs/share-links");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .expect("the share-links folder of the catalogue")
             .map(|e| e.expect("entry").path())
@@ -488,7 +488,7 @@ mod tests {
     #[test]
     fn fuzz_regressions_decode_without_panic() {
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("crates/engine/tests/data/fuzz-regressions/share");
+            .join("../engine/tests/data/fuzz-regressions/share");
         let Ok(entries) = std::fs::read_dir(&folder) else {
             return;
         };

@@ -18,7 +18,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The seed tutorial (`shared/seed/tutorial.asl.json`), as the engine's graph tests keep it.
-const TUTORIAL: &str = include_str!("../crates/engine/tests/data/graph/tutorial.definition.json");
+const TUTORIAL: &str = include_str!("../../engine/tests/data/graph/tutorial.definition.json");
 const TUTORIAL_STATES: [&str; 6] = [
     "Call API",
     "Wait and Try Later",

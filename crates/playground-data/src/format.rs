@@ -98,24 +98,3 @@ pub fn short_resource(resource: &str) -> String {
         None => resource.to_owned(),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_matches_the_engine() {
-        for ms in [
-            0,
-            1_704_067_200_000,
-            1_704_067_201_500,
-            951_782_400_000,
-            4_102_444_799_999,
-            -86_400_001,
-            1_709_164_800_123,
-            253_402_300_799_999,
-        ] {
-            assert_eq!(iso(ms), sfn_engine::time::format_iso(ms), "{ms}");
-        }
-    }
-}

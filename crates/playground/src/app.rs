@@ -122,7 +122,7 @@ impl Work {
 
 /// The browser's localStorage.
 #[cfg(target_arch = "wasm32")]
-fn local_store() -> Result<web_sys::Storage, storage::StorageError> {
+fn local_store() -> Result<storage::web::LocalStorage, storage::StorageError> {
     storage::web::local_storage()
 }
 

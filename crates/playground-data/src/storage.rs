@@ -2,7 +2,7 @@
 //! browser's localStorage.
 //!
 //! The logic works on any [`KeyValueStore`], so it is tested natively with [`MemoryStore`];
-//! in the browser the store is `web_sys::Storage` (see the `web` module, wasm32 only).
+//! in the browser the store is localStorage (the page's `storage::web` module, wasm32 only).
 //!
 //! - One record under [`WORK_KEY`], a JSON object with `"version": 1`. The key carries the
 //!   version too, so a later format uses a new key and never misreads this one.
@@ -319,38 +319,6 @@ fn back_up(store: &mut dyn KeyValueStore, text: &str) -> Result<String, StorageE
         .ok_or_else(|| StorageError::Unavailable("no backup slot".into()))?;
     store.set(newest, text)?;
     Ok(newest.clone())
-}
-
-/// localStorage through web-sys: the store the app uses in the browser.
-#[cfg(target_arch = "wasm32")]
-pub mod web {
-    use super::{KeyValueStore, StorageError};
-
-    /// The page's localStorage; `Err` when the browser gives none (disabled by settings).
-    pub fn local_storage() -> Result<web_sys::Storage, StorageError> {
-        web_sys::window()
-            .ok_or_else(|| StorageError::Unavailable("no window".into()))?
-            .local_storage()
-            .map_err(|e| StorageError::Unavailable(describe(&e)))?
-            .ok_or_else(|| StorageError::Unavailable("localStorage is disabled".into()))
-    }
-
-    fn describe(error: &wasm_bindgen::JsValue) -> String {
-        error.as_string().unwrap_or_else(|| format!("{error:?}"))
-    }
-
-    impl KeyValueStore for web_sys::Storage {
-        fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-            self.get_item(key)
-                .map_err(|e| StorageError::Unavailable(describe(&e)))
-        }
-
-        fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
-            // Fails with a QuotaExceededError when storage is full.
-            self.set_item(key, value)
-                .map_err(|e| StorageError::Unavailable(describe(&e)))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ fn ensure_style() {
     }
     let style = doc.create_element("style").expect("style");
     style.set_id("playground-style");
-    style.set_text_content(Some(include_str!("../style/main.css")));
+    style.set_text_content(Some(include_str!("../../../style/main.css")));
     doc.head()
         .expect("head")
         .append_child(&style)

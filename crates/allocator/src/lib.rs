@@ -1,5 +1,5 @@
 //! The memory allocator's settings for a process that runs executions: sfn-play, and the
-//! native runner of `make bench` (crates/bench includes this file), so that what the
+//! native runner of `make bench` (both depend on this crate), so that what the
 //! benchmark measures is what sfn-play does.
 //!
 //! An execution allocates a JSON value or two at every step and keeps its history until it
