@@ -6,6 +6,8 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+// The path is from this crate's folder, where `editor` is a symbolic link to the repository's
+// editor/ (wasm-bindgen takes no `..` here: the path also names the bundle's copy in the build).
 #[wasm_bindgen(module = "/editor/dist/editor.js")]
 extern "C" {
     /// A CodeMirror `EditorView`.
