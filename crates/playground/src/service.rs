@@ -3,8 +3,8 @@
 //! graph and its layout, starting mocks) happens here, in the Web Worker, never on the page.
 //! Free of browser APIs, so it is tested natively and in component tests alike.
 
-use sfn_engine::graph::DisplayGraph;
 use sfn_engine::{parse_definition, MockSet, Severity};
+use sfn_playground_data::display_graph::DisplayGraph;
 
 use crate::editor::json_syntax_mark;
 use crate::graph::{layout, Layout};
@@ -20,7 +20,7 @@ pub fn definition_marks(text: &str) -> Vec<Mark> {
 /// The definition's diagnostics as marks, and its graph when it could be read.
 pub fn check_definition(text: &str) -> (Vec<Mark>, Option<DisplayGraph>) {
     let (machine, diagnostics) = parse_definition(text);
-    let graph = machine.as_ref().map(DisplayGraph::from_machine);
+    let graph = machine.as_ref().map(crate::graph::build::display_graph);
     let marks = diagnostics
         .into_iter()
         .map(|d| Mark {

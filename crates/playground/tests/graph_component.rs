@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use sfn_engine::graph::DisplayGraph;
 use sfn_engine::parse_definition;
+use sfn_playground::graph::build::display_graph;
 use sfn_playground::graph::{layout, Graph, Layout, StateStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -18,7 +18,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The seed tutorial (`shared/seed/tutorial.asl.json`), as the engine's graph tests keep it.
-const TUTORIAL: &str = include_str!("../../engine/tests/data/graph/tutorial.definition.json");
+const TUTORIAL: &str = include_str!("data/graph/tutorial.definition.json");
 const TUTORIAL_STATES: [&str; 6] = [
     "Call API",
     "Wait and Try Later",
@@ -31,7 +31,7 @@ const TUTORIAL_STATES: [&str; 6] = [
 /// The laid-out graph of a definition, as the engine's worker sends it to the page.
 fn graph_of(text: &str) -> Layout {
     let (machine, diags) = parse_definition(text);
-    layout(&DisplayGraph::from_machine(
+    layout(&display_graph(
         &machine.unwrap_or_else(|| panic!("{diags:?}")),
     ))
 }

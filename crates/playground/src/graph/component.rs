@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use leptos::ev;
 use leptos::prelude::*;
-use sfn_engine::graph::NodeKind;
+use sfn_playground_data::display_graph::NodeKind;
 
 use super::layout::{GroupBox, Layout, NodeBox, JOIN_RADIUS};
 use super::status::StateStatus;

@@ -20,7 +20,7 @@ use dagre::graph::{Graph, GraphOptions};
 use dagre::layout::types::LabelPos;
 use dagre::{EdgeLabel, LayoutOptions, NodeLabel};
 use serde::{Deserialize, Serialize};
-use sfn_engine::graph::{DisplayGraph, EdgeKind, GraphNode, NodeKind};
+use sfn_playground_data::display_graph::{DisplayGraph, EdgeKind, GraphNode, NodeKind};
 
 /// Height of a state box (name and type on two lines).
 pub const STATE_HEIGHT: f64 = 46.0;
@@ -458,12 +458,12 @@ mod tests {
 
     fn graph_of(text: &str) -> Option<DisplayGraph> {
         let (machine, _) = parse_definition(text);
-        machine.map(|m| DisplayGraph::from_machine(&m))
+        machine.map(|m| crate::graph::build::display_graph(&m))
     }
 
     /// The definitions of the engine's graph tests (tutorial, Choice rules, nesting).
     fn case_definitions() -> Vec<(String, String)> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/graph");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graph");
         let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
             .expect("engine graph cases")
             .filter_map(|e| e.ok().map(|e| e.path()))

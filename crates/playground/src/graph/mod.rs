@@ -2,8 +2,9 @@
 //! events ([`status`]), SVG export ([`svg`]), zoom/pan arithmetic ([`view`]) and the Leptos
 //! component ([`Graph`]).
 //!
-//! The engine decides what the nodes and edges are (`sfn_engine::graph`); this module only
-//! decides where they go and how they look.
+//! [`build`] decides what the nodes and edges are (the types are in
+//! `sfn_playground_data::display_graph`); the rest of this module decides where they go and how
+//! they look.
 //!
 //! The layout is the slow part (dagre): the playground runs it in the engine's Web Worker
 //! (see `crate::service`) and the page only draws the [`Layout`] it receives.
@@ -12,7 +13,7 @@
 //!
 //! ```ignore
 //! // In the worker, where the definition is parsed:
-//! let laid_out = machine.as_ref().map(|m| layout(&DisplayGraph::from_machine(m)));
+//! let laid_out = machine.as_ref().map(|m| layout(&build::display_graph(m)));
 //! // On the page, keep the last valid layout while the text is invalid.
 //! if laid_out.is_some() {
 //!     graph_layout.set(laid_out);
@@ -26,6 +27,9 @@
 //! }
 //! ```
 
+pub mod build;
+#[cfg(test)]
+mod build_cases;
 pub mod component;
 pub mod layout;
 pub mod status;
@@ -39,7 +43,7 @@ pub use layout::{layout, Layout};
 pub use status::{statuses_from_events, StateStatus, StatusTracker};
 pub use svg::{export_svg, GRAPH_CSS};
 
-use sfn_engine::graph::DisplayGraph;
+use sfn_playground_data::display_graph::DisplayGraph;
 
 /// The SVG document of a display graph coloured by `statuses`, without any component.
 pub fn graph_svg(graph: &DisplayGraph, statuses: &HashMap<String, StateStatus>) -> String {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use sfn_engine::graph::{EdgeKind, NodeKind};
+use sfn_playground_data::display_graph::{EdgeKind, NodeKind};
 
 use super::layout::{EdgePath, GroupBox, Layout, NodeBox, JOIN_RADIUS};
 use super::status::StateStatus;

@@ -1,4 +1,5 @@
-//! The display graph of a definition: data-driven. Each `tests/data/graph/<case>.definition.json`
+//! The display graph of a definition ([`super::build`]): data-driven. Each
+//! `crates/playground/tests/data/graph/<case>.definition.json`
 //! has a `<case>.expected.txt` listing the graph's nodes and edges one per line:
 //!
 //! ```text
@@ -14,12 +15,34 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-mod common;
-use common::{case_files, conformance_dir};
-
 use sfn_engine::definition::model::{StateKind, StateMachine};
-use sfn_engine::graph::{DisplayGraph, NodeKind, MAX_LABEL_CHARS};
 use sfn_engine::parse_definition;
+use sfn_playground_data::display_graph::{DisplayGraph, NodeKind, MAX_LABEL_CHARS};
+
+use super::build::display_graph;
+
+/// The conformance corpus: `CONFORMANCE_DIR`, else a `shared/conformance` folder above this one.
+fn conformance_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CONFORMANCE_DIR") {
+        let dir = PathBuf::from(dir);
+        return dir.join("cases").is_dir().then_some(dir);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared/conformance"))
+        .find(|d| d.join("cases").is_dir())
+}
+
+/// The corpus's case files, sorted by name.
+fn case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
+        .expect("read the corpus's cases folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graph")
@@ -68,7 +91,7 @@ fn render(graph: &DisplayGraph) -> String {
 fn graph_of(text: &str) -> (StateMachine, DisplayGraph) {
     let (machine, diags) = parse_definition(text);
     let machine = machine.unwrap_or_else(|| panic!("definition does not parse: {diags:#?}"));
-    let graph = DisplayGraph::from_machine(&machine);
+    let graph = display_graph(&machine);
     (machine, graph)
 }
 
@@ -205,7 +228,7 @@ fn graph_of_every_corpus_definition_is_well_formed() {
         let (Some(machine), _) = parse_definition(&text) else {
             continue;
         };
-        let graph = DisplayGraph::from_machine(&machine);
+        let graph = display_graph(&machine);
         check_well_formed(&machine, &graph, &path.display().to_string());
         checked += 1;
     }
