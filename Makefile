@@ -71,7 +71,7 @@ editor:
 	npm run --silent --prefix editor build
 
 # The playground's tests that need no browser: its plain data (share links, saved work,
-# examples) and the app's library (graph layout and statuses).
+# examples) and the app's library (the graph: building, layout, statuses).
 web-unit: editor
 	$(CARGO) test -p sfn-playground-data -p sfn-playground --lib
 
