@@ -39,7 +39,7 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# The default members: the engine and the CLI.
+# The default members: the engine, the CLI and the playground's plain data.
 unit:
 	$(CARGO) test --no-fail-fast
 
@@ -70,12 +70,12 @@ conformance:
 editor:
 	npm run --silent --prefix editor build
 
-# The playground's library tests that need no browser (share links, saved work, examples,
-# graph layout and statuses).
+# The playground's tests that need no browser: its plain data (share links, saved work,
+# examples) and the app's library (the graph: building, layout, statuses).
 web-unit: editor
-	$(CARGO) test -p sfn-playground --lib
+	$(CARGO) test -p sfn-playground-data -p sfn-playground --lib
 
-# Component tests in headless Chromium (wasm-bindgen-test; flags in webdriver.json).
+# Component tests in headless Chromium (wasm-bindgen-test; flags in crates/playground/webdriver.json).
 web-components: editor
 	$(CARGO) test -p sfn-playground --target $(WASM_TARGET) --tests
 

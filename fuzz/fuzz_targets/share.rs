@@ -1,11 +1,9 @@
-//! Fuzz target `share`: the web app's share-link decoder (`src/share.rs`, included by path so
-//! the fuzz build skips the app's web stack). Any fragment decodes or fails with a message;
+//! Fuzz target `share`: the web app's share-link decoder (`sfn_playground_data::share`, a crate
+//! without the app's web stack). Any fragment decodes or fails with a message;
 //! whatever decodes encodes back to a link that decodes to the same work.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../src/share.rs"]
-mod share;
+use sfn_playground_data::share;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

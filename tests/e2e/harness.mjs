@@ -156,7 +156,7 @@ export async function run(page, speed) {
 
 /**
  * The fragment of a share link (without `#`) holding `payload` (an object, or raw bytes or
- * text), the way src/share.rs writes it: `v1:` and the base64url text of the zlib stream.
+ * text), the way crates/playground-data/src/share.rs writes it: `v1:` and the base64url text of the zlib stream.
  */
 export function shareFragment(payload, version = "v1") {
   const bytes =

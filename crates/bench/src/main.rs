@@ -14,10 +14,6 @@
 
 use std::process::ExitCode;
 
-// The allocator's settings of sfn-play, from the same file.
-#[path = "../../cli/src/allocator.rs"]
-mod allocator;
-
 use std::time::Instant;
 
 use serde_json::{json, Value};
@@ -176,7 +172,7 @@ fn run(args: &Args) -> Result<Value, String> {
 }
 
 fn main() -> ExitCode {
-    allocator::configure();
+    sfn_allocator::configure();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");

@@ -11,7 +11,6 @@
     )
 )]
 
-mod allocator;
 mod args;
 mod commands;
 mod compare;
@@ -46,7 +45,7 @@ fn dispatch(command: Command) -> i32 {
 }
 
 fn main() {
-    allocator::configure();
+    sfn_allocator::configure();
     let code = match args::parse(std::env::args_os().skip(1).collect()) {
         Ok(command) => dispatch(command),
         Err(UsageError(message)) => {

@@ -1,6 +1,6 @@
 //! The catalogue of bad inputs: every `*.case.json` under `tests/bad-inputs/` at the
-//! repository's root (but `share-links/`, which the app's `src/share.rs` runs) is fed to
-//! `sfn-play`, and what it prints must be exactly what the case expects. The format is in
+//! repository's root (but `share-links/`, which `crates/playground-data/src/share.rs` runs) is
+//! fed to `sfn-play`, and what it prints must be exactly what the case expects. The format is in
 //! `tests/bad-inputs/README.md`.
 //!
 //! Each case runs in its own process, so a stack overflow or an abort fails that case alone,

@@ -38,7 +38,6 @@ pub mod dataflow;
 pub mod definition;
 pub mod error;
 pub mod execution;
-pub mod graph;
 pub mod history;
 pub mod intrinsics;
 mod java_regex;

@@ -3,8 +3,8 @@
 //! (`tests/fuzz_harness/mod.rs`, which the fuzz targets include too). Each must finish without
 //! a panic or a stack overflow, and quickly; errors must carry a message (the harness checks).
 //!
-//! The share-link decoder's target lives in the web app's package: its regressions are
-//! replayed by `src/share.rs`'s tests.
+//! The share-link decoder's target lives in the playground's data crate: its regressions are
+//! replayed by `crates/playground-data/src/share.rs`'s tests.
 
 mod fuzz_harness;
 

@@ -1,4 +1,4 @@
-//! Runs every scenario of the playground's examples (`src/examples/` of the root package)
+//! Runs every scenario of the playground's examples (`crates/playground-data/src/examples/`)
 //! through the engine, and checks the outcome each one documents. The app embeds the same
 //! files, so an example that stops doing what its menu entry says fails here, natively and
 //! fast, without building the web stack.
@@ -18,7 +18,7 @@ use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockS
 
 /// The examples' directory in the root package.
 fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/examples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../playground-data/src/examples")
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -32,7 +32,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
 /// The example directories, sorted.
 fn examples() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(examples_dir())
-        .expect("src/examples exists")
+        .expect("crates/playground-data/src/examples exists")
         .map(|entry| entry.expect("readable directory entry").path())
         .filter(|path| path.is_dir())
         .collect();

@@ -330,7 +330,7 @@ fn with_starter_mocks_a_definition_runs_at_once() {
         (
             "the tutorial",
             serde_json::from_str::<Value>(include_str!(
-                "../../../src/examples/tutorial/definition.asl.json"
+                "../../playground-data/src/examples/tutorial/definition.asl.json"
             ))
             .unwrap(),
             json!({"statuscode": "429"}),

@@ -1,0 +1,144 @@
+//! The worker's side of the protocol: answers each [`ToWorker`] request with one
+//! [`FromWorker`] message. Everything that needs the engine (runs, diagnostics, the display
+//! graph and its layout, starting mocks) happens here, in the Web Worker, never on the page.
+//! Free of browser APIs, so it is tested natively and in component tests alike.
+
+use sfn_engine::{parse_definition, MockSet, Severity};
+use sfn_playground_data::display_graph::DisplayGraph;
+
+use crate::editor::json_syntax_mark;
+use crate::graph::{layout, Layout};
+use crate::protocol::{CompletedMocks, FromWorker, Mark, ToWorker};
+use crate::session::Session;
+use crate::starter::with_starter_mocks;
+
+/// The engine's diagnostics of a definition, as editor marks.
+pub fn definition_marks(text: &str) -> Vec<Mark> {
+    check_definition(text).0
+}
+
+/// The definition's diagnostics as marks, and its graph when it could be read.
+pub fn check_definition(text: &str) -> (Vec<Mark>, Option<DisplayGraph>) {
+    let (machine, diagnostics) = parse_definition(text);
+    let graph = machine.as_ref().map(crate::graph::build::display_graph);
+    let marks = diagnostics
+        .into_iter()
+        .map(|d| Mark {
+            line: d.line.max(1),
+            column: d.column.max(1),
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            }
+            .into(),
+            message: d.message,
+        })
+        .collect();
+    (marks, graph)
+}
+
+/// JSON syntax problems of the mock file, then what the engine finds wrong with it (the engine
+/// gives no positions for those: they go on the first line, one mark per problem).
+pub fn mocks_marks(text: &str) -> Vec<Mark> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    if let Some(mark) = json_syntax_mark(text) {
+        return vec![mark];
+    }
+    match MockSet::from_json_text(text, None) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .message
+            .lines()
+            .map(|line| Mark {
+                line: 1,
+                column: 1,
+                severity: "error".into(),
+                message: line.to_owned(),
+            })
+            .collect(),
+    }
+}
+
+/// The worker's state: the current execution, and the latest graph with its layout (laying out
+/// is the slow part of a check, and most edits leave the graph as it was).
+#[derive(Default)]
+pub struct Service {
+    session: Option<Session>,
+    laid_out: Option<(DisplayGraph, Layout)>,
+}
+
+impl Service {
+    pub fn new() -> Service {
+        Service::default()
+    }
+
+    /// Answers one request.
+    pub fn handle(&mut self, request: ToWorker) -> FromWorker {
+        match request {
+            ToWorker::Start {
+                definition,
+                input,
+                mocks,
+                seed,
+            } => {
+                // A Task resource without a mock gets a starting one, so a run never stops at
+                // "no mock"; the page shows the completed file in the Mocks editor.
+                let completed =
+                    with_starter_mocks(&definition, &mocks).map(|text| CompletedMocks {
+                        from: mocks.clone(),
+                        text,
+                    });
+                let mocks = completed
+                    .as_ref()
+                    .map_or(mocks.as_str(), |c| c.text.as_str());
+                match Session::start(&definition, &input, mocks, seed) {
+                    Ok(session) => {
+                        let start_ms = session.start_ms();
+                        self.session = Some(session);
+                        FromWorker::Started {
+                            start_ms,
+                            completed_mocks: completed,
+                        }
+                    }
+                    Err(problems) => {
+                        self.session = None;
+                        FromWorker::Rejected { problems }
+                    }
+                }
+            }
+            ToWorker::Advance { max_steps } => match self.session.as_mut() {
+                Some(session) => FromWorker::Batch(session.advance(max_steps)),
+                None => FromWorker::Rejected {
+                    problems: vec!["No execution to advance: press Run".into()],
+                },
+            },
+            ToWorker::CheckDefinition { id, text } => {
+                let (marks, graph) = check_definition(&text);
+                let layout = graph.map(|graph| self.layout(graph));
+                FromWorker::DefinitionChecked { id, marks, layout }
+            }
+            ToWorker::CheckMocks { id, text } => FromWorker::MocksChecked {
+                id,
+                marks: mocks_marks(&text),
+            },
+            ToWorker::StarterMocks { definition, mocks } => FromWorker::StarterMocks {
+                completed: with_starter_mocks(&definition, &mocks)
+                    .map(|text| CompletedMocks { from: mocks, text }),
+            },
+        }
+    }
+
+    /// The layout of `graph`, reusing the previous one when the graph has not changed.
+    fn layout(&mut self, graph: DisplayGraph) -> Layout {
+        if let Some((previous, laid_out)) = &self.laid_out {
+            if *previous == graph {
+                return laid_out.clone();
+            }
+        }
+        let laid_out = layout(&graph);
+        self.laid_out = Some((graph, laid_out.clone()));
+        laid_out
+    }
+}

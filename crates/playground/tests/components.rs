@@ -1,0 +1,605 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the history table, the inspector,
+//! the editors' diagnostics and the worker's session, each checked the way a user would see it.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use sfn_playground::app::{format_json, Playground, Work};
+use sfn_playground::history::HistoryTable;
+use sfn_playground::inspector::Inspector;
+use sfn_playground::service::{definition_marks, mocks_marks, Service};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use sfn_playground::protocol::{EventRow, FromWorker, Mark, ToWorker, TraceView};
+use sfn_playground::runner::{Phase, RunView, Runner};
+use sfn_playground::session::Session;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// The page's stylesheet, once: the table's virtualization depends on its fixed heights.
+fn ensure_style() {
+    let doc = document();
+    if doc.get_element_by_id("playground-style").is_some() {
+        return;
+    }
+    let style = doc.create_element("style").expect("style");
+    style.set_id("playground-style");
+    style.set_text_content(Some(include_str!("../../../style/main.css")));
+    doc.head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+}
+
+/// A fresh, sized host element in the page.
+fn host(height: u32) -> web_sys::HtmlElement {
+    ensure_style();
+    let el: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    el.set_attribute(
+        "style",
+        &format!("height:{height}px;width:1000px;display:flex;flex-direction:column"),
+    )
+    .expect("style");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    el
+}
+
+fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+fn count(root: &web_sys::Element, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .expect("selector")
+        .length()
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+        gloo_timers_sleep(20).await;
+    }
+}
+
+async fn gloo_timers_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn event(id: u64, event_type: &str, step: Option<&str>, trace: Option<u32>) -> EventRow {
+    EventRow {
+        id,
+        previous_event_id: id.saturating_sub(1),
+        timestamp: 1_704_067_200_000 + id as i64 * 10,
+        event_type: event_type.to_owned(),
+        step: step.map(str::to_owned),
+        resource: None,
+        trace,
+        details: format!(
+            r#"{{"stateEnteredEventDetails":{{"name":"S{id}","input":{{"n":{id}}}}}}}"#
+        ),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn history_renders_only_the_visible_rows_of_25000_events() {
+    let view = RunView::new();
+    view.start_ms.set(1_704_067_200_000);
+    let events: Vec<EventRow> = (1..=25_000)
+        .map(|id| {
+            let t = if id % 2 == 0 {
+                "PassStateExited"
+            } else {
+                "PassStateEntered"
+            };
+            event(id, t, Some(&format!("S{}", id % 7)), None)
+        })
+        .collect();
+    view.events.set(events);
+    let selected = RwSignal::new(None);
+    let el = host(400);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <HistoryTable view=view selected=selected /> },
+    );
+    settle().await;
+    let rows = count(&el, ".history-row");
+    assert!(rows > 5 && rows < 80, "{rows} rows in the DOM");
+    assert_eq!(
+        texts(&el, "[data-testid=event-count]"),
+        vec!["25,000 events"]
+    );
+    // It follows the tail: the last event is in view.
+    let ids = texts(&el, ".history-row .id");
+    assert!(
+        ids.iter().any(|t| t.ends_with("25000")),
+        "last rows: {ids:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn history_filters_by_type_and_state_and_expands_details() {
+    let view = RunView::new();
+    view.start_ms.set(1_704_067_200_000);
+    view.events.set(vec![
+        event(1, "ExecutionStarted", None, None),
+        event(2, "TaskStateEntered", Some("Call API"), Some(0)),
+        event(3, "LambdaFunctionFailed", Some("Call API"), Some(0)),
+        event(4, "WaitStateEntered", Some("Wait and Try Later"), Some(1)),
+    ]);
+    let selected = RwSignal::new(None);
+    let el = host(400);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <HistoryTable view=view selected=selected /> },
+    );
+    settle().await;
+    assert_eq!(count(&el, ".history-row"), 4);
+
+    let select: web_sys::HtmlSelectElement = el
+        .query_selector("select")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value("LambdaFunctionFailed");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        texts(&el, ".history-row .type"),
+        vec!["LambdaFunctionFailed"]
+    );
+    assert_eq!(
+        texts(&el, "[data-testid=event-count]"),
+        vec!["1 of 4 events"]
+    );
+    select.set_value("");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+
+    let input: web_sys::HtmlInputElement = el
+        .query_selector("input[type=search]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("wait");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(texts(&el, ".history-row .step"), vec!["Wait and Try Later"]);
+
+    // Clicking a row selects its state visit and shows its details as formatted JSON text.
+    let row: web_sys::HtmlElement = el
+        .query_selector(".history-row")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    row.click();
+    settle().await;
+    assert_eq!(selected.get_untracked(), Some(1));
+    let detail = texts(&el, ".history-detail").concat();
+    assert!(
+        detail.contains("\"stateEnteredEventDetails\": {"),
+        "{detail}"
+    );
+    assert!(detail.contains("\"n\": 4"), "{detail}");
+}
+
+#[wasm_bindgen_test]
+async fn history_shows_user_data_as_text_not_html() {
+    let view = RunView::new();
+    let mut row = event(
+        1,
+        "PassStateEntered",
+        Some("<img src=x onerror=alert(1)>"),
+        Some(0),
+    );
+    row.details = r#"{"x":"<b>bold</b>"}"#.into();
+    view.events.set(vec![row]);
+    let selected = RwSignal::new(None);
+    let el = host(300);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <HistoryTable view=view selected=selected /> },
+    );
+    settle().await;
+    assert_eq!(count(&el, "img"), 0);
+    assert_eq!(
+        texts(&el, ".history-row .step"),
+        vec!["<img src=x onerror=alert(1)>"]
+    );
+}
+
+fn trace(index: u32, name: &str, output: Option<&str>) -> TraceView {
+    TraceView {
+        index,
+        state_name: name.to_owned(),
+        entered_event_id: u64::from(index) + 2,
+        stages: vec![
+            (
+                "Input".into(),
+                Some("{\n  \"statuscode\": \"429\"\n}".into()),
+            ),
+            ("After InputPath".into(), Some("{}".into())),
+            ("Output".into(), output.map(str::to_owned)),
+        ],
+        errors: Vec::new(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn inspector_shows_every_stage_and_steps_through_visits() {
+    let view = RunView::new();
+    let mut first = trace(0, "Call API", None);
+    first.errors.push(sfn_playground::protocol::ErrorView {
+        error: "TooManyRequestsException".into(),
+        cause: "429 Too Many Requests".into(),
+        handling: "Retried after 1 s (Retry #1, attempt 1)".into(),
+    });
+    view.traces.set(vec![
+        first,
+        trace(1, "Wait", Some("{}")),
+        trace(2, "Call API", Some("\"200 OK\"")),
+    ]);
+    let selected = RwSignal::new(Some(0));
+    let el = host(600);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Inspector view=view selected=selected /> },
+    );
+    settle().await;
+    assert_eq!(
+        texts(&el, "[data-testid=inspector-state]"),
+        vec!["Call API"]
+    );
+    let summaries = texts(&el, ".stage summary");
+    assert_eq!(summaries.len(), 3);
+    assert!(summaries[2].starts_with("Output") && summaries[2].contains("not reached"));
+    let errors = texts(&el, "[data-testid=inspector-errors]").concat();
+    assert!(
+        errors.contains("TooManyRequestsException") && errors.contains("Retried after 1 s"),
+        "{errors}"
+    );
+    assert!(el.text_content().unwrap_or_default().contains("visit 1/2"));
+
+    let next: web_sys::HtmlElement = el
+        .query_selector("[aria-label='Next visit']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    next.click();
+    settle().await;
+    assert_eq!(selected.get_untracked(), Some(2));
+    assert!(texts(&el, ".stage pre").iter().any(|t| t == "\"200 OK\""));
+}
+
+/// A runner whose engine is the worker's [`Service`], on the test's own thread (the worker
+/// script is not served to component tests). Answers still arrive asynchronously.
+fn local_runner(run_view: RunView) -> StoredValue<Runner, LocalStorage> {
+    StoredValue::new_local(Runner::local(run_view, || {
+        let mut service = Service::new();
+        Box::new(move |request| service.handle(request))
+    }))
+}
+
+/// Waits (up to two seconds) until `done` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+async fn page_shows_editors_and_the_definition_diagnostics() {
+    let work = Work::starter();
+    work.definition
+        .set(r#"{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
+    let run_view = RunView::new();
+    let runner = local_runner(run_view);
+    let el = host(800);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Playground work=work run_view=run_view runner=runner /> },
+    );
+    // The page renders its editors before the engine has answered.
+    leptos::task::tick().await;
+    assert_eq!(count(&el, ".cm-editor"), 3, "three CodeMirror editors");
+    until("the engine's diagnostics", || {
+        texts(&el, "[data-testid=problems] li")
+            .concat()
+            .contains("Nowhere")
+    })
+    .await;
+    settle().await;
+    assert!(count(&el, "[data-testid=definition-editor] .cm-lintRange-error") >= 1);
+    assert!(!run_view.phase.get_untracked().is_active());
+    // The definition could not be read: no graph yet.
+    assert_eq!(count(&el, "g.sfn-state"), 0);
+
+    // Typing a fix clears the diagnostic after the debounce, and the graph appears.
+    work.definition
+        .set(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
+    until("the fix", || {
+        texts(&el, "[data-testid=diagnostic-count]") == vec!["No problems"]
+    })
+    .await;
+    until("the graph", || count(&el, "g.sfn-state[data-state=A]") == 1).await;
+
+    // A broken text keeps the last good graph.
+    work.definition
+        .set(r#"{"StartAt": "A", "States": {"#.into());
+    until("the syntax error", || {
+        texts(&el, "[data-testid=diagnostic-count]") != vec!["No problems"]
+    })
+    .await;
+    assert_eq!(count(&el, "g.sfn-state[data-state=A]"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn page_runs_with_starter_mocks_and_lights_up_the_graph() {
+    let work = Work::starter();
+    work.definition.set(
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greeter", "End": true}}}"#
+            .into(),
+    );
+    work.mocks.set(String::new());
+    work.input.set("{}".into());
+    let run_view = RunView::new();
+    let runner = local_runner(run_view);
+    let el = host(800);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Playground work=work run_view=run_view runner=runner /> },
+    );
+    until("the graph", || {
+        count(&el, "g.sfn-state[data-state=Call]") == 1
+    })
+    .await;
+
+    // The engine adds a starting mock when the run starts, and the run succeeds with it.
+    let run_button: web_sys::HtmlElement = el
+        .query_selector("[data-testid=run]")
+        .expect("selector")
+        .expect("a Run button")
+        .unchecked_into();
+    run_button.click();
+    until("the run", || {
+        matches!(run_view.phase.get_untracked(), Phase::Finished(_))
+    })
+    .await;
+    assert!(
+        work.mocks.get_untracked().contains("Greeter"),
+        "{}",
+        work.mocks.get_untracked()
+    );
+    until("the graph's colours", || {
+        el.query_selector("g.sfn-state[data-state=Call]")
+            .ok()
+            .flatten()
+            .and_then(|n| n.get_attribute("data-status"))
+            .as_deref()
+            == Some("succeeded")
+    })
+    .await;
+    assert!(texts(&el, "[data-testid=run-problems] li")
+        .concat()
+        .contains("starting mock"));
+
+    // "Add starter mocks" on a mock file that lacks one completes it; the mocks' check follows.
+    work.mocks
+        .set(r#"{"Functions": {"Other": [{"return": 1}]}}"#.into());
+    let button: web_sys::HtmlElement = el
+        .query_selector("[data-testid=starter-mocks]")
+        .expect("selector")
+        .expect("the button")
+        .unchecked_into();
+    button.click();
+    until("the completed mocks", || {
+        let mocks = work.mocks.get_untracked();
+        mocks.contains("Other") && mocks.contains("Greeter")
+    })
+    .await;
+    until("the mocks' check", || {
+        run_view.mocks_marks.with_untracked(Vec::is_empty)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn answers_about_older_text_are_ignored() {
+    let run_view = RunView::new();
+    // An engine that answers every check with a mark naming the text it checked.
+    let runner = Runner::local(run_view, || {
+        Box::new(|request| match request {
+            ToWorker::CheckDefinition { id, text } => FromWorker::DefinitionChecked {
+                id,
+                marks: vec![Mark {
+                    line: 1,
+                    column: 1,
+                    severity: "error".into(),
+                    message: text,
+                }],
+                layout: None,
+            },
+            other => panic!("unexpected {other:?}"),
+        })
+    });
+    // Asked before the worker is ready: only the latest text is checked.
+    runner.check_definition("one".into());
+    runner.check_definition("two".into());
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let seen_in_effect = seen.clone();
+    let _effect = Effect::new(move |_| {
+        let marks = run_view.definition_marks.get();
+        seen_in_effect
+            .borrow_mut()
+            .extend(marks.into_iter().map(|m| m.message));
+    });
+    until("the answer", || run_view.checked.get_untracked()).await;
+    // Once ready: two checks in flight, the older answer arrives first and is dropped.
+    runner.check_definition("three".into());
+    runner.check_definition("four".into());
+    settle().await;
+    settle().await;
+    assert_eq!(*seen.borrow(), vec!["two".to_owned(), "four".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+fn the_service_checks_and_lays_out_a_definition() {
+    let mut service = Service::new();
+    let reply = service.handle(ToWorker::CheckDefinition {
+        id: 7,
+        text: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into(),
+    });
+    let FromWorker::DefinitionChecked { id, marks, layout } = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(id, 7);
+    assert!(marks.is_empty(), "{marks:?}");
+    let layout = layout.expect("a layout");
+    assert!(layout.state_box("A").is_some());
+    let broken = service.handle(ToWorker::CheckDefinition {
+        id: 8,
+        text: "{".into(),
+    });
+    assert!(
+        matches!(&broken, FromWorker::DefinitionChecked { marks, layout: None, .. } if !marks.is_empty()),
+        "{broken:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn definition_diagnostics_carry_line_and_column() {
+    let marks = definition_marks("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}\n  }\n}");
+    assert!(!marks.is_empty());
+    assert!(marks.iter().all(|m| m.line >= 1 && m.column >= 1));
+    assert!(marks.iter().any(|m| m.line == 4), "{marks:?}");
+}
+
+#[wasm_bindgen_test]
+fn format_reindents_and_rejects_invalid_json() {
+    assert_eq!(
+        format_json(r#"{"b":1,"a":[1,2]}"#).unwrap(),
+        "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    2\n  ]\n}\n"
+    );
+    assert!(format_json("{")
+        .unwrap_err()
+        .starts_with("Cannot format: invalid JSON"));
+}
+
+#[wasm_bindgen_test]
+fn mocks_with_invalid_json_are_marked_at_their_position() {
+    let marks = mocks_marks("{\n  \"Functions\": [\n}");
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].line, 3);
+    assert!(mocks_marks("  ").is_empty());
+}
+
+#[wasm_bindgen_test]
+fn session_runs_a_machine_and_labels_events_with_their_state() {
+    let definition = r#"{"StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let mut session = Session::start(definition, r#"{"in": true}"#, "", 7).expect("starts");
+    let mut events = Vec::new();
+    let mut traces: Vec<TraceView> = Vec::new();
+    let mut status = None;
+    for _ in 0..100 {
+        let batch = session.advance(1);
+        events.extend(batch.events);
+        for t in batch.traces {
+            let i = t.index as usize;
+            if i < traces.len() {
+                traces[i] = t;
+            } else {
+                traces.push(t);
+            }
+        }
+        if !batch.status.is_running() {
+            status = Some(batch.status);
+            break;
+        }
+    }
+    let status = status.expect("ends");
+    assert_eq!(status.name, "SUCCEEDED");
+    let first_exit = events
+        .iter()
+        .find(|e| e.event_type == "PassStateExited")
+        .expect("exit");
+    assert_eq!(first_exit.step.as_deref(), Some("First"));
+    let wait_exit = events
+        .iter()
+        .find(|e| e.event_type == "WaitStateExited")
+        .expect("wait");
+    let start = events[0].timestamp;
+    assert_eq!(wait_exit.timestamp - start, 2000);
+    assert_eq!(
+        events.last().map(|e| e.step.clone()),
+        Some(None),
+        "ExecutionSucceeded has no step"
+    );
+    let first = &traces[0];
+    assert_eq!(first.state_name, "First");
+    let output = first
+        .stages
+        .iter()
+        .find(|(l, _)| l == "Output")
+        .and_then(|(_, v)| v.clone());
+    assert_eq!(
+        output.as_deref(),
+        Some("{\n  \"in\": true,\n  \"r\": {\n    \"x\": 1\n  }\n}")
+    );
+}
+
+#[wasm_bindgen_test]
+fn session_refuses_to_start_and_says_why() {
+    let problems = match Session::start("{\"StartAt\": 1}", "{", "[", 0) {
+        Ok(_) => panic!("should not start"),
+        Err(p) => p,
+    };
+    assert!(
+        problems.iter().any(|p| p.starts_with("Definition, line 1")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("Input: ")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("Mocks: ")),
+        "{problems:?}"
+    );
+}
