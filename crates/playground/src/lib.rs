@@ -4,7 +4,8 @@
 //!
 //! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`graph`]: the state
 //!   machine graph; [`history`]: the event table; [`inspector`]: a state visit stage by stage.
-//! - [`runner`]: the page's side of the worker, pacing playback and asking for checks;
+//! - [`runner`]: the page's side of the worker, running executions and asking for checks;
+//!   [`playback`]: the simulated clock that paces a run's events (pure, tested natively);
 //!   [`service`]: the worker's side (the engine: runs, diagnostics, the graph and its layout,
 //!   starting mocks), with [`session`] for one execution; [`protocol`]: the messages between
 //!   them. The page's own wasm links none of the engine: it loads and takes typing first, and
@@ -25,7 +26,7 @@ pub mod session;
 pub mod starter;
 pub mod storage;
 
-pub use sfn_playground_data::{examples, format, share};
+pub use sfn_playground_data::{examples, format, playback, share};
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,111 @@
+//! The execution input and the mock file, in two tabs: the example's scenarios above the input;
+//! Import, starter mocks and Export above the mocks.
+
+use leptos::prelude::*;
+
+use super::{badge, debounced_marks, export, input_marks, Work};
+use crate::editor::CodeEditor;
+use crate::examples;
+use crate::runner::{RunView, Runner};
+
+/// The Input and Mocks tabs.
+#[component]
+pub fn IoTabs(
+    work: Work,
+    run_view: RunView,
+    runner: StoredValue<Runner, LocalStorage>,
+    /// Where the page tells the user what went wrong.
+    notice: RwSignal<Option<String>>,
+    run: Callback<()>,
+) -> impl IntoView {
+    let tab = RwSignal::new("input");
+    let input_marks = debounced_marks(work.input, input_marks);
+    let mocks_marks = run_view.mocks_marks;
+    let current_example = Memo::new(move |_| {
+        work.example
+            .get()
+            .and_then(|id| examples::find(&id))
+            .copied()
+    });
+    let add_starter_mocks = move || {
+        runner.with_value(|r| {
+            r.starter_mocks(work.definition.get_untracked(), work.mocks.get_untracked())
+        })
+    };
+    // A file that is not JSON text is refused with the reason, and the editor keeps its text.
+    let import_mocks = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+            let imported = match read {
+                Ok(buffer) => {
+                    crate::import::imported_text(&name, &js_sys::Uint8Array::new(&buffer).to_vec())
+                }
+                Err(_) => Err(format!("Could not read {name}")),
+            };
+            tab.set("mocks");
+            match imported {
+                Ok(text) => {
+                    notice.set(None);
+                    work.mocks.set(text);
+                }
+                Err(e) => notice.set(Some(format!("{e}. The Mocks editor keeps its text."))),
+            }
+        });
+    };
+    view! {
+        <div class="io pane">
+            <div class="tabs" role="tablist" aria-label="Execution input and mocks">
+                <button role="tab" id="tab-input" aria-controls="panel-input" aria-selected=move || (tab.get() == "input").to_string() on:click=move |_| tab.set("input") data-testid="tab-input">
+                    "Input" {move || badge(&input_marks.get())}
+                </button>
+                <button role="tab" id="tab-mocks" aria-controls="panel-mocks" aria-selected=move || (tab.get() == "mocks").to_string() on:click=move |_| tab.set("mocks") data-testid="tab-mocks">
+                    "Mocks" {move || badge(&mocks_marks.get())}
+                </button>
+            </div>
+            <div id="panel-input" role="tabpanel" aria-labelledby="tab-input" class="tabpanel" hidden=move || tab.get() != "input">
+                {move || current_example.get().map(|example| view! {
+                    <div class="scenarios panel-actions" role="group" aria-label="Scenarios of the example">
+                        <span class="muted">"Scenarios"</span>
+                        {example.scenarios.iter().map(|sc| {
+                            let id = sc.id;
+                            let input = sc.input;
+                            view! {
+                                <button
+                                    class="small scenario"
+                                    title=sc.description
+                                    data-testid=format!("scenario-{id}")
+                                    aria-pressed=move || (work.scenario.get().as_deref() == Some(id) && work.input.get() == input).to_string()
+                                    on:click=move |_| {
+                                        work.input.set(input.to_owned());
+                                        work.scenario.set(Some(id.to_owned()));
+                                        tab.set("input");
+                                    }
+                                >{sc.label}</button>
+                            }
+                        }).collect_view()}
+                    </div>
+                })}
+                <CodeEditor label="Execution input (JSON)" text=work.input marks=input_marks on_run=run test_id="input-editor" />
+            </div>
+            <div id="panel-mocks" role="tabpanel" aria-labelledby="tab-mocks" class="tabpanel" hidden=move || tab.get() != "mocks">
+                <div class="panel-actions">
+                    <span class="muted">"What each mocked Task resource returns or throws"</span>
+                    <span class="spacer"></span>
+                    <label class="button small">
+                        "Import…"
+                        <input type="file" accept=".json,application/json" class="visually-hidden" on:change=import_mocks data-testid="import-mocks" />
+                    </label>
+                    <button class="small" on:click=move |_| { notice.set(None); add_starter_mocks(); } title="Add a starting mock for each Task resource that has none" data-testid="starter-mocks">"Add starter mocks"</button>
+                    <button class="small" on:click=move |_| export(notice, "mocks.json", work.mocks.get_untracked()) title="Download the mock file">"Export"</button>
+                </div>
+                <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run test_id="mocks-editor" />
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,97 @@
+//! The top bar: the example chooser, the run controls (Run, Step, Stop, speed) and Share; and
+//! the bar with the share link under it.
+
+use leptos::prelude::*;
+
+use super::Work;
+use crate::examples::{self, EXAMPLES};
+use crate::runner::{Phase, Runner, Speed};
+
+/// The page's top bar.
+#[component]
+pub fn Toolbar(
+    work: Work,
+    runner: StoredValue<Runner, LocalStorage>,
+    phase: RwSignal<Phase>,
+    /// The chosen speed's key (see [`Speed::CHOICES`]).
+    speed_key: RwSignal<String>,
+    /// The state visit shown in the inspector (none once another example is loaded).
+    selected: RwSignal<Option<u32>>,
+    run: Callback<()>,
+    step: Callback<()>,
+    share: Callback<()>,
+) -> impl IntoView {
+    let speed = move || Speed::from_key(&speed_key.get_untracked());
+    let active = move || phase.with(Phase::is_active);
+    let choose_example = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        if let Some(example) = examples::find(&id) {
+            runner.with_value(Runner::stop);
+            work.load_example(example);
+            selected.set(None);
+        }
+    };
+    let stop = move |_| runner.with_value(Runner::stop);
+    view! {
+        <header class="topbar">
+            <h1 class="brand">
+                <span class="logo" aria-hidden="true">"⟡"</span>
+                "Step Functions Playground"
+            </h1>
+            <label class="examples">
+                <span>"Example"</span>
+                <select data-testid="example" on:change=choose_example prop:value=move || work.example.get().unwrap_or_default()>
+                    <option value="" disabled=true>"Your own work"</option>
+                    {EXAMPLES.iter().map(|e| view! { <option value=e.id title=e.description>{e.title}</option> }).collect_view()}
+                </select>
+            </label>
+            <div class="controls" role="toolbar" aria-label="Run controls">
+                <button class="primary" on:click=move |_| run.run(()) title="Run (Ctrl+Enter)" data-testid="run">
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z" fill="currentColor"/></svg>"Run"
+                </button>
+                <button on:click=move |_| step.run(()) title="Advance one step" data-testid="step">
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2.5v11l7-5.5z" fill="currentColor"/><rect x="11" y="2.5" width="2" height="11" fill="currentColor"/></svg>"Step"
+                </button>
+                <button on:click=stop disabled=move || !active() title="Stop the execution" data-testid="stop">
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><rect x="3.5" y="3.5" width="9" height="9" rx="1" fill="currentColor"/></svg>"Stop"
+                </button>
+                <label class="speed">
+                    <span>"Speed"</span>
+                    <select
+                        data-testid="speed"
+                        prop:value=move || speed_key.get()
+                        on:change=move |ev| {
+                            speed_key.set(event_target_value(&ev));
+                            runner.with_value(|r| r.set_speed(speed()));
+                        }
+                    >
+                        {Speed::CHOICES.iter().map(|(key, label)| view! { <option value=*key>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <span class="spacer"></span>
+            <button on:click=move |_| share.run(()) data-testid="share" title="Put the definition, input and mocks in a link">
+                <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M6.5 9.5l3-3M7 4.5l1.2-1.2a2.5 2.5 0 013.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 01-3.5-3.5L5.5 8" stroke="currentColor" stroke-width="1.6" fill="none" stroke-linecap="round"/></svg>
+                "Share"
+            </button>
+        </header>
+    }
+}
+
+/// The share link made last, until closed.
+#[component]
+pub fn ShareBar(link: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        link.get().map(|shown| view! {
+            <div class="sharebar" role="region" aria-label="Share link">
+                <span>"Link to this work (copied to the clipboard):"</span>
+                <input data-testid="share-link" readonly=true prop:value=shown.clone() on:focus=move |ev| {
+                    if let Some(input) = event_target::<web_sys::HtmlInputElement>(&ev).into() {
+                        web_sys::HtmlInputElement::select(&input);
+                    }
+                } />
+                <button class="small" on:click=move |_| link.set(None) aria-label="Close the share link">"Close"</button>
+            </div>
+        })
+    }
+}
