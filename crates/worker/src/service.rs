@@ -6,9 +6,9 @@
 use sfn_engine::{parse_definition, MockSet, Severity};
 use sfn_playground_data::display_graph::DisplayGraph;
 
-use crate::editor::json_syntax_mark;
-use crate::graph::{layout, Layout};
-use crate::protocol::{CompletedMocks, FromWorker, Mark, ToWorker};
+use sfn_playground_data::layout::{layout, Layout};
+use sfn_playground_data::protocol::{json_syntax_mark, CompletedMocks, FromWorker, Mark, ToWorker};
+
 use crate::session::Session;
 use crate::starter::with_starter_mocks;
 
