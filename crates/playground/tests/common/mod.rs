@@ -21,7 +21,7 @@ pub fn recorded(name: &str) -> Vec<Exchange> {
 /// and each `Advance` with the next recorded batch. A request the conversation lacks fails the
 /// test, naming it.
 #[allow(dead_code)] // Each test file uses part of this module.
-pub fn replay(name: &str) -> impl FnMut(ToWorker) -> FromWorker {
+pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
     let exchanges = recorded(name);
     let mut advanced = 0;
     move |request| {
