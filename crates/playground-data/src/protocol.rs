@@ -6,7 +6,7 @@
 //!
 //! The page also asks the worker to check the texts as they are edited
 //! ([`ToWorker::CheckDefinition`], [`ToWorker::CheckMocks`]): diagnostics come back as editor
-//! marks and the definition's graph comes back laid out, so the page's own code holds neither
+//! marks and the definition's graph comes back laid out, so the page's own code runs neither
 //! the engine nor the layout, and loads (and lets people type) before the engine has arrived.
 //! Each check carries an id; the page ignores answers to anything but its latest check.
 //!
