@@ -39,7 +39,7 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# The default members: the engine, the CLI and the playground's plain data.
+# The default members: the engine, the CLI, the playground's plain data and its worker.
 unit:
 	$(CARGO) test --no-fail-fast
 
@@ -70,12 +70,16 @@ conformance:
 editor:
 	npm run --silent --prefix editor build
 
-# The playground's tests that need no browser: its plain data (share links, saved work,
-# examples) and the app's library (the graph: building, layout, statuses).
+# The playground's tests that need no browser: its plain data (messages, history rows, share
+# links, saved work, examples), the worker's engine side (runs, checks, the graph: building and
+# layout, the recorded answers the page's tests replay), then the page's library (statuses,
+# SVG export), which imports the editor bundle.
 web-unit: editor
-	$(CARGO) test -p sfn-playground-data -p sfn-playground --lib
+	$(CARGO) test -p sfn-playground-data -p sfn-worker
+	$(CARGO) test -p sfn-playground --lib
 
-# Component tests in headless Chromium (wasm-bindgen-test; flags in crates/playground/webdriver.json).
+# The page's component tests in headless Chromium (wasm-bindgen-test; flags in
+# crates/playground/webdriver.json), with the worker's answers recorded (crates/worker's tests).
 web-components: editor
 	$(CARGO) test -p sfn-playground --target $(WASM_TARGET) --tests
 

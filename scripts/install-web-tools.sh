@@ -3,7 +3,7 @@
 # the wrong version, so running it again is quick and does nothing. Versions are pinned:
 #   - the wasm32-unknown-unknown target (rustup)
 #   - trunk 0.21.14 (0.22 needs a newer rustc)
-#   - wasm-bindgen-cli 0.2.130, equal to the `wasm-bindgen` crate pinned in crates/playground/Cargo.toml
+#   - wasm-bindgen-cli 0.2.130, equal to the `wasm-bindgen` crate pinned in crates/playground/Cargo.toml and crates/worker/Cargo.toml
 #   - editor/node_modules from editor/package-lock.json (`npm ci`): CodeMirror and esbuild for
 #     the editor bundle, binaryen 132 (wasm-opt; Debian's binaryen 108 builds a page that
 #     crashes at start), playwright-core for the end-to-end test

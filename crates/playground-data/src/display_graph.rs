@@ -1,7 +1,7 @@
 //! The shape of a state machine as a graph for display: states as nodes (Parallel branches and
 //! Map item processors nested inside their state), transitions as labelled edges. The UI lays
 //! it out and draws it. The engine's worker builds it from a parsed state machine
-//! (`sfn_playground::graph::build`) and lays it out; these are its types, which the page draws.
+//! (`sfn_worker::graph::build`) and lays it out; these are its types, which the page draws.
 //!
 //! Node ids are paths of escaped state names joined by `/`, so they are unique by construction
 //! even if two scopes were to reuse a name:

@@ -1,11 +1,15 @@
 //! The playground's plain data, which its page and its engine's Web Worker both use and which
-//! needs neither the engine nor a browser: [`share`] links, saved work ([`storage`], on any
-//! key-value store), the [`examples`] menu, small text [`format`]s, the run's [`playback`] clock and the state machine's
-//! [`display_graph`] types.
+//! needs neither the engine nor a browser: the [`protocol`] between them, [`history`] rows,
+//! the state machine's [`display_graph`] and its [`layout`], [`share`] links, saved work
+//! ([`storage`], on any key-value store), the [`examples`] menu, small text [`format`]s and
+//! the run's [`playback`] clock.
 
 pub mod display_graph;
 pub mod examples;
 pub mod format;
+pub mod history;
+pub mod layout;
 pub mod playback;
+pub mod protocol;
 pub mod share;
 pub mod storage;

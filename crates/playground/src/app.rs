@@ -289,7 +289,7 @@ fn ExecutionPane(
             statuses_from_events(
                 events
                     .iter()
-                    .filter_map(|e| e.step.as_deref().map(|s| (e.event_type.as_str(), s))),
+                    .filter_map(|e| e.step.as_deref().map(|s| (e.class, s))),
             )
         })
     });
@@ -399,30 +399,10 @@ fn export(notice: RwSignal<Option<String>>, name: &'static str, text: String) {
     }
 }
 
-/// The shown events as `GetExecutionHistory` JSON (pretty), the way AWS's API returns them.
+/// The shown events as `GetExecutionHistory` JSON (pretty), the way AWS's API returns them
+/// (each row carries its event as the engine wrote it).
 pub fn history_json(rows: &[crate::protocol::EventRow]) -> String {
-    let events: Vec<sfn_engine::HistoryEvent> = rows
-        .iter()
-        // Every row comes from the engine, so its type is one the engine emits.
-        .filter_map(|row| {
-            Some(sfn_engine::HistoryEvent {
-                id: row.id,
-                previous_event_id: row.previous_event_id,
-                timestamp: row.timestamp,
-                kind: sfn_engine::EventKind::from_aws_name(&row.event_type)?,
-                // The worker sends the details as `{"<key>": {...}}`.
-                details: serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(
-                    &row.details,
-                )
-                .ok()
-                .and_then(|m| m.into_iter().next())
-                .map(|(key, value)| sfn_engine::EventDetails::new(key, value)),
-                state_name: row.step.as_deref().map(std::rc::Rc::from),
-            })
-        })
-        .collect();
-    let value = sfn_engine::history::to_get_execution_history(&events);
-    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+    sfn_playground_data::history::get_execution_history(rows)
 }
 
 /// Offers `text` as a file download.

@@ -36,27 +36,7 @@ extern "C" {
     fn focus_at(view: &EditorView, line: u32, column: u32);
 }
 
-pub use crate::protocol::Mark;
-
-/// Where a JSON syntax error is, as a mark (serde_json counts columns in bytes, close enough
-/// for a caret; the editor clamps it to the line).
-pub fn json_syntax_mark(text: &str) -> Option<Mark> {
-    let err = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
-    let line = u32::try_from(err.line()).unwrap_or(1).max(1);
-    let column = u32::try_from(err.column()).unwrap_or(1).max(1);
-    let message = err.to_string();
-    // serde_json appends " at line L column C"; the mark already sits there.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message.get(..i).unwrap_or(&message).to_owned(),
-        None => message,
-    };
-    Some(Mark {
-        line,
-        column,
-        severity: "error".into(),
-        message: format!("Invalid JSON: {message}"),
-    })
-}
+pub use crate::protocol::{json_syntax_mark, Mark};
 
 /// Something that asks an editor to move its cursor: (line, column), bumped on each request.
 pub type FocusRequest = RwSignal<Option<(u32, u32, u64)>>;

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use crate::format;
 use crate::protocol::EventRow;
 use crate::runner::RunView;
+use sfn_playground_data::history::EventClass;
 
 /// Height of one row in pixels (the stylesheet uses the same).
 pub const ROW_HEIGHT: f64 = 30.0;
@@ -29,19 +30,15 @@ fn expansion(row: &EventRow) -> (String, f64) {
     (text, lines as f64 * DETAIL_LINE + 18.0)
 }
 
-/// How an event type reads at a glance.
-fn tone(event_type: &str) -> &'static str {
-    if event_type.ends_with("Failed")
-        || event_type.ends_with("TimedOut")
-        || event_type.ends_with("Aborted")
-    {
-        "bad"
-    } else if event_type.ends_with("Succeeded") {
-        "good"
-    } else if event_type.ends_with("Entered") || event_type.ends_with("Exited") {
-        "state"
-    } else {
-        "plain"
+/// How an event reads at a glance.
+fn tone(class: EventClass) -> &'static str {
+    match class {
+        EventClass::Failed | EventClass::PartFailed | EventClass::Aborted => "bad",
+        EventClass::ExecutionSucceeded | EventClass::WorkSucceeded => "good",
+        EventClass::StateEntered | EventClass::FailStateEntered | EventClass::StateExited => {
+            "state"
+        }
+        EventClass::ExecutionStarted | EventClass::WorkStarted => "plain",
     }
 }
 
@@ -264,7 +261,7 @@ pub fn HistoryTable(
                                     <span class="chevron" aria-hidden="true">{if is_open { "▾" } else { "▸" }}</span>
                                     {row.id}
                                 </span>
-                                <span class=format!("cell type tone-{}", tone(&row.event_type)) role="cell">{row.event_type.clone()}</span>
+                                <span class=format!("cell type tone-{}", tone(row.class)) role="cell">{row.event_type.clone()}</span>
                                 <span class="cell step" role="cell">{row.step.clone().unwrap_or_else(|| "-".into())}</span>
                                 <span class="cell resource" role="cell" title=row.resource.clone().unwrap_or_default()>{row.resource.as_deref().map(format::short_resource).unwrap_or_else(|| "-".into())}</span>
                                 <span class="cell elapsed" role="cell">{format::elapsed(row.timestamp - start)}</span>

@@ -1,5 +1,6 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the history table, the inspector,
-//! the editors' diagnostics and the worker's session, each checked the way a user would see it.
+//! the editors' diagnostics and a run, each checked the way a user would see it. The engine's
+//! answers are recorded ones (`common`); the worker's own tests are in crates/worker.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -7,15 +8,16 @@ use leptos::prelude::*;
 use sfn_playground::app::{format_json, Playground, Work};
 use sfn_playground::history::HistoryTable;
 use sfn_playground::inspector::Inspector;
-use sfn_playground::service::{definition_marks, mocks_marks, Service};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use sfn_playground::protocol::{EventRow, FromWorker, Mark, ToWorker, TraceView};
 use sfn_playground::runner::{Phase, RunView, Runner};
-use sfn_playground::session::Session;
+use sfn_playground_data::history::EventClass;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -96,12 +98,20 @@ fn event(id: u64, event_type: &str, step: Option<&str>, trace: Option<u32>) -> E
         previous_event_id: id.saturating_sub(1),
         timestamp: 1_704_067_200_000 + id as i64 * 10,
         event_type: event_type.to_owned(),
+        // As the worker classifies the types these tests use.
+        class: match event_type {
+            "ExecutionStarted" => EventClass::ExecutionStarted,
+            t if t.ends_with("StateEntered") => EventClass::StateEntered,
+            t if t.ends_with("Failed") => EventClass::Failed,
+            _ => EventClass::WorkStarted,
+        },
         step: step.map(str::to_owned),
         resource: None,
         trace,
         details: format!(
             r#"{{"stateEnteredEventDetails":{{"name":"S{id}","input":{{"n":{id}}}}}}}"#
         ),
+        aws_event: String::new(),
     }
 }
 
@@ -300,12 +310,12 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
     assert!(texts(&el, ".stage pre").iter().any(|t| t == "\"200 OK\""));
 }
 
-/// A runner whose engine is the worker's [`Service`], on the test's own thread (the worker
-/// script is not served to component tests). Answers still arrive asynchronously.
-fn local_runner(run_view: RunView) -> StoredValue<Runner, LocalStorage> {
-    StoredValue::new_local(Runner::local(run_view, || {
-        let mut service = Service::new();
-        Box::new(move |request| service.handle(request))
+/// A runner whose engine answers from the recorded conversation `name` (see `common`), on the
+/// test's own thread (the worker script is not served to component tests). Answers still
+/// arrive asynchronously.
+fn local_runner(run_view: RunView, name: &'static str) -> StoredValue<Runner, LocalStorage> {
+    StoredValue::new_local(Runner::local(run_view, move || {
+        Box::new(common::replay(name))
     }))
 }
 
@@ -326,7 +336,7 @@ async fn page_shows_editors_and_the_definition_diagnostics() {
     work.definition
         .set(r#"{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}"#.into());
     let run_view = RunView::new();
-    let runner = local_runner(run_view);
+    let runner = local_runner(run_view, "diagnostics");
     let el = host(800);
     let _mounted = leptos::mount::mount_to(
         el.clone(),
@@ -377,7 +387,7 @@ async fn page_runs_with_starter_mocks_and_lights_up_the_graph() {
     work.mocks.set(String::new());
     work.input.set("{}".into());
     let run_view = RunView::new();
-    let runner = local_runner(run_view);
+    let runner = local_runner(run_view, "starter_mocks");
     let el = host(800);
     let _mounted = leptos::mount::mount_to(
         el.clone(),
@@ -477,38 +487,6 @@ async fn answers_about_older_text_are_ignored() {
 }
 
 #[wasm_bindgen_test]
-fn the_service_checks_and_lays_out_a_definition() {
-    let mut service = Service::new();
-    let reply = service.handle(ToWorker::CheckDefinition {
-        id: 7,
-        text: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into(),
-    });
-    let FromWorker::DefinitionChecked { id, marks, layout } = reply else {
-        panic!("{reply:?}");
-    };
-    assert_eq!(id, 7);
-    assert!(marks.is_empty(), "{marks:?}");
-    let layout = layout.expect("a layout");
-    assert!(layout.state_box("A").is_some());
-    let broken = service.handle(ToWorker::CheckDefinition {
-        id: 8,
-        text: "{".into(),
-    });
-    assert!(
-        matches!(&broken, FromWorker::DefinitionChecked { marks, layout: None, .. } if !marks.is_empty()),
-        "{broken:?}"
-    );
-}
-
-#[wasm_bindgen_test]
-fn definition_diagnostics_carry_line_and_column() {
-    let marks = definition_marks("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}\n  }\n}");
-    assert!(!marks.is_empty());
-    assert!(marks.iter().all(|m| m.line >= 1 && m.column >= 1));
-    assert!(marks.iter().any(|m| m.line == 4), "{marks:?}");
-}
-
-#[wasm_bindgen_test]
 fn format_reindents_and_rejects_invalid_json() {
     assert_eq!(
         format_json(r#"{"b":1,"a":[1,2]}"#).unwrap(),
@@ -517,89 +495,4 @@ fn format_reindents_and_rejects_invalid_json() {
     assert!(format_json("{")
         .unwrap_err()
         .starts_with("Cannot format: invalid JSON"));
-}
-
-#[wasm_bindgen_test]
-fn mocks_with_invalid_json_are_marked_at_their_position() {
-    let marks = mocks_marks("{\n  \"Functions\": [\n}");
-    assert_eq!(marks.len(), 1);
-    assert_eq!(marks[0].line, 3);
-    assert!(mocks_marks("  ").is_empty());
-}
-
-#[wasm_bindgen_test]
-fn session_runs_a_machine_and_labels_events_with_their_state() {
-    let definition = r#"{"StartAt": "First", "States": {
-        "First": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "Next": "Pause"},
-        "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
-        "Done": {"Type": "Succeed"}}}"#;
-    let mut session = Session::start(definition, r#"{"in": true}"#, "", 7).expect("starts");
-    let mut events = Vec::new();
-    let mut traces: Vec<TraceView> = Vec::new();
-    let mut status = None;
-    for _ in 0..100 {
-        let batch = session.advance(1);
-        events.extend(batch.events);
-        for t in batch.traces {
-            let i = t.index as usize;
-            if i < traces.len() {
-                traces[i] = t;
-            } else {
-                traces.push(t);
-            }
-        }
-        if !batch.status.is_running() {
-            status = Some(batch.status);
-            break;
-        }
-    }
-    let status = status.expect("ends");
-    assert_eq!(status.name, "SUCCEEDED");
-    let first_exit = events
-        .iter()
-        .find(|e| e.event_type == "PassStateExited")
-        .expect("exit");
-    assert_eq!(first_exit.step.as_deref(), Some("First"));
-    let wait_exit = events
-        .iter()
-        .find(|e| e.event_type == "WaitStateExited")
-        .expect("wait");
-    let start = events[0].timestamp;
-    assert_eq!(wait_exit.timestamp - start, 2000);
-    assert_eq!(
-        events.last().map(|e| e.step.clone()),
-        Some(None),
-        "ExecutionSucceeded has no step"
-    );
-    let first = &traces[0];
-    assert_eq!(first.state_name, "First");
-    let output = first
-        .stages
-        .iter()
-        .find(|(l, _)| l == "Output")
-        .and_then(|(_, v)| v.clone());
-    assert_eq!(
-        output.as_deref(),
-        Some("{\n  \"in\": true,\n  \"r\": {\n    \"x\": 1\n  }\n}")
-    );
-}
-
-#[wasm_bindgen_test]
-fn session_refuses_to_start_and_says_why() {
-    let problems = match Session::start("{\"StartAt\": 1}", "{", "[", 0) {
-        Ok(_) => panic!("should not start"),
-        Err(p) => p,
-    };
-    assert!(
-        problems.iter().any(|p| p.starts_with("Definition, line 1")),
-        "{problems:?}"
-    );
-    assert!(
-        problems.iter().any(|p| p.starts_with("Input: ")),
-        "{problems:?}"
-    );
-    assert!(
-        problems.iter().any(|p| p.starts_with("Mocks: ")),
-        "{problems:?}"
-    );
 }

@@ -9,16 +9,16 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use sfn_engine::parse_definition;
-use sfn_playground::graph::build::display_graph;
-use sfn_playground::graph::{layout, Graph, Layout, StateStatus};
+use sfn_playground::graph::{Graph, Layout, StateStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The seed tutorial (`shared/seed/tutorial.asl.json`), as the engine's graph tests keep it.
-const TUTORIAL: &str = include_str!("data/graph/tutorial.definition.json");
+const TUTORIAL: &str = include_str!("../../worker/tests/data/graph/tutorial.definition.json");
 const TUTORIAL_STATES: [&str; 6] = [
     "Call API",
     "Wait and Try Later",
@@ -28,12 +28,9 @@ const TUTORIAL_STATES: [&str; 6] = [
     "OK",
 ];
 
-/// The laid-out graph of a definition, as the engine's worker sends it to the page.
+/// The laid-out graph of a definition, as the engine's worker sent it to the page.
 fn graph_of(text: &str) -> Layout {
-    let (machine, diags) = parse_definition(text);
-    layout(&display_graph(
-        &machine.unwrap_or_else(|| panic!("{diags:?}")),
-    ))
+    common::graph_of(text)
 }
 
 fn document() -> web_sys::Document {

@@ -8,11 +8,8 @@ use crate::runner::{Phase, RunView};
 #[component]
 pub fn StatusBar(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoView {
     let transitions = Memo::new(move |_| {
-        view.events.with(|e| {
-            e.iter()
-                .filter(|e| e.event_type.ends_with("StateEntered"))
-                .count()
-        })
+        view.events
+            .with(|e| e.iter().filter(|e| e.class.is_state_entered()).count())
     });
     let duration = move || {
         let start = view.start_ms.get();

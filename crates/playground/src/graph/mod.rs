@@ -2,24 +2,22 @@
 //! events ([`status`]), SVG export ([`svg`]), zoom/pan arithmetic ([`view`]) and the Leptos
 //! component ([`Graph`]).
 //!
-//! [`build`] decides what the nodes and edges are (the types are in
-//! `sfn_playground_data::display_graph`); the rest of this module decides where they go and how
-//! they look.
-//!
-//! The layout is the slow part (dagre): the playground runs it in the engine's Web Worker
-//! (see `crate::service`) and the page only draws the [`Layout`] it receives.
+//! The engine's worker (`sfn_worker::graph::build`) decides what the nodes and edges are (the
+//! types are in `sfn_playground_data::display_graph`) and lays them out
+//! (`sfn_playground_data::layout`, re-exported here as [`layout`]): the layout is the slow part
+//! (dagre), so the page only draws the [`Layout`] it receives and decides how it looks.
 //!
 //! Use in the app (the stylesheet is inlined by the component, nothing to include):
 //!
 //! ```ignore
 //! // In the worker, where the definition is parsed:
-//! let laid_out = machine.as_ref().map(|m| layout(&build::display_graph(m)));
+//! let laid_out = machine.as_ref().map(|m| layout(&sfn_worker::graph::build::display_graph(m)));
 //! // On the page, keep the last valid layout while the text is invalid.
 //! if laid_out.is_some() {
 //!     graph_layout.set(laid_out);
 //! }
 //! let statuses = Memo::new(move |_| run_view.events.with(|events| {
-//!     statuses_from_events(events.iter().filter_map(|e| e.step.as_deref().map(|s| (e.event_type.as_str(), s))))
+//!     statuses_from_events(events.iter().filter_map(|e| e.step.as_deref().map(|s| (e.class, s))))
 //! }));
 //! view! {
 //!     <Graph graph=graph_layout statuses=statuses on_select=on_state_click
@@ -27,14 +25,12 @@
 //! }
 //! ```
 
-pub mod build;
-#[cfg(test)]
-mod build_cases;
 pub mod component;
-pub mod layout;
 pub mod status;
 pub mod svg;
 pub mod view;
+
+pub use sfn_playground_data::layout;
 
 use std::collections::HashMap;
 

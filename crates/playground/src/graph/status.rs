@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use sfn_playground_data::history::EventClass;
+
 /// The status of one state, as the AWS console colours it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum StateStatus {
@@ -47,18 +49,7 @@ impl StateStatus {
     ];
 }
 
-/// Whether an event type reports a failure of the state it belongs to.
-///
-/// `MapIterationFailed` is left out: one failed iteration does not fail a Map that tolerates
-/// failures, and when the Map does fail it says so with `MapStateFailed`.
-fn is_failure(event_type: &str) -> bool {
-    if event_type == "MapIterationFailed" || event_type == "MapRunFailed" {
-        return false;
-    }
-    event_type.ends_with("Failed") || event_type.ends_with("TimedOut")
-}
-
-/// The status of every state that has events, from `(event type, state name)` pairs in history
+/// The status of every state that has events, from `(event class, state name)` pairs in history
 /// order. The caller attributes each event to the state it belongs to (the one whose
 /// `...StateEntered` event precedes it) and leaves out events of no state (`ExecutionStarted`).
 ///
@@ -66,18 +57,19 @@ fn is_failure(event_type: &str) -> bool {
 /// - `...StateEntered` and any later event of the state (a task scheduled again for a retry):
 ///   in progress;
 /// - a failure event (`TaskFailed`, `LambdaFunctionTimedOut`, `ParallelStateFailed`,
-///   `ExecutionFailed`, ...) or `FailStateEntered`: failed;
+///   `ExecutionFailed`, ...: [`EventClass::Failed`]) or `FailStateEntered`: failed (a failed
+///   Map iteration is not the Map's failure);
 /// - `...StateExited`: succeeded, or caught if the state had failed (a Catcher took over);
 /// - the execution's own events (`ExecutionSucceeded`, `ExecutionAborted`) and `...Aborted`
 ///   events change nothing (a stopped run leaves the state as it was: the console's
 ///   "cancelled" has no colour of its own here).
 pub fn statuses_from_events<'a, I>(events: I) -> HashMap<String, StateStatus>
 where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
+    I: IntoIterator<Item = (EventClass, &'a str)>,
 {
     let mut tracker = StatusTracker::default();
-    for (event_type, state) in events {
-        tracker.apply(event_type, state);
+    for (class, state) in events {
+        tracker.apply(class, state);
     }
     tracker.statuses
 }
@@ -103,56 +95,57 @@ impl StatusTracker {
     }
 
     /// Catches up with `history` (the whole history so far), applying only the events it has
-    /// not seen. `state_of` gives an event's `(event type, state name)`, `None` for events of no
+    /// not seen. `state_of` gives an event's `(event class, state name)`, `None` for events of no
     /// state. A history shorter than what was seen is a new run: it starts over. Call
     /// [`StatusTracker::reset`] when a new run starts, since a new run can already be longer.
     /// Returns whether anything was applied.
     pub fn follow<T>(
         &mut self,
         history: &[T],
-        state_of: impl Fn(&T) -> Option<(&str, &str)>,
+        state_of: impl Fn(&T) -> Option<(EventClass, &str)>,
     ) -> bool {
         if history.len() < self.consumed {
             self.reset();
         }
         let new = history.get(self.consumed..).unwrap_or_default();
         for event in new {
-            if let Some((event_type, state)) = state_of(event) {
-                self.apply(event_type, state);
+            if let Some((class, state)) = state_of(event) {
+                self.apply(class, state);
             }
         }
         self.consumed = history.len();
         !new.is_empty()
     }
 
-    /// Applies one event `(event type, state name)`; see [`statuses_from_events`] for the rules.
-    pub fn apply(&mut self, event_type: &str, state: &str) {
+    /// Applies one event `(event class, state name)`; see [`statuses_from_events`] for the rules.
+    pub fn apply(&mut self, class: EventClass, state: &str) {
         let out = &mut self.statuses;
         let current = out.get(state).copied().unwrap_or_default();
-        let next = if event_type == "FailStateEntered" || is_failure(event_type) {
-            StateStatus::Failed
-        } else if event_type.ends_with("StateExited") {
-            if current == StateStatus::Failed {
-                StateStatus::Caught
-            } else {
-                StateStatus::Succeeded
+        let next = match class {
+            EventClass::FailStateEntered | EventClass::Failed => StateStatus::Failed,
+            EventClass::StateExited => {
+                if current == StateStatus::Failed {
+                    StateStatus::Caught
+                } else {
+                    StateStatus::Succeeded
+                }
             }
-        } else if event_type.ends_with("StateEntered") {
-            StateStatus::InProgress
-        } else if event_type.starts_with("Execution") || event_type.ends_with("Aborted") {
+            EventClass::StateEntered => StateStatus::InProgress,
             // The execution's own events (ExecutionSucceeded, ExecutionAborted, ...) and a
-            // stop's `...Aborted` say nothing new about the state they are attributed to.
-            current
-        } else if current == StateStatus::Failed
-            && !(event_type.ends_with("Scheduled")
-                || event_type.ends_with("Started")
-                || event_type.ends_with("Submitted"))
-        {
+            // stop say nothing new about the state they are attributed to.
+            EventClass::ExecutionStarted | EventClass::ExecutionSucceeded | EventClass::Aborted => {
+                current
+            }
             // After a failure only a retry (the work scheduled or started again) resumes the
             // state.
-            current
-        } else {
-            StateStatus::InProgress
+            EventClass::WorkStarted => StateStatus::InProgress,
+            EventClass::WorkSucceeded | EventClass::PartFailed => {
+                if current == StateStatus::Failed {
+                    current
+                } else {
+                    StateStatus::InProgress
+                }
+            }
         };
         out.insert(state.to_string(), next);
     }
@@ -163,14 +156,41 @@ mod tests {
     use super::*;
     use StateStatus::*;
 
+    /// The class the worker gives an event type, by its name (crates/worker/tests/session.rs
+    /// checks these rules against the engine's event kinds).
+    fn class_of(event_type: &str) -> EventClass {
+        let t = event_type;
+        if t == "FailStateEntered" {
+            EventClass::FailStateEntered
+        } else if t.ends_with("StateEntered") {
+            EventClass::StateEntered
+        } else if t.ends_with("StateExited") {
+            EventClass::StateExited
+        } else if t == "MapIterationFailed" || t == "MapRunFailed" {
+            EventClass::PartFailed
+        } else if t == "ExecutionStarted" {
+            EventClass::ExecutionStarted
+        } else if t == "ExecutionSucceeded" {
+            EventClass::ExecutionSucceeded
+        } else if t.ends_with("Aborted") {
+            EventClass::Aborted
+        } else if t.ends_with("Failed") || t.ends_with("TimedOut") {
+            EventClass::Failed
+        } else if t.ends_with("Succeeded") {
+            EventClass::WorkSucceeded
+        } else {
+            EventClass::WorkStarted
+        }
+    }
+
     #[test]
     fn a_shorter_history_is_a_new_run() {
         let mut tracker = StatusTracker::default();
         let run1 = [("PassStateEntered", "A"), ("PassStateExited", "A")];
-        assert!(tracker.follow(&run1, |&(t, s)| Some((t, s))));
-        assert!(!tracker.follow(&run1, |&(t, s)| Some((t, s))));
+        assert!(tracker.follow(&run1, |&(t, s)| Some((class_of(t), s))));
+        assert!(!tracker.follow(&run1, |&(t, s)| Some((class_of(t), s))));
         let run2 = [("TaskStateEntered", "B")];
-        tracker.follow(&run2, |&(t, s)| Some((t, s)));
+        tracker.follow(&run2, |&(t, s)| Some((class_of(t), s)));
         assert_eq!(
             tracker.statuses(),
             &HashMap::from([("B".to_string(), InProgress)])
@@ -301,9 +321,9 @@ mod tests {
             // Fed at once, or as a growing history: the same statuses.
             let mut tracker = StatusTracker::default();
             for end in 0..=events.len() {
-                tracker.follow(&events[..end], |&(t, s)| Some((t, s)));
+                tracker.follow(&events[..end], |&(t, s)| Some((class_of(t), s)));
             }
-            let got = statuses_from_events(events.iter().copied());
+            let got = statuses_from_events(events.iter().map(|&(t, s)| (class_of(t), s)));
             for (state, status) in *expected {
                 assert_eq!(got.get(*state), Some(status), "{what}: {state}");
             }

@@ -262,9 +262,21 @@ mod tests {
             }
         })
         .to_string();
-        let (marks, graph) = crate::service::check_definition(&definition);
-        let graph = graph.unwrap_or_else(|| panic!("the definition reads: {marks:?}"));
-        let svg = super::super::graph_svg(&graph, &HashMap::new());
+        // Laid out by the engine's worker (crates/worker/tests/service.rs records it).
+        let recorded: Vec<crate::protocol::Exchange> =
+            serde_json::from_str(include_str!("../../tests/data/worker/graphs.json"))
+                .expect("recorded answers");
+        let layout = recorded
+            .into_iter()
+            .find_map(|e| match (e.request, e.reply) {
+                (
+                    crate::protocol::ToWorker::CheckDefinition { text, .. },
+                    crate::protocol::FromWorker::DefinitionChecked { layout, .. },
+                ) if text == definition => layout,
+                _ => None,
+            })
+            .expect("the definition's recorded layout");
+        let svg = export_svg(&layout, &HashMap::new());
         for markup in ["<img", "<script", "<svg onload", "<b>", "onmouseover=\""] {
             assert!(!svg.contains(markup), "{markup} in {svg}");
         }

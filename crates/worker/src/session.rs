@@ -8,7 +8,9 @@ use sfn_engine::{
     parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity,
 };
 
-use crate::protocol::{Batch, ErrorView, EventRow, RunStatus, TraceView};
+use sfn_engine::EventKind;
+use sfn_playground_data::history::{EventClass, EventRow};
+use sfn_playground_data::protocol::{Batch, ErrorView, RunStatus, TraceView};
 
 /// What the table needs to know about an earlier event to label the ones that follow it.
 #[derive(Debug, Clone, Default)]
@@ -124,11 +126,11 @@ impl Session {
             .and_then(|i| self.labels.get(i))
             .cloned()
             .unwrap_or_default();
-        let t: &str = event.kind.aws_name();
+        let entered = event.kind.is_state_entered();
         // The engine names each event's state (the console's Step column); the visit is the
         // trace entered by the event's `...StateEntered`, which earlier events of it link to.
         let step = event.state_name.as_deref().map(str::to_owned);
-        let trace = if t.ends_with("StateEntered") {
+        let trace = if entered {
             self.execution
                 .traces()
                 .iter()
@@ -148,9 +150,7 @@ impl Session {
         let resource = match (field("resourceType"), field("resource")) {
             (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
             (None, Some(name)) => Some(name),
-            _ if step.is_some() && previous.step == step && !t.ends_with("StateEntered") => {
-                previous.resource
-            }
+            _ if step.is_some() && previous.step == step && !entered => previous.resource,
             _ => None,
         };
         let label = EventLabel {
@@ -163,12 +163,14 @@ impl Session {
             previous_event_id: event.previous_event_id,
             timestamp: event.timestamp,
             event_type: event.kind.aws_name().to_string(),
+            class: event_class(event.kind),
             step: label.step.clone(),
             resource: label.resource.clone(),
             trace: label.trace,
             details: details
                 .map(|d| serde_json::json!({ d.key(): &*d.value() }).to_string())
                 .unwrap_or_default(),
+            aws_event: event.to_aws_json().to_string(),
         };
         self.labels.push(label);
         row
@@ -189,6 +191,61 @@ impl Session {
             out.push(trace_view(i, trace));
         }
         out
+    }
+}
+
+/// What the page needs to know of an event's type (see [`EventClass`]).
+pub fn event_class(kind: EventKind) -> EventClass {
+    use EventKind as K;
+    match kind {
+        K::FailStateEntered => EventClass::FailStateEntered,
+        K::PassStateEntered
+        | K::TaskStateEntered
+        | K::ChoiceStateEntered
+        | K::WaitStateEntered
+        | K::SucceedStateEntered
+        | K::ParallelStateEntered
+        | K::MapStateEntered => EventClass::StateEntered,
+        K::PassStateExited
+        | K::TaskStateExited
+        | K::ChoiceStateExited
+        | K::WaitStateExited
+        | K::SucceedStateExited
+        | K::ParallelStateExited
+        | K::MapStateExited => EventClass::StateExited,
+        K::ExecutionStarted => EventClass::ExecutionStarted,
+        K::ExecutionSucceeded => EventClass::ExecutionSucceeded,
+        K::ExecutionAborted => EventClass::Aborted,
+        K::ExecutionFailed
+        | K::ExecutionTimedOut
+        | K::ParallelStateFailed
+        | K::MapStateFailed
+        | K::TaskFailed
+        | K::TaskTimedOut
+        | K::LambdaFunctionFailed
+        | K::LambdaFunctionTimedOut
+        | K::ActivityFailed
+        | K::ActivityTimedOut
+        | K::EvaluationFailed => EventClass::Failed,
+        K::MapIterationFailed | K::MapRunFailed => EventClass::PartFailed,
+        K::ParallelStateStarted
+        | K::MapStateStarted
+        | K::MapIterationStarted
+        | K::MapRunStarted
+        | K::TaskScheduled
+        | K::TaskStarted
+        | K::TaskSubmitted
+        | K::LambdaFunctionScheduled
+        | K::LambdaFunctionStarted
+        | K::ActivityScheduled
+        | K::ActivityStarted => EventClass::WorkStarted,
+        K::ParallelStateSucceeded
+        | K::MapStateSucceeded
+        | K::MapIterationSucceeded
+        | K::MapRunSucceeded
+        | K::TaskSucceeded
+        | K::LambdaFunctionSucceeded
+        | K::ActivitySucceeded => EventClass::WorkSucceeded,
     }
 }
 
@@ -232,7 +289,7 @@ fn trace_view(index: usize, trace: &StateTrace) -> TraceView {
                         delay_ms,
                     } => format!(
                         "Retried after {} (Retry #{}, attempt {})",
-                        crate::format::elapsed(*delay_ms),
+                        sfn_playground_data::format::elapsed(*delay_ms),
                         retrier_index.saturating_add(1),
                         attempt
                     ),

@@ -6,7 +6,7 @@
 //!
 //! The page also asks the worker to check the texts as they are edited
 //! ([`ToWorker::CheckDefinition`], [`ToWorker::CheckMocks`]): diagnostics come back as editor
-//! marks and the definition's graph comes back laid out, so the page's own code holds neither
+//! marks and the definition's graph comes back laid out, so the page's own code runs neither
 //! the engine nor the layout, and loads (and lets people type) before the engine has arrived.
 //! Each check carries an id; the page ignores answers to anything but its latest check.
 //!
@@ -14,7 +14,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::Layout;
+pub use crate::history::EventRow;
+use crate::layout::Layout;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -92,6 +93,35 @@ pub struct Mark {
     pub message: String,
 }
 
+/// Where a JSON syntax error is, as a mark (serde_json counts columns in bytes, close enough
+/// for a caret; the editor clamps it to the line). The page marks its input with it, the worker
+/// the mock file.
+pub fn json_syntax_mark(text: &str) -> Option<Mark> {
+    let err = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+    let line = u32::try_from(err.line()).unwrap_or(1).max(1);
+    let column = u32::try_from(err.column()).unwrap_or(1).max(1);
+    let message = err.to_string();
+    // serde_json appends " at line L column C"; the mark already sits there.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message.get(..i).unwrap_or(&message).to_owned(),
+        None => message,
+    };
+    Some(Mark {
+        line,
+        column,
+        severity: "error".into(),
+        message: format!("Invalid JSON: {message}"),
+    })
+}
+
+/// One request and the worker's answer, as recorded for the page's tests (which have no
+/// engine): the worker's tests write them and check that they are current.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub request: ToWorker,
+    pub reply: FromWorker,
+}
+
 /// The events, traces and status after some steps.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Batch {
@@ -119,24 +149,6 @@ impl RunStatus {
     pub fn is_running(&self) -> bool {
         self.name == "RUNNING"
     }
-}
-
-/// One history event as the table shows it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct EventRow {
-    pub id: u64,
-    pub previous_event_id: u64,
-    /// Simulated milliseconds since the Unix epoch.
-    pub timestamp: i64,
-    pub event_type: String,
-    /// The state (step) the event belongs to, if any.
-    pub step: Option<String>,
-    /// The resource a task event concerns, if any.
-    pub resource: Option<String>,
-    /// Index of the state visit ([`TraceView::index`]) the event belongs to.
-    pub trace: Option<u32>,
-    /// The details object as compact JSON text (`{"<key>": {...}}`), or empty for none.
-    pub details: String,
 }
 
 /// One visit of a state, stage by stage.

@@ -1,14 +1,15 @@
 //! The worker's side of the protocol: answers each [`ToWorker`] request with one
 //! [`FromWorker`] message. Everything that needs the engine (runs, diagnostics, the display
 //! graph and its layout, starting mocks) happens here, in the Web Worker, never on the page.
-//! Free of browser APIs, so it is tested natively and in component tests alike.
+//! Free of browser APIs, so it is tested natively (`tests/service.rs`, which also records the
+//! answers the page's component tests replay).
 
 use sfn_engine::{parse_definition, MockSet, Severity};
 use sfn_playground_data::display_graph::DisplayGraph;
 
-use crate::editor::json_syntax_mark;
-use crate::graph::{layout, Layout};
-use crate::protocol::{CompletedMocks, FromWorker, Mark, ToWorker};
+use sfn_playground_data::layout::{layout, Layout};
+use sfn_playground_data::protocol::{json_syntax_mark, CompletedMocks, FromWorker, Mark, ToWorker};
+
 use crate::session::Session;
 use crate::starter::with_starter_mocks;
 

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 
 use serde::Serialize;
-use sfn_playground::protocol::{FromWorker, ToWorker};
-use sfn_playground::service::Service;
+use sfn_playground_data::protocol::{FromWorker, ToWorker};
+use sfn_worker::service::Service;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 

@@ -1,5 +1,5 @@
 //! The display graph of a definition ([`super::build`]): data-driven. Each
-//! `crates/playground/tests/data/graph/<case>.definition.json`
+//! `crates/worker/tests/data/graph/<case>.definition.json`
 //! has a `<case>.expected.txt` listing the graph's nodes and edges one per line:
 //!
 //! ```text

@@ -1,0 +1,214 @@
+//! The worker's answers: checks of the texts (diagnostics, the graph laid out), and the
+//! recorded conversations the page's component tests replay instead of an engine
+//! (`crates/playground/tests/data/worker/`), which must be what the worker answers today.
+
+use std::path::Path;
+
+use sfn_playground_data::protocol::{Exchange, FromWorker, ToWorker};
+use sfn_worker::service::{definition_marks, mocks_marks, Service};
+
+#[test]
+fn the_service_checks_and_lays_out_a_definition() {
+    let mut service = Service::new();
+    let reply = service.handle(ToWorker::CheckDefinition {
+        id: 7,
+        text: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#.into(),
+    });
+    let FromWorker::DefinitionChecked { id, marks, layout } = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(id, 7);
+    assert!(marks.is_empty(), "{marks:?}");
+    let layout = layout.expect("a layout");
+    assert!(layout.state_box("A").is_some());
+    let broken = service.handle(ToWorker::CheckDefinition {
+        id: 8,
+        text: "{".into(),
+    });
+    assert!(
+        matches!(&broken, FromWorker::DefinitionChecked { marks, layout: None, .. } if !marks.is_empty()),
+        "{broken:?}"
+    );
+}
+
+#[test]
+fn definition_diagnostics_carry_line_and_column() {
+    let marks = definition_marks("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}\n  }\n}");
+    assert!(!marks.is_empty());
+    assert!(marks.iter().all(|m| m.line >= 1 && m.column >= 1));
+    assert!(marks.iter().any(|m| m.line == 4), "{marks:?}");
+}
+
+#[test]
+fn mocks_with_invalid_json_are_marked_at_their_position() {
+    let marks = mocks_marks("{\n  \"Functions\": [\n}");
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].line, 3);
+    assert!(mocks_marks("  ").is_empty());
+}
+
+/// Where the page's tests read the recorded conversations.
+fn fixtures_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../playground/tests/data/worker")
+}
+
+/// A conversation with one fresh worker, recorded.
+struct Recorder {
+    service: Service,
+    exchanges: Vec<Exchange>,
+}
+
+impl Recorder {
+    fn new() -> Recorder {
+        Recorder {
+            service: Service::new(),
+            exchanges: Vec::new(),
+        }
+    }
+
+    fn ask(&mut self, request: ToWorker) -> FromWorker {
+        let reply = self.service.handle(request.clone());
+        self.exchanges.push(Exchange {
+            request,
+            reply: reply.clone(),
+        });
+        reply
+    }
+
+    fn check_definition(&mut self, text: &str) {
+        self.ask(ToWorker::CheckDefinition {
+            id: 1,
+            text: text.into(),
+        });
+    }
+
+    fn check_mocks(&mut self, text: &str) {
+        self.ask(ToWorker::CheckMocks {
+            id: 1,
+            text: text.into(),
+        });
+    }
+
+    /// Compares the conversation with its file, or writes the file with `UPDATE_EXPECT=1`.
+    fn check(self, name: &str) {
+        let path = fixtures_dir().join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(&self.exchanges).expect("json") + "\n";
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::create_dir_all(fixtures_dir()).expect("fixtures dir");
+            std::fs::write(&path, text).expect("write fixture");
+            return;
+        }
+        let recorded = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            recorded == text,
+            "{} is not what the worker answers today: run `UPDATE_EXPECT=1 cargo test -p sfn-worker --test service` and read the diff",
+            path.display()
+        );
+    }
+}
+
+/// What `the_page_runs_with_starter_mocks_and_lights_up_the_graph` (crates/playground/tests/
+/// components.rs) asks: the starter work's checks, a one-task machine's checks and run with a
+/// starting mock, then "Add starter mocks" on a file that lacks one.
+const CALL: &str = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greeter", "End": true}}}"#;
+
+fn starter_checks(recorder: &mut Recorder) {
+    let work =
+        sfn_playground_data::storage::startup("", sfn_playground_data::storage::Restored::Nothing)
+            .work;
+    recorder.check_definition(&work.definition);
+    recorder.check_mocks(&work.mocks);
+}
+
+#[test]
+fn the_page_tests_conversations_are_current() {
+    // page_shows_editors_and_the_definition_diagnostics
+    let mut r = Recorder::new();
+    starter_checks(&mut r);
+    r.check_definition(r#"{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}"#);
+    r.check_definition(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#);
+    r.check_definition(r#"{"StartAt": "A", "States": {"#);
+    r.check("diagnostics");
+
+    // page_runs_with_starter_mocks_and_lights_up_the_graph
+    let mut r = Recorder::new();
+    starter_checks(&mut r);
+    r.check_definition(CALL);
+    r.check_mocks("");
+    let started = r.ask(ToWorker::Start {
+        definition: CALL.into(),
+        input: "{}".into(),
+        mocks: String::new(),
+        seed: 0,
+    });
+    let FromWorker::Started {
+        completed_mocks: Some(completed),
+        ..
+    } = started
+    else {
+        panic!("{started:?}");
+    };
+    r.ask(ToWorker::Advance { max_steps: 1000 });
+    r.check_mocks(&completed.text);
+    let other = r#"{"Functions": {"Other": [{"return": 1}]}}"#;
+    r.check_mocks(other);
+    let reply = r.ask(ToWorker::StarterMocks {
+        definition: CALL.into(),
+        mocks: other.into(),
+    });
+    let FromWorker::StarterMocks {
+        completed: Some(completed),
+    } = reply
+    else {
+        panic!("{reply:?}");
+    };
+    r.check_mocks(&completed.text);
+    r.check("starter_mocks");
+
+    // The graph component's tests (crates/playground/tests/graph_component.rs) and the SVG
+    // export's (crates/playground/src/graph/svg.rs): definitions laid out.
+    let mut r = Recorder::new();
+    for definition in graph_definitions() {
+        r.check_definition(&definition);
+    }
+    r.check("graphs");
+}
+
+/// The definitions the page's graph tests draw.
+fn graph_definitions() -> Vec<String> {
+    let markup = serde_json::json!({
+        "StartAt": "<img src=x onerror=alert(1)>",
+        "States": {
+            "<img src=x onerror=alert(1)>": {
+                "Type": "Choice",
+                "Choices": [{
+                    "Variable": "$['<svg onload=alert(2)>']",
+                    "StringEquals": "\"><script>alert(3)</script>",
+                    "Next": "</text><script>alert(4)</script>"
+                }],
+                "Default": "x\" onmouseover=\"alert(5)"
+            },
+            "</text><script>alert(4)</script>": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F",
+                "Catch": [{"ErrorEquals": ["<b>E</b>"], "Next": "x\" onmouseover=\"alert(5)"}],
+                "End": true
+            },
+            "x\" onmouseover=\"alert(5)": {"Type": "Fail", "Error": "<i>", "Cause": "<u>"}
+        }
+    })
+    .to_string();
+    vec![
+        include_str!("data/graph/tutorial.definition.json").to_owned(),
+        r#"{
+        "StartAt": "<b>bold</b> & <img src=x onerror=alert(1)>",
+        "States": {
+            "<b>bold</b> & <img src=x onerror=alert(1)>": {"Type": "Pass", "End": true}
+        }
+    }"#
+        .to_owned(),
+        r#"{"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}}"#.to_owned(),
+        markup,
+    ]
+}

@@ -1,0 +1,211 @@
+//! One execution as the page sees it: its rows, traces and status, and the history export the
+//! page makes from the rows.
+
+use sfn_engine::{EventKind, Execution, ExecutionOptions, MockSet};
+use sfn_playground_data::history::{get_execution_history, EventClass, EventRow};
+use sfn_playground_data::protocol::TraceView;
+use sfn_worker::session::{event_class, Session};
+
+#[test]
+fn session_runs_a_machine_and_labels_events_with_their_state() {
+    let definition = r#"{"StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let mut session = Session::start(definition, r#"{"in": true}"#, "", 7).expect("starts");
+    let mut events = Vec::new();
+    let mut traces: Vec<TraceView> = Vec::new();
+    let mut status = None;
+    for _ in 0..100 {
+        let batch = session.advance(1);
+        events.extend(batch.events);
+        for t in batch.traces {
+            let i = t.index as usize;
+            if i < traces.len() {
+                traces[i] = t;
+            } else {
+                traces.push(t);
+            }
+        }
+        if !batch.status.is_running() {
+            status = Some(batch.status);
+            break;
+        }
+    }
+    let status = status.expect("ends");
+    assert_eq!(status.name, "SUCCEEDED");
+    let first_exit = events
+        .iter()
+        .find(|e| e.event_type == "PassStateExited")
+        .expect("exit");
+    assert_eq!(first_exit.step.as_deref(), Some("First"));
+    let wait_exit = events
+        .iter()
+        .find(|e| e.event_type == "WaitStateExited")
+        .expect("wait");
+    let start = events[0].timestamp;
+    assert_eq!(wait_exit.timestamp - start, 2000);
+    assert_eq!(
+        events.last().map(|e| e.step.clone()),
+        Some(None),
+        "ExecutionSucceeded has no step"
+    );
+    let first = &traces[0];
+    assert_eq!(first.state_name, "First");
+    let output = first
+        .stages
+        .iter()
+        .find(|(l, _)| l == "Output")
+        .and_then(|(_, v)| v.clone());
+    assert_eq!(
+        output.as_deref(),
+        Some("{\n  \"in\": true,\n  \"r\": {\n    \"x\": 1\n  }\n}")
+    );
+}
+
+#[test]
+fn session_refuses_to_start_and_says_why() {
+    let problems = match Session::start("{\"StartAt\": 1}", "{", "[", 0) {
+        Ok(_) => panic!("should not start"),
+        Err(p) => p,
+    };
+    assert!(
+        problems.iter().any(|p| p.starts_with("Definition, line 1")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("Input: ")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("Mocks: ")),
+        "{problems:?}"
+    );
+}
+
+/// Every row of a run to its end.
+fn rows_of(definition: &str, input: &str, mocks: &str, seed: u32) -> Vec<EventRow> {
+    let mut session = Session::start(definition, input, mocks, seed).expect("starts");
+    let mut events = Vec::new();
+    loop {
+        let batch = session.advance(50);
+        events.extend(batch.events);
+        if !batch.status.is_running() {
+            return events;
+        }
+    }
+}
+
+/// The history export as the page made it before rows carried their AWS event: each row made
+/// back into the engine's event, then the engine's `GetExecutionHistory`.
+fn export_rebuilt_from_rows(rows: &[EventRow]) -> String {
+    let events: Vec<sfn_engine::HistoryEvent> = rows
+        .iter()
+        .filter_map(|row| {
+            Some(sfn_engine::HistoryEvent {
+                id: row.id,
+                previous_event_id: row.previous_event_id,
+                timestamp: row.timestamp,
+                kind: EventKind::from_aws_name(&row.event_type)?,
+                details: serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(
+                    &row.details,
+                )
+                .ok()
+                .and_then(|m| m.into_iter().next())
+                .map(|(key, value)| sfn_engine::EventDetails::new(key, value)),
+                state_name: row.step.as_deref().map(std::rc::Rc::from),
+            })
+        })
+        .collect();
+    let value = sfn_engine::history::to_get_execution_history(&events);
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+}
+
+/// The page's history export (from the rows, without the engine) is byte for byte the engine's
+/// `GetExecutionHistory` of the same run, and what the page exported before.
+#[test]
+fn the_history_export_is_the_engines() {
+    for example in sfn_playground_data::examples::EXAMPLES {
+        for scenario in example.scenarios {
+            let rows = rows_of(example.definition, scenario.input, example.mocks, 0);
+            let exported = get_execution_history(&rows);
+            let (machine, _) = sfn_engine::parse_definition(example.definition);
+            let mut execution = Execution::new(
+                machine.expect("a valid example"),
+                serde_json::from_str(scenario.input).expect("input"),
+                MockSet::from_json_text(example.mocks, None).expect("mocks"),
+                ExecutionOptions::default(),
+            );
+            execution.run();
+            let engine = sfn_engine::history::to_get_execution_history(execution.history().iter());
+            let engine = serde_json::to_string_pretty(&engine).expect("json");
+            let what = format!("{} / {}", example.id, scenario.id);
+            assert_eq!(exported, engine, "{what}");
+            assert_eq!(exported, export_rebuilt_from_rows(&rows), "{what}");
+            assert!(rows.len() > 3, "{what}");
+        }
+    }
+}
+
+/// The classes say what the page read from event type names before: each class is exactly
+/// the types those names picked.
+#[test]
+fn event_classes_are_what_the_type_names_said() {
+    for kind in EventKind::ALL {
+        let name = kind.aws_name();
+        let class = event_class(kind);
+        let is = |c: EventClass| class == c;
+        let execution = name.starts_with("Execution");
+        assert_eq!(
+            is(EventClass::FailStateEntered),
+            name == "FailStateEntered",
+            "{name}"
+        );
+        assert_eq!(
+            is(EventClass::StateEntered),
+            name.ends_with("StateEntered") && name != "FailStateEntered",
+            "{name}"
+        );
+        assert_eq!(
+            class.is_state_entered(),
+            name.ends_with("StateEntered"),
+            "{name}"
+        );
+        assert_eq!(
+            is(EventClass::StateExited),
+            name.ends_with("StateExited"),
+            "{name}"
+        );
+        let part = name == "MapIterationFailed" || name == "MapRunFailed";
+        assert_eq!(is(EventClass::PartFailed), part, "{name}");
+        assert_eq!(
+            is(EventClass::Failed),
+            !part && (name.ends_with("Failed") || name.ends_with("TimedOut")),
+            "{name}"
+        );
+        assert_eq!(
+            is(EventClass::ExecutionStarted),
+            name == "ExecutionStarted",
+            "{name}"
+        );
+        assert_eq!(
+            is(EventClass::ExecutionSucceeded),
+            name == "ExecutionSucceeded",
+            "{name}"
+        );
+        assert_eq!(is(EventClass::Aborted), name.ends_with("Aborted"), "{name}");
+        assert_eq!(
+            is(EventClass::WorkStarted),
+            !execution
+                && (name.ends_with("Scheduled")
+                    || name.ends_with("Started")
+                    || name.ends_with("Submitted")),
+            "{name}"
+        );
+        assert_eq!(
+            is(EventClass::WorkSucceeded),
+            !execution && name.ends_with("Succeeded"),
+            "{name}"
+        );
+    }
+}
