@@ -32,16 +32,7 @@ pub mod view;
 
 pub use sfn_playground_data::layout;
 
-use std::collections::HashMap;
-
 pub use component::Graph;
 pub use layout::{layout, Layout};
 pub use status::{statuses_from_events, StateStatus, StatusTracker};
 pub use svg::{export_svg, GRAPH_CSS};
-
-use sfn_playground_data::display_graph::DisplayGraph;
-
-/// The SVG document of a display graph coloured by `statuses`, without any component.
-pub fn graph_svg(graph: &DisplayGraph, statuses: &HashMap<String, StateStatus>) -> String {
-    export_svg(&layout(graph), statuses)
-}
