@@ -52,7 +52,7 @@ pub mod scaffold;
 pub mod template;
 pub mod time;
 
-pub use definition::{parse_definition, Diagnostic, Severity, StateMachine};
+pub use definition::{parse_definition, Diagnostic, ParsedDefinition, Severity, StateMachine};
 pub use error::StatesError;
 pub use execution::{Execution, ExecutionOptions, ExecutionStatus};
 pub use history::{EventDetails, EventKind, HistoryEvent};

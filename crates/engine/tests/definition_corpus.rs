@@ -30,11 +30,9 @@ fn corpus_definitions_parse_without_errors() {
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
         checked += 1;
         let definition = serde_json::to_string_pretty(&case["definition"]).expect("serialize");
-        let (machine, diags) = parse_definition(&definition);
-        let errors: Vec<_> = diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
+        let parsed = parse_definition(&definition);
+        let errors: Vec<_> = parsed.errors().collect();
+        let diags = parsed.diagnostics();
         if diags.iter().any(|d| d.severity == Severity::Warning) {
             with_warnings += 1;
         }
@@ -42,7 +40,7 @@ fn corpus_definitions_parse_without_errors() {
             let code: String = d.message.chars().take_while(|c| *c != ':').collect();
             *warning_codes.entry(code).or_insert(0) += 1;
         }
-        if !errors.is_empty() || machine.is_none() {
+        if !parsed.is_accepted() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             failures.push(format!("{name}: {errors:#?}"));
         }
@@ -78,7 +76,7 @@ fn corpus_jsonata_and_variable_fields_reach_the_model() {
         let text = std::fs::read_to_string(path).expect("read case");
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
         let definition = serde_json::to_string_pretty(&case["definition"]).expect("serialize");
-        let (Some(machine), _) = parse_definition(&definition) else {
+        let Some(machine) = parse_definition(&definition).into_machine() else {
             continue; // reported by the test above
         };
         let top = match case["definition"]["QueryLanguage"].as_str() {

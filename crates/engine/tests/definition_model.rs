@@ -12,7 +12,7 @@ fn all_states() -> StateMachine {
         "/tests/data/definitions/valid/all_states.json"
     );
     let text = std::fs::read_to_string(path).expect("read definition");
-    let (machine, diags) = parse_definition(&text);
+    let (machine, diags) = parse_definition(&text).into_parts();
     assert!(diags.is_empty(), "{diags:#?}");
     machine.expect("model")
 }
@@ -223,7 +223,7 @@ fn distributed_map_keeps_reader_and_numbers() {
 #[test]
 fn wait_seconds_keeps_the_literal() {
     let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 0, "End": true}}}"#;
-    let (m, diags) = parse_definition(text);
+    let (m, diags) = parse_definition(text).into_parts();
     assert!(diags.is_empty(), "{diags:#?}");
     let m = m.expect("model");
     assert_eq!(m.states["W"].transition, Some(Transition::End));
@@ -239,7 +239,7 @@ fn valid(name: &str) -> StateMachine {
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(path).expect("read definition");
-    let (machine, diags) = parse_definition(&text);
+    let (machine, diags) = parse_definition(&text).into_parts();
     assert!(diags.is_empty(), "{diags:#?}");
     machine.expect("model")
 }

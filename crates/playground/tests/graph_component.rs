@@ -30,7 +30,7 @@ const TUTORIAL_STATES: [&str; 6] = [
 
 /// The laid-out graph of a definition, as the engine's worker sends it to the page.
 fn graph_of(text: &str) -> Layout {
-    let (machine, diags) = parse_definition(text);
+    let (machine, diags) = parse_definition(text).into_parts();
     layout(&display_graph(
         &machine.unwrap_or_else(|| panic!("{diags:?}")),
     ))

@@ -4,10 +4,12 @@
 pub mod json;
 pub mod model;
 pub mod parse;
+mod parsed;
 pub mod validate;
 
 pub use model::*;
 pub use parse::parse_definition;
+pub use parsed::ParsedDefinition;
 
 /// How serious a diagnostic is: an `Error` makes AWS reject the definition, a `Warning` does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -457,7 +457,7 @@ mod tests {
     use sfn_engine::parse_definition;
 
     fn graph_of(text: &str) -> Option<DisplayGraph> {
-        let (machine, _) = parse_definition(text);
+        let machine = parse_definition(text).into_machine();
         machine.map(|m| crate::graph::build::display_graph(&m))
     }
 

@@ -35,7 +35,7 @@ use indexmap::IndexMap;
 use super::json::{self, child_pointer, Kind, Node, Pos};
 use super::model::*;
 use super::validate::{self, diagnostic, Scope, StateInfo, Target, VarScope};
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, ParsedDefinition, Severity};
 
 const SCHEMA: &str = "SCHEMA_VALIDATION_FAILED";
 
@@ -53,9 +53,9 @@ const STATE_TYPES: &[&str] = &[
     "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
 ];
 
-/// Parses and validates `text`. Returns the model when there is no error-severity diagnostic,
-/// and every diagnostic found (warnings included) either way, sorted by position.
-pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
+/// Parses and validates `text`: the model when there is no error-severity diagnostic, and
+/// every diagnostic found (warnings included) either way, sorted by position.
+pub fn parse_definition(text: &str) -> ParsedDefinition {
     if text.trim().is_empty() {
         let d = diagnostic(
             Severity::Error,
@@ -63,7 +63,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
             "",
             "MISSING_DESCRIPTION: Received a null or empty workflow input",
         );
-        return (None, vec![d]);
+        return ParsedDefinition::new(None, vec![d]);
     }
     // The definition's JSON tree, freed at once when the model is built.
     let arena = bumpalo::Bump::new();
@@ -84,7 +84,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
                     e.message
                 ),
             );
-            return (None, vec![d]);
+            return ParsedDefinition::new(None, vec![d]);
         }
     };
     let mut builder = Builder {
@@ -108,8 +108,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
             .cmp(&(b.line, b.column, b.severity, &b.pointer, &b.message))
     });
     diags.dedup();
-    let ok = !diags.iter().any(|d| d.severity == Severity::Error);
-    (if ok { machine } else { None }, diags)
+    ParsedDefinition::new(machine, diags)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
