@@ -5,6 +5,12 @@ use serde_json::json;
 use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::*;
 use sfn_engine::parse_definition;
+use sfn_engine::paths::Path;
+
+/// A path field's compiled form.
+fn compiled_path(text: &str) -> Path {
+    Path::parse(text).expect("a valid path")
+}
 
 fn all_states() -> StateMachine {
     let path = concat!(
@@ -59,14 +65,14 @@ fn pass_keeps_result_and_paths() {
     };
     // 1.0 stays a double: AWS keeps a number's text.
     assert_eq!(serde_json::to_string(&p.result).unwrap(), r#"{"n":1.0}"#);
-    assert_eq!(p.result_path, PathField::Path("$.pass".into()));
+    assert_eq!(p.result_path, PathField::Path(compiled_path("$.pass")));
 }
 
 #[test]
 fn task_retry_and_catch_with_aws_defaults() {
     let m = all_states();
     let s = &m.states["Task"];
-    assert_eq!(s.output_path, PathField::Path("$.out".into()));
+    assert_eq!(s.output_path, PathField::Path(compiled_path("$.out")));
     let StateKind::Task(t) = &s.kind else {
         panic!("not a Task")
     };
@@ -79,7 +85,7 @@ fn task_retry_and_catch_with_aws_defaults() {
     assert_eq!(t.result_path, PathField::Null);
     assert_eq!(
         t.timeout_seconds,
-        Some(NumberField::Path("$.timeout".into()))
+        Some(NumberField::Path(compiled_path("$.timeout")))
     );
     assert_eq!(t.heartbeat_seconds, Some(NumberField::Literal(json!(60))));
     assert_eq!(
@@ -117,7 +123,7 @@ fn task_retry_and_catch_with_aws_defaults() {
             Catcher {
                 error_equals: vec!["States.ALL".into()],
                 next: "Fail".into(),
-                result_path: PathField::Path("$.error".into()),
+                result_path: PathField::Path(compiled_path("$.error")),
                 assign: None,
                 output: None,
             },
@@ -170,7 +176,7 @@ fn parallel_branches_are_scopes() {
     let StateKind::Wait(w) = &p.branches[0].states["B1"].kind else {
         panic!("not a Wait")
     };
-    assert_eq!(w, &WaitState::SecondsPath("$.s".into()));
+    assert_eq!(w, &WaitState::SecondsPath(compiled_path("$.s")));
     assert_eq!(p.branches[1].states["B2"].type_name(), "Succeed");
 }
 
@@ -182,7 +188,7 @@ fn legacy_map_iterator_and_parameters() {
     };
     assert_eq!(map.item_processor.start_at, "I");
     assert_eq!(map.processor_mode, ProcessorMode::Inline);
-    assert_eq!(map.items_path, PathField::Path("$.items".into()));
+    assert_eq!(map.items_path, PathField::Path(compiled_path("$.items")));
     assert_eq!(
         map.item_selector,
         Some(json!({"item.$": "$$.Map.Item.Value"}))
@@ -206,7 +212,7 @@ fn distributed_map_keeps_reader_and_numbers() {
     );
     assert_eq!(
         map.max_concurrency,
-        Some(NumberField::Path("$.concurrency".into()))
+        Some(NumberField::Path(compiled_path("$.concurrency")))
     );
     assert_eq!(
         map.tolerated_failure_percentage,
@@ -214,7 +220,7 @@ fn distributed_map_keeps_reader_and_numbers() {
     );
     assert_eq!(
         map.tolerated_failure_count,
-        Some(NumberField::Path("$.failures".into()))
+        Some(NumberField::Path(compiled_path("$.failures")))
     );
     assert_eq!(map.label.as_deref(), Some("dist"));
     assert_eq!(map.item_processor.states["D"].type_name(), "Pass");

@@ -11,6 +11,7 @@ use rustc_hash::FxBuildHasher;
 use serde_json::Value;
 
 use crate::choice::ChoiceRule;
+use crate::paths::Path;
 
 /// A whole state machine, or a Parallel branch, or a Map's item processor.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +64,7 @@ impl QueryLanguage {
 }
 
 /// A path field that may be absent (meaning `$`), `null`, or a path.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum PathField {
     /// Not given: the default `$`.
     #[default]
@@ -71,8 +72,8 @@ pub enum PathField {
     /// Explicitly `null`: for InputPath and OutputPath the value is `{}`; for ResultPath the
     /// result is discarded and the input passes through.
     Null,
-    /// A (reference) path such as `$.detail` or `$$.Execution.Id`.
-    Path(String),
+    /// A (reference) path such as `$.detail` or `$$.Execution.Id`, compiled.
+    Path(Path),
 }
 
 /// Where a state goes next.
@@ -87,7 +88,7 @@ pub enum Transition {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NumberField {
     Literal(Value),
-    Path(String),
+    Path(Path),
     /// The whole `{% ... %}` text.
     Expression(String),
 }
@@ -237,9 +238,9 @@ pub struct ChoiceBranch {
 #[derive(Debug, Clone, PartialEq)]
 pub enum WaitState {
     Seconds(Value),
-    SecondsPath(String),
+    SecondsPath(Path),
     Timestamp(String),
-    TimestampPath(String),
+    TimestampPath(Path),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -356,12 +356,11 @@ impl Execution {
             match &map.items_path {
                 PathField::Default => input.clone(),
                 PathField::Null => json!({}),
-                PathField::Path(path) => {
-                    paths::query_with_variables(path, input, &context, Some(&frame.variables))
-                        .map_err(|e| {
-                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                        })?
-                }
+                PathField::Path(path) => path
+                    .query(input, &context, Some(&frame.variables))
+                    .map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                    })?,
             }
         };
         let Value::Array(items) = items_value else {
@@ -533,12 +532,12 @@ impl Execution {
                 };
             }
             Some(NumberField::Path(path)) => {
-                let value =
-                    paths::query_with_variables(path, input, context, Some(&frame.variables))
-                        .map_err(|e| {
-                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                        })?;
-                (value, path.clone())
+                let value = path
+                    .query(input, context, Some(&frame.variables))
+                    .map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                    })?;
+                (value, path.to_string())
             }
         };
         // AWS also accepts the number as text ("1").
@@ -623,8 +622,9 @@ impl Fanout {
 
 /// Whether a JSONPath Map's ItemsPath, ItemSelector or number paths read the context object.
 fn map_reads_context(map: &MapState) -> bool {
-    let path_reads = |path: &PathField| matches!(path, PathField::Path(p) if p.contains("$$"));
-    let number_reads = |field: &Option<NumberField>| matches!(field, Some(NumberField::Path(p)) if p.contains("$$"));
+    let path_reads =
+        |path: &PathField| matches!(path, PathField::Path(p) if p.text().contains("$$"));
+    let number_reads = |field: &Option<NumberField>| matches!(field, Some(NumberField::Path(p)) if p.text().contains("$$"));
     path_reads(&map.items_path)
         || map
             .item_selector

@@ -51,7 +51,7 @@ impl Execution {
     /// since building it copies the execution's input and every state has both paths.
     fn context_for(&self, frame: &Frame, run: &StateRun, path: &PathField) -> Value {
         match path {
-            PathField::Path(text) if text.trim_start().starts_with("$$") => {
+            PathField::Path(path) if path.text().trim_start().starts_with("$$") => {
                 self.context(frame, run, None)
             }
             _ => Value::Null,

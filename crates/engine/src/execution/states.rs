@@ -173,13 +173,13 @@ impl Execution {
                 }
             }
             WaitState::SecondsPath(path) => {
-                let value =
-                    paths::query_with_variables(path, &effective, &context, Some(&frame.variables))
-                        .map_err(|_| {
-                            StatesError::runtime(format!(
-                        "The SecondsPath parameter does not reference an input value: {path}"
-                    ))
-                        })?;
+                let value = path
+                    .query(&effective, &context, Some(&frame.variables))
+                    .map_err(|_| {
+                        StatesError::runtime(format!(
+                            "The SecondsPath parameter does not reference an input value: {path}"
+                        ))
+                    })?;
                 let seconds = match &value {
                     Value::Number(n) if n.is_i64() || n.is_u64() => n.as_i64().unwrap_or(i64::MAX),
                     other => {
@@ -222,13 +222,13 @@ impl Execution {
                 }
             }
             WaitState::TimestampPath(path) => {
-                let value =
-                    paths::query_with_variables(path, &effective, &context, Some(&frame.variables))
-                        .map_err(|_| {
-                            StatesError::runtime(format!(
-                        "The TimestampPath parameter does not reference an input value: {path}"
-                    ))
-                        })?;
+                let value = path
+                    .query(&effective, &context, Some(&frame.variables))
+                    .map_err(|_| {
+                        StatesError::runtime(format!(
+                            "The TimestampPath parameter does not reference an input value: {path}"
+                        ))
+                    })?;
                 value.as_str().and_then(parse_aws_timestamp).ok_or_else(|| {
                     StatesError::runtime(format!(
                         "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {}",

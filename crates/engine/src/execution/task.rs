@@ -389,11 +389,11 @@ impl Execution {
             }
             Some(NumberField::Path(path)) => {
                 let context = self.context(frame, run, None);
-                let value =
-                    paths::query_with_variables(path, effective, &context, Some(&frame.variables))
-                        .map_err(|e| {
-                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                        })?;
+                let value = path
+                    .query(effective, &context, Some(&frame.variables))
+                    .map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                    })?;
                 match value.as_u64() {
                     Some(n) if n > 0 => Ok(Some(n)),
                     _ => Err(StatesError::runtime(format!(

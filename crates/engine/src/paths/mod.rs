@@ -55,6 +55,17 @@ pub fn query_with_variables(
     variables: Option<&Map<String, Value>>,
 ) -> Result<Value, PathError> {
     let compiled = JsonPath::cached(path).map_err(PathError::new)?;
+    evaluate_compiled(&compiled, path, input, context, variables)
+}
+
+/// Evaluates `compiled`, whose text is `path`, from the root it names.
+fn evaluate_compiled(
+    compiled: &JsonPath,
+    path: &str,
+    input: &Value,
+    context: &Value,
+    variables: Option<&Map<String, Value>>,
+) -> Result<Value, PathError> {
     let root = match &compiled.root {
         Root::Input => input,
         Root::Context => context,
@@ -98,6 +109,75 @@ pub fn check_reference_path(path: &str) -> Result<(), String> {
 /// filter, slice or union), so evaluating it gives a value rather than a list.
 pub fn is_definite(path: &str) -> Result<bool, String> {
     Ok(JsonPath::cached(path)?.is_definite())
+}
+
+/// A JSONPath or reference path of a definition, compiled when the definition is read: the
+/// run only evaluates it. Keeps its text, which AWS's messages quote and the graph shows.
+#[derive(Debug, Clone)]
+pub struct Path {
+    text: Box<str>,
+    compiled: JsonPath,
+}
+
+impl Path {
+    /// Compiles a JSONPath (`$...`, `$$...` or `$name...`), with the syntax error's message.
+    pub fn parse(text: &str) -> Result<Path, String> {
+        Ok(Path {
+            text: text.into(),
+            compiled: JsonPath::parse(text)?,
+        })
+    }
+
+    /// Compiles a reference path: a JSONPath naming a single node.
+    pub fn parse_reference(text: &str) -> Result<Path, String> {
+        let path = Path::parse(text)?;
+        path.compiled.check_reference()?;
+        Ok(path)
+    }
+
+    /// The path as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the path reads a workflow variable (`$name...`) rather than `$` or `$$`.
+    pub fn is_variable(&self) -> bool {
+        matches!(self.compiled.root, Root::Variable(_))
+    }
+
+    /// True when the path can only name a single node, so evaluating it gives a value rather
+    /// than a list.
+    pub fn is_definite(&self) -> bool {
+        self.compiled.is_definite()
+    }
+
+    /// Evaluates the path as [`query_with_variables`] does.
+    pub fn query(
+        &self,
+        input: &Value,
+        context: &Value,
+        variables: Option<&Map<String, Value>>,
+    ) -> Result<Value, PathError> {
+        evaluate_compiled(&self.compiled, &self.text, input, context, variables)
+    }
+
+    /// Writes `value` into `target` at this reference path, as [`set_at`] does.
+    pub fn set_at(&self, target: Value, value: Value) -> Result<Value, PathError> {
+        write::set_at_compiled(target, &self.text, &self.compiled, value)
+    }
+}
+
+/// Two paths are the same when written the same.
+impl PartialEq for Path {
+    fn eq(&self, other: &Path) -> bool {
+        self.text == other.text
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ thread_local! {
 }
 
 impl JsonPath {
-    fn parse(text: &str) -> Result<JsonPath, String> {
+    pub(super) fn parse(text: &str) -> Result<JsonPath, String> {
         Self::parse_nested(text, 0)
     }
 

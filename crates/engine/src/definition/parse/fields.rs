@@ -10,7 +10,8 @@ use crate::definition::json::{child_pointer, Kind, Node, Pos};
 use crate::definition::model::{NumberField, PathField, QueryLanguage};
 use crate::definition::validate::{diagnostic, Target};
 use crate::definition::Severity;
-use crate::{intrinsics, jsonata, paths, template};
+use crate::paths::{self, Path};
+use crate::{intrinsics, jsonata, template};
 
 impl<'r> Builder<'r> {
     pub(super) fn error(&mut self, pos: Pos, pointer: &str, message: impl Into<String>) {
@@ -283,16 +284,12 @@ impl<'r> Builder<'r> {
                 PathField::Default
             }
             Kind::String(s) => {
-                let ok = if reference {
+                let path = if reference {
                     self.reference_path(&f, s, key == "ItemsPath")
                 } else {
                     self.json_path(&f, s)
                 };
-                if ok {
-                    PathField::Path(s.to_string())
-                } else {
-                    PathField::Default
-                }
+                path.map_or(PathField::Default, PathField::Path)
             }
             _ => {
                 self.wrong_type(&f, "String");
@@ -301,19 +298,19 @@ impl<'r> Builder<'r> {
         }
     }
 
-    fn json_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+    fn json_path(&mut self, f: &Field<'_>, path: &str) -> Option<Path> {
         if !self.no_states_path(f, path) {
-            return false;
+            return None;
         }
-        match paths::check_path(path) {
-            Ok(()) => true,
+        match Path::parse(path) {
+            Ok(path) => Some(path),
             Err(e) => {
                 self.schema(
                     f.pos(),
                     f.ptr(),
                     format!("Value is not a valid JSONPath: {e}"),
                 );
-                false
+                None
             }
         }
     }
@@ -335,9 +332,9 @@ impl<'r> Builder<'r> {
     }
 
     /// A reference path; `$$` (the context object) only where `context_ok`.
-    fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> bool {
+    fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> Option<Path> {
         if !self.no_states_path(f, path) {
-            return false;
+            return None;
         }
         if !context_ok && path.starts_with("$$") {
             self.schema(
@@ -348,17 +345,17 @@ impl<'r> Builder<'r> {
                     f.key
                 ),
             );
-            return false;
+            return None;
         }
-        match paths::check_reference_path(path) {
-            Ok(()) => true,
+        match Path::parse_reference(path) {
+            Ok(path) => Some(path),
             Err(e) => {
                 self.schema(
                     f.pos(),
                     f.ptr(),
                     format!("Value is not a Reference Path: {e}"),
                 );
-                false
+                None
             }
         }
     }
@@ -369,10 +366,10 @@ impl<'r> Builder<'r> {
         ptr: &str,
         key: &str,
         context_ok: bool,
-    ) -> Option<String> {
+    ) -> Option<Path> {
         let s = self.opt_string(node, ptr, key)?;
         let f = field(node, ptr, key)?;
-        self.reference_path(&f, &s, context_ok).then_some(s)
+        self.reference_path(&f, &s, context_ok)
     }
 
     /// ErrorPath / CausePath: a reference path or an intrinsic function call.
@@ -397,7 +394,7 @@ impl<'r> Builder<'r> {
                 }
             }
         } else {
-            self.reference_path(&f, &s, true).then_some(s)
+            self.reference_path(&f, &s, true).map(|_| s)
         }
     }
 
