@@ -9,7 +9,7 @@ use common::{case_files, conformance_dir};
 
 use serde_json::Value;
 use sfn_engine::choice::ChoiceRule;
-use sfn_engine::definition::{QueryLanguage, StateKind, StateMachine};
+use sfn_engine::definition::{Payload, QueryLanguage, StateKind, StateMachine};
 use sfn_engine::{parse_definition, Severity};
 
 #[test]
@@ -151,7 +151,12 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
             r.problems
                 .push(format!("{}: state {name}: query language differs", r.case));
         }
-        r.check("Assign", name, js.get("Assign"), state.assign.as_ref());
+        r.check(
+            "Assign",
+            name,
+            js.get("Assign"),
+            state.assign.as_ref().map(Payload::source),
+        );
         r.check("Output", name, js.get("Output"), state.output.as_ref());
         let (arguments, catch) = match &state.kind {
             StateKind::Task(t) => (t.arguments.as_ref(), Some(&t.catch)),
@@ -168,7 +173,7 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                     "Catch Assign",
                     name,
                     item.get("Assign"),
-                    catcher.assign.as_ref(),
+                    catcher.assign.as_ref().map(Payload::source),
                 );
                 r.check(
                     "Catch Output",
@@ -206,7 +211,7 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                         "Rule Assign",
                         name,
                         rule.get("Assign"),
-                        branch.assign.as_ref(),
+                        branch.assign.as_ref().map(Payload::source),
                     );
                     r.check(
                         "Rule Output",

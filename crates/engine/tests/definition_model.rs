@@ -6,6 +6,7 @@ use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::*;
 use sfn_engine::parse_definition;
 use sfn_engine::paths::Path;
+use sfn_engine::template::Template;
 
 /// A path field's compiled form.
 fn compiled_path(text: &str) -> Path {
@@ -79,9 +80,14 @@ fn task_retry_and_catch_with_aws_defaults() {
     assert_eq!(t.resource, "arn:aws:states:::lambda:invoke");
     assert_eq!(
         t.parameters,
-        Some(json!({"FunctionName": "f", "Payload.$": "$"}))
+        Some(Template::new(
+            json!({"FunctionName": "f", "Payload.$": "$"})
+        ))
     );
-    assert_eq!(t.result_selector, Some(json!({"body.$": "$.Payload"})));
+    assert_eq!(
+        t.result_selector,
+        Some(Template::new(json!({"body.$": "$.Payload"})))
+    );
     assert_eq!(t.result_path, PathField::Null);
     assert_eq!(
         t.timeout_seconds,
@@ -191,7 +197,9 @@ fn legacy_map_iterator_and_parameters() {
     assert_eq!(map.items_path, PathField::Path(compiled_path("$.items")));
     assert_eq!(
         map.item_selector,
-        Some(json!({"item.$": "$$.Map.Item.Value"}))
+        Some(Payload::Template(Template::new(
+            json!({"item.$": "$$.Map.Item.Value"})
+        )))
     );
     assert_eq!(map.max_concurrency, Some(NumberField::Literal(json!(2))));
 }
@@ -258,7 +266,9 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
     assert_eq!(s.query_language, QueryLanguage::Jsonata);
     assert_eq!(
         s.assign,
-        Some(json!({"total": "{% $states.result.Payload.total %}"}))
+        Some(Payload::Jsonata(
+            json!({"total": "{% $states.result.Payload.total %}"})
+        ))
     );
     assert_eq!(s.output, Some(json!("{% $states.result.Payload %}")));
     // JSONata states have no paths: the defaults stay.
@@ -285,7 +295,9 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
             error_equals: vec!["States.ALL".into()],
             next: "Broken".into(),
             result_path: PathField::Default,
-            assign: Some(json!({"failure": "{% $states.errorOutput %}"})),
+            assign: Some(Payload::Jsonata(
+                json!({"failure": "{% $states.errorOutput %}"})
+            )),
             output: Some(json!({"failed": true})),
         }]
     );
@@ -295,7 +307,10 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
 fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
     let m = valid("jsonata.json");
     let s = &m.states["Decide"];
-    assert_eq!(s.assign, Some(json!({"decided": "{% $now() %}"})));
+    assert_eq!(
+        s.assign,
+        Some(Payload::Jsonata(json!({"decided": "{% $now() %}"})))
+    );
     let StateKind::Choice(c) = &s.kind else {
         panic!("not a Choice")
     };
@@ -305,7 +320,7 @@ fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
             ChoiceBranch {
                 rule: ChoiceRule::Condition(json!("{% $total > 10 %}")),
                 next: "Each".into(),
-                assign: Some(json!({"big": true})),
+                assign: Some(Payload::Jsonata(json!({"big": true}))),
                 output: Some(json!("{% $states.input %}")),
             },
             ChoiceBranch {
@@ -339,7 +354,9 @@ fn jsonata_wait_map_parallel_and_fail() {
     assert_eq!(map.items_path, PathField::Default);
     assert_eq!(
         map.item_selector,
-        Some(json!({"value": "{% $states.context.Map.Item.Value %}", "fixed": 1}))
+        Some(Payload::Jsonata(
+            json!({"value": "{% $states.context.Map.Item.Value %}", "fixed": 1})
+        ))
     );
     assert_eq!(
         map.max_concurrency,
@@ -380,18 +397,21 @@ fn jsonpath_assign_and_a_state_switching_to_jsonata() {
     assert_eq!(set.query_language, QueryLanguage::JsonPath);
     assert_eq!(
         set.assign,
-        Some(json!({
+        Some(Payload::Template(Template::new(json!({
             "fixed": {"a": 1},
             "fromInput.$": "$.a",
             "fromContext.$": "$$.Execution.Id",
             "fromVariable.$": "$fixed.a",
             "computed.$": "States.MathAdd($.n, 1)"
-        }))
+        }))))
     );
     let StateKind::Choice(c) = &m.states["Pick"].kind else {
         panic!("not a Choice")
     };
-    assert_eq!(c.choices[0].assign, Some(json!({"picked.$": "$.a"})));
+    assert_eq!(
+        c.choices[0].assign,
+        Some(Payload::Template(Template::new(json!({"picked.$": "$.a"}))))
+    );
     assert_eq!(c.choices[0].output, None);
     let modern = &m.states["Modern"];
     assert_eq!(modern.query_language, QueryLanguage::Jsonata);

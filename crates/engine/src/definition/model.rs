@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::choice::ChoiceRule;
 use crate::paths::Path;
+use crate::template::Template;
 
 /// A whole state machine, or a Parallel branch, or a Map's item processor.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +77,24 @@ pub enum PathField {
     Path(Path),
 }
 
+/// A payload field of both query languages (ItemSelector, Credentials): a compiled template in
+/// JSONPath, JSONata's value (`{% %}` expressions in it) in JSONata.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Template(Template),
+    Jsonata(Value),
+}
+
+impl Payload {
+    /// The field as written.
+    pub fn source(&self) -> &Value {
+        match self {
+            Payload::Template(template) => template.source(),
+            Payload::Jsonata(value) => value,
+        }
+    }
+}
+
 /// Where a state goes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transition {
@@ -110,7 +129,7 @@ pub struct State {
     /// The state's effective query language: its own `QueryLanguage`, else the top level's.
     pub query_language: QueryLanguage,
     /// `Assign`: variables set when the state is left (both query languages).
-    pub assign: Option<Value>,
+    pub assign: Option<Payload>,
     /// `Output` (JSONata): the state's output, replacing InputPath...OutputPath.
     pub output: Option<Value>,
     pub kind: StateKind,
@@ -196,17 +215,17 @@ pub enum StateKind {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PassState {
     pub result: Option<Value>,
-    pub parameters: Option<Value>,
+    pub parameters: Option<Template>,
     pub result_path: PathField,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskState {
     pub resource: String,
-    pub parameters: Option<Value>,
+    pub parameters: Option<Template>,
     /// `Arguments` (JSONata): what the resource is called with.
     pub arguments: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
@@ -214,8 +233,8 @@ pub struct TaskState {
     pub timeout_seconds: Option<NumberField>,
     /// HeartbeatSeconds or HeartbeatSecondsPath.
     pub heartbeat_seconds: Option<NumberField>,
-    /// Credentials (a template: `RoleArn` or `RoleArn.$`).
-    pub credentials: Option<Value>,
+    /// Credentials (`RoleArn` or `RoleArn.$`).
+    pub credentials: Option<Payload>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,7 +249,7 @@ pub struct ChoiceBranch {
     pub rule: ChoiceRule,
     pub next: String,
     /// `Assign` of the rule: variables set when it matches.
-    pub assign: Option<Value>,
+    pub assign: Option<Payload>,
     /// `Output` of the rule (JSONata): the Choice state's output when it matches.
     pub output: Option<Value>,
 }
@@ -254,10 +273,10 @@ pub struct FailState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParallelState {
     pub branches: Vec<StateMachine>,
-    pub parameters: Option<Value>,
+    pub parameters: Option<Template>,
     /// `Arguments` (JSONata): the input each branch gets.
     pub arguments: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
@@ -281,8 +300,8 @@ pub struct MapState {
     /// `Items` (JSONata): an array, or an expression giving one.
     pub items: Option<Value>,
     /// ItemSelector, or the older Parameters.
-    pub item_selector: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub item_selector: Option<Payload>,
+    pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub max_concurrency: Option<NumberField>,
     pub tolerated_failure_percentage: Option<NumberField>,
@@ -335,7 +354,7 @@ pub struct Catcher {
     pub next: String,
     pub result_path: PathField,
     /// `Assign` of the catcher: variables set when it catches (`$states.errorOutput` in JSONata).
-    pub assign: Option<Value>,
+    pub assign: Option<Payload>,
     /// `Output` of the catcher (JSONata): the state's output when it catches.
     pub output: Option<Value>,
 }

@@ -3,7 +3,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
-use crate::definition::QueryLanguage;
+use crate::definition::{Payload, QueryLanguage};
 use crate::jsonata;
 
 /// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
@@ -387,7 +387,7 @@ impl Execution {
         let mut children = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let child_input = match &map.item_selector {
-                Some(selector) if jsonata_state => {
+                Some(Payload::Jsonata(selector)) => {
                     let mut states = self.states_binding(frame, run, None, None, None);
                     if let Some(context) = states.get_mut("context").and_then(Value::as_object_mut)
                     {
@@ -398,8 +398,8 @@ impl Execution {
                     }
                     Rc::new(self.jsonata_template(frame, run, selector, "ItemSelector", &states)?)
                 }
-                Some(selector) => {
-                    let child_context = if template::reads_context(selector) {
+                Some(Payload::Template(selector)) => {
+                    let child_context = if selector.reads_context() {
                         let mut child_context = context.clone();
                         if let Some(map) = child_context.as_object_mut() {
                             map.insert(
@@ -417,7 +417,7 @@ impl Execution {
                         rng: &mut self.rng,
                         variables: Some(&frame.variables),
                     };
-                    Rc::new(template::evaluate(selector, &mut env)?)
+                    Rc::new(selector.evaluate(&mut env)?)
                 }
                 None => {
                     // The item is the iteration's input and its `$$.Map.Item.Value`: shared.
@@ -629,7 +629,11 @@ fn map_reads_context(map: &MapState) -> bool {
         || map
             .item_selector
             .as_ref()
-            .is_some_and(template::reads_context)
+            .is_some_and(|selector| match selector {
+                Payload::Template(template) => template.reads_context(),
+                // Scanned as a template was before; no JSONata map reads the context this way.
+                Payload::Jsonata(value) => template::reads_context(value),
+            })
         || number_reads(&map.max_concurrency)
         || number_reads(&map.tolerated_failure_percentage)
         || number_reads(&map.tolerated_failure_count)

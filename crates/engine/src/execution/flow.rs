@@ -11,8 +11,9 @@
 use std::borrow::Cow;
 
 use super::*;
-use crate::definition::QueryLanguage;
+use crate::definition::{Payload, QueryLanguage};
 use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::template::Template;
 
 /// AWS's quota on one variable, and on all the variables one Assign sets.
 const MAX_VARIABLE_BYTES: usize = 256 * 1024;
@@ -24,7 +25,7 @@ pub(super) type Assigned = Option<Map<String, Value>>;
 
 /// What a state's work is given: Parameters (JSONPath) or Arguments (JSONata).
 pub(super) struct WorkTemplates<'a> {
-    pub parameters: Option<&'a Value>,
+    pub parameters: Option<&'a Template>,
     pub arguments: Option<&'a Value>,
 }
 
@@ -32,11 +33,11 @@ pub(super) struct WorkTemplates<'a> {
 #[derive(Default)]
 pub(super) struct OutputSpec<'a> {
     /// ResultSelector (JSONPath).
-    pub result_selector: Option<&'a Value>,
+    pub result_selector: Option<&'a Template>,
     /// ResultPath (JSONPath); `Default` where the state has none.
     pub result_path: Option<&'a PathField>,
     /// Assign (both languages): the state's, or a matched Choice rule's, or a catcher's.
-    pub assign: Option<&'a Value>,
+    pub assign: Option<&'a Payload>,
     /// Output (JSONata).
     pub output: Option<&'a Value>,
 }
@@ -129,11 +130,11 @@ impl Execution {
         &mut self,
         frame: &Frame,
         run: &StateRun,
-        template: &Value,
+        template: &Template,
         input: &Value,
         task_token: Option<&str>,
     ) -> Result<Value, StatesError> {
-        let context = if template::reads_context(template) {
+        let context = if template.reads_context() {
             self.context(frame, run, task_token)
         } else {
             Value::Null
@@ -144,7 +145,7 @@ impl Execution {
             rng: &mut self.rng,
             variables: Some(&frame.variables),
         };
-        template::evaluate(template, &mut env)
+        template.evaluate(&mut env)
     }
 
     /// The state's output and assignments. `result` is what its work produced (None for
@@ -166,7 +167,7 @@ impl Execution {
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_binding(frame, run, None, result.as_ref(), None);
             let assigned = match spec.assign {
-                Some(assign) => Some(self.jsonata_assign(frame, run, assign, &states)?),
+                Some(assign) => Some(self.jsonata_assign(frame, run, assign.source(), &states)?),
                 None => None,
             };
             let output = match (spec.output, result) {
@@ -257,7 +258,7 @@ impl Execution {
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_binding(frame, run, None, None, Some(&error_output));
             let assigned = match &catcher.assign {
-                Some(assign) => Some(self.jsonata_assign(frame, run, assign, &states)?),
+                Some(assign) => Some(self.jsonata_assign(frame, run, assign.source(), &states)?),
                 None => None,
             };
             let output = match &catcher.output {
@@ -279,10 +280,19 @@ impl Execution {
         &mut self,
         frame: &Frame,
         run: &StateRun,
-        assign: &Value,
+        assign: &Payload,
         dollar: &Value,
     ) -> Result<Map<String, Value>, StatesError> {
-        match self.apply_template(frame, run, assign, dollar, None)? {
+        let assigned = match assign {
+            Payload::Template(template) => {
+                self.apply_template(frame, run, template, dollar, None)?
+            }
+            // Not met: a JSONPath state's Assign is compiled as a template.
+            Payload::Jsonata(value) => {
+                self.apply_template(frame, run, &Template::new(value.clone()), dollar, None)?
+            }
+        };
+        match assigned {
             Value::Object(assigned) => self.check_assignment(frame, assigned),
             other => Err(StatesError::runtime(format!(
                 "The Assign field must be an object, but was {}",

@@ -3,7 +3,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
-use crate::definition::QueryLanguage;
+use crate::definition::Payload;
 
 impl Execution {
     pub(super) fn run_task(
@@ -48,11 +48,13 @@ impl Execution {
             "HeartbeatSeconds",
         )?;
         let credentials = match &task.credentials {
-            Some(template) if state.query_language == QueryLanguage::Jsonata => {
+            Some(Payload::Jsonata(template)) => {
                 let states = self.states_binding(frame, run, None, None, None);
                 Some(self.jsonata_template(frame, run, template, "Credentials", &states)?)
             }
-            Some(template) => Some(self.apply_template(frame, run, template, &input, None)?),
+            Some(Payload::Template(template)) => {
+                Some(self.apply_template(frame, run, template, &input, None)?)
+            }
             None => None,
         };
 

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::error::{names, StatesError};
 use crate::parse_cache;
+use crate::paths::Path;
 use crate::template::EvalEnv;
 
 use parse::parse;
@@ -57,6 +58,43 @@ pub fn evaluate_field(
         )
     })?;
     call.evaluate(field, env)
+}
+
+/// An intrinsic function call of a definition, parsed when the definition is read: the run
+/// only evaluates it. Keeps its text, which AWS's messages quote.
+#[derive(Debug, Clone)]
+pub struct IntrinsicCall {
+    text: Box<str>,
+    call: Call,
+}
+
+impl IntrinsicCall {
+    /// Parses and checks a call (syntax, function name, argument count, nesting), with the
+    /// message of what is wrong.
+    pub fn parse(text: &str) -> Result<IntrinsicCall, String> {
+        Ok(IntrinsicCall {
+            text: text.into(),
+            call: parse(text)?,
+        })
+    }
+
+    /// The call as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Evaluates the call, naming `field` in the message of a path argument that finds
+    /// nothing, as [`evaluate_field`] does.
+    pub fn evaluate_field(&self, field: &str, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
+        self.call.evaluate(field, env)
+    }
+}
+
+/// Two calls are the same when written the same.
+impl PartialEq for IntrinsicCall {
+    fn eq(&self, other: &IntrinsicCall) -> bool {
+        self.text == other.text
+    }
 }
 
 /// Checks the syntax of an intrinsic function call, its function name and argument count.
@@ -155,8 +193,8 @@ enum Arg {
     },
     /// A number, `true`, `false` or `null`.
     Literal(Value),
-    /// `$...` or `$$...`.
-    Path(String),
+    /// `$...`, `$$...` or `$name...`.
+    Path(Path),
     Call(Call),
 }
 

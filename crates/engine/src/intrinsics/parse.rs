@@ -3,7 +3,7 @@
 use serde_json::{Number, Value};
 
 use crate::char_cursor::{impl_char_cursor, CharCursor};
-use crate::paths;
+use crate::paths::Path;
 
 use super::format::is_escapable;
 use super::{Arg, Call, Function, MAX_NESTING};
@@ -160,9 +160,10 @@ impl Parser {
                     self.advance();
                 }
                 let path = self.text_from(start);
-                let path = path.trim().to_string();
-                paths::check_path(&path).map_err(|e| format!("invalid path '{path}': {e}"))?;
-                Ok(Arg::Path(path))
+                let path = path.trim();
+                Path::parse(path)
+                    .map(Arg::Path)
+                    .map_err(|e| format!("invalid path '{path}': {e}"))
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
                 let start = self.pos;

@@ -116,7 +116,8 @@ pub fn is_definite(path: &str) -> Result<bool, String> {
 #[derive(Debug, Clone)]
 pub struct Path {
     text: Box<str>,
-    compiled: JsonPath,
+    /// Boxed: a model holds many optional paths, and is built recursively on the stack.
+    compiled: Box<JsonPath>,
 }
 
 impl Path {
@@ -124,7 +125,7 @@ impl Path {
     pub fn parse(text: &str) -> Result<Path, String> {
         Ok(Path {
             text: text.into(),
-            compiled: JsonPath::parse(text)?,
+            compiled: Box::new(JsonPath::parse(text)?),
         })
     }
 

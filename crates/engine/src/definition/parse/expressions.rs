@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use super::{field, uses_states_variable, with_code, Builder, MAX_VARIABLE_NAME_CHARS};
 use crate::definition::json::{child_pointer, Kind, Node};
-use crate::definition::model::QueryLanguage;
+use crate::definition::model::{Payload, QueryLanguage};
 use crate::definition::validate::Target;
-use crate::{jsonata, template};
+use crate::jsonata;
+use crate::template::{self, Template};
 
 /// AWS's rules for a variable name: a Unicode identifier (UAX #31: an ID_Start character,
 /// then ID_Continue characters, approximated here as a letter, then letters, digits, `_`), at
@@ -168,7 +169,7 @@ impl<'r> Builder<'r> {
     /// `Assign` (both query languages): an object of variable names. In JSONata its values
     /// may hold `{% ... %}` expressions; in JSONPath a key ending in `.$` takes a path, a
     /// variable reference or an intrinsic call, as in a payload template.
-    pub(super) fn assign(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
+    pub(super) fn assign(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Payload> {
         let f = field(node, ptr, "Assign")?;
         if !self.object_node(f.node, f.ptr(), "field 'Assign'") {
             *ok = false;
@@ -211,7 +212,11 @@ impl<'r> Builder<'r> {
             *ok = false;
             return None;
         }
-        Some(f.node.to_value())
+        let value = f.node.to_value();
+        Some(match self.ql {
+            QueryLanguage::Jsonata => Payload::Jsonata(value),
+            QueryLanguage::JsonPath => Payload::Template(Template::new(value)),
+        })
     }
 
     /// `$states` exists only in JSONata states: a JSONPath template's `.$` value cannot read

@@ -1,8 +1,6 @@
 //! The field readers every state shares: reporting a problem, strings, state names
 //! (targets), templates, JSONPath fields, booleans, numbers and `QueryLanguage`.
 
-use serde_json::Value;
-
 use super::{
     field, language_hint, looks_dynamic, uses_states_variable, with_code, Builder, Field, SCHEMA,
 };
@@ -11,7 +9,8 @@ use crate::definition::model::{NumberField, PathField, QueryLanguage};
 use crate::definition::validate::{diagnostic, Target};
 use crate::definition::Severity;
 use crate::paths::{self, Path};
-use crate::{intrinsics, jsonata, template};
+use crate::template::{self, Template};
+use crate::{intrinsics, jsonata};
 
 impl<'r> Builder<'r> {
     pub(super) fn error(&mut self, pos: Pos, pointer: &str, message: impl Into<String>) {
@@ -177,7 +176,7 @@ impl<'r> Builder<'r> {
         Some((name, target))
     }
 
-    pub(super) fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Value> {
+    pub(super) fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Template> {
         let f = field(node, ptr, key)?;
         if !self.object_node(f.node, f.ptr(), format_args!("field '{key}'")) {
             return None;
@@ -192,7 +191,7 @@ impl<'r> Builder<'r> {
         }
         ok &= self.no_states_in_jsonpath(f.node, f.ptr());
         self.no_dollar_warnings(f.node, f.ptr());
-        ok.then_some(value)
+        ok.then(|| Template::new(value))
     }
 
     /// AWS's NO_DOLLAR warning: a template value that looks like a path or an intrinsic call
