@@ -160,7 +160,7 @@ fn choice_wait_fail() {
         f,
         &FailState {
             error: None,
-            error_path: Some("$.error.Error".into()),
+            error_path: Some(PathOrCall::Path(compiled_path("$.error.Error"))),
             cause: Some("it broke".into()),
             cause_path: None,
         }

@@ -11,6 +11,7 @@ use rustc_hash::FxBuildHasher;
 use serde_json::Value;
 
 use crate::choice::ChoiceRule;
+use crate::intrinsics::IntrinsicCall;
 use crate::paths::Path;
 use crate::template::Template;
 
@@ -265,9 +266,26 @@ pub enum WaitState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FailState {
     pub error: Option<String>,
-    pub error_path: Option<String>,
+    pub error_path: Option<PathOrCall>,
     pub cause: Option<String>,
-    pub cause_path: Option<String>,
+    pub cause_path: Option<PathOrCall>,
+}
+
+/// Fail's ErrorPath or CausePath: a reference path or an intrinsic function call, compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathOrCall {
+    Path(Path),
+    Call(IntrinsicCall),
+}
+
+impl PathOrCall {
+    /// The field as written.
+    pub fn text(&self) -> &str {
+        match self {
+            PathOrCall::Path(path) => path.text(),
+            PathOrCall::Call(call) => call.text(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

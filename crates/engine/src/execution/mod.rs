@@ -68,7 +68,6 @@ use crate::definition::{
 };
 use crate::error::{names, StatesError};
 use crate::history::{EventDetails, EventKind, History, HistoryEvent};
-use crate::intrinsics;
 use crate::limits::Limits;
 use crate::mocks::{MockResponse, MockSet, TaskCall};
 use crate::paths;

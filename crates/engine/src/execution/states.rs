@@ -4,7 +4,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::*;
 use crate::choice::ChoiceRule;
-use crate::definition::{ChoiceBranch, QueryLanguage};
+use crate::definition::{ChoiceBranch, PathOrCall, QueryLanguage};
 use crate::jsonata;
 use std::cell::OnceCell;
 
@@ -304,7 +304,7 @@ impl Execution {
         field: &str,
         path_field: &str,
         literal: &Option<String>,
-        path: &Option<String>,
+        path: &Option<PathOrCall>,
     ) -> Result<Option<String>, StatesError> {
         if let Some(text) = literal {
             if state.query_language == QueryLanguage::Jsonata && jsonata::is_expression(text) {
@@ -316,16 +316,17 @@ impl Execution {
         }
         let Some(path) = path else { return Ok(None) };
         let context = self.context(frame, run, None);
-        let value = if intrinsics::is_intrinsic(path) {
-            let mut env = EvalEnv {
-                input: &run.input,
-                context: &context,
-                rng: &mut self.rng,
-                variables: Some(&frame.variables),
-            };
-            intrinsics::evaluate_field(path, path_field, &mut env)?
-        } else {
-            paths::query_with_variables(path, &run.input, &context, Some(&frame.variables)).map_err(|_| {
+        let value = match path {
+            PathOrCall::Call(call) => {
+                let mut env = EvalEnv {
+                    input: &run.input,
+                    context: &context,
+                    rng: &mut self.rng,
+                    variables: Some(&frame.variables),
+                };
+                call.evaluate_field(path_field, &mut env)?
+            }
+            PathOrCall::Path(path) => path.query(&run.input, &context, Some(&frame.variables)).map_err(|_| {
                 StatesError::runtime(format!(
                     "The JSONPath '{path}' specified for the field '{path_field}' could not be found in the input '{}'",
                     run.input

@@ -5,9 +5,10 @@ use super::{
     field, language_hint, looks_dynamic, uses_states_variable, with_code, Builder, Field, SCHEMA,
 };
 use crate::definition::json::{child_pointer, Kind, Node, Pos};
-use crate::definition::model::{NumberField, PathField, QueryLanguage};
+use crate::definition::model::{NumberField, PathField, PathOrCall, QueryLanguage};
 use crate::definition::validate::{diagnostic, Target};
 use crate::definition::Severity;
+use crate::intrinsics::IntrinsicCall;
 use crate::paths::{self, Path};
 use crate::template::{self, Template};
 use crate::{intrinsics, jsonata};
@@ -377,12 +378,12 @@ impl<'r> Builder<'r> {
         node: &Node,
         ptr: &str,
         key: &str,
-    ) -> Option<String> {
+    ) -> Option<PathOrCall> {
         let s = self.opt_string(node, ptr, key)?;
         let f = field(node, ptr, key)?;
         if intrinsics::is_intrinsic(&s) {
-            match intrinsics::check(&s) {
-                Ok(()) => Some(s),
+            match IntrinsicCall::parse(&s) {
+                Ok(call) => Some(PathOrCall::Call(call)),
                 Err(e) => {
                     self.schema(
                         f.pos(),
@@ -393,7 +394,7 @@ impl<'r> Builder<'r> {
                 }
             }
         } else {
-            self.reference_path(&f, &s, true).map(|_| s)
+            self.reference_path(&f, &s, true).map(PathOrCall::Path)
         }
     }
 
