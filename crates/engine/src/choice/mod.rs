@@ -12,6 +12,8 @@
 
 use serde_json::Value;
 
+use crate::paths::Path;
+
 pub(crate) use evaluate::numeric_cmp;
 pub use evaluate::{evaluate, evaluate_with};
 pub use parse::{parse_rule, RuleJson};
@@ -24,7 +26,8 @@ mod parse;
 pub enum ChoiceRule {
     /// `{"Variable": "$.x", "<Operator>": value}` or `{"Variable": "$.x", "<Operator>Path": "$.y"}`.
     Comparison {
-        variable: String,
+        /// A reference path, compiled.
+        variable: Path,
         operator: Operator,
         operand: Operand,
     },
@@ -44,8 +47,8 @@ pub enum ChoiceRule {
 pub enum Operand {
     /// The operator's value as written, e.g. `"NumericEquals": 3`.
     Literal(Value),
-    /// The `...Path` form: a reference path read from the input or the context.
-    Path(String),
+    /// The `...Path` form: a reference path read from the input or the context, compiled.
+    Path(Path),
 }
 
 /// The kind of value an operator's literal operand must be.

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::definition::json::{Kind as JsonKind, Node};
+use crate::paths::Path;
 
 use super::evaluate::timestamp;
 use super::{ChoiceRule, Operand, OperandKind, Operator, MAX_RULE_DEPTH};
@@ -244,12 +245,13 @@ fn parse_into<J: RuleJson>(
                     None
                 }
                 Some(field) => match field.as_text() {
-                    Some(path) => {
-                        if let Err(message) = crate::paths::check_reference_path(path) {
+                    Some(path) => match Path::parse_reference(path) {
+                        Ok(path) => Some(path),
+                        Err(message) => {
                             problems.push((pointer_key(pointer, "Variable"), message));
+                            None
                         }
-                        Some(path.to_string())
-                    }
+                    },
                     None => {
                         problems.push((
                             pointer_key(pointer, "Variable"),
@@ -419,13 +421,13 @@ fn parse_operand<J: RuleJson>(
     let field_pointer = || pointer_key(pointer, field);
     if is_path {
         return match value.as_text() {
-            Some(path) => {
-                if let Err(message) = crate::paths::check_reference_path(path) {
+            Some(path) => match Path::parse_reference(path) {
+                Ok(path) => Some(Operand::Path(path)),
+                Err(message) => {
                     problems.push((field_pointer(), message));
-                    return None;
+                    None
                 }
-                Some(Operand::Path(path.to_string()))
-            }
+            },
             None => {
                 problems.push((
                     field_pointer(),

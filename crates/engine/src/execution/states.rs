@@ -128,12 +128,12 @@ impl Execution {
         let context = OnceCell::new();
         let variables = &frame.variables;
         choice::evaluate_with(rule, &|path| {
-            let context = if path.trim_start().starts_with("$$") {
+            let context = if path.text().trim_start().starts_with("$$") {
                 context.get_or_init(|| self.context(frame, run, None))
             } else {
                 &Value::Null
             };
-            paths::query_with_variables(path, effective, context, Some(variables))
+            path.query(effective, context, Some(variables))
         })
     }
 
