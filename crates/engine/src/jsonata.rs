@@ -47,6 +47,8 @@ pub struct JsonataEnv<'a> {
     pub rng: &'a mut Rng,
     /// The simulated clock, for `$now()` and `$millis()`.
     pub now: Millis,
+    /// The runaway bounds, from the execution's [`Limits`](crate::limits::Limits).
+    pub limits: JsonataLimits,
 }
 
 /// Why an expression gave no value.
@@ -114,26 +116,12 @@ impl Default for JsonataLimits {
 /// the evaluator's frames live on the JavaScript engine's native stack (about 1 MB in V8),
 /// which nothing can grow: measured in Node with the release build, a recursion through
 /// `$map` traps ("Maximum call stack size exceeded") past a depth of 300, so wasm stops at
-/// 200 (about 40 nested calls). A host with a bigger stack can raise it with
-/// [`set_default_limits`].
+/// 200 (about 40 nested calls). A host with a bigger stack can raise it in the execution's
+/// [`Limits::jsonata`](crate::limits::Limits::jsonata).
 #[cfg(not(target_arch = "wasm32"))]
 pub const DEFAULT_MAX_DEPTH: usize = 1000;
 #[cfg(target_arch = "wasm32")]
 pub const DEFAULT_MAX_DEPTH: usize = 200;
-
-thread_local! {
-    static DEFAULT_LIMITS: Cell<JsonataLimits> = Cell::new(JsonataLimits::default());
-}
-
-/// Sets the limits [`evaluate`] uses on this thread (the executor calls [`evaluate`]).
-pub fn set_default_limits(limits: JsonataLimits) {
-    DEFAULT_LIMITS.with(|l| l.set(limits));
-}
-
-/// The limits [`evaluate`] uses on this thread.
-pub fn default_limits() -> JsonataLimits {
-    DEFAULT_LIMITS.with(Cell::get)
-}
 
 /// How many parsed expressions each thread keeps.
 pub const CACHE_CAPACITY: usize = parse_cache::CAPACITY;
@@ -167,12 +155,14 @@ pub fn expression_body(text: &str) -> Option<&str> {
     text.strip_prefix("{%")?.strip_suffix("%}").map(str::trim)
 }
 
-/// Evaluates the expression inside `{% ... %}` (`text` is the whole string).
+/// Evaluates the expression inside `{% ... %}` (`text` is the whole string), within
+/// `env.limits`.
 pub fn evaluate(text: &str, env: &mut JsonataEnv<'_>) -> Result<Value, JsonataError> {
-    evaluate_with_limits(text, env, &default_limits())
+    let limits = env.limits;
+    evaluate_with_limits(text, env, &limits)
 }
 
-/// [`evaluate`] with explicit runaway bounds.
+/// [`evaluate`] with explicit runaway bounds (instead of `env.limits`).
 pub fn evaluate_with_limits(
     text: &str,
     env: &mut JsonataEnv<'_>,

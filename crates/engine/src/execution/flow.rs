@@ -453,6 +453,7 @@ impl Execution {
                 variables: &frame.variables,
                 rng: &mut self.rng,
                 now: frame.now,
+                limits: self.options.limits.jsonata,
             };
             jsonata::evaluate(text, &mut env)
         };

@@ -222,6 +222,8 @@ impl Execution {
         let mut sub_machines = HashMap::new();
         collect_sub_machines(&root, &mut sub_machines);
         let input = Rc::new(input);
+        let mut mocks = mocks;
+        mocks.set_jsonata_limits(options.limits.jsonata);
         Execution {
             root,
             sub_machines,

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::lambda::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name, Lambda};
 use super::{key, parse_throw, type_name, MockError, Problems, TaskCall};
-use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::jsonata::{self, JsonataEnv, JsonataError, JsonataLimits};
 use crate::rng::Rng;
 
 /// What a `Functions` rule answers.
@@ -48,10 +48,16 @@ pub(super) struct CallScope<'a> {
     states: Value,
     variables: Map<String, Value>,
     rng: Rng,
+    jsonata_limits: JsonataLimits,
 }
 
 impl<'a> CallScope<'a> {
-    pub(super) fn new(state_name: &'a str, number: u64, input: &Value) -> Self {
+    pub(super) fn new(
+        state_name: &'a str,
+        number: u64,
+        input: &Value,
+        jsonata_limits: JsonataLimits,
+    ) -> Self {
         let mut states = Map::new();
         states.insert("input".to_string(), input.clone());
         let mut variables = Map::new();
@@ -62,6 +68,7 @@ impl<'a> CallScope<'a> {
             states: Value::Object(states),
             variables,
             rng: Rng::new(call_seed(state_name, number)),
+            jsonata_limits,
         }
     }
 
@@ -73,6 +80,7 @@ impl<'a> CallScope<'a> {
             rng: &mut self.rng,
             // The mock has no clock of its own: the epoch, the same on every run.
             now: 0,
+            limits: self.jsonata_limits,
         };
         jsonata::evaluate(text, &mut env).map_err(|error| {
             let reason = match error {

@@ -172,8 +172,9 @@ pub fn jsonata_target(data: &[u8]) -> String {
         variables: &variables,
         rng: &mut rng,
         now: 1_700_000_000_000,
+        limits: FUZZ_JSONATA_LIMITS,
     };
-    let result = jsonata::evaluate_with_limits(&text, &mut env, &FUZZ_JSONATA_LIMITS);
+    let result = jsonata::evaluate(&text, &mut env);
     match &result {
         Err(jsonata::JsonataError::Syntax(m)) | Err(jsonata::JsonataError::Evaluation(m)) => {
             non_empty(m, "jsonata")
@@ -275,8 +276,9 @@ pub fn execution(data: &[u8]) -> String {
                 .and_then(|v| MockSet::from_conformance(&v).ok())
         })
         .unwrap_or_default();
-    jsonata::set_default_limits(FUZZ_JSONATA_LIMITS);
-    let mut execution = Execution::new(machine, input, mocks, ExecutionOptions::default());
+    let mut options = ExecutionOptions::default();
+    options.limits.jsonata = FUZZ_JSONATA_LIMITS;
+    let mut execution = Execution::new(machine, input, mocks, options);
     let mut steps = 0;
     while *execution.status() == ExecutionStatus::Running && steps < MAX_STEPS {
         execution.step();
