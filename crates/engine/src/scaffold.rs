@@ -29,6 +29,7 @@ use indexmap::IndexSet;
 use serde_json::{json, Map, Value};
 
 use crate::definition::model::{StateKind, StateMachine};
+use crate::jsonata::JsonataValue;
 use crate::mocks::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name};
 use crate::template::Template;
 
@@ -138,7 +139,7 @@ fn collect_tasks(machine: &StateMachine, tasks: &mut Vec<Task>) {
                     task.parameters
                         .as_ref()
                         .map(Template::source)
-                        .or(task.arguments.as_ref()),
+                        .or(task.arguments.as_ref().map(JsonataValue::source)),
                 ),
             }),
             StateKind::Parallel(parallel) => {

@@ -10,6 +10,7 @@ use common::{case_files, conformance_dir};
 use serde_json::Value;
 use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::{Payload, QueryLanguage, StateKind, StateMachine};
+use sfn_engine::jsonata::JsonataValue;
 use sfn_engine::{parse_definition, Severity};
 
 #[test]
@@ -157,14 +158,24 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
             js.get("Assign"),
             state.assign.as_ref().map(Payload::source),
         );
-        r.check("Output", name, js.get("Output"), state.output.as_ref());
+        r.check(
+            "Output",
+            name,
+            js.get("Output"),
+            state.output.as_ref().map(JsonataValue::source),
+        );
         let (arguments, catch) = match &state.kind {
             StateKind::Task(t) => (t.arguments.as_ref(), Some(&t.catch)),
             StateKind::Parallel(p) => (p.arguments.as_ref(), Some(&p.catch)),
             StateKind::Map(m) => (None, Some(&m.catch)),
             _ => (None, None),
         };
-        r.check("Arguments", name, js.get("Arguments"), arguments);
+        r.check(
+            "Arguments",
+            name,
+            js.get("Arguments"),
+            arguments.map(JsonataValue::source),
+        );
         if let Some(catch) = catch {
             let empty = Vec::new();
             let items = js["Catch"].as_array().unwrap_or(&empty);
@@ -179,13 +190,18 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                     "Catch Output",
                     name,
                     item.get("Output"),
-                    catcher.output.as_ref(),
+                    catcher.output.as_ref().map(JsonataValue::source),
                 );
             }
         }
         match &state.kind {
             StateKind::Map(m) => {
-                r.check("Items", name, js.get("Items"), m.items.as_ref());
+                r.check(
+                    "Items",
+                    name,
+                    js.get("Items"),
+                    m.items.as_ref().map(JsonataValue::source),
+                );
                 let processor = js.get("ItemProcessor").or_else(|| js.get("Iterator"));
                 if let Some(p) = processor {
                     compare_scope(p, &m.item_processor, top, r);
@@ -203,7 +219,7 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                 let rules = js["Choices"].as_array().unwrap_or(&empty);
                 for (rule, branch) in rules.iter().zip(&c.choices) {
                     let condition = match &branch.rule {
-                        ChoiceRule::Condition(v) => Some(v),
+                        ChoiceRule::Condition(v) => Some(v.source()),
                         _ => None,
                     };
                     r.check("Condition", name, rule.get("Condition"), condition);
@@ -217,7 +233,7 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                         "Rule Output",
                         name,
                         rule.get("Output"),
-                        branch.output.as_ref(),
+                        branch.output.as_ref().map(JsonataValue::source),
                     );
                 }
             }

@@ -4,9 +4,15 @@
 use serde_json::json;
 use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::*;
+use sfn_engine::jsonata::{Expression, JsonataValue};
 use sfn_engine::parse_definition;
 use sfn_engine::paths::Path;
 use sfn_engine::template::Template;
+
+/// A JSONata field's compiled form.
+fn jv(value: serde_json::Value) -> JsonataValue {
+    JsonataValue::new(value)
+}
 
 /// A path field's compiled form.
 fn compiled_path(text: &str) -> Path {
@@ -161,7 +167,7 @@ fn choice_wait_fail() {
         &FailState {
             error: None,
             error_path: Some(PathOrCall::Path(compiled_path("$.error.Error"))),
-            cause: Some("it broke".into()),
+            cause: Some(FailText::Literal("it broke".into())),
             cause_path: None,
         }
     );
@@ -266,11 +272,11 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
     assert_eq!(s.query_language, QueryLanguage::Jsonata);
     assert_eq!(
         s.assign,
-        Some(Payload::Jsonata(
+        Some(Payload::Jsonata(jv(
             json!({"total": "{% $states.result.Payload.total %}"})
-        ))
+        )))
     );
-    assert_eq!(s.output, Some(json!("{% $states.result.Payload %}")));
+    assert_eq!(s.output, Some(jv(json!("{% $states.result.Payload %}"))));
     // JSONata states have no paths: the defaults stay.
     assert_eq!(s.input_path, PathField::Default);
     assert_eq!(s.output_path, PathField::Default);
@@ -279,14 +285,16 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
     };
     assert_eq!(
         t.arguments,
-        Some(json!({"FunctionName": "f", "Payload": "{% $states.input %}"}))
+        Some(jv(
+            json!({"FunctionName": "f", "Payload": "{% $states.input %}"})
+        ))
     );
     assert_eq!(t.parameters, None);
     assert_eq!(
         t.timeout_seconds,
-        Some(NumberField::Expression(
-            "{% $states.input.timeout %}".into()
-        ))
+        Some(NumberField::Expression(Expression::new(
+            "{% $states.input.timeout %}"
+        )))
     );
     assert_eq!(t.heartbeat_seconds, Some(NumberField::Literal(json!(5))));
     assert_eq!(
@@ -295,10 +303,10 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
             error_equals: vec!["States.ALL".into()],
             next: "Broken".into(),
             result_path: PathField::Default,
-            assign: Some(Payload::Jsonata(
+            assign: Some(Payload::Jsonata(jv(
                 json!({"failure": "{% $states.errorOutput %}"})
-            )),
-            output: Some(json!({"failed": true})),
+            ))),
+            output: Some(jv(json!({"failed": true}))),
         }]
     );
 }
@@ -309,7 +317,7 @@ fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
     let s = &m.states["Decide"];
     assert_eq!(
         s.assign,
-        Some(Payload::Jsonata(json!({"decided": "{% $now() %}"})))
+        Some(Payload::Jsonata(jv(json!({"decided": "{% $now() %}"}))))
     );
     let StateKind::Choice(c) = &s.kind else {
         panic!("not a Choice")
@@ -318,13 +326,13 @@ fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
         c.choices,
         vec![
             ChoiceBranch {
-                rule: ChoiceRule::Condition(json!("{% $total > 10 %}")),
+                rule: ChoiceRule::Condition(jv(json!("{% $total > 10 %}"))),
                 next: "Each".into(),
-                assign: Some(Payload::Jsonata(json!({"big": true}))),
-                output: Some(json!("{% $states.input %}")),
+                assign: Some(Payload::Jsonata(jv(json!({"big": true})))),
+                output: Some(jv(json!("{% $states.input %}"))),
             },
             ChoiceBranch {
-                rule: ChoiceRule::Condition(json!(false)),
+                rule: ChoiceRule::Condition(jv(json!(false))),
                 next: "Pause".into(),
                 assign: None,
                 output: None,
@@ -341,26 +349,29 @@ fn jsonata_wait_map_parallel_and_fail() {
         StateKind::Wait(w) => w.clone(),
         _ => panic!("not a Wait"),
     };
-    assert_eq!(wait("Pause"), WaitState::Seconds(json!("{% $total %}")));
+    assert_eq!(
+        wait("Pause"),
+        WaitState::SecondsExpression(Expression::new("{% $total %}"))
+    );
     assert_eq!(
         wait("Until"),
-        WaitState::Timestamp("{% $states.input.at %}".into())
+        WaitState::TimestampExpression(Expression::new("{% $states.input.at %}"))
     );
 
     let StateKind::Map(map) = &m.states["Each"].kind else {
         panic!("not a Map")
     };
-    assert_eq!(map.items, Some(json!("{% $states.input.items %}")));
+    assert_eq!(map.items, Some(jv(json!("{% $states.input.items %}"))));
     assert_eq!(map.items_path, PathField::Default);
     assert_eq!(
         map.item_selector,
-        Some(Payload::Jsonata(
+        Some(Payload::Jsonata(jv(
             json!({"value": "{% $states.context.Map.Item.Value %}", "fixed": 1})
-        ))
+        )))
     );
     assert_eq!(
         map.max_concurrency,
-        Some(NumberField::Expression("{% $n %}".into()))
+        Some(NumberField::Expression(Expression::new("{% $n %}")))
     );
     assert_eq!(
         map.tolerated_failure_count,
@@ -369,24 +380,33 @@ fn jsonata_wait_map_parallel_and_fail() {
     // Nested states take the top level's language.
     let inner = &map.item_processor.states["Double"];
     assert_eq!(inner.query_language, QueryLanguage::Jsonata);
-    assert_eq!(inner.output, Some(json!("{% $states.input.value * 2 %}")));
+    assert_eq!(
+        inner.output,
+        Some(jv(json!("{% $states.input.value * 2 %}")))
+    );
 
     let StateKind::Map(literal) = &m.states["Literal"].kind else {
         panic!("not a Map")
     };
-    assert_eq!(literal.items, Some(json!([1, 2, 3])));
+    assert_eq!(literal.items, Some(jv(json!([1, 2, 3]))));
 
     let StateKind::Parallel(p) = &m.states["Both"].kind else {
         panic!("not a Parallel")
     };
-    assert_eq!(p.arguments, Some(json!({"items": "{% $states.input %}"})));
-    assert_eq!(p.branches[0].states["Done"].output, Some(json!(1)));
+    assert_eq!(
+        p.arguments,
+        Some(jv(json!({"items": "{% $states.input %}"})))
+    );
+    assert_eq!(p.branches[0].states["Done"].output, Some(jv(json!(1))));
 
     let StateKind::Fail(f) = &m.states["Broken"].kind else {
         panic!("not a Fail")
     };
-    assert_eq!(f.error.as_deref(), Some("{% $failure.Error %}"));
-    assert_eq!(f.cause.as_deref(), Some("plain text"));
+    assert_eq!(
+        f.error.as_ref().map(FailText::text),
+        Some("{% $failure.Error %}")
+    );
+    assert_eq!(f.cause.as_ref().map(FailText::text), Some("plain text"));
 }
 
 #[test]
@@ -415,5 +435,5 @@ fn jsonpath_assign_and_a_state_switching_to_jsonata() {
     assert_eq!(c.choices[0].output, None);
     let modern = &m.states["Modern"];
     assert_eq!(modern.query_language, QueryLanguage::Jsonata);
-    assert_eq!(modern.output, Some(json!("{% $fixed %}")));
+    assert_eq!(modern.output, Some(jv(json!("{% $fixed %}"))));
 }

@@ -42,12 +42,15 @@ pub fn evaluate_with(
             Ok(false)
         }
         ChoiceRule::Not(rule) => Ok(!evaluate_with(rule, query)?),
-        ChoiceRule::Condition(Value::Bool(value)) => Ok(*value),
+        ChoiceRule::Condition(condition) if condition.source().is_boolean() => {
+            Ok(condition.source().as_bool() == Some(true))
+        }
         // The executor evaluates JSONata Conditions with the JSONata engine before it gets
         // here; only a caller that bypasses it can reach this.
         ChoiceRule::Condition(condition) => Err(StatesError::runtime(format!(
-            "The Condition {condition} is a JSONata expression: it needs the JSONata engine \
-             (run the state machine with the executor)"
+            "The Condition {} is a JSONata expression: it needs the JSONata engine \
+             (run the state machine with the executor)",
+            condition.source()
         ))),
         ChoiceRule::Comparison {
             variable,

@@ -12,6 +12,7 @@
 
 use serde_json::Value;
 
+use crate::jsonata::JsonataValue;
 use crate::paths::Path;
 
 pub(crate) use evaluate::numeric_cmp;
@@ -39,7 +40,7 @@ pub enum ChoiceRule {
     Not(Box<ChoiceRule>),
     /// A JSONata rule's `Condition` (top level only), kept as written. Only a literal boolean
     /// can be evaluated until JSONata is supported.
-    Condition(Value),
+    Condition(JsonataValue),
 }
 
 /// What a comparison compares its variable with.

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::definition::json::{Kind as JsonKind, Node};
+use crate::jsonata::JsonataValue;
 use crate::paths::Path;
 
 use super::evaluate::timestamp;
@@ -298,7 +299,7 @@ fn parse_into<J: RuleJson>(
                     "Condition is only allowed in a top-level Choice rule".to_string(),
                 ));
             }
-            ChoiceRule::Condition(condition.to_json())
+            ChoiceRule::Condition(JsonataValue::new(condition.to_json()))
         }
     };
     (problems.len() == start).then_some(rule)

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::choice::ChoiceRule;
 use crate::intrinsics::IntrinsicCall;
+use crate::jsonata::{Expression, JsonataValue};
 use crate::paths::Path;
 use crate::template::Template;
 
@@ -83,7 +84,7 @@ pub enum PathField {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
     Template(Template),
-    Jsonata(Value),
+    Jsonata(JsonataValue),
 }
 
 impl Payload {
@@ -91,7 +92,7 @@ impl Payload {
     pub fn source(&self) -> &Value {
         match self {
             Payload::Template(template) => template.source(),
-            Payload::Jsonata(value) => value,
+            Payload::Jsonata(value) => value.source(),
         }
     }
 }
@@ -109,8 +110,8 @@ pub enum Transition {
 pub enum NumberField {
     Literal(Value),
     Path(Path),
-    /// The whole `{% ... %}` text.
-    Expression(String),
+    /// The whole `{% ... %}` text, compiled.
+    Expression(Expression),
 }
 
 /// One state, with the fields every state type shares.
@@ -132,7 +133,7 @@ pub struct State {
     /// `Assign`: variables set when the state is left (both query languages).
     pub assign: Option<Payload>,
     /// `Output` (JSONata): the state's output, replacing InputPath...OutputPath.
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
     pub kind: StateKind,
 }
 
@@ -225,7 +226,7 @@ pub struct TaskState {
     pub resource: String,
     pub parameters: Option<Template>,
     /// `Arguments` (JSONata): what the resource is called with.
-    pub arguments: Option<Value>,
+    pub arguments: Option<JsonataValue>,
     pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
@@ -252,7 +253,7 @@ pub struct ChoiceBranch {
     /// `Assign` of the rule: variables set when it matches.
     pub assign: Option<Payload>,
     /// `Output` of the rule (JSONata): the Choice state's output when it matches.
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,14 +262,35 @@ pub enum WaitState {
     SecondsPath(Path),
     Timestamp(String),
     TimestampPath(Path),
+    /// `Seconds` as a JSONata expression.
+    SecondsExpression(Expression),
+    /// `Timestamp` as a JSONata expression.
+    TimestampExpression(Expression),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FailState {
-    pub error: Option<String>,
+    pub error: Option<FailText>,
     pub error_path: Option<PathOrCall>,
-    pub cause: Option<String>,
+    pub cause: Option<FailText>,
     pub cause_path: Option<PathOrCall>,
+}
+
+/// Fail's Error or Cause: a text, or in JSONata a `{% ... %}` expression giving it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailText {
+    Literal(String),
+    Expression(Expression),
+}
+
+impl FailText {
+    /// The field as written.
+    pub fn text(&self) -> &str {
+        match self {
+            FailText::Literal(text) => text,
+            FailText::Expression(expression) => expression.text(),
+        }
+    }
 }
 
 /// Fail's ErrorPath or CausePath: a reference path or an intrinsic function call, compiled.
@@ -293,7 +315,7 @@ pub struct ParallelState {
     pub branches: Vec<StateMachine>,
     pub parameters: Option<Template>,
     /// `Arguments` (JSONata): the input each branch gets.
-    pub arguments: Option<Value>,
+    pub arguments: Option<JsonataValue>,
     pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
@@ -316,7 +338,7 @@ pub struct MapState {
     pub execution_type: Option<String>,
     pub items_path: PathField,
     /// `Items` (JSONata): an array, or an expression giving one.
-    pub items: Option<Value>,
+    pub items: Option<JsonataValue>,
     /// ItemSelector, or the older Parameters.
     pub item_selector: Option<Payload>,
     pub result_selector: Option<Template>,
@@ -374,5 +396,5 @@ pub struct Catcher {
     /// `Assign` of the catcher: variables set when it catches (`$states.errorOutput` in JSONata).
     pub assign: Option<Payload>,
     /// `Output` of the catcher (JSONata): the state's output when it catches.
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
 }

@@ -4,7 +4,6 @@ use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
 use crate::definition::{Payload, QueryLanguage};
-use crate::jsonata;
 
 /// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
 type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
@@ -330,12 +329,12 @@ impl Execution {
         };
         let jsonata_state = state.query_language == QueryLanguage::Jsonata;
         let items_value = if let Some(items) = &map.items {
-            match items {
-                Value::String(text) if jsonata::is_expression(text) => {
+            match items.expression() {
+                Some(expression) => {
                     let states = self.states_binding(frame, run, None, None, None);
-                    let value = self.jsonata_value(frame, run, text, "Items", &states)?;
+                    let value = self.jsonata_value(frame, run, expression, "Items", &states)?;
                     if !value.is_array() {
-                        let expression = expression_text(text);
+                        let expression = expression_text(expression.text());
                         let message = unexpected_type(expression, "Items", "array", &value);
                         return Err(self.evaluation_failed(
                             frame,
@@ -347,9 +346,9 @@ impl Execution {
                     }
                     value
                 }
-                other => {
+                None => {
                     let states = self.states_binding(frame, run, None, None, None);
-                    self.jsonata_template(frame, run, other, "Items", &states)?
+                    self.jsonata_template(frame, run, items, "Items", &states)?
                 }
             }
         } else {
@@ -526,7 +525,8 @@ impl Execution {
                     Value::Number(n) if float_allowed || n.is_u64() => Ok(Some(n.clone())),
                     other => {
                         let expected = if float_allowed { "number" } else { "integer" };
-                        let message = unexpected_type(expression_text(text), name, expected, other);
+                        let message =
+                            unexpected_type(expression_text(text.text()), name, expected, other);
                         Err(self.evaluation_failed(frame, run, message, Some(name), false))
                     }
                 };
@@ -632,7 +632,7 @@ fn map_reads_context(map: &MapState) -> bool {
             .is_some_and(|selector| match selector {
                 Payload::Template(template) => template.reads_context(),
                 // Scanned as a template was before; no JSONata map reads the context this way.
-                Payload::Jsonata(value) => template::reads_context(value),
+                Payload::Jsonata(value) => template::reads_context(value.source()),
             })
         || number_reads(&map.max_concurrency)
         || number_reads(&map.tolerated_failure_percentage)

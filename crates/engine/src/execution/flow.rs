@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use super::*;
 use crate::definition::{Payload, QueryLanguage};
-use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::jsonata::{self, Expression, JsonataEnv, JsonataError, JsonataValue};
 use crate::template::Template;
 
 /// AWS's quota on one variable, and on all the variables one Assign sets.
@@ -26,7 +26,7 @@ pub(super) type Assigned = Option<Map<String, Value>>;
 /// What a state's work is given: Parameters (JSONPath) or Arguments (JSONata).
 pub(super) struct WorkTemplates<'a> {
     pub parameters: Option<&'a Template>,
-    pub arguments: Option<&'a Value>,
+    pub arguments: Option<&'a JsonataValue>,
 }
 
 /// How a state turns its result into its output.
@@ -39,7 +39,7 @@ pub(super) struct OutputSpec<'a> {
     /// Assign (both languages): the state's, or a matched Choice rule's, or a catcher's.
     pub assign: Option<&'a Payload>,
     /// Output (JSONata).
-    pub output: Option<&'a Value>,
+    pub output: Option<&'a JsonataValue>,
 }
 
 impl Execution {
@@ -167,7 +167,7 @@ impl Execution {
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_binding(frame, run, None, result.as_ref(), None);
             let assigned = match spec.assign {
-                Some(assign) => Some(self.jsonata_assign(frame, run, assign.source(), &states)?),
+                Some(assign) => Some(self.jsonata_assign(frame, run, assign, &states)?),
                 None => None,
             };
             let output = match (spec.output, result) {
@@ -258,7 +258,7 @@ impl Execution {
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_binding(frame, run, None, None, Some(&error_output));
             let assigned = match &catcher.assign {
-                Some(assign) => Some(self.jsonata_assign(frame, run, assign.source(), &states)?),
+                Some(assign) => Some(self.jsonata_assign(frame, run, assign, &states)?),
                 None => None,
             };
             let output = match &catcher.output {
@@ -289,7 +289,8 @@ impl Execution {
             }
             // Not met: a JSONPath state's Assign is compiled as a template.
             Payload::Jsonata(value) => {
-                self.apply_template(frame, run, &Template::new(value.clone()), dollar, None)?
+                let template = Template::new(value.source().clone());
+                self.apply_template(frame, run, &template, dollar, None)?
             }
         };
         match assigned {
@@ -306,10 +307,20 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        assign: &Value,
+        assign: &Payload,
         states: &Value,
     ) -> Result<Map<String, Value>, StatesError> {
-        match self.jsonata_template(frame, run, assign, "Assign", states)? {
+        let assigned = match assign {
+            Payload::Jsonata(value) => {
+                self.jsonata_template(frame, run, value, "Assign", states)?
+            }
+            // Not met: a JSONata state's Assign is compiled as JSONata.
+            Payload::Template(template) => {
+                let value = JsonataValue::new(template.source().clone());
+                self.jsonata_template(frame, run, &value, "Assign", states)?
+            }
+        };
+        match assigned {
             Value::Object(assigned) => self.check_assignment(frame, assigned),
             other => Err(StatesError::new(
                 names::QUERY_EVALUATION_ERROR,
@@ -399,43 +410,13 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        template: &Value,
+        template: &JsonataValue,
         location: &str,
         states: &Value,
     ) -> Result<Value, StatesError> {
-        match template {
-            Value::String(text) if jsonata::is_expression(text) => {
-                self.jsonata_value(frame, run, text, location, states)
-            }
-            Value::Object(fields) => {
-                let mut out = Map::with_capacity(fields.len());
-                for (key, value) in fields {
-                    let value = self.jsonata_template(
-                        frame,
-                        run,
-                        value,
-                        &format!("{location}/{key}"),
-                        states,
-                    )?;
-                    out.insert(key.clone(), value);
-                }
-                Ok(Value::Object(out))
-            }
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (index, item) in items.iter().enumerate() {
-                    out.push(self.jsonata_template(
-                        frame,
-                        run,
-                        item,
-                        &format!("{location}/{index}"),
-                        states,
-                    )?);
-                }
-                Ok(Value::Array(out))
-            }
-            other => Ok(other.clone()),
-        }
+        template.evaluate_each(location, &mut |expression, location| {
+            self.jsonata_value(frame, run, expression, location, states)
+        })
     }
 
     /// One `{% ... %}` expression's value; a failure emits EvaluationFailed.
@@ -443,7 +424,7 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        text: &str,
+        expression: &Expression,
         location: &str,
         states: &Value,
     ) -> Result<Value, StatesError> {
@@ -455,10 +436,10 @@ impl Execution {
                 now: frame.now,
                 limits: self.options.limits.jsonata,
             };
-            jsonata::evaluate(text, &mut env)
+            expression.evaluate(&mut env)
         };
         outcome.map_err(|error| {
-            let expression = expression_text(text);
+            let expression = expression_text(expression.text());
             let message = match error {
                 JsonataError::Undefined => format!(
                     "The JSONata expression '{expression}' specified for the field '{location}' returned nothing (undefined)."
@@ -521,11 +502,11 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        text: &str,
+        expression: &Expression,
         field: &str,
     ) -> Result<Value, StatesError> {
         let states = self.states_binding(frame, run, None, None, None);
-        self.jsonata_value(frame, run, text, field, &states)
+        self.jsonata_value(frame, run, expression, field, &states)
     }
 }
 

@@ -384,7 +384,7 @@ impl Execution {
                     Some(n) if n > 0 => Ok(Some(n)),
                     _ => {
                         let message =
-                            unexpected_type(expression_text(text), name, "integer", &value);
+                            unexpected_type(expression_text(text.text()), name, "integer", &value);
                         Err(self.evaluation_failed(frame, run, message, Some(name), false))
                     }
                 }

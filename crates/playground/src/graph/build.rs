@@ -239,7 +239,7 @@ fn write_rule(rule: &ChoiceRule, out: &mut String, nested: bool) {
             write_rule(inner, out, false);
             out.push(')');
         }
-        ChoiceRule::Condition(condition) => match condition {
+        ChoiceRule::Condition(condition) => match condition.source() {
             Value::String(text) => out.push_str(text),
             other => out.push_str(&other.to_string()),
         },

@@ -5,7 +5,7 @@ use crate::choice::{parse_rule, ChoiceRule};
 use crate::definition::json::{child_pointer, Kind, Node};
 use crate::definition::model::{ChoiceBranch, ChoiceState, QueryLanguage, StateKind};
 use crate::definition::validate::StateInfo;
-use crate::jsonata;
+use crate::jsonata::{self, JsonataValue};
 
 impl<'r> Builder<'r> {
     pub(super) fn choice(
@@ -142,6 +142,6 @@ impl<'r> Builder<'r> {
             return None;
         }
         ok &= self.jsonata_expressions(f.node, f.ptr());
-        ok.then(|| ChoiceRule::Condition(f.node.to_value()))
+        ok.then(|| ChoiceRule::Condition(JsonataValue::new(f.node.to_value())))
     }
 }

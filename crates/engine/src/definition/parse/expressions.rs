@@ -1,12 +1,10 @@
 //! JSONata `{% ... %}` expressions, `Assign` (variables) and `Output`.
 
-use serde_json::Value;
-
 use super::{field, uses_states_variable, with_code, Builder, MAX_VARIABLE_NAME_CHARS};
 use crate::definition::json::{child_pointer, Kind, Node};
 use crate::definition::model::{Payload, QueryLanguage};
 use crate::definition::validate::Target;
-use crate::jsonata;
+use crate::jsonata::{self, JsonataValue};
 use crate::template::{self, Template};
 
 /// AWS's rules for a variable name: a Unicode identifier (UAX #31: an ID_Start character,
@@ -135,7 +133,7 @@ impl<'r> Builder<'r> {
         key: &str,
         shape: JsonataShape,
         ok: &mut bool,
-    ) -> Option<Value> {
+    ) -> Option<JsonataValue> {
         let f = field(node, ptr, key)?;
         let is_expr = f.node.as_str().is_some_and(jsonata::is_expression);
         let shape_ok = match shape {
@@ -163,7 +161,7 @@ impl<'r> Builder<'r> {
             *ok = false;
             return None;
         }
-        Some(f.node.to_value())
+        Some(JsonataValue::new(f.node.to_value()))
     }
 
     /// `Assign` (both query languages): an object of variable names. In JSONata its values
@@ -214,7 +212,7 @@ impl<'r> Builder<'r> {
         }
         let value = f.node.to_value();
         Some(match self.ql {
-            QueryLanguage::Jsonata => Payload::Jsonata(value),
+            QueryLanguage::Jsonata => Payload::Jsonata(JsonataValue::new(value)),
             QueryLanguage::JsonPath => Payload::Template(Template::new(value)),
         })
     }
@@ -254,7 +252,7 @@ impl<'r> Builder<'r> {
     }
 
     /// `Output` (JSONata only; the field check reports it elsewhere).
-    pub(super) fn output(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
+    pub(super) fn output(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<JsonataValue> {
         if self.ql != QueryLanguage::Jsonata {
             return None;
         }

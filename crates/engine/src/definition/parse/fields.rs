@@ -9,6 +9,7 @@ use crate::definition::model::{NumberField, PathField, PathOrCall, QueryLanguage
 use crate::definition::validate::{diagnostic, Target};
 use crate::definition::Severity;
 use crate::intrinsics::IntrinsicCall;
+use crate::jsonata::Expression;
 use crate::paths::{self, Path};
 use crate::template::{self, Template};
 use crate::{intrinsics, jsonata};
@@ -494,7 +495,7 @@ impl<'r> Builder<'r> {
                     return None;
                 }
                 self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| NumberField::Expression(text.to_string()))
+                    .then(|| NumberField::Expression(Expression::new(text)))
             }
             // The `...Path` form is JSONPath's; the field check reports it in a JSONata state.
             (None, Some(_)) if self.ql == QueryLanguage::Jsonata => None,

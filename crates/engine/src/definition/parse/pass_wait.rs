@@ -3,6 +3,7 @@
 use super::{field, Builder, MAX_SECONDS};
 use crate::definition::json::Node;
 use crate::definition::model::{PassState, QueryLanguage, StateKind, WaitState};
+use crate::jsonata::Expression;
 
 impl<'r> Builder<'r> {
     pub(super) fn pass(&mut self, node: &Node, ptr: &str) -> Option<StateKind> {
@@ -48,16 +49,17 @@ impl<'r> Builder<'r> {
                 if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Seconds") =>
             {
                 let f = field(node, ptr, "Seconds")?;
+                let text = f.node.as_str()?;
                 self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| StateKind::Wait(WaitState::Seconds(f.node.to_value())))
+                    .then(|| StateKind::Wait(WaitState::SecondsExpression(Expression::new(text))))
             }
             ["Timestamp"]
                 if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Timestamp") =>
             {
                 let f = field(node, ptr, "Timestamp")?;
-                let text = f.node.as_str()?.to_string();
+                let text = f.node.as_str()?;
                 self.jsonata_expressions(f.node, f.ptr())
-                    .then_some(StateKind::Wait(WaitState::Timestamp(text)))
+                    .then(|| StateKind::Wait(WaitState::TimestampExpression(Expression::new(text))))
             }
             ["Seconds"] => {
                 let f = field(node, ptr, "Seconds")?;

@@ -33,6 +33,10 @@ use jsonata_core::value::JValue;
 use serde_json::{Map, Number, Value};
 
 use crate::parse_cache;
+
+pub use compiled::{Expression, JsonataValue};
+
+mod compiled;
 use crate::rng::Rng;
 use crate::time::{format_iso, Millis};
 
@@ -168,13 +172,25 @@ pub fn evaluate_with_limits(
     env: &mut JsonataEnv<'_>,
     limits: &JsonataLimits,
 ) -> Result<Value, JsonataError> {
-    let body = expression_body(text).ok_or_else(|| {
-        JsonataError::Syntax(format!(
-            "a JSONata expression must be enclosed in '{{%' and '%}}': {text}"
-        ))
-    })?;
+    let body = expression_body(text).ok_or_else(|| not_enclosed(text))?;
     let ast = compiled(body)?;
+    evaluate_parsed(body, &ast, env, limits)
+}
 
+/// Why `text` cannot be evaluated: it is not a `{% ... %}` expression.
+fn not_enclosed(text: &str) -> JsonataError {
+    JsonataError::Syntax(format!(
+        "a JSONata expression must be enclosed in '{{%' and '%}}': {text}"
+    ))
+}
+
+/// Evaluates `ast`, parsed from `body` (the text inside `{% ... %}`).
+fn evaluate_parsed(
+    body: &str,
+    ast: &AstNode,
+    env: &mut JsonataEnv<'_>,
+    limits: &JsonataLimits,
+) -> Result<Value, JsonataError> {
     // Host functions must be 'static, so the generator moves into a shared cell for the
     // evaluation and its advanced state is written back afterwards.
     let rng = Rc::new(RefCell::new(env.rng.clone()));
@@ -206,7 +222,7 @@ pub fn evaluate_with_limits(
         env.now,
     )
     .map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
-    let result = evaluator.evaluate(&ast, &JValue::Undefined);
+    let result = evaluator.evaluate(ast, &JValue::Undefined);
     *env.rng = rng.borrow().clone();
     let value = result.map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
     from_jvalue(&value, 0)
@@ -221,20 +237,23 @@ pub fn check(text: &str) -> Result<(), String> {
 
 /// The parsed (and step-counted) expression, from the cache when it was seen before.
 fn compiled(body: &str) -> Result<Rc<AstNode>, JsonataError> {
-    parse_cache::get_or_parse(&CACHE, body, |body| {
-        if body.is_empty() {
-            return Err(JsonataError::Syntax(
-                "the JSONata expression is empty".into(),
-            ));
-        }
-        let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
-        // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
-        if body.contains("function") || body.contains('λ') {
-            count_steps(ast)
-        } else {
-            Ok(ast)
-        }
-    })
+    parse_cache::get_or_parse(&CACHE, body, parse_body)
+}
+
+/// Parses the text inside `{% ... %}` and makes its user functions count their calls.
+fn parse_body(body: &str) -> Result<AstNode, JsonataError> {
+    if body.is_empty() {
+        return Err(JsonataError::Syntax(
+            "the JSONata expression is empty".into(),
+        ));
+    }
+    let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
+    // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
+    if body.contains("function") || body.contains('λ') {
+        count_steps(ast)
+    } else {
+        Ok(ast)
+    }
 }
 
 /// Makes every user function begin with a call of the step counter: its body `b` becomes
