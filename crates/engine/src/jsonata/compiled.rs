@@ -128,8 +128,29 @@ impl JsonataValue {
         location: &str,
         eval: &mut dyn FnMut(&Expression, &str) -> Result<Value, E>,
     ) -> Result<Value, E> {
-        self.compiled.root.evaluate(location, eval)
+        let child = |parent: &str, member: Member<'_>| match member {
+            Member::Key(key) => format!("{parent}/{key}"),
+            Member::Index(index) => format!("{parent}/{index}"),
+        };
+        self.compiled.root.evaluate(location, &child, eval)
     }
+
+    /// [`JsonataValue::evaluate_each`], with the location of a member inside built by `child`.
+    pub fn evaluate_each_at<E>(
+        &self,
+        location: &str,
+        child: &dyn Fn(&str, Member<'_>) -> String,
+        eval: &mut dyn FnMut(&Expression, &str) -> Result<Value, E>,
+    ) -> Result<Value, E> {
+        self.compiled.root.evaluate(location, child, eval)
+    }
+}
+
+/// A member of an object or an array, on the way to an expression.
+#[derive(Debug, Clone, Copy)]
+pub enum Member<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
 /// Two values are the same when written the same.
@@ -169,6 +190,7 @@ impl Node {
     fn evaluate<E>(
         &self,
         location: &str,
+        child: &dyn Fn(&str, Member<'_>) -> String,
         eval: &mut dyn FnMut(&Expression, &str) -> Result<Value, E>,
     ) -> Result<Value, E> {
         match self {
@@ -177,7 +199,7 @@ impl Node {
             Node::Object(fields) => {
                 let mut out = serde_json::Map::with_capacity(fields.len());
                 for (key, node) in fields {
-                    let value = node.evaluate(&format!("{location}/{key}"), eval)?;
+                    let value = node.evaluate(&child(location, Member::Key(key)), child, eval)?;
                     out.insert(key.clone(), value);
                 }
                 Ok(Value::Object(out))
@@ -185,7 +207,7 @@ impl Node {
             Node::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (index, item) in items.iter().enumerate() {
-                    out.push(item.evaluate(&format!("{location}/{index}"), eval)?);
+                    out.push(item.evaluate(&child(location, Member::Index(index)), child, eval)?);
                 }
                 Ok(Value::Array(out))
             }

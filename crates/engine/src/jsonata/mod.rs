@@ -34,7 +34,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::parse_cache;
 
-pub use compiled::{Expression, JsonataValue};
+pub use compiled::{Expression, JsonataValue, Member};
 
 mod compiled;
 use crate::rng::Rng;

@@ -6,14 +6,19 @@ use sha2::{Digest, Sha256};
 
 use super::lambda::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name, Lambda};
 use super::{key, parse_throw, type_name, MockError, Problems, TaskCall};
-use crate::jsonata::{self, JsonataEnv, JsonataError, JsonataLimits};
+use crate::jsonata::{
+    self, Expression, JsonataEnv, JsonataError, JsonataLimits, JsonataValue, Member,
+};
 use crate::rng::Rng;
 
 /// What a `Functions` rule answers.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum RuleAnswer {
-    Return(Value),
-    Throw { error: String, cause: String },
+    Return(JsonataValue),
+    Throw {
+        error: JsonataValue,
+        cause: JsonataValue,
+    },
 }
 
 /// A rule's `when`.
@@ -21,8 +26,8 @@ pub(super) enum RuleAnswer {
 pub(super) enum Condition {
     /// A JSON pattern the call's input must match.
     Pattern(Value),
-    /// A `{% ... %}` JSONata expression that must give `true` (the whole string).
-    Expression(String),
+    /// A `{% ... %}` JSONata expression that must give `true` (the whole string), compiled.
+    Expression(Expression),
 }
 
 /// One rule of our `Functions` format.
@@ -73,7 +78,7 @@ impl<'a> CallScope<'a> {
     }
 
     /// The value of one `{% ... %}` string; `at` says where it is in the file.
-    fn evaluate(&mut self, text: &str, at: &str) -> Result<Value, MockError> {
+    fn evaluate(&mut self, expression: &Expression, at: &str) -> Result<Value, MockError> {
         let mut env = JsonataEnv {
             states: &self.states,
             variables: &self.variables,
@@ -82,7 +87,7 @@ impl<'a> CallScope<'a> {
             now: 0,
             limits: self.jsonata_limits,
         };
-        jsonata::evaluate(text, &mut env).map_err(|error| {
+        expression.evaluate(&mut env).map_err(|error| {
             let reason = match error {
                 JsonataError::Undefined => "returned nothing (undefined)".to_string(),
                 ref unsupported if unsupported.is_unsupported_result() => {
@@ -92,7 +97,7 @@ impl<'a> CallScope<'a> {
                     format!("failed: {message}")
                 }
             };
-            self.problem(at, text, &reason)
+            self.problem(at, expression.text(), &reason)
         })
     }
 
@@ -106,12 +111,16 @@ impl<'a> CallScope<'a> {
     }
 
     /// A `when` expression: `true` matches, `false` does not, anything else is an error.
-    pub(super) fn condition(&mut self, text: &str, at: &str) -> Result<bool, MockError> {
-        match self.evaluate(text, at)? {
+    pub(super) fn condition(
+        &mut self,
+        expression: &Expression,
+        at: &str,
+    ) -> Result<bool, MockError> {
+        match self.evaluate(expression, at)? {
             Value::Bool(matched) => Ok(matched),
             other => Err(self.problem(
                 at,
-                text,
+                expression.text(),
                 &format!(
                     "must give true or false, not {}: {other}",
                     type_name(&other)
@@ -121,38 +130,30 @@ impl<'a> CallScope<'a> {
     }
 
     /// `template` with every `{% ... %}` string in it replaced by its value.
-    pub(super) fn template(&mut self, template: &Value, at: &str) -> Result<Value, MockError> {
-        match template {
-            Value::String(text) if jsonata::is_expression(text) => self.evaluate(text, at),
-            Value::Object(fields) => {
-                let mut out = Map::with_capacity(fields.len());
-                for (name, value) in fields {
-                    let value = self.template(value, &format!("{at}.{}", key(name)))?;
-                    out.insert(name.clone(), value);
-                }
-                Ok(Value::Object(out))
-            }
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (index, item) in items.iter().enumerate() {
-                    out.push(self.template(item, &format!("{at}[{index}]"))?);
-                }
-                Ok(Value::Array(out))
-            }
-            other => Ok(other.clone()),
-        }
+    pub(super) fn template(
+        &mut self,
+        template: &JsonataValue,
+        at: &str,
+    ) -> Result<Value, MockError> {
+        let child = |parent: &str, member: Member<'_>| match member {
+            Member::Key(name) => format!("{parent}.{}", key(name)),
+            Member::Index(index) => format!("{parent}[{index}]"),
+        };
+        template.evaluate_each_at(at, &child, &mut |expression, at| {
+            self.evaluate(expression, at)
+        })
     }
 
     /// A throw's error or cause: plain text, or an expression that must give a string.
-    pub(super) fn text(&mut self, text: &str, at: &str) -> Result<String, MockError> {
-        if !jsonata::is_expression(text) {
-            return Ok(text.to_string());
-        }
-        match self.evaluate(text, at)? {
+    pub(super) fn text(&mut self, text: &JsonataValue, at: &str) -> Result<String, MockError> {
+        let Some(expression) = text.expression() else {
+            return Ok(text.source().as_str().unwrap_or_default().to_string());
+        };
+        match self.evaluate(expression, at)? {
             Value::String(value) => Ok(value),
             other => Err(self.problem(
                 at,
-                text,
+                expression.text(),
                 &format!("must give a string, not {}: {other}", type_name(&other)),
             )),
         }
@@ -373,10 +374,14 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
             problems.push(at, "needs \"return\" or \"throw\"");
             None
         }
-        (Some(value), None) => Some(RuleAnswer::Return(value.clone())),
+        (Some(value), None) => Some(RuleAnswer::Return(JsonataValue::new(value.clone()))),
         (None, Some(throw)) => {
-            parse_throw(throw, &format!("{at}.throw"), "error", "cause", problems)
-                .map(|(error, cause)| RuleAnswer::Throw { error, cause })
+            parse_throw(throw, &format!("{at}.throw"), "error", "cause", problems).map(
+                |(error, cause)| RuleAnswer::Throw {
+                    error: JsonataValue::new(Value::String(error)),
+                    cause: JsonataValue::new(Value::String(cause)),
+                },
+            )
         }
     };
     let duration_ms = match object.get("durationSeconds") {
@@ -407,16 +412,18 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
     };
     let when = match object.get("when") {
         None => Some(None),
-        Some(Value::String(text)) if jsonata::is_expression(text) => match jsonata::check(text) {
-            Ok(()) => Some(Some(Condition::Expression(text.clone()))),
-            Err(message) => {
-                problems.push(
-                    &format!("{at}.when"),
-                    format!("invalid JSONata expression {text:?}: {message}"),
-                );
-                None
+        Some(Value::String(text)) if jsonata::is_expression(text) => {
+            match Expression::parse(text) {
+                Ok(expression) => Some(Some(Condition::Expression(expression))),
+                Err(message) => {
+                    problems.push(
+                        &format!("{at}.when"),
+                        format!("invalid JSONata expression {text:?}: {message}"),
+                    );
+                    None
+                }
             }
-        },
+        }
         Some(pattern) => match expression_in_pattern(pattern, &format!("{at}.when")) {
             Some(inner) => {
                 problems.push(
