@@ -45,7 +45,6 @@ pub mod java_text;
 pub mod jsonata;
 pub mod limits;
 pub mod mocks;
-mod parse_cache;
 pub mod paths;
 pub mod rng;
 pub mod scaffold;

@@ -1,5 +1,11 @@
-//! Payload templates: Parameters, ResultSelector, ItemSelector, Credentials. Keys ending in `.$`
-//! take their value from a path, the context object or an intrinsic function.
+//! Payload templates: Parameters, ResultSelector, ItemSelector, Credentials, JSONPath Assign.
+//! Keys ending in `.$` take their value from a path, the context object, a variable or an
+//! intrinsic function.
+//!
+//! A definition's templates are checked ([`check`]) and compiled ([`Template`]) when it is
+//! read: each `.$` field already holds its compiled path or intrinsic call, and whether the
+//! template reads the context object is known. A run only evaluates them. The text-taking
+//! [`evaluate`] compiles first, for callers outside a definition.
 
 use serde_json::{Map, Value};
 

@@ -1,5 +1,9 @@
 //! A state machine definition: its model ([`model`]), how it is read from JSON text
 //! ([`parse`]) and the checks AWS's CreateStateMachine makes ([`validate`]).
+//!
+//! Reading compiles: the paths, templates, intrinsic calls, Choice rules and JSONata
+//! expressions go into the model parsed, their problems become the definition's diagnostics,
+//! and the executor only runs the model ([`ParsedDefinition`] holds the result).
 
 pub mod json;
 pub mod model;

@@ -1,8 +1,10 @@
 //! The model of a state machine after parsing: what the executor runs.
 //!
-//! Fields keep AWS's names. Templates (Parameters, ResultSelector, ItemSelector) stay JSON values
-//! and are evaluated by [`crate::template`]; paths stay text and are evaluated by
-//! [`crate::paths`]; both were checked by validation, so evaluation only fails on data.
+//! Fields keep AWS's names. Everything a run evaluates is compiled when the definition is read
+//! (load -> compile -> run): paths are [`Path`]s, payload templates [`Template`]s, intrinsic
+//! calls [`IntrinsicCall`]s, JSONata fields [`JsonataValue`]s and [`Expression`]s, Choice
+//! rules hold compiled paths. Each keeps its source text, for AWS's messages and the display
+//! graph. The run parses no text, so evaluation only fails on data.
 
 use std::rc::Rc;
 

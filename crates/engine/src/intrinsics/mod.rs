@@ -9,14 +9,15 @@
 //! range...) are `States.IntrinsicFailure`; a path argument that finds nothing is
 //! `States.Runtime`, like any other path.
 //!
-//! The text is read by `parse`; `evaluate` dispatches a call to its function and checks its
+//! A definition's calls are parsed when it is read ([`IntrinsicCall`], paths in their arguments
+//! compiled too); a run only evaluates them. The text-taking [`evaluate`] and [`check`] parse
+//! first. The text is read by `parse`; `evaluate` dispatches a call to its function and checks its
 //! arguments; `format` holds States.Format's template language and `java_random` the seeded
 //! generator of States.MathRandom.
 
 use serde_json::Value;
 
 use crate::error::{names, StatesError};
-use crate::parse_cache;
 use crate::paths::Path;
 use crate::template::EvalEnv;
 
@@ -51,7 +52,7 @@ pub fn evaluate_field(
     field: &str,
     env: &mut EvalEnv<'_>,
 ) -> Result<Value, StatesError> {
-    let call = parse_cache::get_or_parse(&PARSED, expr, parse).map_err(|message| {
+    let call = parse(expr).map_err(|message| {
         StatesError::new(
             names::INTRINSIC_FAILURE,
             format!("Invalid intrinsic function call '{expr}' in the field '{field}': {message}"),
@@ -99,8 +100,7 @@ impl PartialEq for IntrinsicCall {
 
 /// Checks the syntax of an intrinsic function call, its function name and argument count.
 pub fn check(expr: &str) -> Result<(), String> {
-    // Through the cache, as the run will read it.
-    parse_cache::get_or_parse(&PARSED, expr, parse).map(|_| ())
+    parse(expr).map(|_| ())
 }
 
 // The functions, their arities and the parsed form.
@@ -196,10 +196,6 @@ enum Arg {
     /// `$...`, `$$...` or `$name...`.
     Path(Path),
     Call(Call),
-}
-
-thread_local! {
-    static PARSED: parse_cache::Cache<Call> = const { parse_cache::empty() };
 }
 
 #[cfg(test)]

@@ -19,9 +19,10 @@
 //!   limit sees) counts against [`JsonataLimits::max_steps`]; sequences (ranges included) are
 //!   capped at [`JsonataLimits::max_sequence_length`]. None of this reads a clock, so it works
 //!   the same in wasm, where `Instant` panics.
-//! - **Caching.** Parsed expressions are kept per thread, keyed by their text (a
-//!   `thread_local` map, cleared when it grows past [`CACHE_CAPACITY`] entries), so a state
-//!   evaluated in a loop parses once.
+//! - **Compile, then run.** A definition's and a mock file's expressions are parsed when
+//!   they are read ([`Expression`], [`JsonataValue`], in `compiled`); a run only evaluates
+//!   them, within the execution's [`JsonataLimits`] (passed in [`JsonataEnv::limits`]). The
+//!   text-taking [`evaluate`] and [`check`] parse first, for callers outside a definition.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -31,8 +32,6 @@ use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptio
 use jsonata_core::parser;
 use jsonata_core::value::JValue;
 use serde_json::{Map, Number, Value};
-
-use crate::parse_cache;
 
 pub use compiled::{Expression, JsonataValue, Member};
 
@@ -127,9 +126,6 @@ pub const DEFAULT_MAX_DEPTH: usize = 1000;
 #[cfg(target_arch = "wasm32")]
 pub const DEFAULT_MAX_DEPTH: usize = 200;
 
-/// How many parsed expressions each thread keeps.
-pub const CACHE_CAPACITY: usize = parse_cache::CAPACITY;
-
 /// The most items `$range` returns (the same bound as `States.ArrayRange`).
 pub const MAX_RANGE_ITEMS: usize = 1000;
 
@@ -138,10 +134,6 @@ const TICK: &str = "__sfnStep";
 
 /// Hash algorithms `$hash` accepts, as AWS names them.
 const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
-
-thread_local! {
-    static CACHE: parse_cache::Cache<AstNode> = const { parse_cache::empty() };
-}
 
 /// True when `text` is a JSONata expression: `{%` ... `%}` around it, with nothing outside
 /// (AWS takes `" {% states.input %} "`, with its spaces, as a plain string).
@@ -172,9 +164,7 @@ pub fn evaluate_with_limits(
     env: &mut JsonataEnv<'_>,
     limits: &JsonataLimits,
 ) -> Result<Value, JsonataError> {
-    let body = expression_body(text).ok_or_else(|| not_enclosed(text))?;
-    let ast = compiled(body)?;
-    evaluate_parsed(body, &ast, env, limits)
+    Expression::new(text).evaluate_with_limits(env, limits)
 }
 
 /// Why `text` cannot be evaluated: it is not a `{% ... %}` expression.
@@ -232,12 +222,7 @@ fn evaluate_parsed(
 pub fn check(text: &str) -> Result<(), String> {
     let body = expression_body(text)
         .ok_or_else(|| "a JSONata expression must be enclosed in '{%' and '%}'".to_string())?;
-    compiled(body).map(|_| ()).map_err(|e| e.to_string())
-}
-
-/// The parsed (and step-counted) expression, from the cache when it was seen before.
-fn compiled(body: &str) -> Result<Rc<AstNode>, JsonataError> {
-    parse_cache::get_or_parse(&CACHE, body, parse_body)
+    parse_body(body).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Parses the text inside `{% ... %}` and makes its user functions count their calls.

@@ -9,7 +9,10 @@
 //! (`Invalid path '$.x' : ...`).
 //!
 //! A path's text is compiled once (`parse`, the filter language in `filter`) into a
-//! `JsonPath`, which `evaluate` reads values with and `write` writes a ResultPath with.
+//! `JsonPath`, which `evaluate` reads values with and `write` writes a ResultPath with. A
+//! definition's paths are compiled when it is read, into [`Path`]s (the compiled form and its
+//! text); a run only evaluates them. The text-taking functions ([`query`], [`set_at`]...)
+//! compile first, for callers outside a definition.
 
 use serde_json::{Map, Value};
 
@@ -54,7 +57,7 @@ pub fn query_with_variables(
     context: &Value,
     variables: Option<&Map<String, Value>>,
 ) -> Result<Value, PathError> {
-    let compiled = JsonPath::cached(path).map_err(PathError::new)?;
+    let compiled = JsonPath::parse(path).map_err(PathError::new)?;
     evaluate_compiled(&compiled, path, input, context, variables)
 }
 
@@ -87,13 +90,12 @@ fn evaluate_compiled(
 
 /// Whether `path` reads a workflow variable (`$name...`) rather than `$` or `$$`.
 pub fn is_variable_path(path: &str) -> bool {
-    JsonPath::cached(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
+    JsonPath::parse(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
 }
 
 /// Checks the syntax of a JSONPath (InputPath, OutputPath, ItemsPath, a template's `.$` value).
 pub fn check_path(path: &str) -> Result<(), String> {
-    // Through the cache: a definition repeats its paths, and a run reads them parsed again.
-    JsonPath::cached(path).map(|_| ())
+    JsonPath::parse(path).map(|_| ())
 }
 
 const NOT_SINGLE_NODE: &str = "A reference path must name a single node: no wildcards, \
@@ -102,13 +104,13 @@ const NOT_SINGLE_NODE: &str = "A reference path must name a single node: no wild
 /// Checks a reference path: a JSONPath naming a single node (ResultPath, Choice Variable,
 /// `...Path` fields).
 pub fn check_reference_path(path: &str) -> Result<(), String> {
-    JsonPath::cached(path)?.check_reference()
+    JsonPath::parse(path)?.check_reference()
 }
 
 /// True when `path` is definite: it can only name a single node (no wildcard, deep scan,
 /// filter, slice or union), so evaluating it gives a value rather than a list.
 pub fn is_definite(path: &str) -> Result<bool, String> {
-    Ok(JsonPath::cached(path)?.is_definite())
+    Ok(JsonPath::parse(path)?.is_definite())
 }
 
 /// A JSONPath or reference path of a definition, compiled when the definition is read: the

@@ -14,7 +14,7 @@ use super::{JsonPath, PathError, Root, Segment, NOT_SINGLE_NODE};
 /// range) the message is AWS's `Unable to apply ReferencePath <path> to input <input JSON>`;
 /// AWS reports it as `States.ReferencePathConflict`.
 pub fn set_at(target: Value, path: &str, value: Value) -> Result<Value, PathError> {
-    let compiled = JsonPath::cached(path).map_err(PathError::new)?;
+    let compiled = JsonPath::parse(path).map_err(PathError::new)?;
     set_at_compiled(target, path, &compiled, value)
 }
 
