@@ -44,6 +44,7 @@ mod java_regex;
 pub mod java_text;
 pub mod jsonata;
 pub mod limits;
+pub mod memo;
 pub mod mocks;
 pub mod paths;
 pub mod rng;

@@ -13,7 +13,8 @@ use crate::definition::json::child_pointer;
 use crate::error::StatesError;
 use crate::intrinsics::{self, IntrinsicCall};
 use crate::java_text;
-use crate::paths::{self, Path};
+use crate::memo::CompileMemo;
+use crate::paths::Path;
 use crate::rng::Rng;
 
 /// What a template, a path or an intrinsic function is evaluated against.
@@ -76,7 +77,33 @@ enum Dynamic {
 }
 
 impl Template {
-    /// Compiles `template`, whose `.$` values validation ([`check`]) has accepted.
+    /// Checks and compiles `template` in one pass: the template, or (JSON pointer relative to
+    /// the template, message) for each `.$` value that is not a valid path or intrinsic call.
+    pub fn compile(template: Value) -> Result<Template, Vec<(String, String)>> {
+        Template::compile_in(template, &mut CompileMemo::default())
+    }
+
+    /// [`Template::compile`], compiling paths and calls through `memo`.
+    pub fn compile_in(
+        template: Value,
+        memo: &mut CompileMemo,
+    ) -> Result<Template, Vec<(String, String)>> {
+        let mut problems = Vec::new();
+        let root = compile_checked(&template, "", &mut problems, memo);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Template {
+            compiled: Box::new(Compiled {
+                root,
+                reads_context: source_reads_context(&template),
+                source: template,
+            }),
+        })
+    }
+
+    /// Compiles `template` without checking it: a `.$` value that does not compile fails when
+    /// evaluated, as AWS fails at run time.
     pub fn new(template: Value) -> Template {
         Template {
             compiled: Box::new(Compiled {
@@ -155,11 +182,17 @@ fn compile_dynamic(value: &Value) -> Dynamic {
     if intrinsics::is_intrinsic(text) {
         return IntrinsicCall::parse(text).map_or_else(|_| unchecked(), Dynamic::Call);
     }
-    match Path::parse(text) {
-        Ok(path) if path.is_variable() => Dynamic::Variable(path),
-        Ok(path) if text.trim_start().starts_with("$$") => Dynamic::Context(path),
-        Ok(path) => Dynamic::Input(path),
-        Err(_) => unchecked(),
+    Path::parse(text).map_or_else(|_| unchecked(), |path| classify(text, path))
+}
+
+/// What a compiled `.$` path reads.
+fn classify(text: &str, path: Path) -> Dynamic {
+    if path.is_variable() {
+        Dynamic::Variable(path)
+    } else if text.trim_start().starts_with("$$") {
+        Dynamic::Context(path)
+    } else {
+        Dynamic::Input(path)
     }
 }
 
@@ -280,54 +313,81 @@ fn evaluate_unchecked(
 /// to the template, message) for each problem.
 pub fn check(template: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    check_at(template, "", &mut problems);
+    compile_checked(template, "", &mut problems, &mut CompileMemo::default());
     problems
 }
 
-/// A field's pointer is built only for a problem, or to go into an object or array.
-fn check_at(template: &Value, pointer: &str, problems: &mut Vec<(String, String)>) {
-    let is_container = |value: &Value| value.is_object() || value.is_array();
+/// Compiles `template` and reports each `.$` value that does not compile at its pointer. A
+/// field's pointer is built only for a problem, or to go into an object or array.
+fn compile_checked(
+    template: &Value,
+    pointer: &str,
+    problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
+) -> Node {
+    if !has_dynamic_field(template) {
+        return Node::Constant(template.clone());
+    }
+    let inner =
+        |value: &Value, key: &str, problems: &mut Vec<(String, String)>, memo: &mut CompileMemo| {
+            if has_dynamic_field(value) {
+                compile_checked(value, &child_pointer(pointer, key), problems, memo)
+            } else {
+                Node::Constant(value.clone())
+            }
+        };
     match template {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if key.ends_with(".$") {
-                    if let Some(message) = check_dynamic(key, value) {
-                        problems.push((child_pointer(pointer, key), message));
+        Value::Object(map) => Node::Object(
+            map.iter()
+                .map(|(key, value)| match key.strip_suffix(".$") {
+                    Some(name) => {
+                        let value =
+                            compile_dynamic_checked(key, value, memo).unwrap_or_else(|message| {
+                                problems.push((child_pointer(pointer, key), message));
+                                Dynamic::Unchecked(value.clone())
+                            });
+                        let key = key.clone();
+                        (name.to_string(), Node::Dynamic { key, value })
                     }
-                } else if is_container(value) {
-                    check_at(value, &child_pointer(pointer, key), problems);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                if is_container(item) {
-                    check_at(item, &child_pointer(pointer, &index.to_string()), problems);
-                }
-            }
-        }
-        _ => {}
+                    None => (key.clone(), inner(value, key, problems, memo)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Node::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| inner(item, &index.to_string(), problems, memo))
+                .collect(),
+        ),
+        other => Node::Constant(other.clone()),
     }
 }
 
-/// AWS's validation message for a bad `.$` value, followed by what is wrong with it.
-fn check_dynamic(key: &str, value: &Value) -> Option<String> {
+/// A `.$` value compiled, or AWS's validation message for it, followed by what is wrong.
+fn compile_dynamic_checked(
+    key: &str,
+    value: &Value,
+    memo: &mut CompileMemo,
+) -> Result<Dynamic, String> {
     let invalid = |detail: String| {
-        Some(format!(
+        format!(
             "The value for the field '{key}' must be a valid JSONPath or a valid intrinsic \
              function call ({detail})"
-        ))
+        )
     };
     let Some(text) = value.as_str() else {
-        return invalid(format!("found {}", kind(value)));
+        return Err(invalid(format!("found {}", kind(value))));
     };
     if intrinsics::is_intrinsic(text) {
-        return intrinsics::check(text).err().and_then(invalid);
+        return memo.call(text).map(Dynamic::Call).map_err(invalid);
     }
     if !text.trim_start().starts_with('$') {
-        return invalid("it must start with '$' or 'States.'".into());
+        return Err(invalid("it must start with '$' or 'States.'".into()));
     }
-    paths::check_path(text).err().and_then(invalid)
+    memo.path(text)
+        .map(|path| classify(text, path))
+        .map_err(invalid)
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -17,7 +17,7 @@ use crate::paths::Path;
 
 pub(crate) use evaluate::numeric_cmp;
 pub use evaluate::{evaluate, evaluate_with};
-pub use parse::{parse_rule, RuleJson};
+pub use parse::{parse_rule, parse_rule_in, RuleJson};
 
 mod evaluate;
 mod parse;

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::definition::json::{Kind as JsonKind, Node};
 use crate::jsonata::JsonataValue;
-use crate::paths::Path;
+use crate::memo::CompileMemo;
 
 use super::evaluate::timestamp;
 use super::{ChoiceRule, Operand, OperandKind, Operator, MAX_RULE_DEPTH};
@@ -29,8 +29,18 @@ pub fn parse_rule<J: RuleJson>(
     pointer: &str,
     top_level: bool,
 ) -> Result<ChoiceRule, Vec<(String, String)>> {
+    parse_rule_in(value, pointer, top_level, &mut CompileMemo::default())
+}
+
+/// [`parse_rule`], compiling the paths through `memo`.
+pub fn parse_rule_in<J: RuleJson>(
+    value: &J,
+    pointer: &str,
+    top_level: bool,
+    memo: &mut CompileMemo,
+) -> Result<ChoiceRule, Vec<(String, String)>> {
     let mut problems = Vec::new();
-    let rule = parse_into(value, pointer, top_level, 0, &mut problems);
+    let rule = parse_into(value, pointer, top_level, 0, &mut problems, memo);
     match rule {
         Some(rule) if problems.is_empty() => Ok(rule),
         _ => {
@@ -167,6 +177,7 @@ fn parse_into<J: RuleJson>(
     top_level: bool,
     depth: usize,
     problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
 ) -> Option<ChoiceRule> {
     if depth > MAX_RULE_DEPTH {
         problems.push((
@@ -246,7 +257,7 @@ fn parse_into<J: RuleJson>(
                     None
                 }
                 Some(field) => match field.as_text() {
-                    Some(path) => match Path::parse_reference(path) {
+                    Some(path) => match memo.reference_path(path) {
                         Ok(path) => Some(path),
                         Err(message) => {
                             problems.push((pointer_key(pointer, "Variable"), message));
@@ -265,7 +276,7 @@ fn parse_into<J: RuleJson>(
                     }
                 },
             };
-            let operand = parse_operand(name, operator, is_path, operand, pointer, problems);
+            let operand = parse_operand(name, operator, is_path, operand, pointer, problems, memo);
             ChoiceRule::Comparison {
                 variable: variable?,
                 operator,
@@ -274,11 +285,11 @@ fn parse_into<J: RuleJson>(
         }
         Kind::And(list) => {
             reject_variable(variable, "And", pointer, problems);
-            ChoiceRule::And(parse_list("And", list, pointer, depth, problems)?)
+            ChoiceRule::And(parse_list("And", list, pointer, depth, problems, memo)?)
         }
         Kind::Or(list) => {
             reject_variable(variable, "Or", pointer, problems);
-            ChoiceRule::Or(parse_list("Or", list, pointer, depth, problems)?)
+            ChoiceRule::Or(parse_list("Or", list, pointer, depth, problems, memo)?)
         }
         Kind::Not(inner) => {
             reject_variable(variable, "Not", pointer, problems);
@@ -288,6 +299,7 @@ fn parse_into<J: RuleJson>(
                 false,
                 depth.saturating_add(1),
                 problems,
+                memo,
             )?;
             ChoiceRule::Not(Box::new(inner))
         }
@@ -312,6 +324,7 @@ fn parse_list<J: RuleJson>(
     pointer: &str,
     depth: usize,
     problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
 ) -> Option<Vec<ChoiceRule>> {
     let field_pointer = pointer_key(pointer, name);
     match list.items() {
@@ -332,6 +345,7 @@ fn parse_list<J: RuleJson>(
                     false,
                     depth.saturating_add(1),
                     problems,
+                    memo,
                 ) {
                     rules.push(rule);
                 }
@@ -417,12 +431,13 @@ fn parse_operand<J: RuleJson>(
     value: &J,
     pointer: &str,
     problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
 ) -> Option<Operand> {
     // Only a problem needs the pointer.
     let field_pointer = || pointer_key(pointer, field);
     if is_path {
         return match value.as_text() {
-            Some(path) => match Path::parse_reference(path) {
+            Some(path) => match memo.reference_path(path) {
                 Ok(path) => Some(Operand::Path(path)),
                 Err(message) => {
                     problems.push((field_pointer(), message));

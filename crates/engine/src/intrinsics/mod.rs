@@ -17,11 +17,14 @@
 
 use serde_json::Value;
 
+use std::rc::Rc;
+
 use crate::error::{names, StatesError};
+use crate::memo::CompileMemo;
 use crate::paths::Path;
 use crate::template::EvalEnv;
 
-use parse::parse;
+use parse::{parse, parse_with};
 
 mod evaluate;
 mod format;
@@ -65,18 +68,29 @@ pub fn evaluate_field(
 /// only evaluates it. Keeps its text, which AWS's messages quote.
 #[derive(Debug, Clone)]
 pub struct IntrinsicCall {
-    text: Box<str>,
-    call: Call,
+    /// Shared: a definition repeats its calls, each parsed once per read
+    /// ([`CompileMemo`](crate::memo::CompileMemo)).
+    text: Rc<str>,
+    call: Rc<Call>,
 }
 
 impl IntrinsicCall {
     /// Parses and checks a call (syntax, function name, argument count, nesting), with the
     /// message of what is wrong.
     pub fn parse(text: &str) -> Result<IntrinsicCall, String> {
+        IntrinsicCall::parse_in(text, &mut CompileMemo::default())
+    }
+
+    /// [`IntrinsicCall::parse`], compiling the paths of its arguments through `memo`.
+    pub fn parse_in(text: &str, memo: &mut CompileMemo) -> Result<IntrinsicCall, String> {
         Ok(IntrinsicCall {
             text: text.into(),
-            call: parse(text)?,
+            call: Rc::new(parse_with(text, memo)?),
         })
+    }
+
+    pub(crate) fn shared_text(&self) -> Rc<str> {
+        Rc::clone(&self.text)
     }
 
     /// The call as written.

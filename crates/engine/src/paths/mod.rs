@@ -14,6 +14,8 @@
 //! text); a run only evaluates them. The text-taking functions ([`query`], [`set_at`]...)
 //! compile first, for callers outside a definition.
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 /// How Java prints values, which Jayway's messages quote; kept here too for this module's
@@ -90,7 +92,13 @@ fn evaluate_compiled(
 
 /// Whether `path` reads a workflow variable (`$name...`) rather than `$` or `$$`.
 pub fn is_variable_path(path: &str) -> bool {
-    JsonPath::parse(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
+    // Only `$` and a letter or `_` can start one: most paths are told apart without parsing.
+    let names_variable = path
+        .trim()
+        .strip_prefix('$')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'));
+    names_variable
+        && JsonPath::parse(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
 }
 
 /// Checks the syntax of a JSONPath (InputPath, OutputPath, ItemsPath, a template's `.$` value).
@@ -117,9 +125,11 @@ pub fn is_definite(path: &str) -> Result<bool, String> {
 /// run only evaluates it. Keeps its text, which AWS's messages quote and the graph shows.
 #[derive(Debug, Clone)]
 pub struct Path {
-    text: Box<str>,
-    /// Boxed: a model holds many optional paths, and is built recursively on the stack.
-    compiled: Box<JsonPath>,
+    /// Shared: a definition repeats its paths, each compiled once per read
+    /// ([`CompileMemo`](crate::memo::CompileMemo)). Behind a pointer, too: a model holds many
+    /// optional paths, and is built recursively on the stack.
+    text: Rc<str>,
+    compiled: Rc<JsonPath>,
 }
 
 impl Path {
@@ -127,7 +137,7 @@ impl Path {
     pub fn parse(text: &str) -> Result<Path, String> {
         Ok(Path {
             text: text.into(),
-            compiled: Box::new(JsonPath::parse(text)?),
+            compiled: Rc::new(JsonPath::parse(text)?),
         })
     }
 
@@ -141,6 +151,15 @@ impl Path {
     /// The path as written.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    pub(crate) fn shared_text(&self) -> Rc<str> {
+        Rc::clone(&self.text)
+    }
+
+    /// Why the path is not a reference path (naming a single node), if it is not.
+    pub fn check_reference(&self) -> Result<(), String> {
+        self.compiled.check_reference()
     }
 
     /// Whether the path reads a workflow variable (`$name...`) rather than `$` or `$$`.

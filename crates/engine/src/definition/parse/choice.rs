@@ -1,7 +1,7 @@
 //! Choice states: their `Choices` (JSONPath rules or JSONata conditions) and `Default`.
 
 use super::{field, language_hint, Builder};
-use crate::choice::{parse_rule, ChoiceRule};
+use crate::choice::{parse_rule_in, ChoiceRule};
 use crate::definition::json::{child_pointer, Kind, Node};
 use crate::definition::model::{ChoiceBranch, ChoiceState, QueryLanguage, StateKind};
 use crate::definition::validate::StateInfo;
@@ -89,7 +89,7 @@ impl<'r> Builder<'r> {
                 if foreign {
                     return None;
                 }
-                match parse_rule(node, ptr, true) {
+                match parse_rule_in(node, ptr, true, &mut self.memo) {
                     Ok(rule) => Some(rule),
                     Err(problems) => {
                         self.absolute_problems(problems);

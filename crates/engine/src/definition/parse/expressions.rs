@@ -1,11 +1,10 @@
 //! JSONata `{% ... %}` expressions, `Assign` (variables) and `Output`.
 
-use super::{field, uses_states_variable, with_code, Builder, MAX_VARIABLE_NAME_CHARS};
+use super::{field, uses_states_variable, Builder, MAX_VARIABLE_NAME_CHARS};
 use crate::definition::json::{child_pointer, Kind, Node};
 use crate::definition::model::{Payload, QueryLanguage};
 use crate::definition::validate::Target;
 use crate::jsonata::{self, JsonataValue};
-use crate::template::{self, Template};
 
 /// AWS's rules for a variable name: a Unicode identifier (UAX #31: an ID_Start character,
 /// then ID_Continue characters, approximated here as a letter, then letters, digits, `_`), at
@@ -191,30 +190,24 @@ impl<'r> Builder<'r> {
                 });
             }
         }
-        match self.ql {
-            QueryLanguage::Jsonata => good &= self.jsonata_expressions(f.node, f.ptr()),
+        let payload = match self.ql {
+            QueryLanguage::Jsonata => {
+                good &= self.jsonata_expressions(f.node, f.ptr());
+                Some(Payload::Jsonata(JsonataValue::new(f.node.to_value())))
+            }
             QueryLanguage::JsonPath => {
-                let value = f.node.to_value();
-                let problems = template::check(&value);
-                good &= problems.is_empty();
-                for (rel, message) in problems {
-                    let pointer = format!("{}{rel}", f.ptr());
-                    let pos = self.root.position_of(&pointer);
-                    self.error(pos, &pointer, with_code(&message));
-                }
+                let template = self.compiled_template(f.node, f.ptr());
+                good &= template.is_some();
                 good &= self.no_states_in_jsonpath(f.node, f.ptr());
                 self.no_dollar_warnings(f.node, f.ptr());
+                template.map(Payload::Template)
             }
-        }
+        };
         if !good {
             *ok = false;
             return None;
         }
-        let value = f.node.to_value();
-        Some(match self.ql {
-            QueryLanguage::Jsonata => Payload::Jsonata(JsonataValue::new(value)),
-            QueryLanguage::JsonPath => Payload::Template(Template::new(value)),
-        })
+        payload
     }
 
     /// `$states` exists only in JSONata states: a JSONPath template's `.$` value cannot read

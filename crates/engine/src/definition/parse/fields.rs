@@ -8,10 +8,9 @@ use crate::definition::json::{child_pointer, Kind, Node, Pos};
 use crate::definition::model::{NumberField, PathField, PathOrCall, QueryLanguage};
 use crate::definition::validate::{diagnostic, Target};
 use crate::definition::Severity;
-use crate::intrinsics::IntrinsicCall;
 use crate::jsonata::Expression;
 use crate::paths::{self, Path};
-use crate::template::{self, Template};
+use crate::template::Template;
 use crate::{intrinsics, jsonata};
 
 impl<'r> Builder<'r> {
@@ -183,17 +182,25 @@ impl<'r> Builder<'r> {
         if !self.object_node(f.node, f.ptr(), format_args!("field '{key}'")) {
             return None;
         }
-        let value = f.node.to_value();
-        let problems = template::check(&value);
-        let mut ok = problems.is_empty();
-        for (rel, message) in problems {
-            let pointer = format!("{}{rel}", f.ptr());
-            let pos = self.root.position_of(&pointer);
-            self.error(pos, &pointer, with_code(&message));
-        }
-        ok &= self.no_states_in_jsonpath(f.node, f.ptr());
+        let compiled = self.compiled_template(f.node, f.ptr());
+        let ok = self.no_states_in_jsonpath(f.node, f.ptr());
         self.no_dollar_warnings(f.node, f.ptr());
-        ok.then(|| Template::new(value))
+        compiled.filter(|_| ok)
+    }
+
+    /// The template `node` holds, compiled, or its problems reported.
+    pub(super) fn compiled_template(&mut self, node: &Node, ptr: &str) -> Option<Template> {
+        match Template::compile_in(node.to_value(), &mut self.memo) {
+            Ok(template) => Some(template),
+            Err(problems) => {
+                for (rel, message) in problems {
+                    let pointer = format!("{ptr}{rel}");
+                    let pos = self.root.position_of(&pointer);
+                    self.error(pos, &pointer, with_code(&message));
+                }
+                None
+            }
+        }
     }
 
     /// AWS's NO_DOLLAR warning: a template value that looks like a path or an intrinsic call
@@ -303,7 +310,7 @@ impl<'r> Builder<'r> {
         if !self.no_states_path(f, path) {
             return None;
         }
-        match Path::parse(path) {
+        match self.memo.path(path) {
             Ok(path) => Some(path),
             Err(e) => {
                 self.schema(
@@ -348,7 +355,7 @@ impl<'r> Builder<'r> {
             );
             return None;
         }
-        match Path::parse_reference(path) {
+        match self.memo.reference_path(path) {
             Ok(path) => Some(path),
             Err(e) => {
                 self.schema(
@@ -383,7 +390,7 @@ impl<'r> Builder<'r> {
         let s = self.opt_string(node, ptr, key)?;
         let f = field(node, ptr, key)?;
         if intrinsics::is_intrinsic(&s) {
-            match IntrinsicCall::parse(&s) {
+            match self.memo.call(&s) {
                 Ok(call) => Some(PathOrCall::Call(call)),
                 Err(e) => {
                     self.schema(

@@ -36,6 +36,7 @@ use super::json::{self, child_pointer, Kind, Node, Pos};
 use super::model::*;
 use super::validate::{self, diagnostic, Scope, StateInfo, Target, VarScope};
 use super::{Diagnostic, ParsedDefinition, Severity};
+use crate::memo::CompileMemo;
 
 const SCHEMA: &str = "SCHEMA_VALIDATION_FAILED";
 
@@ -97,6 +98,7 @@ pub fn parse_definition(text: &str) -> ParsedDefinition {
         states_access: StatesAccess::default(),
         var_scopes: vec![VarScope::default()],
         var_scope: 0,
+        memo: CompileMemo::default(),
     };
     let machine = builder.machine(&root, "", ScopeKind::Top);
     validate::check_scopes(&builder.scopes, &mut builder.diags);
@@ -308,6 +310,8 @@ struct Builder<'r> {
     var_scopes: Vec<VarScope>,
     /// Index in `var_scopes` of the scope being read.
     var_scope: usize,
+    /// The paths and intrinsic calls compiled so far, shared by the fields that repeat them.
+    memo: CompileMemo,
 }
 
 /// What a JSONata expression may read of `$states` besides `input` and `context`.
