@@ -1,6 +1,6 @@
-//! What one read has compiled so far, by text: a definition repeats its paths and intrinsic
-//! calls (the same `$.value` in hundreds of states), and each is compiled once per read and
-//! shared. Scoped to the read (a definition, a template), dropped with it: no text is kept
+//! What one read has compiled so far, by text: a definition repeats its paths, intrinsic
+//! calls and JSONata expressions (the same `$.value` in hundreds of states), and each is
+//! compiled once per read (validation included) and shared. Scoped to the read (a definition, a template), dropped with it: no text is kept
 //! across reads.
 
 use std::rc::Rc;
@@ -8,6 +8,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::intrinsics::IntrinsicCall;
+use crate::jsonata::{Expression, JsonataError};
 use crate::paths::Path;
 
 /// The paths and calls compiled during one read. Failures are not kept: they are reported once
@@ -16,6 +17,7 @@ use crate::paths::Path;
 pub struct CompileMemo {
     paths: FxHashMap<Rc<str>, Path>,
     calls: FxHashMap<Rc<str>, IntrinsicCall>,
+    expressions: FxHashMap<Rc<str>, Expression>,
 }
 
 impl CompileMemo {
@@ -45,5 +47,17 @@ impl CompileMemo {
         let call = IntrinsicCall::parse_in(text, self)?;
         self.calls.insert(call.shared_text(), call.clone());
         Ok(call)
+    }
+
+    /// The parsed JSONata expression `text` (the whole `{% ... %}` string,
+    /// [`Expression::parse`]), shared with its earlier occurrences.
+    pub fn expression(&mut self, text: &str) -> Result<Expression, JsonataError> {
+        if let Some(expression) = self.expressions.get(text) {
+            return Ok(expression.clone());
+        }
+        let expression = Expression::parse(text)?;
+        self.expressions
+            .insert(expression.shared_text(), expression.clone());
+        Ok(expression)
     }
 }

@@ -7,6 +7,8 @@ use std::rc::Rc;
 use jsonata_core::ast::AstNode;
 use serde_json::Value;
 
+use crate::memo::CompileMemo;
+
 use super::{
     evaluate_parsed, expression_body, is_expression, not_enclosed, parse_body, JsonataEnv,
     JsonataError, JsonataLimits,
@@ -17,7 +19,9 @@ use super::{
 /// such a definition first).
 #[derive(Debug, Clone)]
 pub struct Expression {
-    text: Box<str>,
+    /// Shared: a definition repeats its expressions, each parsed once per read
+    /// ([`CompileMemo`]).
+    text: Rc<str>,
     ast: Result<Rc<AstNode>, JsonataError>,
 }
 
@@ -46,6 +50,10 @@ impl Expression {
     /// The whole `{% ... %}` string.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    pub(crate) fn shared_text(&self) -> Rc<str> {
+        Rc::clone(&self.text)
     }
 
     /// Evaluates the expression within `env.limits`.
@@ -99,9 +107,14 @@ enum Node {
 impl JsonataValue {
     /// Parses every `{% ... %}` string of `value`.
     pub fn new(value: Value) -> JsonataValue {
+        JsonataValue::new_in(value, &mut CompileMemo::default())
+    }
+
+    /// [`JsonataValue::new`], parsing through `memo`.
+    pub fn new_in(value: Value, memo: &mut CompileMemo) -> JsonataValue {
         JsonataValue {
             compiled: Box::new(Compiled {
-                root: compile(&value),
+                root: compile(&value, memo),
                 source: value,
             }),
         }
@@ -160,19 +173,22 @@ impl PartialEq for JsonataValue {
     }
 }
 
-fn compile(value: &Value) -> Node {
+fn compile(value: &Value, memo: &mut CompileMemo) -> Node {
     if !has_expression(value) {
         return Node::Constant(value.clone());
     }
     match value {
-        Value::String(text) => Node::Expression(Expression::new(text)),
+        Value::String(text) => Node::Expression(
+            memo.expression(text)
+                .unwrap_or_else(|_| Expression::new(text)),
+        ),
         Value::Object(fields) => Node::Object(
             fields
                 .iter()
-                .map(|(key, value)| (key.clone(), compile(value)))
+                .map(|(key, value)| (key.clone(), compile(value, memo)))
                 .collect(),
         ),
-        Value::Array(items) => Node::Array(items.iter().map(compile).collect()),
+        Value::Array(items) => Node::Array(items.iter().map(|item| compile(item, memo)).collect()),
         other => Node::Constant(other.clone()),
     }
 }

@@ -9,6 +9,7 @@ use super::{key, parse_throw, type_name, MockError, Problems, TaskCall};
 use crate::jsonata::{
     self, Expression, JsonataEnv, JsonataError, JsonataLimits, JsonataValue, Member,
 };
+use crate::memo::CompileMemo;
 use crate::rng::Rng;
 
 /// What a `Functions` rule answers.
@@ -176,12 +177,17 @@ fn call_seed(state_name: &str, call: u64) -> u64 {
 }
 
 /// Syntax-checks every `{% ... %}` string in `value` (keys excepted), reporting each where it is.
-fn check_expressions(value: &Value, at: &str, problems: &mut Problems) -> bool {
+fn check_expressions(
+    value: &Value,
+    at: &str,
+    problems: &mut Problems,
+    memo: &mut CompileMemo,
+) -> bool {
     // Every expression is checked (no short-circuit) so that one read reports them all.
     let mut ok = true;
     match value {
         Value::String(text) if jsonata::is_expression(text) => {
-            if let Err(message) = jsonata::check(text) {
+            if let Err(message) = memo.expression(text) {
                 problems.push(
                     at,
                     format!("invalid JSONata expression {text:?}: {message}"),
@@ -191,12 +197,12 @@ fn check_expressions(value: &Value, at: &str, problems: &mut Problems) -> bool {
         }
         Value::Object(fields) => {
             for (name, value) in fields {
-                ok &= check_expressions(value, &format!("{at}.{}", key(name)), problems);
+                ok &= check_expressions(value, &format!("{at}.{}", key(name)), problems, memo);
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                ok &= check_expressions(item, &format!("{at}[{index}]"), problems);
+                ok &= check_expressions(item, &format!("{at}[{index}]"), problems, memo);
             }
         }
         _ => {}
@@ -302,6 +308,8 @@ pub(super) fn parse_functions(
     problems: &mut Problems,
 ) -> Vec<(String, Vec<FunctionRule>)> {
     let mut functions = Vec::new();
+    // One file's rules often repeat an expression.
+    let mut memo = CompileMemo::default();
     let Some(object) = value.as_object() else {
         problems.push(
             "Functions",
@@ -335,7 +343,9 @@ pub(super) fn parse_functions(
         let parsed: Vec<FunctionRule> = rules
             .iter()
             .enumerate()
-            .filter_map(|(index, rule)| parse_rule(rule, &format!("{at}[{index}]"), problems))
+            .filter_map(|(index, rule)| {
+                parse_rule(rule, &format!("{at}[{index}]"), problems, &mut memo)
+            })
             .collect();
         if parsed.len() == rules.len() {
             functions.push((name.clone(), parsed));
@@ -344,7 +354,12 @@ pub(super) fn parse_functions(
     functions
 }
 
-fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<FunctionRule> {
+fn parse_rule(
+    value: &Value,
+    at: &str,
+    problems: &mut Problems,
+    memo: &mut CompileMemo,
+) -> Option<FunctionRule> {
     let Some(object) = value.as_object() else {
         problems.push(
             at,
@@ -374,12 +389,15 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
             problems.push(at, "needs \"return\" or \"throw\"");
             None
         }
-        (Some(value), None) => Some(RuleAnswer::Return(JsonataValue::new(value.clone()))),
+        (Some(value), None) => Some(RuleAnswer::Return(JsonataValue::new_in(
+            value.clone(),
+            memo,
+        ))),
         (None, Some(throw)) => {
             parse_throw(throw, &format!("{at}.throw"), "error", "cause", problems).map(
                 |(error, cause)| RuleAnswer::Throw {
-                    error: JsonataValue::new(Value::String(error)),
-                    cause: JsonataValue::new(Value::String(cause)),
+                    error: JsonataValue::new_in(Value::String(error), memo),
+                    cause: JsonataValue::new_in(Value::String(cause), memo),
                 },
             )
         }
@@ -412,18 +430,16 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
     };
     let when = match object.get("when") {
         None => Some(None),
-        Some(Value::String(text)) if jsonata::is_expression(text) => {
-            match Expression::parse(text) {
-                Ok(expression) => Some(Some(Condition::Expression(expression))),
-                Err(message) => {
-                    problems.push(
-                        &format!("{at}.when"),
-                        format!("invalid JSONata expression {text:?}: {message}"),
-                    );
-                    None
-                }
+        Some(Value::String(text)) if jsonata::is_expression(text) => match memo.expression(text) {
+            Ok(expression) => Some(Some(Condition::Expression(expression))),
+            Err(message) => {
+                problems.push(
+                    &format!("{at}.when"),
+                    format!("invalid JSONata expression {text:?}: {message}"),
+                );
+                None
             }
-        }
+        },
         Some(pattern) => match expression_in_pattern(pattern, &format!("{at}.when")) {
             Some(inner) => {
                 problems.push(
@@ -438,8 +454,8 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
         },
     };
     let expressions_ok = match (object.get("return"), object.get("throw")) {
-        (Some(value), None) => check_expressions(value, &format!("{at}.return"), problems),
-        (None, Some(throw)) => check_expressions(throw, &format!("{at}.throw"), problems),
+        (Some(value), None) => check_expressions(value, &format!("{at}.return"), problems, memo),
+        (None, Some(throw)) => check_expressions(throw, &format!("{at}.throw"), problems, memo),
         _ => true,
     };
     if !ok || !expressions_ok {

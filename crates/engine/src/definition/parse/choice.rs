@@ -142,6 +142,6 @@ impl<'r> Builder<'r> {
             return None;
         }
         ok &= self.jsonata_expressions(f.node, f.ptr());
-        ok.then(|| ChoiceRule::Condition(JsonataValue::new(f.node.to_value())))
+        ok.then(|| ChoiceRule::Condition(JsonataValue::new_in(f.node.to_value(), &mut self.memo)))
     }
 }

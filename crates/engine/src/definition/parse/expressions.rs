@@ -92,8 +92,8 @@ impl<'r> Builder<'r> {
                         return false;
                     }
                 }
-                match jsonata::check(s) {
-                    Ok(()) => true,
+                match self.memo.expression(s) {
+                    Ok(_) => true,
                     Err(e) => {
                         self.schema(
                             node.pos,
@@ -160,7 +160,7 @@ impl<'r> Builder<'r> {
             *ok = false;
             return None;
         }
-        Some(JsonataValue::new(f.node.to_value()))
+        Some(JsonataValue::new_in(f.node.to_value(), &mut self.memo))
     }
 
     /// `Assign` (both query languages): an object of variable names. In JSONata its values
@@ -193,7 +193,8 @@ impl<'r> Builder<'r> {
         let payload = match self.ql {
             QueryLanguage::Jsonata => {
                 good &= self.jsonata_expressions(f.node, f.ptr());
-                Some(Payload::Jsonata(JsonataValue::new(f.node.to_value())))
+                let value = JsonataValue::new_in(f.node.to_value(), &mut self.memo);
+                Some(Payload::Jsonata(value))
             }
             QueryLanguage::JsonPath => {
                 let template = self.compiled_template(f.node, f.ptr());

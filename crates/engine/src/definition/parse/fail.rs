@@ -54,10 +54,11 @@ impl<'r> Builder<'r> {
             ok &= got || node.get(key).is_none();
         }
         // In JSONata a `{% ... %}` Error or Cause is computed; otherwise it is the text.
-        let text = |value: Option<String>| {
+        let mut text = |value: Option<String>| {
             value.map(|text| {
                 if jsonata && jsonata::is_expression(&text) {
-                    FailText::Expression(Expression::new(&text))
+                    let expression = self.memo.expression(&text);
+                    FailText::Expression(expression.unwrap_or_else(|_| Expression::new(&text)))
                 } else {
                     FailText::Literal(text)
                 }

@@ -188,6 +188,13 @@ impl<'r> Builder<'r> {
         compiled.filter(|_| ok)
     }
 
+    /// A `{% ... %}` text that validation has checked, compiled.
+    pub(super) fn compiled_expression(&mut self, text: &str) -> Expression {
+        self.memo
+            .expression(text)
+            .unwrap_or_else(|_| Expression::new(text))
+    }
+
     /// The template `node` holds, compiled, or its problems reported.
     pub(super) fn compiled_template(&mut self, node: &Node, ptr: &str) -> Option<Template> {
         match Template::compile_in(node.to_value(), &mut self.memo) {
@@ -502,7 +509,7 @@ impl<'r> Builder<'r> {
                     return None;
                 }
                 self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| NumberField::Expression(Expression::new(text)))
+                    .then(|| NumberField::Expression(self.compiled_expression(text)))
             }
             // The `...Path` form is JSONPath's; the field check reports it in a JSONata state.
             (None, Some(_)) if self.ql == QueryLanguage::Jsonata => None,

@@ -9,9 +9,13 @@
 //!
 //! Each state is read in its query language (its own `QueryLanguage`, else the top level's):
 //! JSONPath states have the `...Path` fields, Parameters and ResultSelector; JSONata states
-//! have Arguments, Output, Items and `{% ... %}` expressions instead, each checked with
-//! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
-//! (variables) exists in both.
+//! have Arguments, Output, Items and `{% ... %}` expressions instead. A field of the other
+//! language is reported as such. `Assign` (variables) exists in both.
+//!
+//! Reading compiles: paths, payload templates, intrinsic calls, Choice rules and JSONata
+//! expressions are parsed into the model (a problem is the field's diagnostic), each distinct
+//! text once per read through the builder's [`CompileMemo`], which the fields repeating it
+//! share. The executor then runs the model without parsing any text.
 //!
 //! One file per concern: the field readers every state shares (`fields`), JSONata
 //! expressions and variables (`expressions`), `Retry` and `Catch` (`retry_catch`), and one

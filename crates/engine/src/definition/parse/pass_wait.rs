@@ -3,7 +3,6 @@
 use super::{field, Builder, MAX_SECONDS};
 use crate::definition::json::Node;
 use crate::definition::model::{PassState, QueryLanguage, StateKind, WaitState};
-use crate::jsonata::Expression;
 
 impl<'r> Builder<'r> {
     pub(super) fn pass(&mut self, node: &Node, ptr: &str) -> Option<StateKind> {
@@ -50,16 +49,20 @@ impl<'r> Builder<'r> {
             {
                 let f = field(node, ptr, "Seconds")?;
                 let text = f.node.as_str()?;
-                self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| StateKind::Wait(WaitState::SecondsExpression(Expression::new(text))))
+                self.jsonata_expressions(f.node, f.ptr()).then(|| {
+                    StateKind::Wait(WaitState::SecondsExpression(self.compiled_expression(text)))
+                })
             }
             ["Timestamp"]
                 if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Timestamp") =>
             {
                 let f = field(node, ptr, "Timestamp")?;
                 let text = f.node.as_str()?;
-                self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| StateKind::Wait(WaitState::TimestampExpression(Expression::new(text))))
+                self.jsonata_expressions(f.node, f.ptr()).then(|| {
+                    StateKind::Wait(WaitState::TimestampExpression(
+                        self.compiled_expression(text),
+                    ))
+                })
             }
             ["Seconds"] => {
                 let f = field(node, ptr, "Seconds")?;
