@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sfn_engine::execution::{run_to_end, RunBounds};
 use sfn_engine::limits::Limits;
 use sfn_engine::{
-    parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity, StateMachine,
+    parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet, StateMachine,
 };
 
 pub mod wasm;
@@ -24,14 +24,16 @@ pub fn validate(definition: &str) -> Result<usize, String> {
 
 /// The parsed definition, or the first error diagnostic.
 fn valid_machine(definition: &str) -> Result<StateMachine, String> {
-    let (machine, diagnostics) = parse_definition(definition);
-    if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
+    let parsed = parse_definition(definition);
+    if let Some(d) = parsed.first_error() {
         return Err(format!(
             "the definition is invalid: {}:{}: {}",
             d.line, d.column, d.message
         ));
     }
-    Ok(machine.ok_or("the definition was rejected without a diagnostic")?)
+    Ok(parsed
+        .into_machine()
+        .ok_or("the definition was rejected without a diagnostic")?)
 }
 
 /// An execution ready to start: the definition parsed and validated, the input and the mocks

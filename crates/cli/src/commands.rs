@@ -85,19 +85,15 @@ pub fn format_diagnostic(path: &Path, diagnostic: &Diagnostic) -> String {
     )
 }
 
-fn has_error(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(|d| d.severity == Severity::Error)
-}
-
 /// `sfn-play validate DEF.json`.
 pub fn validate(path: &Path) -> Result<i32, CliError> {
     let text = read_text(path, "definition file")?;
-    let (machine, diagnostics) = parse_definition(&text);
-    for diagnostic in &diagnostics {
+    let parsed = parse_definition(&text);
+    for diagnostic in parsed.diagnostics() {
         out!("{}", format_diagnostic(path, diagnostic));
     }
-    if has_error(&diagnostics) || machine.is_none() {
-        if diagnostics.is_empty() {
+    if !parsed.is_accepted() {
+        if parsed.diagnostics().is_empty() {
             err!(
                 "sfn-play: {}: the definition was rejected without a diagnostic",
                 path.display()
@@ -170,17 +166,14 @@ fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
 
 /// Parses the definition, printing its diagnostics on stderr; `Err` with exit 1 when rejected.
 fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
-    let (machine, diagnostics) = parse_definition(text);
-    for diagnostic in &diagnostics {
+    let parsed = parse_definition(text);
+    for diagnostic in parsed.diagnostics() {
         err!("{}", format_diagnostic(path, diagnostic));
     }
-    match machine {
-        Some(machine) if !has_error(&diagnostics) => Ok(machine),
-        _ => Err(CliError {
-            code: exit::DEFINITION_INVALID,
-            message: format!("{}: the definition is invalid", path.display()),
-        }),
-    }
+    parsed.into_machine().ok_or_else(|| CliError {
+        code: exit::DEFINITION_INVALID,
+        message: format!("{}: the definition is invalid", path.display()),
+    })
 }
 
 /// One line per event for `--trace`: id, type, state name, simulated time.

@@ -13,7 +13,7 @@ use sfn_engine::context::ExecutionIdentity;
 use sfn_engine::execution::{run_to_end_with, RunBounds, RunEnd};
 use sfn_engine::history::to_get_execution_history;
 use sfn_engine::{
-    parse_definition, Execution, ExecutionOptions, ExecutionStatus, HistoryEvent, MockSet, Severity,
+    parse_definition, Execution, ExecutionOptions, ExecutionStatus, HistoryEvent, MockSet,
 };
 
 use crate::args::ConformanceArgs;
@@ -123,18 +123,16 @@ fn run_case(case: &Value, outcome: &mut CaseOutcome) -> Result<(), String> {
     let definition = case.get("definition").ok_or("the case has no definition")?;
     let text = serde_json::to_string_pretty(definition)
         .map_err(|e| format!("cannot render the definition: {e}"))?;
-    let (machine, diagnostics) = parse_definition(&text);
-    let first_error = diagnostics.iter().find(|d| d.severity == Severity::Error);
-    let machine = match (machine, first_error) {
-        (Some(machine), None) => machine,
-        (_, Some(d)) => {
-            return Err(format!(
-                "definition rejected: {} (at {}, line {})",
-                d.message, d.pointer, d.line
-            ))
-        }
-        (None, None) => return Err("definition rejected without a diagnostic".into()),
-    };
+    let parsed = parse_definition(&text);
+    if let Some(d) = parsed.first_error() {
+        return Err(format!(
+            "definition rejected: {} (at {}, line {})",
+            d.message, d.pointer, d.line
+        ));
+    }
+    let machine = parsed
+        .into_machine()
+        .ok_or("definition rejected without a diagnostic")?;
     let empty = Value::Object(Map::new());
     let mocks = MockSet::from_conformance(case.get("mocks").unwrap_or(&empty))
         .map_err(|e| format!("mocks: {}", e.message))?;

@@ -345,8 +345,8 @@ fn run_case(case: &Case, scratch: &Path) -> Result<(), String> {
         // The model's view, pointers included...
         match std::str::from_utf8(&definition) {
             Ok(text) => {
-                let (_, diagnostics) = parse_definition(text);
-                let got: Vec<String> = diagnostics.iter().map(render_diagnostic).collect();
+                let parsed = parse_definition(text);
+                let got: Vec<String> = parsed.diagnostics().iter().map(render_diagnostic).collect();
                 if let Err(e) = compare("parse_definition's diagnostics", &got, &expected) {
                     problems.push(e);
                 }

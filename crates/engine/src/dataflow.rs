@@ -6,7 +6,6 @@ use serde_json::{Map, Value};
 
 use crate::definition::PathField;
 use crate::error::StatesError;
-use crate::paths;
 
 /// The error AWS raises when ResultPath cannot be applied to the state's input (for example
 /// `$.result` over a string input): `Unable to apply ReferencePath $.result to input "text"`.
@@ -47,10 +46,9 @@ fn select(
     match path {
         PathField::Default => Ok(input.clone()),
         PathField::Null => Ok(Value::Object(Map::new())),
-        PathField::Path(path) => paths::query_with_variables(path, input, context, variables)
-            .map_err(|error| {
-                StatesError::runtime(format!("Invalid path '{path}' : {}", error.message))
-            }),
+        PathField::Path(path) => path.query(input, context, variables).map_err(|error| {
+            StatesError::runtime(format!("Invalid path '{path}' : {}", error.message))
+        }),
     }
 }
 
@@ -64,7 +62,8 @@ pub fn apply_result_path(
     match path {
         PathField::Default => Ok(result),
         PathField::Null => Ok(state_input.clone()),
-        PathField::Path(path) => paths::set_at(state_input.clone(), path, result)
+        PathField::Path(path) => path
+            .set_at(state_input.clone(), result)
             .map_err(|error| StatesError::new(REFERENCE_PATH_CONFLICT, error.message)),
     }
 }
@@ -75,7 +74,7 @@ mod tests {
     use serde_json::json;
 
     fn path(p: &str) -> PathField {
-        PathField::Path(p.into())
+        PathField::Path(crate::paths::Path::parse(p).expect("a valid path"))
     }
 
     #[test]

@@ -44,15 +44,15 @@ mod java_regex;
 pub mod java_text;
 pub mod jsonata;
 pub mod limits;
+pub mod memo;
 pub mod mocks;
-mod parse_cache;
 pub mod paths;
 pub mod rng;
 pub mod scaffold;
 pub mod template;
 pub mod time;
 
-pub use definition::{parse_definition, Diagnostic, Severity, StateMachine};
+pub use definition::{parse_definition, Diagnostic, ParsedDefinition, Severity, StateMachine};
 pub use error::StatesError;
 pub use execution::{Execution, ExecutionOptions, ExecutionStatus};
 pub use history::{EventDetails, EventKind, HistoryEvent};

@@ -1,4 +1,7 @@
-//! AWS's service quotas that change behaviour, on by default and switchable.
+//! AWS's service quotas that change behaviour, on by default and switchable, and the bounds
+//! on runaway JSONata expressions.
+
+use crate::jsonata::JsonataLimits;
 
 /// The quotas an execution enforces. `None` turns one off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,6 +11,9 @@ pub struct Limits {
     /// Bytes of one payload (input, output, result): 256 KiB on AWS
     /// (`States.DataLimitExceeded`).
     pub max_payload_bytes: Option<usize>,
+    /// What stops a runaway JSONata expression (not an AWS quota: always on, also with
+    /// [`Limits::none`]).
+    pub jsonata: JsonataLimits,
 }
 
 pub const AWS_MAX_HISTORY_EVENTS: usize = 25_000;
@@ -18,6 +24,7 @@ impl Default for Limits {
         Limits {
             max_history_events: Some(AWS_MAX_HISTORY_EVENTS),
             max_payload_bytes: Some(AWS_MAX_PAYLOAD_BYTES),
+            jsonata: JsonataLimits::default(),
         }
     }
 }
@@ -28,6 +35,7 @@ impl Limits {
         Limits {
             max_history_events: None,
             max_payload_bytes: None,
+            jsonata: JsonataLimits::default(),
         }
     }
 }

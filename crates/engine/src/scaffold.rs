@@ -29,7 +29,9 @@ use indexmap::IndexSet;
 use serde_json::{json, Map, Value};
 
 use crate::definition::model::{StateKind, StateMachine};
+use crate::jsonata::JsonataValue;
 use crate::mocks::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name};
+use crate::template::Template;
 
 /// What a rule says, so the user knows what to edit.
 const RULE_COMMENT: &str = "Starter mock added by the playground: it answers every call. \
@@ -134,7 +136,10 @@ fn collect_tasks(machine: &StateMachine, tasks: &mut Vec<Task>) {
                 state_name: name.clone(),
                 resource: task.resource.clone(),
                 function_ref: literal_function_name(
-                    task.parameters.as_ref().or(task.arguments.as_ref()),
+                    task.parameters
+                        .as_ref()
+                        .map(Template::source)
+                        .or(task.arguments.as_ref().map(JsonataValue::source)),
                 ),
             }),
             StateKind::Parallel(parallel) => {

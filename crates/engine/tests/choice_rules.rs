@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use sfn_engine::choice::{evaluate, evaluate_with, parse_rule, ChoiceRule};
-use sfn_engine::paths::PathError;
+use sfn_engine::paths::{Path, PathError};
 
 fn load(name: &str) -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -139,9 +139,9 @@ fn parses_the_rule_model() {
     assert_eq!(
         rule,
         ChoiceRule::Not(Box::new(ChoiceRule::Comparison {
-            variable: "$.type".into(),
+            variable: Path::parse("$.type").expect("a path"),
             operator: sfn_engine::choice::Operator::StringEquals,
-            operand: sfn_engine::choice::Operand::Path("$.other".into()),
+            operand: sfn_engine::choice::Operand::Path(Path::parse("$.other").expect("a path")),
         }))
     );
 }
@@ -151,7 +151,8 @@ fn a_custom_resolver_reads_workflow_variables() {
     // What the executor can pass to resolve `$name` variables (Assign) beside `$` and `$$`.
     let rule = top_level_rule(&json!({"Variable": "$guess", "StringEqualsPath": "$answer"}));
     let variables = json!({"guess": "42", "answer": "42"});
-    let resolve = |path: &str| -> Result<Value, PathError> {
+    let resolve = |path: &Path| -> Result<Value, PathError> {
+        let path = path.text();
         path.strip_prefix('$')
             .and_then(|name| variables.get(name))
             .cloned()

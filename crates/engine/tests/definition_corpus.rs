@@ -9,7 +9,8 @@ use common::{case_files, conformance_dir};
 
 use serde_json::Value;
 use sfn_engine::choice::ChoiceRule;
-use sfn_engine::definition::{QueryLanguage, StateKind, StateMachine};
+use sfn_engine::definition::{Payload, QueryLanguage, StateKind, StateMachine};
+use sfn_engine::jsonata::JsonataValue;
 use sfn_engine::{parse_definition, Severity};
 
 #[test]
@@ -30,11 +31,9 @@ fn corpus_definitions_parse_without_errors() {
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
         checked += 1;
         let definition = serde_json::to_string_pretty(&case["definition"]).expect("serialize");
-        let (machine, diags) = parse_definition(&definition);
-        let errors: Vec<_> = diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
+        let parsed = parse_definition(&definition);
+        let errors: Vec<_> = parsed.errors().collect();
+        let diags = parsed.diagnostics();
         if diags.iter().any(|d| d.severity == Severity::Warning) {
             with_warnings += 1;
         }
@@ -42,7 +41,7 @@ fn corpus_definitions_parse_without_errors() {
             let code: String = d.message.chars().take_while(|c| *c != ':').collect();
             *warning_codes.entry(code).or_insert(0) += 1;
         }
-        if !errors.is_empty() || machine.is_none() {
+        if !parsed.is_accepted() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             failures.push(format!("{name}: {errors:#?}"));
         }
@@ -78,7 +77,7 @@ fn corpus_jsonata_and_variable_fields_reach_the_model() {
         let text = std::fs::read_to_string(path).expect("read case");
         let case: Value = serde_json::from_str(&text).expect("case is JSON");
         let definition = serde_json::to_string_pretty(&case["definition"]).expect("serialize");
-        let (Some(machine), _) = parse_definition(&definition) else {
+        let Some(machine) = parse_definition(&definition).into_machine() else {
             continue; // reported by the test above
         };
         let top = match case["definition"]["QueryLanguage"].as_str() {
@@ -153,15 +152,30 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
             r.problems
                 .push(format!("{}: state {name}: query language differs", r.case));
         }
-        r.check("Assign", name, js.get("Assign"), state.assign.as_ref());
-        r.check("Output", name, js.get("Output"), state.output.as_ref());
+        r.check(
+            "Assign",
+            name,
+            js.get("Assign"),
+            state.assign.as_ref().map(Payload::source),
+        );
+        r.check(
+            "Output",
+            name,
+            js.get("Output"),
+            state.output.as_ref().map(JsonataValue::source),
+        );
         let (arguments, catch) = match &state.kind {
             StateKind::Task(t) => (t.arguments.as_ref(), Some(&t.catch)),
             StateKind::Parallel(p) => (p.arguments.as_ref(), Some(&p.catch)),
             StateKind::Map(m) => (None, Some(&m.catch)),
             _ => (None, None),
         };
-        r.check("Arguments", name, js.get("Arguments"), arguments);
+        r.check(
+            "Arguments",
+            name,
+            js.get("Arguments"),
+            arguments.map(JsonataValue::source),
+        );
         if let Some(catch) = catch {
             let empty = Vec::new();
             let items = js["Catch"].as_array().unwrap_or(&empty);
@@ -170,19 +184,24 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                     "Catch Assign",
                     name,
                     item.get("Assign"),
-                    catcher.assign.as_ref(),
+                    catcher.assign.as_ref().map(Payload::source),
                 );
                 r.check(
                     "Catch Output",
                     name,
                     item.get("Output"),
-                    catcher.output.as_ref(),
+                    catcher.output.as_ref().map(JsonataValue::source),
                 );
             }
         }
         match &state.kind {
             StateKind::Map(m) => {
-                r.check("Items", name, js.get("Items"), m.items.as_ref());
+                r.check(
+                    "Items",
+                    name,
+                    js.get("Items"),
+                    m.items.as_ref().map(JsonataValue::source),
+                );
                 let processor = js.get("ItemProcessor").or_else(|| js.get("Iterator"));
                 if let Some(p) = processor {
                     compare_scope(p, &m.item_processor, top, r);
@@ -200,7 +219,7 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                 let rules = js["Choices"].as_array().unwrap_or(&empty);
                 for (rule, branch) in rules.iter().zip(&c.choices) {
                     let condition = match &branch.rule {
-                        ChoiceRule::Condition(v) => Some(v),
+                        ChoiceRule::Condition(v) => Some(v.source()),
                         _ => None,
                     };
                     r.check("Condition", name, rule.get("Condition"), condition);
@@ -208,13 +227,13 @@ fn compare_scope(json: &Value, machine: &StateMachine, top: QueryLanguage, r: &m
                         "Rule Assign",
                         name,
                         rule.get("Assign"),
-                        branch.assign.as_ref(),
+                        branch.assign.as_ref().map(Payload::source),
                     );
                     r.check(
                         "Rule Output",
                         name,
                         rule.get("Output"),
-                        branch.output.as_ref(),
+                        branch.output.as_ref().map(JsonataValue::source),
                     );
                 }
             }

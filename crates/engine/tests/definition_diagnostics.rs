@@ -2,7 +2,7 @@
 //! the text. The invalid definitions with their exact diagnostics are in the catalogue of bad
 //! inputs (`tests/bad-inputs/definitions/` at the repository's root).
 
-use sfn_engine::{parse_definition, Severity};
+use sfn_engine::parse_definition;
 
 /// Whatever the text, parsing returns diagnostics and never panics or overflows the stack.
 #[test]
@@ -30,15 +30,16 @@ fn hostile_inputs_never_panic() {
         "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Choice\", \"Choices\": [7, {\"Next\": 1}]}}}",
     ];
     for input in inputs {
-        let (machine, diags) = parse_definition(input);
-        assert!(machine.is_none(), "{input:.60}");
-        assert!(
-            diags.iter().any(|d| d.severity == Severity::Error),
-            "{input:.60}"
-        );
-        assert!(diags.iter().all(|d| d.line >= 1 && d.column >= 1));
+        let parsed = parse_definition(input);
+        assert!(!parsed.is_accepted(), "{input:.60}");
+        assert!(parsed.first_error().is_some(), "{input:.60}");
+        assert!(parsed
+            .diagnostics()
+            .iter()
+            .all(|d| d.line >= 1 && d.column >= 1));
     }
-    let (_, diags) = parse_definition(&deep_array);
+    let parsed = parse_definition(&deep_array);
+    let diags = parsed.diagnostics();
     assert!(
         diags[0].message.contains("nested more than"),
         "{}",
@@ -71,10 +72,11 @@ fn deepest_nesting_fits_a_small_stack() {
     /// The deepest nesting that is still accepted, and the verdict one level deeper.
     fn deepest(make: fn(usize) -> String) -> (usize, bool) {
         let mut levels = 1;
-        while parse_definition(&make(levels + 1)).0.is_some() {
+        while parse_definition(&make(levels + 1)).is_accepted() {
             levels += 1;
         }
-        let (_, diags) = parse_definition(&make(levels + 1));
+        let parsed = parse_definition(&make(levels + 1));
+        let diags = parsed.diagnostics();
         (levels, diags[0].message.contains("nested more than"))
     }
     let result = std::thread::Builder::new()
@@ -101,12 +103,12 @@ fn mutated_definitions_never_panic() {
     let chars: Vec<char> = text.chars().collect();
     let lines = u32::try_from(text.lines().count()).expect("few lines") + 1;
     let check = |mutated: &str| {
-        let (machine, diags) = parse_definition(mutated);
-        for d in &diags {
+        let parsed = parse_definition(mutated);
+        for d in parsed.diagnostics() {
             assert!(d.line >= 1 && d.line <= lines && d.column >= 1, "{d:?}");
         }
-        if diags.iter().any(|d| d.severity == Severity::Error) {
-            assert!(machine.is_none());
+        if parsed.first_error().is_some() {
+            assert!(parsed.machine().is_none());
         }
     };
     let inserts = [
@@ -162,7 +164,7 @@ fn invalid_jsonata_expressions_are_reported_where_they_are() {
     "F": {"Type": "Fail", "Error": "{% 'unterminated %}"}
   }
 }"#;
-    let (machine, diags) = parse_definition(text);
+    let (machine, diags) = parse_definition(text).into_parts();
     assert!(machine.is_none());
     let got: Vec<(u32, u32, &str)> = diags
         .iter()

@@ -4,7 +4,20 @@
 use serde_json::json;
 use sfn_engine::choice::ChoiceRule;
 use sfn_engine::definition::*;
+use sfn_engine::jsonata::{Expression, JsonataValue};
 use sfn_engine::parse_definition;
+use sfn_engine::paths::Path;
+use sfn_engine::template::Template;
+
+/// A JSONata field's compiled form.
+fn jv(value: serde_json::Value) -> JsonataValue {
+    JsonataValue::new(value)
+}
+
+/// A path field's compiled form.
+fn compiled_path(text: &str) -> Path {
+    Path::parse(text).expect("a valid path")
+}
 
 fn all_states() -> StateMachine {
     let path = concat!(
@@ -12,7 +25,7 @@ fn all_states() -> StateMachine {
         "/tests/data/definitions/valid/all_states.json"
     );
     let text = std::fs::read_to_string(path).expect("read definition");
-    let (machine, diags) = parse_definition(&text);
+    let (machine, diags) = parse_definition(&text).into_parts();
     assert!(diags.is_empty(), "{diags:#?}");
     machine.expect("model")
 }
@@ -59,27 +72,32 @@ fn pass_keeps_result_and_paths() {
     };
     // 1.0 stays a double: AWS keeps a number's text.
     assert_eq!(serde_json::to_string(&p.result).unwrap(), r#"{"n":1.0}"#);
-    assert_eq!(p.result_path, PathField::Path("$.pass".into()));
+    assert_eq!(p.result_path, PathField::Path(compiled_path("$.pass")));
 }
 
 #[test]
 fn task_retry_and_catch_with_aws_defaults() {
     let m = all_states();
     let s = &m.states["Task"];
-    assert_eq!(s.output_path, PathField::Path("$.out".into()));
+    assert_eq!(s.output_path, PathField::Path(compiled_path("$.out")));
     let StateKind::Task(t) = &s.kind else {
         panic!("not a Task")
     };
     assert_eq!(t.resource, "arn:aws:states:::lambda:invoke");
     assert_eq!(
         t.parameters,
-        Some(json!({"FunctionName": "f", "Payload.$": "$"}))
+        Some(Template::new(
+            json!({"FunctionName": "f", "Payload.$": "$"})
+        ))
     );
-    assert_eq!(t.result_selector, Some(json!({"body.$": "$.Payload"})));
+    assert_eq!(
+        t.result_selector,
+        Some(Template::new(json!({"body.$": "$.Payload"})))
+    );
     assert_eq!(t.result_path, PathField::Null);
     assert_eq!(
         t.timeout_seconds,
-        Some(NumberField::Path("$.timeout".into()))
+        Some(NumberField::Path(compiled_path("$.timeout")))
     );
     assert_eq!(t.heartbeat_seconds, Some(NumberField::Literal(json!(60))));
     assert_eq!(
@@ -117,7 +135,7 @@ fn task_retry_and_catch_with_aws_defaults() {
             Catcher {
                 error_equals: vec!["States.ALL".into()],
                 next: "Fail".into(),
-                result_path: PathField::Path("$.error".into()),
+                result_path: PathField::Path(compiled_path("$.error")),
                 assign: None,
                 output: None,
             },
@@ -148,8 +166,8 @@ fn choice_wait_fail() {
         f,
         &FailState {
             error: None,
-            error_path: Some("$.error.Error".into()),
-            cause: Some("it broke".into()),
+            error_path: Some(PathOrCall::Path(compiled_path("$.error.Error"))),
+            cause: Some(FailText::Literal("it broke".into())),
             cause_path: None,
         }
     );
@@ -170,7 +188,7 @@ fn parallel_branches_are_scopes() {
     let StateKind::Wait(w) = &p.branches[0].states["B1"].kind else {
         panic!("not a Wait")
     };
-    assert_eq!(w, &WaitState::SecondsPath("$.s".into()));
+    assert_eq!(w, &WaitState::SecondsPath(compiled_path("$.s")));
     assert_eq!(p.branches[1].states["B2"].type_name(), "Succeed");
 }
 
@@ -182,10 +200,12 @@ fn legacy_map_iterator_and_parameters() {
     };
     assert_eq!(map.item_processor.start_at, "I");
     assert_eq!(map.processor_mode, ProcessorMode::Inline);
-    assert_eq!(map.items_path, PathField::Path("$.items".into()));
+    assert_eq!(map.items_path, PathField::Path(compiled_path("$.items")));
     assert_eq!(
         map.item_selector,
-        Some(json!({"item.$": "$$.Map.Item.Value"}))
+        Some(Payload::Template(Template::new(
+            json!({"item.$": "$$.Map.Item.Value"})
+        )))
     );
     assert_eq!(map.max_concurrency, Some(NumberField::Literal(json!(2))));
 }
@@ -206,7 +226,7 @@ fn distributed_map_keeps_reader_and_numbers() {
     );
     assert_eq!(
         map.max_concurrency,
-        Some(NumberField::Path("$.concurrency".into()))
+        Some(NumberField::Path(compiled_path("$.concurrency")))
     );
     assert_eq!(
         map.tolerated_failure_percentage,
@@ -214,7 +234,7 @@ fn distributed_map_keeps_reader_and_numbers() {
     );
     assert_eq!(
         map.tolerated_failure_count,
-        Some(NumberField::Path("$.failures".into()))
+        Some(NumberField::Path(compiled_path("$.failures")))
     );
     assert_eq!(map.label.as_deref(), Some("dist"));
     assert_eq!(map.item_processor.states["D"].type_name(), "Pass");
@@ -223,7 +243,7 @@ fn distributed_map_keeps_reader_and_numbers() {
 #[test]
 fn wait_seconds_keeps_the_literal() {
     let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 0, "End": true}}}"#;
-    let (m, diags) = parse_definition(text);
+    let (m, diags) = parse_definition(text).into_parts();
     assert!(diags.is_empty(), "{diags:#?}");
     let m = m.expect("model");
     assert_eq!(m.states["W"].transition, Some(Transition::End));
@@ -239,7 +259,7 @@ fn valid(name: &str) -> StateMachine {
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(path).expect("read definition");
-    let (machine, diags) = parse_definition(&text);
+    let (machine, diags) = parse_definition(&text).into_parts();
     assert!(diags.is_empty(), "{diags:#?}");
     machine.expect("model")
 }
@@ -252,9 +272,11 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
     assert_eq!(s.query_language, QueryLanguage::Jsonata);
     assert_eq!(
         s.assign,
-        Some(json!({"total": "{% $states.result.Payload.total %}"}))
+        Some(Payload::Jsonata(jv(
+            json!({"total": "{% $states.result.Payload.total %}"})
+        )))
     );
-    assert_eq!(s.output, Some(json!("{% $states.result.Payload %}")));
+    assert_eq!(s.output, Some(jv(json!("{% $states.result.Payload %}"))));
     // JSONata states have no paths: the defaults stay.
     assert_eq!(s.input_path, PathField::Default);
     assert_eq!(s.output_path, PathField::Default);
@@ -263,14 +285,16 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
     };
     assert_eq!(
         t.arguments,
-        Some(json!({"FunctionName": "f", "Payload": "{% $states.input %}"}))
+        Some(jv(
+            json!({"FunctionName": "f", "Payload": "{% $states.input %}"})
+        ))
     );
     assert_eq!(t.parameters, None);
     assert_eq!(
         t.timeout_seconds,
-        Some(NumberField::Expression(
-            "{% $states.input.timeout %}".into()
-        ))
+        Some(NumberField::Expression(Expression::new(
+            "{% $states.input.timeout %}"
+        )))
     );
     assert_eq!(t.heartbeat_seconds, Some(NumberField::Literal(json!(5))));
     assert_eq!(
@@ -279,8 +303,10 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
             error_equals: vec!["States.ALL".into()],
             next: "Broken".into(),
             result_path: PathField::Default,
-            assign: Some(json!({"failure": "{% $states.errorOutput %}"})),
-            output: Some(json!({"failed": true})),
+            assign: Some(Payload::Jsonata(jv(
+                json!({"failure": "{% $states.errorOutput %}"})
+            ))),
+            output: Some(jv(json!({"failed": true}))),
         }]
     );
 }
@@ -289,7 +315,10 @@ fn jsonata_task_has_arguments_output_assign_and_computed_timeout() {
 fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
     let m = valid("jsonata.json");
     let s = &m.states["Decide"];
-    assert_eq!(s.assign, Some(json!({"decided": "{% $now() %}"})));
+    assert_eq!(
+        s.assign,
+        Some(Payload::Jsonata(jv(json!({"decided": "{% $now() %}"}))))
+    );
     let StateKind::Choice(c) = &s.kind else {
         panic!("not a Choice")
     };
@@ -297,13 +326,13 @@ fn jsonata_choice_rules_are_conditions_with_assign_and_output() {
         c.choices,
         vec![
             ChoiceBranch {
-                rule: ChoiceRule::Condition(json!("{% $total > 10 %}")),
+                rule: ChoiceRule::Condition(jv(json!("{% $total > 10 %}"))),
                 next: "Each".into(),
-                assign: Some(json!({"big": true})),
-                output: Some(json!("{% $states.input %}")),
+                assign: Some(Payload::Jsonata(jv(json!({"big": true})))),
+                output: Some(jv(json!("{% $states.input %}"))),
             },
             ChoiceBranch {
-                rule: ChoiceRule::Condition(json!(false)),
+                rule: ChoiceRule::Condition(jv(json!(false))),
                 next: "Pause".into(),
                 assign: None,
                 output: None,
@@ -320,24 +349,29 @@ fn jsonata_wait_map_parallel_and_fail() {
         StateKind::Wait(w) => w.clone(),
         _ => panic!("not a Wait"),
     };
-    assert_eq!(wait("Pause"), WaitState::Seconds(json!("{% $total %}")));
+    assert_eq!(
+        wait("Pause"),
+        WaitState::SecondsExpression(Expression::new("{% $total %}"))
+    );
     assert_eq!(
         wait("Until"),
-        WaitState::Timestamp("{% $states.input.at %}".into())
+        WaitState::TimestampExpression(Expression::new("{% $states.input.at %}"))
     );
 
     let StateKind::Map(map) = &m.states["Each"].kind else {
         panic!("not a Map")
     };
-    assert_eq!(map.items, Some(json!("{% $states.input.items %}")));
+    assert_eq!(map.items, Some(jv(json!("{% $states.input.items %}"))));
     assert_eq!(map.items_path, PathField::Default);
     assert_eq!(
         map.item_selector,
-        Some(json!({"value": "{% $states.context.Map.Item.Value %}", "fixed": 1}))
+        Some(Payload::Jsonata(jv(
+            json!({"value": "{% $states.context.Map.Item.Value %}", "fixed": 1})
+        )))
     );
     assert_eq!(
         map.max_concurrency,
-        Some(NumberField::Expression("{% $n %}".into()))
+        Some(NumberField::Expression(Expression::new("{% $n %}")))
     );
     assert_eq!(
         map.tolerated_failure_count,
@@ -346,24 +380,33 @@ fn jsonata_wait_map_parallel_and_fail() {
     // Nested states take the top level's language.
     let inner = &map.item_processor.states["Double"];
     assert_eq!(inner.query_language, QueryLanguage::Jsonata);
-    assert_eq!(inner.output, Some(json!("{% $states.input.value * 2 %}")));
+    assert_eq!(
+        inner.output,
+        Some(jv(json!("{% $states.input.value * 2 %}")))
+    );
 
     let StateKind::Map(literal) = &m.states["Literal"].kind else {
         panic!("not a Map")
     };
-    assert_eq!(literal.items, Some(json!([1, 2, 3])));
+    assert_eq!(literal.items, Some(jv(json!([1, 2, 3]))));
 
     let StateKind::Parallel(p) = &m.states["Both"].kind else {
         panic!("not a Parallel")
     };
-    assert_eq!(p.arguments, Some(json!({"items": "{% $states.input %}"})));
-    assert_eq!(p.branches[0].states["Done"].output, Some(json!(1)));
+    assert_eq!(
+        p.arguments,
+        Some(jv(json!({"items": "{% $states.input %}"})))
+    );
+    assert_eq!(p.branches[0].states["Done"].output, Some(jv(json!(1))));
 
     let StateKind::Fail(f) = &m.states["Broken"].kind else {
         panic!("not a Fail")
     };
-    assert_eq!(f.error.as_deref(), Some("{% $failure.Error %}"));
-    assert_eq!(f.cause.as_deref(), Some("plain text"));
+    assert_eq!(
+        f.error.as_ref().map(FailText::text),
+        Some("{% $failure.Error %}")
+    );
+    assert_eq!(f.cause.as_ref().map(FailText::text), Some("plain text"));
 }
 
 #[test]
@@ -374,20 +417,23 @@ fn jsonpath_assign_and_a_state_switching_to_jsonata() {
     assert_eq!(set.query_language, QueryLanguage::JsonPath);
     assert_eq!(
         set.assign,
-        Some(json!({
+        Some(Payload::Template(Template::new(json!({
             "fixed": {"a": 1},
             "fromInput.$": "$.a",
             "fromContext.$": "$$.Execution.Id",
             "fromVariable.$": "$fixed.a",
             "computed.$": "States.MathAdd($.n, 1)"
-        }))
+        }))))
     );
     let StateKind::Choice(c) = &m.states["Pick"].kind else {
         panic!("not a Choice")
     };
-    assert_eq!(c.choices[0].assign, Some(json!({"picked.$": "$.a"})));
+    assert_eq!(
+        c.choices[0].assign,
+        Some(Payload::Template(Template::new(json!({"picked.$": "$.a"}))))
+    );
     assert_eq!(c.choices[0].output, None);
     let modern = &m.states["Modern"];
     assert_eq!(modern.query_language, QueryLanguage::Jsonata);
-    assert_eq!(modern.output, Some(json!("{% $fixed %}")));
+    assert_eq!(modern.output, Some(jv(json!("{% $fixed %}"))));
 }

@@ -18,7 +18,7 @@ fn run_case(path: &Path) -> Result<(), String> {
     let case: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let definition =
         serde_json::to_string_pretty(&case["definition"]).map_err(|e| e.to_string())?;
-    let (machine, diagnostics) = parse_definition(&definition);
+    let (machine, diagnostics) = parse_definition(&definition).into_parts();
     let machine = machine.ok_or_else(|| format!("definition rejected: {diagnostics:?}"))?;
     let mocks = match case.get("mocks") {
         Some(m) => MockSet::from_conformance(m).map_err(|e| e.message)?,
@@ -163,7 +163,7 @@ fn seed_replays_runs_exactly() {
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "JitterStrategy": "FULL"}],
               "End": true}}}"#;
     let run = |seed: u64| {
-        let (machine, diagnostics) = parse_definition(definition);
+        let (machine, diagnostics) = parse_definition(definition).into_parts();
         let machine = machine.unwrap_or_else(|| panic!("{diagnostics:?}"));
         let throw = serde_json::json!({"Throw": {"Error": "E", "Cause": "c"}});
         let mocks = MockSet::from_conformance(
@@ -197,7 +197,7 @@ fn steps_yield_events_incrementally() {
         "A": {"Type": "Pass", "Next": "B"},
         "B": {"Type": "Wait", "Seconds": 86400, "Next": "C"},
         "C": {"Type": "Succeed"}}}"#;
-    let (machine, diagnostics) = parse_definition(definition);
+    let (machine, diagnostics) = parse_definition(definition).into_parts();
     let machine = machine.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let mut execution = Execution::new(
         machine,
@@ -229,8 +229,7 @@ fn stop_aborts() {
         "Loop": {"Type": "Pass", "Next": "Check"},
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Loop"},
         "Done": {"Type": "Succeed"}}}"#;
-    let (machine, _) = parse_definition(definition);
-    let machine = machine.expect("valid");
+    let machine = parse_definition(definition).into_machine().expect("valid");
     let mut execution = Execution::new(
         machine,
         serde_json::json!({}),
@@ -258,7 +257,7 @@ fn traces_keep_every_stage() {
         "InputPath": "$.order", "Parameters": {"id.$": "$.id"},
         "ResultSelector": {"total.$": "$.sum"}, "ResultPath": "$.result", "OutputPath": "$.result",
         "End": true}}}"#;
-    let (machine, diagnostics) = parse_definition(definition);
+    let (machine, diagnostics) = parse_definition(definition).into_parts();
     let machine = machine.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let mocks = MockSet::from_conformance(&serde_json::json!({"T": [{"Return": {"sum": 42}}]}))
         .expect("mocks");

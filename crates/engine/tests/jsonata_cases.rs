@@ -59,6 +59,7 @@ fn run_case(table: &Value, case: &Value) -> Option<String> {
         variables,
         rng: &mut rng,
         now: case.get("now").and_then(Value::as_i64).unwrap_or(0),
+        limits: JsonataLimits::default(),
     };
     let got = evaluate_with_limits(expr, &mut env, &limits_of(case));
     match (case.get("value"), case.get("error"), &got) {
@@ -100,6 +101,10 @@ fn table_of_expressions() {
 }
 
 fn eval_with(expr: &str, rng: &mut Rng) -> Result<Value, JsonataError> {
+    eval_within(expr, rng, JsonataLimits::default())
+}
+
+fn eval_within(expr: &str, rng: &mut Rng, limits: JsonataLimits) -> Result<Value, JsonataError> {
     let states = serde_json::json!({"input": {}});
     let variables = Map::new();
     let mut env = JsonataEnv {
@@ -107,6 +112,7 @@ fn eval_with(expr: &str, rng: &mut Rng) -> Result<Value, JsonataError> {
         variables: &variables,
         rng,
         now: 0,
+        limits,
     };
     evaluate(expr, &mut env)
 }
@@ -184,19 +190,16 @@ fn same_text_evaluates_the_same_from_the_cache() {
 }
 
 #[test]
-fn default_limits_can_be_set_per_thread() {
-    use sfn_engine::jsonata::{default_limits, set_default_limits};
-    let before = default_limits();
-    set_default_limits(JsonataLimits {
+fn evaluate_uses_the_limits_of_its_environment() {
+    let strict = JsonataLimits {
         max_steps: 5,
-        ..before
-    });
+        ..JsonataLimits::default()
+    };
     let mut rng = Rng::new(1);
-    let err = eval_with("{% $map([1..10], function($x){$x}) %}", &mut rng).unwrap_err();
+    let err = eval_within("{% $map([1..10], function($x){$x}) %}", &mut rng, strict).unwrap_err();
     assert!(
         err.to_string().contains("more than 5 function calls"),
         "{err}"
     );
-    set_default_limits(before);
     assert!(eval_with("{% $map([1..10], function($x){$x}) %}", &mut rng).is_ok());
 }

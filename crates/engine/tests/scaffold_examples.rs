@@ -59,7 +59,8 @@ fn scenario_ids(example: &Path) -> Result<BTreeSet<String>, String> {
 
 /// Runs one scenario and compares it with its expectation.
 fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), String> {
-    let (machine, diagnostics) = parse_definition(&read(&example.join("definition.asl.json"))?);
+    let (machine, diagnostics) =
+        parse_definition(&read(&example.join("definition.asl.json"))?).into_parts();
     let machine = machine.ok_or_else(|| format!("definition rejected: {diagnostics:?}"))?;
     let mocks = MockSet::from_json_text(&read(&example.join("mocks.json"))?, None)
         .map_err(|e| format!("mocks rejected: {e}"))?;
@@ -171,7 +172,7 @@ fn every_example_scenario_does_what_it_documents() {
 fn every_example_definition_is_clean() {
     for example in examples() {
         let path = example.join("definition.asl.json");
-        let (machine, diagnostics) = parse_definition(&read(&path).unwrap());
+        let (machine, diagnostics) = parse_definition(&read(&path).unwrap()).into_parts();
         assert!(machine.is_some(), "{}", path.display());
         assert!(
             diagnostics.is_empty(),
@@ -185,7 +186,8 @@ fn every_example_definition_is_clean() {
 #[test]
 fn every_example_is_fully_mocked() {
     for example in examples() {
-        let (machine, _) = parse_definition(&read(&example.join("definition.asl.json")).unwrap());
+        let machine =
+            parse_definition(&read(&example.join("definition.asl.json")).unwrap()).into_machine();
         let mocks = read_json(&example.join("mocks.json")).unwrap();
         let machine = machine.unwrap();
         assert_eq!(

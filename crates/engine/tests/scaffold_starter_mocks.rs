@@ -21,7 +21,7 @@ fn rule(value: Value) -> Value {
 }
 
 fn machine(definition: &Value) -> StateMachine {
-    let (machine, diagnostics) = parse_definition(&definition.to_string());
+    let (machine, diagnostics) = parse_definition(&definition.to_string()).into_parts();
     machine.unwrap_or_else(|| panic!("{diagnostics:?}"))
 }
 

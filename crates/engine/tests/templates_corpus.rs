@@ -16,6 +16,7 @@ use serde_json::Value;
 use sfn_engine::context::{context_object, ContextState, ExecutionIdentity};
 use sfn_engine::dataflow::{apply_input_path, apply_output_path, apply_result_path};
 use sfn_engine::definition::PathField;
+use sfn_engine::paths::Path;
 use sfn_engine::rng::Rng;
 use sfn_engine::template::{self, EvalEnv};
 use sfn_engine::StatesError;
@@ -45,7 +46,7 @@ fn path_field(state: &Value, name: &str) -> PathField {
     match state.get(name) {
         None => PathField::Default,
         Some(Value::Null) => PathField::Null,
-        Some(Value::String(p)) => PathField::Path(p.clone()),
+        Some(Value::String(p)) => PathField::Path(Path::parse(p).expect("a valid path")),
         Some(other) => panic!("{name} is neither a string nor null: {other}"),
     }
 }

@@ -20,7 +20,7 @@ pub fn definition_marks(text: &str) -> Vec<Mark> {
 
 /// The definition's diagnostics as marks, and its graph when it could be read.
 pub fn check_definition(text: &str) -> (Vec<Mark>, Option<DisplayGraph>) {
-    let (machine, diagnostics) = parse_definition(text);
+    let (machine, diagnostics) = parse_definition(text).into_parts();
     let graph = machine.as_ref().map(crate::graph::build::display_graph);
     let marks = diagnostics
         .into_iter()

@@ -4,9 +4,7 @@
 
 use serde_json::Value;
 use sfn_engine::execution::{ErrorHandling, StateTrace};
-use sfn_engine::{
-    parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity,
-};
+use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
@@ -40,8 +38,8 @@ impl Session {
         seed: u32,
     ) -> Result<Session, Vec<String>> {
         let mut problems = Vec::new();
-        let (machine, diagnostics) = parse_definition(definition);
-        for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        let parsed = parse_definition(definition);
+        for d in parsed.errors() {
             problems.push(format!(
                 "Definition, line {} column {}: {}",
                 d.line, d.column, d.message
@@ -65,7 +63,7 @@ impl Session {
                 }
             }
         };
-        match (machine, input_value, mock_set) {
+        match (parsed.into_machine(), input_value, mock_set) {
             (Some(machine), Some(input), Some(mocks)) if problems.is_empty() => {
                 let options = ExecutionOptions {
                     seed: u64::from(seed),

@@ -11,8 +11,7 @@ use sfn_engine::scaffold::starter_mocks;
 /// definition or the mock file is not valid yet: the diagnostics say so, and the user's text is
 /// never replaced by a guess).
 pub fn with_starter_mocks(definition: &str, mocks: &str) -> Option<String> {
-    let (machine, _) = sfn_engine::parse_definition(definition);
-    let machine = machine?;
+    let machine = sfn_engine::parse_definition(definition).into_machine()?;
     let existing: Option<Value> = if mocks.trim().is_empty() {
         None
     } else {
@@ -44,7 +43,7 @@ mod tests {
     fn an_unmocked_task_gets_a_rule_and_the_run_works() {
         let text = with_starter_mocks(TASK, "").expect("a starter mock");
         assert!(text.contains("Greeter"), "{text}");
-        let (machine, _) = sfn_engine::parse_definition(TASK);
+        let machine = sfn_engine::parse_definition(TASK).into_machine();
         let mocks = sfn_engine::MockSet::from_json_text(&text, None).expect("a valid mock file");
         let mut run = sfn_engine::Execution::new(
             machine.expect("valid"),

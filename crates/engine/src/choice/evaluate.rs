@@ -6,16 +6,14 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Number, Value};
 
 use crate::error::StatesError;
-use crate::paths::PathError;
+use crate::paths::{Path, PathError};
 use crate::time::parse_aws_timestamp;
 
 use super::{ChoiceRule, Operand, Operator};
 
 /// Evaluates `rule` against the state's effective input (`$`) and context (`$$`).
 pub fn evaluate(rule: &ChoiceRule, input: &Value, context: &Value) -> Result<bool, StatesError> {
-    evaluate_with(rule, &|path: &str| {
-        crate::paths::query(path, input, context)
-    })
+    evaluate_with(rule, &|path: &Path| path.query(input, context, None))
 }
 
 /// Evaluates `rule`, reading every path (Variable and `...Path` operands) with `query`. This is
@@ -24,7 +22,7 @@ pub fn evaluate(rule: &ChoiceRule, input: &Value, context: &Value) -> Result<boo
 /// path matches nothing.
 pub fn evaluate_with(
     rule: &ChoiceRule,
-    query: &dyn Fn(&str) -> Result<Value, PathError>,
+    query: &dyn Fn(&Path) -> Result<Value, PathError>,
 ) -> Result<bool, StatesError> {
     match rule {
         ChoiceRule::And(rules) => {
@@ -44,12 +42,15 @@ pub fn evaluate_with(
             Ok(false)
         }
         ChoiceRule::Not(rule) => Ok(!evaluate_with(rule, query)?),
-        ChoiceRule::Condition(Value::Bool(value)) => Ok(*value),
+        ChoiceRule::Condition(condition) if condition.source().is_boolean() => {
+            Ok(condition.source().as_bool() == Some(true))
+        }
         // The executor evaluates JSONata Conditions with the JSONata engine before it gets
         // here; only a caller that bypasses it can reach this.
         ChoiceRule::Condition(condition) => Err(StatesError::runtime(format!(
-            "The Condition {condition} is a JSONata expression: it needs the JSONata engine \
-             (run the state machine with the executor)"
+            "The Condition {} is a JSONata expression: it needs the JSONata engine \
+             (run the state machine with the executor)",
+            condition.source()
         ))),
         ChoiceRule::Comparison {
             variable,
@@ -74,7 +75,7 @@ pub fn evaluate_with(
 }
 
 /// AWS's cause for a Variable or `...Path` that matches nothing.
-fn invalid_path(path: &str) -> StatesError {
+fn invalid_path(path: &Path) -> StatesError {
     StatesError::runtime(format!(
         "Invalid path '{path}': The choice state's condition path references an invalid value."
     ))

@@ -12,9 +12,12 @@
 
 use serde_json::Value;
 
+use crate::jsonata::JsonataValue;
+use crate::paths::Path;
+
 pub(crate) use evaluate::numeric_cmp;
 pub use evaluate::{evaluate, evaluate_with};
-pub use parse::{parse_rule, RuleJson};
+pub use parse::{parse_rule, parse_rule_in, RuleJson};
 
 mod evaluate;
 mod parse;
@@ -24,7 +27,8 @@ mod parse;
 pub enum ChoiceRule {
     /// `{"Variable": "$.x", "<Operator>": value}` or `{"Variable": "$.x", "<Operator>Path": "$.y"}`.
     Comparison {
-        variable: String,
+        /// A reference path, compiled.
+        variable: Path,
         operator: Operator,
         operand: Operand,
     },
@@ -36,7 +40,7 @@ pub enum ChoiceRule {
     Not(Box<ChoiceRule>),
     /// A JSONata rule's `Condition` (top level only), kept as written. Only a literal boolean
     /// can be evaluated until JSONata is supported.
-    Condition(Value),
+    Condition(JsonataValue),
 }
 
 /// What a comparison compares its variable with.
@@ -44,8 +48,8 @@ pub enum ChoiceRule {
 pub enum Operand {
     /// The operator's value as written, e.g. `"NumericEquals": 3`.
     Literal(Value),
-    /// The `...Path` form: a reference path read from the input or the context.
-    Path(String),
+    /// The `...Path` form: a reference path read from the input or the context, compiled.
+    Path(Path),
 }
 
 /// The kind of value an operator's literal operand must be.

@@ -3,6 +3,8 @@
 use serde_json::Value;
 
 use crate::definition::json::{Kind as JsonKind, Node};
+use crate::jsonata::JsonataValue;
+use crate::memo::CompileMemo;
 
 use super::evaluate::timestamp;
 use super::{ChoiceRule, Operand, OperandKind, Operator, MAX_RULE_DEPTH};
@@ -27,8 +29,18 @@ pub fn parse_rule<J: RuleJson>(
     pointer: &str,
     top_level: bool,
 ) -> Result<ChoiceRule, Vec<(String, String)>> {
+    parse_rule_in(value, pointer, top_level, &mut CompileMemo::default())
+}
+
+/// [`parse_rule`], compiling the paths through `memo`.
+pub fn parse_rule_in<J: RuleJson>(
+    value: &J,
+    pointer: &str,
+    top_level: bool,
+    memo: &mut CompileMemo,
+) -> Result<ChoiceRule, Vec<(String, String)>> {
     let mut problems = Vec::new();
-    let rule = parse_into(value, pointer, top_level, 0, &mut problems);
+    let rule = parse_into(value, pointer, top_level, 0, &mut problems, memo);
     match rule {
         Some(rule) if problems.is_empty() => Ok(rule),
         _ => {
@@ -165,6 +177,7 @@ fn parse_into<J: RuleJson>(
     top_level: bool,
     depth: usize,
     problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
 ) -> Option<ChoiceRule> {
     if depth > MAX_RULE_DEPTH {
         problems.push((
@@ -244,12 +257,13 @@ fn parse_into<J: RuleJson>(
                     None
                 }
                 Some(field) => match field.as_text() {
-                    Some(path) => {
-                        if let Err(message) = crate::paths::check_reference_path(path) {
+                    Some(path) => match memo.reference_path(path) {
+                        Ok(path) => Some(path),
+                        Err(message) => {
                             problems.push((pointer_key(pointer, "Variable"), message));
+                            None
                         }
-                        Some(path.to_string())
-                    }
+                    },
                     None => {
                         problems.push((
                             pointer_key(pointer, "Variable"),
@@ -262,7 +276,7 @@ fn parse_into<J: RuleJson>(
                     }
                 },
             };
-            let operand = parse_operand(name, operator, is_path, operand, pointer, problems);
+            let operand = parse_operand(name, operator, is_path, operand, pointer, problems, memo);
             ChoiceRule::Comparison {
                 variable: variable?,
                 operator,
@@ -271,11 +285,11 @@ fn parse_into<J: RuleJson>(
         }
         Kind::And(list) => {
             reject_variable(variable, "And", pointer, problems);
-            ChoiceRule::And(parse_list("And", list, pointer, depth, problems)?)
+            ChoiceRule::And(parse_list("And", list, pointer, depth, problems, memo)?)
         }
         Kind::Or(list) => {
             reject_variable(variable, "Or", pointer, problems);
-            ChoiceRule::Or(parse_list("Or", list, pointer, depth, problems)?)
+            ChoiceRule::Or(parse_list("Or", list, pointer, depth, problems, memo)?)
         }
         Kind::Not(inner) => {
             reject_variable(variable, "Not", pointer, problems);
@@ -285,6 +299,7 @@ fn parse_into<J: RuleJson>(
                 false,
                 depth.saturating_add(1),
                 problems,
+                memo,
             )?;
             ChoiceRule::Not(Box::new(inner))
         }
@@ -296,7 +311,7 @@ fn parse_into<J: RuleJson>(
                     "Condition is only allowed in a top-level Choice rule".to_string(),
                 ));
             }
-            ChoiceRule::Condition(condition.to_json())
+            ChoiceRule::Condition(JsonataValue::new(condition.to_json()))
         }
     };
     (problems.len() == start).then_some(rule)
@@ -309,6 +324,7 @@ fn parse_list<J: RuleJson>(
     pointer: &str,
     depth: usize,
     problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
 ) -> Option<Vec<ChoiceRule>> {
     let field_pointer = pointer_key(pointer, name);
     match list.items() {
@@ -329,6 +345,7 @@ fn parse_list<J: RuleJson>(
                     false,
                     depth.saturating_add(1),
                     problems,
+                    memo,
                 ) {
                     rules.push(rule);
                 }
@@ -414,18 +431,19 @@ fn parse_operand<J: RuleJson>(
     value: &J,
     pointer: &str,
     problems: &mut Vec<(String, String)>,
+    memo: &mut CompileMemo,
 ) -> Option<Operand> {
     // Only a problem needs the pointer.
     let field_pointer = || pointer_key(pointer, field);
     if is_path {
         return match value.as_text() {
-            Some(path) => {
-                if let Err(message) = crate::paths::check_reference_path(path) {
+            Some(path) => match memo.reference_path(path) {
+                Ok(path) => Some(Operand::Path(path)),
+                Err(message) => {
                     problems.push((field_pointer(), message));
-                    return None;
+                    None
                 }
-                Some(Operand::Path(path.to_string()))
-            }
+            },
             None => {
                 problems.push((
                     field_pointer(),

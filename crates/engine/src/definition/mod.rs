@@ -1,13 +1,19 @@
 //! A state machine definition: its model ([`model`]), how it is read from JSON text
 //! ([`parse`]) and the checks AWS's CreateStateMachine makes ([`validate`]).
+//!
+//! Reading compiles: the paths, templates, intrinsic calls, Choice rules and JSONata
+//! expressions go into the model parsed, their problems become the definition's diagnostics,
+//! and the executor only runs the model ([`ParsedDefinition`] holds the result).
 
 pub mod json;
 pub mod model;
 pub mod parse;
+mod parsed;
 pub mod validate;
 
 pub use model::*;
 pub use parse::parse_definition;
+pub use parsed::ParsedDefinition;
 
 /// How serious a diagnostic is: an `Error` makes AWS reject the definition, a `Warning` does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -1,8 +1,10 @@
 //! The model of a state machine after parsing: what the executor runs.
 //!
-//! Fields keep AWS's names. Templates (Parameters, ResultSelector, ItemSelector) stay JSON values
-//! and are evaluated by [`crate::template`]; paths stay text and are evaluated by
-//! [`crate::paths`]; both were checked by validation, so evaluation only fails on data.
+//! Fields keep AWS's names. Everything a run evaluates is compiled when the definition is read
+//! (load -> compile -> run): paths are [`Path`]s, payload templates [`Template`]s, intrinsic
+//! calls [`IntrinsicCall`]s, JSONata fields [`JsonataValue`]s and [`Expression`]s, Choice
+//! rules hold compiled paths. Each keeps its source text, for AWS's messages and the display
+//! graph. The run parses no text, so evaluation only fails on data.
 
 use std::rc::Rc;
 
@@ -11,6 +13,10 @@ use rustc_hash::FxBuildHasher;
 use serde_json::Value;
 
 use crate::choice::ChoiceRule;
+use crate::intrinsics::IntrinsicCall;
+use crate::jsonata::{Expression, JsonataValue};
+use crate::paths::Path;
+use crate::template::Template;
 
 /// A whole state machine, or a Parallel branch, or a Map's item processor.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +69,7 @@ impl QueryLanguage {
 }
 
 /// A path field that may be absent (meaning `$`), `null`, or a path.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum PathField {
     /// Not given: the default `$`.
     #[default]
@@ -71,8 +77,26 @@ pub enum PathField {
     /// Explicitly `null`: for InputPath and OutputPath the value is `{}`; for ResultPath the
     /// result is discarded and the input passes through.
     Null,
-    /// A (reference) path such as `$.detail` or `$$.Execution.Id`.
-    Path(String),
+    /// A (reference) path such as `$.detail` or `$$.Execution.Id`, compiled.
+    Path(Path),
+}
+
+/// A payload field of both query languages (ItemSelector, Credentials): a compiled template in
+/// JSONPath, JSONata's value (`{% %}` expressions in it) in JSONata.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Template(Template),
+    Jsonata(JsonataValue),
+}
+
+impl Payload {
+    /// The field as written.
+    pub fn source(&self) -> &Value {
+        match self {
+            Payload::Template(template) => template.source(),
+            Payload::Jsonata(value) => value.source(),
+        }
+    }
 }
 
 /// Where a state goes next.
@@ -87,9 +111,9 @@ pub enum Transition {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NumberField {
     Literal(Value),
-    Path(String),
-    /// The whole `{% ... %}` text.
-    Expression(String),
+    Path(Path),
+    /// The whole `{% ... %}` text, compiled.
+    Expression(Expression),
 }
 
 /// One state, with the fields every state type shares.
@@ -109,9 +133,9 @@ pub struct State {
     /// The state's effective query language: its own `QueryLanguage`, else the top level's.
     pub query_language: QueryLanguage,
     /// `Assign`: variables set when the state is left (both query languages).
-    pub assign: Option<Value>,
+    pub assign: Option<Payload>,
     /// `Output` (JSONata): the state's output, replacing InputPath...OutputPath.
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
     pub kind: StateKind,
 }
 
@@ -195,17 +219,17 @@ pub enum StateKind {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PassState {
     pub result: Option<Value>,
-    pub parameters: Option<Value>,
+    pub parameters: Option<Template>,
     pub result_path: PathField,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskState {
     pub resource: String,
-    pub parameters: Option<Value>,
+    pub parameters: Option<Template>,
     /// `Arguments` (JSONata): what the resource is called with.
-    pub arguments: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub arguments: Option<JsonataValue>,
+    pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
@@ -213,8 +237,8 @@ pub struct TaskState {
     pub timeout_seconds: Option<NumberField>,
     /// HeartbeatSeconds or HeartbeatSecondsPath.
     pub heartbeat_seconds: Option<NumberField>,
-    /// Credentials (a template: `RoleArn` or `RoleArn.$`).
-    pub credentials: Option<Value>,
+    /// Credentials (`RoleArn` or `RoleArn.$`).
+    pub credentials: Option<Payload>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,34 +253,72 @@ pub struct ChoiceBranch {
     pub rule: ChoiceRule,
     pub next: String,
     /// `Assign` of the rule: variables set when it matches.
-    pub assign: Option<Value>,
+    pub assign: Option<Payload>,
     /// `Output` of the rule (JSONata): the Choice state's output when it matches.
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WaitState {
     Seconds(Value),
-    SecondsPath(String),
+    SecondsPath(Path),
     Timestamp(String),
-    TimestampPath(String),
+    TimestampPath(Path),
+    /// `Seconds` as a JSONata expression.
+    SecondsExpression(Expression),
+    /// `Timestamp` as a JSONata expression.
+    TimestampExpression(Expression),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FailState {
-    pub error: Option<String>,
-    pub error_path: Option<String>,
-    pub cause: Option<String>,
-    pub cause_path: Option<String>,
+    pub error: Option<FailText>,
+    pub error_path: Option<PathOrCall>,
+    pub cause: Option<FailText>,
+    pub cause_path: Option<PathOrCall>,
+}
+
+/// Fail's Error or Cause: a text, or in JSONata a `{% ... %}` expression giving it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailText {
+    Literal(String),
+    Expression(Expression),
+}
+
+impl FailText {
+    /// The field as written.
+    pub fn text(&self) -> &str {
+        match self {
+            FailText::Literal(text) => text,
+            FailText::Expression(expression) => expression.text(),
+        }
+    }
+}
+
+/// Fail's ErrorPath or CausePath: a reference path or an intrinsic function call, compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathOrCall {
+    Path(Path),
+    Call(IntrinsicCall),
+}
+
+impl PathOrCall {
+    /// The field as written.
+    pub fn text(&self) -> &str {
+        match self {
+            PathOrCall::Path(path) => path.text(),
+            PathOrCall::Call(call) => call.text(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParallelState {
     pub branches: Vec<StateMachine>,
-    pub parameters: Option<Value>,
+    pub parameters: Option<Template>,
     /// `Arguments` (JSONata): the input each branch gets.
-    pub arguments: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub arguments: Option<JsonataValue>,
+    pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
@@ -278,10 +340,10 @@ pub struct MapState {
     pub execution_type: Option<String>,
     pub items_path: PathField,
     /// `Items` (JSONata): an array, or an expression giving one.
-    pub items: Option<Value>,
+    pub items: Option<JsonataValue>,
     /// ItemSelector, or the older Parameters.
-    pub item_selector: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub item_selector: Option<Payload>,
+    pub result_selector: Option<Template>,
     pub result_path: PathField,
     pub max_concurrency: Option<NumberField>,
     pub tolerated_failure_percentage: Option<NumberField>,
@@ -334,7 +396,7 @@ pub struct Catcher {
     pub next: String,
     pub result_path: PathField,
     /// `Assign` of the catcher: variables set when it catches (`$states.errorOutput` in JSONata).
-    pub assign: Option<Value>,
+    pub assign: Option<Payload>,
     /// `Output` of the catcher (JSONata): the state's output when it catches.
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
 }

@@ -3,8 +3,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
-use crate::definition::QueryLanguage;
-use crate::jsonata;
+use crate::definition::{Payload, QueryLanguage};
 
 /// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
 type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
@@ -330,12 +329,12 @@ impl Execution {
         };
         let jsonata_state = state.query_language == QueryLanguage::Jsonata;
         let items_value = if let Some(items) = &map.items {
-            match items {
-                Value::String(text) if jsonata::is_expression(text) => {
+            match items.expression() {
+                Some(expression) => {
                     let states = self.states_binding(frame, run, None, None, None);
-                    let value = self.jsonata_value(frame, run, text, "Items", &states)?;
+                    let value = self.jsonata_value(frame, run, expression, "Items", &states)?;
                     if !value.is_array() {
-                        let expression = expression_text(text);
+                        let expression = expression_text(expression.text());
                         let message = unexpected_type(expression, "Items", "array", &value);
                         return Err(self.evaluation_failed(
                             frame,
@@ -347,21 +346,20 @@ impl Execution {
                     }
                     value
                 }
-                other => {
+                None => {
                     let states = self.states_binding(frame, run, None, None, None);
-                    self.jsonata_template(frame, run, other, "Items", &states)?
+                    self.jsonata_template(frame, run, items, "Items", &states)?
                 }
             }
         } else {
             match &map.items_path {
                 PathField::Default => input.clone(),
                 PathField::Null => json!({}),
-                PathField::Path(path) => {
-                    paths::query_with_variables(path, input, &context, Some(&frame.variables))
-                        .map_err(|e| {
-                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                        })?
-                }
+                PathField::Path(path) => path
+                    .query(input, &context, Some(&frame.variables))
+                    .map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                    })?,
             }
         };
         let Value::Array(items) = items_value else {
@@ -388,7 +386,7 @@ impl Execution {
         let mut children = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let child_input = match &map.item_selector {
-                Some(selector) if jsonata_state => {
+                Some(Payload::Jsonata(selector)) => {
                     let mut states = self.states_binding(frame, run, None, None, None);
                     if let Some(context) = states.get_mut("context").and_then(Value::as_object_mut)
                     {
@@ -399,8 +397,8 @@ impl Execution {
                     }
                     Rc::new(self.jsonata_template(frame, run, selector, "ItemSelector", &states)?)
                 }
-                Some(selector) => {
-                    let child_context = if template::reads_context(selector) {
+                Some(Payload::Template(selector)) => {
+                    let child_context = if selector.reads_context() {
                         let mut child_context = context.clone();
                         if let Some(map) = child_context.as_object_mut() {
                             map.insert(
@@ -418,7 +416,7 @@ impl Execution {
                         rng: &mut self.rng,
                         variables: Some(&frame.variables),
                     };
-                    Rc::new(template::evaluate(selector, &mut env)?)
+                    Rc::new(selector.evaluate(&mut env)?)
                 }
                 None => {
                     // The item is the iteration's input and its `$$.Map.Item.Value`: shared.
@@ -527,18 +525,19 @@ impl Execution {
                     Value::Number(n) if float_allowed || n.is_u64() => Ok(Some(n.clone())),
                     other => {
                         let expected = if float_allowed { "number" } else { "integer" };
-                        let message = unexpected_type(expression_text(text), name, expected, other);
+                        let message =
+                            unexpected_type(expression_text(text.text()), name, expected, other);
                         Err(self.evaluation_failed(frame, run, message, Some(name), false))
                     }
                 };
             }
             Some(NumberField::Path(path)) => {
-                let value =
-                    paths::query_with_variables(path, input, context, Some(&frame.variables))
-                        .map_err(|e| {
-                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                        })?;
-                (value, path.clone())
+                let value = path
+                    .query(input, context, Some(&frame.variables))
+                    .map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                    })?;
+                (value, path.to_string())
             }
         };
         // AWS also accepts the number as text ("1").
@@ -623,13 +622,18 @@ impl Fanout {
 
 /// Whether a JSONPath Map's ItemsPath, ItemSelector or number paths read the context object.
 fn map_reads_context(map: &MapState) -> bool {
-    let path_reads = |path: &PathField| matches!(path, PathField::Path(p) if p.contains("$$"));
-    let number_reads = |field: &Option<NumberField>| matches!(field, Some(NumberField::Path(p)) if p.contains("$$"));
+    let path_reads =
+        |path: &PathField| matches!(path, PathField::Path(p) if p.text().contains("$$"));
+    let number_reads = |field: &Option<NumberField>| matches!(field, Some(NumberField::Path(p)) if p.text().contains("$$"));
     path_reads(&map.items_path)
         || map
             .item_selector
             .as_ref()
-            .is_some_and(template::reads_context)
+            .is_some_and(|selector| match selector {
+                Payload::Template(template) => template.reads_context(),
+                // Scanned as a template was before; no JSONata map reads the context this way.
+                Payload::Jsonata(value) => template::reads_context(value.source()),
+            })
         || number_reads(&map.max_concurrency)
         || number_reads(&map.tolerated_failure_percentage)
         || number_reads(&map.tolerated_failure_count)

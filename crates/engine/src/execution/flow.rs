@@ -11,8 +11,9 @@
 use std::borrow::Cow;
 
 use super::*;
-use crate::definition::QueryLanguage;
-use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::definition::{Payload, QueryLanguage};
+use crate::jsonata::{self, Expression, JsonataEnv, JsonataError, JsonataValue};
+use crate::template::Template;
 
 /// AWS's quota on one variable, and on all the variables one Assign sets.
 const MAX_VARIABLE_BYTES: usize = 256 * 1024;
@@ -24,21 +25,21 @@ pub(super) type Assigned = Option<Map<String, Value>>;
 
 /// What a state's work is given: Parameters (JSONPath) or Arguments (JSONata).
 pub(super) struct WorkTemplates<'a> {
-    pub parameters: Option<&'a Value>,
-    pub arguments: Option<&'a Value>,
+    pub parameters: Option<&'a Template>,
+    pub arguments: Option<&'a JsonataValue>,
 }
 
 /// How a state turns its result into its output.
 #[derive(Default)]
 pub(super) struct OutputSpec<'a> {
     /// ResultSelector (JSONPath).
-    pub result_selector: Option<&'a Value>,
+    pub result_selector: Option<&'a Template>,
     /// ResultPath (JSONPath); `Default` where the state has none.
     pub result_path: Option<&'a PathField>,
     /// Assign (both languages): the state's, or a matched Choice rule's, or a catcher's.
-    pub assign: Option<&'a Value>,
+    pub assign: Option<&'a Payload>,
     /// Output (JSONata).
-    pub output: Option<&'a Value>,
+    pub output: Option<&'a JsonataValue>,
 }
 
 impl Execution {
@@ -51,7 +52,7 @@ impl Execution {
     /// since building it copies the execution's input and every state has both paths.
     fn context_for(&self, frame: &Frame, run: &StateRun, path: &PathField) -> Value {
         match path {
-            PathField::Path(text) if text.trim_start().starts_with("$$") => {
+            PathField::Path(path) if path.text().trim_start().starts_with("$$") => {
                 self.context(frame, run, None)
             }
             _ => Value::Null,
@@ -129,11 +130,11 @@ impl Execution {
         &mut self,
         frame: &Frame,
         run: &StateRun,
-        template: &Value,
+        template: &Template,
         input: &Value,
         task_token: Option<&str>,
     ) -> Result<Value, StatesError> {
-        let context = if template::reads_context(template) {
+        let context = if template.reads_context() {
             self.context(frame, run, task_token)
         } else {
             Value::Null
@@ -144,7 +145,7 @@ impl Execution {
             rng: &mut self.rng,
             variables: Some(&frame.variables),
         };
-        template::evaluate(template, &mut env)
+        template.evaluate(&mut env)
     }
 
     /// The state's output and assignments. `result` is what its work produced (None for
@@ -279,10 +280,20 @@ impl Execution {
         &mut self,
         frame: &Frame,
         run: &StateRun,
-        assign: &Value,
+        assign: &Payload,
         dollar: &Value,
     ) -> Result<Map<String, Value>, StatesError> {
-        match self.apply_template(frame, run, assign, dollar, None)? {
+        let assigned = match assign {
+            Payload::Template(template) => {
+                self.apply_template(frame, run, template, dollar, None)?
+            }
+            // Not met: a JSONPath state's Assign is compiled as a template.
+            Payload::Jsonata(value) => {
+                let template = Template::new(value.source().clone());
+                self.apply_template(frame, run, &template, dollar, None)?
+            }
+        };
+        match assigned {
             Value::Object(assigned) => self.check_assignment(frame, assigned),
             other => Err(StatesError::runtime(format!(
                 "The Assign field must be an object, but was {}",
@@ -296,10 +307,20 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        assign: &Value,
+        assign: &Payload,
         states: &Value,
     ) -> Result<Map<String, Value>, StatesError> {
-        match self.jsonata_template(frame, run, assign, "Assign", states)? {
+        let assigned = match assign {
+            Payload::Jsonata(value) => {
+                self.jsonata_template(frame, run, value, "Assign", states)?
+            }
+            // Not met: a JSONata state's Assign is compiled as JSONata.
+            Payload::Template(template) => {
+                let value = JsonataValue::new(template.source().clone());
+                self.jsonata_template(frame, run, &value, "Assign", states)?
+            }
+        };
+        match assigned {
             Value::Object(assigned) => self.check_assignment(frame, assigned),
             other => Err(StatesError::new(
                 names::QUERY_EVALUATION_ERROR,
@@ -389,43 +410,13 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        template: &Value,
+        template: &JsonataValue,
         location: &str,
         states: &Value,
     ) -> Result<Value, StatesError> {
-        match template {
-            Value::String(text) if jsonata::is_expression(text) => {
-                self.jsonata_value(frame, run, text, location, states)
-            }
-            Value::Object(fields) => {
-                let mut out = Map::with_capacity(fields.len());
-                for (key, value) in fields {
-                    let value = self.jsonata_template(
-                        frame,
-                        run,
-                        value,
-                        &format!("{location}/{key}"),
-                        states,
-                    )?;
-                    out.insert(key.clone(), value);
-                }
-                Ok(Value::Object(out))
-            }
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (index, item) in items.iter().enumerate() {
-                    out.push(self.jsonata_template(
-                        frame,
-                        run,
-                        item,
-                        &format!("{location}/{index}"),
-                        states,
-                    )?);
-                }
-                Ok(Value::Array(out))
-            }
-            other => Ok(other.clone()),
-        }
+        template.evaluate_each(location, &mut |expression, location| {
+            self.jsonata_value(frame, run, expression, location, states)
+        })
     }
 
     /// One `{% ... %}` expression's value; a failure emits EvaluationFailed.
@@ -433,7 +424,7 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        text: &str,
+        expression: &Expression,
         location: &str,
         states: &Value,
     ) -> Result<Value, StatesError> {
@@ -443,11 +434,12 @@ impl Execution {
                 variables: &frame.variables,
                 rng: &mut self.rng,
                 now: frame.now,
+                limits: self.options.limits.jsonata,
             };
-            jsonata::evaluate(text, &mut env)
+            expression.evaluate(&mut env)
         };
         outcome.map_err(|error| {
-            let expression = expression_text(text);
+            let expression = expression_text(expression.text());
             let message = match error {
                 JsonataError::Undefined => format!(
                     "The JSONata expression '{expression}' specified for the field '{location}' returned nothing (undefined)."
@@ -510,11 +502,11 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        text: &str,
+        expression: &Expression,
         field: &str,
     ) -> Result<Value, StatesError> {
         let states = self.states_binding(frame, run, None, None, None);
-        self.jsonata_value(frame, run, text, field, &states)
+        self.jsonata_value(frame, run, expression, field, &states)
     }
 }
 

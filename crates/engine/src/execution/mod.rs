@@ -68,7 +68,6 @@ use crate::definition::{
 };
 use crate::error::{names, StatesError};
 use crate::history::{EventDetails, EventKind, History, HistoryEvent};
-use crate::intrinsics;
 use crate::limits::Limits;
 use crate::mocks::{MockResponse, MockSet, TaskCall};
 use crate::paths;
@@ -223,6 +222,8 @@ impl Execution {
         let mut sub_machines = HashMap::new();
         collect_sub_machines(&root, &mut sub_machines);
         let input = Rc::new(input);
+        let mut mocks = mocks;
+        mocks.set_jsonata_limits(options.limits.jsonata);
         Execution {
             root,
             sub_machines,

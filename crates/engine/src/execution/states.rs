@@ -4,8 +4,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::*;
 use crate::choice::ChoiceRule;
-use crate::definition::{ChoiceBranch, QueryLanguage};
-use crate::jsonata;
+use crate::definition::{ChoiceBranch, FailText, PathOrCall, QueryLanguage};
 use std::cell::OnceCell;
 
 impl Execution {
@@ -100,17 +99,18 @@ impl Execution {
         effective: &Value,
     ) -> Result<bool, StatesError> {
         if let ChoiceRule::Condition(condition) = rule {
-            let value = match condition {
-                Value::String(text) if jsonata::is_expression(text) => {
+            let value = match condition.expression() {
+                Some(expression) => {
                     let states = self.states_binding(frame, run, None, None, None);
-                    self.jsonata_value(frame, run, text, "Condition", &states)?
+                    self.jsonata_value(frame, run, expression, "Condition", &states)?
                 }
-                other => other.clone(),
+                None => condition.source().clone(),
             };
             return match value {
                 Value::Bool(b) => Ok(b),
                 other => {
                     let text = condition
+                        .source()
                         .as_str()
                         .map_or(String::new(), |t| expression_text(t).to_string());
                     let message = unexpected_type(&text, "Condition", "boolean", &other);
@@ -128,12 +128,12 @@ impl Execution {
         let context = OnceCell::new();
         let variables = &frame.variables;
         choice::evaluate_with(rule, &|path| {
-            let context = if path.trim_start().starts_with("$$") {
+            let context = if path.text().trim_start().starts_with("$$") {
                 context.get_or_init(|| self.context(frame, run, None))
             } else {
                 &Value::Null
             };
-            paths::query_with_variables(path, effective, context, Some(variables))
+            path.query(effective, context, Some(variables))
         })
     }
 
@@ -148,19 +148,23 @@ impl Execution {
         let context = self.context(frame, run, None);
         let jsonata_state = state.query_language == QueryLanguage::Jsonata;
         let until = match wait {
-            WaitState::Seconds(seconds) => {
-                let value = match seconds.as_str() {
-                    Some(text) if jsonata::is_expression(text) => {
-                        self.jsonata_number(frame, run, text, "Seconds")?
-                    }
-                    _ => seconds.clone(),
+            WaitState::Seconds(_) | WaitState::SecondsExpression(_) => {
+                let (value, text) = match wait {
+                    WaitState::SecondsExpression(expression) => (
+                        self.jsonata_number(frame, run, expression, "Seconds")?,
+                        expression_text(expression.text()).to_string(),
+                    ),
+                    WaitState::Seconds(seconds) => (
+                        seconds.clone(),
+                        seconds
+                            .as_str()
+                            .map_or(String::new(), |t| expression_text(t).to_string()),
+                    ),
+                    _ => (Value::Null, String::new()),
                 };
                 match value.as_u64() {
                     Some(s) => frame.now.saturating_add(seconds_to_ms(s)),
                     None => {
-                        let text = seconds
-                            .as_str()
-                            .map_or(String::new(), |t| expression_text(t).to_string());
                         let message = unexpected_type(&text, "Seconds", "integer", &value);
                         return Err(self.evaluation_failed(
                             frame,
@@ -173,13 +177,13 @@ impl Execution {
                 }
             }
             WaitState::SecondsPath(path) => {
-                let value =
-                    paths::query_with_variables(path, &effective, &context, Some(&frame.variables))
-                        .map_err(|_| {
-                            StatesError::runtime(format!(
-                        "The SecondsPath parameter does not reference an input value: {path}"
-                    ))
-                        })?;
+                let value = path
+                    .query(&effective, &context, Some(&frame.variables))
+                    .map_err(|_| {
+                        StatesError::runtime(format!(
+                            "The SecondsPath parameter does not reference an input value: {path}"
+                        ))
+                    })?;
                 let seconds = match &value {
                     Value::Number(n) if n.is_i64() || n.is_u64() => n.as_i64().unwrap_or(i64::MAX),
                     other => {
@@ -198,11 +202,13 @@ impl Execution {
                     .now
                     .saturating_add(seconds_to_ms(seconds.unsigned_abs()))
             }
-            WaitState::Timestamp(text) => {
-                let value = if jsonata::is_expression(text) {
-                    self.jsonata_number(frame, run, text, "Timestamp")?
-                } else {
-                    Value::String(text.clone())
+            WaitState::Timestamp(_) | WaitState::TimestampExpression(_) => {
+                let value = match wait {
+                    WaitState::TimestampExpression(expression) => {
+                        self.jsonata_number(frame, run, expression, "Timestamp")?
+                    }
+                    WaitState::Timestamp(text) => Value::String(text.clone()),
+                    _ => Value::Null,
                 };
                 match value.as_str().and_then(parse_aws_timestamp) {
                     Some(at) => at,
@@ -222,13 +228,13 @@ impl Execution {
                 }
             }
             WaitState::TimestampPath(path) => {
-                let value =
-                    paths::query_with_variables(path, &effective, &context, Some(&frame.variables))
-                        .map_err(|_| {
-                            StatesError::runtime(format!(
-                        "The TimestampPath parameter does not reference an input value: {path}"
-                    ))
-                        })?;
+                let value = path
+                    .query(&effective, &context, Some(&frame.variables))
+                    .map_err(|_| {
+                        StatesError::runtime(format!(
+                            "The TimestampPath parameter does not reference an input value: {path}"
+                        ))
+                    })?;
                 value.as_str().and_then(parse_aws_timestamp).ok_or_else(|| {
                     StatesError::runtime(format!(
                         "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {}",
@@ -269,13 +275,11 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &mut StateRun,
-        state: &State,
         fail: &FailState,
     ) -> Result<Outcome, StatesError> {
         let error = self.fail_field(
             frame,
             run,
-            state,
             "Error",
             "ErrorPath",
             &fail.error,
@@ -284,7 +288,6 @@ impl Execution {
         let cause = self.fail_field(
             frame,
             run,
-            state,
             "Cause",
             "CausePath",
             &fail.cause,
@@ -300,32 +303,33 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        state: &State,
         field: &str,
         path_field: &str,
-        literal: &Option<String>,
-        path: &Option<String>,
+        literal: &Option<FailText>,
+        path: &Option<PathOrCall>,
     ) -> Result<Option<String>, StatesError> {
-        if let Some(text) = literal {
-            if state.query_language == QueryLanguage::Jsonata && jsonata::is_expression(text) {
+        match literal {
+            Some(FailText::Expression(expression)) => {
                 let states = self.states_binding(frame, run, None, None, None);
-                let value = self.jsonata_value(frame, run, text, field, &states)?;
+                let value = self.jsonata_value(frame, run, expression, field, &states)?;
                 return Ok(Some(plain_text(&value)));
             }
-            return Ok(Some(text.clone()));
+            Some(FailText::Literal(text)) => return Ok(Some(text.clone())),
+            None => {}
         }
         let Some(path) = path else { return Ok(None) };
         let context = self.context(frame, run, None);
-        let value = if intrinsics::is_intrinsic(path) {
-            let mut env = EvalEnv {
-                input: &run.input,
-                context: &context,
-                rng: &mut self.rng,
-                variables: Some(&frame.variables),
-            };
-            intrinsics::evaluate_field(path, path_field, &mut env)?
-        } else {
-            paths::query_with_variables(path, &run.input, &context, Some(&frame.variables)).map_err(|_| {
+        let value = match path {
+            PathOrCall::Call(call) => {
+                let mut env = EvalEnv {
+                    input: &run.input,
+                    context: &context,
+                    rng: &mut self.rng,
+                    variables: Some(&frame.variables),
+                };
+                call.evaluate_field(path_field, &mut env)?
+            }
+            PathOrCall::Path(path) => path.query(&run.input, &context, Some(&frame.variables)).map_err(|_| {
                 StatesError::runtime(format!(
                     "The JSONPath '{path}' specified for the field '{path_field}' could not be found in the input '{}'",
                     run.input

@@ -3,7 +3,7 @@
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
-use crate::definition::QueryLanguage;
+use crate::definition::Payload;
 
 impl Execution {
     pub(super) fn run_task(
@@ -48,11 +48,13 @@ impl Execution {
             "HeartbeatSeconds",
         )?;
         let credentials = match &task.credentials {
-            Some(template) if state.query_language == QueryLanguage::Jsonata => {
+            Some(Payload::Jsonata(template)) => {
                 let states = self.states_binding(frame, run, None, None, None);
                 Some(self.jsonata_template(frame, run, template, "Credentials", &states)?)
             }
-            Some(template) => Some(self.apply_template(frame, run, template, &input, None)?),
+            Some(Payload::Template(template)) => {
+                Some(self.apply_template(frame, run, template, &input, None)?)
+            }
             None => None,
         };
 
@@ -382,18 +384,18 @@ impl Execution {
                     Some(n) if n > 0 => Ok(Some(n)),
                     _ => {
                         let message =
-                            unexpected_type(expression_text(text), name, "integer", &value);
+                            unexpected_type(expression_text(text.text()), name, "integer", &value);
                         Err(self.evaluation_failed(frame, run, message, Some(name), false))
                     }
                 }
             }
             Some(NumberField::Path(path)) => {
                 let context = self.context(frame, run, None);
-                let value =
-                    paths::query_with_variables(path, effective, &context, Some(&frame.variables))
-                        .map_err(|e| {
-                            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
-                        })?;
+                let value = path
+                    .query(effective, &context, Some(&frame.variables))
+                    .map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+                    })?;
                 match value.as_u64() {
                     Some(n) if n > 0 => Ok(Some(n)),
                     _ => Err(StatesError::runtime(format!(

@@ -137,7 +137,7 @@ impl Execution {
             StateKind::Choice(choice) => self.run_choice(frame, run, state, choice),
             StateKind::Wait(wait) => self.run_wait(frame, run, state, wait),
             StateKind::Succeed => self.run_succeed(frame, run, state),
-            StateKind::Fail(fail) => self.run_fail(frame, run, state, fail),
+            StateKind::Fail(fail) => self.run_fail(frame, run, fail),
             StateKind::Parallel(_) | StateKind::Map(_) => self.run_fanout(frame, run, state),
         };
         match result {

@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 
 use crate::error::{names, StatesError};
 use crate::java_text;
-use crate::paths;
 use crate::template::EvalEnv;
 
 use super::format::format;
@@ -35,8 +34,8 @@ impl Call {
                     value: value.clone(),
                     raw: None,
                 },
-                Arg::Path(path) if paths::is_variable_path(path) => {
-                    let value = paths::query_with_variables(path, env.input, env.context, env.variables)
+                Arg::Path(path) if path.is_variable() => {
+                    let value = path.query(env.input, env.context, env.variables)
                         .map_err(|e| {
                             StatesError::runtime(format!(
                                 "The JSONPath '{path}' specified for the field '{field}' could not be found: {}",
@@ -46,8 +45,8 @@ impl Call {
                     Evaluated { value, raw: None }
                 }
                 Arg::Path(path) => {
-                    let value = paths::query(path, env.input, env.context).map_err(|_| {
-                        let document = if path.starts_with("$$") {
+                    let value = path.query(env.input, env.context, None).map_err(|_| {
+                        let document = if path.text().starts_with("$$") {
                             env.context
                         } else {
                             env.input

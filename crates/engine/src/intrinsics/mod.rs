@@ -9,17 +9,22 @@
 //! range...) are `States.IntrinsicFailure`; a path argument that finds nothing is
 //! `States.Runtime`, like any other path.
 //!
-//! The text is read by `parse`; `evaluate` dispatches a call to its function and checks its
+//! A definition's calls are parsed when it is read ([`IntrinsicCall`], paths in their arguments
+//! compiled too); a run only evaluates them. The text-taking [`evaluate`] and [`check`] parse
+//! first. The text is read by `parse`; `evaluate` dispatches a call to its function and checks its
 //! arguments; `format` holds States.Format's template language and `java_random` the seeded
 //! generator of States.MathRandom.
 
 use serde_json::Value;
 
+use std::rc::Rc;
+
 use crate::error::{names, StatesError};
-use crate::parse_cache;
+use crate::memo::CompileMemo;
+use crate::paths::Path;
 use crate::template::EvalEnv;
 
-use parse::parse;
+use parse::{parse, parse_with};
 
 mod evaluate;
 mod format;
@@ -50,7 +55,7 @@ pub fn evaluate_field(
     field: &str,
     env: &mut EvalEnv<'_>,
 ) -> Result<Value, StatesError> {
-    let call = parse_cache::get_or_parse(&PARSED, expr, parse).map_err(|message| {
+    let call = parse(expr).map_err(|message| {
         StatesError::new(
             names::INTRINSIC_FAILURE,
             format!("Invalid intrinsic function call '{expr}' in the field '{field}': {message}"),
@@ -59,10 +64,57 @@ pub fn evaluate_field(
     call.evaluate(field, env)
 }
 
+/// An intrinsic function call of a definition, parsed when the definition is read: the run
+/// only evaluates it. Keeps its text, which AWS's messages quote.
+#[derive(Debug, Clone)]
+pub struct IntrinsicCall {
+    /// Shared: a definition repeats its calls, each parsed once per read
+    /// ([`CompileMemo`](crate::memo::CompileMemo)).
+    text: Rc<str>,
+    call: Rc<Call>,
+}
+
+impl IntrinsicCall {
+    /// Parses and checks a call (syntax, function name, argument count, nesting), with the
+    /// message of what is wrong.
+    pub fn parse(text: &str) -> Result<IntrinsicCall, String> {
+        IntrinsicCall::parse_in(text, &mut CompileMemo::default())
+    }
+
+    /// [`IntrinsicCall::parse`], compiling the paths of its arguments through `memo`.
+    pub fn parse_in(text: &str, memo: &mut CompileMemo) -> Result<IntrinsicCall, String> {
+        Ok(IntrinsicCall {
+            text: text.into(),
+            call: Rc::new(parse_with(text, memo)?),
+        })
+    }
+
+    pub(crate) fn shared_text(&self) -> Rc<str> {
+        Rc::clone(&self.text)
+    }
+
+    /// The call as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Evaluates the call, naming `field` in the message of a path argument that finds
+    /// nothing, as [`evaluate_field`] does.
+    pub fn evaluate_field(&self, field: &str, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
+        self.call.evaluate(field, env)
+    }
+}
+
+/// Two calls are the same when written the same.
+impl PartialEq for IntrinsicCall {
+    fn eq(&self, other: &IntrinsicCall) -> bool {
+        self.text == other.text
+    }
+}
+
 /// Checks the syntax of an intrinsic function call, its function name and argument count.
 pub fn check(expr: &str) -> Result<(), String> {
-    // Through the cache, as the run will read it.
-    parse_cache::get_or_parse(&PARSED, expr, parse).map(|_| ())
+    parse(expr).map(|_| ())
 }
 
 // The functions, their arities and the parsed form.
@@ -155,13 +207,9 @@ enum Arg {
     },
     /// A number, `true`, `false` or `null`.
     Literal(Value),
-    /// `$...` or `$$...`.
-    Path(String),
+    /// `$...`, `$$...` or `$name...`.
+    Path(Path),
     Call(Call),
-}
-
-thread_local! {
-    static PARSED: parse_cache::Cache<Call> = const { parse_cache::empty() };
 }
 
 #[cfg(test)]

@@ -3,15 +3,21 @@
 use serde_json::{Number, Value};
 
 use crate::char_cursor::{impl_char_cursor, CharCursor};
-use crate::paths;
+use crate::memo::CompileMemo;
 
 use super::format::is_escapable;
 use super::{Arg, Call, Function, MAX_NESTING};
 
 pub(super) fn parse(expr: &str) -> Result<Call, String> {
+    parse_with(expr, &mut CompileMemo::default())
+}
+
+/// [`parse`], compiling the paths of the arguments through `memo`.
+pub(super) fn parse_with(expr: &str, memo: &mut CompileMemo) -> Result<Call, String> {
     let mut parser = Parser {
         chars: expr.chars().collect(),
         pos: 0,
+        memo,
     };
     parser.skip_spaces();
     let call = parser.call(1)?;
@@ -25,14 +31,15 @@ pub(super) fn parse(expr: &str) -> Result<Call, String> {
     Ok(call)
 }
 
-struct Parser {
+struct Parser<'m> {
     chars: Vec<char>,
     pos: usize,
+    memo: &'m mut CompileMemo,
 }
 
-impl_char_cursor!(Parser);
+impl_char_cursor!(Parser<'_>);
 
-impl Parser {
+impl Parser<'_> {
     fn call(&mut self, depth: usize) -> Result<Call, String> {
         if depth > MAX_NESTING {
             return Err(format!(
@@ -160,9 +167,11 @@ impl Parser {
                     self.advance();
                 }
                 let path = self.text_from(start);
-                let path = path.trim().to_string();
-                paths::check_path(&path).map_err(|e| format!("invalid path '{path}': {e}"))?;
-                Ok(Arg::Path(path))
+                let path = path.trim();
+                self.memo
+                    .path(path)
+                    .map(Arg::Path)
+                    .map_err(|e| format!("invalid path '{path}': {e}"))
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
                 let start = self.pos;

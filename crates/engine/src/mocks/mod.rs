@@ -69,6 +69,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::jsonata::JsonataLimits;
+
 use lambda::{lambda_error_cause, request_id, Lambda};
 use rules::{matches, parse_functions, CallScope, Condition, FunctionRule, RuleAnswer, Target};
 use sfn_local::{
@@ -165,6 +167,9 @@ pub struct MockSet {
     functions: Vec<(String, Vec<FunctionRule>)>,
     /// Calls answered or attempted so far, per state name.
     calls: HashMap<String, u64>,
+    /// What stops a runaway JSONata expression of a rule: the execution's
+    /// ([`MockSet::set_jsonata_limits`]).
+    jsonata_limits: JsonataLimits,
 }
 
 /// The fields of a mock file.
@@ -219,6 +224,7 @@ impl MockSet {
             states: HashMap::new(),
             functions: file.functions,
             calls: HashMap::new(),
+            jsonata_limits: JsonataLimits::default(),
         };
         if let Some(case) = select_test_case(&file.test_cases, test_case)? {
             for (state, response_name) in &case.states {
@@ -277,6 +283,7 @@ impl MockSet {
             states,
             functions: Vec::new(),
             calls: HashMap::new(),
+            jsonata_limits: JsonataLimits::default(),
         })
     }
 
@@ -296,6 +303,11 @@ impl MockSet {
     /// How many calls of `state_name` were answered or attempted so far.
     pub fn call_count(&self, state_name: &str) -> u64 {
         self.calls.get(state_name).copied().unwrap_or(0)
+    }
+
+    /// Bounds the JSONata expressions of the rules (the execution sets its own).
+    pub fn set_jsonata_limits(&mut self, limits: JsonataLimits) {
+        self.jsonata_limits = limits;
     }
 
     /// Forgets the calls made, to run again from call 0.
@@ -337,7 +349,7 @@ impl MockSet {
                 call.state_name, call.resource
             )));
         };
-        let mut scope = CallScope::new(call.state_name, number, &target.input);
+        let mut scope = CallScope::new(call.state_name, number, &target.input, self.jsonata_limits);
         let mut chosen = None;
         for rule in rules {
             let matched = match &rule.when {

@@ -6,14 +6,20 @@ use sha2::{Digest, Sha256};
 
 use super::lambda::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name, Lambda};
 use super::{key, parse_throw, type_name, MockError, Problems, TaskCall};
-use crate::jsonata::{self, JsonataEnv, JsonataError};
+use crate::jsonata::{
+    self, Expression, JsonataEnv, JsonataError, JsonataLimits, JsonataValue, Member,
+};
+use crate::memo::CompileMemo;
 use crate::rng::Rng;
 
 /// What a `Functions` rule answers.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum RuleAnswer {
-    Return(Value),
-    Throw { error: String, cause: String },
+    Return(JsonataValue),
+    Throw {
+        error: JsonataValue,
+        cause: JsonataValue,
+    },
 }
 
 /// A rule's `when`.
@@ -21,8 +27,8 @@ pub(super) enum RuleAnswer {
 pub(super) enum Condition {
     /// A JSON pattern the call's input must match.
     Pattern(Value),
-    /// A `{% ... %}` JSONata expression that must give `true` (the whole string).
-    Expression(String),
+    /// A `{% ... %}` JSONata expression that must give `true` (the whole string), compiled.
+    Expression(Expression),
 }
 
 /// One rule of our `Functions` format.
@@ -48,10 +54,16 @@ pub(super) struct CallScope<'a> {
     states: Value,
     variables: Map<String, Value>,
     rng: Rng,
+    jsonata_limits: JsonataLimits,
 }
 
 impl<'a> CallScope<'a> {
-    pub(super) fn new(state_name: &'a str, number: u64, input: &Value) -> Self {
+    pub(super) fn new(
+        state_name: &'a str,
+        number: u64,
+        input: &Value,
+        jsonata_limits: JsonataLimits,
+    ) -> Self {
         let mut states = Map::new();
         states.insert("input".to_string(), input.clone());
         let mut variables = Map::new();
@@ -62,19 +74,21 @@ impl<'a> CallScope<'a> {
             states: Value::Object(states),
             variables,
             rng: Rng::new(call_seed(state_name, number)),
+            jsonata_limits,
         }
     }
 
     /// The value of one `{% ... %}` string; `at` says where it is in the file.
-    fn evaluate(&mut self, text: &str, at: &str) -> Result<Value, MockError> {
+    fn evaluate(&mut self, expression: &Expression, at: &str) -> Result<Value, MockError> {
         let mut env = JsonataEnv {
             states: &self.states,
             variables: &self.variables,
             rng: &mut self.rng,
             // The mock has no clock of its own: the epoch, the same on every run.
             now: 0,
+            limits: self.jsonata_limits,
         };
-        jsonata::evaluate(text, &mut env).map_err(|error| {
+        expression.evaluate(&mut env).map_err(|error| {
             let reason = match error {
                 JsonataError::Undefined => "returned nothing (undefined)".to_string(),
                 ref unsupported if unsupported.is_unsupported_result() => {
@@ -84,7 +98,7 @@ impl<'a> CallScope<'a> {
                     format!("failed: {message}")
                 }
             };
-            self.problem(at, text, &reason)
+            self.problem(at, expression.text(), &reason)
         })
     }
 
@@ -98,12 +112,16 @@ impl<'a> CallScope<'a> {
     }
 
     /// A `when` expression: `true` matches, `false` does not, anything else is an error.
-    pub(super) fn condition(&mut self, text: &str, at: &str) -> Result<bool, MockError> {
-        match self.evaluate(text, at)? {
+    pub(super) fn condition(
+        &mut self,
+        expression: &Expression,
+        at: &str,
+    ) -> Result<bool, MockError> {
+        match self.evaluate(expression, at)? {
             Value::Bool(matched) => Ok(matched),
             other => Err(self.problem(
                 at,
-                text,
+                expression.text(),
                 &format!(
                     "must give true or false, not {}: {other}",
                     type_name(&other)
@@ -113,38 +131,30 @@ impl<'a> CallScope<'a> {
     }
 
     /// `template` with every `{% ... %}` string in it replaced by its value.
-    pub(super) fn template(&mut self, template: &Value, at: &str) -> Result<Value, MockError> {
-        match template {
-            Value::String(text) if jsonata::is_expression(text) => self.evaluate(text, at),
-            Value::Object(fields) => {
-                let mut out = Map::with_capacity(fields.len());
-                for (name, value) in fields {
-                    let value = self.template(value, &format!("{at}.{}", key(name)))?;
-                    out.insert(name.clone(), value);
-                }
-                Ok(Value::Object(out))
-            }
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (index, item) in items.iter().enumerate() {
-                    out.push(self.template(item, &format!("{at}[{index}]"))?);
-                }
-                Ok(Value::Array(out))
-            }
-            other => Ok(other.clone()),
-        }
+    pub(super) fn template(
+        &mut self,
+        template: &JsonataValue,
+        at: &str,
+    ) -> Result<Value, MockError> {
+        let child = |parent: &str, member: Member<'_>| match member {
+            Member::Key(name) => format!("{parent}.{}", key(name)),
+            Member::Index(index) => format!("{parent}[{index}]"),
+        };
+        template.evaluate_each_at(at, &child, &mut |expression, at| {
+            self.evaluate(expression, at)
+        })
     }
 
     /// A throw's error or cause: plain text, or an expression that must give a string.
-    pub(super) fn text(&mut self, text: &str, at: &str) -> Result<String, MockError> {
-        if !jsonata::is_expression(text) {
-            return Ok(text.to_string());
-        }
-        match self.evaluate(text, at)? {
+    pub(super) fn text(&mut self, text: &JsonataValue, at: &str) -> Result<String, MockError> {
+        let Some(expression) = text.expression() else {
+            return Ok(text.source().as_str().unwrap_or_default().to_string());
+        };
+        match self.evaluate(expression, at)? {
             Value::String(value) => Ok(value),
             other => Err(self.problem(
                 at,
-                text,
+                expression.text(),
                 &format!("must give a string, not {}: {other}", type_name(&other)),
             )),
         }
@@ -167,12 +177,17 @@ fn call_seed(state_name: &str, call: u64) -> u64 {
 }
 
 /// Syntax-checks every `{% ... %}` string in `value` (keys excepted), reporting each where it is.
-fn check_expressions(value: &Value, at: &str, problems: &mut Problems) -> bool {
+fn check_expressions(
+    value: &Value,
+    at: &str,
+    problems: &mut Problems,
+    memo: &mut CompileMemo,
+) -> bool {
     // Every expression is checked (no short-circuit) so that one read reports them all.
     let mut ok = true;
     match value {
         Value::String(text) if jsonata::is_expression(text) => {
-            if let Err(message) = jsonata::check(text) {
+            if let Err(message) = memo.expression(text) {
                 problems.push(
                     at,
                     format!("invalid JSONata expression {text:?}: {message}"),
@@ -182,12 +197,12 @@ fn check_expressions(value: &Value, at: &str, problems: &mut Problems) -> bool {
         }
         Value::Object(fields) => {
             for (name, value) in fields {
-                ok &= check_expressions(value, &format!("{at}.{}", key(name)), problems);
+                ok &= check_expressions(value, &format!("{at}.{}", key(name)), problems, memo);
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                ok &= check_expressions(item, &format!("{at}[{index}]"), problems);
+                ok &= check_expressions(item, &format!("{at}[{index}]"), problems, memo);
             }
         }
         _ => {}
@@ -293,6 +308,8 @@ pub(super) fn parse_functions(
     problems: &mut Problems,
 ) -> Vec<(String, Vec<FunctionRule>)> {
     let mut functions = Vec::new();
+    // One file's rules often repeat an expression.
+    let mut memo = CompileMemo::default();
     let Some(object) = value.as_object() else {
         problems.push(
             "Functions",
@@ -326,7 +343,9 @@ pub(super) fn parse_functions(
         let parsed: Vec<FunctionRule> = rules
             .iter()
             .enumerate()
-            .filter_map(|(index, rule)| parse_rule(rule, &format!("{at}[{index}]"), problems))
+            .filter_map(|(index, rule)| {
+                parse_rule(rule, &format!("{at}[{index}]"), problems, &mut memo)
+            })
             .collect();
         if parsed.len() == rules.len() {
             functions.push((name.clone(), parsed));
@@ -335,7 +354,12 @@ pub(super) fn parse_functions(
     functions
 }
 
-fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<FunctionRule> {
+fn parse_rule(
+    value: &Value,
+    at: &str,
+    problems: &mut Problems,
+    memo: &mut CompileMemo,
+) -> Option<FunctionRule> {
     let Some(object) = value.as_object() else {
         problems.push(
             at,
@@ -365,10 +389,17 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
             problems.push(at, "needs \"return\" or \"throw\"");
             None
         }
-        (Some(value), None) => Some(RuleAnswer::Return(value.clone())),
+        (Some(value), None) => Some(RuleAnswer::Return(JsonataValue::new_in(
+            value.clone(),
+            memo,
+        ))),
         (None, Some(throw)) => {
-            parse_throw(throw, &format!("{at}.throw"), "error", "cause", problems)
-                .map(|(error, cause)| RuleAnswer::Throw { error, cause })
+            parse_throw(throw, &format!("{at}.throw"), "error", "cause", problems).map(
+                |(error, cause)| RuleAnswer::Throw {
+                    error: JsonataValue::new_in(Value::String(error), memo),
+                    cause: JsonataValue::new_in(Value::String(cause), memo),
+                },
+            )
         }
     };
     let duration_ms = match object.get("durationSeconds") {
@@ -399,8 +430,8 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
     };
     let when = match object.get("when") {
         None => Some(None),
-        Some(Value::String(text)) if jsonata::is_expression(text) => match jsonata::check(text) {
-            Ok(()) => Some(Some(Condition::Expression(text.clone()))),
+        Some(Value::String(text)) if jsonata::is_expression(text) => match memo.expression(text) {
+            Ok(expression) => Some(Some(Condition::Expression(expression))),
             Err(message) => {
                 problems.push(
                     &format!("{at}.when"),
@@ -423,8 +454,8 @@ fn parse_rule(value: &Value, at: &str, problems: &mut Problems) -> Option<Functi
         },
     };
     let expressions_ok = match (object.get("return"), object.get("throw")) {
-        (Some(value), None) => check_expressions(value, &format!("{at}.return"), problems),
-        (None, Some(throw)) => check_expressions(throw, &format!("{at}.throw"), problems),
+        (Some(value), None) => check_expressions(value, &format!("{at}.return"), problems, memo),
+        (None, Some(throw)) => check_expressions(throw, &format!("{at}.throw"), problems, memo),
         _ => true,
     };
     if !ok || !expressions_ok {

@@ -9,7 +9,12 @@
 //! (`Invalid path '$.x' : ...`).
 //!
 //! A path's text is compiled once (`parse`, the filter language in `filter`) into a
-//! `JsonPath`, which `evaluate` reads values with and `write` writes a ResultPath with.
+//! `JsonPath`, which `evaluate` reads values with and `write` writes a ResultPath with. A
+//! definition's paths are compiled when it is read, into [`Path`]s (the compiled form and its
+//! text); a run only evaluates them. The text-taking functions ([`query`], [`set_at`]...)
+//! compile first, for callers outside a definition.
+
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -54,7 +59,18 @@ pub fn query_with_variables(
     context: &Value,
     variables: Option<&Map<String, Value>>,
 ) -> Result<Value, PathError> {
-    let compiled = JsonPath::cached(path).map_err(PathError::new)?;
+    let compiled = JsonPath::parse(path).map_err(PathError::new)?;
+    evaluate_compiled(&compiled, path, input, context, variables)
+}
+
+/// Evaluates `compiled`, whose text is `path`, from the root it names.
+fn evaluate_compiled(
+    compiled: &JsonPath,
+    path: &str,
+    input: &Value,
+    context: &Value,
+    variables: Option<&Map<String, Value>>,
+) -> Result<Value, PathError> {
     let root = match &compiled.root {
         Root::Input => input,
         Root::Context => context,
@@ -76,13 +92,18 @@ pub fn query_with_variables(
 
 /// Whether `path` reads a workflow variable (`$name...`) rather than `$` or `$$`.
 pub fn is_variable_path(path: &str) -> bool {
-    JsonPath::cached(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
+    // Only `$` and a letter or `_` can start one: most paths are told apart without parsing.
+    let names_variable = path
+        .trim()
+        .strip_prefix('$')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'));
+    names_variable
+        && JsonPath::parse(path).is_ok_and(|compiled| matches!(compiled.root, Root::Variable(_)))
 }
 
 /// Checks the syntax of a JSONPath (InputPath, OutputPath, ItemsPath, a template's `.$` value).
 pub fn check_path(path: &str) -> Result<(), String> {
-    // Through the cache: a definition repeats its paths, and a run reads them parsed again.
-    JsonPath::cached(path).map(|_| ())
+    JsonPath::parse(path).map(|_| ())
 }
 
 const NOT_SINGLE_NODE: &str = "A reference path must name a single node: no wildcards, \
@@ -91,13 +112,94 @@ const NOT_SINGLE_NODE: &str = "A reference path must name a single node: no wild
 /// Checks a reference path: a JSONPath naming a single node (ResultPath, Choice Variable,
 /// `...Path` fields).
 pub fn check_reference_path(path: &str) -> Result<(), String> {
-    JsonPath::cached(path)?.check_reference()
+    JsonPath::parse(path)?.check_reference()
 }
 
 /// True when `path` is definite: it can only name a single node (no wildcard, deep scan,
 /// filter, slice or union), so evaluating it gives a value rather than a list.
 pub fn is_definite(path: &str) -> Result<bool, String> {
-    Ok(JsonPath::cached(path)?.is_definite())
+    Ok(JsonPath::parse(path)?.is_definite())
+}
+
+/// A JSONPath or reference path of a definition, compiled when the definition is read: the
+/// run only evaluates it. Keeps its text, which AWS's messages quote and the graph shows.
+#[derive(Debug, Clone)]
+pub struct Path {
+    /// Shared: a definition repeats its paths, each compiled once per read
+    /// ([`CompileMemo`](crate::memo::CompileMemo)). Behind a pointer, too: a model holds many
+    /// optional paths, and is built recursively on the stack.
+    text: Rc<str>,
+    compiled: Rc<JsonPath>,
+}
+
+impl Path {
+    /// Compiles a JSONPath (`$...`, `$$...` or `$name...`), with the syntax error's message.
+    pub fn parse(text: &str) -> Result<Path, String> {
+        Ok(Path {
+            text: text.into(),
+            compiled: Rc::new(JsonPath::parse(text)?),
+        })
+    }
+
+    /// Compiles a reference path: a JSONPath naming a single node.
+    pub fn parse_reference(text: &str) -> Result<Path, String> {
+        let path = Path::parse(text)?;
+        path.compiled.check_reference()?;
+        Ok(path)
+    }
+
+    /// The path as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn shared_text(&self) -> Rc<str> {
+        Rc::clone(&self.text)
+    }
+
+    /// Why the path is not a reference path (naming a single node), if it is not.
+    pub fn check_reference(&self) -> Result<(), String> {
+        self.compiled.check_reference()
+    }
+
+    /// Whether the path reads a workflow variable (`$name...`) rather than `$` or `$$`.
+    pub fn is_variable(&self) -> bool {
+        matches!(self.compiled.root, Root::Variable(_))
+    }
+
+    /// True when the path can only name a single node, so evaluating it gives a value rather
+    /// than a list.
+    pub fn is_definite(&self) -> bool {
+        self.compiled.is_definite()
+    }
+
+    /// Evaluates the path as [`query_with_variables`] does.
+    pub fn query(
+        &self,
+        input: &Value,
+        context: &Value,
+        variables: Option<&Map<String, Value>>,
+    ) -> Result<Value, PathError> {
+        evaluate_compiled(&self.compiled, &self.text, input, context, variables)
+    }
+
+    /// Writes `value` into `target` at this reference path, as [`set_at`] does.
+    pub fn set_at(&self, target: Value, value: Value) -> Result<Value, PathError> {
+        write::set_at_compiled(target, &self.text, &self.compiled, value)
+    }
+}
+
+/// Two paths are the same when written the same.
+impl PartialEq for Path {
+    fn eq(&self, other: &Path) -> bool {
+        self.text == other.text
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,25 +1,13 @@
-//! Reading a JSONPath's text into its compiled form, once per text and thread.
-
-use std::rc::Rc;
+//! Reading a JSONPath's text into its compiled form.
 
 use crate::char_cursor::{impl_char_cursor, CharCursor};
-use crate::parse_cache;
 
 use super::filter::parse_filter;
 use super::{Function, JsonPath, Root, Segment};
 
-thread_local! {
-    static PARSED: parse_cache::Cache<JsonPath> = const { parse_cache::empty() };
-}
-
 impl JsonPath {
-    fn parse(text: &str) -> Result<JsonPath, String> {
+    pub(super) fn parse(text: &str) -> Result<JsonPath, String> {
         Self::parse_nested(text, 0)
-    }
-
-    /// [`JsonPath::parse`], once per text and thread.
-    pub(super) fn cached(text: &str) -> Result<Rc<JsonPath>, String> {
-        parse_cache::get_or_parse(&PARSED, text, JsonPath::parse)
     }
 
     /// Parses a path found at filter nesting level `depth`.

@@ -14,7 +14,17 @@ use super::{JsonPath, PathError, Root, Segment, NOT_SINGLE_NODE};
 /// range) the message is AWS's `Unable to apply ReferencePath <path> to input <input JSON>`;
 /// AWS reports it as `States.ReferencePathConflict`.
 pub fn set_at(target: Value, path: &str, value: Value) -> Result<Value, PathError> {
-    let compiled = JsonPath::cached(path).map_err(PathError::new)?;
+    let compiled = JsonPath::parse(path).map_err(PathError::new)?;
+    set_at_compiled(target, path, &compiled, value)
+}
+
+/// [`set_at`] with the path compiled; `path` is its text, for the messages.
+pub(super) fn set_at_compiled(
+    target: Value,
+    path: &str,
+    compiled: &JsonPath,
+    value: Value,
+) -> Result<Value, PathError> {
     if compiled.root != Root::Input {
         return Err(PathError::new(format!(
             "Only the state input can be written to, not {path}"

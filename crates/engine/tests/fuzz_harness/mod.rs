@@ -71,14 +71,14 @@ fn non_empty(message: &str, what: &str) {
 /// `sfn_engine::parse_definition` on the whole input.
 pub fn definition(data: &[u8]) -> String {
     let text = String::from_utf8_lossy(data);
-    let (machine, diagnostics) = parse_definition(&text);
-    for d in &diagnostics {
+    let parsed = parse_definition(&text);
+    for d in parsed.diagnostics() {
         non_empty(&d.message, "diagnostic");
     }
     format!(
         "machine: {}, diagnostics: {}",
-        machine.is_some(),
-        diagnostics.len()
+        parsed.is_accepted(),
+        parsed.diagnostics().len()
     )
 }
 
@@ -172,8 +172,9 @@ pub fn jsonata_target(data: &[u8]) -> String {
         variables: &variables,
         rng: &mut rng,
         now: 1_700_000_000_000,
+        limits: FUZZ_JSONATA_LIMITS,
     };
-    let result = jsonata::evaluate_with_limits(&text, &mut env, &FUZZ_JSONATA_LIMITS);
+    let result = jsonata::evaluate(&text, &mut env);
     match &result {
         Err(jsonata::JsonataError::Syntax(m)) | Err(jsonata::JsonataError::Evaluation(m)) => {
             non_empty(m, "jsonata")
@@ -260,16 +261,11 @@ fn collect_keys(value: &Value, into: &mut Vec<String>, depth: usize) {
 /// the conformance corpus's; at most [`MAX_STEPS`] steps.
 pub fn execution(data: &[u8]) -> String {
     let p = parts(data, 3);
-    let (machine, diagnostics) = parse_definition(part(&p, 0));
+    let parsed = parse_definition(part(&p, 0));
+    let (machine, diagnostics) = parsed.into_parts();
     let Some(machine) = machine else {
         return format!("rejected ({} diagnostics)", diagnostics.len());
     };
-    if diagnostics
-        .iter()
-        .any(|d| d.severity == sfn_engine::Severity::Error)
-    {
-        return "invalid".into();
-    }
     let input = serde_json::from_str(part(&p, 1)).unwrap_or_else(|_| json!({}));
     let mocks_text = part(&p, 2);
     let mocks = MockSet::from_json_text(mocks_text, None)
@@ -280,8 +276,9 @@ pub fn execution(data: &[u8]) -> String {
                 .and_then(|v| MockSet::from_conformance(&v).ok())
         })
         .unwrap_or_default();
-    jsonata::set_default_limits(FUZZ_JSONATA_LIMITS);
-    let mut execution = Execution::new(machine, input, mocks, ExecutionOptions::default());
+    let mut options = ExecutionOptions::default();
+    options.limits.jsonata = FUZZ_JSONATA_LIMITS;
+    let mut execution = Execution::new(machine, input, mocks, options);
     let mut steps = 0;
     while *execution.status() == ExecutionStatus::Running && steps < MAX_STEPS {
         execution.step();

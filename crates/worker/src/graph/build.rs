@@ -208,7 +208,7 @@ fn write_rule(rule: &ChoiceRule, out: &mut String, nested: bool) {
             operator,
             operand,
         } => {
-            out.push_str(variable);
+            out.push_str(variable.text());
             out.push(' ');
             out.push_str(&comparison_text(*operator, operand));
         }
@@ -239,7 +239,7 @@ fn write_rule(rule: &ChoiceRule, out: &mut String, nested: bool) {
             write_rule(inner, out, false);
             out.push(')');
         }
-        ChoiceRule::Condition(condition) => match condition {
+        ChoiceRule::Condition(condition) => match condition.source() {
             Value::String(text) => out.push_str(text),
             other => out.push_str(&other.to_string()),
         },
@@ -251,7 +251,7 @@ fn comparison_text(operator: Operator, operand: &Operand) -> String {
     use Operator::*;
     let value = match operand {
         Operand::Literal(value) => value.to_string(),
-        Operand::Path(path) => path.clone(),
+        Operand::Path(path) => path.text().to_string(),
     };
     let is_true = matches!(operand, Operand::Literal(Value::Bool(true)));
     let test = |what: &str| {

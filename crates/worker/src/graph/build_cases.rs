@@ -89,7 +89,7 @@ fn render(graph: &DisplayGraph) -> String {
 }
 
 fn graph_of(text: &str) -> (StateMachine, DisplayGraph) {
-    let (machine, diags) = parse_definition(text);
+    let (machine, diags) = parse_definition(text).into_parts();
     let machine = machine.unwrap_or_else(|| panic!("definition does not parse: {diags:#?}"));
     let graph = display_graph(&machine);
     (machine, graph)
@@ -225,7 +225,7 @@ fn graph_of_every_corpus_definition_is_well_formed() {
         let case: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
         let text = serde_json::to_string_pretty(&case["definition"]).expect("definition");
-        let (Some(machine), _) = parse_definition(&text) else {
+        let Some(machine) = parse_definition(&text).into_machine() else {
             continue;
         };
         let graph = display_graph(&machine);

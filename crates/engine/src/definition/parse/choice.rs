@@ -1,11 +1,11 @@
 //! Choice states: their `Choices` (JSONPath rules or JSONata conditions) and `Default`.
 
 use super::{field, language_hint, Builder};
-use crate::choice::{parse_rule, ChoiceRule};
+use crate::choice::{parse_rule_in, ChoiceRule};
 use crate::definition::json::{child_pointer, Kind, Node};
 use crate::definition::model::{ChoiceBranch, ChoiceState, QueryLanguage, StateKind};
 use crate::definition::validate::StateInfo;
-use crate::jsonata;
+use crate::jsonata::{self, JsonataValue};
 
 impl<'r> Builder<'r> {
     pub(super) fn choice(
@@ -89,7 +89,7 @@ impl<'r> Builder<'r> {
                 if foreign {
                     return None;
                 }
-                match parse_rule(node, ptr, true) {
+                match parse_rule_in(node, ptr, true, &mut self.memo) {
                     Ok(rule) => Some(rule),
                     Err(problems) => {
                         self.absolute_problems(problems);
@@ -142,6 +142,6 @@ impl<'r> Builder<'r> {
             return None;
         }
         ok &= self.jsonata_expressions(f.node, f.ptr());
-        ok.then(|| ChoiceRule::Condition(f.node.to_value()))
+        ok.then(|| ChoiceRule::Condition(JsonataValue::new_in(f.node.to_value(), &mut self.memo)))
     }
 }

@@ -1,12 +1,10 @@
 //! JSONata `{% ... %}` expressions, `Assign` (variables) and `Output`.
 
-use serde_json::Value;
-
-use super::{field, uses_states_variable, with_code, Builder, MAX_VARIABLE_NAME_CHARS};
+use super::{field, uses_states_variable, Builder, MAX_VARIABLE_NAME_CHARS};
 use crate::definition::json::{child_pointer, Kind, Node};
-use crate::definition::model::QueryLanguage;
+use crate::definition::model::{Payload, QueryLanguage};
 use crate::definition::validate::Target;
-use crate::{jsonata, template};
+use crate::jsonata::{self, JsonataValue};
 
 /// AWS's rules for a variable name: a Unicode identifier (UAX #31: an ID_Start character,
 /// then ID_Continue characters, approximated here as a letter, then letters, digits, `_`), at
@@ -94,8 +92,8 @@ impl<'r> Builder<'r> {
                         return false;
                     }
                 }
-                match jsonata::check(s) {
-                    Ok(()) => true,
+                match self.memo.expression(s) {
+                    Ok(_) => true,
                     Err(e) => {
                         self.schema(
                             node.pos,
@@ -134,7 +132,7 @@ impl<'r> Builder<'r> {
         key: &str,
         shape: JsonataShape,
         ok: &mut bool,
-    ) -> Option<Value> {
+    ) -> Option<JsonataValue> {
         let f = field(node, ptr, key)?;
         let is_expr = f.node.as_str().is_some_and(jsonata::is_expression);
         let shape_ok = match shape {
@@ -162,13 +160,13 @@ impl<'r> Builder<'r> {
             *ok = false;
             return None;
         }
-        Some(f.node.to_value())
+        Some(JsonataValue::new_in(f.node.to_value(), &mut self.memo))
     }
 
     /// `Assign` (both query languages): an object of variable names. In JSONata its values
     /// may hold `{% ... %}` expressions; in JSONPath a key ending in `.$` takes a path, a
     /// variable reference or an intrinsic call, as in a payload template.
-    pub(super) fn assign(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
+    pub(super) fn assign(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Payload> {
         let f = field(node, ptr, "Assign")?;
         if !self.object_node(f.node, f.ptr(), "field 'Assign'") {
             *ok = false;
@@ -192,26 +190,25 @@ impl<'r> Builder<'r> {
                 });
             }
         }
-        match self.ql {
-            QueryLanguage::Jsonata => good &= self.jsonata_expressions(f.node, f.ptr()),
+        let payload = match self.ql {
+            QueryLanguage::Jsonata => {
+                good &= self.jsonata_expressions(f.node, f.ptr());
+                let value = JsonataValue::new_in(f.node.to_value(), &mut self.memo);
+                Some(Payload::Jsonata(value))
+            }
             QueryLanguage::JsonPath => {
-                let value = f.node.to_value();
-                let problems = template::check(&value);
-                good &= problems.is_empty();
-                for (rel, message) in problems {
-                    let pointer = format!("{}{rel}", f.ptr());
-                    let pos = self.root.position_of(&pointer);
-                    self.error(pos, &pointer, with_code(&message));
-                }
+                let template = self.compiled_template(f.node, f.ptr());
+                good &= template.is_some();
                 good &= self.no_states_in_jsonpath(f.node, f.ptr());
                 self.no_dollar_warnings(f.node, f.ptr());
+                template.map(Payload::Template)
             }
-        }
+        };
         if !good {
             *ok = false;
             return None;
         }
-        Some(f.node.to_value())
+        payload
     }
 
     /// `$states` exists only in JSONata states: a JSONPath template's `.$` value cannot read
@@ -249,7 +246,7 @@ impl<'r> Builder<'r> {
     }
 
     /// `Output` (JSONata only; the field check reports it elsewhere).
-    pub(super) fn output(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<Value> {
+    pub(super) fn output(&mut self, node: &Node, ptr: &str, ok: &mut bool) -> Option<JsonataValue> {
         if self.ql != QueryLanguage::Jsonata {
             return None;
         }

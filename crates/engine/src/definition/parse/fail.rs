@@ -3,9 +3,10 @@
 
 use super::{field, looks_dynamic, Builder};
 use crate::definition::json::Node;
-use crate::definition::model::{FailState, QueryLanguage, StateKind};
+use crate::definition::model::{FailState, FailText, QueryLanguage, StateKind};
 use crate::definition::validate::diagnostic;
 use crate::definition::Severity;
+use crate::jsonata::{self, Expression};
 
 impl<'r> Builder<'r> {
     pub(super) fn fail(&mut self, node: &Node, ptr: &str) -> Option<StateKind> {
@@ -52,11 +53,24 @@ impl<'r> Builder<'r> {
         ] {
             ok &= got || node.get(key).is_none();
         }
-        ok.then_some(StateKind::Fail(FailState {
-            error,
-            error_path,
-            cause,
-            cause_path,
-        }))
+        // In JSONata a `{% ... %}` Error or Cause is computed; otherwise it is the text.
+        let mut text = |value: Option<String>| {
+            value.map(|text| {
+                if jsonata && jsonata::is_expression(&text) {
+                    let expression = self.memo.expression(&text);
+                    FailText::Expression(expression.unwrap_or_else(|_| Expression::new(&text)))
+                } else {
+                    FailText::Literal(text)
+                }
+            })
+        };
+        ok.then(|| {
+            StateKind::Fail(FailState {
+                error: text(error),
+                error_path,
+                cause: text(cause),
+                cause_path,
+            })
+        })
     }
 }

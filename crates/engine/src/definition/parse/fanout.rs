@@ -7,7 +7,8 @@ use super::fields::NumberCheck;
 use super::{field, Builder, Field, ScopeKind};
 use crate::definition::json::{child_pointer, Kind, Node};
 use crate::definition::model::{
-    MapState, ParallelState, PathField, ProcessorMode, QueryLanguage, StateKind, StateMachine,
+    MapState, ParallelState, PathField, Payload, ProcessorMode, QueryLanguage, StateKind,
+    StateMachine,
 };
 use crate::definition::validate::{StateInfo, Target};
 
@@ -181,8 +182,9 @@ impl<'r> Builder<'r> {
         let mut result_path = PathField::Default;
         if ql == QueryLanguage::Jsonata {
             items = self.jsonata_field(node, ptr, "Items", JsonataShape::Array, &mut ok);
-            item_selector =
-                self.jsonata_field(node, ptr, "ItemSelector", JsonataShape::Object, &mut ok);
+            item_selector = self
+                .jsonata_field(node, ptr, "ItemSelector", JsonataShape::Object, &mut ok)
+                .map(Payload::Jsonata);
         } else {
             items_path = self.path_field(node, ptr, "ItemsPath", true);
             if let (Some(f), PathField::Default) = (field(node, ptr, "ItemsPath"), &items_path) {
@@ -196,7 +198,8 @@ impl<'r> Builder<'r> {
                 }
                 (_, Some(_)) => self.checked_template(node, ptr, "Parameters", &mut ok),
                 _ => self.checked_template(node, ptr, "ItemSelector", &mut ok),
-            };
+            }
+            .map(Payload::Template);
             result_selector = self.checked_template(node, ptr, "ResultSelector", &mut ok);
             result_path = self.path_field(node, ptr, "ResultPath", true);
         }

@@ -1,16 +1,17 @@
 //! The field readers every state shares: reporting a problem, strings, state names
 //! (targets), templates, JSONPath fields, booleans, numbers and `QueryLanguage`.
 
-use serde_json::Value;
-
 use super::{
     field, language_hint, looks_dynamic, uses_states_variable, with_code, Builder, Field, SCHEMA,
 };
 use crate::definition::json::{child_pointer, Kind, Node, Pos};
-use crate::definition::model::{NumberField, PathField, QueryLanguage};
+use crate::definition::model::{NumberField, PathField, PathOrCall, QueryLanguage};
 use crate::definition::validate::{diagnostic, Target};
 use crate::definition::Severity;
-use crate::{intrinsics, jsonata, paths, template};
+use crate::jsonata::Expression;
+use crate::paths::{self, Path};
+use crate::template::Template;
+use crate::{intrinsics, jsonata};
 
 impl<'r> Builder<'r> {
     pub(super) fn error(&mut self, pos: Pos, pointer: &str, message: impl Into<String>) {
@@ -176,22 +177,37 @@ impl<'r> Builder<'r> {
         Some((name, target))
     }
 
-    pub(super) fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Value> {
+    pub(super) fn opt_template(&mut self, node: &Node, ptr: &str, key: &str) -> Option<Template> {
         let f = field(node, ptr, key)?;
         if !self.object_node(f.node, f.ptr(), format_args!("field '{key}'")) {
             return None;
         }
-        let value = f.node.to_value();
-        let problems = template::check(&value);
-        let mut ok = problems.is_empty();
-        for (rel, message) in problems {
-            let pointer = format!("{}{rel}", f.ptr());
-            let pos = self.root.position_of(&pointer);
-            self.error(pos, &pointer, with_code(&message));
-        }
-        ok &= self.no_states_in_jsonpath(f.node, f.ptr());
+        let compiled = self.compiled_template(f.node, f.ptr());
+        let ok = self.no_states_in_jsonpath(f.node, f.ptr());
         self.no_dollar_warnings(f.node, f.ptr());
-        ok.then_some(value)
+        compiled.filter(|_| ok)
+    }
+
+    /// A `{% ... %}` text that validation has checked, compiled.
+    pub(super) fn compiled_expression(&mut self, text: &str) -> Expression {
+        self.memo
+            .expression(text)
+            .unwrap_or_else(|_| Expression::new(text))
+    }
+
+    /// The template `node` holds, compiled, or its problems reported.
+    pub(super) fn compiled_template(&mut self, node: &Node, ptr: &str) -> Option<Template> {
+        match Template::compile_in(node.to_value(), &mut self.memo) {
+            Ok(template) => Some(template),
+            Err(problems) => {
+                for (rel, message) in problems {
+                    let pointer = format!("{ptr}{rel}");
+                    let pos = self.root.position_of(&pointer);
+                    self.error(pos, &pointer, with_code(&message));
+                }
+                None
+            }
+        }
     }
 
     /// AWS's NO_DOLLAR warning: a template value that looks like a path or an intrinsic call
@@ -283,16 +299,12 @@ impl<'r> Builder<'r> {
                 PathField::Default
             }
             Kind::String(s) => {
-                let ok = if reference {
+                let path = if reference {
                     self.reference_path(&f, s, key == "ItemsPath")
                 } else {
                     self.json_path(&f, s)
                 };
-                if ok {
-                    PathField::Path(s.to_string())
-                } else {
-                    PathField::Default
-                }
+                path.map_or(PathField::Default, PathField::Path)
             }
             _ => {
                 self.wrong_type(&f, "String");
@@ -301,19 +313,19 @@ impl<'r> Builder<'r> {
         }
     }
 
-    fn json_path(&mut self, f: &Field<'_>, path: &str) -> bool {
+    fn json_path(&mut self, f: &Field<'_>, path: &str) -> Option<Path> {
         if !self.no_states_path(f, path) {
-            return false;
+            return None;
         }
-        match paths::check_path(path) {
-            Ok(()) => true,
+        match self.memo.path(path) {
+            Ok(path) => Some(path),
             Err(e) => {
                 self.schema(
                     f.pos(),
                     f.ptr(),
                     format!("Value is not a valid JSONPath: {e}"),
                 );
-                false
+                None
             }
         }
     }
@@ -335,9 +347,9 @@ impl<'r> Builder<'r> {
     }
 
     /// A reference path; `$$` (the context object) only where `context_ok`.
-    fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> bool {
+    fn reference_path(&mut self, f: &Field<'_>, path: &str, context_ok: bool) -> Option<Path> {
         if !self.no_states_path(f, path) {
-            return false;
+            return None;
         }
         if !context_ok && path.starts_with("$$") {
             self.schema(
@@ -348,17 +360,17 @@ impl<'r> Builder<'r> {
                     f.key
                 ),
             );
-            return false;
+            return None;
         }
-        match paths::check_reference_path(path) {
-            Ok(()) => true,
+        match self.memo.reference_path(path) {
+            Ok(path) => Some(path),
             Err(e) => {
                 self.schema(
                     f.pos(),
                     f.ptr(),
                     format!("Value is not a Reference Path: {e}"),
                 );
-                false
+                None
             }
         }
     }
@@ -369,10 +381,10 @@ impl<'r> Builder<'r> {
         ptr: &str,
         key: &str,
         context_ok: bool,
-    ) -> Option<String> {
+    ) -> Option<Path> {
         let s = self.opt_string(node, ptr, key)?;
         let f = field(node, ptr, key)?;
-        self.reference_path(&f, &s, context_ok).then_some(s)
+        self.reference_path(&f, &s, context_ok)
     }
 
     /// ErrorPath / CausePath: a reference path or an intrinsic function call.
@@ -381,12 +393,12 @@ impl<'r> Builder<'r> {
         node: &Node,
         ptr: &str,
         key: &str,
-    ) -> Option<String> {
+    ) -> Option<PathOrCall> {
         let s = self.opt_string(node, ptr, key)?;
         let f = field(node, ptr, key)?;
         if intrinsics::is_intrinsic(&s) {
-            match intrinsics::check(&s) {
-                Ok(()) => Some(s),
+            match self.memo.call(&s) {
+                Ok(call) => Some(PathOrCall::Call(call)),
                 Err(e) => {
                     self.schema(
                         f.pos(),
@@ -397,7 +409,7 @@ impl<'r> Builder<'r> {
                 }
             }
         } else {
-            self.reference_path(&f, &s, true).then_some(s)
+            self.reference_path(&f, &s, true).map(PathOrCall::Path)
         }
     }
 
@@ -497,7 +509,7 @@ impl<'r> Builder<'r> {
                     return None;
                 }
                 self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| NumberField::Expression(text.to_string()))
+                    .then(|| NumberField::Expression(self.compiled_expression(text)))
             }
             // The `...Path` form is JSONPath's; the field check reports it in a JSONata state.
             (None, Some(_)) if self.ql == QueryLanguage::Jsonata => None,

@@ -9,9 +9,13 @@
 //!
 //! Each state is read in its query language (its own `QueryLanguage`, else the top level's):
 //! JSONPath states have the `...Path` fields, Parameters and ResultSelector; JSONata states
-//! have Arguments, Output, Items and `{% ... %}` expressions instead, each checked with
-//! [`crate::jsonata::check`]. A field of the other language is reported as such. `Assign`
-//! (variables) exists in both.
+//! have Arguments, Output, Items and `{% ... %}` expressions instead. A field of the other
+//! language is reported as such. `Assign` (variables) exists in both.
+//!
+//! Reading compiles: paths, payload templates, intrinsic calls, Choice rules and JSONata
+//! expressions are parsed into the model (a problem is the field's diagnostic), each distinct
+//! text once per read through the builder's [`CompileMemo`], which the fields repeating it
+//! share. The executor then runs the model without parsing any text.
 //!
 //! One file per concern: the field readers every state shares (`fields`), JSONata
 //! expressions and variables (`expressions`), `Retry` and `Catch` (`retry_catch`), and one
@@ -35,7 +39,8 @@ use indexmap::IndexMap;
 use super::json::{self, child_pointer, Kind, Node, Pos};
 use super::model::*;
 use super::validate::{self, diagnostic, Scope, StateInfo, Target, VarScope};
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, ParsedDefinition, Severity};
+use crate::memo::CompileMemo;
 
 const SCHEMA: &str = "SCHEMA_VALIDATION_FAILED";
 
@@ -53,9 +58,9 @@ const STATE_TYPES: &[&str] = &[
     "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
 ];
 
-/// Parses and validates `text`. Returns the model when there is no error-severity diagnostic,
-/// and every diagnostic found (warnings included) either way, sorted by position.
-pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
+/// Parses and validates `text`: the model when there is no error-severity diagnostic, and
+/// every diagnostic found (warnings included) either way, sorted by position.
+pub fn parse_definition(text: &str) -> ParsedDefinition {
     if text.trim().is_empty() {
         let d = diagnostic(
             Severity::Error,
@@ -63,7 +68,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
             "",
             "MISSING_DESCRIPTION: Received a null or empty workflow input",
         );
-        return (None, vec![d]);
+        return ParsedDefinition::new(None, vec![d]);
     }
     // The definition's JSON tree, freed at once when the model is built.
     let arena = bumpalo::Bump::new();
@@ -84,7 +89,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
                     e.message
                 ),
             );
-            return (None, vec![d]);
+            return ParsedDefinition::new(None, vec![d]);
         }
     };
     let mut builder = Builder {
@@ -97,6 +102,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
         states_access: StatesAccess::default(),
         var_scopes: vec![VarScope::default()],
         var_scope: 0,
+        memo: CompileMemo::default(),
     };
     let machine = builder.machine(&root, "", ScopeKind::Top);
     validate::check_scopes(&builder.scopes, &mut builder.diags);
@@ -108,8 +114,7 @@ pub fn parse_definition(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
             .cmp(&(b.line, b.column, b.severity, &b.pointer, &b.message))
     });
     diags.dedup();
-    let ok = !diags.iter().any(|d| d.severity == Severity::Error);
-    (if ok { machine } else { None }, diags)
+    ParsedDefinition::new(machine, diags)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -309,6 +314,8 @@ struct Builder<'r> {
     var_scopes: Vec<VarScope>,
     /// Index in `var_scopes` of the scope being read.
     var_scope: usize,
+    /// The paths and intrinsic calls compiled so far, shared by the fields that repeat them.
+    memo: CompileMemo,
 }
 
 /// What a JSONata expression may read of `$states` besides `input` and `context`.

@@ -48,16 +48,21 @@ impl<'r> Builder<'r> {
                 if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Seconds") =>
             {
                 let f = field(node, ptr, "Seconds")?;
-                self.jsonata_expressions(f.node, f.ptr())
-                    .then(|| StateKind::Wait(WaitState::Seconds(f.node.to_value())))
+                let text = f.node.as_str()?;
+                self.jsonata_expressions(f.node, f.ptr()).then(|| {
+                    StateKind::Wait(WaitState::SecondsExpression(self.compiled_expression(text)))
+                })
             }
             ["Timestamp"]
                 if self.ql == QueryLanguage::Jsonata && self.is_expression(node, "Timestamp") =>
             {
                 let f = field(node, ptr, "Timestamp")?;
-                let text = f.node.as_str()?.to_string();
-                self.jsonata_expressions(f.node, f.ptr())
-                    .then_some(StateKind::Wait(WaitState::Timestamp(text)))
+                let text = f.node.as_str()?;
+                self.jsonata_expressions(f.node, f.ptr()).then(|| {
+                    StateKind::Wait(WaitState::TimestampExpression(
+                        self.compiled_expression(text),
+                    ))
+                })
             }
             ["Seconds"] => {
                 let f = field(node, ptr, "Seconds")?;

@@ -1,13 +1,14 @@
 //! Task states.
 
-use serde_json::Value;
-
 use super::expressions::JsonataShape;
 use super::fields::NumberCheck;
 use super::{field, Builder, MAX_SECONDS};
 use crate::definition::json::Node;
-use crate::definition::model::{NumberField, PathField, QueryLanguage, StateKind, TaskState};
+use crate::definition::model::{
+    NumberField, PathField, Payload, QueryLanguage, StateKind, TaskState,
+};
 use crate::definition::validate::StateInfo;
+use crate::template::Template;
 
 impl<'r> Builder<'r> {
     pub(super) fn task(
@@ -35,7 +36,8 @@ impl<'r> Builder<'r> {
                 None,
                 self.jsonata_field(node, ptr, "Arguments", JsonataShape::Object, &mut ok),
                 None,
-                self.jsonata_field(node, ptr, "Credentials", JsonataShape::Object, &mut ok),
+                self.jsonata_field(node, ptr, "Credentials", JsonataShape::Object, &mut ok)
+                    .map(Payload::Jsonata),
                 PathField::Default,
             )
         } else {
@@ -43,7 +45,8 @@ impl<'r> Builder<'r> {
                 self.checked_template(node, ptr, "Parameters", &mut ok),
                 None,
                 self.checked_template(node, ptr, "ResultSelector", &mut ok),
-                self.checked_template(node, ptr, "Credentials", &mut ok),
+                self.checked_template(node, ptr, "Credentials", &mut ok)
+                    .map(Payload::Template),
                 self.path_field(node, ptr, "ResultPath", true),
             )
         };
@@ -114,7 +117,7 @@ impl<'r> Builder<'r> {
         ptr: &str,
         key: &str,
         ok: &mut bool,
-    ) -> Option<Value> {
+    ) -> Option<Template> {
         let value = self.opt_template(node, ptr, key);
         if node.get(key).is_some() && value.is_none() {
             *ok = false;

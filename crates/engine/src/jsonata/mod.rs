@@ -19,9 +19,10 @@
 //!   limit sees) counts against [`JsonataLimits::max_steps`]; sequences (ranges included) are
 //!   capped at [`JsonataLimits::max_sequence_length`]. None of this reads a clock, so it works
 //!   the same in wasm, where `Instant` panics.
-//! - **Caching.** Parsed expressions are kept per thread, keyed by their text (a
-//!   `thread_local` map, cleared when it grows past [`CACHE_CAPACITY`] entries), so a state
-//!   evaluated in a loop parses once.
+//! - **Compile, then run.** A definition's and a mock file's expressions are parsed when
+//!   they are read ([`Expression`], [`JsonataValue`], in `compiled`); a run only evaluates
+//!   them, within the execution's [`JsonataLimits`] (passed in [`JsonataEnv::limits`]). The
+//!   text-taking [`evaluate`] and [`check`] parse first, for callers outside a definition.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -32,7 +33,9 @@ use jsonata_core::parser;
 use jsonata_core::value::JValue;
 use serde_json::{Map, Number, Value};
 
-use crate::parse_cache;
+pub use compiled::{Expression, JsonataValue, Member};
+
+mod compiled;
 use crate::rng::Rng;
 use crate::time::{format_iso, Millis};
 
@@ -47,6 +50,8 @@ pub struct JsonataEnv<'a> {
     pub rng: &'a mut Rng,
     /// The simulated clock, for `$now()` and `$millis()`.
     pub now: Millis,
+    /// The runaway bounds, from the execution's [`Limits`](crate::limits::Limits).
+    pub limits: JsonataLimits,
 }
 
 /// Why an expression gave no value.
@@ -114,29 +119,12 @@ impl Default for JsonataLimits {
 /// the evaluator's frames live on the JavaScript engine's native stack (about 1 MB in V8),
 /// which nothing can grow: measured in Node with the release build, a recursion through
 /// `$map` traps ("Maximum call stack size exceeded") past a depth of 300, so wasm stops at
-/// 200 (about 40 nested calls). A host with a bigger stack can raise it with
-/// [`set_default_limits`].
+/// 200 (about 40 nested calls). A host with a bigger stack can raise it in the execution's
+/// [`Limits::jsonata`](crate::limits::Limits::jsonata).
 #[cfg(not(target_arch = "wasm32"))]
 pub const DEFAULT_MAX_DEPTH: usize = 1000;
 #[cfg(target_arch = "wasm32")]
 pub const DEFAULT_MAX_DEPTH: usize = 200;
-
-thread_local! {
-    static DEFAULT_LIMITS: Cell<JsonataLimits> = Cell::new(JsonataLimits::default());
-}
-
-/// Sets the limits [`evaluate`] uses on this thread (the executor calls [`evaluate`]).
-pub fn set_default_limits(limits: JsonataLimits) {
-    DEFAULT_LIMITS.with(|l| l.set(limits));
-}
-
-/// The limits [`evaluate`] uses on this thread.
-pub fn default_limits() -> JsonataLimits {
-    DEFAULT_LIMITS.with(Cell::get)
-}
-
-/// How many parsed expressions each thread keeps.
-pub const CACHE_CAPACITY: usize = parse_cache::CAPACITY;
 
 /// The most items `$range` returns (the same bound as `States.ArrayRange`).
 pub const MAX_RANGE_ITEMS: usize = 1000;
@@ -146,10 +134,6 @@ const TICK: &str = "__sfnStep";
 
 /// Hash algorithms `$hash` accepts, as AWS names them.
 const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
-
-thread_local! {
-    static CACHE: parse_cache::Cache<AstNode> = const { parse_cache::empty() };
-}
 
 /// True when `text` is a JSONata expression: `{%` ... `%}` around it, with nothing outside
 /// (AWS takes `" {% states.input %} "`, with its spaces, as a plain string).
@@ -167,24 +151,36 @@ pub fn expression_body(text: &str) -> Option<&str> {
     text.strip_prefix("{%")?.strip_suffix("%}").map(str::trim)
 }
 
-/// Evaluates the expression inside `{% ... %}` (`text` is the whole string).
+/// Evaluates the expression inside `{% ... %}` (`text` is the whole string), within
+/// `env.limits`.
 pub fn evaluate(text: &str, env: &mut JsonataEnv<'_>) -> Result<Value, JsonataError> {
-    evaluate_with_limits(text, env, &default_limits())
+    let limits = env.limits;
+    evaluate_with_limits(text, env, &limits)
 }
 
-/// [`evaluate`] with explicit runaway bounds.
+/// [`evaluate`] with explicit runaway bounds (instead of `env.limits`).
 pub fn evaluate_with_limits(
     text: &str,
     env: &mut JsonataEnv<'_>,
     limits: &JsonataLimits,
 ) -> Result<Value, JsonataError> {
-    let body = expression_body(text).ok_or_else(|| {
-        JsonataError::Syntax(format!(
-            "a JSONata expression must be enclosed in '{{%' and '%}}': {text}"
-        ))
-    })?;
-    let ast = compiled(body)?;
+    Expression::new(text).evaluate_with_limits(env, limits)
+}
 
+/// Why `text` cannot be evaluated: it is not a `{% ... %}` expression.
+fn not_enclosed(text: &str) -> JsonataError {
+    JsonataError::Syntax(format!(
+        "a JSONata expression must be enclosed in '{{%' and '%}}': {text}"
+    ))
+}
+
+/// Evaluates `ast`, parsed from `body` (the text inside `{% ... %}`).
+fn evaluate_parsed(
+    body: &str,
+    ast: &AstNode,
+    env: &mut JsonataEnv<'_>,
+    limits: &JsonataLimits,
+) -> Result<Value, JsonataError> {
     // Host functions must be 'static, so the generator moves into a shared cell for the
     // evaluation and its advanced state is written back afterwards.
     let rng = Rc::new(RefCell::new(env.rng.clone()));
@@ -216,7 +212,7 @@ pub fn evaluate_with_limits(
         env.now,
     )
     .map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
-    let result = evaluator.evaluate(&ast, &JValue::Undefined);
+    let result = evaluator.evaluate(ast, &JValue::Undefined);
     *env.rng = rng.borrow().clone();
     let value = result.map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
     from_jvalue(&value, 0)
@@ -226,25 +222,23 @@ pub fn evaluate_with_limits(
 pub fn check(text: &str) -> Result<(), String> {
     let body = expression_body(text)
         .ok_or_else(|| "a JSONata expression must be enclosed in '{%' and '%}'".to_string())?;
-    compiled(body).map(|_| ()).map_err(|e| e.to_string())
+    parse_body(body).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// The parsed (and step-counted) expression, from the cache when it was seen before.
-fn compiled(body: &str) -> Result<Rc<AstNode>, JsonataError> {
-    parse_cache::get_or_parse(&CACHE, body, |body| {
-        if body.is_empty() {
-            return Err(JsonataError::Syntax(
-                "the JSONata expression is empty".into(),
-            ));
-        }
-        let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
-        // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
-        if body.contains("function") || body.contains('λ') {
-            count_steps(ast)
-        } else {
-            Ok(ast)
-        }
-    })
+/// Parses the text inside `{% ... %}` and makes its user functions count their calls.
+fn parse_body(body: &str) -> Result<AstNode, JsonataError> {
+    if body.is_empty() {
+        return Err(JsonataError::Syntax(
+            "the JSONata expression is empty".into(),
+        ));
+    }
+    let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
+    // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
+    if body.contains("function") || body.contains('λ') {
+        count_steps(ast)
+    } else {
+        Ok(ast)
+    }
 }
 
 /// Makes every user function begin with a call of the step counter: its body `b` becomes
