@@ -129,7 +129,7 @@ fn the_history_export_is_the_engines() {
         for scenario in example.scenarios {
             let rows = rows_of(example.definition, scenario.input, example.mocks, 0);
             let exported = get_execution_history(&rows);
-            let (machine, _) = sfn_engine::parse_definition(example.definition);
+            let machine = sfn_engine::parse_definition(example.definition).into_machine();
             let mut execution = Execution::new(
                 machine.expect("a valid example"),
                 serde_json::from_str(scenario.input).expect("input"),

@@ -9,7 +9,7 @@ use sfn_playground_data::display_graph::{DisplayGraph, NodeKind};
 use sfn_playground_data::layout::{layout, EdgePath, GroupBox, Layout, Rect};
 
 fn graph_of(text: &str) -> Option<DisplayGraph> {
-    let (machine, _) = parse_definition(text);
+    let machine = parse_definition(text).into_machine();
     machine.map(|m| super::build::display_graph(&m))
 }
 
