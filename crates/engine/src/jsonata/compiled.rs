@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::memo::CompileMemo;
 
+use super::mentions::Mentions;
 use super::{
     evaluate_parsed, expression_body, is_expression, not_enclosed, parse_body, JsonataEnv,
     JsonataError, JsonataLimits,
@@ -22,26 +23,38 @@ pub struct Expression {
     /// Shared: a definition repeats its expressions, each parsed once per read
     /// ([`CompileMemo`]).
     text: Rc<str>,
-    ast: Result<Rc<AstNode>, JsonataError>,
+    parsed: Result<Rc<Parsed>, JsonataError>,
+}
+
+/// An expression's syntax tree and what its text mentions.
+#[derive(Debug)]
+struct Parsed {
+    ast: AstNode,
+    mentions: Mentions,
 }
 
 impl Expression {
     /// Parses `text`, the whole `{% ... %}` string, keeping a syntax error for evaluation.
     pub fn new(text: &str) -> Expression {
-        let ast = match expression_body(text) {
-            Some(body) => parse_body(body).map(Rc::new),
+        let parsed = match expression_body(text) {
+            Some(body) => parse_body(body).map(|ast| {
+                Rc::new(Parsed {
+                    ast,
+                    mentions: Mentions::of(body),
+                })
+            }),
             None => Err(not_enclosed(text)),
         };
         Expression {
             text: text.into(),
-            ast,
+            parsed,
         }
     }
 
     /// Parses `text`, the whole `{% ... %}` string, or says why it is not valid JSONata.
     pub fn parse(text: &str) -> Result<Expression, JsonataError> {
         let expression = Expression::new(text);
-        match &expression.ast {
+        match &expression.parsed {
             Ok(_) => Ok(expression),
             Err(error) => Err(error.clone()),
         }
@@ -68,9 +81,9 @@ impl Expression {
         env: &mut JsonataEnv<'_>,
         limits: &JsonataLimits,
     ) -> Result<Value, JsonataError> {
-        let ast = self.ast.as_ref().map_err(Clone::clone)?;
+        let parsed = self.parsed.as_ref().map_err(Clone::clone)?;
         let body = expression_body(&self.text).unwrap_or_default();
-        evaluate_parsed(body, ast, env, limits)
+        evaluate_parsed(body, &parsed.ast, &parsed.mentions, env, limits)
     }
 }
 

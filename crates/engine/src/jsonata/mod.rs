@@ -34,8 +34,10 @@ use jsonata_core::value::JValue;
 use serde_json::{Map, Number, Value};
 
 pub use compiled::{Expression, JsonataValue, Member};
+use mentions::Mentions;
 
 mod compiled;
+mod mentions;
 use crate::rng::Rng;
 use crate::time::{format_iso, Millis};
 
@@ -174,10 +176,12 @@ fn not_enclosed(text: &str) -> JsonataError {
     ))
 }
 
-/// Evaluates `ast`, parsed from `body` (the text inside `{% ... %}`).
+/// Evaluates `ast`, parsed from `body` (the text inside `{% ... %}`), which mentions what
+/// `mentions` says.
 fn evaluate_parsed(
     body: &str,
     ast: &AstNode,
+    mentions: &Mentions,
     env: &mut JsonataEnv<'_>,
     limits: &JsonataLimits,
 ) -> Result<Value, JsonataError> {
@@ -194,18 +198,18 @@ fn evaluate_parsed(
     // the expression mentions are bound: converting every variable and the whole `$states`
     // (with its context object) for each evaluation was most of its cost.
     let mut context = Context::new();
-    if let Some(states) = states_for(body, env.states) {
+    if let Some(states) = mentions.states_binding(env.states) {
         context.bind("states".to_string(), states);
     }
     for (name, value) in env.variables {
-        if mentions(body, name) {
+        if mentions.mentions(name, body) {
             context.bind(name.clone(), to_jvalue(value));
         }
     }
     let mut evaluator = Evaluator::with_options(context, options);
     register_functions(
         &mut evaluator,
-        body,
+        mentions,
         &rng,
         &steps,
         limits.max_steps,
@@ -313,57 +317,10 @@ fn fail(message: impl Into<String>) -> EvaluatorError {
     EvaluatorError::EvaluationError(message.into())
 }
 
-/// Registers the step counter and AWS's functions on one evaluator.
-/// Whether `body` mentions `$name` (a variable or function name ends at a character that
-/// cannot continue it).
-fn mentions(body: &str, name: &str) -> bool {
-    let needle = format!("${name}");
-    body.match_indices(&needle).any(|(at, _)| {
-        body.get(at.saturating_add(needle.len())..)
-            .and_then(|rest| rest.chars().next())
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-    })
-}
-
-/// The `$states` binding `body` needs: none when it does not mention `$states`; only the
-/// fields it reads when it reads them as `$states.input`, `$states.result`,
-/// `$states.errorOutput`; the whole object (with the context) otherwise.
-fn states_for(body: &str, states: &Value) -> Option<JValue> {
-    const PLAIN_FIELDS: [&str; 3] = ["input", "result", "errorOutput"];
-    let mut fields = Vec::new();
-    for (at, _) in body.match_indices("$states") {
-        let rest = body.get(at.saturating_add("$states".len())..).unwrap_or("");
-        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
-            continue; // `$statesX`, another name
-        }
-        let field = rest.strip_prefix('.').and_then(|after| {
-            PLAIN_FIELDS.into_iter().find(|field| {
-                after.strip_prefix(field).is_some_and(|tail| {
-                    !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_')
-                })
-            })
-        });
-        match field {
-            Some(field) => fields.push(field),
-            None => return Some(to_jvalue(states)),
-        }
-    }
-    if fields.is_empty() {
-        return None;
-    }
-    let mut subset = Map::new();
-    for field in fields {
-        if let Some(value) = states.get(field) {
-            subset.insert(field.to_string(), value.clone());
-        }
-    }
-    Some(JValue::from(Value::Object(subset)))
-}
-
-/// Registers AWS's functions and the step counter, those `body` can call.
+/// Registers AWS's functions and the step counter, those the expression can call.
 fn register_functions(
     ev: &mut Evaluator,
-    body: &str,
+    mentions: &Mentions,
     rng: &Rc<RefCell<Rng>>,
     steps: &Rc<Cell<u64>>,
     max_steps: u64,
@@ -371,7 +328,7 @@ fn register_functions(
 ) -> Result<(), EvaluatorError> {
     let counter = Rc::clone(steps);
     // The counter is called from user functions only (see `count_steps`).
-    if body.contains("function") || body.contains('λ') {
+    if mentions.defines_functions {
         ev.register_fn_override(TICK, move |_: &[JValue]| {
             let n = counter.get().saturating_add(1);
             counter.set(n);
@@ -386,46 +343,46 @@ fn register_functions(
 
     // AWS leaves `$eval` out: calling it fails as calling any name that is not a function
     // does (the evaluator's own wording for `$nosuch()`).
-    if mentions(body, "eval") {
+    if mentions.mentions("eval", "") {
         ev.register_fn_override("eval", |_: &[JValue]| {
             Err(fail("T1006: Attempted to invoke a non-function: $eval"))
         })?;
     }
-    if mentions(body, "partition") {
+    if mentions.mentions("partition", "") {
         ev.register_fn_override("partition", |args: &[JValue]| partition(args))?;
     }
-    if mentions(body, "range") {
+    if mentions.mentions("range", "") {
         ev.register_fn_override("range", |args: &[JValue]| range(args))?;
     }
-    if mentions(body, "hash") {
+    if mentions.mentions("hash", "") {
         ev.register_fn_override("hash", |args: &[JValue]| hash(args))?;
     }
-    if mentions(body, "parse") {
+    if mentions.mentions("parse", "") {
         ev.register_fn_override("parse", |args: &[JValue]| parse_json(args))?;
     }
-    if mentions(body, "random") {
+    if mentions.mentions("random", "") {
         let r = Rc::clone(rng);
         ev.register_fn_override("random", move |args: &[JValue]| match args.first() {
             None | Some(JValue::Undefined) => Ok(JValue::Number(r.borrow_mut().next_f64())),
             Some(seed) => Ok(JValue::Number(seeded_random(seed)?)),
         })?;
     }
-    if mentions(body, "uuid") {
+    if mentions.mentions("uuid", "") {
         let r = Rc::clone(rng);
         ev.register_fn_override("uuid", move |_: &[JValue]| {
             Ok(JValue::from(r.borrow_mut().uuid_v4()))
         })?;
     }
-    if mentions(body, "shuffle") {
+    if mentions.mentions("shuffle", "") {
         let r = Rc::clone(rng);
         ev.register_fn_override("shuffle", move |args: &[JValue]| {
             shuffle(args, &mut r.borrow_mut())
         })?;
     }
-    if mentions(body, "millis") {
+    if mentions.mentions("millis", "") {
         ev.register_fn_override("millis", move |_: &[JValue]| Ok(JValue::from(now)))?;
     }
-    if mentions(body, "now") {
+    if mentions.mentions("now", "") {
         ev.register_fn_override("now", move |args: &[JValue]| now_fn(args, now))?;
     }
     Ok(())
