@@ -5,9 +5,10 @@
 //! A frame carries everything its state machine needs to go on: its clock, the last event it
 //! emitted (the next one's `previousEventId`), its variables and its next [`Action`].
 //!
-//! [`Frames`] holds the frames waiting to run and is the one place that decides which runs
-//! next.
+//! [`Frames`] holds the frames and is the one place that decides which runs next: the
+//! scheduler, which runs the frame earliest on the simulated clock.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
@@ -27,11 +28,16 @@ pub(super) struct Frame {
     pub(super) id: FrameId,
     /// The frame of the Parallel or Map state that started this one; none for the root.
     pub(super) parent: Option<FrameId>,
+    /// The branch's or iteration's index among its siblings (0 for the root).
+    pub(super) index: usize,
+    /// The Map state whose MapIterationStarted event this iteration emits when it first runs
+    /// (then none).
+    pub(super) announce: Option<Rc<str>>,
     pub(super) machine: Rc<StateMachine>,
     /// `$$.Map.Item` of a Map iteration.
     pub(super) map_item: Option<(usize, Rc<Value>)>,
-    /// This frame's simulated clock: when its next event happens. A child's starts when its
-    /// parent starts it; `Execution::advance_clock` moves it on.
+    /// This frame's simulated clock: when it runs next. A child's starts when its parent
+    /// starts it; `Execution::advance_clock` moves it on when the frame blocks.
     pub(super) now: Millis,
     /// The event the next event of this frame follows (`previousEventId`).
     pub(super) last_event: u64,
@@ -72,16 +78,43 @@ pub(super) fn enter_action(machine: &StateMachine, name: &str, input: Rc<Value>)
     }
 }
 
-/// The frames waiting to run.
+/// A frame's place in line among those ready to run: its clock first, then the order in which
+/// it got in line.
+type Place = (Millis, u64);
+
+/// The frames of a run, and the one place that decides which runs next: the scheduler.
 ///
-/// Today a stack: the frame pushed last runs next, so a branch or iteration runs to its end
-/// before its Parallel or Map state goes on, and the next one starts. (A scheduler that runs
-/// the frame earliest on its clock would replace this.)
+/// A frame is either ready to run (at its clock, `Frame::now`) or waiting for its children (a
+/// Parallel or Map state whose branches or iterations run). The next frame to run is the ready
+/// one earliest on the clock, so every history comes out in time order. Frames due at the
+/// same instant run in the order they got in line, which makes a run deterministic:
+///
+/// - a frame that goes on at the same instant keeps its place, so it runs until it blocks (a
+///   Wait, a task's duration, a retry's back-off) or ends, before any other frame due then;
+/// - a frame that blocks gets in line again at the time it wakes up;
+/// - the branches or iterations a Parallel or Map state starts get in line in index order, so
+///   at the same instant branch 0 runs until it blocks, then branch 1, and so on;
+/// - a Parallel or Map state whose last child ended (or one failed) gets in line at that
+///   instant, and so does an iteration started in the slot another one freed.
+///
+/// AWS's recorded histories do not fix the order of events of concurrent branches at one
+/// instant (its own order varies from run to run); this one reproduces every recorded history,
+/// which are all sequential (docs/research/concurrency.md §4b).
 #[derive(Default)]
 pub(super) struct Frames {
-    stack: Vec<Frame>,
+    /// The frame taken out last when it goes on at the same instant: it stays first in line.
+    /// (Most actions leave their frame where it was; this spares them the queue.)
+    running: Option<(Place, Frame)>,
+    /// The frames ready to run, earliest first.
+    ready: BTreeMap<Place, Frame>,
+    /// Parallel and Map frames waiting for their branches or iterations.
+    waiting: Vec<Frame>,
+    /// The frame taken out last, and the place it had.
+    taken: Option<(FrameId, Place)>,
     /// The id of the next frame made.
     next_id: u64,
+    /// The next place in line at any instant.
+    next_in_line: u64,
 }
 
 impl Frames {
@@ -92,36 +125,97 @@ impl Frames {
         id
     }
 
-    /// Puts a frame (back) among those waiting to run.
+    /// Puts a frame (back) in line, to run at its clock. The frame taken out last keeps its
+    /// place if its clock has not moved: it runs on.
     pub(super) fn push(&mut self, frame: Frame) {
-        self.stack.push(frame);
+        if let Some((id, place)) = self.taken {
+            if id == frame.id && place.0 == frame.now && self.running.is_none() {
+                self.running = Some((place, frame));
+                return;
+            }
+        }
+        let place = (frame.now, self.next_in_line);
+        self.next_in_line = self.next_in_line.saturating_add(1);
+        self.ready.insert(place, frame);
     }
 
-    /// Takes out the frame that runs next.
+    /// Puts aside a Parallel or Map frame until its children are done (see `take_parent`).
+    pub(super) fn wait(&mut self, frame: Frame) {
+        self.waiting.push(frame);
+    }
+
+    /// Takes out the frame that runs next: the ready one earliest on the clock.
     pub(super) fn take_next(&mut self) -> Option<Frame> {
-        self.stack.pop()
+        let (place, frame) = match self.running.take() {
+            Some(running) => running,
+            None => self.ready.pop_first()?,
+        };
+        self.taken = Some((frame.id, place));
+        Some(frame)
     }
 
-    /// Takes out the parent of `child`, to hand it the child's result; none for the root.
+    /// When the next frame runs: the earliest clock among the ready frames.
+    pub(super) fn next_time(&self) -> Option<Millis> {
+        match (&self.running, self.ready.first_key_value()) {
+            (Some(((now, _), _)), _) => Some(*now),
+            (None, Some(((now, _), _))) => Some(*now),
+            (None, None) => None,
+        }
+    }
+
+    /// Takes out the waiting parent of `child`, to hand it the child's result; none for the
+    /// root.
     pub(super) fn take_parent(&mut self, child: &Frame) -> Option<Frame> {
         let parent = child.parent?;
-        // On a stack the parent is the top frame.
-        let index = self.stack.iter().rposition(|frame| frame.id == parent)?;
-        Some(self.stack.remove(index))
+        let index = self.waiting.iter().rposition(|frame| frame.id == parent)?;
+        Some(self.waiting.swap_remove(index))
     }
 
-    /// The root frame, if it is waiting to run.
+    /// Takes out every child of `parent` (ready or waiting), to stop them.
+    pub(super) fn take_children(&mut self, parent: FrameId) -> Vec<Frame> {
+        let is_child = |frame: &Frame| frame.parent == Some(parent);
+        let mut children = Vec::new();
+        if self
+            .running
+            .as_ref()
+            .is_some_and(|(_, frame)| is_child(frame))
+        {
+            children.extend(self.running.take().map(|(_, frame)| frame));
+        }
+        let places: Vec<Place> = self
+            .ready
+            .iter()
+            .filter(|(_, frame)| is_child(frame))
+            .map(|(place, _)| *place)
+            .collect();
+        for place in places {
+            children.extend(self.ready.remove(&place));
+        }
+        let mut index = 0;
+        while index < self.waiting.len() {
+            if self.waiting.get(index).is_some_and(is_child) {
+                children.push(self.waiting.swap_remove(index));
+            } else {
+                index = index.saturating_add(1);
+            }
+        }
+        children
+    }
+
+    /// The root frame, ready or waiting.
     pub(super) fn root(&self) -> Option<&Frame> {
-        self.stack.iter().find(|frame| frame.parent.is_none())
-    }
-
-    /// The latest clock among the frames waiting to run.
-    pub(super) fn latest_now(&self) -> Option<Millis> {
-        self.stack.iter().map(|frame| frame.now).max()
+        self.running
+            .iter()
+            .map(|(_, frame)| frame)
+            .chain(self.ready.values())
+            .chain(self.waiting.iter())
+            .find(|frame| frame.parent.is_none())
     }
 
     /// Drops every frame: the execution has ended.
     pub(super) fn clear(&mut self) {
-        self.stack.clear();
+        self.running = None;
+        self.ready.clear();
+        self.waiting.clear();
     }
 }
