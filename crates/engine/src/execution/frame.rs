@@ -105,8 +105,12 @@ pub(super) struct Frames {
     /// The frame taken out last when it goes on at the same instant: it stays first in line.
     /// (Most actions leave their frame where it was; this spares them the queue.)
     running: Option<(Place, Frame)>,
-    /// The frames ready to run, earliest first.
-    ready: BTreeMap<Place, Frame>,
+    /// The frames ready to run, earliest first: their places in `slots`. (The queue holds
+    /// indices, not frames, so that keeping it in order never moves a frame.)
+    ready: BTreeMap<Place, usize>,
+    /// The ready frames, each with its place in line; free slots are reused.
+    slots: Vec<Option<(Place, Frame)>>,
+    free: Vec<usize>,
     /// Parallel and Map frames waiting for their branches or iterations.
     waiting: Vec<Frame>,
     /// The frame taken out last, and the place it had.
@@ -136,7 +140,28 @@ impl Frames {
         }
         let place = (frame.now, self.next_in_line);
         self.next_in_line = self.next_in_line.saturating_add(1);
-        self.ready.insert(place, frame);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                if let Some(free) = self.slots.get_mut(slot) {
+                    *free = Some((place, frame));
+                }
+                slot
+            }
+            None => {
+                self.slots.push(Some((place, frame)));
+                self.slots.len().saturating_sub(1)
+            }
+        };
+        self.ready.insert(place, slot);
+    }
+
+    /// Takes the ready frame out of `slot`.
+    fn take_slot(&mut self, slot: usize) -> Option<(Place, Frame)> {
+        let taken = self.slots.get_mut(slot)?.take();
+        if taken.is_some() {
+            self.free.push(slot);
+        }
+        taken
     }
 
     /// Puts aside a Parallel or Map frame until its children are done (see `take_parent`).
@@ -148,7 +173,10 @@ impl Frames {
     pub(super) fn take_next(&mut self) -> Option<Frame> {
         let (place, frame) = match self.running.take() {
             Some(running) => running,
-            None => self.ready.pop_first()?,
+            None => {
+                let (_, slot) = self.ready.pop_first()?;
+                self.take_slot(slot)?
+            }
         };
         self.taken = Some((frame.id, place));
         Some(frame)
@@ -182,14 +210,18 @@ impl Frames {
         {
             children.extend(self.running.take().map(|(_, frame)| frame));
         }
-        let places: Vec<Place> = self
-            .ready
+        let slots: Vec<usize> = self
+            .slots
             .iter()
-            .filter(|(_, frame)| is_child(frame))
-            .map(|(place, _)| *place)
+            .enumerate()
+            .filter(|(_, slot)| slot.as_ref().is_some_and(|(_, frame)| is_child(frame)))
+            .map(|(index, _)| index)
             .collect();
-        for place in places {
-            children.extend(self.ready.remove(&place));
+        for slot in slots {
+            if let Some((place, frame)) = self.take_slot(slot) {
+                self.ready.remove(&place);
+                children.push(frame);
+            }
         }
         let mut index = 0;
         while index < self.waiting.len() {
@@ -207,7 +239,7 @@ impl Frames {
         self.running
             .iter()
             .map(|(_, frame)| frame)
-            .chain(self.ready.values())
+            .chain(self.slots.iter().flatten().map(|(_, frame)| frame))
             .chain(self.waiting.iter())
             .find(|frame| frame.parent.is_none())
     }
@@ -216,6 +248,8 @@ impl Frames {
     pub(super) fn clear(&mut self) {
         self.running = None;
         self.ready.clear();
+        self.slots.clear();
+        self.free.clear();
         self.waiting.clear();
     }
 }
