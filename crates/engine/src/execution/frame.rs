@@ -253,3 +253,91 @@ impl Frames {
         self.waiting.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn machine() -> Rc<StateMachine> {
+        let text = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+        Rc::new(crate::parse_definition(text).into_machine().expect("valid"))
+    }
+
+    fn frame(frames: &mut Frames, parent: Option<FrameId>, index: usize, now: Millis) -> Frame {
+        let machine = machine();
+        Frame {
+            id: frames.new_id(),
+            parent,
+            index,
+            announce: None,
+            action: enter_action(&machine, "P", Rc::new(Value::Null)),
+            machine,
+            map_item: None,
+            now,
+            last_event: 0,
+            recorded: true,
+            state: None,
+            variables: Rc::new(Map::new()),
+        }
+    }
+
+    fn order(frames: &mut Frames) -> Vec<usize> {
+        std::iter::from_fn(|| frames.take_next().map(|f| f.index)).collect()
+    }
+
+    #[test]
+    fn earliest_first_then_in_line_order() {
+        let mut frames = Frames::default();
+        for (index, now) in [(0, 5), (1, 1), (2, 5), (3, 1)] {
+            let f = frame(&mut frames, None, index, now);
+            frames.push(f);
+        }
+        assert_eq!(frames.next_time(), Some(1));
+        assert_eq!(order(&mut frames), [1, 3, 0, 2]);
+        assert_eq!(frames.next_time(), None);
+    }
+
+    #[test]
+    fn a_frame_going_on_at_the_same_instant_keeps_its_place() {
+        let mut frames = Frames::default();
+        for index in 0..2 {
+            let f = frame(&mut frames, None, index, 0);
+            frames.push(f);
+        }
+        let first = frames.take_next().expect("a frame");
+        assert_eq!(first.index, 0);
+        frames.push(first);
+        let again = frames.take_next().expect("a frame");
+        assert_eq!(again.index, 0, "it runs on before frame 1");
+        let mut blocked = again;
+        blocked.now = 1;
+        frames.push(blocked);
+        assert_eq!(order(&mut frames), [1, 0]);
+    }
+
+    #[test]
+    fn children_are_taken_out_wherever_they_are() {
+        let mut frames = Frames::default();
+        let parent = frame(&mut frames, None, 0, 0);
+        let parent_id = parent.id;
+        frames.wait(parent);
+        for (index, now) in [(0, 3), (1, 0), (2, 7)] {
+            let f = frame(&mut frames, Some(parent_id), index, now);
+            frames.push(f);
+        }
+        let other = frame(&mut frames, None, 9, 2);
+        frames.push(other);
+        let running = frames.take_next().expect("a frame");
+        assert_eq!(running.index, 1);
+        frames.push(running);
+        let mut children: Vec<usize> = frames
+            .take_children(parent_id)
+            .iter()
+            .map(|f| f.index)
+            .collect();
+        children.sort_unstable();
+        assert_eq!(children, [0, 1, 2]);
+        assert_eq!(order(&mut frames), [9]);
+        assert!(frames.root().is_some(), "the waiting parent is still there");
+    }
+}
