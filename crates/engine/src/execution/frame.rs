@@ -1,4 +1,5 @@
-//! Frames: the state machines an execution runs, each on its own simulated clock.
+//! Frames: the state machines an execution runs, and the scheduler that runs them on one
+//! simulated clock.
 //!
 //! The top-level state machine runs in the root frame; each Parallel branch and Map iteration
 //! runs in a child frame, linked to the frame of its Parallel or Map state by [`FrameId`].
