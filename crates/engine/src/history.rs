@@ -324,6 +324,33 @@ impl History {
         self.iter().cloned().collect()
     }
 
+    /// The first way the history breaks AWS's order, if any: event ids count up from 1,
+    /// timestamps never decrease, and every previousEventId points to an earlier event (or is
+    /// 0). Every run keeps it, concurrent branches included; the tests and fuzzing check it.
+    pub fn order_problem(&self) -> Option<String> {
+        let mut previous_time = None;
+        for (index, event) in self.iter().enumerate() {
+            let expected_id = (index as u64).saturating_add(1);
+            if event.id != expected_id {
+                return Some(format!("event #{expected_id} has the id {}", event.id));
+            }
+            if event.previous_event_id >= event.id {
+                return Some(format!(
+                    "event {} ({}) follows the later event {}",
+                    event.id, event.kind, event.previous_event_id
+                ));
+            }
+            if previous_time.is_some_and(|time| event.timestamp < time) {
+                return Some(format!(
+                    "event {} ({}) is earlier than the event before it",
+                    event.id, event.kind
+                ));
+            }
+            previous_time = Some(event.timestamp);
+        }
+        None
+    }
+
     /// Marks where a step begins: the events pushed from now on are [`History::since_step`].
     pub(crate) fn begin_step(&mut self) {
         self.step_start = self.len;

@@ -1,10 +1,16 @@
-//! Data-driven execution tests: each file under `tests/data/executions/` is one run with what a
-//! user would check of it. Keys of a case:
-//! - `definition`, `input`, `mocks` (conformance-style `{"State": [responses]}`), `options`
-//!   (`seed`, `noLimits`, `maxHistoryEvents`, `maxPayloadBytes`);
+//! Data-driven execution tests: each file under `tests/data/executions/` and
+//! `tests/data/concurrency/` (Parallel branches and Map iterations running at once on the
+//! simulated clock) is one run with what a user would check of it. Keys of a case:
+//! - `definition`, `input`, `mocks` (conformance-style `{"State": [responses]}`) or
+//!   `mockFile` (a mock file's JSON: Step Functions Local's or our `Functions` rules, with
+//!   `durationSeconds`), `options` (`seed`, `noLimits`, `maxHistoryEvents`, `maxPayloadBytes`);
 //! - `expected`: `status`, `output` or `error`/`cause`, `events` (the event types in order),
-//!   `seconds` (simulated seconds from start to the last event), `eventSeconds`
+//!   `history` (every event as `[id, previousEventId, "Type", seconds since start]`), `seconds`
+//!   (simulated seconds from start to the last event), `eventSeconds`
 //!   (`{"<event id>": seconds since start}`), `causeContains`.
+//!
+//! Every run's history must also be in order (`History::order_problem`): ids count up from 1,
+//! timestamps never decrease, every previousEventId points backwards.
 
 use std::path::Path;
 
@@ -20,9 +26,12 @@ fn run_case(path: &Path) -> Result<(), String> {
         serde_json::to_string_pretty(&case["definition"]).map_err(|e| e.to_string())?;
     let (machine, diagnostics) = parse_definition(&definition).into_parts();
     let machine = machine.ok_or_else(|| format!("definition rejected: {diagnostics:?}"))?;
-    let mocks = match case.get("mocks") {
-        Some(m) => MockSet::from_conformance(m).map_err(|e| e.message)?,
-        None => MockSet::default(),
+    let mocks = match (case.get("mocks"), case.get("mockFile")) {
+        (Some(m), _) => MockSet::from_conformance(m).map_err(|e| e.message)?,
+        (None, Some(file)) => {
+            MockSet::from_json_text(&file.to_string(), None).map_err(|e| e.message)?
+        }
+        (None, None) => MockSet::default(),
     };
     let mut options = ExecutionOptions::default();
     let opts = &case["options"];
@@ -90,6 +99,47 @@ fn run_case(path: &Path) -> Result<(), String> {
         _ => {}
     }
     let history = execution.history();
+    if let Some(problem) = history.order_problem() {
+        return Err(format!("history out of order: {problem}"));
+    }
+    if let Some(want) = expected["history"].as_array() {
+        let got: Vec<Value> = history
+            .iter()
+            .map(|e| {
+                serde_json::json!([
+                    e.id,
+                    e.previous_event_id,
+                    e.kind.aws_name(),
+                    (e.timestamp - start) as f64 / 1000.0
+                ])
+            })
+            .collect();
+        // Numbers compare by value: 1 and 1.0 are the same second.
+        let same = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        };
+        let rows_match = got.len() == want.len()
+            && got.iter().zip(want).all(|(g, w)| {
+                let (Some(g), Some(w)) = (g.as_array(), w.as_array()) else {
+                    return false;
+                };
+                g.len() == w.len() && g.iter().zip(w).all(|(a, b)| same(a, b))
+            });
+        if !rows_match {
+            let show = |rows: &[Value]| {
+                rows.iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n    ")
+            };
+            return Err(format!(
+                "history\n  got\n    {}\n  expected\n    {}",
+                show(&got),
+                show(want)
+            ));
+        }
+    }
     if let Some(want) = expected["events"].as_array() {
         let got: Vec<&str> = history.iter().map(|e| e.kind.aws_name()).collect();
         let want: Vec<&str> = want.iter().filter_map(Value::as_str).collect();
@@ -125,7 +175,21 @@ fn run_case(path: &Path) -> Result<(), String> {
 
 #[test]
 fn execution_cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/executions");
+    run_folder("executions", 10);
+}
+
+/// Parallel branches and Map iterations on one clock: histories in time order, durations,
+/// failures stopping the siblings, MaxConcurrency, mocks answering in clock order.
+#[test]
+fn concurrency_cases() {
+    run_folder("concurrency", 4);
+}
+
+/// Runs every case of `tests/data/<folder>/` (at least `at_least` of them).
+fn run_folder(folder: &str, at_least: usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("cases folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -141,8 +205,8 @@ fn execution_cases() {
         }
     }
     assert!(
-        paths.len() >= 10,
-        "expected the execution cases, found {}",
+        paths.len() >= at_least,
+        "expected the {folder} cases, found {}",
         paths.len()
     );
     assert!(

@@ -213,7 +213,12 @@ pub fn event_class(kind: EventKind) -> EventClass {
         | K::MapStateExited => EventClass::StateExited,
         K::ExecutionStarted => EventClass::ExecutionStarted,
         K::ExecutionSucceeded => EventClass::ExecutionSucceeded,
-        K::ExecutionAborted => EventClass::Aborted,
+        K::ExecutionAborted
+        | K::TaskStateAborted
+        | K::WaitStateAborted
+        | K::ParallelStateAborted
+        | K::MapStateAborted
+        | K::MapIterationAborted => EventClass::Aborted,
         K::ExecutionFailed
         | K::ExecutionTimedOut
         | K::ParallelStateFailed

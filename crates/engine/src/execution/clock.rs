@@ -1,5 +1,6 @@
-//! Time on the simulated clock: each frame's clock moves on by itself (a Wait, a task's
-//! duration, a retry's back-off), bounded by the execution's TimeoutSeconds.
+//! Time on the simulated clock: a frame's clock moves on when it blocks (a Wait, a task's
+//! duration, a retry's back-off), bounded by the execution's TimeoutSeconds; the scheduler
+//! (`Frames`) runs the frame earliest on it next.
 
 use super::*;
 
@@ -11,29 +12,27 @@ impl Execution {
             .map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
     }
 
-    /// Moves the frame's clock to `until`, or to the deadline if that comes first (then false).
-    pub(super) fn advance_clock(&self, frame: &mut Frame, until: Millis) -> bool {
-        match self.deadline() {
-            Some(deadline) if until > deadline => {
-                frame.now = frame.now.max(deadline.saturating_add(1));
-                false
-            }
-            _ => {
-                frame.now = frame.now.max(until);
-                true
-            }
-        }
+    /// Moves the frame's clock to `until` (the frame then blocks until the scheduler gets
+    /// there), or just past the deadline if that comes first: the execution times out before
+    /// the frame runs again.
+    pub(super) fn advance_clock(&self, frame: &mut Frame, until: Millis) {
+        frame.now = match self.deadline() {
+            Some(deadline) if until > deadline => frame.now.max(deadline.saturating_add(1)),
+            _ => frame.now.max(until),
+        };
     }
 
-    /// The state machine's TimeoutSeconds: past it the execution times out.
+    /// The state machine's TimeoutSeconds: when the next frame to run is past it, the execution
+    /// times out (at the deadline, after every event before it, whichever frame wrote it).
     pub(super) fn enforce_timeout(&mut self) {
         let Some(deadline) = self.deadline() else {
             return;
         };
-        let latest = self.frames.latest_now().unwrap_or(self.options.start_time);
-        if self.status != ExecutionStatus::Running || latest <= deadline {
+        let next = self.frames.next_time().unwrap_or(self.options.start_time);
+        if self.status != ExecutionStatus::Running || next <= deadline {
             return;
         }
+        // TODO(issue 12): abort the states and iterations in progress first (abort.rs).
         let last = self.history.last().map(|e| e.id).unwrap_or(0);
         let error = Some(names::TIMEOUT.to_string());
         let details = json!({"error": names::TIMEOUT});

@@ -12,6 +12,7 @@ pub(super) enum IterationEvent {
     Started,
     Succeeded,
     Failed,
+    Aborted,
 }
 
 impl IterationEvent {
@@ -20,6 +21,7 @@ impl IterationEvent {
             IterationEvent::Started => EventKind::MapIterationStarted,
             IterationEvent::Succeeded => EventKind::MapIterationSucceeded,
             IterationEvent::Failed => EventKind::MapIterationFailed,
+            IterationEvent::Aborted => EventKind::MapIterationAborted,
         }
     }
 
@@ -28,6 +30,7 @@ impl IterationEvent {
             IterationEvent::Started => "mapIterationStartedEventDetails",
             IterationEvent::Succeeded => "mapIterationSucceededEventDetails",
             IterationEvent::Failed => "mapIterationFailedEventDetails",
+            IterationEvent::Aborted => "mapIterationAbortedEventDetails",
         }
     }
 }
@@ -97,7 +100,7 @@ impl Execution {
         })
     }
 
-    /// A Map iteration's event (Started, Succeeded, Failed) of the Map state `name`, linked to
+    /// A Map iteration's event (Started, Succeeded, Failed, Aborted) of the Map state `name`, linked to
     /// `previous_event_id` (not to the Map's frame: an iteration's events follow its own).
     pub(super) fn push_map_iteration(
         &mut self,

@@ -1,4 +1,12 @@
-//! Map and Parallel states: branches and iterations run as child frames.
+//! Map and Parallel states: branches and iterations run as child frames, concurrently on the
+//! simulated clock.
+//!
+//! A Parallel state starts all its branches at once; a Map state as many iterations as its
+//! concurrency allows (`concurrency_limit`), in index order, and the next one the moment an
+//! iteration ends and frees its slot. The scheduler (`Frames`) interleaves them on the clock.
+//! The state goes on once every child is done, or at the moment one fails (unless a Map
+//! tolerates it): the children still running are stopped then (`abort.rs`) and the iterations
+//! not started never start.
 
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
@@ -8,6 +16,18 @@ use crate::definition::{Payload, QueryLanguage};
 /// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
 type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
 
+/// How many iterations an inline Map runs at once when its MaxConcurrency is 0 (or absent), or
+/// more than this. AWS documents 0 as "no limit on parallelism and iterations are invoked as
+/// concurrently as possible", and that "in this mode, the Map state supports up to 40 concurrent
+/// iterations" (docs/research/concurrency.md §2): a judgement call, so a 1,000-item Map of
+/// Waits does not finish in one wait, which AWS does not promise either.
+const INLINE_MAP_MAX_CONCURRENCY: usize = 40;
+
+/// How many child runs a distributed Map runs at once when its MaxConcurrency is 0 (or
+/// absent): "If you don't specify, Step Functions runs 10,000 parallel child workflow
+/// executions in parallel."
+const DISTRIBUTED_MAP_DEFAULT_CONCURRENCY: usize = 10_000;
+
 /// A Parallel or Map state's children: their inputs, which have started, and their results.
 pub(super) struct Fanout {
     is_map: bool,
@@ -15,18 +35,21 @@ pub(super) struct Fanout {
     /// Each branch's or item's input, and `$$.Map.Item` for items.
     children: Vec<FanoutChild>,
     machines: Vec<Rc<StateMachine>>,
+    /// Each child's result by index: its output, or a tolerated failure's error output.
     results: Vec<Value>,
     /// The next child to start.
     next: usize,
+    /// Children started and not finished.
+    running: usize,
+    /// Children finished.
+    finished: usize,
     failures: usize,
     /// A failure that fails the state, taken on its next step.
     failure: Option<StatesError>,
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
-    /// 0 for no limit.
-    max_concurrency: usize,
-    started_at: Millis,
-    end_times: Vec<Millis>,
+    /// How many children run at once (at least one).
+    limit: usize,
     map_run_event: u64,
     last_iteration_succeeded: u64,
 }
@@ -55,6 +78,15 @@ impl Execution {
                 Err(error) => return Err(error),
             };
             run.phase = Phase::Fanout(Box::new(fanout));
+            let Phase::Fanout(fanout) = &mut run.phase else {
+                return Err(StatesError::runtime(
+                    "internal error: a Map or Parallel state lost its branches",
+                ));
+            };
+            if !fanout.children.is_empty() {
+                self.start_children(frame, &run.name, fanout);
+                return Ok(Outcome::AwaitChildren);
+            }
         }
         let Phase::Fanout(fanout) = &mut run.phase else {
             return Err(StatesError::runtime(
@@ -62,7 +94,6 @@ impl Execution {
             ));
         };
         if let Some(error) = fanout.failure.take() {
-            frame.now = frame.now.max(fanout.latest_end());
             let map_run_event = fanout.distributed.then_some(fanout.map_run_event);
             run.phase = Phase::Entered;
             return Ok(Outcome::FanoutFail {
@@ -70,12 +101,10 @@ impl Execution {
                 map_run_event,
             });
         }
-        if fanout.next < fanout.children.len() {
-            let child = self.start_child(frame, &run.name, fanout);
-            return Ok(Outcome::StartChild(Box::new(child)));
+        if !fanout.is_over() {
+            return Ok(Outcome::AwaitChildren);
         }
-        // Every branch or iteration has finished.
-        frame.now = frame.now.max(fanout.latest_end());
+        // Every branch or iteration has finished (the frame's clock is at the last one's end).
         if fanout.distributed && !frame.recorded {
             // A distributed Map inside another one's child run: no events here.
         } else if fanout.distributed {
@@ -148,7 +177,8 @@ impl Execution {
     }
 
     /// Takes a finished branch's or iteration's result (with its MapIteration event): its output
-    /// among the results, or its error, which fails the state unless tolerated.
+    /// among the results, or its error, which fails the state unless tolerated. A failure stops
+    /// the children still running, at once (`abort_children`).
     pub(super) fn collect_child(
         &mut self,
         parent: &mut Frame,
@@ -157,12 +187,11 @@ impl Execution {
         child: &Frame,
         result: Result<Rc<Value>, StatesError>,
     ) {
-        let index = fanout.next.saturating_sub(1);
-        if let Some(end) = fanout.end_times.get_mut(index) {
-            *end = child.now;
-        }
+        let index = child.index;
+        fanout.running = fanout.running.saturating_sub(1);
+        fanout.finished = fanout.finished.saturating_add(1);
         let recorded = child.recorded && parent.recorded;
-        let iteration_events = fanout.is_map && !fanout.distributed && recorded;
+        let iteration_events = fanout.iteration_events(parent.recorded);
         match result {
             Ok(output) => {
                 if iteration_events {
@@ -175,18 +204,11 @@ impl Execution {
                     );
                 }
                 // The output stays in the history too: the Map's or Parallel's own copy.
-                fanout.results.push(Rc::unwrap_or_clone(output));
+                if let Some(slot) = fanout.results.get_mut(index) {
+                    *slot = Rc::unwrap_or_clone(output);
+                }
             }
             Err(error) => {
-                if iteration_events {
-                    self.push_map_iteration(
-                        child.now,
-                        child.last_event,
-                        state_name,
-                        IterationEvent::Failed,
-                        index,
-                    );
-                }
                 fanout.failures = fanout.failures.saturating_add(1);
                 // A Map tolerating failures records the failed item's error output.
                 let mut error_output = Map::new();
@@ -196,68 +218,86 @@ impl Execution {
                 if let Some(c) = &error.cause {
                     error_output.insert("Cause".into(), json!(c));
                 }
-                fanout.results.push(Value::Object(error_output));
-                if !fanout.has_tolerance() {
-                    fanout.failure = Some(error);
+                if let Some(slot) = fanout.results.get_mut(index) {
+                    *slot = Value::Object(error_output);
+                }
+                let failure = if !fanout.has_tolerance() {
+                    Some(error)
                 } else if !fanout.tolerates_failures() {
-                    fanout.failure = Some(StatesError::new(
+                    Some(StatesError::new(
                         names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                         "The specified tolerated failure threshold was exceeded",
-                    ));
+                    ))
+                } else {
+                    None
+                };
+                if failure.is_some() {
+                    // The state fails now: its other children stop first, and those not
+                    // started never start.
+                    let iterations = iteration_events.then(|| Rc::clone(state_name));
+                    self.abort_children(parent.id, child.now, iterations.as_ref());
+                    fanout.running = 0;
                 }
+                if iteration_events {
+                    self.push_map_iteration(
+                        child.now,
+                        child.last_event,
+                        state_name,
+                        IterationEvent::Failed,
+                        index,
+                    );
+                }
+                fanout.failure = failure;
             }
         }
         if recorded {
-            // Inside the state, the next event follows the child's last one.
+            // Inside the state, the next event follows the child's last one: the next
+            // iteration's MapIterationStarted, the state's Succeeded or Failed event.
             parent.last_event = child.last_event;
         }
     }
 
-    /// The frame of the next branch or iteration, with its MapIterationStarted event.
-    fn start_child(&mut self, frame: &Frame, state_name: &Rc<str>, fanout: &mut Fanout) -> Frame {
-        let index = fanout.next;
-        fanout.next = fanout.next.saturating_add(1);
-        // With MaxConcurrency N, iteration i starts when iteration i-N has finished.
-        let start = match index.checked_sub(fanout.max_concurrency) {
-            Some(waited_for) if fanout.max_concurrency > 0 => fanout
-                .end_times
-                .get(waited_for)
-                .copied()
-                .unwrap_or(fanout.started_at),
-            _ => fanout.started_at,
-        };
-        let (input, map_item) = fanout
-            .children
-            .get(index)
-            .cloned()
-            .unwrap_or_else(|| (Rc::new(Value::Null), None));
-        let machine = fanout
-            .machines
-            .get(index)
-            .cloned()
-            .unwrap_or_else(|| Rc::clone(&frame.machine));
+    /// Starts branches or iterations, in index order, while the state's concurrency allows:
+    /// their frames get in line at the parent's clock. Each Map iteration emits its
+    /// MapIterationStarted event when it first runs, following the parent's last event (the
+    /// state's Started event, or the last event of the iteration whose slot it takes).
+    pub(super) fn start_children(
+        &mut self,
+        frame: &Frame,
+        state_name: &Rc<str>,
+        fanout: &mut Fanout,
+    ) {
         let recorded = frame.recorded && !fanout.distributed;
-        let mut last_event = frame.last_event;
-        if fanout.is_map && recorded {
-            last_event = self.push_map_iteration(
-                start,
-                frame.last_event,
-                state_name,
-                IterationEvent::Started,
+        let announce = fanout.is_map && recorded;
+        while fanout.running < fanout.limit && fanout.next < fanout.children.len() {
+            let index = fanout.next;
+            fanout.next = fanout.next.saturating_add(1);
+            fanout.running = fanout.running.saturating_add(1);
+            let (input, map_item) = fanout
+                .children
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| (Rc::new(Value::Null), None));
+            let machine = fanout
+                .machines
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| Rc::clone(&frame.machine));
+            let child = Frame {
+                id: self.frames.new_id(),
+                parent: Some(frame.id),
                 index,
-            );
-        }
-        Frame {
-            id: self.frames.new_id(),
-            parent: Some(frame.id),
-            action: enter_action(&machine, &machine.start_at, input),
-            machine,
-            map_item,
-            now: start,
-            last_event,
-            recorded,
-            state: None,
-            variables: Rc::clone(&frame.variables),
+                announce: announce.then(|| Rc::clone(state_name)),
+                action: enter_action(&machine, &machine.start_at, input),
+                machine,
+                map_item,
+                now: frame.now,
+                last_event: frame.last_event,
+                recorded,
+                state: None,
+                variables: Rc::clone(&frame.variables),
+            };
+            self.frames.push(child);
         }
     }
 
@@ -291,7 +331,7 @@ impl Execution {
                     .iter()
                     .map(|_| (Rc::clone(&effective), None))
                     .collect();
-                Ok(Fanout::new(false, false, children, machines, 0, frame.now))
+                Ok(Fanout::new(false, false, children, machines, 0))
             }
             StateKind::Map(map) => self.prepare_map(frame, run, state, map, &input),
             _ => Err(StatesError::runtime(
@@ -442,14 +482,7 @@ impl Execution {
                 json!({"length": children.len()}),
             )),
         );
-        let mut fanout = Fanout::new(
-            true,
-            distributed,
-            children,
-            machines,
-            max_concurrency,
-            frame.now,
-        );
+        let mut fanout = Fanout::new(true, distributed, children, machines, max_concurrency);
         // AWS reads the tolerated failure thresholds after MapStateStarted.
         fanout.tolerated_count = self
             .map_number(
@@ -567,40 +600,50 @@ impl Execution {
 }
 
 impl Fanout {
+    /// `max_concurrency`: a Map's MaxConcurrency (0 for none); a Parallel's branches all run.
     fn new(
         is_map: bool,
         distributed: bool,
         children: Vec<FanoutChild>,
         machines: Vec<Rc<StateMachine>>,
         max_concurrency: usize,
-        now: Millis,
     ) -> Self {
         let count = children.len();
+        let limit = match (is_map, distributed, max_concurrency) {
+            (false, _, _) => count,
+            (true, false, 0) => INLINE_MAP_MAX_CONCURRENCY,
+            (true, false, n) => n.min(INLINE_MAP_MAX_CONCURRENCY),
+            (true, true, 0) => DISTRIBUTED_MAP_DEFAULT_CONCURRENCY,
+            (true, true, n) => n,
+        };
         Fanout {
             is_map,
             distributed,
             children,
             machines,
-            results: Vec::with_capacity(count),
+            results: vec![Value::Null; count],
             next: 0,
+            running: 0,
+            finished: 0,
             failures: 0,
             failure: None,
             tolerated_count: None,
             tolerated_percentage: None,
-            max_concurrency,
-            started_at: now,
-            end_times: vec![now; count],
+            limit: limit.max(1),
             map_run_event: 0,
             last_iteration_succeeded: 0,
         }
     }
 
-    fn latest_end(&self) -> Millis {
-        self.end_times
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(self.started_at)
+    /// Whether the state goes on: every child has finished, or one failed it.
+    pub(super) fn is_over(&self) -> bool {
+        self.failure.is_some() || self.finished >= self.children.len()
+    }
+
+    /// Whether the children are Map iterations with events of their own in this history
+    /// (MapIterationStarted, ...): an inline Map's, in a recorded frame.
+    pub(super) fn iteration_events(&self, recorded: bool) -> bool {
+        self.is_map && !self.distributed && recorded
     }
 
     /// Whether a Map tolerates some failed items (ToleratedFailureCount/Percentage).

@@ -2,12 +2,14 @@
 //!
 //! An execution runs frames (`frame.rs`): the top-level state machine runs in the root frame,
 //! and each Parallel branch or Map iteration in a child frame linked to the frame of its Parallel
-//! or Map state. Every frame has its own clock (`Frame::now`), which starts when its parent
-//! starts it and moves on by itself (`clock.rs`, which also enforces the execution's
-//! TimeoutSeconds). Branches and iterations run one after another (the order AWS's recorded
-//! histories show for a concurrency of one), each on its own clock, so simulated times come out
-//! as if they had run concurrently. `Frames` holds the frames waiting to run and decides which
-//! runs next: today the newest (a stack), so a child runs to its end before its parent goes on.
+//! or Map state. There is one simulated clock: every frame knows when it runs next
+//! (`Frame::now`), and `Frames`, the scheduler, always runs the frame earliest on it, so every
+//! history is in time order. A frame runs until it blocks (a Wait, a task's duration, a retry's
+//! back-off: `clock.rs`, which also enforces the execution's TimeoutSeconds) or ends; frames
+//! due at the same instant run in a fixed order (see `Frames`). A Parallel state starts all its
+//! branches at once, a Map state as many iterations as its MaxConcurrency allows, the next one
+//! the moment a slot frees (`fanout.rs`); the state waits until all are done or one fails, which
+//! stops the others (`abort.rs`).
 //!
 //! # A step
 //!
@@ -15,13 +17,16 @@
 //! takes the next frame from `Frames` and carries out the frame's `Action`:
 //!
 //! - the very first action starts the execution (`start`): ExecutionStarted and the root frame;
+//! - a Map iteration's first action emits its MapIterationStarted event, then goes on;
 //! - `Enter`: the state's Entered event and a new state run (`enter`, `visit.rs`);
 //! - `Run`: the state's work for this step (`work`: `states.rs`, `task.rs`, `fanout.rs`), then
 //!   its `Outcome` (`conclude`): leave the state (`leave`: its Exited event, its assignments,
-//!   then the next state's `Enter` or the frame's `Done`), start a child frame, or handle an
-//!   error (`errors.rs`: retry, catch, or end the frame with it);
+//!   then the next state's `Enter` or the frame's `Done`), block until the frame's clock (a
+//!   Wait, a task in flight, a retry's back-off: the work goes on then), wait for the child
+//!   frames it started, or handle an error (`errors.rs`: retry, catch, or end the frame with it);
 //! - `Done`: the frame hands its result to its parent's Parallel or Map state (`deliver`,
-//!   `collect_child` in `fanout.rs`) or, for the root frame, ends the execution (`finish`).
+//!   `collect_child` in `fanout.rs`: a failure stops the siblings, a freed slot starts the next
+//!   iteration) or, for the root frame, ends the execution (`finish`).
 //!
 //! After each action the execution's TimeoutSeconds and history length limit are enforced.
 //!
@@ -38,11 +43,14 @@
 //!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`).
 //! - ParallelStateStarted, MapStateStarted, MapRunStarted: `prepare_fanout`, `prepare_map`;
 //!   ParallelStateSucceeded, MapStateSucceeded, MapRunSucceeded: `run_fanout`;
-//!   MapIterationStarted: `start_child`; MapIterationSucceeded, MapIterationFailed:
-//!   `collect_child` (`fanout.rs`). ParallelStateFailed, MapStateFailed, MapRunFailed:
-//!   `emit_fanout_failed` (`errors.rs`), only once no retrier takes the error.
+//!   MapIterationStarted: `advance`, when the iteration first runs; MapIterationSucceeded,
+//!   MapIterationFailed: `collect_child` (`fanout.rs`). ParallelStateFailed, MapStateFailed,
+//!   MapRunFailed: `emit_fanout_failed` (`errors.rs`), only once no retrier takes the error.
+//! - TaskStateAborted, WaitStateAborted, ParallelStateAborted, MapStateAborted,
+//!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them.
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
+mod abort;
 mod clock;
 mod driver;
 mod errors;
@@ -79,6 +87,7 @@ use clock::seconds_to_ms;
 use events::IterationEvent;
 use fanout::Fanout;
 use frame::{enter_action, Action, Frame, Frames};
+use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
 pub use driver::{run_to_end, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS};
@@ -206,7 +215,8 @@ pub struct Execution {
     traces: Vec<StateTrace>,
     /// The box of the last state run that ended, for the next one (see `enter`).
     spare_run: Option<Box<StateRun>>,
-    /// The frames waiting to run (the one running is taken out while it runs).
+    /// The frames ready to run and those waiting for their children, and which runs next (the
+    /// one running is taken out while it runs).
     frames: Frames,
     started: bool,
 }
@@ -282,11 +292,12 @@ impl Execution {
         if let Some(c) = &cause {
             details.insert("cause".into(), json!(c));
         }
-        let (now, last) = self
-            .frames
-            .root()
-            .map(|f| (f.now, f.last_event))
-            .unwrap_or((self.options.start_time, 0));
+        // Now is the time of the latest event: a frame's clock may be ahead of it while it
+        // blocks (a task in flight).
+        let now = self.now();
+        let last = self.frames.root().map_or(0, |f| f.last_event);
+        // TODO(issue 12): abort the states and iterations in progress first, as a failing
+        // branch does (abort.rs).
         self.push_event(
             now,
             last,
@@ -311,7 +322,7 @@ impl Execution {
         &self.traces
     }
 
-    /// The simulated time of the most advanced frame.
+    /// The simulated time of the latest event: where the execution stands on its clock.
     pub fn now(&self) -> Millis {
         self.history
             .last()
@@ -337,6 +348,15 @@ impl Execution {
             );
             return;
         };
+        if let Some(map) = frame.announce.take() {
+            frame.last_event = self.push_map_iteration(
+                frame.now,
+                frame.last_event,
+                &map,
+                IterationEvent::Started,
+                frame.index,
+            );
+        }
         match std::mem::replace(&mut frame.action, Action::Vacant) {
             Action::Enter { state, input } => {
                 self.enter(&mut frame, state, input);
@@ -389,6 +409,8 @@ impl Execution {
         self.frames.push(Frame {
             id,
             parent: None,
+            index: 0,
+            announce: None,
             machine: Rc::clone(&self.root),
             map_item: None,
             now,
@@ -401,7 +423,8 @@ impl Execution {
     }
 
     /// A finished frame hands its result to its parent (a Parallel or Map state), or ends the
-    /// execution.
+    /// execution. The parent goes on once all its children are done or one failed; until then
+    /// it starts the next iteration in the slot this one freed, and waits.
     fn deliver(&mut self, child: Frame, result: Result<Rc<Value>, StatesError>) {
         let Some(mut parent) = self.frames.take_parent(&child) else {
             self.finish(result, child.last_event, child.now);
@@ -411,11 +434,21 @@ impl Execution {
             self.frames.push(parent);
             return;
         };
+        parent.now = parent.now.max(child.now);
+        let mut done = true;
         if let Phase::Fanout(fanout) = &mut run.phase {
             self.collect_child(&mut parent, &run.name, fanout, &child, result);
+            done = fanout.is_over();
+            if !done {
+                self.start_children(&parent, &run.name, fanout);
+            }
         }
         parent.action = Action::Run(run);
-        self.frames.push(parent);
+        if done {
+            self.frames.push(parent);
+        } else {
+            self.frames.wait(parent);
+        }
     }
 
     /// Ends the execution with the top frame's result.
@@ -464,12 +497,9 @@ impl Execution {
             return;
         };
         if self.status == ExecutionStatus::Running && self.history.len().saturating_add(1) >= max {
-            let (now, last) = self
-                .frames
-                .root()
-                .map(|f| (f.now, f.last_event))
-                .unwrap_or((self.now(), 0));
-            let last = self.history.last().map(|e| e.id).unwrap_or(last);
+            // At the time of the latest event, whichever frame wrote it.
+            let now = self.now();
+            let last = self.history.last().map_or(0, |e| e.id);
             self.finish(
                 Err(StatesError::runtime(format!(
                     "The execution reached the maximum number of history events ({max})."

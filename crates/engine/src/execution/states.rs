@@ -137,6 +137,8 @@ impl Execution {
         })
     }
 
+    /// A Wait state: it blocks until its time, then is left (at its time, in a later action:
+    /// other frames due before then run first).
     pub(super) fn run_wait(
         &mut self,
         frame: &mut Frame,
@@ -144,6 +146,34 @@ impl Execution {
         state: &State,
         wait: &WaitState,
     ) -> Result<Outcome, StatesError> {
+        if matches!(run.phase, Phase::Waiting) {
+            run.phase = Phase::Entered;
+        } else {
+            let until = self.wait_until(frame, run, state, wait)?;
+            if until > frame.now {
+                self.advance_clock(frame, until);
+                run.phase = Phase::Waiting;
+                return Ok(Outcome::Block);
+            }
+        }
+        let effective = self.effective_input(frame, run, state)?;
+        let spec = OutputSpec {
+            assign: state.assign.as_ref(),
+            output: state.output.as_ref(),
+            ..OutputSpec::default()
+        };
+        let (output, assigned) = self.state_output(frame, run, state, &effective, None, spec)?;
+        Ok(Outcome::Exit { output, assigned })
+    }
+
+    /// When a Wait state's wait ends: its Seconds, Timestamp, or their Path or expression.
+    fn wait_until(
+        &mut self,
+        frame: &mut Frame,
+        run: &StateRun,
+        state: &State,
+        wait: &WaitState,
+    ) -> Result<Millis, StatesError> {
         let effective = self.effective_input(frame, run, state)?;
         let context = self.context(frame, run, None);
         let jsonata_state = state.query_language == QueryLanguage::Jsonata;
@@ -243,16 +273,7 @@ impl Execution {
                 })?
             }
         };
-        if !self.advance_clock(frame, until) {
-            return Ok(Outcome::TimedOut);
-        }
-        let spec = OutputSpec {
-            assign: state.assign.as_ref(),
-            output: state.output.as_ref(),
-            ..OutputSpec::default()
-        };
-        let (output, assigned) = self.state_output(frame, run, state, &effective, None, spec)?;
-        Ok(Outcome::Exit { output, assigned })
+        Ok(until)
     }
 
     pub(super) fn run_succeed(

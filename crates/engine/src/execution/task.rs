@@ -1,9 +1,22 @@
 //! Task states: calling a (mocked) resource, with the events of its kind.
+//!
+//! A task is called when it is scheduled (its mock answers then, so mocks answer in the order
+//! the calls happen on the clock); its result comes when its duration has passed, in a later
+//! action if the duration is not zero (other frames due before then run first).
 
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
 use super::states::unexpected_type;
 use super::*;
 use crate::definition::Payload;
+
+/// A task's call in flight: what its end needs.
+pub(super) struct TaskInFlight {
+    /// The state's effective input (for ResultPath).
+    input: Value,
+    kind: ResourceKind,
+    /// The task's result or error, known from its call.
+    response: Result<Value, StatesError>,
+}
 
 impl Execution {
     pub(super) fn run_task(
@@ -13,6 +26,17 @@ impl Execution {
         state: &State,
         task: &TaskState,
     ) -> Result<Outcome, StatesError> {
+        if matches!(run.phase, Phase::Task(_)) {
+            let Phase::Task(call) = std::mem::replace(&mut run.phase, Phase::Entered) else {
+                return Err(StatesError::runtime("internal error: a task lost its call"));
+            };
+            let TaskInFlight {
+                input,
+                kind,
+                response,
+            } = *call;
+            return self.end_task(frame, run, state, &input, &kind, response);
+        }
         let input = self.effective_input(frame, run, state)?;
         let kind = ResourceKind::of(&task.resource);
         // Callback and .sync integrations get a task token (`$$.Task.Token`).
@@ -181,9 +205,6 @@ impl Execution {
         } else {
             (duration_ms, None)
         };
-        if !self.advance_clock(frame, frame.now.saturating_add(elapsed)) {
-            return Ok(Outcome::TimedOut);
-        }
         let response = match timed_out {
             Some(error) => Err(error),
             None => match outcome.response {
@@ -194,11 +215,36 @@ impl Execution {
                 MockResponse::Throw { error, cause } => Err(StatesError::new(error, cause)),
             },
         };
+        if elapsed > 0 {
+            self.advance_clock(frame, frame.now.saturating_add(elapsed));
+            run.phase = Phase::Task(Box::new(TaskInFlight {
+                input: input.into_owned(),
+                kind,
+                response,
+            }));
+            return Ok(Outcome::Block);
+        }
+        self.end_task(frame, run, state, &input, &kind, response)
+    }
 
-        // Succeeded, Failed or TimedOut.
+    /// The end of a task's call: Succeeded, Failed or TimedOut, and the state's output.
+    fn end_task(
+        &mut self,
+        frame: &mut Frame,
+        run: &StateRun,
+        state: &State,
+        input: &Value,
+        kind: &ResourceKind,
+        response: Result<Value, StatesError>,
+    ) -> Result<Outcome, StatesError> {
+        let StateKind::Task(task) = &state.kind else {
+            return Err(StatesError::runtime(
+                "internal error: a task's state is not a Task",
+            ));
+        };
         match response {
             Ok(result) => {
-                match &kind {
+                match kind {
                     ResourceKind::LambdaFunction => {
                         let details =
                             json!({"output": result, "outputDetails": {"truncated": false}});
@@ -236,7 +282,7 @@ impl Execution {
                     output: state.output.as_ref(),
                 };
                 let (output, assigned) =
-                    self.state_output(frame, run, state, &input, Some(result), spec)?;
+                    self.state_output(frame, run, state, input, Some(result), spec)?;
                 Ok(Outcome::Exit { output, assigned })
             }
             Err(error) => {
@@ -251,7 +297,7 @@ impl Execution {
                 if let Some(c) = &error.cause {
                     details.insert("cause".into(), json!(c));
                 }
-                let (failed, key) = match (&kind, is_timeout) {
+                let (failed, key) = match (kind, is_timeout) {
                     (ResourceKind::LambdaFunction, false) => (
                         EventKind::LambdaFunctionFailed,
                         "lambdaFunctionFailedEventDetails",

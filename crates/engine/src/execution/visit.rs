@@ -1,5 +1,6 @@
 //! A state visit: the state is entered (its Entered event), does its work over one or more
-//! steps (a retry, a Parallel's or Map's children), and is left (its Exited event) or fails.
+//! steps (a Wait, a task in flight, a retry, a Parallel's or Map's children), and is left (its
+//! Exited event) or fails.
 
 use super::*;
 
@@ -27,6 +28,11 @@ pub(super) enum Phase {
     Entered,
     /// A failed attempt is retried after a back-off.
     Retry { delay_ms: Millis },
+    /// A Wait state waiting for its time (its frame's clock): it is left when the frame runs
+    /// again.
+    Waiting,
+    /// A Task state's call in flight: its result comes when the frame runs again.
+    Task(Box<TaskInFlight>),
     /// A Parallel or Map state waiting for its branches or iterations.
     Fanout(Box<Fanout>),
 }
@@ -57,10 +63,12 @@ pub(super) enum Outcome {
         error: StatesError,
         map_run_event: Option<u64>,
     },
-    /// Run this branch or iteration first; the state goes on when it is done.
-    StartChild(Box<Frame>),
-    /// The execution's TimeoutSeconds ran out while the state waited.
-    TimedOut,
+    /// The state waits until its frame's clock (set by `advance_clock`); its work goes on
+    /// then, from its `Phase`.
+    Block,
+    /// The state started its branches or iterations; it goes on when they are done or one
+    /// failed.
+    AwaitChildren,
 }
 
 impl Execution {
@@ -127,8 +135,9 @@ impl Execution {
         };
         if let Phase::Retry { delay_ms } = run.phase {
             run.phase = Phase::Entered;
-            if !self.advance_clock(frame, frame.now.saturating_add(delay_ms)) {
-                return Outcome::TimedOut;
+            if delay_ms > 0 {
+                self.advance_clock(frame, frame.now.saturating_add(delay_ms));
+                return Outcome::Block;
             }
         }
         let result = match &state.kind {
@@ -155,14 +164,13 @@ impl Execution {
             return;
         };
         match outcome {
-            Outcome::TimedOut => {
-                self.frames.push(frame);
-                self.enforce_timeout();
-            }
-            Outcome::StartChild(child) => {
+            Outcome::Block => {
                 frame.action = Action::Run(run);
                 self.frames.push(frame);
-                self.frames.push(*child);
+            }
+            Outcome::AwaitChildren => {
+                frame.action = Action::Run(run);
+                self.frames.wait(frame);
             }
             Outcome::Exit { output, assigned } => {
                 // A state that passes its input on unchanged passes a value already checked.

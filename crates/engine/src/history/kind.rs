@@ -28,6 +28,11 @@ pub enum EventKind {
     ParallelStateExited,
     MapStateEntered,
     MapStateExited,
+    // A state in progress stopped because a sibling branch or iteration failed.
+    TaskStateAborted,
+    WaitStateAborted,
+    ParallelStateAborted,
+    MapStateAborted,
     // A Parallel state's branches.
     ParallelStateStarted,
     ParallelStateSucceeded,
@@ -39,6 +44,7 @@ pub enum EventKind {
     MapIterationStarted,
     MapIterationSucceeded,
     MapIterationFailed,
+    MapIterationAborted,
     MapRunStarted,
     MapRunSucceeded,
     MapRunFailed,
@@ -67,7 +73,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order declared.
-    pub const ALL: [EventKind; 49] = [
+    pub const ALL: [EventKind; 54] = [
         EventKind::ExecutionStarted,
         EventKind::ExecutionSucceeded,
         EventKind::ExecutionFailed,
@@ -88,6 +94,10 @@ impl EventKind {
         EventKind::ParallelStateExited,
         EventKind::MapStateEntered,
         EventKind::MapStateExited,
+        EventKind::TaskStateAborted,
+        EventKind::WaitStateAborted,
+        EventKind::ParallelStateAborted,
+        EventKind::MapStateAborted,
         EventKind::ParallelStateStarted,
         EventKind::ParallelStateSucceeded,
         EventKind::ParallelStateFailed,
@@ -97,6 +107,7 @@ impl EventKind {
         EventKind::MapIterationStarted,
         EventKind::MapIterationSucceeded,
         EventKind::MapIterationFailed,
+        EventKind::MapIterationAborted,
         EventKind::MapRunStarted,
         EventKind::MapRunSucceeded,
         EventKind::MapRunFailed,
@@ -151,6 +162,11 @@ impl EventKind {
             EventKind::MapIterationStarted => "MapIterationStarted",
             EventKind::MapIterationSucceeded => "MapIterationSucceeded",
             EventKind::MapIterationFailed => "MapIterationFailed",
+            EventKind::MapIterationAborted => "MapIterationAborted",
+            EventKind::TaskStateAborted => "TaskStateAborted",
+            EventKind::WaitStateAborted => "WaitStateAborted",
+            EventKind::ParallelStateAborted => "ParallelStateAborted",
+            EventKind::MapStateAborted => "MapStateAborted",
             EventKind::MapRunStarted => "MapRunStarted",
             EventKind::MapRunSucceeded => "MapRunSucceeded",
             EventKind::MapRunFailed => "MapRunFailed",
@@ -216,6 +232,19 @@ impl EventKind {
         match state_type {
             StateType::Parallel => Some(EventKind::ParallelStateFailed),
             StateType::Map => Some(EventKind::MapStateFailed),
+            _ => None,
+        }
+    }
+
+    /// The `<Type>StateAborted` event of a state of type `state_type` stopped while in
+    /// progress; none for the types that are never in progress across an instant (Pass,
+    /// Choice, Succeed, Fail), which AWS has no such event for.
+    pub fn state_aborted(state_type: StateType) -> Option<EventKind> {
+        match state_type {
+            StateType::Task => Some(EventKind::TaskStateAborted),
+            StateType::Wait => Some(EventKind::WaitStateAborted),
+            StateType::Parallel => Some(EventKind::ParallelStateAborted),
+            StateType::Map => Some(EventKind::MapStateAborted),
             _ => None,
         }
     }
@@ -335,6 +364,12 @@ mod tests {
                 assert_eq!(
                     failed.aws_name(),
                     format!("{}StateFailed", state_type.name())
+                );
+            }
+            if let Some(aborted) = EventKind::state_aborted(state_type) {
+                assert_eq!(
+                    aborted.aws_name(),
+                    format!("{}StateAborted", state_type.name())
                 );
             }
         }

@@ -284,6 +284,9 @@ pub fn execution(data: &[u8]) -> String {
         execution.step();
         steps += 1;
     }
+    if let Some(problem) = execution.history().order_problem() {
+        panic!("the history is out of order: {problem}");
+    }
     let _ = sfn_engine::history::to_get_execution_history(execution.history());
     format!("{} after {steps} steps", execution.status().name())
 }

@@ -1,0 +1,74 @@
+//! Stopping the branches and iterations still running when their Parallel or Map state fails.
+//!
+//! AWS documents that when a branch or iteration fails, "the entire Parallel state is
+//! considered to have failed and all its branches are stopped" and that iterations still
+//! running end Aborted; its API has the events for it. Which events it writes, in which order,
+//! is not recorded anywhere we could read: what follows is inferred (docs/research/
+//! concurrency.md §1d) and kept in this one place. At the instant of the failure, for each
+//! child still running, by branch or iteration index:
+//!
+//! 1. its state in progress gets its Aborted event: TaskStateAborted (also in a retry's
+//!    back-off), WaitStateAborted, or for a Parallel or Map state first its own children's
+//!    aborts (recursively), then ParallelStateAborted or MapStateAborted. Pass, Choice, Succeed
+//!    and Fail states are never in progress across an instant, and AWS has no Aborted event
+//!    for them;
+//! 2. an inline Map's iteration then gets MapIterationAborted `{index, name}`.
+//!
+//! Each follows the child's own last event (its chain). An iteration started at this same
+//! instant but not yet run has no event yet: it is dropped without one, as never started.
+//! The failing state's own Failed events come after (`collect_child`, `emit_fanout_failed`).
+
+use super::frame::FrameId;
+use super::*;
+
+impl Execution {
+    /// Stops every child of the frame `parent` still running, at `now`; `iterations` names the
+    /// inline Map whose iterations they are (for MapIterationAborted), if they are.
+    pub(super) fn abort_children(
+        &mut self,
+        parent: FrameId,
+        now: Millis,
+        iterations: Option<&Rc<str>>,
+    ) {
+        let mut children = self.frames.take_children(parent);
+        children.sort_by_key(|child| child.index);
+        for child in children {
+            self.abort_frame(child, now, iterations);
+        }
+    }
+
+    fn abort_frame(&mut self, mut frame: Frame, now: Millis, iteration_of: Option<&Rc<str>>) {
+        if frame.announce.is_some() {
+            return;
+        }
+        // A frame blocked until later stops now.
+        frame.now = now;
+        let mut aborted = None;
+        if let Action::Run(run) = &frame.action {
+            if let Phase::Fanout(fanout) = &run.phase {
+                let inner = fanout
+                    .iteration_events(frame.recorded)
+                    .then(|| Rc::clone(&run.name));
+                self.abort_children(frame.id, now, inner.as_ref());
+            }
+            aborted = frame
+                .machine
+                .state_at(run.index)
+                .and_then(|state| EventKind::state_aborted(state.state_type()));
+        }
+        if let Some(kind) = aborted {
+            self.emit(&mut frame, kind, None);
+        }
+        if let Some(map) = iteration_of {
+            if frame.recorded {
+                self.push_map_iteration(
+                    now,
+                    frame.last_event,
+                    map,
+                    IterationEvent::Aborted,
+                    frame.index,
+                );
+            }
+        }
+    }
+}
