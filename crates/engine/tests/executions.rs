@@ -312,6 +312,72 @@ fn stop_aborts() {
     assert!(execution.step().is_empty());
 }
 
+/// Stop during a fan-out first stops every state and iteration in progress, innermost first,
+/// at the stop's time, each following its own branch's last event; then ExecutionAborted.
+#[test]
+fn stop_aborts_the_states_in_progress() {
+    let definition = r#"{"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "End": true, "Branches": [
+          {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 10, "End": true}}},
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+            "ItemProcessor": {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 5, "End": true}}}}}}]}}}"#;
+    let machine = parse_definition(definition).into_machine().expect("valid");
+    let mut execution = Execution::new(
+        machine,
+        serde_json::json!({"items": [1, 2]}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
+    let waiting = |execution: &Execution| {
+        execution
+            .history()
+            .iter()
+            .filter(|e| e.kind == EventKind::WaitStateEntered)
+            .count()
+    };
+    while waiting(&execution) < 3 {
+        assert!(!execution.step().is_empty(), "the run went on");
+    }
+    let before = execution.history().len() as u64;
+    execution.stop(None, None);
+    assert_eq!(execution.status().name(), "ABORTED");
+    let start = execution.history().iter().next().map(|e| e.timestamp);
+    let tail: Vec<(u64, u64, EventKind)> = execution
+        .history()
+        .iter()
+        .filter(|e| e.id > before)
+        .inspect(|e| assert_eq!(Some(e.timestamp), start, "stamped at the stop"))
+        .map(|e| (e.id - before, e.previous_event_id, e.kind))
+        .collect();
+    let ids: std::collections::HashMap<EventKind, Vec<u64>> =
+        execution
+            .history()
+            .iter()
+            .fold(Default::default(), |mut ids, e| {
+                ids.entry(e.kind).or_default().push(e.id);
+                ids
+            });
+    let entered = &ids[&EventKind::WaitStateEntered];
+    let map_started = ids[&EventKind::MapStateStarted][0];
+    let parallel_started = ids[&EventKind::ParallelStateStarted][0];
+    let (long, nap0, nap1) = (entered[0], entered[1], entered[2]);
+    let b = before;
+    assert_eq!(
+        tail,
+        [
+            (1, long, EventKind::WaitStateAborted),
+            (2, nap0, EventKind::WaitStateAborted),
+            (3, b + 2, EventKind::MapIterationAborted),
+            (4, nap1, EventKind::WaitStateAborted),
+            (5, b + 4, EventKind::MapIterationAborted),
+            (6, map_started, EventKind::MapStateAborted),
+            (7, parallel_started, EventKind::ParallelStateAborted),
+            (8, b + 7, EventKind::ExecutionAborted),
+        ]
+    );
+    assert!(execution.step().is_empty());
+}
+
 /// The state inspector's stages: input, after InputPath, after Parameters, result, after
 /// ResultSelector, after ResultPath, output.
 #[test]

@@ -1,4 +1,5 @@
-//! Stopping the branches and iterations still running when their Parallel or Map state fails.
+//! Stopping the branches and iterations still running when their Parallel or Map state fails,
+//! and every state in progress when the execution times out or is stopped.
 //!
 //! AWS documents that when a branch or iteration fails, "the entire Parallel state is
 //! considered to have failed and all its branches are stopped" and that iterations still
@@ -22,6 +23,16 @@ use super::frame::FrameId;
 use super::*;
 
 impl Execution {
+    /// Stops every state and iteration in progress at `now`, the whole execution's (its
+    /// TimeoutSeconds runs out, or StopExecution): the same events as a sibling's failure
+    /// writes, from the root frame down, before ExecutionTimedOut or ExecutionAborted
+    /// (docs/research/concurrency.md §5: inferred, not recorded). Returns the root frame's last
+    /// event, which the execution's own event follows; none if no frame was left.
+    pub(super) fn abort_execution(&mut self, now: Millis) -> Option<u64> {
+        let root = self.frames.take_root()?;
+        Some(self.abort_frame(root, now, None))
+    }
+
     /// Stops every child of the frame `parent` still running, at `now`; `iterations` names the
     /// inline Map whose iterations they are (for MapIterationAborted), if they are.
     pub(super) fn abort_children(
@@ -37,9 +48,15 @@ impl Execution {
         }
     }
 
-    fn abort_frame(&mut self, mut frame: Frame, now: Millis, iteration_of: Option<&Rc<str>>) {
+    /// Stops one frame and its children; returns its last event.
+    fn abort_frame(
+        &mut self,
+        mut frame: Frame,
+        now: Millis,
+        iteration_of: Option<&Rc<str>>,
+    ) -> u64 {
         if frame.announce.is_some() {
-            return;
+            return frame.last_event;
         }
         // A frame blocked until later stops now.
         frame.now = now;
@@ -61,7 +78,7 @@ impl Execution {
         }
         if let Some(map) = iteration_of {
             if frame.recorded {
-                self.push_map_iteration(
+                frame.last_event = self.push_map_iteration(
                     now,
                     frame.last_event,
                     map,
@@ -70,5 +87,6 @@ impl Execution {
                 );
             }
         }
+        frame.last_event
     }
 }

@@ -32,7 +32,8 @@ impl Execution {
         if self.status != ExecutionStatus::Running || next <= deadline {
             return;
         }
-        // TODO(issue 12): abort the states and iterations in progress first (abort.rs).
+        // The states and iterations in progress are stopped at the deadline first (abort.rs).
+        self.abort_execution(deadline);
         let last = self.history.last().map(|e| e.id).unwrap_or(0);
         let error = Some(names::TIMEOUT.to_string());
         let details = json!({"error": names::TIMEOUT});

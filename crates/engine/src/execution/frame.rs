@@ -202,7 +202,16 @@ impl Frames {
 
     /// Takes out every child of `parent` (ready or waiting), to stop them.
     pub(super) fn take_children(&mut self, parent: FrameId) -> Vec<Frame> {
-        let is_child = |frame: &Frame| frame.parent == Some(parent);
+        self.take_all(|frame| frame.parent == Some(parent))
+    }
+
+    /// Takes out the root frame (ready or waiting), to stop the execution.
+    pub(super) fn take_root(&mut self) -> Option<Frame> {
+        self.take_all(|frame| frame.parent.is_none()).pop()
+    }
+
+    /// Takes out every frame `is_child` picks, wherever it is (running, ready or waiting).
+    fn take_all(&mut self, is_child: impl Fn(&Frame) -> bool) -> Vec<Frame> {
         let mut children = Vec::new();
         if self
             .running
@@ -226,23 +235,13 @@ impl Frames {
         }
         let mut index = 0;
         while index < self.waiting.len() {
-            if self.waiting.get(index).is_some_and(is_child) {
+            if self.waiting.get(index).is_some_and(&is_child) {
                 children.push(self.waiting.swap_remove(index));
             } else {
                 index = index.saturating_add(1);
             }
         }
         children
-    }
-
-    /// The root frame, ready or waiting.
-    pub(super) fn root(&self) -> Option<&Frame> {
-        self.running
-            .iter()
-            .map(|(_, frame)| frame)
-            .chain(self.slots.iter().flatten().map(|(_, frame)| frame))
-            .chain(self.waiting.iter())
-            .find(|frame| frame.parent.is_none())
     }
 
     /// Drops every frame: the execution has ended.
@@ -339,6 +338,9 @@ mod tests {
         children.sort_unstable();
         assert_eq!(children, [0, 1, 2]);
         assert_eq!(order(&mut frames), [9]);
-        assert!(frames.root().is_some(), "the waiting parent is still there");
+        assert!(
+            frames.take_root().is_some(),
+            "the waiting parent is still there"
+        );
     }
 }

@@ -47,7 +47,8 @@
 //!   MapIterationFailed: `collect_child` (`fanout.rs`). ParallelStateFailed, MapStateFailed,
 //!   MapRunFailed: `emit_fanout_failed` (`errors.rs`), only once no retrier takes the error.
 //! - TaskStateAborted, WaitStateAborted, ParallelStateAborted, MapStateAborted,
-//!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them.
+//!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them;
+//!   `abort_execution` (`abort.rs`), when the execution times out or is stopped.
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
 mod abort;
@@ -295,9 +296,9 @@ impl Execution {
         // Now is the time of the latest event: a frame's clock may be ahead of it while it
         // blocks (a task in flight).
         let now = self.now();
-        let last = self.frames.root().map_or(0, |f| f.last_event);
-        // TODO(issue 12): abort the states and iterations in progress first, as a failing
-        // branch does (abort.rs).
+        // The states and iterations in progress are stopped first, as a failing branch stops
+        // its siblings (abort.rs); the execution's event follows the root frame's last one.
+        let last = self.abort_execution(now).unwrap_or(0);
         self.push_event(
             now,
             last,
