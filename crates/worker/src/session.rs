@@ -2,6 +2,8 @@
 //! visits turned into the plain rows the page shows. Kept free of browser APIs so it can be
 //! tested anywhere.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 use sfn_engine::execution::{ErrorHandling, StateTrace};
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
@@ -26,6 +28,8 @@ pub struct Session {
     sent_traces: usize,
     /// Sent traces that may still change (their state has not finished).
     open_traces: Vec<usize>,
+    /// Traces whose state was stopped (a `...StateAborted` event): they will not change.
+    aborted_traces: HashSet<usize>,
     steps: u64,
 }
 
@@ -74,6 +78,7 @@ impl Session {
                     labels: Vec::new(),
                     sent_traces: 0,
                     open_traces: Vec::new(),
+                    aborted_traces: HashSet::new(),
                     steps: 0,
                 })
             }
@@ -151,6 +156,10 @@ impl Session {
             _ if step.is_some() && previous.step == step && !entered => previous.resource,
             _ => None,
         };
+        if is_state_aborted(event.kind) {
+            self.aborted_traces
+                .extend(trace.and_then(|i| usize::try_from(i).ok()));
+        }
         let label = EventLabel {
             step,
             resource,
@@ -174,8 +183,11 @@ impl Session {
         row
     }
 
-    /// The traces that are new, or that were unfinished when last sent.
+    /// The traces that are new, or that were unfinished when last sent. A trace stays open
+    /// while its state may still go on: not once the state was stopped, nor once the execution
+    /// has ended.
     fn changed_traces(&mut self) -> Vec<TraceView> {
+        let running = self.execution.status() == &ExecutionStatus::Running;
         let traces = self.execution.traces();
         let mut indices: Vec<usize> = std::mem::take(&mut self.open_traces);
         indices.extend(self.sent_traces..traces.len());
@@ -183,7 +195,7 @@ impl Session {
         let mut out = Vec::new();
         for i in indices {
             let Some(trace) = traces.get(i) else { continue };
-            if !is_finished(trace) {
+            if running && !is_finished(trace) && !self.aborted_traces.contains(&i) {
                 self.open_traces.push(i);
             }
             out.push(trace_view(i, trace));
@@ -250,6 +262,17 @@ pub fn event_class(kind: EventKind) -> EventClass {
         | K::LambdaFunctionSucceeded
         | K::ActivitySucceeded => EventClass::WorkSucceeded,
     }
+}
+
+/// A state stopped in progress (not a Map iteration, not the execution).
+fn is_state_aborted(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::TaskStateAborted
+            | EventKind::WaitStateAborted
+            | EventKind::ParallelStateAborted
+            | EventKind::MapStateAborted
+    )
 }
 
 fn is_finished(trace: &StateTrace) -> bool {

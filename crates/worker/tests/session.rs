@@ -209,3 +209,43 @@ fn event_classes_are_what_the_type_names_said() {
         );
     }
 }
+
+/// A state stopped in progress (its sibling branch failed) is not sent again as if it could
+/// still change: once its `...StateAborted` event is out, later batches leave its trace alone.
+#[test]
+fn an_aborted_states_trace_is_not_kept_open() {
+    let definition = r#"{"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Next": "Later",
+          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Later"}],
+          "Branches": [
+            {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 10, "End": true}}},
+            {"StartAt": "Short", "States": {"Short": {"Type": "Wait", "Seconds": 1, "Next": "Boom"},
+              "Boom": {"Type": "Fail", "Error": "Boom"}}}]},
+        "Later": {"Type": "Wait", "Seconds": 5, "End": true}}}"#;
+    let mut session = Session::start(definition, "{}", "", 0).expect("starts");
+    let mut long_trace = None;
+    let mut aborted = false;
+    for _ in 0..100 {
+        let batch = session.advance(1);
+        if aborted {
+            assert!(
+                batch.traces.iter().all(|t| Some(t.index) != long_trace),
+                "the aborted Wait's trace was sent again"
+            );
+        }
+        for event in &batch.events {
+            if event.event_type == "WaitStateEntered" && event.step.as_deref() == Some("Long") {
+                long_trace = event.trace;
+            }
+            if event.event_type == "WaitStateAborted" {
+                assert_eq!(event.trace, long_trace, "the abort is the Long Wait's");
+                aborted = true;
+            }
+        }
+        if !batch.status.is_running() {
+            assert_eq!(batch.status.name, "SUCCEEDED");
+            break;
+        }
+    }
+    assert!(aborted && long_trace.is_some());
+}
