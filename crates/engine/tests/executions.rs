@@ -415,3 +415,75 @@ fn traces_keep_every_stage() {
     );
     assert_eq!(trace.output, Some(serde_json::json!({"total": 42})));
 }
+
+/// Each Map iteration and Parallel branch is traced: its index, input, status and output or
+/// error, and each state visit names the iteration or branch it ran in.
+#[test]
+fn traces_place_visits_in_their_iterations_and_branches() {
+    use sfn_engine::execution::{ChildKind, ChildStatus};
+    let definition = r#"{"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "End": true, "Branches": [
+          {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 10, "End": true}}},
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "End": true,
+            "ItemProcessor": {"StartAt": "Check", "States": {
+              "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Good"},
+              "Good": {"Type": "Pass", "End": true},
+              "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]}}}"#;
+    let machine = parse_definition(definition).into_machine().expect("valid");
+    let mut execution = Execution::new(
+        machine,
+        serde_json::json!({"items": [1, 2, 3]}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
+    execution.run();
+    assert_eq!(execution.status().name(), "FAILED");
+    let children: Vec<(usize, ChildKind, Value, ChildStatus)> = execution
+        .child_traces()
+        .iter()
+        .map(|c| (c.index, c.kind, c.input.clone(), c.status))
+        .collect();
+    let items = serde_json::json!({"items": [1, 2, 3]});
+    assert_eq!(
+        children,
+        [
+            (0, ChildKind::Branch, items.clone(), ChildStatus::Aborted),
+            (1, ChildKind::Branch, items, ChildStatus::Failed),
+            (
+                0,
+                ChildKind::Iteration,
+                serde_json::json!(1),
+                ChildStatus::Succeeded
+            ),
+            (
+                1,
+                ChildKind::Iteration,
+                serde_json::json!(2),
+                ChildStatus::Failed
+            ),
+        ],
+        "the third item never started"
+    );
+    let [_, _, first, second] = execution.child_traces() else {
+        panic!("four children")
+    };
+    assert_eq!(first.output, Some(serde_json::json!(1)));
+    assert_eq!(
+        second.error.as_ref().and_then(|e| e.cause.as_deref()),
+        Some("no twos")
+    );
+    // Each visit's place: the Map's visit is in branch 1; Bad in iteration 1 of that visit.
+    let traces = execution.traces();
+    let place = |name: &str| {
+        let visit = traces
+            .iter()
+            .rposition(|t| t.state_name == name)
+            .expect(name);
+        let child = &execution.child_traces()[traces[visit].child.expect("in a child")];
+        (traces[child.parent_trace].state_name.as_str(), child.index)
+    };
+    assert_eq!(place("Each"), ("Both", 1));
+    assert_eq!(place("Bad"), ("Each", 1));
+    assert_eq!(place("Slow"), ("Both", 0));
+    assert_eq!(traces[0].child, None, "Both runs at the top level");
+}

@@ -55,6 +55,7 @@ impl Execution {
         now: Millis,
         iteration_of: Option<&Rc<str>>,
     ) -> u64 {
+        self.trace_child_aborted(&frame, now);
         if frame.announce.is_some() {
             return frame.last_event;
         }

@@ -52,6 +52,8 @@ pub(super) struct Fanout {
     limit: usize,
     map_run_event: u64,
     last_iteration_succeeded: u64,
+    /// The trace of the state's visit, which its children's traces point to.
+    trace: Option<usize>,
 }
 
 impl Execution {
@@ -77,6 +79,8 @@ impl Execution {
                 }
                 Err(error) => return Err(error),
             };
+            let mut fanout = fanout;
+            fanout.trace = run.trace_index;
             run.phase = Phase::Fanout(Box::new(fanout));
             let Phase::Fanout(fanout) = &mut run.phase else {
                 return Err(StatesError::runtime(
@@ -192,6 +196,7 @@ impl Execution {
         fanout.finished = fanout.finished.saturating_add(1);
         let recorded = child.recorded && parent.recorded;
         let iteration_events = fanout.iteration_events(parent.recorded);
+        self.trace_child_end(child, &result);
         match result {
             Ok(output) => {
                 if iteration_events {
@@ -283,10 +288,29 @@ impl Execution {
                 .get(index)
                 .cloned()
                 .unwrap_or_else(|| Rc::clone(&frame.machine));
+            let child_trace = fanout.trace.map(|parent_trace| {
+                self.child_traces.push(ChildTrace {
+                    parent_trace,
+                    index,
+                    kind: if fanout.is_map {
+                        ChildKind::Iteration
+                    } else {
+                        ChildKind::Branch
+                    },
+                    input: Value::clone(&input),
+                    status: ChildStatus::Running,
+                    output: None,
+                    error: None,
+                    started: frame.now,
+                    ended: None,
+                });
+                self.child_traces.len().saturating_sub(1)
+            });
             let child = Frame {
                 id: self.frames.new_id(),
                 parent: Some(frame.id),
                 index,
+                child_trace,
                 announce: announce.then(|| Rc::clone(state_name)),
                 action: enter_action(&machine, &machine.start_at, input),
                 machine,
@@ -632,6 +656,7 @@ impl Fanout {
             limit: limit.max(1),
             map_run_event: 0,
             last_iteration_succeeded: 0,
+            trace: None,
         }
     }
 

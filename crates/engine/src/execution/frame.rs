@@ -47,6 +47,9 @@ pub(super) struct Frame {
     pub(super) recorded: bool,
     /// The state this frame is in, named in its events.
     pub(super) state: Option<Rc<str>>,
+    /// This branch's or iteration's entry in `Execution::child_traces`, when traces are
+    /// recorded.
+    pub(super) child_trace: Option<usize>,
     /// The workflow variables this frame sees: its own and, read-only, its parents' as they
     /// were when it started (a Map iteration or Parallel branch cannot assign outer ones).
     pub(super) variables: Rc<Map<String, Value>>,
@@ -277,6 +280,7 @@ mod tests {
             last_event: 0,
             recorded: true,
             state: None,
+            child_trace: None,
             variables: Rc::new(Map::new()),
         }
     }

@@ -61,6 +61,7 @@ mod flow;
 mod frame;
 mod states;
 mod task;
+mod trace;
 mod visit;
 
 use std::collections::HashMap;
@@ -92,6 +93,7 @@ use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
 pub use driver::{run_to_end, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS};
+pub use trace::{ChildKind, ChildStatus, ChildTrace, ErrorHandling, StateTrace, TracedError};
 
 /// How many actions a step may take without emitting an event (see [`Execution::step`]).
 pub const MAX_SILENT_ACTIONS: usize = 10_000;
@@ -158,48 +160,6 @@ impl ExecutionStatus {
     }
 }
 
-/// What happened to the data in one visit of a state, stage by stage, as AWS's TestState API
-/// reports it. A stage the state does not have (or did not reach) is `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StateTrace {
-    pub state_name: String,
-    /// The id of the state's `...StateEntered` event (0 inside a distributed Map's child runs).
-    pub entered_event_id: u64,
-    pub input: Value,
-    pub after_input_path: Option<Value>,
-    pub after_parameters: Option<Value>,
-    /// The task's (or Pass's, Parallel's, Map's) result.
-    pub result: Option<Value>,
-    pub after_result_selector: Option<Value>,
-    pub after_result_path: Option<Value>,
-    pub output: Option<Value>,
-    /// The variables the state's Assign set when it was left.
-    pub assigned: Option<Map<String, Value>>,
-    /// Every error the state raised, in order, and what took it: `retry` (with the delay in
-    /// seconds), `catch` (with the next state), or `none` (the state failed).
-    pub errors: Vec<TracedError>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TracedError {
-    pub error: StatesError,
-    pub handled_by: ErrorHandling,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ErrorHandling {
-    Retry {
-        retrier_index: usize,
-        attempt: u64,
-        delay_ms: Millis,
-    },
-    Catch {
-        catcher_index: usize,
-        next: String,
-    },
-    Unhandled,
-}
-
 /// One run of a state machine. Advance it with [`Execution::step`] or [`Execution::run`].
 pub struct Execution {
     root: Rc<StateMachine>,
@@ -214,6 +174,8 @@ pub struct Execution {
     status: ExecutionStatus,
     history: History,
     traces: Vec<StateTrace>,
+    /// Every Parallel branch and Map iteration started, when traces are recorded.
+    child_traces: Vec<ChildTrace>,
     /// The box of the last state run that ended, for the next one (see `enter`).
     spare_run: Option<Box<StateRun>>,
     /// The frames ready to run and those waiting for their children, and which runs next (the
@@ -246,6 +208,7 @@ impl Execution {
             status: ExecutionStatus::Running,
             history: History::default(),
             traces: Vec::new(),
+            child_traces: Vec::new(),
             spare_run: None,
             frames: Frames::default(),
             started: false,
@@ -321,6 +284,12 @@ impl Execution {
     /// Each state visit's data-flow stages, in the order the states were entered.
     pub fn traces(&self) -> &[StateTrace] {
         &self.traces
+    }
+
+    /// Every Parallel branch and Map iteration started so far, in the order they started
+    /// (recorded with the traces).
+    pub fn child_traces(&self) -> &[ChildTrace] {
+        &self.child_traces
     }
 
     /// The simulated time of the latest event: where the execution stands on its clock.
@@ -418,6 +387,7 @@ impl Execution {
             last_event: 0,
             recorded: true,
             state: None,
+            child_trace: None,
             variables: Rc::new(Map::new()),
             action: enter_action(&self.root, &self.root.start_at, Rc::clone(&self.input)),
         });

@@ -98,6 +98,7 @@ impl Execution {
                 state_name: state.name.to_string(),
                 entered_event_id,
                 input: Value::clone(&input),
+                child: frame.child_trace,
                 ..Default::default()
             });
             // The trace just pushed.
