@@ -44,8 +44,13 @@ pub enum EventClass {
     ExecutionStarted,
     /// `ExecutionSucceeded`.
     ExecutionSucceeded,
-    /// `ExecutionAborted`: a stop, which says nothing new about the state.
+    /// `ExecutionAborted`, `MapIterationAborted`: a stop, which says nothing new about the
+    /// state it is attributed to.
     Aborted,
+    /// `TaskStateAborted`, `WaitStateAborted`, `ParallelStateAborted`, `MapStateAborted`: the
+    /// state was stopped while in progress (a sibling failed, the execution timed out or was
+    /// stopped).
+    StateAborted,
     /// A failure or a time-out of the execution, a state, its task or an expression
     /// (`ExecutionFailed`, `TaskTimedOut`, `ParallelStateFailed`, `EvaluationFailed`, ...): the
     /// state it belongs to failed.

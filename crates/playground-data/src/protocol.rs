@@ -129,6 +129,10 @@ pub struct Batch {
     pub events: Vec<EventRow>,
     /// State visits that are new or changed since the previous batch (replace by `index`).
     pub traces: Vec<TraceView>,
+    /// Parallel branches and Map iterations that are new or changed since the previous batch
+    /// (replace by `id`).
+    #[serde(default)]
+    pub children: Vec<ChildView>,
     pub status: RunStatus,
     /// Engine steps taken so far (Step advances this by one).
     pub steps: u64,
@@ -160,6 +164,48 @@ pub struct TraceView {
     /// (stage label, pretty JSON text or None when the state did not have or reach it).
     pub stages: Vec<(String, Option<String>)>,
     pub errors: Vec<ErrorView>,
+    /// The branch or iteration the visit ran in (a [`ChildView::id`]); none at the top level.
+    #[serde(default)]
+    pub child: Option<u32>,
+}
+
+/// One Parallel branch or Map iteration.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChildView {
+    /// Its place among every branch and iteration of the run, in the order they started.
+    pub id: u32,
+    /// The visit of the Parallel or Map state that started it (a [`TraceView::index`]).
+    pub parent_trace: u32,
+    /// Its index among its siblings: the branch's place in Branches, or the item's index.
+    pub index: u32,
+    pub kind: ChildKind,
+    /// AWS's name for its status: RUNNING, SUCCEEDED, FAILED or ABORTED.
+    pub status: String,
+    /// Pretty JSON text.
+    pub input: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// When it started and ended on the simulated clock (ms since the epoch).
+    pub started_ms: i64,
+    pub ended_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ChildKind {
+    #[default]
+    Branch,
+    Iteration,
+}
+
+impl ChildKind {
+    /// "Branch" or "Iteration", for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChildKind::Branch => "Branch",
+            ChildKind::Iteration => "Iteration",
+        }
+    }
 }
 
 /// An error a state raised and what handled it.

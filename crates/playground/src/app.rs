@@ -27,6 +27,7 @@ use crate::share;
 use crate::storage::{self, SavedWork};
 use editors_pane::DefinitionPane;
 use io_tabs::IoTabs;
+use sfn_playground_data::fanout::Fanouts;
 use splitter::Splitter;
 use status_bar::StatusBar;
 use toolbar::{ShareBar, Toolbar};
@@ -284,14 +285,70 @@ fn ExecutionPane(
     notice: RwSignal<Option<String>>,
     graph_height: RwSignal<f64>,
 ) -> impl IntoView {
+    // The branch or iteration the graph shows alone, and the one whose events alone the
+    // history lists (both picked in the inspector); a new run has neither.
+    let focus = RwSignal::new(None::<u32>);
+    let events_of = RwSignal::new(None::<u32>);
+    Effect::new(move |_| {
+        if run_view.children.with(Vec::is_empty) {
+            focus.set(None);
+            events_of.set(None);
+        }
+    });
+    // Selecting a visit inside a branch or iteration shows that one in the graph.
+    Effect::new(move |_| {
+        let Some(index) = selected.get() else { return };
+        let child = run_view
+            .traces
+            .with_untracked(|t| t.get(index as usize).and_then(|t| t.child));
+        if child.is_some() {
+            focus.set(child);
+        }
+    });
     let statuses = Memo::new(move |_| {
+        let hidden = focus.get().map(|f| {
+            run_view.traces.with(|traces| {
+                run_view
+                    .children
+                    .with(|children| Fanouts::new(traces, children).hidden_by_focus(f))
+            })
+        });
         run_view.events.with(|events| {
             statuses_from_events(
                 events
                     .iter()
-                    .filter_map(|e| e.step.as_deref().map(|s| (e.class, s))),
+                    .filter(|e| match (&hidden, e.trace) {
+                        (Some(hidden), Some(visit)) => !hidden.contains(&visit),
+                        _ => true,
+                    })
+                    .filter_map(|e| e.step.as_deref().map(|s| (e.class, s, e.trace))),
             )
         })
+    });
+    let child_label = move |id: u32| {
+        run_view.traces.with(|traces| {
+            run_view.children.with(|children| {
+                let child = children.get(id as usize)?;
+                let parent = traces.get(child.parent_trace as usize)?;
+                Some(format!(
+                    "{} {} of {}",
+                    child.kind.label().to_lowercase(),
+                    child.index,
+                    parent.state_name
+                ))
+            })
+        })
+    };
+    let focus_label = Signal::derive(move || child_label(focus.get()?));
+    let only_events = Signal::derive(move || {
+        let id = events_of.get()?;
+        let label = child_label(id)?;
+        let visits = run_view.traces.with(|traces| {
+            run_view
+                .children
+                .with(|children| Fanouts::new(traces, children).visits_within(id))
+        });
+        Some((label, visits))
     });
     let selected_state = Signal::derive(move || {
         let index = selected.get()?;
@@ -299,13 +356,19 @@ fn ExecutionPane(
             .traces
             .with(|t| t.get(index as usize).map(|t| t.state_name.clone()))
     });
-    // The graph calls this with a state's name: show the state's latest visit.
+    // The graph calls this with a state's name: show the state's latest visit, in the branch
+    // or iteration shown if it ran there.
     let on_state_click = Callback::new(move |name: String| {
-        let latest = run_view.traces.with(|t| {
-            t.iter()
-                .rev()
-                .find(|t| t.state_name == name)
-                .map(|t| t.index)
+        let focused = focus.get_untracked();
+        let latest = run_view.traces.with(|traces| {
+            run_view.children.with(|children| {
+                let fanouts = Fanouts::new(traces, children);
+                let named = || traces.iter().rev().filter(|t| t.state_name == name);
+                focused
+                    .and_then(|f| named().find(|t| fanouts.is_within(t, f)))
+                    .or_else(|| named().next())
+                    .map(|t| t.index)
+            })
         });
         selected.set(latest);
     });
@@ -324,12 +387,18 @@ fn ExecutionPane(
     view! {
         <section class="right" aria-label="Execution">
             <section class="graph-pane pane" aria-label="State machine graph" data-testid="graph-slot">
+                {move || focus_label.get().map(|label| view! {
+                    <div class="graph-focus" data-testid="graph-focus">
+                        {format!("Showing {label} alone")}
+                        <button class="small" on:click=move |_| focus.set(None)>"Show all"</button>
+                    </div>
+                })}
                 <Graph graph=run_view.layout statuses=statuses on_select=on_state_click selected=selected_state on_export=export_svg />
             </section>
             <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
             <div class="bottom">
-                <HistoryTable view=run_view selected=selected export=export_history />
-                <Inspector view=run_view selected=selected />
+                <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) />
+                <Inspector view=run_view selected=selected focus=focus events_of=events_of />
             </div>
         </section>
     }

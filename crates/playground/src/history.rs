@@ -2,6 +2,8 @@
 //! expandable to the event's details. Only the rows in view are in the DOM, so a history of
 //! 25,000 events scrolls as smoothly as one of ten.
 
+use std::collections::HashSet;
+
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -10,6 +12,9 @@ use crate::format;
 use crate::protocol::EventRow;
 use crate::runner::RunView;
 use sfn_playground_data::history::EventClass;
+
+/// A restriction of the history to some state visits: its label for people, and the visits.
+pub type OnlyVisits = (String, HashSet<u32>);
 
 /// Height of one row in pixels (the stylesheet uses the same).
 pub const ROW_HEIGHT: f64 = 30.0;
@@ -33,7 +38,10 @@ fn expansion(row: &EventRow) -> (String, f64) {
 /// How an event reads at a glance.
 fn tone(class: EventClass) -> &'static str {
     match class {
-        EventClass::Failed | EventClass::PartFailed | EventClass::Aborted => "bad",
+        EventClass::Failed
+        | EventClass::PartFailed
+        | EventClass::Aborted
+        | EventClass::StateAborted => "bad",
         EventClass::ExecutionSucceeded | EventClass::WorkSucceeded => "good",
         EventClass::StateEntered | EventClass::FailStateEntered | EventClass::StateExited => {
             "state"
@@ -87,6 +95,11 @@ pub fn HistoryTable(
     /// When given, an Export button calls it.
     #[prop(optional)]
     export: Option<Callback<()>>,
+    /// When set, only the events of these state visits are listed (one branch's or
+    /// iteration's), under this label, with a button that calls `clear_only`.
+    #[prop(optional, into)]
+    only: Option<Signal<Option<OnlyVisits>>>,
+    #[prop(optional)] clear_only: Option<Callback<()>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
@@ -119,12 +132,18 @@ pub fn HistoryTable(
     let layout = Memo::new(move |_| {
         let wanted_state = state_filter.get().trim().to_lowercase();
         let wanted_type = type_filter.get();
+        let wanted_visits = only.and_then(|o| o.get()).map(|(_, visits)| visits);
         let open = expanded.get();
         view.events.with(|events| {
             let rows: Vec<usize> = events
                 .iter()
                 .enumerate()
                 .filter(|(_, e)| wanted_type.is_empty() || e.event_type == wanted_type)
+                .filter(|(_, e)| {
+                    wanted_visits
+                        .as_ref()
+                        .is_none_or(|v| e.trace.is_some_and(|t| v.contains(&t)))
+                })
                 .filter(|(_, e)| {
                     wanted_state.is_empty()
                         || e.step
@@ -291,6 +310,14 @@ pub fn HistoryTable(
                         format!("{} of {} events", format::count(shown()), format::count(total()))
                     }}
                 </span>
+                {move || only.and_then(|o| o.get()).map(|(label, _)| view! {
+                    <span class="only-chip" data-testid="history-only">
+                        {format!("Only {label}")}
+                        <button class="small" aria-label="Show all events" on:click=move |_| {
+                            if let Some(clear) = clear_only { clear.run(()) }
+                        }>"×"</button>
+                    </span>
+                })}
                 <span class="spacer"></span>
                 {export.map(|on_export| view! {
                     <button class="small" on:click=move |_| on_export.run(()) disabled=move || total() == 0 title="Download the history as GetExecutionHistory JSON" data-testid="export-history">"Export"</button>

@@ -25,7 +25,7 @@ use leptos::prelude::*;
 use crate::graph::Layout;
 use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
-    Batch, CompletedMocks, EventRow, FromWorker, Mark, RunStatus, ToWorker, TraceView,
+    Batch, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus, ToWorker, TraceView,
 };
 use worker_link::{Checks, WorkerLink};
 
@@ -66,6 +66,8 @@ pub struct RunView {
     pub phase: RwSignal<Phase>,
     pub events: RwSignal<Vec<EventRow>>,
     pub traces: RwSignal<Vec<TraceView>>,
+    /// Every Parallel branch and Map iteration started, by [`ChildView::id`].
+    pub children: RwSignal<Vec<ChildView>>,
     /// When the execution started on the simulated clock (ms since the epoch).
     pub start_ms: RwSignal<i64>,
     /// Engine steps taken.
@@ -90,6 +92,7 @@ impl RunView {
             phase: RwSignal::new(Phase::Idle),
             events: RwSignal::new(Vec::new()),
             traces: RwSignal::new(Vec::new()),
+            children: RwSignal::new(Vec::new()),
             start_ms: RwSignal::new(0),
             steps: RwSignal::new(0),
             definition_marks: RwSignal::new(Vec::new()),
@@ -272,6 +275,7 @@ impl Runner {
         }
         view.events.set(Vec::new());
         view.traces.set(Vec::new());
+        view.children.set(Vec::new());
         view.steps.set(0);
         view.phase.set(Phase::Starting);
         self.post(ToWorker::Start {
@@ -341,18 +345,12 @@ impl Runner {
             run.worker_status = Some(batch.status);
         }
         if !batch.traces.is_empty() {
-            view.traces.update(|traces| {
-                for t in batch.traces {
-                    let i = t.index as usize;
-                    if i < traces.len() {
-                        if let Some(slot) = traces.get_mut(i) {
-                            *slot = t;
-                        }
-                    } else {
-                        traces.push(t);
-                    }
-                }
-            });
+            view.traces
+                .update(|traces| replace_or_push(traces, batch.traces, |t| t.index));
+        }
+        if !batch.children.is_empty() {
+            view.children
+                .update(|children| replace_or_push(children, batch.children, |c| c.id));
         }
         view.steps.set(batch.steps);
         self.pump();
@@ -397,6 +395,18 @@ impl Runner {
                     self.inner.borrow_mut().run.timer = Some(timer);
                 }
             }
+        }
+    }
+}
+
+/// Puts each of `changed` at its place by `index_of` in `all`: replacing what is there, or
+/// appended when it is the next one.
+fn replace_or_push<T>(all: &mut Vec<T>, changed: Vec<T>, index_of: impl Fn(&T) -> u32) {
+    for item in changed {
+        let i = index_of(&item) as usize;
+        match all.get_mut(i) {
+            Some(slot) => *slot = item,
+            None => all.push(item),
         }
     }
 }

@@ -261,6 +261,7 @@ fn trace(index: u32, name: &str, output: Option<&str>) -> TraceView {
             ("Output".into(), output.map(str::to_owned)),
         ],
         errors: Vec::new(),
+        child: None,
     }
 }
 
@@ -282,7 +283,7 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
     let el = host(600);
     let _mounted = leptos::mount::mount_to(
         el.clone(),
-        move || view! { <Inspector view=view selected=selected /> },
+        move || view! { <Inspector view=view selected=selected focus=RwSignal::new(None) events_of=RwSignal::new(None) /> },
     );
     settle().await;
     assert_eq!(
@@ -445,6 +446,136 @@ async fn page_runs_with_starter_mocks_and_lights_up_the_graph() {
         run_view.mocks_marks.with_untracked(Vec::is_empty)
     })
     .await;
+}
+
+/// The fan-out the worker's tests recorded (crates/worker/tests/service.rs, `FANOUT`).
+const FANOUT: &str = r#"{"StartAt": "Fan", "States": {
+  "Fan": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 2, "End": true}}},
+    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+      "MaxConcurrency": 2, "ToleratedFailureCount": 1, "End": true,
+      "ItemProcessor": {"StartAt": "Check", "States": {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Nap"},
+        "Nap": {"Type": "Wait", "Seconds": 1, "End": true},
+        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]}}}"#;
+
+fn status_of(el: &web_sys::Element, state: &str) -> Option<String> {
+    el.query_selector(&format!("g.sfn-state[data-state={state}]"))
+        .ok()
+        .flatten()
+        .and_then(|n| n.get_attribute("data-status"))
+}
+
+/// Clicks the element (an HTML button or an SVG state) as a user would: a bubbling click.
+fn click(el: &web_sys::Element, selector: &str) {
+    let target = el
+        .query_selector(selector)
+        .expect("selector")
+        .unwrap_or_else(|| panic!("no {selector}"));
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("click");
+    target.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn page_steps_through_a_fanout_and_shows_one_iteration() {
+    let work = Work::starter();
+    work.definition.set(FANOUT.into());
+    work.mocks.set(String::new());
+    work.input.set(r#"{"items": [1, 2, 3]}"#.into());
+    let run_view = RunView::new();
+    let runner = local_runner(run_view, "fanout");
+    let el = host(900);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Playground work=work run_view=run_view runner=runner /> },
+    );
+    until("the graph", || {
+        count(&el, "g.sfn-state[data-state=Nap]") == 1
+    })
+    .await;
+
+    // Step by step: the slow branch waits while the Map's iterations run, so both are in
+    // progress at once, and the events come in time order.
+    let mut both_in_progress = false;
+    for step in 1..=30 {
+        click(&el, "[data-testid=step]");
+        until("the step", || {
+            run_view.steps.get_untracked() >= step
+                || matches!(run_view.phase.get_untracked(), Phase::Finished(_))
+        })
+        .await;
+        settle().await;
+        both_in_progress |= status_of(&el, "Slow").as_deref() == Some("in-progress")
+            && status_of(&el, "Nap").as_deref() == Some("in-progress");
+        if matches!(run_view.phase.get_untracked(), Phase::Finished(_)) {
+            break;
+        }
+    }
+    assert!(matches!(run_view.phase.get_untracked(), Phase::Finished(_)));
+    assert!(
+        both_in_progress,
+        "Slow and Nap were never in progress at once"
+    );
+    let times: Vec<i64> = run_view
+        .events
+        .with_untracked(|e| e.iter().map(|e| e.timestamp).collect());
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    assert_eq!(status_of(&el, "Nap").as_deref(), Some("succeeded"));
+    assert_eq!(status_of(&el, "Bad").as_deref(), Some("failed"));
+
+    // The Map's visit lists its iterations; iteration 1 is picked by index.
+    click(&el, "g.sfn-state[data-state=Each]");
+    until("the iterations", || {
+        count(&el, "[data-testid=inspector-children]") == 1
+    })
+    .await;
+    assert_eq!(
+        texts(&el, "[data-testid=children-summary]"),
+        vec!["3 iterations started: 2 succeeded, 1 failed"]
+    );
+    let index: web_sys::HtmlInputElement = el
+        .query_selector("[data-testid=child-index]")
+        .expect("selector")
+        .expect("the index box")
+        .unchecked_into();
+    index.set_value("1");
+    index
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    until("iteration 1", || {
+        count(&el, "[data-testid=child-details]") == 1
+    })
+    .await;
+    assert_eq!(texts(&el, "[data-testid=child-status]"), vec!["FAILED"]);
+    assert_eq!(texts(&el, "[data-testid=child-input]"), vec!["2"]);
+    assert!(el.text_content().unwrap_or_default().contains("no twos"));
+    // The graph shows that iteration alone: it went to Bad and never to Nap.
+    assert!(texts(&el, "[data-testid=graph-focus]")
+        .concat()
+        .contains("iteration 1 of Each"));
+    assert_eq!(status_of(&el, "Bad").as_deref(), Some("failed"));
+    assert_eq!(status_of(&el, "Nap").as_deref(), Some("not-run"));
+    assert_eq!(status_of(&el, "Slow").as_deref(), Some("succeeded"));
+
+    // Its own events: the visits of Check and Bad in that iteration.
+    click(&el, "[data-testid=child-events]");
+    until("the filter", || {
+        count(&el, "[data-testid=history-only]") == 1
+    })
+    .await;
+    let steps = texts(&el, ".history-row .step");
+    assert_eq!(steps, vec!["Check", "Check", "Bad"], "{steps:?}");
+
+    // A visit in the iteration says where it ran; its link goes back to the Map's visit.
+    click(&el, ".history-row[data-event-type=FailStateEntered]");
+    until("Bad's visit", || {
+        texts(&el, "[data-testid=inspector-state]") == ["Bad"]
+    })
+    .await;
+    let place = texts(&el, "[data-testid=inspector-place] button");
+    assert_eq!(place, vec!["Fan › Branch 1", "Each › Iteration 1"]);
 }
 
 #[wasm_bindgen_test]

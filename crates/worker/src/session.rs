@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 
 use serde_json::Value;
-use sfn_engine::execution::{ErrorHandling, StateTrace};
+use sfn_engine::execution::{ChildKind, ChildStatus, ChildTrace, ErrorHandling, StateTrace};
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
-use sfn_playground_data::protocol::{Batch, ErrorView, RunStatus, TraceView};
+use sfn_playground_data::protocol::{self, Batch, ChildView, ErrorView, RunStatus, TraceView};
 
 /// What the table needs to know about an earlier event to label the ones that follow it.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +30,9 @@ pub struct Session {
     open_traces: Vec<usize>,
     /// Traces whose state was stopped (a `...StateAborted` event): they will not change.
     aborted_traces: HashSet<usize>,
+    /// Branches and iterations sent so far, and those sent while they still ran.
+    sent_children: usize,
+    open_children: Vec<usize>,
     steps: u64,
 }
 
@@ -79,6 +82,8 @@ impl Session {
                     sent_traces: 0,
                     open_traces: Vec::new(),
                     aborted_traces: HashSet::new(),
+                    sent_children: 0,
+                    open_children: Vec::new(),
                     steps: 0,
                 })
             }
@@ -111,6 +116,7 @@ impl Session {
         Batch {
             events,
             traces: self.changed_traces(),
+            children: self.changed_children(),
             status: status_of(self.execution.status()),
             steps: self.steps,
         }
@@ -204,6 +210,47 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The branches and iterations that are new, or that still ran when last sent.
+    fn changed_children(&mut self) -> Vec<ChildView> {
+        let children = self.execution.child_traces();
+        let mut indices: Vec<usize> = std::mem::take(&mut self.open_children);
+        indices.extend(self.sent_children..children.len());
+        self.sent_children = children.len();
+        let mut out = Vec::new();
+        for i in indices {
+            let Some(child) = children.get(i) else {
+                continue;
+            };
+            if child.status == ChildStatus::Running {
+                self.open_children.push(i);
+            }
+            out.push(child_view(i, child));
+        }
+        out
+    }
+}
+
+fn child_view(id: usize, child: &ChildTrace) -> ChildView {
+    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    ChildView {
+        id: index(id),
+        parent_trace: index(child.parent_trace),
+        index: index(child.index),
+        kind: match child.kind {
+            ChildKind::Branch => protocol::ChildKind::Branch,
+            ChildKind::Iteration => protocol::ChildKind::Iteration,
+        },
+        status: child.status.name().to_owned(),
+        input: pretty(&child.input),
+        output: child.output.as_ref().map(pretty),
+        error: child.error.as_ref().and_then(|e| e.error.clone()),
+        cause: child.error.as_ref().and_then(|e| e.cause.clone()),
+        started_ms: child.started,
+        ended_ms: child.ended,
+    }
+}
+
 /// What the page needs to know of an event's type (see [`EventClass`]).
 pub fn event_class(kind: EventKind) -> EventClass {
     use EventKind as K;
@@ -225,12 +272,11 @@ pub fn event_class(kind: EventKind) -> EventClass {
         | K::MapStateExited => EventClass::StateExited,
         K::ExecutionStarted => EventClass::ExecutionStarted,
         K::ExecutionSucceeded => EventClass::ExecutionSucceeded,
-        K::ExecutionAborted
-        | K::TaskStateAborted
+        K::TaskStateAborted
         | K::WaitStateAborted
         | K::ParallelStateAborted
-        | K::MapStateAborted
-        | K::MapIterationAborted => EventClass::Aborted,
+        | K::MapStateAborted => EventClass::StateAborted,
+        K::ExecutionAborted | K::MapIterationAborted => EventClass::Aborted,
         K::ExecutionFailed
         | K::ExecutionTimedOut
         | K::ParallelStateFailed
@@ -330,6 +376,7 @@ fn trace_view(index: usize, trace: &StateTrace) -> TraceView {
                 },
             })
             .collect(),
+        child: trace.child.and_then(|c| u32::try_from(c).ok()),
     }
 }
 

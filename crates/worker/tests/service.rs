@@ -113,6 +113,20 @@ impl Recorder {
 const CALL: &str = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
         "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greeter", "End": true}}}"#;
 
+/// A Parallel with a slow branch and a Map of three items, MaxConcurrency 2, whose item 2
+/// fails (tolerated): at 0 s iterations 0 and 1 start, 1 fails and 2 takes its slot; at 1 s
+/// the Map ends, at 2 s the Parallel.
+pub const FANOUT: &str = r#"{"StartAt": "Fan", "States": {
+  "Fan": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 2, "End": true}}},
+    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+      "MaxConcurrency": 2, "ToleratedFailureCount": 1, "End": true,
+      "ItemProcessor": {"StartAt": "Check", "States": {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Nap"},
+        "Nap": {"Type": "Wait", "Seconds": 1, "End": true},
+        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]}}}"#;
+pub const FANOUT_INPUT: &str = r#"{"items": [1, 2, 3]}"#;
+
 fn starter_checks(recorder: &mut Recorder) {
     let work =
         sfn_playground_data::storage::startup("", sfn_playground_data::storage::Restored::Nothing)
@@ -165,6 +179,31 @@ fn the_page_tests_conversations_are_current() {
     };
     r.check_mocks(&completed.text);
     r.check("starter_mocks");
+
+    // page_steps_through_a_fanout_and_shows_one_iteration: a Parallel whose branches run at
+    // once, one with a Map whose iterations are picked by index; one engine step per Advance.
+    let mut r = Recorder::new();
+    starter_checks(&mut r);
+    r.check_definition(FANOUT);
+    r.check_mocks("");
+    r.ask(ToWorker::Start {
+        definition: FANOUT.into(),
+        input: FANOUT_INPUT.into(),
+        mocks: String::new(),
+        seed: 0,
+    });
+    loop {
+        let reply = r.ask(ToWorker::Advance { max_steps: 1 });
+        match reply {
+            FromWorker::Batch(batch) if batch.status.is_running() => {}
+            FromWorker::Batch(batch) => {
+                assert_eq!(batch.status.name, "SUCCEEDED", "{batch:?}");
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    r.check("fanout");
 
     // The graph component's tests (crates/playground/tests/graph_component.rs) and the SVG
     // export's (crates/playground/src/graph/svg.rs): definitions laid out.

@@ -193,7 +193,16 @@ fn event_classes_are_what_the_type_names_said() {
             name == "ExecutionSucceeded",
             "{name}"
         );
-        assert_eq!(is(EventClass::Aborted), name.ends_with("Aborted"), "{name}");
+        assert_eq!(
+            is(EventClass::StateAborted),
+            name.ends_with("StateAborted"),
+            "{name}"
+        );
+        assert_eq!(
+            is(EventClass::Aborted),
+            name.ends_with("Aborted") && !name.ends_with("StateAborted"),
+            "{name}"
+        );
         assert_eq!(
             is(EventClass::WorkStarted),
             !execution

@@ -15,6 +15,9 @@ pub enum StateStatus {
     Failed,
     /// The state failed and a Catcher sent the execution on.
     Caught,
+    /// The state was stopped while in progress: a sibling branch or iteration failed, or the
+    /// execution timed out or was stopped (its `...StateAborted` event).
+    Cancelled,
 }
 
 impl StateStatus {
@@ -26,6 +29,7 @@ impl StateStatus {
             StateStatus::Succeeded => "succeeded",
             StateStatus::Failed => "failed",
             StateStatus::Caught => "caught",
+            StateStatus::Cancelled => "cancelled",
         }
     }
 
@@ -37,39 +41,47 @@ impl StateStatus {
             StateStatus::Succeeded => "Succeeded",
             StateStatus::Failed => "Failed",
             StateStatus::Caught => "Caught error",
+            StateStatus::Cancelled => "Cancelled",
         }
     }
 
-    pub const ALL: [StateStatus; 5] = [
+    pub const ALL: [StateStatus; 6] = [
         StateStatus::NotRun,
         StateStatus::InProgress,
         StateStatus::Succeeded,
         StateStatus::Failed,
         StateStatus::Caught,
+        StateStatus::Cancelled,
     ];
 }
 
-/// The status of every state that has events, from `(event class, state name)` pairs in history
-/// order. The caller attributes each event to the state it belongs to (the one whose
-/// `...StateEntered` event precedes it) and leaves out events of no state (`ExecutionStarted`).
+/// One event as the statuses need it: its class, its state's name, and the state visit it
+/// belongs to (events of no known visit count as one visit of their state).
+pub type StateEvent<'a> = (EventClass, &'a str, Option<u32>);
+
+/// The status of every state that has events, from events in history order. The caller
+/// attributes each event to the state it belongs to and leaves out events of no state
+/// (`ExecutionStarted`).
 ///
-/// The rules, as the AWS console applies them, the last visit of a state winning:
-/// - `...StateEntered` and any later event of the state (a task scheduled again for a retry):
+/// A state is in progress while any of its visits is (several Map iterations or a loop's
+/// branches may be in it at once); otherwise it shows how its latest visit to change ended.
+/// A visit's status follows the AWS console:
+/// - `...StateEntered` and any later event of the visit (a task scheduled again for a retry):
 ///   in progress;
 /// - a failure event (`TaskFailed`, `LambdaFunctionTimedOut`, `ParallelStateFailed`,
 ///   `ExecutionFailed`, ...: [`EventClass::Failed`]) or `FailStateEntered`: failed (a failed
 ///   Map iteration is not the Map's failure);
-/// - `...StateExited`: succeeded, or caught if the state had failed (a Catcher took over);
-/// - the execution's own events (`ExecutionSucceeded`, `ExecutionAborted`) and `...Aborted`
-///   events change nothing (a stopped run leaves the state as it was: the console's
-///   "cancelled" has no colour of its own here).
+/// - `...StateExited`: succeeded, or caught if the visit had failed (a Catcher took over);
+/// - `...StateAborted`: cancelled;
+/// - the execution's own events (`ExecutionSucceeded`, `ExecutionAborted`) and
+///   `MapIterationAborted` change nothing.
 pub fn statuses_from_events<'a, I>(events: I) -> HashMap<String, StateStatus>
 where
-    I: IntoIterator<Item = (EventClass, &'a str)>,
+    I: IntoIterator<Item = StateEvent<'a>>,
 {
     let mut tracker = StatusTracker::default();
-    for (class, state) in events {
-        tracker.apply(class, state);
+    for (class, state, visit) in events {
+        tracker.apply(class, state, visit);
     }
     tracker.statuses
 }
@@ -79,6 +91,10 @@ where
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusTracker {
     statuses: HashMap<String, StateStatus>,
+    /// Each visit's status, by state and visit.
+    visits: HashMap<(String, Option<u32>), StateStatus>,
+    /// How many visits of each state are in progress.
+    in_progress: HashMap<String, usize>,
     consumed: usize,
 }
 
@@ -91,36 +107,38 @@ impl StatusTracker {
     /// Forgets everything (a new run).
     pub fn reset(&mut self) {
         self.statuses.clear();
+        self.visits.clear();
+        self.in_progress.clear();
         self.consumed = 0;
     }
 
     /// Catches up with `history` (the whole history so far), applying only the events it has
-    /// not seen. `state_of` gives an event's `(event class, state name)`, `None` for events of no
-    /// state. A history shorter than what was seen is a new run: it starts over. Call
+    /// not seen. `state_of` gives an event's [`StateEvent`], `None` for events of no state. A
+    /// history shorter than what was seen is a new run: it starts over. Call
     /// [`StatusTracker::reset`] when a new run starts, since a new run can already be longer.
     /// Returns whether anything was applied.
     pub fn follow<T>(
         &mut self,
         history: &[T],
-        state_of: impl Fn(&T) -> Option<(EventClass, &str)>,
+        state_of: impl Fn(&T) -> Option<StateEvent<'_>>,
     ) -> bool {
         if history.len() < self.consumed {
             self.reset();
         }
         let new = history.get(self.consumed..).unwrap_or_default();
         for event in new {
-            if let Some((class, state)) = state_of(event) {
-                self.apply(class, state);
+            if let Some((class, state, visit)) = state_of(event) {
+                self.apply(class, state, visit);
             }
         }
         self.consumed = history.len();
         !new.is_empty()
     }
 
-    /// Applies one event `(event class, state name)`; see [`statuses_from_events`] for the rules.
-    pub fn apply(&mut self, class: EventClass, state: &str) {
-        let out = &mut self.statuses;
-        let current = out.get(state).copied().unwrap_or_default();
+    /// Applies one event; see [`statuses_from_events`] for the rules.
+    pub fn apply(&mut self, class: EventClass, state: &str, visit: Option<u32>) {
+        let key = (state.to_string(), visit);
+        let current = self.visits.get(&key).copied().unwrap_or_default();
         let next = match class {
             EventClass::FailStateEntered | EventClass::Failed => StateStatus::Failed,
             EventClass::StateExited => {
@@ -131,8 +149,9 @@ impl StatusTracker {
                 }
             }
             EventClass::StateEntered => StateStatus::InProgress,
+            EventClass::StateAborted => StateStatus::Cancelled,
             // The execution's own events (ExecutionSucceeded, ExecutionAborted, ...) and a
-            // stop say nothing new about the state they are attributed to.
+            // stopped iteration say nothing new about the state they are attributed to.
             EventClass::ExecutionStarted | EventClass::ExecutionSucceeded | EventClass::Aborted => {
                 current
             }
@@ -147,7 +166,21 @@ impl StatusTracker {
                 }
             }
         };
-        out.insert(state.to_string(), next);
+        let was = current == StateStatus::InProgress;
+        let is = next == StateStatus::InProgress;
+        let running = self.in_progress.entry(key.0.clone()).or_default();
+        if was && !is {
+            *running = running.saturating_sub(1);
+        } else if is && !was {
+            *running = running.saturating_add(1);
+        }
+        let shown = if *running > 0 {
+            StateStatus::InProgress
+        } else {
+            next
+        };
+        self.statuses.insert(key.0.clone(), shown);
+        self.visits.insert(key, next);
     }
 }
 
@@ -172,6 +205,8 @@ mod tests {
             EventClass::ExecutionStarted
         } else if t == "ExecutionSucceeded" {
             EventClass::ExecutionSucceeded
+        } else if t.ends_with("StateAborted") {
+            EventClass::StateAborted
         } else if t.ends_with("Aborted") {
             EventClass::Aborted
         } else if t.ends_with("Failed") || t.ends_with("TimedOut") {
@@ -187,10 +222,10 @@ mod tests {
     fn a_shorter_history_is_a_new_run() {
         let mut tracker = StatusTracker::default();
         let run1 = [("PassStateEntered", "A"), ("PassStateExited", "A")];
-        assert!(tracker.follow(&run1, |&(t, s)| Some((class_of(t), s))));
-        assert!(!tracker.follow(&run1, |&(t, s)| Some((class_of(t), s))));
+        assert!(tracker.follow(&run1, |&(t, s)| Some((class_of(t), s, None))));
+        assert!(!tracker.follow(&run1, |&(t, s)| Some((class_of(t), s, None))));
         let run2 = [("TaskStateEntered", "B")];
-        tracker.follow(&run2, |&(t, s)| Some((class_of(t), s)));
+        tracker.follow(&run2, |&(t, s)| Some((class_of(t), s, None)));
         assert_eq!(
             tracker.statuses(),
             &HashMap::from([("B".to_string(), InProgress)])
@@ -282,13 +317,13 @@ mod tests {
                 &[("M", Succeeded)],
             ),
             (
-                "a stopped run keeps the state in progress",
+                "a stopped run cancels the state in progress",
                 &[
                     ("WaitStateEntered", "W"),
                     ("WaitStateAborted", "W"),
                     ("ExecutionAborted", "W"),
                 ],
-                &[("W", InProgress)],
+                &[("W", Cancelled)],
             ),
             (
                 "the execution's success attributed to the last state changes nothing",
@@ -321,14 +356,36 @@ mod tests {
             // Fed at once, or as a growing history: the same statuses.
             let mut tracker = StatusTracker::default();
             for end in 0..=events.len() {
-                tracker.follow(&events[..end], |&(t, s)| Some((class_of(t), s)));
+                tracker.follow(&events[..end], |&(t, s)| Some((class_of(t), s, None)));
             }
-            let got = statuses_from_events(events.iter().map(|&(t, s)| (class_of(t), s)));
+            let got = statuses_from_events(events.iter().map(|&(t, s)| (class_of(t), s, None)));
             for (state, status) in *expected {
                 assert_eq!(got.get(*state), Some(status), "{what}: {state}");
             }
             assert_eq!(got.len(), expected.len(), "{what}");
             assert_eq!(tracker.statuses(), &got, "{what}: incremental");
         }
+    }
+
+    #[test]
+    fn a_state_is_in_progress_while_any_visit_is() {
+        use EventClass as C;
+        let events = [
+            (C::StateEntered, "Work", Some(1)),
+            (C::StateEntered, "Work", Some(2)),
+            (C::StateEntered, "Other", Some(3)),
+            (C::StateExited, "Work", Some(1)),
+        ];
+        let got = statuses_from_events(events);
+        assert_eq!(got["Work"], InProgress, "iteration 2 is still in Work");
+        assert_eq!(got["Other"], InProgress, "two states in progress at once");
+        let mut tracker = StatusTracker::default();
+        tracker.follow(&events, |&e| Some(e));
+        let more = [events.as_slice(), &[(C::Failed, "Work", Some(2))]].concat();
+        tracker.follow(&more, |&e| Some(e));
+        assert_eq!(tracker.statuses()["Work"], Failed, "the last visit to end");
+        let more = [more.as_slice(), &[(C::StateAborted, "Other", Some(3))]].concat();
+        tracker.follow(&more, |&e| Some(e));
+        assert_eq!(tracker.statuses()["Other"], Cancelled);
     }
 }

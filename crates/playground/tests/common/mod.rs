@@ -11,6 +11,7 @@ pub fn recorded(name: &str) -> Vec<Exchange> {
         "diagnostics" => include_str!("../data/worker/diagnostics.json"),
         "starter_mocks" => include_str!("../data/worker/starter_mocks.json"),
         "graphs" => include_str!("../data/worker/graphs.json"),
+        "fanout" => include_str!("../data/worker/fanout.json"),
         other => panic!("no recorded conversation {other}"),
     };
     serde_json::from_str(text).expect("a recorded conversation")
