@@ -44,8 +44,8 @@ pub enum EventClass {
     ExecutionStarted,
     /// `ExecutionSucceeded`.
     ExecutionSucceeded,
-    /// `ExecutionAborted`, `MapIterationAborted`: a stop, which says nothing new about the
-    /// state it is attributed to.
+    /// `ExecutionAborted`, `MapIterationAborted`, `MapRunAborted`: a stop, which says nothing
+    /// new about the state it is attributed to.
     Aborted,
     /// `TaskStateAborted`, `WaitStateAborted`, `ParallelStateAborted`, `MapStateAborted`: the
     /// state was stopped while in progress (a sibling failed, the execution timed out or was

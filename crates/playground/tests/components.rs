@@ -450,14 +450,14 @@ async fn page_runs_with_starter_mocks_and_lights_up_the_graph() {
 
 /// The fan-out the worker's tests recorded (crates/worker/tests/service.rs, `FANOUT`).
 const FANOUT: &str = r#"{"StartAt": "Fan", "States": {
-  "Fan": {"Type": "Parallel", "End": true, "Branches": [
+  "Fan": {"Type": "Parallel", "Next": "Recover", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}], "Branches": [
     {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 2, "End": true}}},
-    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
-      "MaxConcurrency": 2, "ToleratedFailureCount": 1, "End": true,
+    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": true,
       "ItemProcessor": {"StartAt": "Check", "States": {
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Nap"},
         "Nap": {"Type": "Wait", "Seconds": 1, "End": true},
-        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]}}}"#;
+        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]},
+  "Recover": {"Type": "Pass", "End": true}}}"#;
 
 fn status_of(el: &web_sys::Element, state: &str) -> Option<String> {
     el.query_selector(&format!("g.sfn-state[data-state={state}]"))
@@ -522,10 +522,20 @@ async fn page_steps_through_a_fanout_and_shows_one_iteration() {
         .events
         .with_untracked(|e| e.iter().map(|e| e.timestamp).collect());
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
-    assert_eq!(status_of(&el, "Nap").as_deref(), Some("succeeded"));
-    assert_eq!(status_of(&el, "Bad").as_deref(), Some("failed"));
+    // Bad failed the Map, which stopped Nap in iteration 0 and the slow branch; the
+    // Parallel's Catch went on.
+    for (state, status) in [
+        ("Bad", "failed"),
+        ("Nap", "cancelled"),
+        ("Slow", "cancelled"),
+        ("Each", "failed"),
+        ("Fan", "caught"),
+        ("Recover", "succeeded"),
+    ] {
+        assert_eq!(status_of(&el, state).as_deref(), Some(status), "{state}");
+    }
 
-    // The Map's visit lists its iterations; iteration 1 is picked by index.
+    // The Map's visit lists its iterations; one is picked by index.
     click(&el, "g.sfn-state[data-state=Each]");
     until("the iterations", || {
         count(&el, "[data-testid=inspector-children]") == 1
@@ -533,22 +543,30 @@ async fn page_steps_through_a_fanout_and_shows_one_iteration() {
     .await;
     assert_eq!(
         texts(&el, "[data-testid=children-summary]"),
-        vec!["3 iterations started: 2 succeeded, 1 failed"]
+        vec!["2 iterations started: 1 failed, 1 aborted"]
     );
     let index: web_sys::HtmlInputElement = el
         .query_selector("[data-testid=child-index]")
         .expect("selector")
         .expect("the index box")
         .unchecked_into();
-    index.set_value("1");
+    index.set_value("0");
     index
         .dispatch_event(&web_sys::Event::new("change").expect("event"))
         .expect("dispatch");
-    until("iteration 1", || {
-        count(&el, "[data-testid=child-details]") == 1
+    until("iteration 0", || {
+        texts(&el, "[data-testid=child-status]") == ["ABORTED"]
     })
     .await;
-    assert_eq!(texts(&el, "[data-testid=child-status]"), vec!["FAILED"]);
+    assert_eq!(texts(&el, "[data-testid=child-input]"), vec!["1"]);
+    assert_eq!(status_of(&el, "Nap").as_deref(), Some("cancelled"));
+    assert_eq!(status_of(&el, "Bad").as_deref(), Some("not-run"));
+
+    click(&el, "[data-testid=first-failed]");
+    until("iteration 1", || {
+        texts(&el, "[data-testid=child-status]") == ["FAILED"]
+    })
+    .await;
     assert_eq!(texts(&el, "[data-testid=child-input]"), vec!["2"]);
     assert!(el.text_content().unwrap_or_default().contains("no twos"));
     // The graph shows that iteration alone: it went to Bad and never to Nap.
@@ -557,7 +575,7 @@ async fn page_steps_through_a_fanout_and_shows_one_iteration() {
         .contains("iteration 1 of Each"));
     assert_eq!(status_of(&el, "Bad").as_deref(), Some("failed"));
     assert_eq!(status_of(&el, "Nap").as_deref(), Some("not-run"));
-    assert_eq!(status_of(&el, "Slow").as_deref(), Some("succeeded"));
+    assert_eq!(status_of(&el, "Slow").as_deref(), Some("cancelled"));
 
     // Its own events: the visits of Check and Bad in that iteration.
     click(&el, "[data-testid=child-events]");

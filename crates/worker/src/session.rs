@@ -276,7 +276,7 @@ pub fn event_class(kind: EventKind) -> EventClass {
         | K::WaitStateAborted
         | K::ParallelStateAborted
         | K::MapStateAborted => EventClass::StateAborted,
-        K::ExecutionAborted | K::MapIterationAborted => EventClass::Aborted,
+        K::ExecutionAborted | K::MapIterationAborted | K::MapRunAborted => EventClass::Aborted,
         K::ExecutionFailed
         | K::ExecutionTimedOut
         | K::ParallelStateFailed

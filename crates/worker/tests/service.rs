@@ -114,17 +114,18 @@ const CALL: &str = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
         "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greeter", "End": true}}}"#;
 
 /// A Parallel with a slow branch and a Map of three items, MaxConcurrency 2, whose item 2
-/// fails (tolerated): at 0 s iterations 0 and 1 start, 1 fails and 2 takes its slot; at 1 s
-/// the Map ends, at 2 s the Parallel.
+/// fails: at 0 s iterations 0 and 1 start, 1 fails, which fails the Map (iteration 0 is
+/// stopped, iteration 2 never starts) and the Parallel (the slow branch is stopped), whose
+/// Catch goes on to Recover.
 pub const FANOUT: &str = r#"{"StartAt": "Fan", "States": {
-  "Fan": {"Type": "Parallel", "End": true, "Branches": [
+  "Fan": {"Type": "Parallel", "Next": "Recover", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}], "Branches": [
     {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 2, "End": true}}},
-    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
-      "MaxConcurrency": 2, "ToleratedFailureCount": 1, "End": true,
+    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": true,
       "ItemProcessor": {"StartAt": "Check", "States": {
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Nap"},
         "Nap": {"Type": "Wait", "Seconds": 1, "End": true},
-        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]}}}"#;
+        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]},
+  "Recover": {"Type": "Pass", "End": true}}}"#;
 pub const FANOUT_INPUT: &str = r#"{"items": [1, 2, 3]}"#;
 
 fn starter_checks(recorder: &mut Recorder) {

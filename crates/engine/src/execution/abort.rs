@@ -10,7 +10,8 @@
 //!
 //! 1. its state in progress gets its Aborted event: TaskStateAborted (also in a retry's
 //!    back-off), WaitStateAborted, or for a Parallel or Map state first its own children's
-//!    aborts (recursively), then ParallelStateAborted or MapStateAborted. Pass, Choice, Succeed
+//!    aborts (recursively), for a distributed Map then MapRunAborted (following its
+//!    MapRunStarted), then ParallelStateAborted or MapStateAborted. Pass, Choice, Succeed
 //!    and Fail states are never in progress across an instant, and AWS has no Aborted event
 //!    for them;
 //! 2. an inline Map's iteration then gets MapIterationAborted `{index, name}`.
@@ -62,17 +63,32 @@ impl Execution {
         // A frame blocked until later stops now.
         frame.now = now;
         let mut aborted = None;
+        let mut map_run = None;
         if let Action::Run(run) = &frame.action {
             if let Phase::Fanout(fanout) = &run.phase {
                 let inner = fanout
                     .iteration_events(frame.recorded)
                     .then(|| Rc::clone(&run.name));
                 self.abort_children(frame.id, now, inner.as_ref());
+                map_run = fanout
+                    .map_run_started()
+                    .map(|id| (id, Rc::clone(&run.name)));
             }
             aborted = frame
                 .machine
                 .state_at(run.index)
                 .and_then(|state| EventKind::state_aborted(state.state_type()));
+        }
+        // A distributed Map's run is stopped with it: MapRunAborted, then MapStateAborted (as
+        // a failed run writes MapRunFailed, then MapStateFailed).
+        if let (Some((run_started, name)), true) = (map_run, frame.recorded) {
+            frame.last_event = self.push_event(
+                now,
+                run_started,
+                Some(&name),
+                EventKind::MapRunAborted,
+                None,
+            );
         }
         if let Some(kind) = aborted {
             self.emit(&mut frame, kind, None);

@@ -671,9 +671,21 @@ impl Fanout {
         self.is_map && !self.distributed && recorded
     }
 
-    /// Whether a Map tolerates some failed items (ToleratedFailureCount/Percentage).
+    /// The MapRunStarted event of a distributed Map whose Map Run has started: what its
+    /// MapRunFailed or MapRunAborted follows.
+    pub(super) fn map_run_started(&self) -> Option<u64> {
+        (self.distributed && self.map_run_event != 0).then_some(self.map_run_event)
+    }
+
+    /// Whether failed children are counted against a threshold. Only a distributed Map has
+    /// one: AWS documents the thresholds for Distributed mode only, and for Inline mode that
+    /// "if any iteration fails, the Map state fails"; it accepts the fields on an inline Map
+    /// (the corpus runs them), and validation warns that they do nothing there
+    /// (docs/research/concurrency.md §3).
     pub(super) fn has_tolerance(&self) -> bool {
-        self.is_map && (self.tolerated_count.is_some() || self.tolerated_percentage.is_some())
+        self.is_map
+            && self.distributed
+            && (self.tolerated_count.is_some() || self.tolerated_percentage.is_some())
     }
 
     /// Whether the failures so far stay within ToleratedFailureCount/Percentage.

@@ -48,6 +48,7 @@ pub enum EventKind {
     MapRunStarted,
     MapRunSucceeded,
     MapRunFailed,
+    MapRunAborted,
     // A Task state calling a service integration.
     TaskScheduled,
     TaskStarted,
@@ -73,7 +74,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order declared.
-    pub const ALL: [EventKind; 54] = [
+    pub const ALL: [EventKind; 55] = [
         EventKind::ExecutionStarted,
         EventKind::ExecutionSucceeded,
         EventKind::ExecutionFailed,
@@ -111,6 +112,7 @@ impl EventKind {
         EventKind::MapRunStarted,
         EventKind::MapRunSucceeded,
         EventKind::MapRunFailed,
+        EventKind::MapRunAborted,
         EventKind::TaskScheduled,
         EventKind::TaskStarted,
         EventKind::TaskSubmitted,
@@ -170,6 +172,7 @@ impl EventKind {
             EventKind::MapRunStarted => "MapRunStarted",
             EventKind::MapRunSucceeded => "MapRunSucceeded",
             EventKind::MapRunFailed => "MapRunFailed",
+            EventKind::MapRunAborted => "MapRunAborted",
             EventKind::TaskScheduled => "TaskScheduled",
             EventKind::TaskStarted => "TaskStarted",
             EventKind::TaskSubmitted => "TaskSubmitted",

@@ -10,7 +10,8 @@ use crate::definition::model::{
     MapState, ParallelState, PathField, Payload, ProcessorMode, QueryLanguage, StateKind,
     StateMachine,
 };
-use crate::definition::validate::{StateInfo, Target};
+use crate::definition::validate::{diagnostic, StateInfo, Target};
+use crate::definition::Severity;
 
 impl<'r> Builder<'r> {
     // Parallel and Map recurse (state -> parallel/map -> machine -> state): only small
@@ -249,6 +250,34 @@ impl<'r> Builder<'r> {
             ),
         ] {
             ok &= got || (node.get(key).is_none() && node.get(path_key).is_none());
+        }
+        if processor_mode == ProcessorMode::Inline {
+            // A field with an error of its own is reported once, for that.
+            let valid = [
+                ("ToleratedFailureCount", tolerated_failure_count.is_some()),
+                (
+                    "ToleratedFailureCountPath",
+                    tolerated_failure_count.is_some(),
+                ),
+                (
+                    "ToleratedFailurePercentage",
+                    tolerated_failure_percentage.is_some(),
+                ),
+                (
+                    "ToleratedFailurePercentagePath",
+                    tolerated_failure_percentage.is_some(),
+                ),
+            ];
+            for (key, _) in valid.iter().filter(|(_, valid)| *valid) {
+                if let Some(f) = field(node, ptr, key) {
+                    self.diags.push(diagnostic(
+                        Severity::Warning,
+                        f.pos(),
+                        f.ptr(),
+                        format!("INLINE_MAP_TOLERANCE: '{key}' applies to a Distributed Map only: AWS accepts it on an inline Map, where any failed iteration fails the Map"),
+                    ));
+                }
+            }
         }
         let mut raw_object = |b: &mut Self, key: &str| -> Option<Value> {
             let f = field(node, ptr, key)?;
