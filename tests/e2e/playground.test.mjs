@@ -277,6 +277,16 @@ test("Stop ends an endless run and the next run works", async () => {
   const rows = await page.locator(".history-row").count();
   await page.waitForTimeout(1500);
   assert.equal(await page.locator(".history-row").count(), rows, "nothing more arrives after Stop");
+  // As StopExecution writes it: the Wait in progress aborted, then ExecutionAborted; the graph
+  // shows the Wait cancelled, not failed or still in progress.
+  const lastTypes = await page.locator(".history-row").evaluateAll((rows) =>
+    rows.slice(-2).map((r) => r.getAttribute("data-event-type")),
+  );
+  assert.deepEqual(lastTypes, ["WaitStateAborted", "ExecutionAborted"]);
+  assert.equal(
+    await page.locator("g.sfn-state[data-state=Loop]").getAttribute("data-status"),
+    "cancelled",
+  );
 
   await setEditor("definition-editor", '{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}');
   await run("instant");

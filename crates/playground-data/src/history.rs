@@ -55,8 +55,10 @@ pub enum EventClass {
     /// (`ExecutionFailed`, `TaskTimedOut`, `ParallelStateFailed`, `EvaluationFailed`, ...): the
     /// state it belongs to failed.
     Failed,
-    /// `MapIterationFailed`, `MapRunFailed`: one part of a Map failed, which does not fail a
-    /// Map that tolerates failures (when the Map fails, `MapStateFailed` says so).
+    /// A failure that does not fail the state (yet): `MapIterationFailed`, `MapRunFailed` (one
+    /// part of a Map failed, which does not fail a Map that tolerates failures; when the Map
+    /// fails, `MapStateFailed` says so), or a failed attempt a retrier takes (`TaskFailed`
+    /// followed by a back-off and another attempt).
     PartFailed,
     /// Work scheduled, started or submitted (`TaskScheduled`, `MapIterationStarted`,
     /// `ParallelStateStarted`, ...): after a failure, a retry resumes the state.

@@ -110,6 +110,12 @@ impl<E> Playback<E> {
         self.pending.clear();
     }
 
+    /// Takes every event not shown yet, whatever its time (the run is being stopped: what the
+    /// engine did up to the stop is shown at once).
+    pub fn drain(&mut self) -> Vec<E> {
+        self.pending.drain(..).collect()
+    }
+
     /// The execution started at `start_ms` on the simulated clock, at real time `now`; the
     /// number of engine steps to ask for first.
     pub fn started(&mut self, start_ms: i64, now: f64) -> u32 {
@@ -480,5 +486,16 @@ mod tests {
         p.receive([1000]);
         p.reset(Mode::Play(Speed::Instant));
         assert_eq!(p.tick(0.0, false, true).release, Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_stop_shows_every_event_received() {
+        let mut p = playback();
+        p.reset(Mode::Play(Speed::Paced(1.0)));
+        p.started(0, 0.0);
+        p.receive([10_000, 20_000]);
+        assert!(p.tick(0.0, false, false).release.is_empty(), "not due yet");
+        assert_eq!(p.drain(), vec![10_000, 20_000]);
+        assert!(p.drain().is_empty());
     }
 }

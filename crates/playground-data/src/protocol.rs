@@ -29,6 +29,9 @@ pub enum ToWorker {
     },
     /// Run up to `max_steps` engine steps and report what happened.
     Advance { max_steps: u32 },
+    /// Stop the execution as StopExecution does: the reply is the batch of its last events
+    /// (the states in progress aborted, then ExecutionAborted).
+    Stop,
     /// Check a definition: its diagnostics and its graph, laid out.
     CheckDefinition { id: u64, text: String },
     /// Check a mock file.
@@ -41,7 +44,10 @@ pub enum ToWorker {
 impl ToWorker {
     /// Whether this belongs to a run (rather than to the checks of the texts).
     pub fn is_run(&self) -> bool {
-        matches!(self, ToWorker::Start { .. } | ToWorker::Advance { .. })
+        matches!(
+            self,
+            ToWorker::Start { .. } | ToWorker::Advance { .. } | ToWorker::Stop
+        )
     }
 }
 

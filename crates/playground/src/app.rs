@@ -321,7 +321,7 @@ fn ExecutionPane(
                         (Some(hidden), Some(visit)) => !hidden.contains(&visit),
                         _ => true,
                     })
-                    .filter_map(|e| e.step.as_deref().map(|s| (e.class, s, e.trace))),
+                    .map(|e| (e.class, e.step.as_deref(), e.trace)),
             )
         })
     });

@@ -119,6 +119,9 @@ pub struct RunRequest {
     pub seed: u32,
 }
 
+/// How long Stop waits for the engine to write the stop before replacing it (real ms).
+const STOP_GRACE_MS: u32 = 500;
+
 /// The run being played.
 struct RunState {
     /// Bumped by every new run and Stop; replies and timers of older runs are ignored.
@@ -131,6 +134,9 @@ struct RunState {
     awaiting_reply: bool,
     /// The next tick of a paced run.
     timer: Option<Timeout>,
+    /// Stop was asked of the engine: its reply (the events of the stop) ends the run, or the
+    /// grace timer does by replacing the worker.
+    stopping: Option<Timeout>,
 }
 
 impl RunState {
@@ -140,6 +146,7 @@ impl RunState {
         self.playback.clear();
         self.timer = None;
         self.awaiting_reply = false;
+        self.stopping = None;
     }
 }
 
@@ -189,6 +196,7 @@ impl Runner {
                     worker_status: None,
                     awaiting_reply: false,
                     timer: None,
+                    stopping: None,
                 },
             })),
         };
@@ -246,7 +254,46 @@ impl Runner {
     }
 
     /// Stops the run: the worker is terminated (whatever it is doing) and a fresh one started.
+    /// Stops the run as StopExecution does: the engine aborts what is in progress and writes
+    /// ExecutionAborted, which the history shows with the events not shown yet. An engine
+    /// that does not answer within [`STOP_GRACE_MS`] (one step running away) is replaced by a
+    /// fresh worker, and the run ends where it was shown.
     pub fn stop(&self) {
+        let phase = self.view().phase.get_untracked();
+        if !phase.is_active() {
+            return;
+        }
+        let engine_ready = {
+            let inner = self.inner.borrow();
+            inner.link.is_ready() && inner.run.stopping.is_none()
+        };
+        if matches!(phase, Phase::Starting) || !engine_ready {
+            self.stop_now();
+            return;
+        }
+        let generation = self.inner.borrow().run.generation;
+        let this = self.clone();
+        let grace = Timeout::new(STOP_GRACE_MS, move || {
+            let still = {
+                let inner = this.inner.borrow();
+                inner.run.generation == generation && inner.run.stopping.is_some()
+            };
+            if still {
+                this.stop_now();
+            }
+        });
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.run.stopping = Some(grace);
+            inner.run.timer = None;
+            inner.link.clear_outbox();
+        }
+        self.post(ToWorker::Stop);
+    }
+
+    /// Ends the run at once: the worker is terminated (whatever it is doing) and a fresh one
+    /// started; the history ends where it was shown.
+    fn stop_now(&self) {
         let was_active = self.view().phase.get_untracked().is_active();
         {
             let mut inner = self.inner.borrow_mut();
@@ -337,6 +384,9 @@ impl Runner {
 
     fn on_batch(&self, batch: Batch) {
         let view = self.view();
+        if self.inner.borrow().run.stopping.is_some() {
+            return self.on_stop_batch(batch);
+        }
         {
             let mut inner = self.inner.borrow_mut();
             let run = &mut inner.run;
@@ -354,6 +404,42 @@ impl Runner {
         }
         view.steps.set(batch.steps);
         self.pump();
+    }
+
+    /// A batch while stopping: the steps in flight when Stop was sent, then the events of the
+    /// stop itself. Everything received is shown at once; the run ends with the stop.
+    fn on_stop_batch(&self, batch: Batch) {
+        let view = self.view();
+        let ended = (!batch.status.is_running()).then(|| batch.status.clone());
+        let shown = {
+            let mut inner = self.inner.borrow_mut();
+            let run = &mut inner.run;
+            run.awaiting_reply = false;
+            run.playback.receive(batch.events);
+            run.worker_status = Some(batch.status);
+            run.playback.drain()
+        };
+        if !shown.is_empty() {
+            view.events.update(|events| events.extend(shown));
+        }
+        if !batch.traces.is_empty() {
+            view.traces
+                .update(|traces| replace_or_push(traces, batch.traces, |t| t.index));
+        }
+        if !batch.children.is_empty() {
+            view.children
+                .update(|children| replace_or_push(children, batch.children, |c| c.id));
+        }
+        view.steps.set(batch.steps);
+        if let Some(status) = ended {
+            self.inner.borrow_mut().run.end();
+            // The run may have ended by itself before the stop reached the engine.
+            view.phase.set(if status.name == "ABORTED" {
+                Phase::Stopped
+            } else {
+                Phase::Finished(status)
+            });
+        }
     }
 
     /// Shows the events whose time has come, asks for more, and schedules itself.

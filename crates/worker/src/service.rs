@@ -115,6 +115,12 @@ impl Service {
                     problems: vec!["No execution to advance: press Run".into()],
                 },
             },
+            ToWorker::Stop => match self.session.as_mut() {
+                Some(session) => FromWorker::Batch(session.stop()),
+                None => FromWorker::Rejected {
+                    problems: vec!["No execution to stop".into()],
+                },
+            },
             ToWorker::CheckDefinition { id, text } => {
                 let (marks, graph) = check_definition(&text);
                 let layout = graph.map(|graph| self.layout(graph));

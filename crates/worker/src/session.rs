@@ -122,6 +122,27 @@ impl Session {
         }
     }
 
+    /// Stops the execution as StopExecution does; the batch has the events of the stop.
+    pub fn stop(&mut self) -> Batch {
+        self.execution.stop(None, None);
+        let sent = self.labels.len();
+        let added: Vec<sfn_engine::HistoryEvent> = self
+            .execution
+            .history()
+            .iter()
+            .skip(sent)
+            .cloned()
+            .collect();
+        let events = added.iter().map(|event| self.label(event)).collect();
+        Batch {
+            events,
+            traces: self.changed_traces(),
+            children: self.changed_children(),
+            status: status_of(self.execution.status()),
+            steps: self.steps,
+        }
+    }
+
     fn label(&mut self, event: &sfn_engine::HistoryEvent) -> EventRow {
         let details = event.details.as_ref();
         let field = |name: &str| {
@@ -171,12 +192,17 @@ impl Session {
             resource,
             trace,
         };
+        let mut class = event_class(event.kind);
+        if class == EventClass::Failed && self.retried(trace, event.id) {
+            // A failed attempt that a retrier takes: the state goes on after its back-off.
+            class = EventClass::PartFailed;
+        }
         let row = EventRow {
             id: event.id,
             previous_event_id: event.previous_event_id,
             timestamp: event.timestamp,
             event_type: event.kind.aws_name().to_string(),
-            class: event_class(event.kind),
+            class,
             step: label.step.clone(),
             resource: label.resource.clone(),
             trace: label.trace,
@@ -187,6 +213,17 @@ impl Session {
         };
         self.labels.push(label);
         row
+    }
+
+    /// Whether the failure event `event_id` of the visit `trace` is one a retrier took.
+    fn retried(&self, trace: Option<u32>, event_id: u64) -> bool {
+        trace
+            .and_then(|t| self.execution.traces().get(t as usize))
+            .is_some_and(|t| {
+                t.errors.iter().any(|e| {
+                    e.event_id == event_id && matches!(e.handled_by, ErrorHandling::Retry { .. })
+                })
+            })
     }
 
     /// The traces that are new, or that were unfinished when last sent. A trace stays open

@@ -258,3 +258,89 @@ fn an_aborted_states_trace_is_not_kept_open() {
     }
     assert!(aborted && long_trace.is_some());
 }
+
+/// A failed attempt that a retrier takes is a part failure (the state stays in progress through
+/// its back-off, as the console shows it); the last one, which no retrier takes, fails it.
+#[test]
+fn a_retried_failure_does_not_fail_the_state() {
+    let definition = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F",
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 5}],
+        "End": true}}}"#;
+    let mocks = r#"{"Functions": {"F": [{"throw": {"error": "Boom", "cause": "no"}}]}}"#;
+    let mut session = Session::start(definition, "{}", mocks, 0).expect("starts");
+    let mut events = Vec::new();
+    for _ in 0..100 {
+        let batch = session.advance(10);
+        events.extend(batch.events);
+        if !batch.status.is_running() {
+            break;
+        }
+    }
+    let failures: Vec<EventClass> = events
+        .iter()
+        .filter(|e| e.event_type == "LambdaFunctionFailed")
+        .map(|e| e.class)
+        .collect();
+    assert_eq!(failures, [EventClass::PartFailed, EventClass::Failed]);
+}
+
+/// A run that fails with States.Runtime in a state (a path that matches nothing) ends with
+/// ExecutionFailed right after the state's Entered event, with no step of its own (as the
+/// console lists it): the graph fails the state still in progress (graph/status.rs).
+#[test]
+fn a_runtime_failure_names_its_state() {
+    let definition = r#"{"StartAt": "Load", "States": {
+        "Load": {"Type": "Pass", "Next": "Save"},
+        "Save": {"Type": "Pass", "InputPath": "$.missing", "End": true}}}"#;
+    let mut session = Session::start(definition, "{}", "", 0).expect("starts");
+    let mut events = Vec::new();
+    for _ in 0..100 {
+        let batch = session.advance(10);
+        events.extend(batch.events);
+        if !batch.status.is_running() {
+            assert_eq!(batch.status.error.as_deref(), Some("States.Runtime"));
+            break;
+        }
+    }
+    let last = events.last().expect("events");
+    assert_eq!(last.event_type, "ExecutionFailed");
+    assert_eq!(last.class, EventClass::Failed);
+    assert_eq!(last.step, None);
+    let entered = &events[events.len() - 2];
+    assert_eq!(
+        (entered.event_type.as_str(), entered.step.as_deref()),
+        ("PassStateEntered", Some("Save"))
+    );
+}
+
+/// Stop writes what StopExecution writes: the state in progress aborted, then
+/// ExecutionAborted, sent as one batch with the status ABORTED.
+#[test]
+fn stop_sends_the_events_of_the_stop() {
+    let definition = r#"{"StartAt": "Nap", "States": {
+        "Nap": {"Type": "Wait", "Seconds": 60, "End": true}}}"#;
+    let mut session = Session::start(definition, "{}", "", 0).expect("starts");
+    let mut sent = 0;
+    while sent < 2 {
+        sent += session.advance(1).events.len();
+    }
+    let batch = session.stop();
+    let rows: Vec<(&str, EventClass, u64)> = batch
+        .events
+        .iter()
+        .map(|e| (e.event_type.as_str(), e.class, e.id))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("WaitStateAborted", EventClass::StateAborted, 3),
+            ("ExecutionAborted", EventClass::Aborted, 4)
+        ]
+    );
+    assert_eq!(batch.status.name, "ABORTED");
+    assert!(
+        session.stop().events.is_empty(),
+        "a second stop writes nothing"
+    );
+}

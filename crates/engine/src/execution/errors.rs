@@ -56,6 +56,7 @@ impl Execution {
                     if let Some(trace) = self.trace_of(&run) {
                         trace.errors.push(TracedError {
                             error,
+                            event_id: frame.last_event,
                             handled_by: ErrorHandling::Retry {
                                 retrier_index: index,
                                 attempt: attempts.saturating_add(1),
@@ -78,6 +79,7 @@ impl Execution {
                 if let Some(trace) = self.trace_of(&run) {
                     trace.errors.push(TracedError {
                         error: error.clone(),
+                        event_id: frame.last_event,
                         handled_by: ErrorHandling::Catch {
                             catcher_index: index,
                             next: catcher.next.clone(),
@@ -107,6 +109,7 @@ impl Execution {
         if let Some(trace) = self.trace_of(&run) {
             trace.errors.push(TracedError {
                 error: error.clone(),
+                event_id: frame.last_event,
                 handled_by: ErrorHandling::Unhandled,
             });
         }

@@ -39,6 +39,10 @@ pub struct StateTrace {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TracedError {
     pub error: StatesError,
+    /// The last event of the state when the error was handled: its failure event (TaskFailed,
+    /// LambdaFunctionTimedOut, ...) when it has one, so a reader can tell which failure events
+    /// a retrier took.
+    pub event_id: u64,
     pub handled_by: ErrorHandling,
 }
 

@@ -17,7 +17,7 @@
 //!     graph_layout.set(laid_out);
 //! }
 //! let statuses = Memo::new(move |_| run_view.events.with(|events| {
-//!     statuses_from_events(events.iter().filter_map(|e| e.step.as_deref().map(|s| (e.class, s, e.trace))))
+//!     statuses_from_events(events.iter().map(|e| (e.class, e.step.as_deref(), e.trace)))
 //! }));
 //! view! {
 //!     <Graph graph=graph_layout statuses=statuses on_select=on_state_click

@@ -55,13 +55,13 @@ impl StateStatus {
     ];
 }
 
-/// One event as the statuses need it: its class, its state's name, and the state visit it
-/// belongs to (events of no known visit count as one visit of their state).
-pub type StateEvent<'a> = (EventClass, &'a str, Option<u32>);
+/// One event as the statuses need it: its class, its state's name (none for the execution's own
+/// events), and the state visit it belongs to (events of no known visit count as one visit of
+/// their state).
+pub type StateEvent<'a> = (EventClass, Option<&'a str>, Option<u32>);
 
 /// The status of every state that has events, from events in history order. The caller
-/// attributes each event to the state it belongs to and leaves out events of no state
-/// (`ExecutionStarted`).
+/// attributes each event to the state it belongs to, if any.
 ///
 /// A state is in progress while any of its visits is (several Map iterations or a loop's
 /// branches may be in it at once); otherwise it shows how its latest visit to change ended.
@@ -73,8 +73,10 @@ pub type StateEvent<'a> = (EventClass, &'a str, Option<u32>);
 ///   Map iteration is not the Map's failure);
 /// - `...StateExited`: succeeded, or caught if the visit had failed (a Catcher took over);
 /// - `...StateAborted`: cancelled;
-/// - the execution's own events (`ExecutionSucceeded`, `ExecutionAborted`) and
-///   `MapIterationAborted` change nothing.
+/// - the execution's failure (`ExecutionFailed` of a States.Runtime error in a state, which has
+///   no event of its own) fails every visit still in progress; its other events
+///   (`ExecutionStarted`, `ExecutionSucceeded`, `ExecutionAborted`) and `MapIterationAborted`
+///   change nothing.
 pub fn statuses_from_events<'a, I>(events: I) -> HashMap<String, StateStatus>
 where
     I: IntoIterator<Item = StateEvent<'a>>,
@@ -136,7 +138,21 @@ impl StatusTracker {
     }
 
     /// Applies one event; see [`statuses_from_events`] for the rules.
-    pub fn apply(&mut self, class: EventClass, state: &str, visit: Option<u32>) {
+    pub fn apply(&mut self, class: EventClass, state: Option<&str>, visit: Option<u32>) {
+        let Some(state) = state else {
+            if class == EventClass::Failed {
+                let running: Vec<(String, Option<u32>)> = self
+                    .visits
+                    .iter()
+                    .filter(|(_, status)| **status == StateStatus::InProgress)
+                    .map(|(key, _)| key.clone())
+                    .collect();
+                for (state, visit) in running {
+                    self.apply(class, Some(&state), visit);
+                }
+            }
+            return;
+        };
         let key = (state.to_string(), visit);
         let current = self.visits.get(&key).copied().unwrap_or_default();
         let next = match class {
@@ -222,10 +238,10 @@ mod tests {
     fn a_shorter_history_is_a_new_run() {
         let mut tracker = StatusTracker::default();
         let run1 = [("PassStateEntered", "A"), ("PassStateExited", "A")];
-        assert!(tracker.follow(&run1, |&(t, s)| Some((class_of(t), s, None))));
-        assert!(!tracker.follow(&run1, |&(t, s)| Some((class_of(t), s, None))));
+        assert!(tracker.follow(&run1, |&(t, s)| Some((class_of(t), Some(s), None))));
+        assert!(!tracker.follow(&run1, |&(t, s)| Some((class_of(t), Some(s), None))));
         let run2 = [("TaskStateEntered", "B")];
-        tracker.follow(&run2, |&(t, s)| Some((class_of(t), s, None)));
+        tracker.follow(&run2, |&(t, s)| Some((class_of(t), Some(s), None)));
         assert_eq!(
             tracker.statuses(),
             &HashMap::from([("B".to_string(), InProgress)])
@@ -356,9 +372,10 @@ mod tests {
             // Fed at once, or as a growing history: the same statuses.
             let mut tracker = StatusTracker::default();
             for end in 0..=events.len() {
-                tracker.follow(&events[..end], |&(t, s)| Some((class_of(t), s, None)));
+                tracker.follow(&events[..end], |&(t, s)| Some((class_of(t), Some(s), None)));
             }
-            let got = statuses_from_events(events.iter().map(|&(t, s)| (class_of(t), s, None)));
+            let got =
+                statuses_from_events(events.iter().map(|&(t, s)| (class_of(t), Some(s), None)));
             for (state, status) in *expected {
                 assert_eq!(got.get(*state), Some(status), "{what}: {state}");
             }
@@ -371,21 +388,44 @@ mod tests {
     fn a_state_is_in_progress_while_any_visit_is() {
         use EventClass as C;
         let events = [
-            (C::StateEntered, "Work", Some(1)),
-            (C::StateEntered, "Work", Some(2)),
-            (C::StateEntered, "Other", Some(3)),
-            (C::StateExited, "Work", Some(1)),
+            (C::StateEntered, Some("Work"), Some(1)),
+            (C::StateEntered, Some("Work"), Some(2)),
+            (C::StateEntered, Some("Other"), Some(3)),
+            (C::StateExited, Some("Work"), Some(1)),
         ];
         let got = statuses_from_events(events);
         assert_eq!(got["Work"], InProgress, "iteration 2 is still in Work");
         assert_eq!(got["Other"], InProgress, "two states in progress at once");
         let mut tracker = StatusTracker::default();
         tracker.follow(&events, |&e| Some(e));
-        let more = [events.as_slice(), &[(C::Failed, "Work", Some(2))]].concat();
+        let more = [events.as_slice(), &[(C::Failed, Some("Work"), Some(2))]].concat();
         tracker.follow(&more, |&e| Some(e));
         assert_eq!(tracker.statuses()["Work"], Failed, "the last visit to end");
-        let more = [more.as_slice(), &[(C::StateAborted, "Other", Some(3))]].concat();
+        let more = [
+            more.as_slice(),
+            &[(C::StateAborted, Some("Other"), Some(3))],
+        ]
+        .concat();
         tracker.follow(&more, |&e| Some(e));
         assert_eq!(tracker.statuses()["Other"], Cancelled);
+    }
+
+    #[test]
+    fn the_execution_failing_fails_the_state_in_progress() {
+        use EventClass as C;
+        let got = statuses_from_events([
+            (C::ExecutionStarted, None, None),
+            (C::StateEntered, Some("Load"), Some(0)),
+            (C::StateExited, Some("Load"), Some(0)),
+            (C::StateEntered, Some("Save"), Some(1)),
+            (C::Failed, None, None),
+        ]);
+        assert_eq!(got["Save"], Failed, "States.Runtime at Save");
+        assert_eq!(got["Load"], Succeeded);
+        let stopped = statuses_from_events([
+            (C::StateEntered, Some("Wait"), Some(0)),
+            (C::Aborted, None, None),
+        ]);
+        assert_eq!(stopped["Wait"], InProgress, "a stop says nothing by itself");
     }
 }

@@ -61,6 +61,11 @@ impl WorkerLink {
 
     /// Drops the run messages still queued (they belong to a run that has ended or been
     /// replaced).
+    /// Whether a worker has loaded and takes messages.
+    pub(super) fn is_ready(&self) -> bool {
+        self.ready && self.transport.is_some()
+    }
+
     pub(super) fn clear_outbox(&mut self) {
         self.outbox.clear();
     }
