@@ -487,3 +487,41 @@ fn traces_place_visits_in_their_iterations_and_branches() {
     assert_eq!(place("Slow"), ("Both", 0));
     assert_eq!(traces[0].child, None, "Both runs at the top level");
 }
+
+/// A stop arrives between instants: a Choice entered at the stop's instant is also left and
+/// the Wait after it entered, and that Wait is what the stop aborts (a Choice is never in
+/// progress across an instant, and AWS has no ChoiceStateAborted).
+#[test]
+fn stop_finishes_the_instant_first() {
+    let definition = r#"{"StartAt": "Nap", "States": {
+        "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Nap"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let machine = parse_definition(definition).into_machine().expect("valid");
+    let mut execution = Execution::new(
+        machine,
+        serde_json::json!({}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
+    while execution.history().last().map(|e| e.kind) != Some(EventKind::ChoiceStateEntered) {
+        assert!(!execution.step().is_empty(), "the run went on");
+    }
+    let before = execution.history().len();
+    execution.stop(None, None);
+    let tail: Vec<EventKind> = execution
+        .history()
+        .iter()
+        .skip(before)
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            EventKind::ChoiceStateExited,
+            EventKind::WaitStateEntered,
+            EventKind::WaitStateAborted,
+            EventKind::ExecutionAborted
+        ]
+    );
+}

@@ -160,6 +160,9 @@ impl ExecutionStatus {
     }
 }
 
+/// How many actions [`Execution::stop`] carries out to finish the instant it stops at.
+const MAX_ACTIONS_BEFORE_STOP: usize = 1_000;
+
 /// One run of a state machine. Advance it with [`Execution::step`] or [`Execution::run`].
 pub struct Execution {
     root: Rc<StateMachine>,
@@ -259,6 +262,23 @@ impl Execution {
         // Now is the time of the latest event: a frame's clock may be ahead of it while it
         // blocks (a task in flight).
         let now = self.now();
+        // A stop arrives between instants: what happens at this one happens first (a Choice
+        // entered is also left, a Pass runs), so only states that last (a Wait, a Task, a
+        // retry's back-off) are stopped. An endless loop within one instant is cut short.
+        let mut actions = 0usize;
+        while self.status == ExecutionStatus::Running
+            && self.started
+            && self.frames.next_time().is_some_and(|t| t <= now)
+            && actions < MAX_ACTIONS_BEFORE_STOP
+        {
+            self.advance();
+            self.enforce_timeout();
+            self.enforce_history_limit();
+            actions = actions.saturating_add(1);
+        }
+        if self.status != ExecutionStatus::Running {
+            return;
+        }
         // The states and iterations in progress are stopped first, as a failing branch stops
         // its siblings (abort.rs); the execution's event follows the root frame's last one.
         let last = self.abort_execution(now).unwrap_or(0);
