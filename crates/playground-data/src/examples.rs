@@ -254,6 +254,17 @@ pub fn find(id: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.id == id)
 }
 
+/// The example whose definition is exactly `definition` (the scenarios' inputs apply to it).
+pub fn with_definition(definition: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.definition == definition)
+}
+
+/// The example that is exactly this work (its definition and its mock file; the input may be
+/// any): otherwise the work is the user's own.
+pub fn matching(definition: &str, mocks: &str) -> Option<&'static Example> {
+    with_definition(definition).filter(|e| e.mocks == mocks)
+}
+
 /// The example loaded for a new user: the tutorial.
 pub fn default_example() -> &'static Example {
     &TUTORIAL
@@ -261,6 +272,26 @@ pub fn default_example() -> &'static Example {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_example_is_matched_by_its_texts_only() {
+        let tutorial = default_example();
+        assert_eq!(
+            matching(tutorial.definition, tutorial.mocks).map(|e| e.id),
+            Some(tutorial.id)
+        );
+        assert!(
+            matching(tutorial.definition, "{}").is_none(),
+            "edited mocks"
+        );
+        assert_eq!(
+            with_definition(tutorial.definition).map(|e| e.id),
+            Some(tutorial.id)
+        );
+        let edited = tutorial.definition.replacen('{', "{ ", 1);
+        assert!(with_definition(&edited).is_none());
+    }
+
     use super::*;
     use std::collections::BTreeSet;
     use std::path::Path;

@@ -59,6 +59,8 @@ pub enum Next {
     Continue {
         /// Ask the engine for this many more steps.
         request: Option<u32>,
+        /// None of them later on the simulated clock than this (a paced run).
+        until_ms: Option<i64>,
         /// Tick again after this many real milliseconds (the next event is not due yet).
         wait_ms: Option<u32>,
     },
@@ -82,7 +84,13 @@ pub struct Playback<E> {
     /// Pacing: simulated time `sim_base` corresponds to real time `real_base` (ms).
     sim_base: i64,
     real_base: f64,
+    /// When the engine's next step happens, as its latest batch said (it stopped short of it).
+    engine_next: Option<i64>,
 }
+
+/// How far ahead of the paced clock the engine may run, in real milliseconds: enough to have
+/// the next events at hand, little enough that Stop stops about where the page is.
+pub const LOOKAHEAD_REAL_MS: f64 = 250.0;
 
 impl<E> Playback<E> {
     pub fn new(timestamp: fn(&E) -> i64) -> Playback<E> {
@@ -92,6 +100,7 @@ impl<E> Playback<E> {
             timestamp,
             sim_base: 0,
             real_base: 0.0,
+            engine_next: None,
         }
     }
 
@@ -103,6 +112,7 @@ impl<E> Playback<E> {
     pub fn reset(&mut self, mode: Mode) {
         self.mode = mode;
         self.pending.clear();
+        self.engine_next = None;
     }
 
     /// Drops the events not shown yet (the run was stopped or its engine crashed).
@@ -130,6 +140,23 @@ impl<E> Playback<E> {
     /// Events the engine made, to be shown when their time comes.
     pub fn receive(&mut self, events: impl IntoIterator<Item = E>) {
         self.pending.extend(events);
+    }
+
+    /// When the engine's next step happens, if it stopped short of it (`Batch::next_ms`).
+    pub fn engine_next(&mut self, next_ms: Option<i64>) {
+        self.engine_next = next_ms;
+    }
+
+    /// The latest simulated time the engine may step to at real time `now`: a paced run keeps
+    /// the engine [`LOOKAHEAD_REAL_MS`] ahead of its clock; other modes do not bound it.
+    pub fn until(&self, now: f64) -> Option<i64> {
+        match self.mode {
+            Mode::Play(Speed::Paced(factor)) => Some(
+                self.current_target(now)
+                    .saturating_add((LOOKAHEAD_REAL_MS * factor) as i64),
+            ),
+            _ => None,
+        }
     }
 
     /// A paused (stepped) run plays on at `speed` from `last_shown`, the time of the last event
@@ -174,6 +201,7 @@ impl<E> Playback<E> {
         let mut release = Vec::new();
         let mut wait_ms = None;
         let mut request = None;
+        let mut until_ms = None;
         match self.mode {
             Mode::Step | Mode::Play(Speed::Instant) => {
                 release.extend(self.pending.drain(..));
@@ -191,12 +219,22 @@ impl<E> Playback<E> {
                         release.push(e);
                     }
                 }
+                let lookahead = (LOOKAHEAD_REAL_MS * factor) as i64;
                 if let Some(next) = self.pending.front() {
                     // Sleep until the next event is due (re-checking now and then).
                     let due = (timestamp(next) - target) as f64 / factor;
                     wait_ms = Some(due.clamp(4.0, 100.0) as u32);
-                } else if !done && !awaiting_reply {
+                } else if done || awaiting_reply {
+                } else if let Some(next) = self
+                    .engine_next
+                    .filter(|next| *next > target.saturating_add(lookahead))
+                {
+                    // The engine's next step is beyond the look-ahead: ask when it comes in.
+                    let due = (next.saturating_sub(lookahead) - target) as f64 / factor;
+                    wait_ms = Some(due.clamp(4.0, 100.0) as u32);
+                } else {
                     request = Some(steps_per_request(Speed::Paced(factor)));
+                    until_ms = Some(target.saturating_add(lookahead));
                 }
             }
         }
@@ -205,7 +243,11 @@ impl<E> Playback<E> {
         } else if self.mode == Mode::Step && request.is_none() && !awaiting_reply {
             Next::Paused
         } else {
-            Next::Continue { request, wait_ms }
+            Next::Continue {
+                request,
+                until_ms,
+                wait_ms,
+            }
         };
         Tick { release, next }
     }
@@ -255,6 +297,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: Some(500),
+                until_ms: None,
                 wait_ms: None
             }
         );
@@ -265,6 +308,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: None
             }
         );
@@ -291,6 +335,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: Some(100)
             }
         );
@@ -312,6 +357,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: Some(30)
             }
         );
@@ -322,6 +368,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: Some(4)
             }
         );
@@ -332,6 +379,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: Some(70)
             }
         );
@@ -342,6 +390,8 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: Some(8),
+                // 2000 reached, and 250 real ms ahead at ten times: 2,500 simulated ms.
+                until_ms: Some(4500),
                 wait_ms: None
             }
         );
@@ -360,6 +410,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: Some(100)
             }
         );
@@ -393,6 +444,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: Some(50)
             }
         );
@@ -423,6 +475,7 @@ mod tests {
             tick.next,
             Next::Continue {
                 request: None,
+                until_ms: None,
                 wait_ms: None
             }
         );
@@ -497,5 +550,36 @@ mod tests {
         assert!(p.tick(0.0, false, false).release.is_empty(), "not due yet");
         assert_eq!(p.drain(), vec![10_000, 20_000]);
         assert!(p.drain().is_empty());
+    }
+
+    #[test]
+    fn a_paced_engine_runs_no_further_ahead_than_the_look_ahead() {
+        let mut p = playback();
+        p.reset(Mode::Play(Speed::Paced(1.0)));
+        p.started(0, 0.0);
+        assert_eq!(p.until(0.0), Some(250));
+        p.receive([0]);
+        // The engine stopped short of its next step, a Wait's end at 60 s.
+        p.engine_next(Some(60_000));
+        let tick = p.tick(0.0, false, false);
+        assert_eq!(tick.release, vec![0]);
+        assert_eq!(
+            tick.next,
+            Next::Continue {
+                request: None,
+                until_ms: None,
+                wait_ms: Some(100)
+            }
+        );
+        // 250 real ms before it is due, the engine is asked for it.
+        let tick = p.tick(59_750.0, false, false);
+        assert_eq!(
+            tick.next,
+            Next::Continue {
+                request: Some(8),
+                until_ms: Some(60_000),
+                wait_ms: None
+            }
+        );
     }
 }

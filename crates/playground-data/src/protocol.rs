@@ -27,8 +27,14 @@ pub enum ToWorker {
         mocks: String,
         seed: u32,
     },
-    /// Run up to `max_steps` engine steps and report what happened.
-    Advance { max_steps: u32 },
+    /// Run up to `max_steps` engine steps, none of them later on the simulated clock than
+    /// `until_ms` when given (a paced page does not let the engine run ahead of what it
+    /// shows, so that Stop stops there), and report what happened.
+    Advance {
+        max_steps: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until_ms: Option<i64>,
+    },
     /// Stop the execution as StopExecution does: the reply is the batch of its last events
     /// (the states in progress aborted, then ExecutionAborted).
     Stop,
@@ -142,6 +148,10 @@ pub struct Batch {
     pub status: RunStatus,
     /// Engine steps taken so far (Step advances this by one).
     pub steps: u64,
+    /// When the engine's next step happens on the simulated clock, if it stopped short of it
+    /// (see `ToWorker::Advance::until_ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_ms: Option<i64>,
 }
 
 /// Where the execution stands.

@@ -289,6 +289,21 @@ pub fn save(store: &mut dyn KeyValueStore, work: &SavedWork) -> Result<(), Stora
     store.set(WORK_KEY, &to_json(work))
 }
 
+/// Where the user's own work is kept when an example replaces it, so that "Your own work" in
+/// the Example menu brings it back, also after a reload.
+pub const OWN_WORK_KEY: &str = "sfn-playground.own-work.v1";
+
+/// Keeps the user's own work aside (an example is about to replace it).
+pub fn save_own_work(store: &mut dyn KeyValueStore, work: &SavedWork) -> Result<(), StorageError> {
+    store.set(OWN_WORK_KEY, &to_json(work))
+}
+
+/// The own work kept aside, if any can be read.
+pub fn restore_own_work(store: &dyn KeyValueStore) -> Option<SavedWork> {
+    let text = store.get(OWN_WORK_KEY).ok().flatten()?;
+    from_json(&text).ok()
+}
+
 /// The backup keys, newest first.
 pub fn backup_keys() -> Vec<String> {
     (1..=BACKUP_SLOTS)
@@ -333,6 +348,20 @@ mod tests {
             example: Some("tutorial".into()),
             scenario: Some("429".into()),
         }
+    }
+
+    #[test]
+    fn own_work_is_kept_aside_apart_from_the_work() {
+        let mut store = MemoryStore::default();
+        assert_eq!(restore_own_work(&store), None);
+        save_own_work(&mut store, &work()).expect("saved");
+        assert_eq!(restore_own_work(&store), Some(work()));
+        assert!(
+            matches!(restore(&mut store), Restored::Nothing),
+            "not the work itself"
+        );
+        store.entries.insert(OWN_WORK_KEY.into(), "garbage".into());
+        assert_eq!(restore_own_work(&store), None);
     }
 
     /// A store whose writes fail, like a full localStorage.

@@ -113,6 +113,33 @@ impl Work {
         }
     }
 
+    /// What is saved and shared, without tracking the signals (for event handlers).
+    pub fn saved_untracked(&self) -> SavedWork {
+        SavedWork {
+            definition: self.definition.get_untracked(),
+            input: self.input.get_untracked(),
+            mocks: self.mocks.get_untracked(),
+            example: self.example.get_untracked(),
+            scenario: self.scenario.get_untracked(),
+        }
+    }
+
+    /// Puts saved work back (the user's own work, kept aside).
+    pub fn load_saved(&self, saved: &SavedWork) {
+        self.definition.set(saved.definition.clone());
+        self.input.set(saved.input.clone());
+        self.mocks.set(saved.mocks.clone());
+        self.example.set(saved.example.clone());
+        self.scenario.set(saved.scenario.clone());
+    }
+
+    /// The example this work is exactly (its definition and mocks), if any: otherwise it is
+    /// the user's own (tracks the texts).
+    pub fn shown_example(&self) -> Option<&'static examples::Example> {
+        self.definition
+            .with(|d| self.mocks.with(|m| examples::matching(d, m)))
+    }
+
     /// Loads an example: its definition, mocks and first scenario's input.
     pub fn load_example(&self, example: &examples::Example) {
         self.definition.set(example.definition.to_owned());
@@ -192,7 +219,10 @@ pub fn App() -> impl IntoView {
     let run_view = RunView::new();
     let runner = StoredValue::new_local(Runner::new(run_view));
     let notices = start.notices.clone();
-    view! { <Playground work=work run_view=run_view runner=runner persist=true notices=notices /> }
+    let own_work = local_store()
+        .ok()
+        .and_then(|store| storage::restore_own_work(&store));
+    view! { <Playground work=work run_view=run_view runner=runner persist=true notices=notices own_work=own_work /> }
 }
 
 /// The whole page around a given work and runner (the tests mount it with their own).
@@ -207,7 +237,19 @@ pub fn Playground(
     /// Things to tell the user at once (a bad share link, unreadable saved work).
     #[prop(optional)]
     notices: Vec<String>,
+    /// The user's own work kept aside when an example replaced it.
+    #[prop(default = None)]
+    own_work: Option<SavedWork>,
 ) -> impl IntoView {
+    let own_work = RwSignal::new(own_work);
+    // The run shown was made from another definition than the one in the editor now: its
+    // results are marked as such until the next run replaces them.
+    let earlier_results = Signal::derive(move || {
+        run_view.run_definition.with(|run| {
+            run.as_ref()
+                .is_some_and(|r| work.definition.with(|d| d != r))
+        })
+    });
     let speed_key = RwSignal::new("10".to_owned());
     let selected = RwSignal::new(None::<u32>);
     let speed = move || Speed::from_key(&speed_key.get_untracked());
@@ -257,7 +299,7 @@ pub fn Playground(
 
     view! {
         <div class="app" style=move || format!("--left: {}px; --graph: {}px", left_width.get(), graph_height.get())>
-            <Toolbar work=work runner=runner phase=run_view.phase speed_key=speed_key selected=selected run=run step=step share=share />
+            <Toolbar work=work runner=runner phase=run_view.phase speed_key=speed_key selected=selected run=run step=step share=share own_work=own_work notice=notice persist=persist />
             <ShareBar link=share_link />
 
             <main class="workspace">
@@ -268,10 +310,10 @@ pub fn Playground(
 
                 <Splitter label="Resize the editors" vertical=true value=left_width min=280.0 />
 
-                <ExecutionPane run_view=run_view selected=selected notice=notice graph_height=graph_height />
+                <ExecutionPane run_view=run_view selected=selected notice=notice graph_height=graph_height earlier=earlier_results />
             </main>
 
-            <StatusBar view=run_view notice=notice />
+            <StatusBar view=run_view notice=notice earlier=earlier_results />
         </div>
     }
 }
@@ -284,6 +326,8 @@ fn ExecutionPane(
     selected: RwSignal<Option<u32>>,
     notice: RwSignal<Option<String>>,
     graph_height: RwSignal<f64>,
+    /// The results shown are of an earlier definition than the editor's.
+    earlier: Signal<bool>,
 ) -> impl IntoView {
     // The branch or iteration the graph shows alone, and the one whose events alone the
     // history lists (both picked in the inspector); a new run has neither.
@@ -386,7 +430,17 @@ fn ExecutionPane(
     });
     view! {
         <section class="right" aria-label="Execution">
-            <section class="graph-pane pane" aria-label="State machine graph" data-testid="graph-slot">
+            <section class="graph-pane pane" class:stale=move || !run_view.layout_current.get() aria-label="State machine graph" data-testid="graph-slot">
+                {move || (!run_view.layout_current.get() && run_view.layout.with(Option::is_some)).then(|| view! {
+                    <div class="graph-stale" data-testid="graph-stale" role="note">
+                        "Last valid definition: the text has errors (see the Definition's problems)"
+                    </div>
+                })}
+                {move || earlier.get().then(|| view! {
+                    <div class="graph-earlier" data-testid="graph-earlier" role="note">
+                        "Colours and history are of a run of an earlier definition: Run again to update"
+                    </div>
+                })}
                 {move || focus_label.get().map(|label| view! {
                     <div class="graph-focus" data-testid="graph-focus">
                         {format!("Showing {label} alone")}
@@ -397,11 +451,17 @@ fn ExecutionPane(
             </section>
             <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
             <div class="bottom">
-                <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) />
+                <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier />
                 <Inspector view=run_view selected=selected focus=focus events_of=events_of />
             </div>
         </section>
     }
+}
+
+/// Keeps the user's own work aside in localStorage (see [`storage::OWN_WORK_KEY`]).
+pub(crate) fn keep_own_work(work: &SavedWork) -> Result<(), String> {
+    let mut store = local_store().map_err(|e| e.to_string())?;
+    storage::save_own_work(&mut store, work).map_err(|e| e.to_string())
 }
 
 /// Saves the work once editing pauses; a failure is told in `notice`.

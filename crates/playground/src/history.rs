@@ -100,6 +100,9 @@ pub fn HistoryTable(
     #[prop(optional, into)]
     only: Option<Signal<Option<OnlyVisits>>>,
     #[prop(optional)] clear_only: Option<Callback<()>>,
+    /// The events are of a run of an earlier definition than the editor's.
+    #[prop(optional, into)]
+    earlier: Option<Signal<bool>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
@@ -310,6 +313,9 @@ pub fn HistoryTable(
                         format!("{} of {} events", format::count(shown()), format::count(total()))
                     }}
                 </span>
+                {move || earlier.is_some_and(|e| e.get()).then(|| view! {
+                    <span class="earlier-chip" data-testid="history-earlier" title="The definition was edited since this run: Run again to update">"Earlier definition"</span>
+                })}
                 {move || only.and_then(|o| o.get()).map(|(label, _)| view! {
                     <span class="only-chip" data-testid="history-only">
                         {format!("Only {label}")}

@@ -77,6 +77,11 @@ pub struct RunView {
     /// The definition's graph, laid out: the last one the engine could read (kept while the
     /// text is broken).
     pub layout: RwSignal<Option<Layout>>,
+    /// Whether `layout` is the graph of the text as last checked (false while the text does
+    /// not parse: the graph is the last valid definition's).
+    pub layout_current: RwSignal<bool>,
+    /// The definition the shown run was started with.
+    pub run_definition: RwSignal<Option<String>>,
     /// The mock file's diagnostics, from the engine's latest check.
     pub mocks_marks: RwSignal<Vec<Mark>>,
     /// Whether the engine has answered a check of the definition yet (it loads after the page).
@@ -97,6 +102,8 @@ impl RunView {
             steps: RwSignal::new(0),
             definition_marks: RwSignal::new(Vec::new()),
             layout: RwSignal::new(None),
+            layout_current: RwSignal::new(true),
+            run_definition: RwSignal::new(None),
             mocks_marks: RwSignal::new(Vec::new()),
             checked: RwSignal::new(false),
             completed_mocks: RwSignal::new(None),
@@ -234,7 +241,10 @@ impl Runner {
             Phase::Paused => {
                 self.inner.borrow_mut().run.playback.step_mode();
                 self.view().phase.set(Phase::Running);
-                self.post(ToWorker::Advance { max_steps: 1 });
+                self.post(ToWorker::Advance {
+                    max_steps: 1,
+                    until_ms: None,
+                });
             }
             Phase::Running | Phase::Starting => {
                 // Playing: switch to stepping; the batch in flight ends the current step.
@@ -323,6 +333,7 @@ impl Runner {
         view.events.set(Vec::new());
         view.traces.set(Vec::new());
         view.children.set(Vec::new());
+        view.run_definition.set(Some(request.definition.clone()));
         view.steps.set(0);
         view.phase.set(Phase::Starting);
         self.post(ToWorker::Start {
@@ -350,20 +361,24 @@ impl Runner {
                 if completed_mocks.is_some() {
                     view.completed_mocks.set(completed_mocks);
                 }
-                let max_steps = self
-                    .inner
-                    .borrow_mut()
-                    .run
-                    .playback
-                    .started(start_ms, real_now());
+                let (max_steps, until_ms) = {
+                    let mut inner = self.inner.borrow_mut();
+                    let playback = &mut inner.run.playback;
+                    let now = real_now();
+                    (playback.started(start_ms, now), playback.until(now))
+                };
                 view.start_ms.set(start_ms);
                 view.phase.set(Phase::Running);
-                self.post(ToWorker::Advance { max_steps });
+                self.post(ToWorker::Advance {
+                    max_steps,
+                    until_ms,
+                });
             }
             FromWorker::Batch(batch) => self.on_batch(batch),
             FromWorker::DefinitionChecked { id, marks, layout } => {
                 if self.inner.borrow_mut().checks.definition_answered(id) {
                     view.definition_marks.set(marks);
+                    view.layout_current.set(layout.is_some());
                     if layout.is_some() {
                         view.layout.set(layout);
                     }
@@ -392,6 +407,7 @@ impl Runner {
             let run = &mut inner.run;
             run.awaiting_reply = false;
             run.playback.receive(batch.events);
+            run.playback.engine_next(batch.next_ms);
             run.worker_status = Some(batch.status);
         }
         if !batch.traces.is_empty() {
@@ -467,9 +483,16 @@ impl Runner {
                 view.phase.set(Phase::Finished(status));
             }
             Next::Paused => view.phase.set(Phase::Paused),
-            Next::Continue { request, wait_ms } => {
+            Next::Continue {
+                request,
+                until_ms,
+                wait_ms,
+            } => {
                 if let Some(max_steps) = request {
-                    self.post(ToWorker::Advance { max_steps });
+                    self.post(ToWorker::Advance {
+                        max_steps,
+                        until_ms,
+                    });
                 }
                 if let Some(ms) = wait_ms {
                     let this = self.clone();

@@ -109,8 +109,11 @@ impl Service {
                     }
                 }
             }
-            ToWorker::Advance { max_steps } => match self.session.as_mut() {
-                Some(session) => FromWorker::Batch(session.advance(max_steps)),
+            ToWorker::Advance {
+                max_steps,
+                until_ms,
+            } => match self.session.as_mut() {
+                Some(session) => FromWorker::Batch(session.advance_until(max_steps, until_ms)),
                 None => FromWorker::Rejected {
                     problems: vec!["No execution to advance: press Run".into()],
                 },

@@ -103,10 +103,25 @@ impl Session {
 
     /// Runs up to `max_steps` steps (at least one while the execution runs).
     pub fn advance(&mut self, max_steps: u32) -> Batch {
+        self.advance_until(max_steps, None)
+    }
+
+    /// Runs up to `max_steps` steps, none later on the simulated clock than `until_ms` when
+    /// given (otherwise at least one while the execution runs).
+    pub fn advance_until(&mut self, max_steps: u32, until_ms: Option<i64>) -> Batch {
         let mut events = Vec::new();
         let mut taken = 0;
-        while taken < max_steps.max(1) && self.execution.status() == &ExecutionStatus::Running {
-            let added = self.execution.step().to_vec();
+        let max_steps = if until_ms.is_some() {
+            max_steps
+        } else {
+            max_steps.max(1)
+        };
+        while taken < max_steps && self.execution.status() == &ExecutionStatus::Running {
+            let until = until_ms.unwrap_or(i64::MAX);
+            if self.execution.next_time().is_some_and(|t| t > until) {
+                break;
+            }
+            let added = self.execution.step_until(until).to_vec();
             self.steps += 1;
             taken += 1;
             for event in &added {
@@ -119,6 +134,7 @@ impl Session {
             children: self.changed_children(),
             status: status_of(self.execution.status()),
             steps: self.steps,
+            next_ms: self.execution.next_time(),
         }
     }
 
@@ -140,6 +156,7 @@ impl Session {
             children: self.changed_children(),
             status: status_of(self.execution.status()),
             steps: self.steps,
+            next_ms: None,
         }
     }
 

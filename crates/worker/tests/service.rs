@@ -164,7 +164,10 @@ fn the_page_tests_conversations_are_current() {
     else {
         panic!("{started:?}");
     };
-    r.ask(ToWorker::Advance { max_steps: 1000 });
+    r.ask(ToWorker::Advance {
+        max_steps: 1000,
+        until_ms: None,
+    });
     r.check_mocks(&completed.text);
     let other = r#"{"Functions": {"Other": [{"return": 1}]}}"#;
     r.check_mocks(other);
@@ -194,7 +197,10 @@ fn the_page_tests_conversations_are_current() {
         seed: 0,
     });
     loop {
-        let reply = r.ask(ToWorker::Advance { max_steps: 1 });
+        let reply = r.ask(ToWorker::Advance {
+            max_steps: 1,
+            until_ms: None,
+        });
         match reply {
             FromWorker::Batch(batch) if batch.status.is_running() => {}
             FromWorker::Batch(batch) => {

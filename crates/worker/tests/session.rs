@@ -344,3 +344,24 @@ fn stop_sends_the_events_of_the_stop() {
         "a second stop writes nothing"
     );
 }
+
+/// A paced page keeps the engine from running ahead of what it shows: no step later than
+/// `until_ms`, and the batch says when the next one would be.
+#[test]
+fn advance_until_stops_short_of_the_clock() {
+    let definition = r#"{"StartAt": "Nap", "States": {
+        "Nap": {"Type": "Wait", "Seconds": 60, "End": true}}}"#;
+    let mut session = Session::start(definition, "{}", "", 0).expect("starts");
+    let start = session.start_ms();
+    let batch = session.advance_until(8, Some(start + 1000));
+    let types: Vec<&str> = batch.events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(types, ["ExecutionStarted", "WaitStateEntered"]);
+    assert_eq!(batch.next_ms, Some(start + 60_000));
+    assert!(batch.status.is_running());
+    let batch = session.advance_until(8, Some(start + 59_999));
+    assert!(batch.events.is_empty(), "not yet");
+    let batch = session.advance_until(8, Some(start + 60_000));
+    let types: Vec<&str> = batch.events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(types, ["WaitStateExited", "ExecutionSucceeded"]);
+    assert_eq!(batch.next_ms, None);
+}

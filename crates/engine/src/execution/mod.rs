@@ -224,12 +224,20 @@ impl Execution {
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
+        self.step_until(Millis::MAX)
+    }
+
+    /// [`Execution::step`], taking no action later on the simulated clock than `until`: a
+    /// caller paced on the clock does not run ahead of it (the step may then add nothing, and
+    /// [`Execution::next_time`] says when the next action is).
+    pub fn step_until(&mut self, until: Millis) -> &[HistoryEvent] {
         self.history.begin_step();
         let before = self.history.len();
         let mut actions = 0usize;
         while self.status == ExecutionStatus::Running
             && self.history.len() == before
             && actions < MAX_SILENT_ACTIONS
+            && self.next_time().is_none_or(|t| t <= until)
         {
             self.advance();
             self.enforce_timeout();
@@ -318,6 +326,18 @@ impl Execution {
             .last()
             .map(|e| e.timestamp)
             .unwrap_or(self.options.start_time)
+    }
+
+    /// When the next action happens on the simulated clock (the earliest frame ready to run),
+    /// while the execution runs: a caller paced on the clock steps only up to its time.
+    pub fn next_time(&self) -> Option<Millis> {
+        if self.status != ExecutionStatus::Running {
+            return None;
+        }
+        if !self.started {
+            return Some(self.options.start_time);
+        }
+        self.frames.next_time()
     }
 
     /// One action: the next frame's.

@@ -21,10 +21,10 @@ pub fn IoTabs(
     let tab = RwSignal::new("input");
     let input_marks = debounced_marks(work.input, input_marks);
     let mocks_marks = run_view.mocks_marks;
+    // The scenarios of the example whose definition is in the editor (they are its inputs).
     let current_example = Memo::new(move |_| {
-        work.example
-            .get()
-            .and_then(|id| examples::find(&id))
+        work.definition
+            .with(|d| examples::with_definition(d))
             .copied()
     });
     let add_starter_mocks = move || {

@@ -6,7 +6,19 @@ use crate::format;
 use crate::runner::{Phase, RunView};
 
 #[component]
-pub fn StatusBar(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoView {
+pub fn StatusBar(
+    view: RunView,
+    notice: RwSignal<Option<String>>,
+    /// The run shown is of an earlier definition than the editor's.
+    #[prop(optional, into)]
+    earlier: Option<Signal<bool>>,
+) -> impl IntoView {
+    // A long detail (an error's cause) is cut to one line; a click shows it all.
+    let expanded = RwSignal::new(false);
+    Effect::new(move |_| {
+        view.phase.track();
+        expanded.set(false);
+    });
     let transitions = Memo::new(move |_| {
         view.events
             .with(|e| e.iter().filter(|e| e.class.is_state_entered()).count())
@@ -34,7 +46,25 @@ pub fn StatusBar(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoVi
         Phase::Rejected(_) => ("failed", "CANNOT RUN".to_owned()),
         Phase::Crashed(_) => ("failed", "ENGINE ERROR".to_owned()),
     };
+    // The whole detail, on one line (a tooltip, and what a click on the detail shows).
+    let full_detail = move || match view.phase.get() {
+        Phase::Finished(s) => match (s.output, s.error, s.cause) {
+            (Some(out), _, _) => Some(format!("Output: {}", flat(&out))),
+            (None, e, c) => {
+                let parts: Vec<String> = [
+                    e.map(|e| format!("Error: {e}")),
+                    c.map(|c| format!("Cause: {}", flat(&c))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (!parts.is_empty()).then(|| parts.join(" · "))
+            }
+        },
+        _ => None,
+    };
     let detail = move || match view.phase.get() {
+        Phase::Finished(_) if expanded.get() => full_detail(),
         Phase::Finished(s) => match (s.output, s.error, s.cause) {
             (Some(out), _, _) => Some(format!("Output: {}", one_line(&out))),
             (None, e, c) => {
@@ -69,7 +99,12 @@ pub fn StatusBar(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoVi
             <span class="stat"><span class="muted">"Duration "</span><span data-testid="duration">{duration}</span></span>
             <span class="stat"><span class="muted">"State transitions "</span><span data-testid="transitions">{move || format::count(transitions.get())}</span></span>
             <span class="stat"><span class="muted">"Steps "</span>{move || view.steps.get().to_string()}</span>
-            <span class="detail" data-testid="status-detail">{detail}</span>
+            {move || earlier.is_some_and(|e| e.get()).then(|| view! {
+                <span class="earlier-chip" data-testid="status-earlier" title="The definition was edited since this run: Run again to update">"Earlier definition"</span>
+            })}
+            <span class="detail" class:expanded=move || expanded.get() data-testid="status-detail"
+                title=move || full_detail().unwrap_or_default()
+                on:click=move |_| expanded.update(|e| *e = !*e)>{detail}</span>
             <ul class="run-problems" data-testid="run-problems">
                 {move || problems().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
@@ -77,8 +112,13 @@ pub fn StatusBar(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoVi
     }
 }
 
+/// The text on one line, each run of white space made one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn one_line(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat(text);
     if flat.chars().count() > 160 {
         format!("{}…", flat.chars().take(160).collect::<String>())
     } else {

@@ -3,9 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::Work;
+use super::{keep_own_work, Work};
 use crate::examples::{self, EXAMPLES};
 use crate::runner::{Phase, Runner, Speed};
+use crate::storage::SavedWork;
+
+/// The Example menu's value for the user's own work.
+const OWN_WORK: &str = "own";
 
 /// The page's top bar.
 #[component]
@@ -20,16 +24,44 @@ pub fn Toolbar(
     run: Callback<()>,
     step: Callback<()>,
     share: Callback<()>,
+    /// The user's own work, kept aside when an example replaced it: "Your own work" brings
+    /// it back.
+    own_work: RwSignal<Option<SavedWork>>,
+    notice: RwSignal<Option<String>>,
+    /// Keep the own work in localStorage too (the page; not the component tests).
+    persist: bool,
 ) -> impl IntoView {
     let speed = move || Speed::from_key(&speed_key.get_untracked());
     let active = move || phase.with(Phase::is_active);
+    // The menu follows the texts: an example while they are exactly its own, else "Your own
+    // work".
+    let shown_example = Memo::new(move |_| work.shown_example().map(|e| e.id));
     let choose_example = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
-        if let Some(example) = examples::find(&id) {
-            runner.with_value(Runner::stop);
-            work.load_example(example);
-            selected.set(None);
+        if id == OWN_WORK {
+            if let Some(own) = own_work.get_untracked() {
+                runner.with_value(Runner::stop);
+                work.load_saved(&own);
+                selected.set(None);
+            }
+            return;
         }
+        let Some(example) = examples::find(&id) else {
+            return;
+        };
+        if shown_example.get_untracked().is_none() {
+            // The example replaces the user's own work: keep it, to be brought back.
+            let own = work.saved_untracked();
+            let kept = if persist { keep_own_work(&own) } else { Ok(()) };
+            own_work.set(Some(own));
+            notice.set(Some(match kept {
+                Ok(()) => "Your own work is kept: choose \"Your own work\" in the Example menu to bring it back.".into(),
+                Err(e) => format!("Your own work is kept until you leave the page ({e}): choose \"Your own work\" in the Example menu to bring it back."),
+            }));
+        }
+        runner.with_value(Runner::stop);
+        work.load_example(example);
+        selected.set(None);
     };
     let stop = move |_| runner.with_value(Runner::stop);
     view! {
@@ -40,8 +72,8 @@ pub fn Toolbar(
             </h1>
             <label class="examples">
                 <span>"Example"</span>
-                <select data-testid="example" on:change=choose_example prop:value=move || work.example.get().unwrap_or_default()>
-                    <option value="" disabled=true>"Your own work"</option>
+                <select data-testid="example" on:change=choose_example prop:value=move || shown_example.get().unwrap_or(OWN_WORK)>
+                    <option value=OWN_WORK disabled=move || shown_example.get().is_some() && own_work.with(Option::is_none)>"Your own work"</option>
                     {EXAMPLES.iter().map(|e| view! { <option value=e.id title=e.description>{e.title}</option> }).collect_view()}
                 </select>
             </label>

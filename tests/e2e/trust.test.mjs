@@ -1,0 +1,183 @@
+// End-to-end test of what lets a user trust the page (issue 15), on the release build in
+// Chromium (see harness.mjs):
+// - stale screens: a broken definition leaves the last valid graph dimmed and labelled; the
+//   results of a run are marked "earlier definition" once the definition is edited, until the
+//   next run;
+// - no work lost: an example replacing the user's own work keeps it, and "Your own work" in
+//   the Example menu brings it back; the menu follows the text;
+// - colours as the console's: States.Runtime at a state fails that state (not left in
+//   progress); a task waiting for its retry is in progress, not failed;
+// - a fan-out: each Map iteration picked by index in the inspector.
+// Screenshots go to target/e2e/.
+//
+// Run: node --test tests/e2e/   (after the release build; DIST_DIR overrides dist/)
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+
+import { serve, launch, freshPage, open, setEditor, editorText, status, waitForStatus, run, shots } from "./harness.mjs";
+
+let server;
+let baseUrl;
+let browser;
+let page;
+/** Uncaught page errors and dialogs. */
+const errors = [];
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  ({ server, baseUrl } = await serve());
+  browser = await launch();
+  ({ page } = await freshPage(browser, errors));
+  await open(page, baseUrl);
+});
+
+after(async () => {
+  assert.deepEqual(errors, [], "no page errors and no dialogs");
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve());
+});
+
+async function nodeStatus(state) {
+  return page.locator(`g.sfn-state[data-state="${state}"]`).getAttribute("data-status");
+}
+
+async function visible(testId) {
+  return (await page.getByTestId(testId).count()) > 0;
+}
+
+const TWO_PASSES = JSON.stringify({
+  StartAt: "Load",
+  States: {
+    Load: { Type: "Pass", Next: "Save" },
+    Save: { Type: "Pass", InputPath: "$.missing", End: true },
+  },
+});
+
+test("States.Runtime at Save fails Save; an edit marks the results as of an earlier definition", async () => {
+  await setEditor(page, "definition-editor", TWO_PASSES);
+  await setEditor(page, "input-editor", "{}");
+  await run(page, "instant");
+  await waitForStatus(page, "FAILED");
+  assert.equal(await nodeStatus("Load"), "succeeded");
+  assert.equal(await nodeStatus("Save"), "failed", "the failing state is red, not left in progress");
+  assert.equal(await visible("history-earlier"), false);
+
+  // Editing the definition marks the run's results; the next run clears the mark.
+  await setEditor(page, "definition-editor", TWO_PASSES.replace('"$.missing"', '"$"'));
+  await page.getByTestId("history-earlier").waitFor();
+  assert.ok(await visible("status-earlier"));
+  assert.ok(await visible("graph-earlier"));
+  await page.screenshot({ path: path.join(shots, "trust-earlier-definition.png") });
+  await run(page, "instant");
+  await waitForStatus(page, "SUCCEEDED");
+  assert.equal(await visible("history-earlier"), false);
+  assert.equal(await visible("graph-earlier"), false);
+});
+
+test("a broken definition leaves the last valid graph dimmed and labelled", async () => {
+  await setEditor(page, "definition-editor", TWO_PASSES.slice(0, -5));
+  await page.getByTestId("graph-stale").waitFor();
+  assert.match(await page.getByTestId("graph-stale").textContent(), /Last valid definition/);
+  assert.equal(await page.locator("g.sfn-state[data-state=Save]").count(), 1, "the last valid graph stays");
+  await page.screenshot({ path: path.join(shots, "trust-last-valid-graph.png") });
+  await setEditor(page, "definition-editor", TWO_PASSES);
+  await page.getByTestId("graph-stale").waitFor({ state: "detached" });
+});
+
+test("an example keeps the user's own work, which the Example menu brings back", async () => {
+  const own = JSON.stringify({ StartAt: "Mine", States: { Mine: { Type: "Succeed" } } });
+  await setEditor(page, "definition-editor", own);
+  assert.equal(await page.getByTestId("example").inputValue(), "own", "edited work is the user's own");
+  await page.getByTestId("example").selectOption("tutorial");
+  await page.waitForFunction(() => document.querySelector("[data-testid=run-problems]")?.textContent.includes("Your own work is kept"));
+  assert.equal(await page.getByTestId("example").inputValue(), "tutorial");
+  assert.ok((await editorText(page, "definition-editor")).includes("Call API"));
+  assert.ok(await page.getByTestId("scenario-429").count(), "the tutorial's scenarios");
+
+  await page.getByTestId("example").selectOption("own");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=definition-editor] .cm-content")?.textContent.includes("Mine"),
+  );
+  assert.equal(await page.getByTestId("example").inputValue(), "own");
+  assert.equal(await page.getByTestId("scenario-429").count(), 0, "no scenarios of another example");
+
+  // Kept across a reload too.
+  await page.getByTestId("example").selectOption("tutorial");
+  await page.waitForTimeout(600);
+  await open(page, baseUrl);
+  await page.getByTestId("example").selectOption("own");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=definition-editor] .cm-content")?.textContent.includes("Mine"),
+  );
+});
+
+test("a task waiting for its retry is in progress, not failed", async () => {
+  await setEditor(
+    page,
+    "definition-editor",
+    JSON.stringify({
+      StartAt: "Call",
+      States: {
+        Call: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:123456789012:function:Flaky",
+          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 30, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    }),
+  );
+  await setEditor(page, "mocks-editor", JSON.stringify({ Functions: { Flaky: [{ throw: { error: "Busy", cause: "try later" } }] } }));
+  await setEditor(page, "input-editor", "{}");
+  // Real time: the back-off of 30 s is long enough to look at.
+  await run(page, "1");
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll(".history-row")).some((r) => r.dataset.eventType === "LambdaFunctionFailed"),
+  );
+  assert.equal(await status(page), "RUNNING");
+  assert.equal(await nodeStatus("Call"), "in-progress", "waiting for the retry");
+  await page.getByTestId("stop").click();
+  await waitForStatus(page, "ABORTED", 2_000);
+  assert.equal(await nodeStatus("Call"), "cancelled");
+});
+
+test("each Map iteration is picked by index in the inspector", async () => {
+  await setEditor(
+    page,
+    "definition-editor",
+    JSON.stringify({
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          ItemsPath: "$.items",
+          End: true,
+          ItemProcessor: {
+            StartAt: "Check",
+            States: {
+              Check: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 2, Next: "Bad" }], Default: "Good" },
+              Good: { Type: "Pass", End: true },
+              Bad: { Type: "Fail", Error: "Two", Cause: "no twos" },
+            },
+          },
+        },
+      },
+    }),
+  );
+  await setEditor(page, "mocks-editor", "");
+  await setEditor(page, "input-editor", '{"items": [1, 2, 3]}');
+  await run(page, "instant");
+  await waitForStatus(page, "FAILED");
+  await page.locator('g.sfn-state[data-state="Each"]').click();
+  await page.getByTestId("inspector-children").waitFor();
+  assert.match(await page.getByTestId("children-summary").textContent(), /iterations started/);
+  await page.getByTestId("first-failed").click();
+  assert.equal((await page.getByTestId("child-status").textContent()).trim(), "FAILED");
+  assert.equal((await page.getByTestId("child-input").textContent()).trim(), "2");
+  assert.equal(await nodeStatus("Bad"), "failed");
+  assert.equal(await nodeStatus("Good"), "not-run", "the graph shows iteration 1 alone");
+  await page.screenshot({ path: path.join(shots, "trust-map-iteration.png") });
+});
