@@ -11,6 +11,9 @@ use super::{JsonPath, Root};
 /// refused rather than risking the stack on a hostile definition.
 const MAX_FILTER_NESTING: usize = 32;
 
+/// How much of a filter an error message quotes.
+const QUOTED_FILTER_CHARS: usize = 60;
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Filter {
     /// `a || b || ...` and `a && b && ...` hold their terms side by side rather than as a
@@ -256,7 +259,11 @@ impl FilterParser {
     }
 
     fn error(&self, what: &str) -> String {
-        let text: String = self.chars.iter().collect();
+        // A filter can be as long as a definition: the message quotes its start only.
+        let mut text: String = self.chars.iter().take(QUOTED_FILTER_CHARS).collect();
+        if self.chars.len() > QUOTED_FILTER_CHARS {
+            text.push_str("...");
+        }
         format!("{what} in filter [?({text})] at position {}", self.pos)
     }
 
