@@ -114,6 +114,12 @@ const FORMS: &[(&str, Make)] = &[
             nested("{'a':", "$x", "}", n)
         ))
     }),
+    ("JSONata parentheses around a lambda", |n| {
+        jsonata(nested("(", "function($x){$x}(1)", ")", n))
+    }),
+    ("JSONata blocks around a lambda", |n| {
+        jsonata(nested("(1;", "function($x){$x}(1)", ")", n))
+    }),
     ("JSONata paths", |n| {
         jsonata(format!("$states.input{}", ".a".repeat(n)))
     }),
