@@ -252,6 +252,23 @@ fn parse_body(body: &str) -> Result<AstNode, JsonataError> {
 /// The AST is walked through its serde form so that every kind of node is reached without
 /// naming them all (the crate has no visitor).
 fn count_steps(ast: AstNode) -> Result<AstNode, JsonataError> {
+    // The serde walk recurses once per level of the serde form (several per node, with large
+    // frames in a debug build), which the parser's own bound on nesting does not cover: it
+    // runs on a stack of its own, as jsonata-core's parser does, unless the one left is as big.
+    stacker::maybe_grow(SERDE_WALK_STACK, SERDE_WALK_STACK, || {
+        count_steps_on_stack(ast)
+    })
+}
+
+/// The stack the serde walk runs on. Measured natively in a debug build, the deepest
+/// expressions the parser accepts with a function inside (990 nested parentheses or blocks)
+/// need more than 8 MiB and less than 16; wasm's frames are smaller.
+#[cfg(not(target_arch = "wasm32"))]
+const SERDE_WALK_STACK: usize = 32 << 20;
+#[cfg(target_arch = "wasm32")]
+const SERDE_WALK_STACK: usize = 16 << 20;
+
+fn count_steps_on_stack(ast: AstNode) -> Result<AstNode, JsonataError> {
     let internal = |what: &str| JsonataError::Evaluation(format!("internal error: {what}"));
     let mut tree = serde_json::to_value(&ast).map_err(|e| internal(&e.to_string()))?;
     if !contains_lambda(&tree, 0) {
@@ -271,9 +288,11 @@ fn too_deep() -> JsonataError {
     JsonataError::Syntax("the JSONata expression is nested too deeply".into())
 }
 
+/// Whether the tree has a user function, or is too deep to tell (then `wrap_lambda_bodies`
+/// refuses it).
 fn contains_lambda(node: &Value, depth: usize) -> bool {
     if depth > MAX_AST_NESTING {
-        return false;
+        return true;
     }
     match node {
         Value::Object(map) => {

@@ -11,10 +11,16 @@ use super::{JsonPath, Root};
 /// refused rather than risking the stack on a hostile definition.
 const MAX_FILTER_NESTING: usize = 32;
 
+/// How much of a filter an error message quotes.
+const QUOTED_FILTER_CHARS: usize = 60;
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Filter {
-    Or(Box<Filter>, Box<Filter>),
-    And(Box<Filter>, Box<Filter>),
+    /// `a || b || ...` and `a && b && ...` hold their terms side by side rather than as a
+    /// chain of pairs, so that a long chain is not a deep tree: evaluating, cloning or
+    /// dropping a filter recurses only as deep as its parentheses and negations nest.
+    Or(Vec<Filter>),
+    And(Vec<Filter>),
     Not(Box<Filter>),
     Exists(Operand),
     Compare(Operand, CompareOp, Operand),
@@ -53,8 +59,8 @@ pub(super) enum CompareOp {
 impl Filter {
     pub(super) fn accept(&self, item: &Value, root: &Value) -> bool {
         match self {
-            Filter::Or(a, b) => a.accept(item, root) || b.accept(item, root),
-            Filter::And(a, b) => a.accept(item, root) && b.accept(item, root),
+            Filter::Or(terms) => terms.iter().any(|term| term.accept(item, root)),
+            Filter::And(terms) => terms.iter().all(|term| term.accept(item, root)),
             Filter::Not(a) => !a.accept(item, root),
             Filter::Exists(operand) => match operand {
                 Operand::Literal(Value::Bool(b)) => *b,
@@ -203,6 +209,18 @@ pub(super) fn parse_filter(text: &str, depth: usize) -> Result<Filter, String> {
     Ok(filter)
 }
 
+/// The one term of a chain without an operator, else the chain.
+fn single_or(mut terms: Vec<Filter>, chain: fn(Vec<Filter>) -> Filter) -> Filter {
+    match terms.pop() {
+        Some(last) if terms.is_empty() => last,
+        Some(last) => {
+            terms.push(last);
+            chain(terms)
+        }
+        None => chain(terms),
+    }
+}
+
 struct FilterParser {
     chars: Vec<char>,
     pos: usize,
@@ -241,26 +259,28 @@ impl FilterParser {
     }
 
     fn error(&self, what: &str) -> String {
-        let text: String = self.chars.iter().collect();
+        // A filter can be as long as a definition: the message quotes its start only.
+        let mut text: String = self.chars.iter().take(QUOTED_FILTER_CHARS).collect();
+        if self.chars.len() > QUOTED_FILTER_CHARS {
+            text.push_str("...");
+        }
         format!("{what} in filter [?({text})] at position {}", self.pos)
     }
 
     fn or(&mut self) -> Result<Filter, String> {
-        let mut left = self.and()?;
+        let mut terms = vec![self.and()?];
         while self.eat("||") {
-            let right = self.and()?;
-            left = Filter::Or(Box::new(left), Box::new(right));
+            terms.push(self.and()?);
         }
-        Ok(left)
+        Ok(single_or(terms, Filter::Or))
     }
 
     fn and(&mut self) -> Result<Filter, String> {
-        let mut left = self.unary()?;
+        let mut terms = vec![self.unary()?];
         while self.eat("&&") {
-            let right = self.unary()?;
-            left = Filter::And(Box::new(left), Box::new(right));
+            terms.push(self.unary()?);
         }
-        Ok(left)
+        Ok(single_or(terms, Filter::And))
     }
 
     fn unary(&mut self) -> Result<Filter, String> {
