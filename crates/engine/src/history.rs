@@ -517,6 +517,26 @@ mod tests {
     }
 
     #[test]
+    fn forgetting_keeps_the_count_and_the_latest_step() {
+        let mut history = record(&[2, BLOCK_EVENTS + 3]);
+        history.forget_earlier_steps();
+        history.begin_step();
+        assert_eq!(history.len(), BLOCK_EVENTS + 5);
+        assert_eq!(history.retained(), 0);
+        assert_eq!(history.last_id(), BLOCK_EVENTS as u64 + 5);
+        history.push(event(BLOCK_EVENTS as u64 + 6));
+        let ids: Vec<u64> = history.since_step().iter().map(|e| e.id).collect();
+        assert_eq!(ids, vec![BLOCK_EVENTS as u64 + 6]);
+        assert!(history.get(0).is_none());
+        assert_eq!(
+            history.get(BLOCK_EVENTS + 5).map(|e| e.id),
+            Some(BLOCK_EVENTS as u64 + 6)
+        );
+        assert_eq!(history.order_problem(), None);
+        assert_eq!(history.retained(), 1);
+    }
+
+    #[test]
     fn an_empty_history() {
         let mut history = History::default();
         history.begin_step();

@@ -71,6 +71,9 @@ impl Session {
             (Some(machine), Some(input), Some(mocks)) if problems.is_empty() => {
                 let options = ExecutionOptions {
                     seed: u64::from(seed),
+                    // The page keeps the rows it is sent; the engine need not keep the
+                    // events too.
+                    keep_history: false,
                     ..ExecutionOptions::default()
                 };
                 Ok(Session {
