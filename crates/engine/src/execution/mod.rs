@@ -28,7 +28,8 @@
 //!   `collect_child` in `fanout.rs`: a failure stops the siblings, a freed slot starts the next
 //!   iteration) or, for the root frame, ends the execution (`finish`).
 //!
-//! After each action the execution's TimeoutSeconds and history length limit are enforced.
+//! After each action the execution's TimeoutSeconds (and AWS's one-year maximum duration), its
+//! history length limit and the bound on actions in a row without an event are enforced.
 //!
 //! # Where each event is emitted
 //!
@@ -281,7 +282,9 @@ impl Execution {
     /// runs, none once it has ended. A step goes on until something shows, because some actions
     /// (a branch handing its result to its Parallel state) emit nothing. The one exception:
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
-    /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
+    /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running;
+    /// after [`MAX_SILENT_ACTIONS_IN_A_ROW`] such actions in a row the execution fails, so it
+    /// never stays running on its own.
     pub fn step(&mut self) -> &[HistoryEvent] {
         if !self.options.keep_history {
             self.history.forget_earlier_steps();
