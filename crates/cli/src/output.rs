@@ -249,3 +249,21 @@ impl Drop for DataFlowSpool {
         let _ = std::fs::remove_file(&self.path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_show_their_beginning_and_size() {
+        let short = Value::String("a".repeat(100));
+        assert_eq!(shown(&short), short.to_string());
+        // 'é' is two bytes: the cut falls inside one and moves back to its start.
+        let long = Value::String("é".repeat(3000));
+        let text = shown(&long);
+        assert!(text.ends_with("... (6002 bytes in all)"), "{text:.40}");
+        let start = text.trim_end_matches("... (6002 bytes in all)");
+        assert_eq!(start.len(), MAX_TRACE_VALUE_BYTES - 1);
+        assert!(start.starts_with("\"é"));
+    }
+}
