@@ -16,7 +16,7 @@ use sfn_engine::{
 use crate::args::{InputSource, RunArgs};
 use crate::output::{trace_line, DataFlowSpool, HistoryFile};
 use crate::read::{
-    describe, read_definition, read_text_within, MAX_INPUT_FILE_BYTES,
+    describe, read_definition, read_text_within, INPUT_FILE, MAX_INPUT_FILE_BYTES,
     MAX_INPUT_FILE_BYTES_NO_LIMITS, MAX_MOCK_FILE_BYTES,
 };
 
@@ -117,14 +117,14 @@ fn parse_input(source: &InputSource, no_limits: bool) -> Result<Value, CliError>
             let text = if no_limits {
                 read_text_within(
                     path,
-                    "input file",
+                    INPUT_FILE,
                     MAX_INPUT_FILE_BYTES_NO_LIMITS,
                     "the bound on an input file with --no-limits",
                 )?
             } else {
                 read_text_within(
                     path,
-                    "input file",
+                    INPUT_FILE,
                     MAX_INPUT_FILE_BYTES,
                     "four times the 256 KiB payload quota, room for indentation and escapes",
                 )?
@@ -134,7 +134,7 @@ fn parse_input(source: &InputSource, no_limits: bool) -> Result<Value, CliError>
             serde_json::from_str(text).map_err(|e| {
                 CliError::usage(format!(
                     "{} is not valid JSON: {e}",
-                    describe(path, "input file")
+                    describe(path, INPUT_FILE)
                 ))
             })
         }

@@ -31,11 +31,20 @@ pub enum Bounded {
     TooLarge(String),
 }
 
-/// Reads at most `limit + 1` bytes of `path` (`-`: stdin when `stdin_allowed`).
+/// Whether `path` stands for stdin: `-`, for an input file only (a definition or a mock file
+/// named `-` is a file of that name).
+fn is_stdin(path: &Path, what: &str) -> bool {
+    what == INPUT_FILE && path.as_os_str() == "-"
+}
+
+/// What an input file is called in messages; the one kind of file that may be stdin.
+pub const INPUT_FILE: &str = "input file";
+
+/// Reads at most `limit + 1` bytes of `path` (stdin for an input file named `-`).
 fn read_bytes(path: &Path, what: &str, limit: usize) -> Result<Vec<u8>, CliError> {
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
-    let result = if path.as_os_str() == "-" {
+    let result = if is_stdin(path, what) {
         std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
     } else {
         std::fs::File::open(path).and_then(|file| file.take(cap).read_to_end(&mut bytes))
@@ -46,7 +55,7 @@ fn read_bytes(path: &Path, what: &str, limit: usize) -> Result<Vec<u8>, CliError
 
 /// `definition file 'def.json'`, or `the input from stdin`.
 pub fn describe(path: &Path, what: &str) -> String {
-    if path.as_os_str() == "-" {
+    if is_stdin(path, what) {
         String::from("the input from stdin")
     } else {
         format!("{what} '{}'", path.display())
