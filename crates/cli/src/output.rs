@@ -4,7 +4,7 @@
 //! run takes no more memory than one step's events and the visits in progress.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -186,11 +186,22 @@ fn is_finished(trace: &StateTrace) -> bool {
             .any(|e| !matches!(e.handled_by, ErrorHandling::Retry { .. }))
 }
 
-/// `--trace`'s data flow: printed after the events, so the visits that finish during the run
-/// are kept in a temporary file until then (and forgotten by the engine), in order.
+/// `--trace`'s data flow: printed after the events, in the order the states were entered. A
+/// visit is written to a temporary file as soon as it is finished (and taken out of the
+/// engine), wherever it is in that order: a Map state's visit stays open while its iterations'
+/// visits finish. At the end, the file's pieces are printed in order, with the visits still
+/// unfinished then.
 pub struct DataFlowSpool {
     path: PathBuf,
     out: BufWriter<File>,
+    /// Bytes written to the file so far.
+    written: u64,
+    /// Where each visit's lines are in the file, by the visit's index: `None` while not written.
+    pieces: Vec<Option<(u64, u64)>>,
+    /// The visits seen unfinished, to check again after the next step.
+    open: Vec<usize>,
+    /// The index of the first visit not seen yet.
+    seen: usize,
 }
 
 impl DataFlowSpool {
@@ -206,39 +217,92 @@ impl DataFlowSpool {
         Ok(DataFlowSpool {
             path,
             out: BufWriter::new(file),
+            written: 0,
+            pieces: Vec::new(),
+            open: Vec::new(),
+            seen: 0,
         })
     }
 
-    /// Writes out the finished visits that precede every unfinished one, and has the engine
-    /// forget them.
+    /// Writes out the visits finished since the last call, takes them out of the engine, and
+    /// has it forget the run of written visits at the front.
     pub fn take_finished(&mut self, execution: &mut Execution) {
-        let finished = execution
-            .traces()
-            .iter()
-            .take_while(|trace| is_finished(trace))
-            .count();
-        self.write(execution.traces().get(..finished).unwrap_or_default());
-        execution.forget_traces_before(execution.first_trace_index().saturating_add(finished));
-    }
-
-    fn write(&mut self, traces: &[StateTrace]) {
-        for trace in traces {
-            for line in visit_lines(trace) {
-                let _ = writeln!(self.out, "{line}");
+        let first = execution.first_trace_index();
+        let end = first.saturating_add(execution.traces().len());
+        let mut candidates = std::mem::take(&mut self.open);
+        candidates.extend(self.seen.max(first)..end);
+        self.seen = end;
+        for index in candidates {
+            let finished = execution
+                .traces()
+                .get(index.saturating_sub(first))
+                .is_some_and(is_finished);
+            if !finished {
+                self.open.push(index);
+                continue;
+            }
+            if let Some(trace) = execution.take_trace(index) {
+                self.write(index, &trace);
             }
         }
+        let written_in_front = (first..end)
+            .take_while(|&index| self.pieces.get(index).is_some_and(Option::is_some))
+            .count();
+        execution.forget_traces_before(first.saturating_add(written_in_front));
     }
 
-    /// Writes the rest (the visits still unfinished when the run ended), then the whole data
-    /// flow to stderr, and removes the file.
+    fn write(&mut self, index: usize, trace: &StateTrace) {
+        let mut text = String::new();
+        for line in visit_lines(trace) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        if self.out.write_all(text.as_bytes()).is_err() {
+            return;
+        }
+        let length = text.len() as u64;
+        if self.pieces.len() <= index {
+            self.pieces.resize(index.saturating_add(1), None);
+        }
+        if let Some(piece) = self.pieces.get_mut(index) {
+            *piece = Some((self.written, length));
+        }
+        self.written = self.written.saturating_add(length);
+    }
+
+    /// Prints the data flow to stderr: every visit in order, from the file or (unfinished when
+    /// the run ended) from the engine; then removes the file.
     pub fn print(mut self, execution: &Execution) {
-        self.write(execution.traces());
         let _ = self.out.flush();
         let mut stderr = std::io::stderr().lock();
         let _ = writeln!(stderr, "data flow, state by state:");
-        if let Ok(file) = File::open(&self.path) {
-            for line in BufReader::new(file).lines().map_while(Result::ok) {
-                let _ = writeln!(stderr, "{line}");
+        let mut file = File::open(&self.path).ok();
+        let first = execution.first_trace_index();
+        let end = first
+            .saturating_add(execution.traces().len())
+            .max(self.pieces.len());
+        for index in 0..end {
+            match (self.pieces.get(index).copied().flatten(), &mut file) {
+                (Some((offset, length)), Some(file)) => {
+                    let mut piece = Vec::new();
+                    let read = file
+                        .seek(SeekFrom::Start(offset))
+                        .and_then(|_| Read::by_ref(file).take(length).read_to_end(&mut piece));
+                    if read.is_ok() {
+                        let _ = stderr.write_all(&piece);
+                    }
+                }
+                (Some(_), None) => {}
+                (None, _) => {
+                    if let Some(trace) = index
+                        .checked_sub(first)
+                        .and_then(|held| execution.traces().get(held))
+                    {
+                        for line in visit_lines(trace) {
+                            let _ = writeln!(stderr, "{line}");
+                        }
+                    }
+                }
             }
         }
     }

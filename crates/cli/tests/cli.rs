@@ -234,6 +234,12 @@ fn streamed_history_is_the_whole_document() {
     ))
     .expect("rendered")
         + "\n";
+    // The visits in the order their states were entered, as the engine keeps them.
+    let visits: Vec<String> = execution
+        .traces()
+        .iter()
+        .map(|t| format!("  {} (entered at event #{})", t.state_name, t.entered_event_id))
+        .collect();
     for extra in [None, Some("--trace")] {
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("streamed-history.json");
         let mut args = vec!["run", path_str(&path), "--history", path_str(&out)];
@@ -242,5 +248,15 @@ fn streamed_history_is_the_whole_document() {
         assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
         let written = std::fs::read_to_string(&out).expect("history written");
         assert_eq!(written, expected, "with {extra:?}");
+        if extra.is_some() {
+            // Visits finish out of order (the Parallel and Map states' after their
+            // children's); the data flow still lists them in order.
+            let printed: Vec<String> = text(&result.stderr)
+                .lines()
+                .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+                .map(str::to_string)
+                .collect();
+            assert_eq!(printed, visits);
+        }
     }
 }

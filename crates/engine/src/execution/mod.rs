@@ -383,6 +383,14 @@ impl Execution {
         self.traces_forgotten = self.traces_forgotten.saturating_add(count);
     }
 
+    /// Takes the trace at `index` (counted among every visit traced) out, leaving an empty one
+    /// in its place: for a caller that consumes a finished visit while an earlier one is still
+    /// in progress (a Map state's visit outlives its iterations'). `None` when forgotten.
+    pub fn take_trace(&mut self, index: usize) -> Option<StateTrace> {
+        let held = index.checked_sub(self.traces_forgotten)?;
+        self.traces.get_mut(held).map(std::mem::take)
+    }
+
     /// The simulated time of the latest event: where the execution stands on its clock.
     pub fn now(&self) -> Millis {
         self.history.last_time().unwrap_or(self.options.start_time)
