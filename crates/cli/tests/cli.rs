@@ -238,7 +238,12 @@ fn streamed_history_is_the_whole_document() {
     let visits: Vec<String> = execution
         .traces()
         .iter()
-        .map(|t| format!("  {} (entered at event #{})", t.state_name, t.entered_event_id))
+        .map(|t| {
+            format!(
+                "  {} (entered at event #{})",
+                t.state_name, t.entered_event_id
+            )
+        })
         .collect();
     for extra in [None, Some("--trace")] {
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("streamed-history.json");
