@@ -18,7 +18,8 @@ USAGE:
   sfn-play help | --help | --version
 
 COMMANDS:
-  validate     Check a definition as AWS's CreateStateMachine does. Prints each problem as
+  validate     Check a definition as AWS's CreateStateMachine does (at most 1 MB, AWS's
+               quota, as for run). Prints each problem as
                DEF.json:line:column: error|warning: message
   run          Run a definition. Prints the output JSON on success. On failure prints
                `error: <name>` and `cause: <text>` (each only when present) on stderr.
@@ -27,16 +28,19 @@ COMMANDS:
 
 RUN OPTIONS:
   --input JSON         The execution input as JSON text (default: {})
-  --input-file FILE    Read the execution input from FILE (`-`: stdin)
+  --input-file FILE    Read the execution input from FILE (`-`: stdin); at most 1 MiB
+                       (64 MiB with --no-limits)
   --mocks FILE         Mock file: AWS Step Functions Local format (StateMachines/TestCases/
-                       MockedResponses) and/or our `Functions` rules format (see README)
+                       MockedResponses) and/or our `Functions` rules format (see README);
+                       at most 8 MiB
   --test-case NAME     Which test case of the mock file to use, when it has several
   --seed N             Seed for retry jitter, States.UUID and States.MathRandom (default 0)
   --start-time ISO     Simulated start, e.g. 2024-01-01T00:00:00Z (default that one)
-  --history OUT.json   Write the history as GetExecutionHistory returns it
+  --history OUT.json   Write the history as GetExecutionHistory returns it (as the run goes)
   --trace              Print each history event as it happens on stderr
                        (id, type, state name, simulated time)
-  --no-limits          Turn off AWS's quotas (25,000 history events, 256 KiB payloads)
+  --no-limits          Turn off AWS's quotas (25,000 history events, 256 KiB payloads,
+                       one year of execution)
   --max-steps N        Stop after N steps of the engine (status RUNNING, exit 3): a bound
                        for endless loops when --no-limits lifts the history quota
 

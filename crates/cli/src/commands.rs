@@ -5,16 +5,20 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde_json::Value;
-use sfn_engine::execution::{run_to_end_with, ErrorHandling, RunBounds, RunEnd, StateTrace};
-use sfn_engine::history::to_get_execution_history;
+use sfn_engine::execution::{run_to_end_observed, RunBounds, RunEnd};
 use sfn_engine::limits::Limits;
-use sfn_engine::time::{format_iso, parse_aws_timestamp};
+use sfn_engine::time::parse_aws_timestamp;
 use sfn_engine::{
-    parse_definition, Diagnostic, Execution, ExecutionOptions, ExecutionStatus, HistoryEvent,
-    MockSet, Severity, StateMachine,
+    parse_definition, Diagnostic, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity,
+    StateMachine,
 };
 
 use crate::args::{InputSource, RunArgs};
+use crate::output::{trace_line, DataFlowSpool, HistoryFile};
+use crate::read::{
+    describe, read_definition, read_text_within, INPUT_FILE, MAX_INPUT_FILE_BYTES,
+    MAX_INPUT_FILE_BYTES_NO_LIMITS, MAX_MOCK_FILE_BYTES,
+};
 
 /// Exit codes, as `--help` documents them.
 pub mod exit {
@@ -87,7 +91,7 @@ pub fn format_diagnostic(path: &Path, diagnostic: &Diagnostic) -> String {
 
 /// `sfn-play validate DEF.json`.
 pub fn validate(path: &Path) -> Result<i32, CliError> {
-    let text = read_text(path, "definition file")?;
+    let text = read_definition(path)?;
     let parsed = parse_definition(&text);
     for diagnostic in parsed.diagnostics() {
         out!("{}", format_diagnostic(path, diagnostic));
@@ -104,30 +108,34 @@ pub fn validate(path: &Path) -> Result<i32, CliError> {
     Ok(exit::OK)
 }
 
-fn parse_input(source: &InputSource) -> Result<Value, CliError> {
+fn parse_input(source: &InputSource, no_limits: bool) -> Result<Value, CliError> {
     match source {
         InputSource::Default => Ok(Value::Object(Default::default())),
         InputSource::Inline(text) => serde_json::from_str(text)
             .map_err(|e| CliError::usage(format!("--input is not valid JSON: {e}"))),
         InputSource::File(path) => {
-            let text = if path.as_os_str() == "-" {
-                let mut text = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
-                    CliError::usage(format!("cannot read the input from stdin: {e}"))
-                })?;
-                text
+            let text = if no_limits {
+                read_text_within(
+                    path,
+                    INPUT_FILE,
+                    MAX_INPUT_FILE_BYTES_NO_LIMITS,
+                    "the bound on an input file with --no-limits",
+                )?
             } else {
-                read_text(path, "input file")?
+                read_text_within(
+                    path,
+                    INPUT_FILE,
+                    MAX_INPUT_FILE_BYTES,
+                    "four times the 256 KiB payload quota, room for indentation and escapes",
+                )?
             };
             // A byte order mark is not content, as in definitions (editors on Windows add it).
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             serde_json::from_str(text).map_err(|e| {
-                let source = if path.as_os_str() == "-" {
-                    "the input from stdin".to_string()
-                } else {
-                    format!("input file '{}'", path.display())
-                };
-                CliError::usage(format!("{source} is not valid JSON: {e}"))
+                CliError::usage(format!(
+                    "{} is not valid JSON: {e}",
+                    describe(path, INPUT_FILE)
+                ))
             })
         }
     }
@@ -137,7 +145,12 @@ fn load_mocks(args: &RunArgs) -> Result<MockSet, CliError> {
     let Some(path) = &args.mocks else {
         return Ok(MockSet::default());
     };
-    let text = read_text(path, "mock file")?;
+    let text = read_text_within(
+        path,
+        "mock file",
+        MAX_MOCK_FILE_BYTES,
+        "the bound on a mock file: 32 results at the 256 KiB payload quota",
+    )?;
     // A byte order mark is not content, as in definitions.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     MockSet::from_json_text(text, args.test_case.as_deref())
@@ -149,6 +162,8 @@ fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
         seed: args.seed,
         // The data-flow stages are printed with --trace only.
         record_traces: args.trace,
+        // The events are written out (--history, --trace) as each step gives them.
+        keep_history: false,
         ..ExecutionOptions::default()
     };
     if let Some(text) = &args.start_time {
@@ -176,110 +191,53 @@ fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
     })
 }
 
-/// One line per event for `--trace`: id, type, state name, simulated time.
-pub fn trace_line(event: &HistoryEvent) -> String {
-    let state = event.state_name.as_deref().unwrap_or("-");
-    format!(
-        "{:>5}  {:<36} {:<24} {}",
-        event.id,
-        event.kind.aws_name(),
-        state,
-        format_iso(event.timestamp)
-    )
-}
-
-/// For `--trace`: every state visit's data-flow stages, as AWS's TestState API reports them.
-pub fn data_flow_lines(traces: &[StateTrace]) -> Vec<String> {
-    let mut lines = vec![String::from("data flow, state by state:")];
-    for trace in traces {
-        lines.push(format!(
-            "  {} (entered at event #{})",
-            trace.state_name, trace.entered_event_id
-        ));
-        let stages = [
-            ("input", Some(&trace.input)),
-            ("after InputPath", trace.after_input_path.as_ref()),
-            (
-                "after Parameters/Arguments",
-                trace.after_parameters.as_ref(),
-            ),
-            ("result", trace.result.as_ref()),
-            ("after ResultSelector", trace.after_result_selector.as_ref()),
-            ("after ResultPath", trace.after_result_path.as_ref()),
-            ("output", trace.output.as_ref()),
-        ];
-        for (stage, value) in stages {
-            if let Some(value) = value {
-                lines.push(format!("    {stage:<27} {value}"));
-            }
-        }
-        if let Some(assigned) = &trace.assigned {
-            lines.push(format!(
-                "    {:<27} {}",
-                "assigned variables",
-                Value::Object(assigned.clone())
-            ));
-        }
-        for traced in &trace.errors {
-            let handled = match &traced.handled_by {
-                ErrorHandling::Retry {
-                    retrier_index,
-                    attempt,
-                    delay_ms,
-                } => format!(
-                    "retried by Retry[{retrier_index}] (attempt {attempt}, after {} s)",
-                    *delay_ms as f64 / 1000.0
-                ),
-                ErrorHandling::Catch {
-                    catcher_index,
-                    next,
-                } => {
-                    format!("caught by Catch[{catcher_index}] -> {next}")
-                }
-                ErrorHandling::Unhandled => String::from("not handled"),
-            };
-            lines.push(format!("    {:<27} {} ({handled})", "error", traced.error));
-        }
-    }
-    lines
-}
-
 /// `sfn-play run`.
 pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     // Everything the user typed is checked before the definition, so a typo in `--input`
     // is reported as such even when the definition has problems too.
-    let text = read_text(&args.definition, "definition file")?;
-    let input = parse_input(&args.input)?;
+    let text = read_definition(&args.definition)?;
+    let input = parse_input(&args.input, args.no_limits)?;
     let mocks = load_mocks(args)?;
     let options = options(args)?;
     let machine = load_definition(&args.definition, &text)?;
 
+    // Opened before the run, so that a path that cannot be written is reported at once.
+    let mut history_file = args
+        .history
+        .as_deref()
+        .map(HistoryFile::create)
+        .transpose()?;
+    let mut data_flow = if args.trace {
+        Some(DataFlowSpool::create()?)
+    } else {
+        None
+    };
     let mut execution = Execution::new(machine, input, mocks, options);
     let bounds = RunBounds {
         max_steps: args.max_steps,
         ..RunBounds::default()
     };
-    let end = run_to_end_with(&mut execution, bounds, |events| {
+    let end = run_to_end_observed(&mut execution, bounds, |execution| {
+        let events = execution.step_events();
         if args.trace {
             for event in events {
                 err!("{}", trace_line(event));
             }
         }
+        if let Some(file) = &mut history_file {
+            file.write_events(events);
+        }
+        if let Some(data_flow) = &mut data_flow {
+            data_flow.take_finished(execution);
+        }
         ControlFlow::Continue(())
     });
 
-    if args.trace {
-        for line in data_flow_lines(execution.traces()) {
-            err!("{line}");
-        }
+    if let Some(data_flow) = data_flow {
+        data_flow.print(&execution);
     }
-
-    if let Some(path) = &args.history {
-        write_json(
-            path,
-            "history file",
-            &to_get_execution_history(execution.history()),
-        )?;
+    if let Some(file) = history_file {
+        file.finish()?;
     }
 
     match execution.status() {

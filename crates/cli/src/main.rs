@@ -15,6 +15,8 @@ mod args;
 mod commands;
 mod compare;
 mod conformance;
+mod output;
+mod read;
 
 use std::io::Write;
 

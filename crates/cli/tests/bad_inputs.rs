@@ -4,7 +4,9 @@
 //! `tests/bad-inputs/README.md`.
 //!
 //! Each case runs in its own process, so a stack overflow or an abort fails that case alone,
-//! and under a time limit, so a hang fails it too instead of stalling the test.
+//! under a time limit, so a hang fails it too instead of stalling the test, and (on Unix) under
+//! a limit on its address space ([`MEMORY_LIMIT_KIB`]), so a case that takes gigabytes fails
+//! (its allocation fails, the process aborts) instead of exhausting the machine.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_sfn-play");
 
 /// A case that takes longer than this is reported as hanging, and killed.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The address space a case's process may take (`ulimit -v`, KiB): 1 GiB. Virtual, not
+/// resident: a debug build reserves some address space besides what it uses, and every case
+/// must stay well within it (the issue's bound is 512 MB resident).
+const MEMORY_LIMIT_KIB: u64 = 1024 * 1024;
 
 /// The definition run when a case gives none: one Pass state.
 const PASS: &str = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
@@ -192,15 +199,47 @@ struct Ran {
     stderr: String,
 }
 
-/// Runs `sfn-play args`, killing it past [`TIME_LIMIT`].
-fn sfn_play(args: &[String]) -> Result<Ran, String> {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
+/// `sfn-play args` under [`MEMORY_LIMIT_KIB`]: through `sh`, which sets the limit and then
+/// becomes `sfn-play` (`exec`), so that the limit applies to it alone.
+fn limited_command(args: &[String]) -> Command {
+    if cfg!(unix) {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" \"$@\""
+            ))
+            .arg(BIN)
+            .args(args);
+        command
+    } else {
+        let mut command = Command::new(BIN);
+        command.args(args);
+        command
+    }
+}
+
+/// Runs `sfn-play args`, killing it past [`TIME_LIMIT`]. With `endless_stdin`, its stdin is
+/// that text repeated until it stops reading (`yes | sfn-play ...`).
+fn sfn_play(args: &[String], endless_stdin: Option<&str>) -> Result<Ran, String> {
+    let mut child = limited_command(args)
+        .stdin(if endless_stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| e.to_string())?;
+    if let (Some(mut stdin), Some(unit)) = (child.stdin.take(), endless_stdin) {
+        let chunk = unit.repeat(4096 / unit.len().max(1) + 1);
+        // Writes until the pipe closes: the child stopped reading or exited.
+        std::thread::spawn(move || {
+            use std::io::Write;
+            while stdin.write_all(chunk.as_bytes()).is_ok() {}
+        });
+    }
     // Drained on threads so that a large output cannot block the child.
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
@@ -338,7 +377,8 @@ fn run_case(case: &Case, scratch: &Path) -> Result<(), String> {
         args.extend(strings(spec.get("args"), "args")?.iter().map(|a| fill(a)));
     }
 
-    let ran = sfn_play(&args)?;
+    let endless_stdin = spec.get("stdin_endless").and_then(Value::as_str);
+    let ran = sfn_play(&args, endless_stdin)?;
     let mut problems = Vec::new();
     if command == "validate" {
         let expected = strings(spec.get("diagnostics"), "diagnostics")?;

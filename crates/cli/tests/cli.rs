@@ -205,3 +205,63 @@ fn conformance_counts_reports_and_honours_the_floor() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("conformance corpus not found"));
 }
+
+/// `--history` is written event by event as the run goes (and the engine forgets each step's
+/// events): the file must be byte for byte the whole document pretty-printed at once, as the
+/// history kept by an execution renders it, with `--trace` on or off.
+#[test]
+fn streamed_history_is_the_whole_document() {
+    let definition = r#"{"StartAt": "Fan", "States": {
+        "Fan": {"Type": "Parallel", "Next": "Each", "Branches": [
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3, "End": true}}},
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": [1, 2, 3], "End": true}}}]},
+        "Each": {"Type": "Map", "ItemsPath": "$[1]", "MaxConcurrency": 2, "Next": "Count",
+            "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}},
+        "Count": {"Type": "Pass", "Result": {"n": "\u00e9\"x"}, "End": true}}}"#;
+    let path = scratch_file("streamed-history.asl.json", definition);
+    let machine = sfn_engine::parse_definition(definition)
+        .into_machine()
+        .expect("a valid definition");
+    let mut execution = sfn_engine::Execution::new(
+        machine,
+        serde_json::json!({}),
+        sfn_engine::MockSet::default(),
+        sfn_engine::ExecutionOptions::default(),
+    );
+    execution.run();
+    let expected = serde_json::to_string_pretty(&sfn_engine::history::to_get_execution_history(
+        execution.history(),
+    ))
+    .expect("rendered")
+        + "\n";
+    // The visits in the order their states were entered, as the engine keeps them.
+    let visits: Vec<String> = execution
+        .traces()
+        .iter()
+        .map(|t| {
+            format!(
+                "  {} (entered at event #{})",
+                t.state_name, t.entered_event_id
+            )
+        })
+        .collect();
+    for extra in [None, Some("--trace")] {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("streamed-history.json");
+        let mut args = vec!["run", path_str(&path), "--history", path_str(&out)];
+        args.extend(extra);
+        let result = sfn_play(&args);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        let written = std::fs::read_to_string(&out).expect("history written");
+        assert_eq!(written, expected, "with {extra:?}");
+        if extra.is_some() {
+            // Visits finish out of order (the Parallel and Map states' after their
+            // children's); the data flow still lists them in order.
+            let printed: Vec<String> = text(&result.stderr)
+                .lines()
+                .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+                .map(str::to_string)
+                .collect();
+            assert_eq!(printed, visits);
+        }
+    }
+}

@@ -283,6 +283,12 @@ const BLOCK_EVENTS: usize = 4096;
 /// holds the old and the new buffer at once, which made a long run's time grow faster than
 /// its length. Blocks are never moved once full. The events of one step stay in one block,
 /// so a step's events can be handed out as a slice ([`History::since_step`]).
+///
+/// A history may forget the events of earlier steps ([`ExecutionOptions::keep_history`]
+/// off): then it holds the latest step's events only, while [`History::len`] still counts
+/// every event recorded, so ids and the history quota go on.
+///
+/// [`ExecutionOptions::keep_history`]: crate::ExecutionOptions::keep_history
 #[derive(Debug, Default)]
 pub struct History {
     blocks: Vec<Vec<HistoryEvent>>,
@@ -291,18 +297,53 @@ pub struct History {
     len: usize,
     /// The index of the current step's first event.
     step_start: usize,
+    /// The id and time of the latest event, forgotten or not.
+    latest: Option<(u64, Millis)>,
 }
 
 impl History {
+    /// How many events were recorded, including those forgotten.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// The id of the latest event (0 before the first).
+    pub fn last_id(&self) -> u64 {
+        self.latest.map_or(0, |(id, _)| id)
+    }
+
+    /// The time of the latest event, if any.
+    pub fn last_time(&self) -> Option<Millis> {
+        self.latest.map(|(_, time)| time)
+    }
+
+    /// How many events are held: all of them, unless earlier steps' events were forgotten.
+    pub fn retained(&self) -> usize {
+        self.len.saturating_sub(self.first_retained())
+    }
+
+    /// The index of the first event held (0 unless events were forgotten).
+    fn first_retained(&self) -> usize {
+        self.starts.first().copied().unwrap_or(self.len)
+    }
+
+    /// Forgets every event recorded before now, keeping one block's allocation for the next.
+    pub(crate) fn forget_earlier_steps(&mut self) {
+        let Some(mut block) = self.blocks.pop() else {
+            return;
+        };
+        block.clear();
+        self.blocks.clear();
+        self.blocks.push(block);
+        self.starts.clear();
+        self.starts.push(self.len);
     }
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// The event at 0-based `index` (event id `index + 1`).
+    /// The event at 0-based `index` (event id `index + 1`); `None` when forgotten.
     pub fn get(&self, index: usize) -> Option<&HistoryEvent> {
         let block = self
             .starts
@@ -327,10 +368,12 @@ impl History {
     /// The first way the history breaks AWS's order, if any: event ids count up from 1,
     /// timestamps never decrease, and every previousEventId points to an earlier event (or is
     /// 0). Every run keeps it, concurrent branches included; the tests and fuzzing check it.
+    /// Only the events held are checked.
     pub fn order_problem(&self) -> Option<String> {
         let mut previous_time = None;
+        let first = self.first_retained();
         for (index, event) in self.iter().enumerate() {
-            let expected_id = (index as u64).saturating_add(1);
+            let expected_id = (first.saturating_add(index) as u64).saturating_add(1);
             if event.id != expected_id {
                 return Some(format!("event #{expected_id} has the id {}", event.id));
             }
@@ -390,6 +433,7 @@ impl History {
             self.starts.push(start);
         }
         if let Some(block) = self.blocks.last_mut() {
+            self.latest = Some((event.id, event.timestamp));
             block.push(event);
             self.len = self.len.saturating_add(1);
         }
@@ -470,6 +514,26 @@ mod tests {
     fn a_step_larger_than_a_block_is_one_slice() {
         let history = record(&[1, 3 * BLOCK_EVENTS + 5, 2, BLOCK_EVENTS, 7]);
         assert_in_order(&history, 4 * BLOCK_EVENTS + 15);
+    }
+
+    #[test]
+    fn forgetting_keeps_the_count_and_the_latest_step() {
+        let mut history = record(&[2, BLOCK_EVENTS + 3]);
+        history.forget_earlier_steps();
+        history.begin_step();
+        assert_eq!(history.len(), BLOCK_EVENTS + 5);
+        assert_eq!(history.retained(), 0);
+        assert_eq!(history.last_id(), BLOCK_EVENTS as u64 + 5);
+        history.push(event(BLOCK_EVENTS as u64 + 6));
+        let ids: Vec<u64> = history.since_step().iter().map(|e| e.id).collect();
+        assert_eq!(ids, vec![BLOCK_EVENTS as u64 + 6]);
+        assert!(history.get(0).is_none());
+        assert_eq!(
+            history.get(BLOCK_EVENTS + 5).map(|e| e.id),
+            Some(BLOCK_EVENTS as u64 + 6)
+        );
+        assert_eq!(history.order_problem(), None);
+        assert_eq!(history.retained(), 1);
     }
 
     #[test]

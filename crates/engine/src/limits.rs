@@ -11,6 +11,9 @@ pub struct Limits {
     /// Bytes of one payload (input, output, result): 256 KiB on AWS
     /// (`States.DataLimitExceeded`).
     pub max_payload_bytes: Option<usize>,
+    /// How long a Standard workflow's execution may run on its clock, in seconds: one year
+    /// on AWS; past it the execution times out (`States.Timeout`), as past its TimeoutSeconds.
+    pub max_execution_seconds: Option<u64>,
     /// What stops a runaway JSONata expression (not an AWS quota: always on, also with
     /// [`Limits::none`]).
     pub jsonata: JsonataLimits,
@@ -18,12 +21,15 @@ pub struct Limits {
 
 pub const AWS_MAX_HISTORY_EVENTS: usize = 25_000;
 pub const AWS_MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+/// One year (365 days), in seconds.
+pub const AWS_MAX_EXECUTION_SECONDS: u64 = 365 * 24 * 60 * 60;
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_history_events: Some(AWS_MAX_HISTORY_EVENTS),
             max_payload_bytes: Some(AWS_MAX_PAYLOAD_BYTES),
+            max_execution_seconds: Some(AWS_MAX_EXECUTION_SECONDS),
             jsonata: JsonataLimits::default(),
         }
     }
@@ -35,6 +41,7 @@ impl Limits {
         Limits {
             max_history_events: None,
             max_payload_bytes: None,
+            max_execution_seconds: None,
             jsonata: JsonataLimits::default(),
         }
     }

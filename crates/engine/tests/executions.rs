@@ -10,7 +10,9 @@
 //!   (`{"<event id>": seconds since start}`), `causeContains`.
 //!
 //! Every run's history must also be in order (`History::order_problem`): ids count up from 1,
-//! timestamps never decrease, every previousEventId points backwards.
+//! timestamps never decrease, every previousEventId points backwards. And every case is run a
+//! second time with `keep_history` off: the events its steps hand out must be the whole
+//! history, event for event, while the history holds no more than the latest step's.
 
 use std::path::Path;
 
@@ -18,6 +20,33 @@ use serde_json::Value;
 use sfn_engine::execution::ExecutionStatus;
 use sfn_engine::limits::Limits;
 use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
+
+/// Runs `execution` (made with `keep_history` off) to its end, collecting every step's events.
+fn streamed_history(mut execution: Execution) -> Result<Vec<Value>, String> {
+    let mut events = Vec::new();
+    while *execution.status() == ExecutionStatus::Running {
+        if events.len() > 1_000_000 {
+            return Err("execution did not end within a million events".into());
+        }
+        let step: Vec<Value> = execution.step().iter().map(|e| e.to_aws_json()).collect();
+        events.extend(step);
+        let held = execution.history().retained();
+        if held > execution.step_events().len() {
+            return Err(format!(
+                "the history holds {held} events, more than the latest step's {}",
+                execution.step_events().len()
+            ));
+        }
+    }
+    if execution.history().len() != events.len() {
+        return Err(format!(
+            "the history counts {} events, {} were handed out",
+            execution.history().len(),
+            events.len()
+        ));
+    }
+    Ok(events)
+}
 
 fn run_case(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -52,6 +81,15 @@ fn run_case(path: &Path) -> Result<(), String> {
         .get("input")
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
+    let streamed = streamed_history(Execution::new(
+        machine.clone(),
+        input.clone(),
+        mocks.clone(),
+        ExecutionOptions {
+            keep_history: false,
+            ..options.clone()
+        },
+    ))?;
     let mut execution = Execution::new(machine, input, mocks, options);
     let mut steps = 0;
     while *execution.status() == ExecutionStatus::Running {
@@ -101,6 +139,14 @@ fn run_case(path: &Path) -> Result<(), String> {
     let history = execution.history();
     if let Some(problem) = history.order_problem() {
         return Err(format!("history out of order: {problem}"));
+    }
+    let whole: Vec<Value> = history.iter().map(|e| e.to_aws_json()).collect();
+    if whole != streamed {
+        return Err(format!(
+            "the events handed out step by step without keeping the history differ from the history kept: {} events, {} kept",
+            streamed.len(),
+            whole.len()
+        ));
     }
     if let Some(want) = expected["history"].as_array() {
         let got: Vec<Value> = history

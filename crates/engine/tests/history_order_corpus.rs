@@ -2,6 +2,8 @@
 //! history keeps event ids counting up from 1, timestamps that never decrease and
 //! previousEventIds that point backwards (`History::order_problem`), whatever AWS recorded.
 //! The data-driven cases (`executions.rs`) and the fuzz harness check the same property.
+//! Each case also runs with `keep_history` off: the events its steps hand out must be the
+//! history kept, event for event (ids, previousEventIds, details).
 //!
 //! The corpus is read from `$CONFORMANCE_DIR`, or from `shared/conformance` beside the
 //! repository or any folder above it; when it is absent the test says so and passes.
@@ -10,7 +12,9 @@ mod common;
 use common::{case_files, conformance_dir};
 
 use serde_json::{Map, Value};
-use sfn_engine::execution::{run_to_end, RunBounds};
+use std::ops::ControlFlow;
+
+use sfn_engine::execution::{run_to_end, run_to_end_with, RunBounds};
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, MockSet};
 
 /// The order problem of one case's run (`Some(None)`: none); `None` for a case the engine
@@ -25,12 +29,38 @@ fn order_problem(case: &Value) -> Option<Option<String>> {
         record_traces: false,
         ..ExecutionOptions::default()
     };
-    let mut execution = Execution::new(machine, input, mocks, options);
     let bounds = RunBounds {
         max_steps: Some(100_000),
         ..RunBounds::default()
     };
+    let mut streaming = Execution::new(
+        machine.clone(),
+        input.clone(),
+        mocks.clone(),
+        ExecutionOptions {
+            keep_history: false,
+            ..options.clone()
+        },
+    );
+    let mut streamed = Vec::new();
+    run_to_end_with(&mut streaming, bounds, |events| {
+        streamed.extend(events.iter().map(|e| e.to_aws_json()));
+        ControlFlow::Continue(())
+    });
+    let mut execution = Execution::new(machine, input, mocks, options);
     run_to_end(&mut execution, bounds);
+    let kept: Vec<Value> = execution
+        .history()
+        .iter()
+        .map(|e| e.to_aws_json())
+        .collect();
+    if kept != streamed {
+        return Some(Some(format!(
+            "without keeping the history, the steps handed out {} events; the history kept {}, not the same",
+            streamed.len(),
+            kept.len()
+        )));
+    }
     Some(execution.history().order_problem())
 }
 

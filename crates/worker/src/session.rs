@@ -74,6 +74,9 @@ impl Session {
             (Some(machine), Some(input), Some(mocks)) if problems.is_empty() => {
                 let options = ExecutionOptions {
                     seed: u64::from(seed),
+                    // The page keeps the rows it is sent; the engine need not keep the
+                    // events too.
+                    keep_history: false,
                     ..ExecutionOptions::default()
                 };
                 Ok(Session {
@@ -140,15 +143,15 @@ impl Session {
 
     /// Stops the execution as StopExecution does; the batch has the events of the stop.
     pub fn stop(&mut self) -> Batch {
-        self.execution.stop(None, None);
-        let sent = self.labels.len();
-        let added: Vec<sfn_engine::HistoryEvent> = self
-            .execution
-            .history()
-            .iter()
-            .skip(sent)
-            .cloned()
-            .collect();
+        // Stopping an execution that has ended writes nothing (and its last step's events
+        // were sent already).
+        let added: Vec<sfn_engine::HistoryEvent> =
+            if self.execution.status() == &ExecutionStatus::Running {
+                self.execution.stop(None, None);
+                self.execution.step_events().to_vec()
+            } else {
+                Vec::new()
+            };
         let events = added.iter().map(|event| self.label(event)).collect();
         Batch {
             events,

@@ -12,7 +12,7 @@ mod parsed;
 pub mod validate;
 
 pub use model::*;
-pub use parse::parse_definition;
+pub use parse::{parse_definition, MAX_DEFINITION_BYTES};
 pub use parsed::ParsedDefinition;
 
 /// How serious a diagnostic is: an `Error` makes AWS reject the definition, a `Warning` does not.

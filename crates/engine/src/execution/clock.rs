@@ -1,25 +1,51 @@
 //! Time on the simulated clock: a frame's clock moves on when it blocks (a Wait, a task's
-//! duration, a retry's back-off), bounded by the execution's TimeoutSeconds; the scheduler
-//! (`Frames`) runs the frame earliest on it next.
+//! duration, a retry's back-off), bounded by the execution's TimeoutSeconds and AWS's
+//! one-year maximum duration; the scheduler (`Frames`) runs the frame earliest on it next.
+//!
+//! The clock never goes past [`MAX_CLOCK`] (the last millisecond of the year 9999, the latest
+//! time an ISO-8601 date with four digits writes): a Wait of 9223372036854 seconds with
+//! `Limits::none()` stops there, so `$$` times, the history and the trace all show the same
+//! instant.
 
 use super::*;
 
 impl Execution {
     /// When the state machine's TimeoutSeconds runs out.
-    pub(super) fn deadline(&self) -> Option<Millis> {
+    fn timeout_deadline(&self) -> Option<Millis> {
         self.root
             .timeout_seconds
             .map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
+    }
+
+    /// When AWS's maximum execution duration (one year) runs out, if it comes before the
+    /// state machine's TimeoutSeconds.
+    fn quota_deadline(&self) -> Option<Millis> {
+        let quota = self
+            .options
+            .limits
+            .max_execution_seconds
+            .map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))?;
+        match self.timeout_deadline() {
+            Some(timeout) if timeout <= quota => None,
+            _ => Some(quota),
+        }
+    }
+
+    /// When the execution times out: its TimeoutSeconds or AWS's one-year maximum.
+    pub(super) fn deadline(&self) -> Option<Millis> {
+        self.quota_deadline().or_else(|| self.timeout_deadline())
     }
 
     /// Moves the frame's clock to `until` (the frame then blocks until the scheduler gets
     /// there), or just past the deadline if that comes first: the execution times out before
     /// the frame runs again.
     pub(super) fn advance_clock(&self, frame: &mut Frame, until: Millis) {
+        let until = until.min(MAX_CLOCK);
         frame.now = match self.deadline() {
             Some(deadline) if until > deadline => frame.now.max(deadline.saturating_add(1)),
             _ => frame.now.max(until),
-        };
+        }
+        .min(MAX_CLOCK);
     }
 
     /// The state machine's TimeoutSeconds: when the next frame to run is past it, the execution
@@ -28,15 +54,27 @@ impl Execution {
         let Some(deadline) = self.deadline() else {
             return;
         };
+        let past_quota = self.quota_deadline().is_some();
         let next = self.frames.next_time().unwrap_or(self.options.start_time);
         if self.status != ExecutionStatus::Running || next <= deadline {
             return;
         }
         // The states and iterations in progress are stopped at the deadline first (abort.rs).
         self.abort_execution(deadline);
-        let last = self.history.last().map(|e| e.id).unwrap_or(0);
+        let last = self.history.last_id();
         let error = Some(names::TIMEOUT.to_string());
-        let details = json!({"error": names::TIMEOUT});
+        // AWS: an execution that runs past the one-year maximum fails with States.Timeout; the
+        // cause says which limit it was (a TimeoutSeconds timeout has none).
+        let cause = past_quota.then(|| {
+            format!(
+                "The execution ran longer than the maximum execution duration of a Standard workflow, one year ({} seconds).",
+                self.options.limits.max_execution_seconds.unwrap_or_default()
+            )
+        });
+        let details = match &cause {
+            Some(cause) => json!({"error": names::TIMEOUT, "cause": cause}),
+            None => json!({"error": names::TIMEOUT}),
+        };
         self.push_event(
             deadline,
             last,
@@ -44,10 +82,13 @@ impl Execution {
             EventKind::ExecutionTimedOut,
             Some(("executionTimedOutEventDetails", details)),
         );
-        self.status = ExecutionStatus::TimedOut { error, cause: None };
+        self.status = ExecutionStatus::TimedOut { error, cause };
         self.frames.clear();
     }
 }
+
+/// The latest time of the simulated clock: 9999-12-31T23:59:59.999Z.
+pub const MAX_CLOCK: Millis = 253_402_300_799_999;
 
 /// Seconds as milliseconds, capped far beyond any clock a run reaches.
 pub(super) fn seconds_to_ms(seconds: u64) -> Millis {

@@ -75,6 +75,19 @@ pub fn run_to_end_with(
     bounds: RunBounds,
     mut on_step: impl FnMut(&[HistoryEvent]) -> ControlFlow<()>,
 ) -> RunEnd {
+    run_to_end_observed(execution, bounds, |execution| {
+        on_step(execution.step_events())
+    })
+}
+
+/// As [`run_to_end_with`], handing the execution itself to `on_step` after each step: the
+/// step's events are [`Execution::step_events`], and the caller may forget the traces it has
+/// consumed ([`Execution::forget_traces_before`]).
+pub fn run_to_end_observed(
+    execution: &mut Execution,
+    bounds: RunBounds,
+    mut on_step: impl FnMut(&mut Execution) -> ControlFlow<()>,
+) -> RunEnd {
     let mut steps: u64 = 0;
     let mut idle_steps: u64 = 0;
     loop {
@@ -88,13 +101,12 @@ pub fn run_to_end_with(
             return RunEnd::MaxSteps { steps };
         }
         steps = steps.saturating_add(1);
-        let events = execution.step();
-        if events.is_empty() {
+        if execution.step().is_empty() {
             idle_steps = idle_steps.saturating_add(1);
         } else {
             idle_steps = 0;
         }
-        if on_step(events).is_break() {
+        if on_step(execution).is_break() {
             return RunEnd::Interrupted { steps };
         }
     }

@@ -129,10 +129,7 @@ impl Execution {
             // AWS's recorded histories link the Map's Exited event to MapRunStarted, except when
             // the Map is the first state of the execution (its Entered event follows no event):
             // then to MapRunSucceeded.
-            let first_state = self
-                .history
-                .get((run.entered_event_id as usize).saturating_sub(1))
-                .is_some_and(|entered| entered.previous_event_id == 0);
+            let first_state = run.entered_after == 0;
             frame.last_event = if first_state {
                 run_succeeded
             } else {
@@ -322,6 +319,12 @@ impl Execution {
                 variables: Rc::clone(&frame.variables),
             };
             self.frames.push(child);
+            // A child run of a distributed Map is work that shows in no event here: each
+            // one started counts as a silent action (see MAX_SILENT_ACTIONS_IN_A_ROW), so
+            // that nested distributed Maps cannot start millions of runs in a few actions.
+            if !recorded {
+                self.silent_actions = self.silent_actions.saturating_add(1);
+            }
         }
     }
 

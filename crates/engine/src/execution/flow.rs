@@ -475,9 +475,7 @@ impl Execution {
             let previous = if after_entered {
                 run.entered_event_id
             } else {
-                self.history
-                    .get((run.entered_event_id as usize).saturating_sub(1))
-                    .map_or(0, |entered| entered.previous_event_id)
+                run.entered_after
             };
             let mut details = Map::new();
             details.insert("cause".into(), json!(error.cause));

@@ -28,7 +28,8 @@
 //!   `collect_child` in `fanout.rs`: a failure stops the siblings, a freed slot starts the next
 //!   iteration) or, for the root frame, ends the execution (`finish`).
 //!
-//! After each action the execution's TimeoutSeconds and history length limit are enforced.
+//! After each action the execution's TimeoutSeconds (and AWS's one-year maximum duration), its
+//! history length limit and the bound on actions in a row without an event are enforced.
 //!
 //! # Where each event is emitted
 //!
@@ -92,11 +93,22 @@ use frame::{enter_action, Action, Frame, Frames};
 use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
-pub use driver::{run_to_end, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS};
+pub use driver::{
+    run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
+};
 pub use trace::{ChildKind, ChildStatus, ChildTrace, ErrorHandling, StateTrace, TracedError};
 
 /// How many actions a step may take without emitting an event (see [`Execution::step`]).
 pub const MAX_SILENT_ACTIONS: usize = 10_000;
+
+/// How many actions in a row, over any number of steps, may emit no event before the
+/// execution fails; each child run a distributed Map starts counts as one more. Only the
+/// child runs of a distributed Map act without events here (each child execution has its own
+/// history on AWS); a distributed Map of 5,000 items each running one of 5,000 would start 25
+/// million runs and take some 10^8 actions. Not an AWS quota but the simulator's bound,
+/// always on: above a distributed Map of 50,000 items of a few states each, and reached
+/// within a second in a release build, with at most as many child runs in memory.
+pub const MAX_SILENT_ACTIONS_IN_A_ROW: u64 = 500_000;
 
 /// AWS's default TimeoutSeconds of a Task state.
 const DEFAULT_TASK_TIMEOUT_SECONDS: u64 = 99_999_999;
@@ -114,6 +126,12 @@ pub struct ExecutionOptions {
     /// --trace`). Off, a run keeps only its history: each trace copies a visit's data up to
     /// seven times.
     pub record_traces: bool,
+    /// Keep every event in [`Execution::history`]. Off, the history keeps only the events of
+    /// the latest step ([`Execution::step`] returns them): for a caller that consumes them as
+    /// they come (`sfn-play run` writes them out, the page's worker keeps its own rows), so a
+    /// long run holds no more than one step's events. Event ids, previousEventId links and
+    /// the history quota still count every event.
+    pub keep_history: bool,
 }
 
 impl Default for ExecutionOptions {
@@ -124,6 +142,7 @@ impl Default for ExecutionOptions {
             seed: 0,
             limits: Limits::default(),
             record_traces: true,
+            keep_history: true,
         }
     }
 }
@@ -179,12 +198,17 @@ pub struct Execution {
     traces: Vec<StateTrace>,
     /// Every Parallel branch and Map iteration started, when traces are recorded.
     child_traces: Vec<ChildTrace>,
+    /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
+    /// index of `traces[0]`.
+    traces_forgotten: usize,
     /// The box of the last state run that ended, for the next one (see `enter`).
     spare_run: Option<Box<StateRun>>,
     /// The frames ready to run and those waiting for their children, and which runs next (the
     /// one running is taken out while it runs).
     frames: Frames,
     started: bool,
+    /// Actions in a row that emitted no event (see [`MAX_SILENT_ACTIONS_IN_A_ROW`]).
+    silent_actions: u64,
 }
 
 impl Execution {
@@ -212,9 +236,11 @@ impl Execution {
             history: History::default(),
             traces: Vec::new(),
             child_traces: Vec::new(),
+            traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
             started: false,
+            silent_actions: 0,
         }
     }
 
@@ -222,7 +248,9 @@ impl Execution {
     /// runs, none once it has ended. A step goes on until something shows, because some actions
     /// (a branch handing its result to its Parallel state) emit nothing. The one exception:
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
-    /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
+    /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running;
+    /// after [`MAX_SILENT_ACTIONS_IN_A_ROW`] such actions in a row the execution fails, so it
+    /// never stays running on its own.
     pub fn step(&mut self) -> &[HistoryEvent] {
         self.step_until(Millis::MAX)
     }
@@ -231,6 +259,9 @@ impl Execution {
     /// caller paced on the clock does not run ahead of it (the step may then add nothing, and
     /// [`Execution::next_time`] says when the next action is).
     pub fn step_until(&mut self, until: Millis) -> &[HistoryEvent] {
+        if !self.options.keep_history {
+            self.history.forget_earlier_steps();
+        }
         self.history.begin_step();
         let before = self.history.len();
         let mut actions = 0usize;
@@ -243,7 +274,18 @@ impl Execution {
             self.enforce_timeout();
             self.enforce_history_limit();
             actions = actions.saturating_add(1);
+            if self.history.len() == before {
+                self.silent_actions = self.silent_actions.saturating_add(1);
+                self.enforce_silent_limit();
+            } else {
+                self.silent_actions = 0;
+            }
         }
+        self.history.since_step()
+    }
+
+    /// The events of the latest step (what [`Execution::step`] returned).
+    pub fn step_events(&self) -> &[HistoryEvent] {
         self.history.since_step()
     }
 
@@ -260,6 +302,11 @@ impl Execution {
         if self.status != ExecutionStatus::Running {
             return;
         }
+        // The stop's events are a step of their own ([`Execution::step_events`]).
+        if !self.options.keep_history {
+            self.history.forget_earlier_steps();
+        }
+        self.history.begin_step();
         let mut details = Map::new();
         if let Some(e) = &error {
             details.insert("error".into(), json!(e));
@@ -310,6 +357,7 @@ impl Execution {
     }
 
     /// Each state visit's data-flow stages, in the order the states were entered.
+    /// The first one is the visit [`Execution::first_trace_index`] counts from.
     pub fn traces(&self) -> &[StateTrace] {
         &self.traces
     }
@@ -320,12 +368,34 @@ impl Execution {
         &self.child_traces
     }
 
+    /// The index, among every visit traced, of the first trace still held: 0 unless the
+    /// caller forgot some.
+    pub fn first_trace_index(&self) -> usize {
+        self.traces_forgotten
+    }
+
+    /// Forgets the traces before the one at `index` (counted among every visit traced), for a
+    /// caller that has consumed them (`sfn-play run --trace` writes each finished visit out).
+    /// A forgotten trace is no longer updated.
+    pub fn forget_traces_before(&mut self, index: usize) {
+        let count = index
+            .saturating_sub(self.traces_forgotten)
+            .min(self.traces.len());
+        self.traces.drain(..count);
+        self.traces_forgotten = self.traces_forgotten.saturating_add(count);
+    }
+
+    /// Takes the trace at `index` (counted among every visit traced) out, leaving an empty one
+    /// in its place: for a caller that consumes a finished visit while an earlier one is still
+    /// in progress (a Map state's visit outlives its iterations'). `None` when forgotten.
+    pub fn take_trace(&mut self, index: usize) -> Option<StateTrace> {
+        let held = index.checked_sub(self.traces_forgotten)?;
+        self.traces.get_mut(held).map(std::mem::take)
+    }
+
     /// The simulated time of the latest event: where the execution stands on its clock.
     pub fn now(&self) -> Millis {
-        self.history
-            .last()
-            .map(|e| e.timestamp)
-            .unwrap_or(self.options.start_time)
+        self.history.last_time().unwrap_or(self.options.start_time)
     }
 
     /// When the next action happens on the simulated clock (the earliest frame ready to run),
@@ -503,6 +573,25 @@ impl Execution {
         self.frames.clear();
     }
 
+    /// Fails the execution once [`MAX_SILENT_ACTIONS_IN_A_ROW`] actions in a row emitted no
+    /// event: the child runs of its distributed Maps are more than the simulator runs.
+    fn enforce_silent_limit(&mut self) {
+        if self.status != ExecutionStatus::Running
+            || self.silent_actions < MAX_SILENT_ACTIONS_IN_A_ROW
+        {
+            return;
+        }
+        let now = self.now();
+        let last = self.history.last_id();
+        self.finish(
+            Err(StatesError::runtime(format!(
+                "The execution ran {MAX_SILENT_ACTIONS_IN_A_ROW} steps in a row without a history event: the child workflow executions of its distributed Map states are more than the simulator runs."
+            ))),
+            last,
+            now,
+        );
+    }
+
     fn enforce_history_limit(&mut self) {
         let Some(max) = self.options.limits.max_history_events else {
             return;
@@ -510,7 +599,7 @@ impl Execution {
         if self.status == ExecutionStatus::Running && self.history.len().saturating_add(1) >= max {
             // At the time of the latest event, whichever frame wrote it.
             let now = self.now();
-            let last = self.history.last().map_or(0, |e| e.id);
+            let last = self.history.last_id();
             self.finish(
                 Err(StatesError::runtime(format!(
                     "The execution reached the maximum number of history events ({max})."
@@ -540,7 +629,8 @@ impl Execution {
 
     /// The trace of `run`'s visit, when traces are recorded.
     fn trace_of(&mut self, run: &StateRun) -> Option<&mut StateTrace> {
-        self.traces.get_mut(run.trace_index?)
+        let index = run.trace_index?.checked_sub(self.traces_forgotten)?;
+        self.traces.get_mut(index)
     }
 
     /// The context object (`$$`) of `run`'s state in `frame`.

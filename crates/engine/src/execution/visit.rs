@@ -12,6 +12,10 @@ pub(super) struct StateRun {
     /// Shared with the state's Entered event.
     pub(super) input: Rc<Value>,
     pub(super) entered_event_id: u64,
+    /// The event the Entered event follows (its previousEventId; 0 in a frame not recorded),
+    /// kept here because the history may have forgotten the Entered event by the time a
+    /// later event links to it.
+    pub(super) entered_after: u64,
     pub(super) entered_time: Millis,
     /// Attempts used per retrier.
     pub(super) retry_attempts: Vec<u64>,
@@ -82,6 +86,7 @@ impl Execution {
             return;
         };
         frame.state = Some(Rc::clone(&state.name));
+        let entered_after = if frame.recorded { frame.last_event } else { 0 };
         let entered_event_id = self.emit_details(
             frame,
             EventKind::state_entered(state.state_type()),
@@ -102,13 +107,17 @@ impl Execution {
                 ..Default::default()
             });
             // The trace just pushed.
-            self.traces.len().saturating_sub(1)
+            self.traces
+                .len()
+                .saturating_add(self.traces_forgotten)
+                .saturating_sub(1)
         });
         let run = StateRun {
             name: Rc::clone(&state.name),
             index,
             input,
             entered_event_id,
+            entered_after,
             entered_time: frame.now,
             retry_attempts: vec![0; retriers],
             retry_count: 0,

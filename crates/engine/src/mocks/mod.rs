@@ -379,6 +379,19 @@ impl MockSet {
             RuleAnswer::Throw { error, cause } => {
                 let error = scope.text(error, &format!("{}.throw.error", rule.at))?;
                 let cause = scope.text(cause, &format!("{}.throw.cause", rule.at))?;
+                // An expression's text is checked when the file is read; its value only now.
+                for (field, text, max, what) in [
+                    ("error", &error, MAX_ERROR_CHARS, "error name"),
+                    ("cause", &cause, MAX_CAUSE_CHARS, "cause"),
+                ] {
+                    if !within_aws_length(text, max) {
+                        return Err(MockError::new(format!(
+                            "{}.throw.{field}: {}",
+                            rule.at,
+                            too_long(what, max, text)
+                        )));
+                    }
+                }
                 MockResponse::Throw {
                     cause: match target.lambda {
                         Lambda::No => cause,
@@ -568,8 +581,49 @@ fn parse_throw(
         }
         None => Some(String::new()),
     };
+    let error = error.filter(|error| {
+        let fits = within_aws_length(error, MAX_ERROR_CHARS);
+        if !fits {
+            problems.push(
+                &format!("{at}.{error_field}"),
+                too_long("error name", MAX_ERROR_CHARS, error),
+            );
+        }
+        fits
+    });
+    let cause = cause.filter(|cause| {
+        let fits = within_aws_length(cause, MAX_CAUSE_CHARS);
+        if !fits {
+            problems.push(
+                &format!("{at}.{cause_field}"),
+                too_long("cause", MAX_CAUSE_CHARS, cause),
+            );
+        }
+        fits
+    });
     match (error, cause) {
         (Some(error), Some(cause)) if ok => Some((error, cause)),
         _ => None,
     }
+}
+
+/// The longest error name AWS takes, in characters: the `error` of its failure events
+/// (TaskFailed, ExecutionFailed...) and of a mocked error (TestState's MockErrorOutput).
+pub const MAX_ERROR_CHARS: usize = 256;
+
+/// The longest cause AWS takes, in characters: the `cause` of the same.
+pub const MAX_CAUSE_CHARS: usize = 32_768;
+
+/// Whether `text` has at most `max` characters (counted no further than needed).
+fn within_aws_length(text: &str, max: usize) -> bool {
+    text.len() <= max || text.chars().nth(max).is_none()
+}
+
+/// The problem of a thrown error's name or cause longer than AWS takes.
+fn too_long(what: &str, max: usize, text: &str) -> String {
+    format!(
+        "the {what} has {} characters; AWS takes at most {max} (the length constraint of a failure's {})",
+        text.chars().count(),
+        if what == "cause" { "cause" } else { "error" }
+    )
 }

@@ -54,6 +54,10 @@ const ASSIGN_TYPES: &[&str] = &["Pass", "Task", "Map", "Parallel", "Choice", "Wa
 /// Wait's Seconds.
 const MAX_SECONDS: u64 = 99_999_999;
 
+/// The largest definition AWS's CreateStateMachine accepts, in bytes: its 1 MB quota (the
+/// `definition` parameter's maximum length, 1048576).
+pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
 const STATE_TYPES: &[&str] = &[
     "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
 ];
@@ -61,6 +65,18 @@ const STATE_TYPES: &[&str] = &[
 /// Parses and validates `text`: the model when there is no error-severity diagnostic, and
 /// every diagnostic found (warnings included) either way, sorted by position.
 pub fn parse_definition(text: &str) -> ParsedDefinition {
+    // Checked before anything is read, as AWS checks the request's length first.
+    if text.len() > MAX_DEFINITION_BYTES {
+        let d = diagnostic(
+            Severity::Error,
+            Pos::START,
+            "",
+            format!(
+                "DEFINITION_TOO_LARGE: 1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {MAX_DEFINITION_BYTES} (the definition is larger than the 1 MB quota)"
+            ),
+        );
+        return ParsedDefinition::new(None, vec![d]);
+    }
     if text.trim().is_empty() {
         let d = diagnostic(
             Severity::Error,
