@@ -304,6 +304,18 @@ pub fn restore_own_work(store: &dyn KeyValueStore) -> Option<SavedWork> {
     from_json(&text).ok()
 }
 
+/// Where the playback speed chosen last is kept (a key of `playback::Speed::CHOICES`).
+pub const SPEED_KEY: &str = "sfn-playground.speed.v1";
+
+/// The speed chosen last, if it is one the page offers.
+pub fn restore_speed(store: &dyn KeyValueStore) -> Option<String> {
+    let key = store.get(SPEED_KEY).ok().flatten()?;
+    crate::playback::Speed::CHOICES
+        .iter()
+        .any(|(choice, _)| *choice == key)
+        .then_some(key)
+}
+
 /// The backup keys, newest first.
 pub fn backup_keys() -> Vec<String> {
     (1..=BACKUP_SLOTS)
@@ -348,6 +360,16 @@ mod tests {
             example: Some("tutorial".into()),
             scenario: Some("429".into()),
         }
+    }
+
+    #[test]
+    fn only_a_speed_the_page_offers_is_restored() {
+        let mut store = MemoryStore::default();
+        assert_eq!(restore_speed(&store), None);
+        store.set(SPEED_KEY, "100").expect("set");
+        assert_eq!(restore_speed(&store).as_deref(), Some("100"));
+        store.set(SPEED_KEY, "1e9").expect("set");
+        assert_eq!(restore_speed(&store), None);
     }
 
     #[test]

@@ -250,7 +250,23 @@ pub fn Playground(
                 .is_some_and(|r| work.definition.with(|d| d != r))
         })
     });
-    let speed_key = RwSignal::new("10".to_owned());
+    // The speed chosen last survives a reload (on the page; the tests start at 10x).
+    let stored_speed = persist
+        .then(|| local_store().ok())
+        .flatten()
+        .and_then(|store| storage::restore_speed(&store));
+    let speed_key = RwSignal::new(stored_speed.unwrap_or_else(|| "10".to_owned()));
+    if persist {
+        Effect::new(move |first: Option<()>| {
+            let key = speed_key.get();
+            if first.is_some() {
+                if let Ok(mut store) = local_store() {
+                    // Losing the speed is not worth a notice.
+                    let _ = storage::KeyValueStore::set(&mut store, storage::SPEED_KEY, &key);
+                }
+            }
+        });
+    }
     let selected = RwSignal::new(None::<u32>);
     let speed = move || Speed::from_key(&speed_key.get_untracked());
     let notice = RwSignal::new((!notices.is_empty()).then(|| notices.join(" ")));

@@ -222,9 +222,16 @@ pub fn HistoryTable(
         if let Some(el) = scroller.get_untracked() {
             let top = f64::from(el.scroll_top());
             let height = f64::from(el.client_height());
+            let previous = scroll_top.get_untracked();
             scroll_top.set(top);
             viewport.set(height);
-            follow.set(top + height >= f64::from(el.scroll_height()) - ROW_HEIGHT);
+            // Only the user scrolls up: rows arriving (and following them) only move down, so
+            // a fast run does not lose the tail between a batch and the scroll that follows it.
+            if top + height >= f64::from(el.scroll_height()) - ROW_HEIGHT {
+                follow.set(true);
+            } else if top < previous - 1.0 {
+                follow.set(false);
+            }
         }
     };
 
@@ -362,6 +369,16 @@ pub fn HistoryTable(
                     </div>
                     <Show when=move || total() == 0>
                         <p class="empty">"No events yet. Press Run (Ctrl+Enter) to start an execution."</p>
+                    </Show>
+                    <Show when=move || { total() > 0 && shown() == 0 }>
+                        <p class="empty" data-testid="history-no-match">
+                            {move || format!("None of the {} events match the filters. ", format::count(total()))}
+                            <button class="small" on:click=move |_| {
+                                state_filter.set(String::new());
+                                type_filter.set(String::new());
+                                if let Some(clear) = clear_only { clear.run(()) }
+                            }>"Clear the filters"</button>
+                        </p>
                     </Show>
                 </div>
             </div>

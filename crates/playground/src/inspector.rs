@@ -88,7 +88,23 @@ pub fn Inspector(
                 <span class="spacer"></span>
                 <Show when=move || { visits.with(Vec::len) > 1 }>
                     <button class="small" on:click=move |_| go(-1) disabled=move || position() == Some(0) aria-label="Previous visit">"‹"</button>
-                    <span class="muted">{move || format!("visit {}/{}", position().map_or(0, |p| p + 1), visits.with(Vec::len))}</span>
+                    // A long loop's visit is reached by its number, not only with ‹ ›.
+                    <label class="muted visit-jump">
+                        "visit "
+                        <input type="number" min="1" max=move || visits.with(Vec::len).to_string()
+                            aria-label="Go to visit number" data-testid="visit-number"
+                            prop:value=move || position().map_or(0, |p| p + 1).to_string()
+                            on:change=move |ev| {
+                                let wanted = event_target_value(&ev).trim().parse::<usize>().ok();
+                                let target = wanted
+                                    .and_then(|n| n.checked_sub(1))
+                                    .and_then(|i| visits.with(|v| v.get(i).copied()));
+                                if let Some(index) = target {
+                                    selected.set(Some(index));
+                                }
+                            } />
+                        {move || format!("/{}", visits.with(Vec::len))}
+                    </label>
                     <button class="small" on:click=move |_| go(1) disabled=move || position().map(|p| p + 1) == Some(visits.with(Vec::len)) aria-label="Next visit">"›"</button>
                 </Show>
             </div>

@@ -298,7 +298,13 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
         errors.contains("TooManyRequestsException") && errors.contains("Retried after 1 s"),
         "{errors}"
     );
-    assert!(el.text_content().unwrap_or_default().contains("visit 1/2"));
+    let number: web_sys::HtmlInputElement = el
+        .query_selector("[data-testid=visit-number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(number.value(), "1");
+    assert!(el.text_content().unwrap_or_default().contains("/2"));
 
     let next: web_sys::HtmlElement = el
         .query_selector("[aria-label='Next visit']")
@@ -309,6 +315,13 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
     settle().await;
     assert_eq!(selected.get_untracked(), Some(2));
     assert!(texts(&el, ".stage pre").iter().any(|t| t == "\"200 OK\""));
+    // Visit 1 again, by its number.
+    number.set_value("1");
+    number
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    settle().await;
+    assert_eq!(selected.get_untracked(), Some(0));
 }
 
 /// A runner whose engine answers from the recorded conversation `name` (see `common`), on the

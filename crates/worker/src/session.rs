@@ -4,8 +4,11 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
-use sfn_engine::execution::{ChildKind, ChildStatus, ChildTrace, ErrorHandling, StateTrace};
+use serde_json::{Map, Value};
+use sfn_engine::definition::StateType;
+use sfn_engine::execution::{
+    ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace,
+};
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
@@ -391,20 +394,11 @@ fn pretty(value: &Value) -> String {
 }
 
 fn trace_view(index: usize, trace: &StateTrace) -> TraceView {
-    let stage = |label: &str, v: Option<&Value>| (label.to_owned(), v.map(pretty));
     TraceView {
         index: u32::try_from(index).unwrap_or(u32::MAX),
         state_name: trace.state_name.clone(),
         entered_event_id: trace.entered_event_id,
-        stages: vec![
-            stage("Input", Some(&trace.input)),
-            stage("After InputPath", trace.after_input_path.as_ref()),
-            stage("After Parameters", trace.after_parameters.as_ref()),
-            stage("Result", trace.result.as_ref()),
-            stage("After ResultSelector", trace.after_result_selector.as_ref()),
-            stage("After ResultPath", trace.after_result_path.as_ref()),
-            stage("Output", trace.output.as_ref()),
-        ],
+        stages: stages(trace),
         errors: trace
             .errors
             .iter()
@@ -435,6 +429,71 @@ fn trace_view(index: usize, trace: &StateTrace) -> TraceView {
             .collect(),
         child: trace.child.and_then(|c| u32::try_from(c).ok()),
     }
+}
+
+/// A visit's stages as the state has them: JSONPath's InputPath, Parameters, ResultSelector,
+/// ResultPath and OutputPath, or JSONata's Arguments and Output, for the fields the state type
+/// has (a Choice: the rule that matched); then what Assign set and the variables in scope.
+fn stages(trace: &StateTrace) -> Vec<(String, Option<String>)> {
+    let stage = |label: &str, v: Option<&Value>| (label.to_owned(), v.map(pretty));
+    let state_type = trace.state_type;
+    let is = |t: StateType| state_type == Some(t);
+    let works = is(StateType::Task) || is(StateType::Parallel) || is(StateType::Map);
+    let mut out = vec![stage("Input", Some(&trace.input))];
+    if trace.jsonata {
+        if works {
+            out.push(stage("Arguments", trace.after_parameters.as_ref()));
+            out.push(stage("Result", trace.result.as_ref()));
+        }
+    } else {
+        out.push(stage("After InputPath", trace.after_input_path.as_ref()));
+        if works || is(StateType::Pass) {
+            let parameters = if is(StateType::Map) {
+                "After ItemSelector"
+            } else {
+                "After Parameters"
+            };
+            out.push(stage(parameters, trace.after_parameters.as_ref()));
+            out.push(stage("Result", trace.result.as_ref()));
+        }
+        if works {
+            out.push(stage(
+                "After ResultSelector",
+                trace.after_result_selector.as_ref(),
+            ));
+        }
+        if works || is(StateType::Pass) {
+            out.push(stage("After ResultPath", trace.after_result_path.as_ref()));
+        }
+    }
+    if let Some(taken) = &trace.choice {
+        let text = match taken {
+            ChoiceTaken::Rule { index, next } => {
+                format!(
+                    "Choices #{} matched: next state \"{next}\"",
+                    index.saturating_add(1)
+                )
+            }
+            ChoiceTaken::Default { next } => {
+                format!("No rule matched: Default, next state \"{next}\"")
+            }
+        };
+        out.push(("Matched rule".to_owned(), Some(text)));
+    }
+    out.push(stage("Output", trace.output.as_ref()));
+    if let Some(assigned) = &trace.assigned {
+        out.push((
+            "Assign".to_owned(),
+            Some(pretty(&Value::Object(assigned.clone()))),
+        ));
+    }
+    if let Some(variables) = &trace.variables {
+        out.push((
+            "Variables in scope".to_owned(),
+            Some(pretty(&Value::Object(Map::clone(variables)))),
+        ));
+    }
+    out
 }
 
 fn status_of(status: &ExecutionStatus) -> RunStatus {

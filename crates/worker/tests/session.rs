@@ -365,3 +365,67 @@ fn advance_until_stops_short_of_the_clock() {
     assert_eq!(types, ["WaitStateExited", "ExecutionSucceeded"]);
     assert_eq!(batch.next_ms, None);
 }
+
+/// The inspector's stages follow the state's query language and type: JSONata's Arguments,
+/// Output and Assign with the variables in scope; a Choice's matched rule.
+#[test]
+fn stages_follow_the_query_language_and_the_state_type() {
+    let definition = r#"{"StartAt": "Price", "States": {
+        "Price": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Price",
+          "Arguments": {"item": "{% $states.input.item %}"}, "Assign": {"price": "{% $states.result %}"},
+          "Output": "{% $states.result %}", "Next": "Check"},
+        "Check": {"Type": "Choice",
+          "Choices": [{"Variable": "$", "NumericGreaterThan": 100, "Next": "Dear"}], "Default": "Cheap"},
+        "Dear": {"Type": "Succeed"},
+        "Cheap": {"Type": "Succeed"}}}"#;
+    let mocks = r#"{"Functions": {"Price": [{"return": 250}]}}"#;
+    let mut session = Session::start(definition, r#"{"item": "SOFA"}"#, mocks, 0).expect("starts");
+    let mut traces: Vec<TraceView> = Vec::new();
+    for _ in 0..100 {
+        let batch = session.advance(10);
+        for t in batch.traces {
+            let i = t.index as usize;
+            if i < traces.len() {
+                traces[i] = t;
+            } else {
+                traces.push(t);
+            }
+        }
+        if !batch.status.is_running() {
+            break;
+        }
+    }
+    let labels = |t: &TraceView| t.stages.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>();
+    let stage = |t: &TraceView, label: &str| {
+        t.stages
+            .iter()
+            .find(|(l, _)| l == label)
+            .and_then(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        labels(&traces[0]),
+        ["Input", "Arguments", "Result", "Output", "Assign"]
+    );
+    assert_eq!(
+        stage(&traces[0], "Arguments").as_deref(),
+        Some("{\n  \"item\": \"SOFA\"\n}")
+    );
+    assert_eq!(
+        labels(&traces[1]),
+        [
+            "Input",
+            "After InputPath",
+            "Matched rule",
+            "Output",
+            "Variables in scope"
+        ]
+    );
+    assert_eq!(
+        stage(&traces[1], "Matched rule").as_deref(),
+        Some("Choices #1 matched: next state \"Dear\"")
+    );
+    assert_eq!(
+        stage(&traces[1], "Variables in scope").as_deref(),
+        Some("{\n  \"price\": 250\n}")
+    );
+}

@@ -96,7 +96,9 @@ use visit::{Outcome, Phase, StateRun};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
-pub use trace::{ChildKind, ChildStatus, ChildTrace, ErrorHandling, StateTrace, TracedError};
+pub use trace::{
+    ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
+};
 
 /// How many actions a step may take without emitting an event (see [`Execution::step`]).
 pub const MAX_SILENT_ACTIONS: usize = 10_000;

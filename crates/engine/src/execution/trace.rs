@@ -6,8 +6,11 @@
 //! visit of the Parallel or Map state that started it, so a visit's place in nested fan-outs
 //! is found by following the links up.
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
+use crate::definition::StateType;
 use crate::error::StatesError;
 use crate::time::Millis;
 
@@ -16,6 +19,14 @@ use crate::time::Millis;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateTrace {
     pub state_name: String,
+    /// The state's type (none only in a default trace).
+    pub state_type: Option<StateType>,
+    /// Whether the state's query language is JSONata (its stages are Arguments and Output).
+    pub jsonata: bool,
+    /// The workflow variables the state saw when it was entered (none when there were none).
+    pub variables: Option<Rc<Map<String, Value>>>,
+    /// Which way a Choice state went.
+    pub choice: Option<ChoiceTaken>,
     /// The id of the state's `...StateEntered` event (0 inside a distributed Map's child runs).
     pub entered_event_id: u64,
     pub input: Value,
@@ -58,6 +69,14 @@ pub enum ErrorHandling {
         next: String,
     },
     Unhandled,
+}
+
+/// The way a Choice state went: the first rule that matched (by its index in Choices), or
+/// Default; and the state it named.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChoiceTaken {
+    Rule { index: usize, next: String },
+    Default { next: String },
 }
 
 /// One child run of a Parallel or Map state: a branch, or an iteration (in a distributed Map,

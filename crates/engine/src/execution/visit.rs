@@ -3,6 +3,7 @@
 //! Exited event) or fails.
 
 use super::*;
+use crate::definition::QueryLanguage;
 
 /// A state being run.
 pub(super) struct StateRun {
@@ -104,6 +105,9 @@ impl Execution {
                 entered_event_id,
                 input: Value::clone(&input),
                 child: frame.child_trace,
+                state_type: Some(state.state_type()),
+                jsonata: state.query_language == QueryLanguage::Jsonata,
+                variables: (!frame.variables.is_empty()).then(|| Rc::clone(&frame.variables)),
                 ..Default::default()
             });
             // The trace just pushed.
@@ -216,6 +220,13 @@ impl Execution {
                     let error = StatesError::runtime("internal error: a Choice lost its target");
                     return self.conclude(frame, run, Outcome::Fail(error));
                 };
+                if let Some(trace) = self.trace_of(&run) {
+                    let next = next.to_owned();
+                    trace.choice = Some(match rule {
+                        Some(index) => ChoiceTaken::Rule { index, next },
+                        None => ChoiceTaken::Default { next },
+                    });
+                }
                 self.leave(frame, &run, state, output, assigned, Some(next));
                 self.spare_run = Some(run);
             }

@@ -33,6 +33,7 @@ pub fn IoTabs(
         })
     };
     // A file that is not JSON text is refused with the reason, and the editor keeps its text.
+    let file_input = NodeRef::<leptos::html::Input>::new();
     let import_mocks = move |ev: leptos::ev::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -97,10 +98,11 @@ pub fn IoTabs(
                 <div class="panel-actions">
                     <span class="muted">"What each mocked Task resource returns or throws"</span>
                     <span class="spacer"></span>
-                    <label class="button small">
-                        "Import…"
-                        <input type="file" accept=".json,application/json" class="visually-hidden" on:change=import_mocks data-testid="import-mocks" />
-                    </label>
+                    // A real button (focusable, announced as one) that opens the hidden file input.
+                    <button class="small" title="Replace the mock file with one from disk" data-testid="import-mocks-button"
+                        on:click=move |_| { if let Some(input) = file_input.get_untracked() { input.click(); } }>"Import…"</button>
+                    <input type="file" accept=".json,application/json" class="visually-hidden" tabindex="-1" aria-hidden="true"
+                        node_ref=file_input on:change=import_mocks data-testid="import-mocks" />
                     <button class="small" on:click=move |_| { notice.set(None); add_starter_mocks(); } title="Add a starting mock for each Task resource that has none" data-testid="starter-mocks">"Add starter mocks"</button>
                     <button class="small" on:click=move |_| export(notice, "mocks.json", work.mocks.get_untracked()) title="Download the mock file">"Export"</button>
                 </div>
