@@ -446,5 +446,23 @@ pub fn layout(graph: &DisplayGraph) -> Layout {
     }
     out.width = max_x + MARGIN;
     out.height = max_y + MARGIN;
+    mirror(&mut out);
     out
+}
+
+/// Mirrors the drawing left to right. dagre orders the children of a node last to first, so
+/// Branch 3 came out left of Branch 1 and Default left of the first Choice rule; mirrored,
+/// branches and rules read left to right in definition order, as the console draws them.
+fn mirror(out: &mut Layout) {
+    let width = out.width;
+    let flip = |r: &mut Rect| r.x = width - r.x - r.width;
+    out.groups.iter_mut().for_each(|g| flip(&mut g.rect));
+    out.nodes.iter_mut().for_each(|n| flip(&mut n.rect));
+    for e in &mut out.edges {
+        e.points.iter_mut().for_each(|p| p.0 = width - p.0);
+        if let Some(r) = &mut e.label_rect {
+            flip(r);
+        }
+    }
+    out.joins.iter_mut().for_each(|j| j.0 = width - j.0);
 }

@@ -205,3 +205,24 @@ fn layout_of_every_corpus_definition() {
     }
     assert!(checked > 100, "only {checked} corpus definitions laid out");
 }
+
+/// Parallel branches and Choice rules read left to right in definition order (the last
+/// rule's Default rightmost), as the console draws them.
+#[test]
+fn branches_and_rules_read_left_to_right() {
+    let text = r#"{"StartAt": "P", "States": {
+      "P": {"Type": "Parallel", "Next": "C", "Branches": [
+        {"StartAt": "B1", "States": {"B1": {"Type": "Pass", "End": true}}},
+        {"StartAt": "B2", "States": {"B2": {"Type": "Pass", "End": true}}},
+        {"StartAt": "B3", "States": {"B3": {"Type": "Pass", "End": true}}}]},
+      "C": {"Type": "Choice", "Choices": [
+        {"Variable": "$.a", "IsPresent": true, "Next": "R1"},
+        {"Variable": "$.b", "IsPresent": true, "Next": "R2"}], "Default": "D"},
+      "R1": {"Type": "Succeed"}, "R2": {"Type": "Succeed"}, "D": {"Type": "Succeed"}}}"#;
+    let graph = graph_of(text).expect("valid");
+    let l = layout(&graph);
+    check_layout("order", &graph, &l);
+    let x = |name: &str| l.state_box(name).map(|b| b.rect.x).expect(name);
+    assert!(x("B1") < x("B2") && x("B2") < x("B3"), "branches");
+    assert!(x("R1") < x("R2") && x("R2") < x("D"), "rules, then Default");
+}
