@@ -4,6 +4,7 @@
 //! Free of browser APIs, so it is tested natively (`tests/service.rs`, which also records the
 //! answers the page's component tests replay).
 
+use sfn_engine::definition::json;
 use sfn_engine::{parse_definition, MockSet, Severity};
 use sfn_playground_data::display_graph::DisplayGraph;
 
@@ -49,16 +50,72 @@ pub fn mocks_marks(text: &str) -> Vec<Mark> {
     }
     match MockSet::from_json_text(text, None) {
         Ok(_) => Vec::new(),
-        Err(e) => e
-            .message
-            .lines()
-            .map(|line| Mark {
-                line: 1,
-                column: 1,
-                severity: "error".into(),
-                message: line.to_owned(),
-            })
-            .collect(),
+        Err(e) => {
+            let arena = bumpalo::Bump::new();
+            let root = json::parse(text, &arena).ok();
+            e.message
+                .lines()
+                .map(|line| {
+                    let pos = root
+                        .as_ref()
+                        .and_then(|root| position_of(root, line))
+                        .unwrap_or(json::Pos::START);
+                    Mark {
+                        line: pos.line,
+                        column: pos.column,
+                        severity: "error".into(),
+                        message: line.to_owned(),
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// Where the mock file's message is about: it starts with the place in the file
+/// (`Functions.F[0].thorw: ...`, a quoted key where it is not a plain name), which is followed
+/// as far as the file has it; the last key found is marked at its name.
+fn position_of(root: &json::Node, message: &str) -> Option<json::Pos> {
+    let mut rest = message;
+    let mut node = root;
+    let mut pos = None;
+    loop {
+        let key: String = if rest.starts_with('"') {
+            let mut stream =
+                serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+            let value = stream.next()?.ok()?;
+            rest = rest.get(stream.byte_offset()..)?;
+            value.as_str()?.to_owned()
+        } else {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let (name, after) = rest.split_at(end);
+            rest = after;
+            name.to_owned()
+        };
+        let Some(member) = node.get(&key) else {
+            return pos;
+        };
+        pos = Some(member.key_pos);
+        node = &member.value;
+        while let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']')?;
+            let index: usize = after.get(..end)?.parse().ok()?;
+            rest = after.get(end.saturating_add(1)..)?;
+            let json::Kind::Array(items) = &node.kind else {
+                return pos;
+            };
+            let Some(item) = items.get(index) else {
+                return pos;
+            };
+            pos = Some(item.pos);
+            node = item;
+        }
+        match rest.strip_prefix('.') {
+            Some(after) => rest = after,
+            None => return pos,
+        }
     }
 }
 

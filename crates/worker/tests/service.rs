@@ -258,3 +258,25 @@ fn graph_definitions() -> Vec<String> {
         markup,
     ]
 }
+
+/// A mistyped key in a mock rule is marked where it is, with a message naming it.
+#[test]
+fn a_mistyped_mock_key_is_marked_at_its_line() {
+    let marks = mocks_marks(
+        "{\n  \"Functions\": {\n    \"F\": [\n      {\"thorw\": {\"error\": \"E\"}}\n    ]\n  }\n}",
+    );
+    let at: Vec<(u32, u32, &str)> = marks
+        .iter()
+        .map(|m| (m.line, m.column, m.message.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (4, 8, "Functions.F[0].thorw: not a field of a rule (expected when, return, throw, durationSeconds, comment)"),
+            (4, 7, "Functions.F[0]: needs \"return\" or \"throw\""),
+        ]
+    );
+    // A quoted name (not a plain one) is followed too.
+    let marks = mocks_marks("{\"Functions\": {\n\"my fn\": [\n {\"return\": 1, \"x\": 2}]}}");
+    assert_eq!((marks[0].line, marks[0].column), (3, 16), "{marks:?}");
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{badge, debounced_marks, export, input_marks, Work};
-use crate::editor::CodeEditor;
+use crate::editor::{CodeEditor, FocusRequest};
 use crate::examples;
 use crate::runner::{RunView, Runner};
 
@@ -34,6 +34,7 @@ pub fn IoTabs(
     };
     // A file that is not JSON text is refused with the reason, and the editor keeps its text.
     let file_input = NodeRef::<leptos::html::Input>::new();
+    let focus_mocks: FocusRequest = RwSignal::new(None);
     let import_mocks = move |ev: leptos::ev::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -106,7 +107,21 @@ pub fn IoTabs(
                     <button class="small" on:click=move |_| { notice.set(None); add_starter_mocks(); } title="Add a starting mock for each Task resource that has none" data-testid="starter-mocks">"Add starter mocks"</button>
                     <button class="small" on:click=move |_| export(notice, "mocks.json", work.mocks.get_untracked()) title="Download the mock file">"Export"</button>
                 </div>
-                <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run test_id="mocks-editor" />
+                <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run focus=focus_mocks test_id="mocks-editor" />
+                // The mock file's problems listed like the definition's (a click goes there).
+                <ul class="problems" aria-label="Mock file problems" data-testid="mocks-problems">
+                    {move || mocks_marks.get().into_iter().take(50).map(|m| {
+                        let (line, column) = (m.line, m.column);
+                        view! {
+                            <li class=m.severity>
+                                <button class="link" on:click=move |_| focus_mocks.set(Some((line, column, js_sys::Date::now() as u64)))>
+                                    {format!("{}:{}", m.line, m.column)}
+                                </button>
+                                " "{m.message}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
             </div>
         </div>
     }
