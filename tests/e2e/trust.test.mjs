@@ -181,3 +181,47 @@ test("each Map iteration is picked by index in the inspector", async () => {
   assert.equal(await nodeStatus("Good"), "not-run", "the graph shows iteration 1 alone");
   await page.screenshot({ path: path.join(shots, "trust-map-iteration.png") });
 });
+
+test("branches read left to right; the graph can take the whole column", async () => {
+  await setEditor(
+    page,
+    "definition-editor",
+    JSON.stringify({
+      StartAt: "P",
+      States: {
+        P: {
+          Type: "Parallel",
+          End: true,
+          Branches: ["One", "Two", "Three"].map((name) => ({ StartAt: name, States: { [name]: { Type: "Pass", End: true } } })),
+        },
+      },
+    }),
+  );
+  await page.locator('g.sfn-state[data-state="Three"]').waitFor();
+  const x = async (name) => (await page.locator(`g.sfn-state[data-state="${name}"] rect`).boundingBox()).x;
+  assert.ok((await x("One")) < (await x("Two")) && (await x("Two")) < (await x("Three")), "definition order");
+
+  const graphHeight = async () => (await page.getByTestId("graph-slot").boundingBox()).height;
+  const before = await graphHeight();
+  assert.ok(before >= 400, `the graph gets room by default at 1440x900: ${before} px`);
+  await page.getByTestId("graph-maximise").click();
+  assert.ok((await graphHeight()) > before + 200, "maximised");
+  assert.equal(await page.locator(".history").isVisible(), false);
+  await page.getByTestId("graph-maximise").click();
+  assert.ok(await page.locator(".history").isVisible());
+});
+
+test("at 1024 and 800 px wide nothing is cut off and the page never scrolls sideways", async () => {
+  for (const width of [1024, 800, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${width} px: ${overflow} px of sideways scroll`);
+    for (const id of ["run", "stop", "share", "format", "export-history"]) {
+      const box = await page.getByTestId(id).boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= width, `${width} px: ${id} on screen (${JSON.stringify(box)})`);
+    }
+    await page.screenshot({ path: path.join(shots, `trust-${width}px.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+});

@@ -311,7 +311,8 @@ pub fn Playground(
     on_cleanup(move || keys.remove());
 
     let left_width = RwSignal::new(initial_left_width());
-    let graph_height = RwSignal::new(300.0);
+    let graph_height = RwSignal::new(initial_graph_height());
+    let graph_maximised = RwSignal::new(false);
 
     view! {
         <div class="app" style=move || format!("--left: {}px; --graph: {}px", left_width.get(), graph_height.get())>
@@ -326,7 +327,7 @@ pub fn Playground(
 
                 <Splitter label="Resize the editors" vertical=true value=left_width min=280.0 />
 
-                <ExecutionPane run_view=run_view selected=selected notice=notice graph_height=graph_height earlier=earlier_results />
+                <ExecutionPane run_view=run_view selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results />
             </main>
 
             <StatusBar view=run_view notice=notice earlier=earlier_results />
@@ -342,6 +343,8 @@ fn ExecutionPane(
     selected: RwSignal<Option<u32>>,
     notice: RwSignal<Option<String>>,
     graph_height: RwSignal<f64>,
+    /// The graph takes the whole column (the history and inspector hidden).
+    maximised: RwSignal<bool>,
     /// The results shown are of an earlier definition than the editor's.
     earlier: Signal<bool>,
 ) -> impl IntoView {
@@ -445,8 +448,14 @@ fn ExecutionPane(
         )
     });
     view! {
-        <section class="right" aria-label="Execution">
+        <section class="right" class:graph-maximised=move || maximised.get() aria-label="Execution">
             <section class="graph-pane pane" class:stale=move || !run_view.layout_current.get() aria-label="State machine graph" data-testid="graph-slot">
+                <button class="small graph-maximise" data-testid="graph-maximise"
+                    aria-pressed=move || maximised.get().to_string()
+                    title=move || if maximised.get() { "Show the history and inspector again" } else { "Give the graph the whole column" }
+                    on:click=move |_| maximised.update(|m| *m = !*m)>
+                    {move || if maximised.get() { "Restore" } else { "Maximise" }}
+                </button>
                 {move || (!run_view.layout_current.get() && run_view.layout.with(Option::is_some)).then(|| view! {
                     <div class="graph-stale" data-testid="graph-stale" role="note">
                         "Last valid definition: the text has errors (see the Definition's problems)"
@@ -572,6 +581,15 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Half the window's height for the graph (nested machines need the room), at least 300 px.
+fn initial_graph_height() -> f64 {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(900.0);
+    (height * 0.5).max(300.0)
 }
 
 fn initial_left_width() -> f64 {
