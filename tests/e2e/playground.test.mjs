@@ -306,6 +306,12 @@ test("a history of 25,000 events stays responsive", async () => {
   assert.match(total, /^2\d,\d{3} events$/);
   const inDom = await page.locator(".history-row").count();
   assert.ok(inDom < 100, `${inDom} rows in the DOM`);
+  // The list ends on the final event, where the run ended.
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll(".history-row")).some((r) => r.dataset.eventType === "ExecutionFailed"),
+  );
+  const lastId = await page.locator(".history-row").last().locator(".id").textContent();
+  assert.match(lastId.trim(), /^\D*2\d\d\d\d$/, `the last row shows its whole id: ${lastId}`);
   // Scrolling to the top renders the first rows.
   const t0 = Date.now();
   await page.getByTestId("history-scroll").evaluate((el) => {

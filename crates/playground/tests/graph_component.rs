@@ -187,6 +187,12 @@ async fn every_state_of_the_tutorial_is_drawn() {
         labels.contains(&"TooManyRequestsException".to_string()),
         "{labels:?}"
     );
+    // Each labelled edge tells its whole label on hover: an SVG <title>, not an HTML one.
+    let titles = all(&m.el, "g.sfn-edge > title");
+    assert!(titles.len() >= 3, "{} titles", titles.len());
+    assert!(titles
+        .iter()
+        .all(|t| t.namespace_uri().as_deref() == Some("http://www.w3.org/2000/svg")));
     for name in TUTORIAL_STATES {
         let node = state_node(&m.el, name);
         assert_eq!(

@@ -223,6 +223,8 @@ pub fn Graph(
                                 marker-end=e.arrow.then(|| format!("url(#{ARROW_ID})"))
                             />
                             {label}
+                            // The rule or error list in full on hover (the label may be cut).
+                            {e.title.clone().or_else(|| e.label.clone()).map(|full| leptos::svg::title().child(full))}
                         </g>
                     }
                 })

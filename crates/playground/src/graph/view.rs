@@ -20,6 +20,9 @@ impl Default for ViewTransform {
 
 pub const MIN_SCALE: f64 = 0.1;
 pub const MAX_SCALE: f64 = 4.0;
+/// Below this scale a state's name (13 px) is too small to read: Fit shows the top of the
+/// drawing at a readable size instead of all of it.
+pub const LEGIBLE_SCALE: f64 = 0.45;
 /// Zoom factor of one button press or key press.
 pub const ZOOM_STEP: f64 = 1.25;
 
@@ -33,7 +36,10 @@ impl ViewTransform {
     }
 
     /// Fits a drawing of `width` x `height` into a viewport of `view_width` x `view_height`,
-    /// centred, never enlarged past 100%. A viewport with no size (hidden) keeps 100%.
+    /// centred, never enlarged past 100%. A viewport with no size (hidden) keeps 100%. When
+    /// the whole drawing would be too small to read (a chain of hundreds of states), its top
+    /// is shown at a readable size instead, as wide as the viewport allows: the Start is in
+    /// view and the rest a pan or a wheel away.
     pub fn fit(width: f64, height: f64, view_width: f64, view_height: f64) -> ViewTransform {
         if !(width > 0.0 && height > 0.0 && view_width > 0.0 && view_height > 0.0) {
             return ViewTransform::default();
@@ -41,10 +47,18 @@ impl ViewTransform {
         let scale = (view_width / width)
             .min(view_height / height)
             .clamp(MIN_SCALE, 1.0);
+        if scale >= LEGIBLE_SCALE {
+            return ViewTransform {
+                scale,
+                tx: (view_width - width * scale) / 2.0,
+                ty: (view_height - height * scale) / 2.0,
+            };
+        }
+        let scale = (view_width / width).clamp(LEGIBLE_SCALE, 1.0);
         ViewTransform {
             scale,
-            tx: (view_width - width * scale) / 2.0,
-            ty: (view_height - height * scale) / 2.0,
+            tx: ((view_width - width * scale) / 2.0).max(0.0),
+            ty: 0.0,
         }
     }
 
@@ -111,5 +125,17 @@ mod tests {
         assert_eq!(t.zoom_at(100.0, 0.0, 0.0).scale, MAX_SCALE);
         assert_eq!(t.zoom_at(f64::NAN, 0.0, 0.0), t);
         assert!(wheel_factor(-100.0) > 1.0 && wheel_factor(100.0) < 1.0);
+    }
+
+    #[test]
+    fn a_drawing_too_tall_to_read_whole_shows_its_top_readable() {
+        // A chain of 300 states: 200 px wide, 24,600 px tall, in a 600 x 400 view.
+        let t = ViewTransform::fit(200.0, 24_600.0, 600.0, 400.0);
+        assert_eq!(t.scale, 1.0);
+        assert_eq!((t.tx, t.ty), (200.0, 0.0));
+        // Too wide as well: the top-left corner at the smallest readable size.
+        let t = ViewTransform::fit(6_000.0, 24_600.0, 600.0, 400.0);
+        assert_eq!(t.scale, LEGIBLE_SCALE);
+        assert_eq!((t.tx, t.ty), (0.0, 0.0));
     }
 }
