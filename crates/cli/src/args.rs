@@ -13,7 +13,7 @@ USAGE:
   sfn-play validate DEF.json
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
-                        [--max-steps N]
+                        [--max-steps N] [--max-eval-steps N]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -84,6 +84,7 @@ pub struct RunArgs {
     pub trace: bool,
     pub no_limits: bool,
     pub max_steps: Option<u64>,
+    pub max_eval_steps: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,6 +250,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut trace = false;
     let mut no_limits = false;
     let mut max_steps = None;
+    let mut max_eval_steps = None;
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -287,6 +289,9 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--max-steps" => {
                 max_steps = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
+            "--max-eval-steps" => {
+                max_eval_steps = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -305,6 +310,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         trace,
         no_limits,
         max_steps,
+        max_eval_steps,
     }))
 }
 
@@ -375,6 +381,8 @@ mod tests {
             "--no-limits",
             "--max-steps",
             "9",
+            "--max-eval-steps",
+            "1000",
         ]);
         assert_eq!(
             command,
@@ -389,6 +397,7 @@ mod tests {
                 trace: true,
                 no_limits: true,
                 max_steps: Some(9),
+                max_eval_steps: Some(1000),
             }))
         );
     }

@@ -161,6 +161,9 @@ fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
     if args.no_limits {
         options.limits = Limits::none();
     }
+    if let Some(steps) = args.max_eval_steps {
+        options.limits.max_eval_steps = steps;
+    }
     Ok(options)
 }
 

@@ -1,6 +1,7 @@
 //! AWS's service quotas that change behaviour, on by default and switchable, and the bounds
 //! on runaway JSONata expressions.
 
+use crate::budget::{Budget, DEFAULT_MAX_EVAL_STEPS};
 use crate::jsonata::JsonataLimits;
 
 /// The quotas an execution enforces. `None` turns one off.
@@ -14,6 +15,9 @@ pub struct Limits {
     /// What stops a runaway JSONata expression (not an AWS quota: always on, also with
     /// [`Limits::none`]).
     pub jsonata: JsonataLimits,
+    /// The evaluation steps one execution may take ([`crate::budget`]; not an AWS quota:
+    /// always on, also with [`Limits::none`]).
+    pub max_eval_steps: u64,
 }
 
 pub const AWS_MAX_HISTORY_EVENTS: usize = 25_000;
@@ -25,17 +29,24 @@ impl Default for Limits {
             max_history_events: Some(AWS_MAX_HISTORY_EVENTS),
             max_payload_bytes: Some(AWS_MAX_PAYLOAD_BYTES),
             jsonata: JsonataLimits::default(),
+            max_eval_steps: DEFAULT_MAX_EVAL_STEPS,
         }
     }
 }
 
 impl Limits {
+    /// The execution's resource budget under these limits.
+    pub fn budget(&self) -> Budget {
+        Budget::new(self.max_eval_steps, self.max_payload_bytes)
+    }
+
     /// No limits: for long simulations and benchmarks.
     pub fn none() -> Self {
         Limits {
             max_history_events: None,
             max_payload_bytes: None,
             jsonata: JsonataLimits::default(),
+            max_eval_steps: DEFAULT_MAX_EVAL_STEPS,
         }
     }
 }

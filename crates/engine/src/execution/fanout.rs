@@ -37,6 +37,8 @@ pub(super) struct Fanout {
     machines: Vec<Rc<StateMachine>>,
     /// Each child's result by index: its output, or a tolerated failure's error output.
     results: Vec<Value>,
+    /// The size of the outputs collected so far (see [`crate::budget`]).
+    result_bytes: usize,
     /// The next child to start.
     next: usize,
     /// Children started and not finished.
@@ -202,6 +204,18 @@ impl Execution {
                         IterationEvent::Succeeded,
                         index,
                     );
+                }
+                // The results are measured as they come: a Map of many big outputs fails as
+                // soon as they are too big together, not once they are all kept.
+                if crate::budget::add_size(&mut fanout.result_bytes, &output).is_err()
+                    && fanout.failure.is_none()
+                {
+                    let error = crate::budget::state_error(state_name)
+                        .unwrap_or_else(|| crate::budget::Exhausted::Size.error());
+                    let iterations = iteration_events.then(|| Rc::clone(state_name));
+                    self.abort_children(parent.id, child.now, iterations.as_ref());
+                    fanout.running = 0;
+                    fanout.failure = Some(error);
                 }
                 // The output stays in the history too: the Map's or Parallel's own copy.
                 if let Some(slot) = fanout.results.get_mut(index) {
@@ -622,6 +636,7 @@ impl Fanout {
             children,
             machines,
             results: vec![Value::Null; count],
+            result_bytes: 0,
             next: 0,
             running: 0,
             finished: 0,

@@ -220,6 +220,8 @@ pub struct Execution {
     /// one running is taken out while it runs).
     frames: Frames,
     started: bool,
+    /// The resource budget's meter (made current while the execution advances).
+    meter: crate::budget::Meter,
 }
 
 impl Execution {
@@ -242,6 +244,7 @@ impl Execution {
             mocks,
             start_iso: format_iso(options.start_time),
             rng: Rng::new(options.seed),
+            meter: crate::budget::Meter::new(options.limits.budget()),
             options,
             status: ExecutionStatus::Running,
             history: History::default(),
@@ -258,6 +261,21 @@ impl Execution {
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
+        // The meter is copied out and back: the scope must not borrow `self`.
+        let mut meter = self.meter;
+        let scope = meter.enter();
+        self.step_within_budget();
+        drop(scope);
+        self.meter = meter;
+        self.history.since_step()
+    }
+
+    /// The evaluation steps taken so far (see [`crate::budget`]).
+    pub fn eval_steps_used(&self) -> u64 {
+        self.meter.used()
+    }
+
+    fn step_within_budget(&mut self) {
         self.history.begin_step();
         let before = self.history.len();
         let mut actions = 0usize;
@@ -270,7 +288,6 @@ impl Execution {
             self.enforce_history_limit();
             actions = actions.saturating_add(1);
         }
-        self.history.since_step()
     }
 
     /// Runs to the end and returns the final status.
@@ -520,7 +537,7 @@ impl Execution {
             )));
         }
         match self.options.limits.max_payload_bytes {
-            Some(max) if payload_size(value) > max => Err(StatesError::new(
+            Some(max) if crate::budget::json_size_within(value, max) > max => Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
                 format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
             )),
@@ -579,8 +596,9 @@ fn collect_sub_machines(
     }
 }
 
+/// The bytes of `value`'s JSON text, counted without writing it.
 fn payload_size(value: &Value) -> usize {
-    serde_json::to_string(value).map(|s| s.len()).unwrap_or(0)
+    crate::budget::json_size(value)
 }
 
 /// A value as AWS prints it in a cause: strings without quotes, the rest as JSON.

@@ -210,7 +210,8 @@ impl Execution {
                 self.spare_run = Some(run);
             }
             Outcome::Fail(error) => {
-                let error = self.with_state_context(error, &run);
+                let error = crate::budget::state_error(&run.name)
+                    .unwrap_or_else(|| self.with_state_context(error, &run));
                 self.handle_error(frame, run, state, error, None);
             }
             Outcome::FanoutFail {

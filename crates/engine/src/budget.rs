@@ -1,0 +1,401 @@
+//! The execution's resource budget: evaluation steps that every costly operation draws on,
+//! and the size a value may reach while it is built, so that no input, however hostile, runs
+//! for minutes or takes gigabytes.
+//!
+//! - **Steps.** JSONPath evaluation (each segment applied to each node, deep scans and filters
+//!   included), intrinsic functions (per item or per 64 bytes they process), Choice rules (per
+//!   rule), JSONata (each call of a user function, and the costly built-ins per item or
+//!   character they are given) and the JSONata of mock rules all charge one counter per
+//!   execution. When it runs out, the state fails with `States.Runtime` (which no Retry or
+//!   Catch takes, as on AWS), naming the state and the budget: the execution ends FAILED.
+//! - **Size.** A value is measured as it is built, without serializing it ([`json_size`]
+//!   counts the bytes of its compact JSON text, exactly what the payload quota measures):
+//!   a template's fields, a JSONPath's results, an intrinsic's text, a JSONata result, a
+//!   Map's collected results. A value that grows past [`Budget::max_value_bytes`] stops with
+//!   `States.DataLimitExceeded` before it is built any further.
+//!
+//! The counter is the execution's, made current for the thread while the execution advances
+//! ([`Scope`]): the evaluators charge it without a parameter in each of their signatures,
+//! and the engine runs one execution at a time on a thread (the page's worker and the CLI
+//! alike). Outside an execution (validation, unit tests) nothing is charged against a bound.
+//!
+//! ## Defaults
+//!
+//! - [`DEFAULT_MAX_EVAL_STEPS`], 100 million steps per execution: a step is one node visited,
+//!   one item compared, or 64 bytes copied, about 10 to 50 ns natively, so the budget is spent
+//!   in one to five seconds of release build. A state machine within AWS's quotas does far
+//!   less: 25,000 events are about 8,000 states, each with payloads of at most 256 KiB (about
+//!   4,000 steps to copy one whole, some tens of thousands to scan every node of one), so
+//!   even a machine that scanned its whole payload in every state would use a few hundred
+//!   million only if every state's payload were at the quota; the benchmarks' loop of 100,000
+//!   iterations uses about 1.5 million. Raise it with `sfn-play run --max-eval-steps N`.
+//! - The size bound is four times the payload quota (1 MiB with AWS's 256 KiB): a value being
+//!   built may grow past the quota before a later stage cuts it down (a JSONPath result that a
+//!   template then picks from), but not far: at four times the quota it can no longer become a
+//!   payload. With the quotas off (`--no-limits`) it is [`MAX_VALUE_BYTES_WITHOUT_QUOTA`]
+//!   (64 MiB), which keeps a run within a few hundred MB.
+
+use std::cell::Cell;
+
+use serde_json::Value;
+
+use crate::error::{names, StatesError};
+
+/// Evaluation steps one execution may take, by default (see the module doc).
+pub const DEFAULT_MAX_EVAL_STEPS: u64 = 100_000_000;
+
+/// The size bound of a value being built when AWS's payload quota is off.
+pub const MAX_VALUE_BYTES_WITHOUT_QUOTA: usize = 64 << 20;
+
+/// How many times the payload quota a value being built may reach.
+const QUOTA_FACTOR: usize = 4;
+
+/// The bytes one step of copying stands for.
+pub const BYTES_PER_STEP: usize = 64;
+
+/// The cause of the [`StatesError`] a value that grew too big gives, before the executor
+/// names the state in it.
+pub const OVERSIZE_CAUSE: &str =
+    "A value being built exceeded the maximum number of bytes service limit.";
+
+/// An execution's budget: its bounds and what is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// The steps the execution may take in all.
+    pub max_steps: u64,
+    /// The bytes of compact JSON one value may reach while it is built.
+    pub max_value_bytes: usize,
+}
+
+impl Budget {
+    /// The budget of an execution with `max_steps` steps and a payload quota of
+    /// `max_payload_bytes` (`None`: the quotas are off).
+    pub fn new(max_steps: u64, max_payload_bytes: Option<usize>) -> Budget {
+        Budget {
+            max_steps,
+            max_value_bytes: max_payload_bytes.map_or(MAX_VALUE_BYTES_WITHOUT_QUOTA, |q| {
+                q.saturating_mul(QUOTA_FACTOR)
+            }),
+        }
+    }
+}
+
+/// What ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exhausted {
+    /// The evaluation steps.
+    Steps,
+    /// A value grew past the size bound.
+    Size,
+}
+
+impl Exhausted {
+    /// The message of an evaluator's error for it (the executor replaces that error by the
+    /// execution's, see [`Meter::error`]).
+    pub fn message(self) -> String {
+        match self {
+            Exhausted::Steps => format!(
+                "the execution's evaluation budget ({} steps) ran out",
+                LIMIT.with(Cell::get)
+            ),
+            Exhausted::Size => OVERSIZE_CAUSE.to_string(),
+        }
+    }
+
+    /// The error the state fails with (before the executor names the state).
+    pub fn error(self) -> StatesError {
+        match self {
+            Exhausted::Steps => StatesError::runtime(self.message()),
+            Exhausted::Size => StatesError::new(names::DATA_LIMIT_EXCEEDED, OVERSIZE_CAUSE),
+        }
+    }
+}
+
+thread_local! {
+    /// Steps left to the current execution; unbounded outside one.
+    static LEFT: Cell<u64> = const { Cell::new(u64::MAX) };
+    /// The current execution's step bound (for messages).
+    static LIMIT: Cell<u64> = const { Cell::new(u64::MAX) };
+    /// The current size bound.
+    static MAX_BYTES: Cell<usize> = const { Cell::new(usize::MAX) };
+    /// What ran out since the meter was made current, if anything did.
+    static SPENT: Cell<Option<Exhausted>> = const { Cell::new(None) };
+}
+
+/// Takes `steps` from the current execution's budget.
+#[inline]
+pub fn charge(steps: u64) -> Result<(), Exhausted> {
+    LEFT.with(|left| {
+        let have = left.get();
+        if have >= steps {
+            left.set(have.wrapping_sub(steps));
+            Ok(())
+        } else {
+            left.set(0);
+            SPENT.with(|spent| spent.set(Some(Exhausted::Steps)));
+            Err(Exhausted::Steps)
+        }
+    })
+}
+
+/// Takes the steps of copying or scanning `bytes` bytes.
+#[inline]
+pub fn charge_bytes(bytes: usize) -> Result<(), Exhausted> {
+    charge(u64::try_from(bytes / BYTES_PER_STEP).unwrap_or(u64::MAX))
+}
+
+/// The size bound of a value being built, for the current execution.
+#[inline]
+pub fn max_value_bytes() -> usize {
+    MAX_BYTES.with(Cell::get)
+}
+
+/// Fails when `bytes` (the size a value being built has reached) is past the size bound.
+#[inline]
+pub fn check_size(bytes: usize) -> Result<(), Exhausted> {
+    if bytes > max_value_bytes() {
+        SPENT.with(|spent| spent.set(Some(Exhausted::Size)));
+        Err(Exhausted::Size)
+    } else {
+        Ok(())
+    }
+}
+
+/// Adds `value`'s size to `total` (the size of what is being built so far) and fails when
+/// the sum is past the size bound; measuring stops there, so a huge value is not walked
+/// whole. Charges the steps of the walk.
+pub fn add_size(total: &mut usize, value: &Value) -> Result<(), Exhausted> {
+    let bound = max_value_bytes();
+    let room = bound.saturating_sub(*total);
+    let size = json_size_within(value, room.saturating_add(1));
+    *total = total.saturating_add(size);
+    check_size(*total)?;
+    charge_bytes(size)
+}
+
+/// What ran out in the current execution since its meter was made current.
+pub fn exhausted() -> Option<Exhausted> {
+    SPENT.with(Cell::get)
+}
+
+/// An execution's meter: the steps it has left and what ran out, kept between the times it
+/// is made current.
+#[derive(Debug, Clone, Copy)]
+pub struct Meter {
+    budget: Budget,
+    left: u64,
+    spent: Option<Exhausted>,
+}
+
+impl Meter {
+    pub fn new(budget: Budget) -> Meter {
+        Meter {
+            budget,
+            left: budget.max_steps,
+            spent: None,
+        }
+    }
+
+    /// Makes the meter current for this thread until the returned scope ends.
+    pub fn enter(&mut self) -> Scope<'_> {
+        let saved = (
+            LEFT.with(|c| c.replace(self.left)),
+            LIMIT.with(|c| c.replace(self.budget.max_steps)),
+            MAX_BYTES.with(|c| c.replace(self.budget.max_value_bytes)),
+            SPENT.with(|c| c.replace(self.spent)),
+        );
+        Scope { meter: self, saved }
+    }
+
+    /// The steps taken so far.
+    pub fn used(&self) -> u64 {
+        self.budget.max_steps.saturating_sub(self.left)
+    }
+}
+
+/// While it lives, its [`Meter`] is the thread's current one; it writes back what was spent
+/// and restores the previous meter when it ends.
+pub struct Scope<'a> {
+    meter: &'a mut Meter,
+    saved: (u64, u64, usize, Option<Exhausted>),
+}
+
+impl Drop for Scope<'_> {
+    fn drop(&mut self) {
+        let (left, limit, max_bytes, spent) = self.saved;
+        self.meter.left = LEFT.with(|c| c.replace(left));
+        LIMIT.with(|c| c.set(limit));
+        MAX_BYTES.with(|c| c.set(max_bytes));
+        self.meter.spent = SPENT.with(|c| c.replace(spent));
+    }
+}
+
+/// The error a state's failure becomes when the budget ran out during it: the steps, as
+/// `States.Runtime` naming the state and the budget (every later failure too: nothing is
+/// left); a value too big, as AWS's `States.DataLimitExceeded` for the state's result.
+/// `None`: the state's own error stands.
+pub fn state_error(state: &str) -> Option<StatesError> {
+    match exhausted()? {
+        Exhausted::Steps => {
+            let limit = LIMIT.with(Cell::get);
+            Some(StatesError::runtime(format!(
+                "The execution ran out of its evaluation budget ({limit} steps) in the state \
+                 '{state}': its paths, expressions, functions or rules did more work than any \
+                 state machine within AWS's quotas needs (sfn-play run --max-eval-steps N \
+                 raises it)."
+            )))
+        }
+        Exhausted::Size => {
+            // Taken: a state that catches it by name goes on with a clean meter.
+            SPENT.with(|spent| spent.set(None));
+            Some(StatesError::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{state}' returned a result with a size exceeding the \
+                     maximum number of bytes service limit."
+                ),
+            ))
+        }
+    }
+}
+
+/// The bytes of `value`'s compact JSON text (as `serde_json::to_string` writes it), counted
+/// without writing it.
+pub fn json_size(value: &Value) -> usize {
+    json_size_within(value, usize::MAX)
+}
+
+/// [`json_size`], but it stops counting once past `bound`: the answer is then some number
+/// over `bound`. Walks without recursion.
+pub fn json_size_within(value: &Value, bound: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack: Vec<&Value> = vec![value];
+    while let Some(node) = stack.pop() {
+        if total > bound {
+            break;
+        }
+        let size = match node {
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Number(n) => number_size(n),
+            Value::String(s) => string_size(s),
+            Value::Array(items) => {
+                stack.extend(items.iter().rev());
+                // The brackets and the commas.
+                2usize.saturating_add(items.len().saturating_sub(1))
+            }
+            Value::Object(map) => {
+                let mut size = 2usize.saturating_add(map.len().saturating_sub(1));
+                for (key, member) in map.iter().rev() {
+                    // The key, its colon.
+                    size = size.saturating_add(string_size(key)).saturating_add(1);
+                    stack.push(member);
+                }
+                size
+            }
+        };
+        total = total.saturating_add(size);
+    }
+    total
+}
+
+/// The bytes of a JSON string literal: its quotes and its escapes.
+fn string_size(text: &str) -> usize {
+    let mut size = text.len().saturating_add(2);
+    for &byte in text.as_bytes() {
+        match byte {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => size = size.saturating_add(1),
+            0..=0x1f => size = size.saturating_add(5),
+            _ => {}
+        }
+    }
+    size
+}
+
+fn number_size(number: &serde_json::Number) -> usize {
+    if let Some(n) = number.as_u64() {
+        return digits(n);
+    }
+    if let Some(n) = number.as_i64() {
+        return digits(n.unsigned_abs()).saturating_add(1);
+    }
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 = self.0.saturating_add(s.len());
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = std::fmt::write(&mut count, format_args!("{number}"));
+    count.0
+}
+
+fn digits(mut n: u64) -> usize {
+    let mut count = 1usize;
+    while n >= 10 {
+        n /= 10;
+        count = count.saturating_add(1);
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sizes_are_those_of_the_compact_text() {
+        let values = [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(-7),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(1.5),
+            json!(-2.5e-300),
+            json!(1e300),
+            json!(""),
+            json!("a\"b\\c\n\u{1}\u{1f}é\u{7f}"),
+            json!([]),
+            json!({}),
+            json!([1, [2, {"x\"": null}], "s"]),
+            json!({"a": {"b": [true, false]}, "c": "d"}),
+        ];
+        for value in values {
+            let text = serde_json::to_string(&value).unwrap();
+            assert_eq!(json_size(&value), text.len(), "{text}");
+        }
+        let big = json!([[1, 2, 3], [4, 5, 6]]);
+        assert!(json_size_within(&big, 3) > 3);
+    }
+
+    #[test]
+    fn a_meter_is_current_within_its_scope() {
+        let mut meter = Meter::new(Budget::new(10, Some(100)));
+        {
+            let _scope = meter.enter();
+            assert_eq!(charge(4), Ok(()));
+            assert_eq!(max_value_bytes(), 400);
+            let mut total = 0;
+            assert_eq!(
+                add_size(&mut total, &json!("x".repeat(500))),
+                Err(Exhausted::Size)
+            );
+            assert!(total > 400);
+        }
+        assert_eq!(meter.used(), 4);
+        assert_eq!(exhausted(), None);
+        {
+            let _scope = meter.enter();
+            assert_eq!(exhausted(), Some(Exhausted::Size));
+            assert_eq!(charge(7), Err(Exhausted::Steps));
+            assert_eq!(exhausted(), Some(Exhausted::Steps));
+        }
+        assert_eq!(charge(u64::MAX / 2), Ok(()));
+    }
+}
