@@ -47,6 +47,10 @@ const COSTLY: [&str; 11] = [
     "split",
 ];
 
+/// The steps of building one item of a range or one member of a merged object: measured
+/// natively, several times a JSONPath step.
+const COSTLY_ITEM: u64 = 8;
+
 /// The prefix of the block variables that hold a charged call's arguments.
 const ARG: &str = "__sfnArg";
 
@@ -236,8 +240,13 @@ pub(super) fn range_end(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     let end = args.get(1).cloned().unwrap_or(JValue::Undefined);
     if let (Some(JValue::Number(start)), JValue::Number(stop)) = (args.first(), &end) {
         let length = (stop - start).max(0.0);
+        // Past jsonata's own bound (1e7) the evaluator refuses the range without building it.
+        if length > 1e7 {
+            return Ok(end);
+        }
         // A float to integer `as` saturates; the sequence bound refuses what is too long.
-        budget::charge(length as u64).map_err(over)?;
+        // Building an item of a range costs several steps' time (a value in a sequence).
+        budget::charge((length as u64).saturating_mul(COSTLY_ITEM)).map_err(over)?;
     }
     Ok(end)
 }
@@ -325,10 +334,12 @@ pub(super) fn charge_call(args: &[JValue]) -> Result<JValue, EvaluatorError> {
             budget::check_size(size).map_err(over)?;
             size / budget::BYTES_PER_STEP
         }
+        // Copies every member (a key and a value) into a new object.
         "merge" => match arg(0) {
-            JValue::Array(items) => items.iter().map(shallow).sum(),
+            JValue::Array(items) => items.iter().map(shallow).sum::<usize>(),
             other => shallow(other),
-        },
+        }
+        .saturating_mul(COSTLY_ITEM as usize),
         "sort" => {
             let n = shallow(arg(0));
             n.saturating_mul(usize::BITS.saturating_sub(n.leading_zeros()) as usize)
