@@ -15,7 +15,7 @@
 //!   `States.DataLimitExceeded` before it is built any further.
 //!
 //! The counter is the execution's, made current for the thread while the execution advances
-//! ([`Scope`]): the evaluators charge it without a parameter in each of their signatures,
+//! ([`install`]): the evaluators charge it without a parameter in each of their signatures,
 //! and the engine runs one execution at a time on a thread (the page's worker and the CLI
 //! alike). Outside an execution (validation, unit tests) nothing is charged against a bound.
 //!
@@ -82,11 +82,12 @@ impl Budget {
 
 /// What ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Exhausted {
     /// The evaluation steps.
-    Steps,
+    Steps = 0,
     /// A value grew past the size bound.
-    Size,
+    Size = 1,
 }
 
 impl Exhausted {
@@ -96,7 +97,7 @@ impl Exhausted {
         match self {
             Exhausted::Steps => format!(
                 "the execution's evaluation budget ({} steps) ran out",
-                LIMIT.with(Cell::get)
+                max_steps()
             ),
             Exhausted::Size => OVERSIZE_CAUSE.to_string(),
         }
@@ -112,27 +113,29 @@ impl Exhausted {
 }
 
 thread_local! {
-    /// Steps left to the current execution; unbounded outside one.
-    static LEFT: Cell<u64> = const { Cell::new(u64::MAX) };
-    /// The current execution's step bound (for messages).
-    static LIMIT: Cell<u64> = const { Cell::new(u64::MAX) };
-    /// The current size bound.
-    static MAX_BYTES: Cell<usize> = const { Cell::new(usize::MAX) };
-    /// What ran out since the meter was made current, if anything did.
-    static SPENT: Cell<Option<Exhausted>> = const { Cell::new(None) };
+    /// The current execution's meter; unbounded outside one.
+    static CURRENT: Cell<Meter> = const {
+        Cell::new(Meter {
+            budget: Budget { max_steps: u64::MAX, max_value_bytes: usize::MAX },
+            left: u64::MAX,
+            spent: NOTHING_SPENT,
+        })
+    };
 }
 
 /// Takes `steps` from the current execution's budget.
 #[inline]
 pub fn charge(steps: u64) -> Result<(), Exhausted> {
-    LEFT.with(|left| {
-        let have = left.get();
-        if have >= steps {
-            left.set(have.wrapping_sub(steps));
+    CURRENT.with(|current| {
+        let mut meter = current.get();
+        if meter.left >= steps {
+            meter.left = meter.left.wrapping_sub(steps);
+            current.set(meter);
             Ok(())
         } else {
-            left.set(0);
-            SPENT.with(|spent| spent.set(Some(Exhausted::Steps)));
+            meter.left = 0;
+            meter.spent = Exhausted::Steps as u8;
+            current.set(meter);
             Err(Exhausted::Steps)
         }
     })
@@ -147,14 +150,26 @@ pub fn charge_bytes(bytes: usize) -> Result<(), Exhausted> {
 /// The size bound of a value being built, for the current execution.
 #[inline]
 pub fn max_value_bytes() -> usize {
-    MAX_BYTES.with(Cell::get)
+    CURRENT.with(|current| current.get().budget.max_value_bytes)
+}
+
+fn max_steps() -> u64 {
+    CURRENT.with(|current| current.get().budget.max_steps)
+}
+
+fn set_spent(spent: Option<Exhausted>) {
+    CURRENT.with(|current| {
+        let mut meter = current.get();
+        meter.spent = spent.map_or(NOTHING_SPENT, |what| what as u8);
+        current.set(meter);
+    });
 }
 
 /// Fails when `bytes` (the size a value being built has reached) is past the size bound.
 #[inline]
 pub fn check_size(bytes: usize) -> Result<(), Exhausted> {
     if bytes > max_value_bytes() {
-        SPENT.with(|spent| spent.set(Some(Exhausted::Size)));
+        set_spent(Some(Exhausted::Size));
         Err(Exhausted::Size)
     } else {
         Ok(())
@@ -173,38 +188,37 @@ pub fn add_size(total: &mut usize, value: &Value) -> Result<(), Exhausted> {
     charge_bytes(size)
 }
 
-/// What ran out in the current execution since its meter was made current.
+/// What ran out in the current execution, if anything did.
 pub fn exhausted() -> Option<Exhausted> {
-    SPENT.with(Cell::get)
+    match CURRENT.with(|current| current.get().spent) {
+        STEPS_SPENT => Some(Exhausted::Steps),
+        SIZE_SPENT => Some(Exhausted::Size),
+        _ => None,
+    }
 }
 
-/// An execution's meter: the steps it has left and what ran out, kept between the times it
-/// is made current.
+/// An execution's meter: its budget, the steps it has left and what ran out.
 #[derive(Debug, Clone, Copy)]
 pub struct Meter {
     budget: Budget,
     left: u64,
-    spent: Option<Exhausted>,
+    /// What ran out, as a plain byte ([`Exhausted`] as `u8`, or [`NOTHING_SPENT`]): the meter
+    /// is copied in and out of the thread at every step of the execution, and plain data
+    /// copies in a few instructions.
+    spent: u8,
 }
+
+const NOTHING_SPENT: u8 = u8::MAX;
+const STEPS_SPENT: u8 = Exhausted::Steps as u8;
+const SIZE_SPENT: u8 = Exhausted::Size as u8;
 
 impl Meter {
     pub fn new(budget: Budget) -> Meter {
         Meter {
             budget,
             left: budget.max_steps,
-            spent: None,
+            spent: NOTHING_SPENT,
         }
-    }
-
-    /// Makes the meter current for this thread until the returned scope ends.
-    pub fn enter(&mut self) -> Scope<'_> {
-        let saved = (
-            LEFT.with(|c| c.replace(self.left)),
-            LIMIT.with(|c| c.replace(self.budget.max_steps)),
-            MAX_BYTES.with(|c| c.replace(self.budget.max_value_bytes)),
-            SPENT.with(|c| c.replace(self.spent)),
-        );
-        Scope { meter: self, saved }
     }
 
     /// The steps taken so far.
@@ -213,21 +227,10 @@ impl Meter {
     }
 }
 
-/// While it lives, its [`Meter`] is the thread's current one; it writes back what was spent
-/// and restores the previous meter when it ends.
-pub struct Scope<'a> {
-    meter: &'a mut Meter,
-    saved: (u64, u64, usize, Option<Exhausted>),
-}
-
-impl Drop for Scope<'_> {
-    fn drop(&mut self) {
-        let (left, limit, max_bytes, spent) = self.saved;
-        self.meter.left = LEFT.with(|c| c.replace(left));
-        LIMIT.with(|c| c.set(limit));
-        MAX_BYTES.with(|c| c.set(max_bytes));
-        self.meter.spent = SPENT.with(|c| c.replace(spent));
-    }
+/// Makes `meter` the thread's current one and returns the one it replaces (to put back,
+/// with what was spent read back the same way, when the execution stops advancing).
+pub fn install(meter: Meter) -> Meter {
+    CURRENT.with(|current| current.replace(meter))
 }
 
 /// The error a state's failure becomes when the budget ran out during it: the steps, as
@@ -237,7 +240,7 @@ impl Drop for Scope<'_> {
 pub fn state_error(state: &str) -> Option<StatesError> {
     match exhausted()? {
         Exhausted::Steps => {
-            let limit = LIMIT.with(Cell::get);
+            let limit = max_steps();
             Some(StatesError::runtime(format!(
                 "The execution ran out of its evaluation budget ({limit} steps) in the state \
                  '{state}': its paths, expressions, functions or rules did more work than any \
@@ -247,7 +250,7 @@ pub fn state_error(state: &str) -> Option<StatesError> {
         }
         Exhausted::Size => {
             // Taken: a state that catches it by name goes on with a clean meter.
-            SPENT.with(|spent| spent.set(None));
+            set_spent(None);
             Some(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
                 format!(
@@ -268,6 +271,36 @@ pub fn json_size(value: &Value) -> usize {
 /// [`json_size`], but it stops counting once past `bound`: the answer is then some number
 /// over `bound`. Walks without recursion.
 pub fn json_size_within(value: &Value, bound: usize) -> usize {
+    // Scalars and containers of scalars (most values a state makes) are counted without the
+    // walk's stack.
+    if let Some(size) = scalar_size(value) {
+        return size;
+    }
+    let flat = |members: &mut dyn Iterator<Item = &Value>, mut size: usize| {
+        for member in members {
+            size = size.saturating_add(scalar_size(member)?).saturating_add(1);
+        }
+        Some(size.saturating_add(1))
+    };
+    let shallow = match value {
+        Value::Array(items) => flat(&mut items.iter(), 1),
+        Value::Object(map) => flat(
+            &mut map.values(),
+            map.keys().fold(1usize, |size, key| {
+                size.saturating_add(string_size(key)).saturating_add(1)
+            }),
+        ),
+        _ => None,
+    };
+    if let Some(size) = shallow {
+        // One comma fewer than members (none for an empty container).
+        let members = match value {
+            Value::Array(items) => items.len(),
+            Value::Object(map) => map.len(),
+            _ => 0,
+        };
+        return size.saturating_sub(usize::from(members > 0));
+    }
     let mut total = 0usize;
     let mut stack: Vec<&Value> = vec![value];
     while let Some(node) = stack.pop() {
@@ -298,6 +331,17 @@ pub fn json_size_within(value: &Value, bound: usize) -> usize {
         total = total.saturating_add(size);
     }
     total
+}
+
+/// The size of a scalar; `None` for an array or an object.
+fn scalar_size(value: &Value) -> Option<usize> {
+    Some(match value {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(n) => number_size(n),
+        Value::String(s) => string_size(s),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
 }
 
 /// The bytes of a JSON string literal: its quotes and its escapes.
@@ -332,13 +376,9 @@ fn number_size(number: &serde_json::Number) -> usize {
     count.0
 }
 
-fn digits(mut n: u64) -> usize {
-    let mut count = 1usize;
-    while n >= 10 {
-        n /= 10;
-        count = count.saturating_add(1);
-    }
-    count
+fn digits(n: u64) -> usize {
+    n.checked_ilog10()
+        .map_or(1, |d| (d as usize).saturating_add(1))
 }
 
 #[cfg(test)]
@@ -375,27 +415,25 @@ mod tests {
     }
 
     #[test]
-    fn a_meter_is_current_within_its_scope() {
-        let mut meter = Meter::new(Budget::new(10, Some(100)));
-        {
-            let _scope = meter.enter();
-            assert_eq!(charge(4), Ok(()));
-            assert_eq!(max_value_bytes(), 400);
-            let mut total = 0;
-            assert_eq!(
-                add_size(&mut total, &json!("x".repeat(500))),
-                Err(Exhausted::Size)
-            );
-            assert!(total > 400);
-        }
+    fn a_meter_is_current_while_installed() {
+        let meter = Meter::new(Budget::new(10, Some(100)));
+        let previous = install(meter);
+        assert_eq!(charge(4), Ok(()));
+        assert_eq!(max_value_bytes(), 400);
+        let mut total = 0;
+        assert_eq!(
+            add_size(&mut total, &json!("x".repeat(500))),
+            Err(Exhausted::Size)
+        );
+        assert!(total > 400);
+        let meter = install(previous);
         assert_eq!(meter.used(), 4);
         assert_eq!(exhausted(), None);
-        {
-            let _scope = meter.enter();
-            assert_eq!(exhausted(), Some(Exhausted::Size));
-            assert_eq!(charge(7), Err(Exhausted::Steps));
-            assert_eq!(exhausted(), Some(Exhausted::Steps));
-        }
+        let previous = install(meter);
+        assert_eq!(exhausted(), Some(Exhausted::Size));
+        assert_eq!(charge(7), Err(Exhausted::Steps));
+        assert_eq!(exhausted(), Some(Exhausted::Steps));
+        install(previous);
         assert_eq!(charge(u64::MAX / 2), Ok(()));
     }
 }

@@ -261,12 +261,10 @@ impl Execution {
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
-        // The meter is copied out and back: the scope must not borrow `self`.
-        let mut meter = self.meter;
-        let scope = meter.enter();
+        // The execution's budget is the thread's while it advances (see `budget`).
+        let previous = crate::budget::install(self.meter);
         self.step_within_budget();
-        drop(scope);
-        self.meter = meter;
+        self.meter = crate::budget::install(previous);
         self.history.since_step()
     }
 
