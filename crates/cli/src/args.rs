@@ -14,6 +14,7 @@ USAGE:
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
+                        [--max-value-bytes N]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -85,6 +86,7 @@ pub struct RunArgs {
     pub no_limits: bool,
     pub max_steps: Option<u64>,
     pub max_eval_steps: Option<u64>,
+    pub max_value_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,6 +253,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut no_limits = false;
     let mut max_steps = None;
     let mut max_eval_steps = None;
+    let mut max_value_bytes = None;
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -292,6 +295,9 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--max-eval-steps" => {
                 max_eval_steps = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
+            "--max-value-bytes" => {
+                max_value_bytes = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -311,6 +317,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         no_limits,
         max_steps,
         max_eval_steps,
+        max_value_bytes,
     }))
 }
 
@@ -383,6 +390,8 @@ mod tests {
             "9",
             "--max-eval-steps",
             "1000",
+            "--max-value-bytes",
+            "2000",
         ]);
         assert_eq!(
             command,
@@ -398,6 +407,7 @@ mod tests {
                 no_limits: true,
                 max_steps: Some(9),
                 max_eval_steps: Some(1000),
+                max_value_bytes: Some(2000),
             }))
         );
     }

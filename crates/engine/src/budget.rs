@@ -33,7 +33,10 @@
 //!   built may grow past the quota before a later stage cuts it down (a JSONPath result that a
 //!   template then picks from), but not far: at four times the quota it can no longer become a
 //!   payload. With the quotas off (`--no-limits`) it is [`MAX_VALUE_BYTES_WITHOUT_QUOTA`]
-//!   (64 MiB), which keeps a run within a few hundred MB.
+//!   (4 MiB of JSON text): in memory a value takes up to some seventy times its text (a
+//!   `{"a":{...}}` level of 6 bytes is an object, its map and a key, a few hundred bytes; a
+//!   deep scan's results share nothing), measured at 1.1 GB for 16 MiB and 570 MB for 8 MiB,
+//!   so 4 MiB keeps a value being built under about 300 MB at worst. `sfn-play run --max-value-bytes N` changes it.
 
 use std::cell::Cell;
 
@@ -45,7 +48,7 @@ use crate::error::{names, StatesError};
 pub const DEFAULT_MAX_EVAL_STEPS: u64 = 100_000_000;
 
 /// The size bound of a value being built when AWS's payload quota is off.
-pub const MAX_VALUE_BYTES_WITHOUT_QUOTA: usize = 64 << 20;
+pub const MAX_VALUE_BYTES_WITHOUT_QUOTA: usize = 4 << 20;
 
 /// How many times the payload quota a value being built may reach.
 const QUOTA_FACTOR: usize = 4;

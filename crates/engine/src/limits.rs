@@ -18,6 +18,9 @@ pub struct Limits {
     /// The evaluation steps one execution may take ([`crate::budget`]; not an AWS quota:
     /// always on, also with [`Limits::none`]).
     pub max_eval_steps: u64,
+    /// The bytes of JSON a value being built may reach ([`crate::budget`]); `None`: four
+    /// times the payload quota, or 4 MiB without it.
+    pub max_value_bytes: Option<usize>,
 }
 
 pub const AWS_MAX_HISTORY_EVENTS: usize = 25_000;
@@ -30,6 +33,7 @@ impl Default for Limits {
             max_payload_bytes: Some(AWS_MAX_PAYLOAD_BYTES),
             jsonata: JsonataLimits::default(),
             max_eval_steps: DEFAULT_MAX_EVAL_STEPS,
+            max_value_bytes: None,
         }
     }
 }
@@ -37,7 +41,11 @@ impl Default for Limits {
 impl Limits {
     /// The execution's resource budget under these limits.
     pub fn budget(&self) -> Budget {
-        Budget::new(self.max_eval_steps, self.max_payload_bytes)
+        let mut budget = Budget::new(self.max_eval_steps, self.max_payload_bytes);
+        if let Some(bytes) = self.max_value_bytes {
+            budget.max_value_bytes = bytes;
+        }
+        budget
     }
 
     /// No limits: for long simulations and benchmarks.
@@ -47,6 +55,7 @@ impl Limits {
             max_payload_bytes: None,
             jsonata: JsonataLimits::default(),
             max_eval_steps: DEFAULT_MAX_EVAL_STEPS,
+            max_value_bytes: None,
         }
     }
 }

@@ -84,7 +84,9 @@ impl JsonPath {
         root: &Value,
         out: &mut Results,
     ) -> Result<(), PathError> {
-        budget::charge(1).map_err(exhausted)?;
+        // Each node visited costs a step, and the text of its path (Jayway's messages) a copy.
+        budget::charge_bytes(path.len().saturating_add(budget::BYTES_PER_STEP))
+            .map_err(exhausted)?;
         let Some(segment) = self.segments.get(index) else {
             return out.push(node);
         };
@@ -263,7 +265,8 @@ impl JsonPath {
         if !matches!(node, Value::Object(_) | Value::Array(_)) {
             return Ok(());
         }
-        budget::charge(1).map_err(exhausted)?;
+        budget::charge_bytes(path.len().saturating_add(budget::BYTES_PER_STEP))
+            .map_err(exhausted)?;
         if self.scan_matches(index, node, root) {
             self.eval(index, path, node, false, root, out)?;
         }
