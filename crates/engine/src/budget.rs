@@ -183,12 +183,20 @@ pub fn check_size(bytes: usize) -> Result<(), Exhausted> {
 /// the sum is past the size bound; measuring stops there, so a huge value is not walked
 /// whole. Charges the steps of the walk.
 pub fn add_size(total: &mut usize, value: &Value) -> Result<(), Exhausted> {
-    let bound = max_value_bytes();
-    let room = bound.saturating_sub(*total);
+    // One read of the meter: this runs for every value a template or a path makes.
+    let mut meter = CURRENT.with(Cell::get);
+    let room = meter.budget.max_value_bytes.saturating_sub(*total);
     let size = json_size_within(value, room.saturating_add(1));
     *total = total.saturating_add(size);
-    check_size(*total)?;
-    charge_bytes(size)
+    if size > room {
+        meter.spent = SIZE_SPENT;
+        CURRENT.with(|current| current.set(meter));
+        return Err(Exhausted::Size);
+    }
+    if size >= BYTES_PER_STEP {
+        return charge_bytes(size);
+    }
+    Ok(())
 }
 
 /// What ran out in the current execution, if anything did.
