@@ -21,14 +21,17 @@
 //!
 //! ## Defaults
 //!
-//! - [`DEFAULT_MAX_EVAL_STEPS`], 100 million steps per execution: a step is one node visited,
-//!   one item compared, or 64 bytes copied, about 10 to 50 ns natively, so the budget is spent
-//!   in one to five seconds of release build. A state machine within AWS's quotas does far
-//!   less: 25,000 events are about 8,000 states, each with payloads of at most 256 KiB (about
-//!   4,000 steps to copy one whole, some tens of thousands to scan every node of one), so
-//!   even a machine that scanned its whole payload in every state would use a few hundred
-//!   million only if every state's payload were at the quota; the benchmarks' loop of 100,000
-//!   iterations uses about 1.5 million. Raise it with `sfn-play run --max-eval-steps N`.
+//! - [`DEFAULT_MAX_EVAL_STEPS`], 100 million steps per execution. A step is one node a path
+//!   visits (plus one per 64 bytes of the path's text Jayway's messages keep), one rule, one
+//!   call, or 64 bytes copied or scanned; the costlier JSONata items (a range's, a merged
+//!   object's) count 8. Measured natively in release, the hostile cases of
+//!   `tests/bad-inputs/budget/` spend it in 0.5 to 1.5 s. What legitimate work takes
+//!   (measured): the benchmarks' loop of 100,000 iterations 200,000 steps, their Map of 10,000
+//!   items none (plain paths are looked up directly), a `$..y` deep scan of a 285 KB input
+//!   of 4,000 objects 24,000. So the budget allows some 4,000 deep scans of a payload at the
+//!   quota in one execution; a history of 25,000 events has room for 12,500 states, so a
+//!   machine that deep-scanned a full payload in every one of them would need
+//!   `sfn-play run --max-eval-steps N`, which raises it (the page uses the default).
 //! - The size bound is four times the payload quota (1 MiB with AWS's 256 KiB): a value being
 //!   built may grow past the quota before a later stage cuts it down (a JSONPath result that a
 //!   template then picks from), but not far: at four times the quota it can no longer become a
@@ -36,7 +39,8 @@
 //!   (4 MiB of JSON text): in memory a value takes up to some seventy times its text (a
 //!   `{"a":{...}}` level of 6 bytes is an object, its map and a key, a few hundred bytes; a
 //!   deep scan's results share nothing), measured at 1.1 GB for 16 MiB and 570 MB for 8 MiB,
-//!   so 4 MiB keeps a value being built under about 300 MB at worst. `sfn-play run --max-value-bytes N` changes it.
+//!   so 4 MiB keeps a value being built under about 300 MB at worst. `sfn-play run
+//!   --max-value-bytes N` changes it.
 
 use std::cell::Cell;
 
