@@ -99,7 +99,7 @@ pub enum Exhausted {
 
 impl Exhausted {
     /// The message of an evaluator's error for it (the executor replaces that error by the
-    /// execution's, see [`Meter::error`]).
+    /// execution's, see [`state_error`]).
     pub fn message(self) -> String {
         match self {
             Exhausted::Steps => format!(
