@@ -59,6 +59,7 @@ mod events;
 mod fanout;
 mod flow;
 mod frame;
+mod items;
 mod states;
 mod task;
 mod visit;
@@ -452,13 +453,17 @@ impl Execution {
         };
         parent.now = parent.now.max(child.now);
         let mut done = true;
-        if let Phase::Fanout(fanout) = &mut run.phase {
+        // Taken out while its children start: building an iteration's input reads the run.
+        let mut phase = std::mem::replace(&mut run.phase, Phase::Entered);
+        if let Phase::Fanout(fanout) = &mut phase {
             self.collect_child(&mut parent, &run.name, fanout, &child, result);
             done = fanout.is_over();
             if !done {
-                self.start_children(&parent, &run.name, fanout);
+                self.start_children(&mut parent, &run, fanout);
+                done = fanout.is_over();
             }
         }
+        run.phase = phase;
         parent.action = Action::Run(run);
         if done {
             self.frames.push(parent);
