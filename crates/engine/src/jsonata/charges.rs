@@ -119,6 +119,7 @@ fn rewrite(node: &mut Value, depth: usize, changed: &mut bool) -> Result<(), Jso
         return Err(too_deep());
     }
     let deeper = depth.saturating_add(1);
+    desugar_chain(node);
     match node {
         Value::Array(items) => {
             for item in items {
@@ -152,7 +153,11 @@ fn rewrite(node: &mut Value, depth: usize, changed: &mut bool) -> Result<(), Jso
                 let name = function.get("name").and_then(Value::as_str).unwrap_or("");
                 let args = function.get("args").and_then(Value::as_array);
                 match args {
-                    Some(args) if COSTLY.contains(&name) && !args.is_empty() => {
+                    Some(args)
+                        if COSTLY.contains(&name)
+                            && !args.is_empty()
+                            && !args.iter().any(is_placeholder) =>
+                    {
                         let name = name.to_string();
                         Some(charged_block(&name.clone(), args.clone(), |held| {
                             call(&name, held)
@@ -210,6 +215,35 @@ fn rewrite(node: &mut Value, depth: usize, changed: &mut bool) -> Result<(), Jso
         *changed = true;
     }
     Ok(())
+}
+
+/// A partial application's `?`: such a call makes a function and must stay a call.
+fn is_placeholder(arg: &Value) -> bool {
+    arg.as_str() == Some("Placeholder")
+}
+
+/// `x ~> $f(a)` calls `$f(x, a)`: when `$f` is a costly built-in, the chain is written as
+/// that call, so that the call can be charged (a chain's right side must stay a function).
+fn desugar_chain(node: &mut Value) {
+    let Some(binary) = node.get("Binary") else {
+        return;
+    };
+    if binary.get("op").and_then(Value::as_str) != Some("ChainPipe") {
+        return;
+    }
+    let (Some(lhs), Some(function)) = (binary.get("lhs"), binary.pointer("/rhs/Function")) else {
+        return;
+    };
+    let name = function.get("name").and_then(Value::as_str).unwrap_or("");
+    let Some(args) = function.get("args").and_then(Value::as_array) else {
+        return;
+    };
+    if !COSTLY.contains(&name) || args.iter().any(is_placeholder) {
+        return;
+    }
+    let mut all = vec![lhs.clone()];
+    all.extend(args.iter().cloned());
+    *node = call(name, all);
 }
 
 fn over(what: Exhausted) -> EvaluatorError {
@@ -354,4 +388,49 @@ pub(super) fn charge_call(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     };
     budget::charge(u64::try_from(steps).unwrap_or(u64::MAX).saturating_add(1)).map_err(over)?;
     Ok(JValue::Undefined)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Map, Value};
+
+    use crate::jsonata::{evaluate, JsonataEnv, JsonataLimits};
+    use crate::rng::Rng;
+
+    fn eval(expression: &str) -> Value {
+        let states = json!({"input": {"items": ["p", "q", "p"]}});
+        let mut rng = Rng::new(0);
+        let mut env = JsonataEnv {
+            states: &states,
+            variables: &Map::new(),
+            rng: &mut rng,
+            now: 0,
+            limits: JsonataLimits::default(),
+        };
+        evaluate(&format!("{{% {expression} %}}"), &mut env)
+            .unwrap_or_else(|e| panic!("{expression}: {e}"))
+    }
+
+    #[test]
+    fn charged_expressions_give_what_they_gave() {
+        let cases = [
+            (r#""hello" ~> $pad(8, "-")"#, json!("hello---")),
+            (r#"$pad(?, 6)("ab")"#, json!("ab    ")),
+            (r#""a" & "b" & 1 & true"#, json!("ab1true")),
+            ("[1..3]", json!([1, 2, 3])),
+            (
+                "$reduce([1,2,3], function($a, $b) { $a & $b }, \"x\")",
+                json!("x123"),
+            ),
+            (r#"{"a": {"b": 1, "c": [{"d": 2}]}}.**.d"#, json!(2)),
+            (r#"$replace("abcb", "b", "yy", 1)"#, json!("ayycb")),
+            ("$states.input.items ~> $distinct() ~> $count()", json!(2)),
+            ("[[1], [2]] ~> $reduce($append)", json!([1, 2])),
+            ("$merge([{\"a\": 1}, {\"b\": 2}])", json!({"a": 1, "b": 2})),
+            (r#"$formatInteger(1999, "I")"#, json!("MCMXCIX")),
+        ];
+        for (expression, expected) in cases {
+            assert_eq!(eval(expression), expected, "{expression}");
+        }
+    }
 }
