@@ -163,6 +163,18 @@ impl Execution {
             self.frames.push(frame);
             return;
         };
+        // A budget that ran out while the state worked fails it, even where an evaluation's
+        // error was taken as "nothing found" (a Choice rule's IsPresent): what it found
+        // cannot be trusted.
+        let outcome = match outcome {
+            Outcome::Exit { .. } | Outcome::EndBranch { .. } | Outcome::Goto { .. } => {
+                match crate::budget::exhausted() {
+                    Some(what) => Outcome::Fail(what.error()),
+                    None => outcome,
+                }
+            }
+            other => other,
+        };
         match outcome {
             Outcome::Block => {
                 frame.action = Action::Run(run);
