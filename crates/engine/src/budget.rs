@@ -242,6 +242,11 @@ impl Meter {
     }
 }
 
+/// The thread's current meter.
+pub fn current() -> Meter {
+    CURRENT.with(Cell::get)
+}
+
 /// Makes `meter` the thread's current one and returns the one it replaces (to put back,
 /// with what was spent read back the same way, when the execution stops advancing).
 pub fn install(meter: Meter) -> Meter {

@@ -223,6 +223,9 @@ pub struct Execution {
     started: bool,
     /// The resource budget's meter (made current while the execution advances).
     meter: crate::budget::Meter,
+    /// While the meter is the thread's current one across steps (`run_to_end`), the meter
+    /// it replaced.
+    replaced_meter: Option<crate::budget::Meter>,
 }
 
 impl Execution {
@@ -246,6 +249,7 @@ impl Execution {
             start_iso: format_iso(options.start_time),
             rng: Rng::new(options.seed),
             meter: crate::budget::Meter::new(options.limits.budget()),
+            replaced_meter: None,
             options,
             status: ExecutionStatus::Running,
             history: History::default(),
@@ -263,15 +267,39 @@ impl Execution {
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running.
     pub fn step(&mut self) -> &[HistoryEvent] {
         // The execution's budget is the thread's while it advances (see `budget`).
-        let previous = crate::budget::install(self.meter);
-        self.step_within_budget();
-        self.meter = crate::budget::install(previous);
+        if self.replaced_meter.is_some() {
+            self.step_within_budget();
+        } else {
+            self.install_meter();
+            self.step_within_budget();
+            self.uninstall_meter();
+        }
         self.history.since_step()
     }
 
     /// The evaluation steps taken so far (see [`crate::budget`]).
     pub fn eval_steps_used(&self) -> u64 {
-        self.meter.used()
+        if self.replaced_meter.is_some() {
+            crate::budget::current().used()
+        } else {
+            self.meter.used()
+        }
+    }
+
+    /// Makes the execution's meter the thread's current one until [`Self::uninstall_meter`]:
+    /// `run_to_end` does so around its steps rather than at each one.
+    pub(crate) fn install_meter(&mut self) {
+        if self.replaced_meter.is_none() {
+            self.replaced_meter = Some(crate::budget::install(self.meter));
+        }
+    }
+
+    /// Takes the execution's meter back (with what was spent) and puts back the one it
+    /// replaced.
+    pub(crate) fn uninstall_meter(&mut self) {
+        if let Some(replaced) = self.replaced_meter.take() {
+            self.meter = crate::budget::install(replaced);
+        }
     }
 
     fn step_within_budget(&mut self) {
@@ -291,9 +319,11 @@ impl Execution {
 
     /// Runs to the end and returns the final status.
     pub fn run(&mut self) -> &ExecutionStatus {
+        self.install_meter();
         while self.status == ExecutionStatus::Running {
             self.step();
         }
+        self.uninstall_meter();
         &self.status
     }
 
