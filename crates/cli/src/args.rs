@@ -13,7 +13,8 @@ USAGE:
   sfn-play validate DEF.json
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
-                        [--max-steps N]
+                        [--max-steps N] [--max-eval-steps N]
+                        [--max-value-bytes N]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -88,6 +89,8 @@ pub struct RunArgs {
     pub trace: bool,
     pub no_limits: bool,
     pub max_steps: Option<u64>,
+    pub max_eval_steps: Option<u64>,
+    pub max_value_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -253,6 +256,8 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut trace = false;
     let mut no_limits = false;
     let mut max_steps = None;
+    let mut max_eval_steps = None;
+    let mut max_value_bytes = None;
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -291,6 +296,12 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--max-steps" => {
                 max_steps = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
+            "--max-eval-steps" => {
+                max_eval_steps = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
+            }
+            "--max-value-bytes" => {
+                max_value_bytes = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -309,6 +320,8 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         trace,
         no_limits,
         max_steps,
+        max_eval_steps,
+        max_value_bytes,
     }))
 }
 
@@ -379,6 +392,10 @@ mod tests {
             "--no-limits",
             "--max-steps",
             "9",
+            "--max-eval-steps",
+            "1000",
+            "--max-value-bytes",
+            "2000",
         ]);
         assert_eq!(
             command,
@@ -393,6 +410,8 @@ mod tests {
                 trace: true,
                 no_limits: true,
                 max_steps: Some(9),
+                max_eval_steps: Some(1000),
+                max_value_bytes: Some(2000),
             }))
         );
     }

@@ -176,6 +176,12 @@ fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
     if args.no_limits {
         options.limits = Limits::none();
     }
+    if let Some(steps) = args.max_eval_steps {
+        options.limits.max_eval_steps = steps;
+    }
+    if args.max_value_bytes.is_some() {
+        options.limits.max_value_bytes = args.max_value_bytes;
+    }
     Ok(options)
 }
 

@@ -31,6 +31,7 @@
     )
 )]
 
+pub mod budget;
 mod char_cursor;
 pub mod choice;
 pub mod context;

@@ -1,6 +1,7 @@
 //! AWS's service quotas that change behaviour, on by default and switchable, and the bounds
 //! on runaway JSONata expressions.
 
+use crate::budget::{Budget, DEFAULT_MAX_EVAL_STEPS};
 use crate::jsonata::JsonataLimits;
 
 /// The quotas an execution enforces. `None` turns one off.
@@ -17,6 +18,12 @@ pub struct Limits {
     /// What stops a runaway JSONata expression (not an AWS quota: always on, also with
     /// [`Limits::none`]).
     pub jsonata: JsonataLimits,
+    /// The evaluation steps one execution may take ([`crate::budget`]; not an AWS quota:
+    /// always on, also with [`Limits::none`]).
+    pub max_eval_steps: u64,
+    /// The bytes of JSON a value being built may reach ([`crate::budget`]); `None`: four
+    /// times the payload quota, or 4 MiB without it.
+    pub max_value_bytes: Option<usize>,
 }
 
 pub const AWS_MAX_HISTORY_EVENTS: usize = 25_000;
@@ -31,11 +38,22 @@ impl Default for Limits {
             max_payload_bytes: Some(AWS_MAX_PAYLOAD_BYTES),
             max_execution_seconds: Some(AWS_MAX_EXECUTION_SECONDS),
             jsonata: JsonataLimits::default(),
+            max_eval_steps: DEFAULT_MAX_EVAL_STEPS,
+            max_value_bytes: None,
         }
     }
 }
 
 impl Limits {
+    /// The execution's resource budget under these limits.
+    pub fn budget(&self) -> Budget {
+        let mut budget = Budget::new(self.max_eval_steps, self.max_payload_bytes);
+        if let Some(bytes) = self.max_value_bytes {
+            budget.max_value_bytes = bytes;
+        }
+        budget
+    }
+
     /// No limits: for long simulations and benchmarks.
     pub fn none() -> Self {
         Limits {
@@ -43,6 +61,8 @@ impl Limits {
             max_payload_bytes: None,
             max_execution_seconds: None,
             jsonata: JsonataLimits::default(),
+            max_eval_steps: DEFAULT_MAX_EVAL_STEPS,
+            max_value_bytes: None,
         }
     }
 }

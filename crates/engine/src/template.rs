@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::budget::{self, Exhausted};
 use crate::definition::json::child_pointer;
 use crate::error::StatesError;
 use crate::intrinsics::{self, IntrinsicCall};
@@ -129,7 +130,7 @@ impl Template {
     /// Evaluates the template. Errors carry AWS's cause text without the
     /// "An error occurred while executing the state ..." prefix, which the executor adds.
     pub fn evaluate(&self, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
-        self.compiled.root.evaluate(env)
+        self.compiled.root.evaluate(env, &mut 0)
     }
 }
 
@@ -197,22 +198,29 @@ fn classify(text: &str, path: Path) -> Dynamic {
 }
 
 impl Node {
-    fn evaluate(&self, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
+    /// The node's value; `bytes` counts the size of the values the template's `.$` fields
+    /// gave so far (its constants are the definition's, bounded by it), so that a template
+    /// that copies a big input many times stops as soon as it is too big.
+    fn evaluate(&self, env: &mut EvalEnv<'_>, bytes: &mut usize) -> Result<Value, StatesError> {
         match self {
             Node::Constant(value) => Ok(value.clone()),
             Node::Object(fields) => {
                 let mut out = Map::with_capacity(fields.len());
                 for (name, node) in fields {
-                    out.insert(name.clone(), node.evaluate(env)?);
+                    out.insert(name.clone(), node.evaluate(env, bytes)?);
                 }
                 Ok(Value::Object(out))
             }
             Node::Array(items) => items
                 .iter()
-                .map(|item| item.evaluate(env))
+                .map(|item| item.evaluate(env, bytes))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
-            Node::Dynamic { key, value } => value.evaluate(key, env),
+            Node::Dynamic { key, value } => {
+                let value = value.evaluate(key, env)?;
+                budget::add_size(bytes, &value).map_err(Exhausted::error)?;
+                Ok(value)
+            }
         }
     }
 }
@@ -247,7 +255,7 @@ impl Dynamic {
 
 /// Evaluates `template` as written (compiling it first): for callers outside a definition.
 pub fn evaluate(template: &Value, env: &mut EvalEnv<'_>) -> Result<Value, StatesError> {
-    compile(template).evaluate(env)
+    compile(template).evaluate(env, &mut 0)
 }
 
 /// Whether evaluating `template` can read the context object (see [`Template::reads_context`]).

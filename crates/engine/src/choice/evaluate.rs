@@ -57,6 +57,7 @@ pub fn evaluate_with(
             operator,
             operand,
         } => {
+            crate::budget::charge(1).map_err(crate::budget::Exhausted::error)?;
             let value = query(variable).ok();
             if *operator == Operator::IsPresent {
                 let expected = operand_bool(operand);

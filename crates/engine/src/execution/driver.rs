@@ -73,6 +73,19 @@ pub fn run_to_end(execution: &mut Execution, bounds: RunBounds) -> RunEnd {
 pub fn run_to_end_with(
     execution: &mut Execution,
     bounds: RunBounds,
+    on_step: impl FnMut(&[HistoryEvent]) -> ControlFlow<()>,
+) -> RunEnd {
+    // The execution's budget stays the thread's across the steps (`Execution::step` would
+    // make it so at each one).
+    execution.install_meter();
+    let end = drive(execution, bounds, on_step);
+    execution.uninstall_meter();
+    end
+}
+
+fn drive(
+    execution: &mut Execution,
+    bounds: RunBounds,
     mut on_step: impl FnMut(&[HistoryEvent]) -> ControlFlow<()>,
 ) -> RunEnd {
     run_to_end_observed(execution, bounds, |execution| {

@@ -13,8 +13,9 @@ use super::states::unexpected_type;
 use super::*;
 use crate::definition::{Payload, QueryLanguage};
 
-/// A branch's or iteration's input, and for an iteration its index and `$$.Map.Item.Value`.
-type FanoutChild = (Rc<Value>, Option<(usize, Rc<Value>)>);
+/// A branch's or iteration's input (`None`: built when the iteration starts, see `items.rs`),
+/// and for an iteration its index and `$$.Map.Item.Value`.
+pub(super) type FanoutChild = (Option<Rc<Value>>, Option<(usize, Rc<Value>)>);
 
 /// How many iterations an inline Map runs at once when its MaxConcurrency is 0 (or absent), or
 /// more than this. AWS documents 0 as "no limit on parallelism and iterations are invoked as
@@ -37,6 +38,10 @@ pub(super) struct Fanout {
     machines: Vec<Rc<StateMachine>>,
     /// Each child's result by index: its output, or a tolerated failure's error output.
     results: Vec<Value>,
+    /// The size of the outputs collected so far (see [`crate::budget`]).
+    result_bytes: usize,
+    /// What the iteration inputs not built yet are built from (`items.rs`).
+    pub(super) deferred: Option<Box<super::items::DeferredInputs>>,
     /// The next child to start.
     next: usize,
     /// Children started and not finished.
@@ -81,14 +86,13 @@ impl Execution {
             };
             let mut fanout = fanout;
             fanout.trace = run.trace_index;
+            let started = !fanout.children.is_empty();
+            if started {
+                self.start_children(frame, run, &mut fanout);
+            }
+            let failed = fanout.failure.is_some();
             run.phase = Phase::Fanout(Box::new(fanout));
-            let Phase::Fanout(fanout) = &mut run.phase else {
-                return Err(StatesError::runtime(
-                    "internal error: a Map or Parallel state lost its branches",
-                ));
-            };
-            if !fanout.children.is_empty() {
-                self.start_children(frame, &run.name, fanout);
+            if started && !failed {
                 return Ok(Outcome::AwaitChildren);
             }
         }
@@ -205,6 +209,18 @@ impl Execution {
                         index,
                     );
                 }
+                // The results are measured as they come: a Map of many big outputs fails as
+                // soon as they are too big together, not once they are all kept.
+                if crate::budget::add_size(&mut fanout.result_bytes, &output).is_err()
+                    && fanout.failure.is_none()
+                {
+                    let error = crate::budget::state_error(state_name)
+                        .unwrap_or_else(|| crate::budget::Exhausted::Size.error());
+                    let iterations = iteration_events.then(|| Rc::clone(state_name));
+                    self.abort_children(parent.id, child.now, iterations.as_ref());
+                    fanout.running = 0;
+                    fanout.failure = Some(error);
+                }
                 // The output stays in the history too: the Map's or Parallel's own copy.
                 if let Some(slot) = fanout.results.get_mut(index) {
                     *slot = Rc::unwrap_or_clone(output);
@@ -265,10 +281,11 @@ impl Execution {
     /// state's Started event, or the last event of the iteration whose slot it takes).
     pub(super) fn start_children(
         &mut self,
-        frame: &Frame,
-        state_name: &Rc<str>,
+        frame: &mut Frame,
+        run: &StateRun,
         fanout: &mut Fanout,
     ) {
+        let state_name = &run.name;
         let recorded = frame.recorded && !fanout.distributed;
         let announce = fanout.is_map && recorded;
         while fanout.running < fanout.limit && fanout.next < fanout.children.len() {
@@ -279,7 +296,23 @@ impl Execution {
                 .children
                 .get(index)
                 .cloned()
-                .unwrap_or_else(|| (Rc::new(Value::Null), None));
+                .unwrap_or_else(|| (Some(Rc::new(Value::Null)), None));
+            let input = match input {
+                Some(input) => input,
+                None => match self.deferred_input(frame, run, fanout, map_item.as_ref()) {
+                    Ok(input) => input,
+                    Err(error) => {
+                        // The state fails as when an iteration fails: the others stop.
+                        let iterations = fanout
+                            .iteration_events(frame.recorded)
+                            .then(|| Rc::clone(state_name));
+                        self.abort_children(frame.id, frame.now, iterations.as_ref());
+                        fanout.running = 0;
+                        fanout.failure = Some(error);
+                        return;
+                    }
+                },
+            };
             let machine = fanout
                 .machines
                 .get(index)
@@ -356,7 +389,7 @@ impl Execution {
                 let effective = Rc::new(effective);
                 let children = machines
                     .iter()
-                    .map(|_| (Rc::clone(&effective), None))
+                    .map(|_| (Some(Rc::clone(&effective)), None))
                     .collect();
                 Ok(Fanout::new(false, false, children, machines, 0))
             }
@@ -450,50 +483,7 @@ impl Execution {
             )?
             .and_then(|n| n.as_u64())
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-        let mut children = Vec::with_capacity(items.len());
-        for (index, item) in items.into_iter().enumerate() {
-            let child_input = match &map.item_selector {
-                Some(Payload::Jsonata(selector)) => {
-                    let mut states = self.states_binding(frame, run, None, None, None);
-                    if let Some(context) = states.get_mut("context").and_then(Value::as_object_mut)
-                    {
-                        context.insert(
-                            "Map".into(),
-                            json!({"Item": {"Index": index, "Value": &item}}),
-                        );
-                    }
-                    Rc::new(self.jsonata_template(frame, run, selector, "ItemSelector", &states)?)
-                }
-                Some(Payload::Template(selector)) => {
-                    let child_context = if selector.reads_context() {
-                        let mut child_context = context.clone();
-                        if let Some(map) = child_context.as_object_mut() {
-                            map.insert(
-                                "Map".into(),
-                                json!({"Item": {"Index": index, "Value": &item}}),
-                            );
-                        }
-                        child_context
-                    } else {
-                        Value::Null
-                    };
-                    let mut env = EvalEnv {
-                        input,
-                        context: &child_context,
-                        rng: &mut self.rng,
-                        variables: Some(&frame.variables),
-                    };
-                    Rc::new(selector.evaluate(&mut env)?)
-                }
-                None => {
-                    // The item is the iteration's input and its `$$.Map.Item.Value`: shared.
-                    let item = Rc::new(item);
-                    children.push((Rc::clone(&item), Some((index, item))));
-                    continue;
-                }
-            };
-            children.push((child_input, Some((index, Rc::new(item)))));
-        }
+        let (children, deferred) = self.map_children(frame, run, map, input, &context, items)?;
         let machine = self
             .sub_machines
             .get(&(state.pointer.clone(), 0))
@@ -510,6 +500,7 @@ impl Execution {
             )),
         );
         let mut fanout = Fanout::new(true, distributed, children, machines, max_concurrency);
+        fanout.deferred = deferred;
         // AWS reads the tolerated failure thresholds after MapStateStarted.
         fanout.tolerated_count = self
             .map_number(
@@ -649,6 +640,8 @@ impl Fanout {
             children,
             machines,
             results: vec![Value::Null; count],
+            result_bytes: 0,
+            deferred: None,
             next: 0,
             running: 0,
             finished: 0,

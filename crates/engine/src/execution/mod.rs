@@ -60,6 +60,7 @@ mod events;
 mod fanout;
 mod flow;
 mod frame;
+mod items;
 mod states;
 mod task;
 mod trace;
@@ -211,6 +212,11 @@ pub struct Execution {
     started: bool,
     /// Actions in a row that emitted no event (see [`MAX_SILENT_ACTIONS_IN_A_ROW`]).
     silent_actions: u64,
+    /// The resource budget's meter (made current while the execution advances).
+    meter: crate::budget::Meter,
+    /// While the meter is the thread's current one across steps (`run_to_end`), the meter
+    /// it replaced.
+    replaced_meter: Option<crate::budget::Meter>,
 }
 
 impl Execution {
@@ -233,6 +239,8 @@ impl Execution {
             mocks,
             start_iso: format_iso(options.start_time),
             rng: Rng::new(options.seed),
+            meter: crate::budget::Meter::new(options.limits.budget()),
+            replaced_meter: None,
             options,
             status: ExecutionStatus::Running,
             history: History::default(),
@@ -264,6 +272,43 @@ impl Execution {
         if !self.options.keep_history {
             self.history.forget_earlier_steps();
         }
+        // The execution's budget is the thread's while it advances (see `budget`).
+        if self.replaced_meter.is_some() {
+            self.step_within_budget(until);
+        } else {
+            self.install_meter();
+            self.step_within_budget(until);
+            self.uninstall_meter();
+        }
+        self.history.since_step()
+    }
+
+    /// The evaluation steps taken so far (see [`crate::budget`]).
+    pub fn eval_steps_used(&self) -> u64 {
+        if self.replaced_meter.is_some() {
+            crate::budget::current().used()
+        } else {
+            self.meter.used()
+        }
+    }
+
+    /// Makes the execution's meter the thread's current one until [`Self::uninstall_meter`]:
+    /// `run_to_end` does so around its steps rather than at each one.
+    pub(crate) fn install_meter(&mut self) {
+        if self.replaced_meter.is_none() {
+            self.replaced_meter = Some(crate::budget::install(self.meter));
+        }
+    }
+
+    /// Takes the execution's meter back (with what was spent) and puts back the one it
+    /// replaced.
+    pub(crate) fn uninstall_meter(&mut self) {
+        if let Some(replaced) = self.replaced_meter.take() {
+            self.meter = crate::budget::install(replaced);
+        }
+    }
+
+    fn step_within_budget(&mut self, until: Millis) {
         self.history.begin_step();
         let before = self.history.len();
         let mut actions = 0usize;
@@ -283,7 +328,6 @@ impl Execution {
                 self.silent_actions = 0;
             }
         }
-        self.history.since_step()
     }
 
     /// The events of the latest step (what [`Execution::step`] returned).
@@ -293,9 +337,11 @@ impl Execution {
 
     /// Runs to the end and returns the final status.
     pub fn run(&mut self) -> &ExecutionStatus {
+        self.install_meter();
         while self.status == ExecutionStatus::Running {
             self.step();
         }
+        self.uninstall_meter();
         &self.status
     }
 
@@ -323,6 +369,10 @@ impl Execution {
         // entered is also left, a Pass runs), so only states that last (a Wait, a Task, a
         // retry's back-off) are stopped. An endless loop within one instant is cut short.
         let mut actions = 0usize;
+        let install = self.replaced_meter.is_none();
+        if install {
+            self.install_meter();
+        }
         while self.status == ExecutionStatus::Running
             && self.started
             && self.frames.next_time().is_some_and(|t| t <= now)
@@ -332,6 +382,9 @@ impl Execution {
             self.enforce_timeout();
             self.enforce_history_limit();
             actions = actions.saturating_add(1);
+        }
+        if install {
+            self.uninstall_meter();
         }
         if self.status != ExecutionStatus::Running {
             return;
@@ -519,13 +572,17 @@ impl Execution {
         };
         parent.now = parent.now.max(child.now);
         let mut done = true;
-        if let Phase::Fanout(fanout) = &mut run.phase {
+        // Taken out while its children start: building an iteration's input reads the run.
+        let mut phase = std::mem::replace(&mut run.phase, Phase::Entered);
+        if let Phase::Fanout(fanout) = &mut phase {
             self.collect_child(&mut parent, &run.name, fanout, &child, result);
             done = fanout.is_over();
             if !done {
-                self.start_children(&parent, &run.name, fanout);
+                self.start_children(&mut parent, &run, fanout);
+                done = fanout.is_over();
             }
         }
+        run.phase = phase;
         parent.action = Action::Run(run);
         if done {
             self.frames.push(parent);
@@ -621,7 +678,7 @@ impl Execution {
             )));
         }
         match self.options.limits.max_payload_bytes {
-            Some(max) if payload_size(value) > max => Err(StatesError::new(
+            Some(max) if crate::budget::json_size_within(value, max) > max => Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
                 format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
             )),
@@ -681,8 +738,9 @@ fn collect_sub_machines(
     }
 }
 
+/// The bytes of `value`'s JSON text, counted without writing it.
 fn payload_size(value: &Value) -> usize {
-    serde_json::to_string(value).map(|s| s.len()).unwrap_or(0)
+    crate::budget::json_size(value)
 }
 
 /// A value as AWS prints it in a cause: strings without quotes, the rest as JSON.

@@ -177,6 +177,18 @@ impl Execution {
             self.frames.push(frame);
             return;
         };
+        // A budget that ran out while the state worked fails it, even where an evaluation's
+        // error was taken as "nothing found" (a Choice rule's IsPresent): what it found
+        // cannot be trusted.
+        let outcome = match outcome {
+            Outcome::Exit { .. } | Outcome::EndBranch { .. } | Outcome::Goto { .. } => {
+                match crate::budget::exhausted() {
+                    Some(what) => Outcome::Fail(what.error()),
+                    None => outcome,
+                }
+            }
+            other => other,
+        };
         match outcome {
             Outcome::Block => {
                 frame.action = Action::Run(run);
@@ -231,7 +243,8 @@ impl Execution {
                 self.spare_run = Some(run);
             }
             Outcome::Fail(error) => {
-                let error = self.with_state_context(error, &run);
+                let error = crate::budget::state_error(&run.name)
+                    .unwrap_or_else(|| self.with_state_context(error, &run));
                 self.handle_error(frame, run, state, error, None);
             }
             Outcome::FanoutFail {

@@ -3,6 +3,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use crate::budget::{self, Exhausted};
 use crate::error::{names, StatesError};
 use crate::java_text;
 use crate::template::EvalEnv;
@@ -65,6 +66,16 @@ impl Call {
                 },
             });
         }
+        // What a function makes is at most a few times what it is given (Format, Array and
+        // JsonToString copy their arguments, Base64 and escaping grow text by a third or
+        // double it): measured here, a call nested in calls stops before it builds too much.
+        let mut bytes = 0usize;
+        budget::charge(1).map_err(Exhausted::error)?;
+        for arg in &args {
+            if !matches!(arg.value, Value::Number(_) | Value::Bool(_) | Value::Null) {
+                budget::add_size(&mut bytes, &arg.value).map_err(Exhausted::error)?;
+            }
+        }
         let f = Failure { name: &self.name };
         // The parser enforced the arity; a missing argument is still an error, never a panic.
         let arg = |i: usize| -> Result<&Value, StatesError> {
@@ -85,7 +96,11 @@ impl Call {
                     ))
                 })
             }
-            Function::JsonToString => Ok(Value::String(java_text::compact(arg(0)?))),
+            Function::JsonToString => {
+                // Escaping at most doubles the text (a quote or a backslash in a string).
+                budget::check_size(bytes.saturating_mul(2)).map_err(Exhausted::error)?;
+                Ok(Value::String(java_text::compact(arg(0)?)))
+            }
             Function::Array => Ok(Value::Array(args.into_iter().map(|a| a.value).collect())),
             Function::ArrayPartition => {
                 let items = f.array(arg(0)?, 0)?;
@@ -148,13 +163,7 @@ impl Call {
             Function::ArrayLength => Ok(Value::from(f.array(arg(0)?, 0)?.len())),
             Function::ArrayUnique => {
                 let items = f.array(arg(0)?, 0)?;
-                let mut unique: Vec<Value> = Vec::with_capacity(items.len());
-                for item in items {
-                    if !unique.contains(item) {
-                        unique.push(item.clone());
-                    }
-                }
-                Ok(Value::Array(unique))
+                Ok(Value::Array(unique(items)))
             }
             Function::Base64Encode => {
                 let text = f.limited_string(arg(0)?, 0)?;
@@ -245,6 +254,54 @@ impl Call {
             Function::Uuid => Ok(Value::String(env.rng.uuid_v4())),
         }
     }
+}
+
+/// The items of `items` without repeats, in the order they first appear (States.ArrayUnique).
+/// Items are grouped by a hash that agrees with equality (objects' members hashed in any
+/// order, as objects compare), so it takes linear time, not quadratic.
+fn unique(items: &[Value]) -> Vec<Value> {
+    let mut seen: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    for item in items {
+        let same_hash = seen.entry(value_hash(item)).or_default();
+        if same_hash
+            .iter()
+            .any(|&i| out.get(i).is_some_and(|kept| kept == item))
+        {
+            continue;
+        }
+        same_hash.push(out.len());
+        out.push(item.clone());
+    }
+    out
+}
+
+/// A hash of `value` that equal values share.
+fn value_hash(value: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    match value {
+        Value::Null => 0u8.hash(&mut hasher),
+        Value::Bool(b) => (1u8, b).hash(&mut hasher),
+        Value::Number(n) => (2u8, n).hash(&mut hasher),
+        Value::String(s) => (3u8, s).hash(&mut hasher),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(&mut hasher);
+            for item in items {
+                value_hash(item).hash(&mut hasher);
+            }
+        }
+        Value::Object(map) => {
+            // Members in any order: their hashes are summed.
+            let members = map.iter().fold(0u64, |sum, (key, member)| {
+                let mut entry = rustc_hash::FxHasher::default();
+                (key, value_hash(member)).hash(&mut entry);
+                sum.wrapping_add(entry.finish())
+            });
+            (5u8, map.len(), members).hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// Builds the `States.IntrinsicFailure` errors of one call.

@@ -230,6 +230,24 @@ mod tests {
         evaluate(expr, &mut env)
     }
 
+    #[test]
+    fn array_unique_keeps_first_of_equal_items_in_linear_time() {
+        let input = json!({"arr": [
+            {"a": 1, "b": 2}, {"b": 2, "a": 1}, 1, 1.0, 1, [1, {"x": null}], [1, {"x": null}],
+            "1", null, null, {"a": 1, "b": 3}
+        ]});
+        assert_eq!(
+            run("States.ArrayUnique($.arr)", &input),
+            Ok(json!([{"a": 1, "b": 2}, 1, 1.0, [1, {"x": null}], "1", null, {"a": 1, "b": 3}]))
+        );
+        // 100,000 distinct items: quadratic would be 5e9 comparisons.
+        let many = json!({"arr": (0..100_000).collect::<Vec<_>>()});
+        let started = std::time::Instant::now();
+        let unique = run("States.ArrayLength(States.ArrayUnique($.arr))", &many);
+        assert_eq!(unique, Ok(json!(100_000)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
     /// (call, input, expected result).
     #[test]
     fn functions_compute_what_aws_computes() {

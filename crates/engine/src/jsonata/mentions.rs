@@ -19,8 +19,9 @@ pub(super) struct Mentions {
     /// Every name written after a `$` (`$x`, `$partition`, `$states`...), sorted, once each.
     names: Vec<Box<str>>,
     states: StatesUse,
-    /// Whether the text defines a function (`function` or `λ`).
-    pub(super) defines_functions: bool,
+    /// Whether the text may hold parts that charge the budget (see `charges`): the host
+    /// functions they call are registered only then.
+    pub(super) charges: bool,
 }
 
 /// How an expression reads `$states`.
@@ -81,7 +82,7 @@ impl Mentions {
         Mentions {
             names,
             states,
-            defines_functions: body.contains("function") || body.contains('λ'),
+            charges: super::charges::may_need_charges(body),
         }
     }
 
@@ -129,7 +130,7 @@ mod tests {
     fn bound(text: &str, states: &Value) -> Option<Value> {
         Mentions::of(text)
             .states_binding(states)
-            .map(|v| super::super::from_jvalue(&v, 0).expect("a JSON value"))
+            .map(|v| super::super::from_jvalue(&v, 0, &mut 0).expect("a JSON value"))
     }
 
     #[test]
@@ -141,9 +142,9 @@ mod tests {
         assert!(m.mentions("é_1", ""));
         assert!(!m.mentions("z", ""));
         assert!(!m.mentions("y", ""));
-        assert!(!m.defines_functions);
-        assert!(Mentions::of("function($a) { $a }").defines_functions);
-        assert!(Mentions::of("λ($a) { $a }").defines_functions);
+        assert!(!Mentions::of("$x + $y.z").charges);
+        assert!(Mentions::of("function($a) { $a }").charges);
+        assert!(Mentions::of("λ($a) { $a }").charges);
     }
 
     #[test]

@@ -36,6 +36,7 @@ use serde_json::{Map, Number, Value};
 pub use compiled::{Expression, JsonataValue, Member};
 use mentions::Mentions;
 
+mod charges;
 mod compiled;
 mod mentions;
 use crate::rng::Rng;
@@ -131,9 +132,6 @@ pub const DEFAULT_MAX_DEPTH: usize = 200;
 /// The most items `$range` returns (the same bound as `States.ArrayRange`).
 pub const MAX_RANGE_ITEMS: usize = 1000;
 
-/// The name of the host function counted at the start of every user function call.
-const TICK: &str = "__sfnStep";
-
 /// Hash algorithms `$hash` accepts, as AWS names them.
 const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
 
@@ -219,7 +217,7 @@ fn evaluate_parsed(
     let result = evaluator.evaluate(ast, &JValue::Undefined);
     *env.rng = rng.borrow().clone();
     let value = result.map_err(|e| JsonataError::Evaluation(e.message().to_string()))?;
-    from_jvalue(&value, 0)
+    from_jvalue(&value, 0, &mut 0)
 }
 
 /// Checks the syntax of the expression inside `{% ... %}` (`text` is the whole string).
@@ -229,7 +227,8 @@ pub fn check(text: &str) -> Result<(), String> {
     parse_body(body).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// Parses the text inside `{% ... %}` and makes its user functions count their calls.
+/// Parses the text inside `{% ... %}` and makes its costly parts charge the budget
+/// ([`charges`]).
 fn parse_body(body: &str) -> Result<AstNode, JsonataError> {
     if body.is_empty() {
         return Err(JsonataError::Syntax(
@@ -237,100 +236,24 @@ fn parse_body(body: &str) -> Result<AstNode, JsonataError> {
         ));
     }
     let ast = parser::parse(body).map_err(|e| JsonataError::Syntax(e.to_string()))?;
-    // Only `function` (or `λ`) makes a user function; other expressions skip the AST walk.
-    if body.contains("function") || body.contains('λ') {
-        count_steps(ast)
+    // Most expressions have nothing to charge and skip the AST walk.
+    if charges::may_need_charges(body) {
+        stacker::maybe_grow(SERDE_WALK_STACK, SERDE_WALK_STACK, || {
+            charges::instrument(ast)
+        })
     } else {
         Ok(ast)
     }
 }
 
-/// Makes every user function begin with a call of the step counter: its body `b` becomes
-/// `($__sfnStep(); b)`. The call sits before the body's tail call, so a tail-recursive
-/// function still runs as a loop (no deeper), and each pass of the loop is counted.
-///
-/// The AST is walked through its serde form so that every kind of node is reached without
-/// naming them all (the crate has no visitor).
-fn count_steps(ast: AstNode) -> Result<AstNode, JsonataError> {
-    // The serde walk recurses once per level of the serde form (several per node, with large
-    // frames in a debug build), which the parser's own bound on nesting does not cover: it
-    // runs on a stack of its own, as jsonata-core's parser does, unless the one left is as big.
-    stacker::maybe_grow(SERDE_WALK_STACK, SERDE_WALK_STACK, || {
-        count_steps_on_stack(ast)
-    })
-}
-
-/// The stack the serde walk runs on. Measured natively in a debug build, the deepest
-/// expressions the parser accepts with a function inside (990 nested parentheses or blocks)
-/// need more than 8 MiB and less than 16; wasm's frames are smaller.
+/// The stack the walk over an expression's serde form (`charges::instrument`) runs on: it
+/// recurses once per level of that form (several per node, with large frames in a debug
+/// build), which the parser's own bound on nesting does not cover, so it runs on a stack of
+/// its own, as jsonata-core's parser does, unless the one left is as big.
 #[cfg(not(target_arch = "wasm32"))]
 const SERDE_WALK_STACK: usize = 32 << 20;
 #[cfg(target_arch = "wasm32")]
 const SERDE_WALK_STACK: usize = 16 << 20;
-
-fn count_steps_on_stack(ast: AstNode) -> Result<AstNode, JsonataError> {
-    let internal = |what: &str| JsonataError::Evaluation(format!("internal error: {what}"));
-    let mut tree = serde_json::to_value(&ast).map_err(|e| internal(&e.to_string()))?;
-    if !contains_lambda(&tree, 0) {
-        return Ok(ast);
-    }
-    let tick = parser::parse(&format!("${TICK}()")).map_err(|e| internal(&e.to_string()))?;
-    let tick = serde_json::to_value(&tick).map_err(|e| internal(&e.to_string()))?;
-    wrap_lambda_bodies(&mut tree, &tick, 0)?;
-    serde_json::from_value(tree).map_err(|e| internal(&e.to_string()))
-}
-
-/// Nesting the serde walk follows before giving up (the parser's own nesting is far lower in
-/// any expression a definition can hold).
-const MAX_AST_NESTING: usize = 2000;
-
-fn too_deep() -> JsonataError {
-    JsonataError::Syntax("the JSONata expression is nested too deeply".into())
-}
-
-/// Whether the tree has a user function, or is too deep to tell (then `wrap_lambda_bodies`
-/// refuses it).
-fn contains_lambda(node: &Value, depth: usize) -> bool {
-    if depth > MAX_AST_NESTING {
-        return true;
-    }
-    match node {
-        Value::Object(map) => {
-            map.contains_key("Lambda")
-                || map
-                    .values()
-                    .any(|v| contains_lambda(v, depth.saturating_add(1)))
-        }
-        Value::Array(items) => items
-            .iter()
-            .any(|v| contains_lambda(v, depth.saturating_add(1))),
-        _ => false,
-    }
-}
-
-fn wrap_lambda_bodies(node: &mut Value, tick: &Value, depth: usize) -> Result<(), JsonataError> {
-    if depth > MAX_AST_NESTING {
-        return Err(too_deep());
-    }
-    match node {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                wrap_lambda_bodies(child, tick, depth.saturating_add(1))?;
-                if key == "Lambda" {
-                    if let Some(body) = child.get_mut("body") {
-                        let original = body.take();
-                        *body = serde_json::json!({ "Block": [tick.clone(), original] });
-                    }
-                }
-            }
-            Ok(())
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .try_for_each(|v| wrap_lambda_bodies(v, tick, depth.saturating_add(1))),
-        _ => Ok(()),
-    }
-}
 
 fn fail(message: impl Into<String>) -> EvaluatorError {
     EvaluatorError::EvaluationError(message.into())
@@ -346,9 +269,10 @@ fn register_functions(
     now: Millis,
 ) -> Result<(), EvaluatorError> {
     let counter = Rc::clone(steps);
-    // The counter is called from user functions only (see `count_steps`).
-    if mentions.defines_functions {
-        ev.register_fn_override(TICK, move |_: &[JValue]| {
+    // The tick starts every user function and filters every descendant step (`charges`).
+    if mentions.charges {
+        ev.register_fn_override(charges::TICK, move |args: &[JValue]| {
+            charges::tick(args)?;
             let n = counter.get().saturating_add(1);
             counter.set(n);
             if n > max_steps {
@@ -356,8 +280,10 @@ fn register_functions(
                     "U1001: Stack overflow error: the expression made more than {max_steps} function calls. Check for non-terminating recursive function"
                 )));
             }
-            Ok(JValue::Undefined)
+            Ok(JValue::Bool(true))
         })?;
+        ev.register_fn_override(charges::CHECK, charges::charge_call)?;
+        ev.register_fn_override(charges::RANGE, charges::range_end)?;
     }
 
     // AWS leaves `$eval` out: calling it fails as calling any name that is not a function
@@ -582,22 +508,36 @@ const MAX_RESULT_NESTING: usize = 1000;
 
 /// The evaluator's value as JSON: integral numbers as integers, functions refused, undefined
 /// members of objects and arrays dropped (as JSON.stringify does).
-fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
+///
+/// `bytes` counts about the size of the JSON built so far: the evaluator shares values (a
+/// sequence of a hundred thousand times `$states.input` is small), their JSON is not, so the
+/// conversion stops once it is past the budget's size bound.
+fn from_jvalue(value: &JValue, depth: usize, bytes: &mut usize) -> Result<Value, JsonataError> {
     if depth > MAX_RESULT_NESTING {
         return Err(JsonataError::Evaluation(
             "the result is nested too deeply".into(),
         ));
     }
+    let grown = |bytes: &mut usize, more: usize| {
+        *bytes = bytes.saturating_add(more);
+        crate::budget::check_size(*bytes)
+            .and_then(|()| crate::budget::charge_bytes(more))
+            .map_err(|e| JsonataError::Evaluation(e.message()))
+    };
     Ok(match value {
         JValue::Undefined => return Err(JsonataError::Undefined),
         JValue::Null => Value::Null,
         JValue::Bool(b) => Value::Bool(*b),
         JValue::Number(n) => number(*n)?,
-        JValue::String(s) => Value::String(s.to_string()),
+        JValue::String(s) => {
+            grown(bytes, s.len())?;
+            Value::String(s.to_string())
+        }
         JValue::Array(items) => {
+            grown(bytes, items.len().saturating_add(2))?;
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
-                match from_jvalue(item, depth.saturating_add(1)) {
+                match from_jvalue(item, depth.saturating_add(1), bytes) {
                     Ok(v) => out.push(v),
                     Err(JsonataError::Undefined) => {}
                     Err(e) => return Err(e),
@@ -606,9 +546,11 @@ fn from_jvalue(value: &JValue, depth: usize) -> Result<Value, JsonataError> {
             Value::Array(out)
         }
         JValue::Object(map) => {
+            grown(bytes, map.len().saturating_mul(4).saturating_add(2))?;
             let mut out = Map::new();
             for (key, item) in map.iter() {
-                match from_jvalue(item, depth.saturating_add(1)) {
+                grown(bytes, key.len())?;
+                match from_jvalue(item, depth.saturating_add(1), bytes) {
                     Ok(v) => {
                         out.insert(key.clone(), v);
                     }

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::budget::{self, Exhausted};
 use crate::java_text::java_display;
 
 use super::{Function, JsonPath, PathError, Segment};
@@ -22,9 +23,9 @@ impl JsonPath {
                 return Ok(found.clone());
             }
         }
-        let mut results = Vec::new();
+        let mut results = Results::default();
         if self.segments.is_empty() {
-            results.push(root.clone());
+            results.push(root)?;
         } else {
             // AWS evaluates an indefinite path leniently: a missing member or a mistyped node
             // anywhere just contributes nothing (`$.items[*]` over `{}` is `[]`, as the corpus
@@ -32,7 +33,7 @@ impl JsonPath {
             self.eval(0, "$", root, self.is_definite(), root, &mut results)?;
         }
         let value = if self.is_definite() {
-            match results.into_iter().next() {
+            match results.items.into_iter().next() {
                 Some(value) => value,
                 None => {
                     return Err(PathError::new(format!(
@@ -42,7 +43,7 @@ impl JsonPath {
                 }
             }
         } else {
-            Value::Array(results)
+            Value::Array(results.items)
         };
         match self.function {
             None => Ok(value),
@@ -81,11 +82,13 @@ impl JsonPath {
         node: &Value,
         upstream_definite: bool,
         root: &Value,
-        out: &mut Vec<Value>,
+        out: &mut Results,
     ) -> Result<(), PathError> {
+        // Each node visited costs a step, and the text of its path (Jayway's messages) a copy.
+        budget::charge_bytes(path.len().saturating_add(budget::BYTES_PER_STEP))
+            .map_err(exhausted)?;
         let Some(segment) = self.segments.get(index) else {
-            out.push(node.clone());
-            return Ok(());
+            return out.push(node);
         };
         // `index` names a segment, so the next one cannot overflow.
         let next = index.saturating_add(1);
@@ -121,8 +124,7 @@ impl JsonPath {
                             merged.insert(name.clone(), child.clone());
                         }
                     }
-                    out.push(Value::Object(merged));
-                    Ok(())
+                    out.push_owned(Value::Object(merged))
                 } else {
                     for name in names {
                         if let Some(child) = map.get(name) {
@@ -204,6 +206,7 @@ impl JsonPath {
                 }
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
+                        budget::charge(1).map_err(exhausted)?;
                         if filter.accept(item, root) {
                             let eval_path = format!("{path}[{i}]");
                             self.eval(next, &eval_path, item, false, root, out)?;
@@ -230,7 +233,7 @@ impl JsonPath {
         i: i64,
         next_definite: bool,
         root: &Value,
-        out: &mut Vec<Value>,
+        out: &mut Results,
     ) -> Result<(), PathError> {
         // Jayway ignores an index out of range (a definite path then has no result).
         match effective_index(i, items.len()).and_then(|e| items.get(e)) {
@@ -257,11 +260,13 @@ impl JsonPath {
         path: &str,
         node: &Value,
         root: &Value,
-        out: &mut Vec<Value>,
+        out: &mut Results,
     ) -> Result<(), PathError> {
         if !matches!(node, Value::Object(_) | Value::Array(_)) {
             return Ok(());
         }
+        budget::charge_bytes(path.len().saturating_add(budget::BYTES_PER_STEP))
+            .map_err(exhausted)?;
         if self.scan_matches(index, node, root) {
             self.eval(index, path, node, false, root, out)?;
         }
@@ -296,6 +301,32 @@ impl JsonPath {
             Some(Segment::Scan) | None => false,
         }
     }
+}
+
+/// A path's results, measured as they are collected: a deep scan can find a node and every
+/// node inside it many times over.
+#[derive(Default)]
+struct Results {
+    items: Vec<Value>,
+    bytes: usize,
+}
+
+impl Results {
+    fn push(&mut self, node: &Value) -> Result<(), PathError> {
+        budget::add_size(&mut self.bytes, node).map_err(exhausted)?;
+        self.items.push(node.clone());
+        Ok(())
+    }
+
+    fn push_owned(&mut self, node: Value) -> Result<(), PathError> {
+        budget::add_size(&mut self.bytes, &node).map_err(exhausted)?;
+        self.items.push(node);
+        Ok(())
+    }
+}
+
+fn exhausted(what: Exhausted) -> PathError {
+    PathError::new(what.message())
 }
 
 pub(super) fn effective_index(index: i64, length: usize) -> Option<usize> {
