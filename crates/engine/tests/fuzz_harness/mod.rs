@@ -13,7 +13,9 @@
 #![allow(dead_code)]
 
 use serde_json::{json, Map, Value};
+use sfn_engine::budget::{self, Meter};
 use sfn_engine::jsonata::{JsonataEnv, JsonataLimits};
+use sfn_engine::limits::Limits;
 use sfn_engine::rng::Rng;
 use sfn_engine::template::EvalEnv;
 use sfn_engine::{
@@ -35,16 +37,10 @@ pub const TARGETS: [(&str, Target); 6] = [
     ("execution", execution),
 ];
 
-/// Most steps an execution gets.
-pub const MAX_STEPS: usize = 2_000;
-
-/// JSONata bounds in the fuzz targets: the adapter's depth limit, a smaller call budget and
-/// sequence bound than the defaults so that one input stays well under a second.
-pub const FUZZ_JSONATA_LIMITS: JsonataLimits = JsonataLimits {
-    max_depth: jsonata::DEFAULT_MAX_DEPTH,
-    max_steps: 20_000,
-    max_sequence_length: 100_000,
-};
+/// Steps past which an execution that is still running has escaped its bounds: with the
+/// default quotas every step adds an event (at most 25,000) or is one of the few silent ones a
+/// distributed Map's child runs take before the silent-action bound fails the run.
+pub const MAX_STEPS: usize = 100_000;
 
 /// Splits `data` at NUL bytes into at most `n` parts (the last keeps any further NULs).
 pub fn parts(data: &[u8], n: usize) -> Vec<String> {
@@ -172,9 +168,13 @@ pub fn jsonata_target(data: &[u8]) -> String {
         variables: &variables,
         rng: &mut rng,
         now: 1_700_000_000_000,
-        limits: FUZZ_JSONATA_LIMITS,
+        limits: JsonataLimits::default(),
     };
+    // The real default budget, as an execution has it.
+    let meter = Meter::new(Limits::default().budget());
+    let replaced = budget::install(meter);
     let result = jsonata::evaluate(&text, &mut env);
+    budget::install(replaced);
     match &result {
         Err(jsonata::JsonataError::Syntax(m)) | Err(jsonata::JsonataError::Evaluation(m)) => {
             non_empty(m, "jsonata")
@@ -276,14 +276,24 @@ pub fn execution(data: &[u8]) -> String {
                 .and_then(|v| MockSet::from_conformance(&v).ok())
         })
         .unwrap_or_default();
-    let mut options = ExecutionOptions::default();
-    options.limits.jsonata = FUZZ_JSONATA_LIMITS;
+    // The real default bounds: every run must end by itself, within its budget.
+    let options = ExecutionOptions::default();
+    let max_eval_steps = options.limits.max_eval_steps;
     let mut execution = Execution::new(machine, input, mocks, options);
     let mut steps = 0;
-    while *execution.status() == ExecutionStatus::Running && steps < MAX_STEPS {
+    while *execution.status() == ExecutionStatus::Running {
         execution.step();
         steps += 1;
+        assert!(
+            steps <= MAX_STEPS,
+            "the execution is still running after {MAX_STEPS} steps"
+        );
     }
+    assert!(
+        execution.eval_steps_used() <= max_eval_steps,
+        "{} evaluation steps, past the budget of {max_eval_steps}",
+        execution.eval_steps_used()
+    );
     if let Some(problem) = execution.history().order_problem() {
         panic!("the history is out of order: {problem}");
     }
