@@ -315,7 +315,7 @@ impl Execution {
         while self.status == ExecutionStatus::Running
             && self.history.len() == before
             && actions < MAX_SILENT_ACTIONS
-            && self.next_time().is_none_or(|t| t <= until)
+            && (until == Millis::MAX || self.next_time().is_none_or(|t| t <= until))
         {
             self.advance();
             self.enforce_timeout();
