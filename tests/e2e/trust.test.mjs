@@ -225,3 +225,46 @@ test("at 1024 and 800 px wide nothing is cut off and the page never scrolls side
   }
   await page.setViewportSize({ width: 1440, height: 900 });
 });
+
+test("the inspector speaks the state's query language: JSONata's Arguments and Assign, a Choice's rule", async () => {
+  await setEditor(
+    page,
+    "definition-editor",
+    JSON.stringify({
+      StartAt: "Price",
+      States: {
+        Price: {
+          Type: "Task",
+          QueryLanguage: "JSONata",
+          Resource: "arn:aws:lambda:us-east-1:123456789012:function:Price",
+          Arguments: { item: "{% $states.input.item %}" },
+          Assign: { price: "{% $states.result %}" },
+          Output: "{% $states.result %}",
+          Next: "Check",
+        },
+        Check: {
+          Type: "Choice",
+          Choices: [{ Variable: "$", NumericGreaterThan: 100, Next: "Dear" }],
+          Default: "Cheap",
+        },
+        Dear: { Type: "Succeed" },
+        Cheap: { Type: "Succeed" },
+      },
+    }),
+  );
+  await setEditor(page, "mocks-editor", JSON.stringify({ Functions: { Price: [{ return: 250 }] } }));
+  await setEditor(page, "input-editor", '{"item": "SOFA"}');
+  await run(page, "instant");
+  await waitForStatus(page, "SUCCEEDED");
+  const stages = async () =>
+    (await page.locator(".inspector .stage summary").allTextContents()).map((t) => t.replace(/ - not reached.*/, "").trim());
+
+  await page.locator('g.sfn-state[data-state="Price"]').click();
+  assert.deepEqual(await stages(), ["Input", "Arguments", "Result", "Output", "Assign"]);
+  assert.ok((await page.locator(".inspector").textContent()).includes('"item": "SOFA"'));
+
+  await page.locator('g.sfn-state[data-state="Check"]').click();
+  assert.deepEqual(await stages(), ["Input", "After InputPath", "Matched rule", "Output", "Variables in scope"]);
+  assert.ok((await page.locator(".inspector").textContent()).includes('Choices #1 matched: next state "Dear"'));
+  await page.screenshot({ path: path.join(shots, "trust-inspector-choice.png") });
+});

@@ -447,3 +447,52 @@ async fn a_new_graph_is_drawn_and_an_equal_one_changes_nothing() {
     assert!(all(&m.el, "g.sfn-state").is_empty());
     assert_eq!(all(&m.el, ".sfn-graph-empty").len(), 1);
 }
+
+/// The same chain as crates/worker/tests/service.rs's `chain(80)`.
+fn chain(n: usize) -> String {
+    let states: serde_json::Map<String, serde_json::Value> = (0..n)
+        .map(|i| {
+            let state = if i + 1 == n {
+                serde_json::json!({"Type": "Pass", "End": true})
+            } else {
+                serde_json::json!({"Type": "Pass", "Next": format!("S{}", i + 1)})
+            };
+            (format!("S{i}"), state)
+        })
+        .collect();
+    serde_json::json!({"StartAt": "S0", "States": states}).to_string()
+}
+
+#[wasm_bindgen_test]
+async fn a_graph_too_tall_fits_readable_with_an_overview_to_move_around() {
+    let m = mount(&chain(80));
+    settle().await;
+    let canvas = one(&m.el, "g.sfn-graph-canvas");
+    let before = canvas.get_attribute("transform").unwrap_or_default();
+    assert!(
+        before.contains("scale(1.0000)"),
+        "readable, not a sliver: {before}"
+    );
+    // The overview shows the whole chain, and the part in view.
+    let overview = one(&m.el, "[data-testid=graph-overview]");
+    assert_eq!(all(&m.el, ".sfn-overview-node").len(), 80);
+    assert_eq!(all(&m.el, ".sfn-overview-view").len(), 1);
+    // A click near its bottom brings the end of the chain into view.
+    let r = overview.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((r.left() + r.width() / 2.0) as i32);
+    init.set_client_y((r.bottom() - 2.0) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("click");
+    overview.dispatch_event(&click).expect("dispatch");
+    settle().await;
+    let after = canvas.get_attribute("transform").unwrap_or_default();
+    assert_ne!(before, after, "the view moved");
+    let ty: f64 = after
+        .trim_start_matches("translate(")
+        .split([',', ')'])
+        .nth(1)
+        .and_then(|t| t.parse().ok())
+        .expect("ty");
+    assert!(ty < -3000.0, "the bottom of the chain: {after}");
+}

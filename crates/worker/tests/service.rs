@@ -256,7 +256,23 @@ fn graph_definitions() -> Vec<String> {
         .to_owned(),
         r#"{"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}}"#.to_owned(),
         markup,
+        chain(80),
     ]
+}
+
+/// A chain of `n` Pass states (`S0` to `S{n-1}`): far taller than any view.
+pub fn chain(n: usize) -> String {
+    let states: serde_json::Map<String, serde_json::Value> = (0..n)
+        .map(|i| {
+            let state = if i + 1 == n {
+                serde_json::json!({"Type": "Pass", "End": true})
+            } else {
+                serde_json::json!({"Type": "Pass", "Next": format!("S{}", i + 1)})
+            };
+            (format!("S{i}"), state)
+        })
+        .collect();
+    serde_json::json!({"StartAt": "S0", "States": states}).to_string()
 }
 
 /// A mistyped key in a mock rule is marked where it is, with a message naming it.

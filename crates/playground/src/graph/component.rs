@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use sfn_playground_data::display_graph::NodeKind;
 
 use super::layout::{GroupBox, Layout, NodeBox, JOIN_RADIUS};
+use super::overview::Overview;
 use super::status::StateStatus;
 use super::svg::{
     edge_class, edge_d, export_svg, group_class, node_class, node_radius, node_status,
@@ -315,6 +316,7 @@ pub fn Graph(
                 <p class="sfn-graph-empty">"No valid state machine to draw yet."</p>
             </Show>
             {svg}
+            <Overview layout=laid_out statuses=statuses transform=transform view_size=Callback::new(move |()| viewport_size()) />
             <div class="sfn-graph-legend" aria-hidden="true">
                 {StateStatus::ALL
                     .iter()

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod component;
+pub mod overview;
 pub mod status;
 pub mod svg;
 pub mod view;
