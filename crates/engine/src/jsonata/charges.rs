@@ -32,8 +32,10 @@ pub(super) const CHECK: &str = "__sfnCharge";
 /// The host function a range's end goes through.
 pub(super) const RANGE: &str = "__sfnRange";
 
-/// Built-ins whose work or result grows with their arguments, charged by [`charge_call`].
-const COSTLY: [&str; 11] = [
+/// Built-ins whose work or result grows with their arguments, charged by [`charge_call`]:
+/// those that build, and those that go through an array or a string (an aggregate called
+/// again and again over a big array would otherwise run uncharged: `$sum($a)` in a loop).
+const COSTLY: [&str; 33] = [
     "distinct",
     "append",
     "merge",
@@ -45,6 +47,28 @@ const COSTLY: [&str; 11] = [
     "string",
     "sort",
     "split",
+    "sum",
+    "max",
+    "min",
+    "average",
+    "count",
+    "keys",
+    "lookup",
+    "each",
+    "map",
+    "filter",
+    "single",
+    "sift",
+    "zip",
+    "reverse",
+    "shuffle",
+    "spread",
+    "contains",
+    "match",
+    "substringBefore",
+    "substringAfter",
+    "uppercase",
+    "lowercase",
 ];
 
 /// The steps of copying one member into a merged object: measured natively, several times
@@ -383,7 +407,8 @@ pub(super) fn charge_call(args: &[JValue]) -> Result<JValue, EvaluatorError> {
             let n = shallow(arg(0));
             n.saturating_mul(usize::BITS.saturating_sub(n.leading_zeros()) as usize)
         }
-        // append, reduce, string, split: linear in what they are given.
+        // append, reduce, string, split, the aggregates and the others that go through an
+        // array or a string: linear in what they are given.
         _ => rest.iter().map(shallow).sum(),
     };
     budget::charge(u64::try_from(steps).unwrap_or(u64::MAX).saturating_add(1)).map_err(over)?;
