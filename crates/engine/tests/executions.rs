@@ -339,13 +339,7 @@ fn stop_aborts() {
         "Loop": {"Type": "Pass", "Next": "Check"},
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Loop"},
         "Done": {"Type": "Succeed"}}}"#;
-    let machine = parse_definition(definition).into_machine().expect("valid");
-    let mut execution = Execution::new(
-        machine,
-        serde_json::json!({}),
-        MockSet::default(),
-        ExecutionOptions::default(),
-    );
+    let mut execution = start(definition, serde_json::json!({}));
     for _ in 0..10 {
         execution.step();
     }
@@ -367,13 +361,7 @@ fn stop_aborts_the_states_in_progress() {
           {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 10, "End": true}}},
           {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "End": true,
             "ItemProcessor": {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 5, "End": true}}}}}}]}}}"#;
-    let machine = parse_definition(definition).into_machine().expect("valid");
-    let mut execution = Execution::new(
-        machine,
-        serde_json::json!({"items": [1, 2]}),
-        MockSet::default(),
-        ExecutionOptions::default(),
-    );
+    let mut execution = start(definition, serde_json::json!({"items": [1, 2]}));
     let waiting = |execution: &Execution| {
         execution
             .history()
@@ -475,13 +463,7 @@ fn traces_place_visits_in_their_iterations_and_branches() {
               "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Good"},
               "Good": {"Type": "Pass", "End": true},
               "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]}}}"#;
-    let machine = parse_definition(definition).into_machine().expect("valid");
-    let mut execution = Execution::new(
-        machine,
-        serde_json::json!({"items": [1, 2, 3]}),
-        MockSet::default(),
-        ExecutionOptions::default(),
-    );
+    let mut execution = start(definition, serde_json::json!({"items": [1, 2, 3]}));
     execution.run();
     assert_eq!(execution.status().name(), "FAILED");
     let children: Vec<(usize, ChildKind, Value, ChildStatus)> = execution
@@ -543,13 +525,7 @@ fn stop_finishes_the_instant_first() {
         "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Check"},
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Nap"},
         "Done": {"Type": "Succeed"}}}"#;
-    let machine = parse_definition(definition).into_machine().expect("valid");
-    let mut execution = Execution::new(
-        machine,
-        serde_json::json!({}),
-        MockSet::default(),
-        ExecutionOptions::default(),
-    );
+    let mut execution = start(definition, serde_json::json!({}));
     while execution.history().last().map(|e| e.kind) != Some(EventKind::ChoiceStateEntered) {
         assert!(!execution.step().is_empty(), "the run went on");
     }
@@ -570,4 +546,15 @@ fn stop_finishes_the_instant_first() {
             EventKind::ExecutionAborted
         ]
     );
+}
+
+/// An execution of `definition` (valid) on `input`, without mocks, with the default options.
+fn start(definition: &str, input: Value) -> Execution {
+    let machine = parse_definition(definition).into_machine().expect("valid");
+    Execution::new(
+        machine,
+        input,
+        MockSet::default(),
+        ExecutionOptions::default(),
+    )
 }

@@ -398,17 +398,24 @@ impl Runner {
     }
 
     fn on_batch(&self, batch: Batch) {
-        let view = self.view();
         if self.inner.borrow().run.stopping.is_some() {
             return self.on_stop_batch(batch);
         }
+        self.take_batch(batch);
+        self.pump();
+    }
+
+    /// Takes in a batch: its events wait in the playback, its traces, branches and step count
+    /// are shown. Returns the run's status after it.
+    fn take_batch(&self, batch: Batch) -> RunStatus {
+        let view = self.view();
         {
             let mut inner = self.inner.borrow_mut();
             let run = &mut inner.run;
             run.awaiting_reply = false;
             run.playback.receive(batch.events);
             run.playback.engine_next(batch.next_ms);
-            run.worker_status = Some(batch.status);
+            run.worker_status = Some(batch.status.clone());
         }
         if !batch.traces.is_empty() {
             view.traces
@@ -419,35 +426,19 @@ impl Runner {
                 .update(|children| replace_or_push(children, batch.children, |c| c.id));
         }
         view.steps.set(batch.steps);
-        self.pump();
+        batch.status
     }
 
     /// A batch while stopping: the steps in flight when Stop was sent, then the events of the
     /// stop itself. Everything received is shown at once; the run ends with the stop.
     fn on_stop_batch(&self, batch: Batch) {
         let view = self.view();
-        let ended = (!batch.status.is_running()).then(|| batch.status.clone());
-        let shown = {
-            let mut inner = self.inner.borrow_mut();
-            let run = &mut inner.run;
-            run.awaiting_reply = false;
-            run.playback.receive(batch.events);
-            run.worker_status = Some(batch.status);
-            run.playback.drain()
-        };
+        let status = self.take_batch(batch);
+        let shown = self.inner.borrow_mut().run.playback.drain();
         if !shown.is_empty() {
             view.events.update(|events| events.extend(shown));
         }
-        if !batch.traces.is_empty() {
-            view.traces
-                .update(|traces| replace_or_push(traces, batch.traces, |t| t.index));
-        }
-        if !batch.children.is_empty() {
-            view.children
-                .update(|children| replace_or_push(children, batch.children, |c| c.id));
-        }
-        view.steps.set(batch.steps);
-        if let Some(status) = ended {
+        if !status.is_running() {
             self.inner.borrow_mut().run.end();
             // The run may have ended by itself before the stop reached the engine.
             view.phase.set(if status.name == "ABORTED" {

@@ -461,17 +461,6 @@ async fn page_runs_with_starter_mocks_and_lights_up_the_graph() {
     .await;
 }
 
-/// The fan-out the worker's tests recorded (crates/worker/tests/service.rs, `FANOUT`).
-const FANOUT: &str = r#"{"StartAt": "Fan", "States": {
-  "Fan": {"Type": "Parallel", "Next": "Recover", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}], "Branches": [
-    {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 2, "End": true}}},
-    {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": true,
-      "ItemProcessor": {"StartAt": "Check", "States": {
-        "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Nap"},
-        "Nap": {"Type": "Wait", "Seconds": 1, "End": true},
-        "Bad": {"Type": "Fail", "Error": "Two", "Cause": "no twos"}}}}}}]},
-  "Recover": {"Type": "Pass", "End": true}}}"#;
-
 fn status_of(el: &web_sys::Element, state: &str) -> Option<String> {
     el.query_selector(&format!("g.sfn-state[data-state={state}]"))
         .ok()
@@ -494,7 +483,8 @@ fn click(el: &web_sys::Element, selector: &str) {
 #[wasm_bindgen_test]
 async fn page_steps_through_a_fanout_and_shows_one_iteration() {
     let work = Work::starter();
-    work.definition.set(FANOUT.into());
+    // The fan-out the worker's tests recorded (crates/worker/tests/service.rs, `FANOUT`).
+    work.definition.set(common::started_definition("fanout"));
     work.mocks.set(String::new());
     work.input.set(r#"{"items": [1, 2, 3]}"#.into());
     let run_view = RunView::new();

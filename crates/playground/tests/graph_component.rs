@@ -448,24 +448,14 @@ async fn a_new_graph_is_drawn_and_an_equal_one_changes_nothing() {
     assert_eq!(all(&m.el, ".sfn-graph-empty").len(), 1);
 }
 
-/// The same chain as crates/worker/tests/service.rs's `chain(80)`.
-fn chain(n: usize) -> String {
-    let states: serde_json::Map<String, serde_json::Value> = (0..n)
-        .map(|i| {
-            let state = if i + 1 == n {
-                serde_json::json!({"Type": "Pass", "End": true})
-            } else {
-                serde_json::json!({"Type": "Pass", "Next": format!("S{}", i + 1)})
-            };
-            (format!("S{i}"), state)
-        })
-        .collect();
-    serde_json::json!({"StartAt": "S0", "States": states}).to_string()
-}
-
 #[wasm_bindgen_test]
 async fn a_graph_too_tall_fits_readable_with_an_overview_to_move_around() {
-    let m = mount(&chain(80));
+    // The chain of 80 states the worker's tests laid out last (crates/worker/tests/service.rs).
+    let chain = common::checked_definitions("graphs")
+        .pop()
+        .expect("a recorded definition");
+    assert!(chain.contains("\"S79\""), "the chain");
+    let m = mount(&chain);
     settle().await;
     let canvas = one(&m.el, "g.sfn-graph-canvas");
     let before = canvas.get_attribute("transform").unwrap_or_default();

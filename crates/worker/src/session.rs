@@ -122,8 +122,8 @@ impl Session {
         } else {
             max_steps.max(1)
         };
+        let until = until_ms.unwrap_or(i64::MAX);
         while taken < max_steps && self.execution.status() == &ExecutionStatus::Running {
-            let until = until_ms.unwrap_or(i64::MAX);
             if self.execution.next_time().is_some_and(|t| t > until) {
                 break;
             }
@@ -134,14 +134,8 @@ impl Session {
                 events.push(self.label(event));
             }
         }
-        Batch {
-            events,
-            traces: self.changed_traces(),
-            children: self.changed_children(),
-            status: status_of(self.execution.status()),
-            steps: self.steps,
-            next_ms: self.execution.next_time(),
-        }
+        let next_ms = self.execution.next_time();
+        self.batch(events, next_ms)
     }
 
     /// Stops the execution as StopExecution does; the batch has the events of the stop.
@@ -156,13 +150,18 @@ impl Session {
                 Vec::new()
             };
         let events = added.iter().map(|event| self.label(event)).collect();
+        self.batch(events, None)
+    }
+
+    /// The batch of `events` (labelled), with what changed since the previous one.
+    fn batch(&mut self, events: Vec<EventRow>, next_ms: Option<i64>) -> Batch {
         Batch {
             events,
             traces: self.changed_traces(),
             children: self.changed_children(),
             status: status_of(self.execution.status()),
             steps: self.steps,
-            next_ms: None,
+            next_ms,
         }
     }
 

@@ -273,14 +273,21 @@ impl Execution {
             self.history.forget_earlier_steps();
         }
         // The execution's budget is the thread's while it advances (see `budget`).
-        if self.replaced_meter.is_some() {
-            self.step_within_budget(until);
-        } else {
+        self.metered(|execution| execution.step_within_budget(until));
+        self.history.since_step()
+    }
+
+    /// Runs `work` with the execution's meter as the thread's current one: installed for it
+    /// unless it already is (`run_to_end` keeps it installed across steps).
+    fn metered(&mut self, work: impl FnOnce(&mut Self)) {
+        let install = self.replaced_meter.is_none();
+        if install {
             self.install_meter();
-            self.step_within_budget(until);
+        }
+        work(self);
+        if install {
             self.uninstall_meter();
         }
-        self.history.since_step()
     }
 
     /// The evaluation steps taken so far (see [`crate::budget`]).
@@ -368,24 +375,19 @@ impl Execution {
         // A stop arrives between instants: what happens at this one happens first (a Choice
         // entered is also left, a Pass runs), so only states that last (a Wait, a Task, a
         // retry's back-off) are stopped. An endless loop within one instant is cut short.
-        let mut actions = 0usize;
-        let install = self.replaced_meter.is_none();
-        if install {
-            self.install_meter();
-        }
-        while self.status == ExecutionStatus::Running
-            && self.started
-            && self.frames.next_time().is_some_and(|t| t <= now)
-            && actions < MAX_ACTIONS_BEFORE_STOP
-        {
-            self.advance();
-            self.enforce_timeout();
-            self.enforce_history_limit();
-            actions = actions.saturating_add(1);
-        }
-        if install {
-            self.uninstall_meter();
-        }
+        self.metered(|execution| {
+            let mut actions = 0usize;
+            while execution.status == ExecutionStatus::Running
+                && execution.started
+                && execution.frames.next_time().is_some_and(|t| t <= now)
+                && actions < MAX_ACTIONS_BEFORE_STOP
+            {
+                execution.advance();
+                execution.enforce_timeout();
+                execution.enforce_history_limit();
+                actions = actions.saturating_add(1);
+            }
+        });
         if self.status != ExecutionStatus::Running {
             return;
         }

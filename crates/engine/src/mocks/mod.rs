@@ -581,26 +581,16 @@ fn parse_throw(
         }
         None => Some(String::new()),
     };
-    let error = error.filter(|error| {
-        let fits = within_aws_length(error, MAX_ERROR_CHARS);
+    // Each longer than AWS takes is reported at its field.
+    let mut fits = |text: &String, field: &str, what: &str, max: usize| {
+        let fits = within_aws_length(text, max);
         if !fits {
-            problems.push(
-                &format!("{at}.{error_field}"),
-                too_long("error name", MAX_ERROR_CHARS, error),
-            );
+            problems.push(&format!("{at}.{field}"), too_long(what, max, text));
         }
         fits
-    });
-    let cause = cause.filter(|cause| {
-        let fits = within_aws_length(cause, MAX_CAUSE_CHARS);
-        if !fits {
-            problems.push(
-                &format!("{at}.{cause_field}"),
-                too_long("cause", MAX_CAUSE_CHARS, cause),
-            );
-        }
-        fits
-    });
+    };
+    let error = error.filter(|error| fits(error, error_field, "error name", MAX_ERROR_CHARS));
+    let cause = cause.filter(|cause| fits(cause, cause_field, "cause", MAX_CAUSE_CHARS));
     match (error, cause) {
         (Some(error), Some(cause)) if ok => Some((error, cause)),
         _ => None,

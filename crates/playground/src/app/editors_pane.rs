@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{export, format_json, problem_summary, Work};
 use crate::editor::{CodeEditor, FocusRequest};
+use crate::protocol::Mark;
 use crate::runner::RunView;
 
 /// The definition's editor with its toolbar and problems (a click on one goes to its place).
@@ -40,19 +41,32 @@ pub fn DefinitionPane(
                 <button class="small" on:click=move |_| export(notice, "definition.asl.json", work.definition.get_untracked()) title="Download the definition">"Export"</button>
             </div>
             <CodeEditor label="State machine definition (JSON)" text=work.definition marks=definition_marks on_run=run focus=focus_definition test_id="definition-editor" />
-            <ul class="problems" aria-label="Definition problems" data-testid="problems">
-                {move || definition_marks.get().into_iter().take(50).map(|m| {
-                    let (line, column) = (m.line, m.column);
-                    view! {
-                        <li class=m.severity>
-                            <button class="link" on:click=move |_| focus_definition.set(Some((line, column, js_sys::Date::now() as u64)))>
-                                {format!("{}:{}", m.line, m.column)}
-                            </button>
-                            " "{m.message}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <ProblemList marks=definition_marks focus=focus_definition label="Definition problems" test_id="problems" />
         </div>
+    }
+}
+
+/// An editor's problems, at most 50, each a link to its place in the editor.
+#[component]
+pub fn ProblemList(
+    marks: RwSignal<Vec<Mark>>,
+    focus: FocusRequest,
+    label: &'static str,
+    test_id: &'static str,
+) -> impl IntoView {
+    view! {
+        <ul class="problems" aria-label=label data-testid=test_id>
+            {move || marks.get().into_iter().take(50).map(|m| {
+                let (line, column) = (m.line, m.column);
+                view! {
+                    <li class=m.severity>
+                        <button class="link" on:click=move |_| focus.set(Some((line, column, js_sys::Date::now() as u64)))>
+                            {format!("{}:{}", m.line, m.column)}
+                        </button>
+                        " "{m.message}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::editors_pane::ProblemList;
 use super::{badge, debounced_marks, export, input_marks, Work};
 use crate::editor::{CodeEditor, FocusRequest};
 use crate::examples;
@@ -109,19 +110,7 @@ pub fn IoTabs(
                 </div>
                 <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run focus=focus_mocks test_id="mocks-editor" />
                 // The mock file's problems listed like the definition's (a click goes there).
-                <ul class="problems" aria-label="Mock file problems" data-testid="mocks-problems">
-                    {move || mocks_marks.get().into_iter().take(50).map(|m| {
-                        let (line, column) = (m.line, m.column);
-                        view! {
-                            <li class=m.severity>
-                                <button class="link" on:click=move |_| focus_mocks.set(Some((line, column, js_sys::Date::now() as u64)))>
-                                    {format!("{}:{}", m.line, m.column)}
-                                </button>
-                                " "{m.message}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                <ProblemList marks=mocks_marks focus=focus_mocks label="Mock file problems" test_id="mocks-problems" />
             </div>
         </div>
     }

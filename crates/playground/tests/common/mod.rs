@@ -80,3 +80,27 @@ pub fn graph_of(definition: &str) -> Layout {
         })
         .unwrap_or_else(|| panic!("no recorded layout of {definition}"))
 }
+
+/// The definition the run of the conversation `name` was started with.
+#[allow(dead_code)] // Each test file uses part of this module.
+pub fn started_definition(name: &str) -> String {
+    recorded(name)
+        .into_iter()
+        .find_map(|e| match e.request {
+            ToWorker::Start { definition, .. } => Some(definition),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no run started in {name}"))
+}
+
+/// The definitions the conversation `name` checked, in order.
+#[allow(dead_code)] // Each test file uses part of this module.
+pub fn checked_definitions(name: &str) -> Vec<String> {
+    recorded(name)
+        .into_iter()
+        .filter_map(|e| match e.request {
+            ToWorker::CheckDefinition { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect()
+}
