@@ -53,6 +53,7 @@
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
 mod abort;
+mod children;
 mod clock;
 mod driver;
 mod errors;
@@ -97,6 +98,7 @@ use visit::{Outcome, Phase, StateRun};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
+pub use children::{ChildExecution, ChildOrigin};
 pub use trace::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
 };
@@ -201,6 +203,8 @@ pub struct Execution {
     traces: Vec<StateTrace>,
     /// Every Parallel branch and Map iteration started, when traces are recorded.
     child_traces: Vec<ChildTrace>,
+    /// The executions this one started (a Distributed Map's, `states:startExecution`'s).
+    child_executions: Vec<ChildExecution>,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -246,6 +250,7 @@ impl Execution {
             history: History::default(),
             traces: Vec::new(),
             child_traces: Vec::new(),
+            child_executions: Vec::new(),
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
@@ -423,6 +428,11 @@ impl Execution {
     /// (recorded with the traces).
     pub fn child_traces(&self) -> &[ChildTrace] {
         &self.child_traces
+    }
+
+    /// The executions this one started, in the order they started (see [`ChildExecution`]).
+    pub fn child_executions(&self) -> &[ChildExecution] {
+        &self.child_executions
     }
 
     /// The index, among every visit traced, of the first trace still held: 0 unless the
