@@ -35,6 +35,11 @@ pub struct Example {
     pub mocks: &'static str,
     /// Its inputs; the first is loaded with the example.
     pub scenarios: &'static [Scenario],
+    /// The name of the state machine run (empty: [`crate::workspace::DEFAULT_MACHINE_NAME`]).
+    pub name: &'static str,
+    /// The workspace's other state machines, (name, definition JSON text), e.g. the child a
+    /// Task starts.
+    pub machines: &'static [(&'static str, &'static str)],
 }
 
 impl Example {
@@ -76,6 +81,8 @@ const TUTORIAL: Example = Example {
         machine retries, waits, or fails with the right cause.",
     definition: file!("tutorial", "definition.asl.json"),
     mocks: file!("tutorial", "mocks.json"),
+    name: "",
+    machines: &[],
     scenarios: &[
         scenario!(
             "tutorial",
@@ -121,6 +128,8 @@ pub static EXAMPLES: &[Example] = &[
             the Map rejects the order when an item is out of stock.",
         definition: file!("map", "definition.asl.json"),
         mocks: file!("map", "mocks.json"),
+        name: "",
+        machines: &[],
         scenarios: &[
             scenario!(
                 "map",
@@ -152,6 +161,8 @@ pub static EXAMPLES: &[Example] = &[
             and a Catch cancels the order when a branch fails.",
         definition: file!("parallel", "definition.asl.json"),
         mocks: file!("parallel", "mocks.json"),
+        name: "",
+        machines: &[],
         scenarios: &[
             scenario!(
                 "parallel",
@@ -184,6 +195,8 @@ pub static EXAMPLES: &[Example] = &[
             StringMatches) and a Default; one route publishes to SNS.",
         definition: file!("choice", "definition.asl.json"),
         mocks: file!("choice", "mocks.json"),
+        name: "",
+        machines: &[],
         scenarios: &[
             scenario!(
                 "choice",
@@ -223,6 +236,8 @@ pub static EXAMPLES: &[Example] = &[
             uses a JSONata condition and cause too.",
         definition: file!("jsonata", "definition.asl.json"),
         mocks: file!("jsonata", "mocks.json"),
+        name: "",
+        machines: &[],
         scenarios: &[
             scenario!(
                 "jsonata",

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::history::EventRow;
 use crate::layout::Layout;
+use crate::workspace::NamedMachine;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -26,6 +27,12 @@ pub enum ToWorker {
         input: String,
         mocks: String,
         seed: u32,
+        /// The name of the state machine run (empty: the default name).
+        #[serde(default)]
+        name: String,
+        /// The workspace's other state machines, which its Tasks may start.
+        #[serde(default)]
+        machines: Vec<NamedMachine>,
     },
     /// Run up to `max_steps` engine steps, none of them later on the simulated clock than
     /// `until_ms` when given (a paced page does not let the engine run ahead of what it

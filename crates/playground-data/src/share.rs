@@ -25,6 +25,9 @@ use base64::{DecodeError, Engine as _};
 use miniz_oxide::inflate::TINFLStatus;
 use serde_json::{Map, Value};
 
+use crate::storage::{machines_from_json, machines_json};
+use crate::workspace::NamedMachine;
+
 /// The version this playground writes, and the only one it reads.
 pub const VERSION: u32 = 1;
 
@@ -49,6 +52,11 @@ pub struct SharedWork {
     pub definition: String,
     pub input: String,
     pub mocks: String,
+    /// The workspace (see [`crate::workspace`]): the editor's machine's name, the other
+    /// machines and the editor's place among them. Optional in a link.
+    pub name: String,
+    pub machines: Vec<NamedMachine>,
+    pub position: usize,
 }
 
 /// Why a link could not be made or read.
@@ -117,6 +125,11 @@ pub fn encode(work: &SharedWork) -> Result<String, ShareError> {
     payload.insert("definition".into(), Value::String(work.definition.clone()));
     payload.insert("input".into(), Value::String(work.input.clone()));
     payload.insert("mocks".into(), Value::String(work.mocks.clone()));
+    if !work.machines.is_empty() || !work.name.is_empty() {
+        payload.insert("name".into(), Value::String(work.name.clone()));
+        payload.insert("machines".into(), machines_json(&work.machines));
+        payload.insert("position".into(), Value::from(work.position));
+    }
     let json = Value::Object(payload).to_string();
     if json.len() > MAX_DECOMPRESSED_BYTES {
         return Err(ShareError::TooLarge);
@@ -192,10 +205,14 @@ pub fn decode(fragment: &str) -> Result<SharedWork, ShareError> {
         Some(_) => Err(ShareError::Damaged(format!("its {name} is not a text"))),
         None => Err(ShareError::Damaged(format!("it has no {name}"))),
     };
+    let (name, machines, position) = machines_from_json(&payload).map_err(ShareError::Damaged)?;
     Ok(SharedWork {
         definition: field("definition")?,
         input: field("input")?,
         mocks: field("mocks")?,
+        name,
+        machines,
+        position,
     })
 }
 
@@ -221,6 +238,7 @@ mod tests {
             definition: definition.into(),
             input: input.into(),
             mocks: mocks.into(),
+            ..SharedWork::default()
         }
     }
 
@@ -269,6 +287,18 @@ mod tests {
             (
                 "whitespace and invalid JSON are kept as typed",
                 work("  {\n\t\"StartAt\": \r\n", "not json at all", "\n\n"),
+            ),
+            (
+                "a workspace of two state machines",
+                SharedWork {
+                    name: "Parent".into(),
+                    machines: vec![NamedMachine {
+                        name: "Child".into(),
+                        definition: "{\"StartAt\": \"A\"}".into(),
+                    }],
+                    position: 1,
+                    ..tutorial()
+                },
             ),
             (
                 "large, compressible",

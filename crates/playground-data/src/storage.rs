@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::examples::{self, Example, Scenario};
 use crate::share::{self, SharedWork};
+use crate::workspace::{NamedMachine, Tabs, DEFAULT_MACHINE_NAME};
 
 /// The record's version, written in it and in its key.
 pub const VERSION: u64 = 1;
@@ -42,6 +43,12 @@ pub struct SavedWork {
     pub example: Option<String>,
     /// A scenario id of that example, e.g. `429`.
     pub scenario: Option<String>,
+    /// The name of the state machine in the definition editor (empty: the default name).
+    pub name: String,
+    /// The workspace's other state machines, in tab order (see [`crate::workspace`]).
+    pub machines: Vec<NamedMachine>,
+    /// The place of the editor's machine among the tabs.
+    pub position: usize,
 }
 
 /// Why saved work could not be read, or storage could not be used.
@@ -76,6 +83,11 @@ pub fn to_json(work: &SavedWork) -> String {
     let optional = |text: &Option<String>| text.clone().map_or(Value::Null, Value::String);
     record.insert("example".into(), optional(&work.example));
     record.insert("scenario".into(), optional(&work.scenario));
+    if !work.machines.is_empty() || !work.name.is_empty() {
+        record.insert("name".into(), Value::String(work.name.clone()));
+        record.insert("machines".into(), machines_json(&work.machines));
+        record.insert("position".into(), Value::from(work.position));
+    }
     Value::Object(record).to_string()
 }
 
@@ -106,13 +118,60 @@ pub fn from_json(text: &str) -> Result<SavedWork, StorageError> {
         Some(Value::String(text)) => Ok(Some(text.clone())),
         Some(_) => Err(unreadable(format!("its {name} is not a text"))),
     };
+    let workspace = machines_from_json(&record).map_err(unreadable)?;
     Ok(SavedWork {
         definition: text("definition")?,
         input: text("input")?,
         mocks: text("mocks")?,
         example: optional("example")?,
         scenario: optional("scenario")?,
+        name: workspace.0,
+        machines: workspace.1,
+        position: workspace.2,
     })
+}
+
+/// The other machines as a JSON array of `{"name", "definition"}`.
+pub(crate) fn machines_json(machines: &[NamedMachine]) -> Value {
+    Value::Array(
+        machines
+            .iter()
+            .map(|m| serde_json::json!({"name": m.name, "definition": m.definition}))
+            .collect(),
+    )
+}
+
+/// The workspace fields of a record or share link (`name`, `machines`, `position`), all
+/// optional: records and links written before there were several machines have none.
+pub(crate) fn machines_from_json(
+    record: &Map<String, Value>,
+) -> Result<(String, Vec<NamedMachine>, usize), String> {
+    let name = match record.get("name") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(name)) => name.clone(),
+        Some(_) => return Err("its name is not a text".into()),
+    };
+    let machines = match record.get("machines") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|m| {
+                let field = |key: &str| m.get(key).and_then(Value::as_str).map(str::to_owned);
+                match (field("name"), field("definition")) {
+                    (Some(name), Some(definition)) => Ok(NamedMachine { name, definition }),
+                    _ => Err("a state machine of its workspace has no name or definition".to_owned()),
+                }
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("its machines are not a list".into()),
+    };
+    let position = record
+        .get("position")
+        .and_then(Value::as_u64)
+        .and_then(|p| usize::try_from(p).ok())
+        .unwrap_or(0)
+        .min(machines.len());
+    Ok((name, machines, position))
 }
 
 impl SavedWork {
@@ -124,6 +183,9 @@ impl SavedWork {
             mocks: example.mocks.to_string(),
             example: Some(example.id.to_string()),
             scenario: Some(scenario.id.to_string()),
+            name: example.name.to_string(),
+            machines: example_machines(example),
+            position: 0,
         }
     }
 
@@ -135,6 +197,9 @@ impl SavedWork {
             mocks: work.mocks,
             example: None,
             scenario: None,
+            name: work.name,
+            machines: work.machines,
+            position: work.position,
         }
     }
 
@@ -144,8 +209,41 @@ impl SavedWork {
             definition: self.definition.clone(),
             input: self.input.clone(),
             mocks: self.mocks.clone(),
+            name: self.name.clone(),
+            machines: self.machines.clone(),
+            position: self.position,
         }
     }
+
+    /// The editor's machine's name (the default one when none was given).
+    pub fn machine_name(&self) -> &str {
+        if self.name.is_empty() {
+            DEFAULT_MACHINE_NAME
+        } else {
+            &self.name
+        }
+    }
+
+    /// The workspace's tabs.
+    pub fn tabs(&self) -> Tabs {
+        Tabs {
+            shown: self.machine_name().to_owned(),
+            position: self.position,
+            others: self.machines.clone(),
+        }
+    }
+}
+
+/// An example's other state machines.
+pub fn example_machines(example: &Example) -> Vec<NamedMachine> {
+    example
+        .machines
+        .iter()
+        .map(|(name, definition)| NamedMachine {
+            name: (*name).to_owned(),
+            definition: (*definition).to_owned(),
+        })
+        .collect()
 }
 
 /// What the page opens with, and what to tell the user about it.
@@ -359,6 +457,7 @@ mod tests {
             mocks: "not even JSON: kept as typed".into(),
             example: Some("tutorial".into()),
             scenario: Some("429".into()),
+            ..SavedWork::default()
         }
     }
 
@@ -432,6 +531,15 @@ mod tests {
                 definition: "🎉 \u{0} \\ \"".repeat(10_000),
                 ..work()
             },
+            SavedWork {
+                name: "Parent".into(),
+                machines: vec![NamedMachine {
+                    name: "Child".into(),
+                    definition: "{\"StartAt\": \"A\"}".into(),
+                }],
+                position: 1,
+                ..work()
+            },
         ];
         for original in cases {
             assert_eq!(from_json(&to_json(&original)), Ok(original));
@@ -497,6 +605,7 @@ mod tests {
                 mocks: "m".into(),
                 example: None,
                 scenario: None,
+                ..SavedWork::default()
             })
         );
     }
@@ -606,6 +715,7 @@ mod tests {
             definition: "{\"StartAt\": \"S\"}".into(),
             input: "{}".into(),
             mocks: "".into(),
+            ..SharedWork::default()
         };
         let link = format!("#{}", share::encode(&shared).unwrap());
         let tutorial = SavedWork::from_example(

@@ -28,6 +28,7 @@ use crate::storage::{self, SavedWork};
 use editors_pane::DefinitionPane;
 use io_tabs::IoTabs;
 use sfn_playground_data::fanout::Fanouts;
+use sfn_playground_data::workspace::{Tabs, DEFAULT_MACHINE_NAME};
 use splitter::Splitter;
 use status_bar::StatusBar;
 use toolbar::{ShareBar, Toolbar};
@@ -84,6 +85,9 @@ pub struct Work {
     pub example: RwSignal<Option<String>>,
     /// The scenario (id) of that example whose input was loaded last.
     pub scenario: RwSignal<Option<String>>,
+    /// The workspace's tabs: the name and place of the machine in the definition editor, and
+    /// the other machines (their texts; the editor's is `definition`).
+    pub tabs: RwSignal<Tabs>,
 }
 
 impl Work {
@@ -99,6 +103,7 @@ impl Work {
             mocks: RwSignal::new(saved.mocks.clone()),
             example: RwSignal::new(saved.example.clone()),
             scenario: RwSignal::new(saved.scenario.clone()),
+            tabs: RwSignal::new(saved.tabs()),
         }
     }
 
@@ -110,6 +115,7 @@ impl Work {
             mocks: self.mocks.get(),
             example: self.example.get(),
             scenario: self.scenario.get(),
+            ..saved_tabs(self.tabs.get())
         }
     }
 
@@ -121,6 +127,7 @@ impl Work {
             mocks: self.mocks.get_untracked(),
             example: self.example.get_untracked(),
             scenario: self.scenario.get_untracked(),
+            ..saved_tabs(self.tabs.get_untracked())
         }
     }
 
@@ -131,6 +138,7 @@ impl Work {
         self.mocks.set(saved.mocks.clone());
         self.example.set(saved.example.clone());
         self.scenario.set(saved.scenario.clone());
+        self.tabs.set(saved.tabs());
     }
 
     /// The example this work is exactly (its definition and mocks), if any: otherwise it is
@@ -145,6 +153,14 @@ impl Work {
         self.definition.set(example.definition.to_owned());
         self.mocks.set(example.mocks.to_owned());
         self.example.set(Some(example.id.to_owned()));
+        self.tabs.set(
+            SavedWork {
+                name: example.name.to_owned(),
+                machines: storage::example_machines(example),
+                ..SavedWork::default()
+            }
+            .tabs(),
+        );
         let scenario = example.default_scenario();
         self.input.set(
             scenario
@@ -160,7 +176,23 @@ impl Work {
             input: self.input.get_untracked(),
             mocks: self.mocks.get_untracked(),
             seed: 0,
+            name: self.tabs.with_untracked(|t| t.shown.clone()),
+            machines: self.tabs.with_untracked(|t| t.others.clone()),
         }
+    }
+}
+
+/// The workspace fields of saved work from its tabs.
+fn saved_tabs(tabs: Tabs) -> SavedWork {
+    SavedWork {
+        name: if tabs.shown == DEFAULT_MACHINE_NAME {
+            String::new()
+        } else {
+            tabs.shown
+        },
+        machines: tabs.others,
+        position: tabs.position,
+        ..SavedWork::default()
     }
 }
 

@@ -27,6 +27,7 @@ use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
     Batch, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus, ToWorker, TraceView,
 };
+use sfn_playground_data::workspace::NamedMachine;
 use worker_link::{Checks, WorkerLink};
 
 pub use crate::playback::Speed;
@@ -124,6 +125,9 @@ pub struct RunRequest {
     pub input: String,
     pub mocks: String,
     pub seed: u32,
+    /// The name of the machine run, and the workspace's others.
+    pub name: String,
+    pub machines: Vec<NamedMachine>,
 }
 
 /// How long Stop waits for the engine to write the stop before replacing it (real ms).
@@ -341,6 +345,8 @@ impl Runner {
             input: request.input,
             mocks: request.mocks,
             seed: request.seed,
+            name: request.name,
+            machines: request.machines,
         });
     }
 

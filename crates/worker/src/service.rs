@@ -140,6 +140,8 @@ impl Service {
                 input,
                 mocks,
                 seed,
+                name,
+                machines,
             } => {
                 // A Task resource without a mock gets a starting one, so a run never stops at
                 // "no mock"; the page shows the completed file in the Mocks editor.
@@ -151,7 +153,7 @@ impl Service {
                 let mocks = completed
                     .as_ref()
                     .map_or(mocks.as_str(), |c| c.text.as_str());
-                match Session::start(&definition, &input, mocks, seed) {
+                match Session::start(&definition, &input, mocks, seed, &name, &machines) {
                     Ok(session) => {
                         let start_ms = session.start_ms();
                         self.session = Some(session);

@@ -9,11 +9,13 @@ use sfn_engine::definition::StateType;
 use sfn_engine::execution::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace,
 };
+use sfn_engine::context::ExecutionIdentity;
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
 use sfn_playground_data::protocol::{self, Batch, ChildView, ErrorView, RunStatus, TraceView};
+use sfn_playground_data::workspace::{NamedMachine, DEFAULT_MACHINE_NAME};
 
 /// What the table needs to know about an earlier event to label the ones that follow it.
 #[derive(Debug, Clone, Default)]
@@ -40,12 +42,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// Parses the three texts and makes the execution, or says what is wrong with them.
+    /// Parses the texts and makes the execution of the state machine `name` (empty: the
+    /// default name), with the workspace's other `machines`, or says what is wrong with them.
     pub fn start(
         definition: &str,
         input: &str,
         mocks: &str,
         seed: u32,
+        name: &str,
+        machines: &[NamedMachine],
     ) -> Result<Session, Vec<String>> {
         let mut problems = Vec::new();
         let parsed = parse_definition(definition);
@@ -54,6 +59,26 @@ impl Session {
                 "Definition, line {} column {}: {}",
                 d.line, d.column, d.message
             ));
+        }
+        let name = if name.is_empty() {
+            DEFAULT_MACHINE_NAME
+        } else {
+            name
+        };
+        let mut workspace = Vec::new();
+        for machine in machines {
+            let parsed = parse_definition(&machine.definition);
+            for d in parsed.errors() {
+                problems.push(format!(
+                    "State machine {}, line {} column {}: {}",
+                    machine.name, d.line, d.column, d.message
+                ));
+            }
+            workspace.extend(
+                parsed
+                    .into_machine()
+                    .map(|parsed| (machine.name.clone(), parsed)),
+            );
         }
         let input_value = match serde_json::from_str::<Value>(input) {
             Ok(v) => Some(v),
@@ -75,7 +100,14 @@ impl Session {
         };
         match (parsed.into_machine(), input_value, mock_set) {
             (Some(machine), Some(input), Some(mocks)) if problems.is_empty() => {
+                let identity = ExecutionOptions::default().identity;
                 let options = ExecutionOptions {
+                    identity: ExecutionIdentity::new(
+                        &identity.account,
+                        &identity.region,
+                        name,
+                        &identity.execution_name,
+                    ),
                     seed: u64::from(seed),
                     // The page keeps the rows it is sent; the engine need not keep the
                     // events too.

@@ -156,6 +156,8 @@ fn the_page_tests_conversations_are_current() {
         input: "{}".into(),
         mocks: String::new(),
         seed: 0,
+        name: String::new(),
+        machines: Vec::new(),
     });
     let FromWorker::Started {
         completed_mocks: Some(completed),
@@ -195,6 +197,8 @@ fn the_page_tests_conversations_are_current() {
         input: FANOUT_INPUT.into(),
         mocks: String::new(),
         seed: 0,
+        name: String::new(),
+        machines: Vec::new(),
     });
     loop {
         let reply = r.ask(ToWorker::Advance {

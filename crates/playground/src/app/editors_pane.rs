@@ -27,6 +27,7 @@ pub fn DefinitionPane(
     };
     view! {
         <div class="definition pane">
+            <MachineTabs work=work notice=notice />
             <div class="pane-toolbar">
                 <h2>"Definition"</h2>
                 <span class="muted" data-testid="diagnostic-count">
@@ -42,6 +43,94 @@ pub fn DefinitionPane(
             </div>
             <CodeEditor label="State machine definition (JSON)" text=work.definition marks=definition_marks on_run=run focus=focus_definition test_id="definition-editor" />
             <ProblemList marks=definition_marks focus=focus_definition label="Definition problems" test_id="problems" />
+        </div>
+    }
+}
+
+/// What a state machine added to the workspace starts as.
+const NEW_MACHINE: &str = "{\n  \"Comment\": \"A state machine another one can start (states:startExecution)\",\n  \"StartAt\": \"Done\",\n  \"States\": {\n    \"Done\": {\"Type\": \"Pass\", \"End\": true}\n  }\n}\n";
+
+/// The workspace's state machines, one tab each: the one shown is edited and run; a Task can
+/// start the others (`states:startExecution` naming one in its ARN). Add, rename, close.
+#[component]
+fn MachineTabs(work: Work, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let show = move |index: usize| {
+        let text = work.definition.get_untracked();
+        let mut next = None;
+        work.tabs.update(|t| next = t.switch(index, text));
+        if let Some(next) = next {
+            work.definition.set(next);
+        }
+    };
+    let add = move |_| {
+        let text = work.definition.get_untracked();
+        let mut shown = String::new();
+        work.tabs.update(|t| {
+            let name = t.free_name("Child");
+            shown = t.add(name, NEW_MACHINE.to_owned(), text);
+        });
+        work.definition.set(shown);
+    };
+    let rename = move |_| {
+        let Some(window) = web_sys::window() else { return };
+        let current = work.tabs.with_untracked(|t| t.shown.clone());
+        let Ok(Some(name)) =
+            window.prompt_with_message_and_default("Name of this state machine", &current)
+        else {
+            return;
+        };
+        let name = name.trim().to_owned();
+        match work.tabs.with_untracked(|t| t.rename_problem(&name)) {
+            Some(problem) if name != current => notice.set(Some(problem)),
+            _ => {
+                notice.set(None);
+                work.tabs.update(|t| t.shown = name);
+            }
+        }
+    };
+    let close = move |_| {
+        let name = work.tabs.with_untracked(|t| t.shown.clone());
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&format!(
+                    "Remove the state machine {name} from the workspace? Its definition is lost."
+                ))
+                .ok()
+            })
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        let mut next = None;
+        work.tabs.update(|t| next = t.close_shown());
+        if let Some(next) = next {
+            work.definition.set(next);
+        }
+    };
+    view! {
+        <div class="machine-tabs" role="tablist" aria-label="State machines in the workspace" data-testid="machine-tabs">
+            {move || {
+                let tabs = work.tabs.get();
+                let shown = tabs.position.min(tabs.others.len());
+                let several = !tabs.others.is_empty();
+                tabs.names().into_iter().enumerate().map(|(i, name)| {
+                    let selected = i == shown;
+                    view! {
+                        <span class="machine-tab" class:selected=selected>
+                            <button role="tab" aria-selected=selected.to_string()
+                                title=if selected { "The state machine in the editor: Run runs it".to_owned() } else { format!("Edit {name}") }
+                                on:click=move |_| show(i)>{name.clone()}</button>
+                            {selected.then(|| view! {
+                                <button class="link tab-action" title="Rename this state machine" on:click=rename data-testid="rename-machine">"✎"</button>
+                            })}
+                            {(selected && several).then(|| view! {
+                                <button class="link tab-action" title="Remove this state machine from the workspace" on:click=close data-testid="close-machine">"×"</button>
+                            })}
+                        </span>
+                    }
+                }).collect_view()
+            }}
+            <button class="small" title="Add a state machine that this one can start (states:startExecution)" on:click=add data-testid="add-machine">"+ State machine"</button>
         </div>
     }
 }
