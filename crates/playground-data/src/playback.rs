@@ -55,6 +55,10 @@ pub enum Next {
     Finished,
     /// Step mode, the step shown and no reply awaited: wait for the next Step (or Run).
     Paused,
+    /// Everything is shown and the execution waits for a task's token to be answered (and,
+    /// unpaced, for nothing else but that task's own timeout): wait for the user's answer,
+    /// or for Run to let the time pass.
+    AwaitingAnswer,
     /// Playing on.
     Continue {
         /// Ask the engine for this many more steps.
@@ -86,6 +90,8 @@ pub struct Playback<E> {
     real_base: f64,
     /// When the engine's next step happens, as its latest batch said (it stopped short of it).
     engine_next: Option<i64>,
+    /// The engine's latest batch said it waits for a task's answer (`Batch::awaiting_answer`).
+    awaiting_answer: bool,
 }
 
 /// How far ahead of the paced clock the engine may run, in real milliseconds: enough to have
@@ -101,6 +107,7 @@ impl<E> Playback<E> {
             sim_base: 0,
             real_base: 0.0,
             engine_next: None,
+            awaiting_answer: false,
         }
     }
 
@@ -113,6 +120,7 @@ impl<E> Playback<E> {
         self.mode = mode;
         self.pending.clear();
         self.engine_next = None;
+        self.awaiting_answer = false;
     }
 
     /// Drops the events not shown yet (the run was stopped or its engine crashed).
@@ -145,6 +153,21 @@ impl<E> Playback<E> {
     /// When the engine's next step happens, if it stopped short of it (`Batch::next_ms`).
     pub fn engine_next(&mut self, next_ms: Option<i64>) {
         self.engine_next = next_ms;
+    }
+
+    /// Whether the engine waits for a task's answer (`Batch::awaiting_answer`).
+    pub fn awaiting_answer(&mut self, awaiting: bool) {
+        self.awaiting_answer = awaiting;
+    }
+
+    /// Plays on past a wait for an answer (Run while waiting): the waiting task's heartbeat or
+    /// timeout fires when its time comes, as on AWS when nobody answers.
+    pub fn let_time_pass(&mut self, now: f64) {
+        self.awaiting_answer = false;
+        if let Mode::Step = self.mode {
+            self.mode = Mode::Play(Speed::Instant);
+        }
+        self.real_base = now;
     }
 
     /// The latest simulated time the engine may step to at real time `now`: a paced run keeps
@@ -238,8 +261,17 @@ impl<E> Playback<E> {
                 }
             }
         }
+        // Nothing is asked of the engine while it waits for an answer, except a paced clock
+        // going on to the waiting task's own timeout.
+        let waits = self.awaiting_answer
+            && !done
+            && self.pending.is_empty()
+            && !awaiting_reply
+            && (self.engine_next.is_none() || !matches!(self.mode, Mode::Play(Speed::Paced(_))));
         let next = if done && self.pending.is_empty() {
             Next::Finished
+        } else if waits {
+            Next::AwaitingAnswer
         } else if self.mode == Mode::Step && request.is_none() && !awaiting_reply {
             Next::Paused
         } else {
@@ -260,6 +292,43 @@ mod tests {
     /// Events are their own timestamps.
     fn playback() -> Playback<i64> {
         Playback::new(|t| *t)
+    }
+
+    #[test]
+    fn a_wait_for_an_answer_holds_the_run_until_time_may_pass() {
+        // Unpaced: everything shown, then nothing asked of the engine while it waits.
+        let mut p = playback();
+        p.reset(Mode::Play(Speed::Instant));
+        p.started(0, 0.0);
+        p.receive([0, 10]);
+        p.engine_next(Some(3_600_000));
+        p.awaiting_answer(true);
+        let tick = p.tick(0.0, false, false);
+        assert_eq!(tick.release, vec![0, 10]);
+        assert_eq!(tick.next, Next::AwaitingAnswer);
+        // Run lets the time pass: the engine is asked again (its heartbeat timeout fires).
+        p.let_time_pass(5.0);
+        assert!(matches!(
+            p.tick(5.0, false, false).next,
+            Next::Continue {
+                request: Some(_),
+                ..
+            }
+        ));
+
+        // Paced, with a timeout ahead: the clock goes on towards it.
+        let mut p = playback();
+        p.reset(Mode::Play(Speed::Paced(1.0)));
+        p.started(0, 0.0);
+        p.engine_next(Some(60_000));
+        p.awaiting_answer(true);
+        assert!(matches!(
+            p.tick(0.0, false, false).next,
+            Next::Continue { .. }
+        ));
+        // Paced, nothing ahead: wait for the answer.
+        p.engine_next(None);
+        assert_eq!(p.tick(10.0, false, false).next, Next::AwaitingAnswer);
     }
 
     #[test]

@@ -52,6 +52,35 @@ pub enum ToWorker {
     /// Complete the mock file with a starting rule for each Task resource of the definition that
     /// has none.
     StarterMocks { definition: String, mocks: String },
+    /// Answer a task waiting for its token (SendTaskSuccess, SendTaskFailure,
+    /// SendTaskHeartbeat) at `at_ms` on the simulated clock (none: the engine's clock). The
+    /// reply is a batch, or [`FromWorker::Refused`] with AWS's error (a token answered twice).
+    AnswerTask {
+        token: String,
+        answer: TaskAnswerView,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_ms: Option<i64>,
+    },
+    /// Redrive the ended execution (RedriveExecution) with this mock file: the reply is a batch
+    /// (ExecutionRedriven), or [`FromWorker::Refused`] with AWS's error.
+    Redrive { mocks: String },
+    /// The whole history of a child execution ([`ChildExecutionView::id`]).
+    ChildHistory { id: u32 },
+}
+
+/// How a waiting task is answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "send")]
+pub enum TaskAnswerView {
+    /// SendTaskSuccess with this output (JSON text).
+    Success { output: String },
+    /// SendTaskFailure.
+    Failure {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    /// SendTaskHeartbeat.
+    Heartbeat,
 }
 
 impl ToWorker {
@@ -59,7 +88,11 @@ impl ToWorker {
     pub fn is_run(&self) -> bool {
         matches!(
             self,
-            ToWorker::Start { .. } | ToWorker::Advance { .. } | ToWorker::Stop
+            ToWorker::Start { .. }
+                | ToWorker::Advance { .. }
+                | ToWorker::Stop
+                | ToWorker::AnswerTask { .. }
+                | ToWorker::Redrive { .. }
         )
     }
 }
@@ -91,6 +124,11 @@ pub enum FromWorker {
     /// The answer to [`ToWorker::StarterMocks`]: `None` when nothing needed adding (or the
     /// texts are not valid yet).
     StarterMocks { completed: Option<CompletedMocks> },
+    /// A request about the run the engine refused, which leaves the run as it was: AWS's
+    /// exception and message (a token answered twice, a redrive AWS does not allow).
+    Refused { problem: String },
+    /// The answer to [`ToWorker::ChildHistory`].
+    ChildHistory { id: u32, events: Vec<EventRow> },
 }
 
 /// A mock file with starting rules added.
@@ -159,7 +197,76 @@ pub struct Batch {
     /// (see `ToWorker::Advance::until_ms`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_ms: Option<i64>,
+    /// The tasks waiting for an answer to their token that no mock gives (all of them, each
+    /// batch).
+    #[serde(default)]
+    pub waiting: Vec<WaitingTaskView>,
+    /// Nothing happens until a waiting task is answered, except its own heartbeat or timeout
+    /// firing (`next_ms`): an unpaced page waits for the user here.
+    #[serde(default)]
+    pub awaiting_answer: bool,
+    /// Child executions that are new or changed since the previous batch (replace by `id`).
+    #[serde(default)]
+    pub executions: Vec<ChildExecutionView>,
+    /// Objects the run wrote to the mocked S3 since the previous batch.
+    #[serde(default)]
+    pub s3_writes: Vec<S3ObjectView>,
+    /// Whether RedriveExecution would accept this execution now (it ended FAILED, TIMED_OUT or
+    /// ABORTED).
+    #[serde(default)]
+    pub redrivable: bool,
 }
+
+/// A task waiting for its token to be answered.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WaitingTaskView {
+    pub token: String,
+    pub state_name: String,
+    /// The visit of the task (a [`TraceView::index`]), when known.
+    pub trace: Option<u32>,
+    pub resource: String,
+    /// What the task sent (pretty JSON text): where a worker finds the token.
+    pub input: String,
+    pub since_ms: i64,
+    /// When HeartbeatSeconds and TimeoutSeconds fire if nothing comes (ms since the epoch).
+    pub heartbeat_deadline_ms: Option<i64>,
+    pub timeout_deadline_ms: Option<i64>,
+}
+
+/// An execution this one started: a Distributed Map's child or a `states:startExecution`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChildExecutionView {
+    /// Its place among the run's child executions, in the order they started.
+    pub id: u32,
+    pub name: String,
+    pub execution_arn: String,
+    pub state_machine_arn: String,
+    /// The parent's state that started it.
+    pub state_name: String,
+    /// e.g. "Map Run item 3", "startExecution".
+    pub origin: String,
+    /// The parent's event that names it, when there is one.
+    pub parent_event_id: Option<u64>,
+    /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+    pub status: String,
+    pub start_ms: i64,
+    pub stop_ms: Option<i64>,
+    pub event_count: u32,
+}
+
+/// An object the run wrote to the mocked S3.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct S3ObjectView {
+    pub bucket: String,
+    pub key: String,
+    pub size: u64,
+    /// Its text, cut at [`S3_PREVIEW_BYTES`] (`truncated` then).
+    pub text: String,
+    pub truncated: bool,
+}
+
+/// How much of an object written to the mocked S3 the page is sent.
+pub const S3_PREVIEW_BYTES: usize = 64 * 1024;
 
 /// Where the execution stands.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -159,7 +159,9 @@ pub(crate) fn machines_from_json(
                 let field = |key: &str| m.get(key).and_then(Value::as_str).map(str::to_owned);
                 match (field("name"), field("definition")) {
                     (Some(name), Some(definition)) => Ok(NamedMachine { name, definition }),
-                    _ => Err("a state machine of its workspace has no name or definition".to_owned()),
+                    _ => {
+                        Err("a state machine of its workspace has no name or definition".to_owned())
+                    }
                 }
             })
             .collect::<Result<_, _>>()?,

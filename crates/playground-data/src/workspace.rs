@@ -144,10 +144,16 @@ mod tests {
     fn switching_keeps_the_order_and_both_texts() {
         let mut t = tabs();
         assert_eq!(t.names(), ["Parent", "Child"]);
-        assert_eq!(t.switch(1, "parent text".into()).as_deref(), Some("child text"));
+        assert_eq!(
+            t.switch(1, "parent text".into()).as_deref(),
+            Some("child text")
+        );
         assert_eq!(t.names(), ["Parent", "Child"]);
         assert_eq!((t.shown.as_str(), t.position), ("Child", 1));
-        assert_eq!(t.switch(0, "child edited".into()).as_deref(), Some("parent text"));
+        assert_eq!(
+            t.switch(0, "child edited".into()).as_deref(),
+            Some("parent text")
+        );
         assert_eq!(t.others[0].definition, "child edited");
         assert_eq!(t.switch(0, "x".into()), None, "the shown tab");
         assert_eq!(t.switch(5, "x".into()), None, "no such tab");

@@ -25,7 +25,8 @@ use leptos::prelude::*;
 use crate::graph::Layout;
 use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
-    Batch, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus, ToWorker, TraceView,
+    Batch, ChildExecutionView, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus,
+    S3ObjectView, TaskAnswerView, ToWorker, TraceView, WaitingTaskView,
 };
 use sfn_playground_data::workspace::NamedMachine;
 use worker_link::{Checks, WorkerLink};
@@ -45,6 +46,9 @@ pub enum Phase {
     Running,
     /// Step mode: waiting for the next Step (or Run to continue).
     Paused,
+    /// The execution waits for a task's token to be answered (in the inspector), or for Run
+    /// to let the time pass until its timeout.
+    Waiting,
     /// The execution ended; its final status.
     Finished(RunStatus),
     /// Stop was pressed while it ran.
@@ -57,7 +61,10 @@ pub enum Phase {
 
 impl Phase {
     pub fn is_active(&self) -> bool {
-        matches!(self, Phase::Starting | Phase::Running | Phase::Paused)
+        matches!(
+            self,
+            Phase::Starting | Phase::Running | Phase::Paused | Phase::Waiting
+        )
     }
 }
 
@@ -90,6 +97,19 @@ pub struct RunView {
     /// A mock file the engine completed with starting rules (for a run or on request); the
     /// page puts it in the Mocks editor if that still holds the text it was made from.
     pub completed_mocks: RwSignal<Option<CompletedMocks>>,
+    /// The tasks waiting for the user to answer their token.
+    pub waiting: RwSignal<Vec<WaitingTaskView>>,
+    /// The executions the run started (a Distributed Map's children, startExecution's).
+    pub executions: RwSignal<Vec<ChildExecutionView>>,
+    /// The objects the run wrote to the mocked S3, in order.
+    pub s3_writes: RwSignal<Vec<S3ObjectView>>,
+    /// Whether the ended run can be redriven.
+    pub redrivable: RwSignal<bool>,
+    /// The child execution whose history is shown instead of the run's, with its events once
+    /// they have arrived.
+    pub child_history: RwSignal<Option<(u32, Option<Vec<EventRow>>)>>,
+    /// What the engine refused last (a token answered twice, a redrive not allowed).
+    pub refusal: RwSignal<Option<String>>,
 }
 
 impl RunView {
@@ -108,6 +128,12 @@ impl RunView {
             mocks_marks: RwSignal::new(Vec::new()),
             checked: RwSignal::new(false),
             completed_mocks: RwSignal::new(None),
+            waiting: RwSignal::new(Vec::new()),
+            executions: RwSignal::new(Vec::new()),
+            s3_writes: RwSignal::new(Vec::new()),
+            redrivable: RwSignal::new(false),
+            child_history: RwSignal::new(None),
+            refusal: RwSignal::new(None),
         }
     }
 }
@@ -221,7 +247,19 @@ impl Runner {
 
     /// Starts a fresh run, playing at `speed`; or, when a stepped run is paused, plays it on.
     pub fn run(&self, request: RunRequest, speed: Speed) {
-        let paused = self.view().phase.get_untracked() == Phase::Paused;
+        let phase = self.view().phase.get_untracked();
+        if phase == Phase::Waiting {
+            // Nobody answers: the time passes until the waiting task's heartbeat or timeout.
+            self.inner
+                .borrow_mut()
+                .run
+                .playback
+                .let_time_pass(real_now());
+            self.view().phase.set(Phase::Running);
+            self.pump();
+            return;
+        }
+        let paused = phase == Phase::Paused;
         if paused {
             {
                 let mut inner = self.inner.borrow_mut();
@@ -315,6 +353,8 @@ impl Runner {
             inner.link.clear_outbox();
             inner.link.terminate();
         }
+        // The fresh engine has no execution to redrive.
+        self.view().redrivable.set(false);
         self.spawn_worker();
         if was_active {
             self.view().phase.set(Phase::Stopped);
@@ -337,6 +377,12 @@ impl Runner {
         view.events.set(Vec::new());
         view.traces.set(Vec::new());
         view.children.set(Vec::new());
+        view.waiting.set(Vec::new());
+        view.executions.set(Vec::new());
+        view.s3_writes.set(Vec::new());
+        view.redrivable.set(false);
+        view.child_history.set(None);
+        view.refusal.set(None);
         view.run_definition.set(Some(request.definition.clone()));
         view.steps.set(0);
         view.phase.set(Phase::Starting);
@@ -400,6 +446,92 @@ impl Runner {
                 self.inner.borrow_mut().checks.starter_answered();
                 view.completed_mocks.set(completed);
             }
+            FromWorker::Refused { problem } => self.on_refused(problem),
+            FromWorker::ChildHistory { id, events } => {
+                if view
+                    .child_history
+                    .with_untracked(|open| open.as_ref().is_some_and(|(open, _)| *open == id))
+                {
+                    view.child_history.set(Some((id, Some(events))));
+                }
+            }
+        }
+    }
+
+    /// Answers the waiting task `token` (the inspector's Send buttons), at the time the page's
+    /// clock shows.
+    pub fn answer(&self, token: String, answer: TaskAnswerView) {
+        let view = self.view();
+        if !view.phase.get_untracked().is_active() {
+            return;
+        }
+        view.refusal.set(None);
+        let at_ms = {
+            let inner = self.inner.borrow();
+            let target = inner.run.playback.current_target(real_now());
+            (target != i64::MAX).then_some(target)
+        };
+        if view.phase.get_untracked() == Phase::Waiting {
+            view.phase.set(Phase::Running);
+        }
+        self.inner.borrow_mut().run.awaiting_reply = true;
+        self.post(ToWorker::AnswerTask {
+            token,
+            answer,
+            at_ms,
+        });
+    }
+
+    /// Redrives the ended run with `mocks` (the Mocks editor's text, typically fixed since):
+    /// its history goes on from ExecutionRedriven, played at `speed`.
+    pub fn redrive(&self, mocks: String, speed: Speed) {
+        let view = self.view();
+        if view.phase.get_untracked().is_active() || !view.redrivable.get_untracked() {
+            return;
+        }
+        view.refusal.set(None);
+        {
+            let mut inner = self.inner.borrow_mut();
+            let run = &mut inner.run;
+            run.generation = run.generation.wrapping_add(1);
+            let last_shown = inner
+                .view
+                .events
+                .with_untracked(|e| e.last().map(|e| e.timestamp));
+            let run = &mut inner.run;
+            run.playback.reset(Mode::Play(speed));
+            run.playback.play_on(speed, last_shown, real_now());
+            // The ended status stays until the engine's reply: a refusal leaves the run ended.
+            run.awaiting_reply = true;
+            run.timer = None;
+        }
+        view.redrivable.set(false);
+        view.phase.set(Phase::Running);
+        self.post(ToWorker::Redrive { mocks });
+    }
+
+    /// Shows the history of the child execution `id` instead of the run's (`None`: the run's
+    /// again).
+    pub fn open_child(&self, id: Option<u32>) {
+        let view = self.view();
+        view.child_history.set(id.map(|id| (id, None)));
+        if let Some(id) = id {
+            self.post(ToWorker::ChildHistory { id });
+        }
+    }
+
+    /// The engine refused a request about the run: the run goes on (or stays ended) as it was.
+    fn on_refused(&self, problem: String) {
+        let view = self.view();
+        self.inner.borrow_mut().run.awaiting_reply = false;
+        view.refusal.set(Some(problem));
+        let status = self.inner.borrow().run.worker_status.clone();
+        match status {
+            Some(status) if !status.is_running() => {
+                view.redrivable.set(true);
+                view.phase.set(Phase::Finished(status));
+            }
+            _ => self.pump(),
         }
     }
 
@@ -432,6 +564,20 @@ impl Runner {
                 .update(|children| replace_or_push(children, batch.children, |c| c.id));
         }
         view.steps.set(batch.steps);
+        view.waiting.set(batch.waiting);
+        self.inner
+            .borrow_mut()
+            .run
+            .playback
+            .awaiting_answer(batch.awaiting_answer);
+        if !batch.executions.is_empty() {
+            view.executions
+                .update(|all| replace_or_push(all, batch.executions, |c| c.id));
+        }
+        if !batch.s3_writes.is_empty() {
+            view.s3_writes.update(|all| all.extend(batch.s3_writes));
+        }
+        view.redrivable.set(batch.redrivable);
         batch.status
     }
 
@@ -480,6 +626,7 @@ impl Runner {
                 view.phase.set(Phase::Finished(status));
             }
             Next::Paused => view.phase.set(Phase::Paused),
+            Next::AwaitingAnswer => view.phase.set(Phase::Waiting),
             Next::Continue {
                 request,
                 until_ms,

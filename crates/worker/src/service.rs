@@ -196,6 +196,11 @@ impl Service {
                 completed: with_starter_mocks(&definition, &mocks)
                     .map(|text| CompletedMocks { from: mocks, text }),
             },
+            ToWorker::AnswerTask { .. }
+            | ToWorker::Redrive { .. }
+            | ToWorker::ChildHistory { .. } => FromWorker::Refused {
+                problem: "Not supported by this engine build yet".into(),
+            },
         }
     }
 

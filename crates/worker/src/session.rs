@@ -5,11 +5,11 @@
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
+use sfn_engine::context::ExecutionIdentity;
 use sfn_engine::definition::StateType;
 use sfn_engine::execution::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace,
 };
-use sfn_engine::context::ExecutionIdentity;
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
@@ -194,6 +194,7 @@ impl Session {
             status: status_of(self.execution.status()),
             steps: self.steps,
             next_ms,
+            ..Batch::default()
         }
     }
 

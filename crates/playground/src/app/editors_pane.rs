@@ -72,7 +72,9 @@ fn MachineTabs(work: Work, notice: RwSignal<Option<String>>) -> impl IntoView {
         work.definition.set(shown);
     };
     let rename = move |_| {
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let current = work.tabs.with_untracked(|t| t.shown.clone());
         let Ok(Some(name)) =
             window.prompt_with_message_and_default("Name of this state machine", &current)

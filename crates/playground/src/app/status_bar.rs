@@ -35,6 +35,7 @@ pub fn StatusBar(
         Phase::Starting => ("running", "STARTING".to_owned()),
         Phase::Running => ("running", "RUNNING".to_owned()),
         Phase::Paused => ("running", "PAUSED".to_owned()),
+        Phase::Waiting => ("running", "WAITING FOR A TASK TOKEN".to_owned()),
         Phase::Finished(s) => (
             match s.name.as_str() {
                 "SUCCEEDED" => "succeeded",
