@@ -16,6 +16,7 @@ use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::child_executions::{ChildExecutionsMenu, ChildHistory};
 use crate::editor::{json_syntax_mark, Mark};
 use crate::examples;
 use crate::format;
@@ -325,6 +326,18 @@ pub fn Playground(
         selected.set(None);
         runner.with_value(|r| r.run(work.request(), speed()));
     });
+    let redrive = Callback::new(move |()| {
+        notice.set(None);
+        let mocks = work.mocks.get_untracked();
+        runner.with_value(|r| r.redrive(mocks, speed()));
+    });
+    // What the engine refused (a token answered twice, a redrive AWS does not allow) is told
+    // like any other problem.
+    Effect::new(move |_| {
+        if let Some(problem) = run_view.refusal.get() {
+            notice.set(Some(problem));
+        }
+    });
     let step = Callback::new(move |()| {
         notice.set(None);
         if !run_view.phase.with_untracked(Phase::is_active) {
@@ -348,7 +361,8 @@ pub fn Playground(
 
     view! {
         <div class="app" style=move || format!("--left: {}px; --graph: {}px", left_width.get(), graph_height.get())>
-            <Toolbar work=work runner=runner phase=run_view.phase speed_key=speed_key selected=selected run=run step=step share=share own_work=own_work notice=notice persist=persist />
+            <Toolbar work=work runner=runner phase=run_view.phase speed_key=speed_key selected=selected run=run step=step share=share own_work=own_work notice=notice persist=persist
+                redrive=redrive redrivable=Signal::from(run_view.redrivable) earlier=earlier_results />
             <ShareBar link=share_link />
 
             <main class="workspace">
@@ -359,7 +373,7 @@ pub fn Playground(
 
                 <Splitter label="Resize the editors" vertical=true value=left_width min=280.0 />
 
-                <ExecutionPane run_view=run_view selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results />
+                <ExecutionPane run_view=run_view runner=runner selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results />
             </main>
 
             <StatusBar view=run_view notice=notice earlier=earlier_results />
@@ -371,6 +385,7 @@ pub fn Playground(
 #[component]
 fn ExecutionPane(
     run_view: RunView,
+    runner: StoredValue<Runner, LocalStorage>,
     /// The state visit shown in the inspector.
     selected: RwSignal<Option<u32>>,
     notice: RwSignal<Option<String>>,
@@ -472,6 +487,12 @@ fn ExecutionPane(
             notice.set(Some(e));
         }
     });
+    let open_child = Callback::new(move |id: Option<u32>| runner.with_value(|r| r.open_child(id)));
+    let export_named = Callback::new(move |(name, text): (String, String)| {
+        if let Err(e) = download(&name, "application/json", &text) {
+            notice.set(Some(e));
+        }
+    });
     let export_history = Callback::new(move |()| {
         export(
             notice,
@@ -508,8 +529,17 @@ fn ExecutionPane(
             </section>
             <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
             <div class="bottom">
-                <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier />
-                <Inspector view=run_view selected=selected focus=focus events_of=events_of />
+                {move || if run_view.child_history.with(Option::is_some) {
+                    view! { <ChildHistory view=run_view open=open_child export=export_named /> }.into_any()
+                } else {
+                    view! {
+                        <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier open_child=open_child>
+                            <ChildExecutionsMenu view=run_view open=open_child />
+                        </HistoryTable>
+                    }.into_any()
+                }}
+                <Inspector view=run_view selected=selected focus=focus events_of=events_of
+                    answer=Callback::new(move |(token, answer)| runner.with_value(|r| r.answer(token, answer))) />
             </div>
         </section>
     }

@@ -103,7 +103,25 @@ pub fn HistoryTable(
     /// The events are of a run of an earlier definition than the editor's.
     #[prop(optional, into)]
     earlier: Option<Signal<bool>>,
+    /// More controls for the toolbar (the child executions' menu).
+    #[prop(optional)]
+    children: Option<Children>,
+    /// Opens a child execution: the rows of the events that started one get a link to it.
+    #[prop(optional)]
+    open_child: Option<Callback<Option<u32>>>,
 ) -> impl IntoView {
+    // The event that names each child execution (its first child, for a Map Run's).
+    let started_children = Memo::new(move |_| {
+        view.executions.with(|all| {
+            let mut by_event = std::collections::HashMap::new();
+            for c in all {
+                if let Some(event) = c.parent_event_id {
+                    by_event.entry(event).or_insert(c.id);
+                }
+            }
+            by_event
+        })
+    });
     let scroller = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(600.0_f64);
@@ -291,7 +309,16 @@ pub fn HistoryTable(
                                     {row.id}
                                 </span>
                                 <span class=format!("cell type tone-{}", tone(row.class)) role="cell">{row.event_type.clone()}</span>
-                                <span class="cell step" role="cell">{row.step.clone().unwrap_or_else(|| "-".into())}</span>
+                                <span class="cell step" role="cell">
+                                    {row.step.clone().unwrap_or_else(|| "-".into())}
+                                    {open_child.and_then(|open| {
+                                        let child = started_children.with(|m| m.get(&row.id).copied())?;
+                                        Some(view! {
+                                            <button class="link child-link" data-testid="open-child" title="Open the child execution this event started"
+                                                on:click=move |ev| { ev.stop_propagation(); open.run(Some(child)); }>" ↗ child"</button>
+                                        })
+                                    })}
+                                </span>
                                 <span class="cell resource" role="cell" title=row.resource.clone().unwrap_or_default()>{row.resource.as_deref().map(format::short_resource).unwrap_or_else(|| "-".into())}</span>
                                 <span class="cell elapsed" role="cell">{format::elapsed(row.timestamp - start)}</span>
                                 <span class="cell time" role="cell" title=format::timestamp(row.timestamp)>{format::time_of_day(row.timestamp)}</span>
@@ -332,6 +359,7 @@ pub fn HistoryTable(
                     </span>
                 })}
                 <span class="spacer"></span>
+                {children.map(|more| more())}
                 {export.map(|on_export| view! {
                     <button class="small" on:click=move |_| on_export.run(()) disabled=move || total() == 0 title="Download the history as GetExecutionHistory JSON" data-testid="export-history">"Export"</button>
                 })}

@@ -9,8 +9,9 @@
 
 use leptos::prelude::*;
 
-use crate::protocol::{ChildKind, ChildView, TraceView};
+use crate::protocol::{ChildKind, ChildView, TaskAnswerView, TraceView};
 use crate::runner::RunView;
+use crate::waiting::WaitingTasks;
 use sfn_playground_data::fanout::{status_counts, Fanouts};
 use sfn_playground_data::format;
 
@@ -22,6 +23,8 @@ pub fn Inspector(
     focus: RwSignal<Option<u32>>,
     /// The branch or iteration whose events alone the history lists.
     events_of: RwSignal<Option<u32>>,
+    /// Answers a waiting task's token.
+    answer: Callback<(String, TaskAnswerView)>,
 ) -> impl IntoView {
     let trace = Memo::new(move |_| {
         let index = selected.get()?;
@@ -118,6 +121,7 @@ pub fn Inspector(
                     }).collect_view()}
                 </nav>
             </Show>
+            <WaitingTasks view=view answer=answer selected=selected />
             <div class="inspector-body">
                 {move || match trace.get() {
                     None => view! {

@@ -4,6 +4,8 @@
 //!
 //! - [`app`]: the page and its layout; [`editor`]: CodeMirror editors; [`graph`]: the state
 //!   machine graph; [`history`]: the event table; [`inspector`]: a state visit stage by stage.
+//! - [`child_executions`]: the executions a run started, and their histories.
+//! - [`waiting`]: the tasks waiting for their token, and the user's answers.
 //! - [`runner`]: the page's side of the worker, running executions and asking for checks;
 //!   [`playback`]: the simulated clock that paces a run's events (pure, tested natively). The
 //!   worker's side (the engine: runs, diagnostics, the graph and its layout, starting mocks) is
@@ -15,6 +17,7 @@
 //!   saved work ([`storage`], with its browser store here).
 
 pub mod app;
+pub mod child_executions;
 pub mod editor;
 pub mod graph;
 pub mod history;
@@ -22,5 +25,6 @@ pub mod import;
 pub mod inspector;
 pub mod runner;
 pub mod storage;
+pub mod waiting;
 
 pub use sfn_playground_data::{examples, format, playback, protocol, share};

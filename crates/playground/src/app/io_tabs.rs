@@ -9,6 +9,47 @@ use crate::editor::{CodeEditor, FocusRequest};
 use crate::examples;
 use crate::runner::{RunView, Runner};
 
+/// What the run wrote to the mocked S3 (the buckets and objects it reads are declared in the
+/// mock file's `S3` section), newest last, each expandable and downloadable.
+#[component]
+fn S3Written(view: RunView, notice: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        {move || if view.s3_writes.with(Vec::is_empty) {
+            view! {
+                <p class="empty">"Nothing written yet. A Map's ResultWriter (and S3 PutObject tasks) write here; declare the objects a run reads in the mock file's \"S3\" section."</p>
+            }.into_any()
+        } else {
+            view! {
+                <ul class="s3-objects">
+                    {view.s3_writes.get().into_iter().map(|o| {
+                        let name = o.key.rsplit('/').next().unwrap_or("object").to_owned();
+                        let text = o.text.clone();
+                        view! {
+                            <li data-testid="s3-object">
+                                <details>
+                                    <summary>
+                                        <code>{format!("s3://{}/{}", o.bucket, o.key)}</code>
+                                        <span class="muted">{format!(" {} bytes", crate::format::count(o.size as usize))}</span>
+                                    </summary>
+                                    <pre>{o.text.clone()}</pre>
+                                    {o.truncated.then(|| view! { <p class="muted">"Only its first 64 KiB reached the page: that is what is shown and downloaded."</p> })}
+                                </details>
+                                <button class="small" on:click=move |_| export_text(notice, &name, &text) title="Download this object">"Download"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+fn export_text(notice: RwSignal<Option<String>>, name: &str, text: &str) {
+    if let Err(e) = super::download(name, "application/octet-stream", text) {
+        notice.set(Some(e));
+    }
+}
+
 /// The Input and Mocks tabs.
 #[component]
 pub fn IoTabs(
@@ -70,6 +111,13 @@ pub fn IoTabs(
                 <button role="tab" id="tab-mocks" aria-controls="panel-mocks" aria-selected=move || (tab.get() == "mocks").to_string() on:click=move |_| tab.set("mocks") data-testid="tab-mocks">
                     "Mocks" {move || badge(&mocks_marks.get())}
                 </button>
+                <button role="tab" id="tab-s3" aria-controls="panel-s3" aria-selected=move || (tab.get() == "s3").to_string() on:click=move |_| tab.set("s3") data-testid="tab-s3"
+                    title="The objects the run wrote to the mocked S3">
+                    "S3 written" {move || {
+                        let n = run_view.s3_writes.with(Vec::len);
+                        (n > 0).then(|| view! { <span class="count-badge">{n}</span> })
+                    }}
+                </button>
             </div>
             <div id="panel-input" role="tabpanel" aria-labelledby="tab-input" class="tabpanel" hidden=move || tab.get() != "input">
                 {move || current_example.get().map(|example| view! {
@@ -111,6 +159,9 @@ pub fn IoTabs(
                 <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run focus=focus_mocks test_id="mocks-editor" />
                 // The mock file's problems listed like the definition's (a click goes there).
                 <ProblemList marks=mocks_marks focus=focus_mocks label="Mock file problems" test_id="mocks-problems" />
+            </div>
+            <div id="panel-s3" role="tabpanel" aria-labelledby="tab-s3" class="tabpanel s3-written" hidden=move || tab.get() != "s3" data-testid="s3-written">
+                <S3Written view=run_view notice=notice />
             </div>
         </div>
     }

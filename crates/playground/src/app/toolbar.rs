@@ -30,6 +30,12 @@ pub fn Toolbar(
     notice: RwSignal<Option<String>>,
     /// Keep the own work in localStorage too (the page; not the component tests).
     persist: bool,
+    /// Redrive the ended run with the mock file as it is now.
+    redrive: Callback<()>,
+    /// Whether the run shown can be redriven (it ended FAILED, TIMED_OUT or ABORTED).
+    redrivable: Signal<bool>,
+    /// The definition was edited since the run: AWS redrives the definition it ran.
+    earlier: Signal<bool>,
 ) -> impl IntoView {
     let speed = move || Speed::from_key(&speed_key.get_untracked());
     let active = move || phase.with(Phase::is_active);
@@ -87,6 +93,17 @@ pub fn Toolbar(
                 <button on:click=stop disabled=move || !active() title="Stop the execution" data-testid="stop">
                     <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><rect x="3.5" y="3.5" width="9" height="9" rx="1" fill="currentColor"/></svg>"Stop"
                 </button>
+                <Show when=move || redrivable.get() && !active()>
+                    <button on:click=move |_| redrive.run(()) data-testid="redrive"
+                        disabled=move || earlier.get()
+                        title=move || if earlier.get() {
+                            "The definition was edited since this run: a redrive runs the definition the execution ran. Run again instead, or undo the edit."
+                        } else {
+                            "Redrive: go on from where the execution stopped, with the mocks as they are now (RedriveExecution)"
+                        }>
+                        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M13 8a5 5 0 1 1-1.5-3.5M13 2.5v3h-3" fill="none" stroke="currentColor" stroke-width="1.6"/></svg>"Redrive"
+                    </button>
+                </Show>
                 <label class="speed">
                     <span>"Speed"</span>
                     <select
