@@ -283,7 +283,7 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
     let el = host(600);
     let _mounted = leptos::mount::mount_to(
         el.clone(),
-        move || view! { <Inspector view=view selected=selected focus=RwSignal::new(None) events_of=RwSignal::new(None) /> },
+        move || view! { <Inspector view=view selected=selected focus=RwSignal::new(None) events_of=RwSignal::new(None) answer=Callback::new(|_| ()) /> },
     );
     settle().await;
     assert_eq!(
