@@ -76,6 +76,18 @@ const SERVICE_RESPONSES: &[(&str, &str)] = &[
 /// resource of `machine`, nested Parallel branches and Map processors included, that it does
 /// not mock. See the module documentation for the rules added and what counts as mocked.
 pub fn starter_mocks(machine: &StateMachine, existing_mock_file: Option<&Value>) -> Value {
+    starter_mocks_in_workspace(machine, existing_mock_file, &[])
+}
+
+/// [`starter_mocks`] for a machine among others (`workspace`: the names of the state machines
+/// a `states:startExecution` Task runs as a child execution instead of asking a mock), and
+/// with no rule for what the user answers on the page: a `.waitForTaskToken` callback or an
+/// Activity without a mock waits for its token to be answered.
+pub fn starter_mocks_in_workspace(
+    machine: &StateMachine,
+    existing_mock_file: Option<&Value>,
+    workspace: &[String],
+) -> Value {
     let mut file = match existing_mock_file {
         Some(Value::Object(file)) => file.clone(),
         Some(other) => return other.clone(),
@@ -93,7 +105,10 @@ pub fn starter_mocks(machine: &StateMachine, existing_mock_file: Option<&Value>)
 
     let mut added = Map::new();
     for task in &tasks {
-        if mocked_states.contains(task.state_name.as_str()) {
+        if mocked_states.contains(task.state_name.as_str())
+            || is_answered_by_the_user(&task.resource)
+            || starts_a_workspace_machine(task, workspace)
+        {
             continue;
         }
         let Some(key) = starter_key(task, &tasks, &existing_keys) else {
@@ -125,6 +140,25 @@ struct Task {
     /// The literal `FunctionName` of a `lambda:invoke` (`None` when given by a path or an
     /// expression, or absent).
     function_ref: Option<String>,
+    /// The literal `StateMachineArn` of a `states:startExecution`.
+    state_machine_arn: Option<String>,
+}
+
+/// A callback (`.waitForTaskToken`) or an Activity: without a mock, its token waits for an
+/// answer (the page's user gives it), so no starter rule answers it.
+fn is_answered_by_the_user(resource: &str) -> bool {
+    resource.ends_with(".waitForTaskToken") || resource.contains(":activity:")
+}
+
+/// A `states:startExecution` of a state machine of the workspace, which runs it.
+fn starts_a_workspace_machine(task: &Task, workspace: &[String]) -> bool {
+    let Some(arn) = &task.state_machine_arn else {
+        return false;
+    };
+    let starts = integration_action(&task.resource).as_deref() == Some("states:startExecution");
+    // arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION or ALIAS]
+    let name = arn.split(':').nth(6);
+    starts && name.is_some_and(|name| workspace.iter().any(|m| m == name))
 }
 
 /// The Task states of a machine in definition order, descending into Parallel branches and
@@ -135,12 +169,11 @@ fn collect_tasks(machine: &StateMachine, tasks: &mut Vec<Task>) {
             StateKind::Task(task) => tasks.push(Task {
                 state_name: name.clone(),
                 resource: task.resource.clone(),
-                function_ref: literal_function_name(
-                    task.parameters
-                        .as_ref()
-                        .map(Template::source)
-                        .or(task.arguments.as_ref().map(JsonataValue::source)),
-                ),
+                function_ref: literal_function_name(fields(task)),
+                state_machine_arn: fields(task)
+                    .and_then(|f| f.get("StateMachineArn"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             }),
             StateKind::Parallel(parallel) => {
                 for branch in &parallel.branches {
@@ -151,6 +184,14 @@ fn collect_tasks(machine: &StateMachine, tasks: &mut Vec<Task>) {
             _ => {}
         }
     }
+}
+
+/// A Task's Parameters (JSONPath) or Arguments (JSONata) as written.
+fn fields(task: &crate::definition::TaskState) -> Option<&Value> {
+    task.parameters
+        .as_ref()
+        .map(Template::source)
+        .or(task.arguments.as_ref().map(JsonataValue::source))
 }
 
 /// The `FunctionName` of Parameters (JSONPath) or Arguments (JSONata) when it is written as a

@@ -34,6 +34,13 @@ fn task(resource: &str, parameters: Option<Value>) -> Value {
     json!({"StartAt": "T", "States": {"T": state}})
 }
 
+/// `definition` with its `Work` activity a Pass state: the starter leaves activities to the
+/// user, so they would wait for an answer.
+fn without_activity(mut definition: Value) -> Value {
+    definition["States"]["Work"] = json!({"Type": "Pass", "End": true});
+    definition
+}
+
 const LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:MockAPIFunction";
 const INVOKE: &str = "arn:aws:states:::lambda:invoke";
 
@@ -124,8 +131,7 @@ fn cases() -> Vec<Case> {
                 "arn:aws:states:::states:startExecution.sync:2": rule(json!({
                     "ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:Child:starter",
                     "StartDate": 1_700_000_000_000_u64})),
-                "arn:aws:states:::aws-sdk:s3:listBuckets": rule(json!({})),
-                "arn:aws:states:us-east-1:123456789012:activity:Review": rule(json!({}))
+                "arn:aws:states:::aws-sdk:s3:listBuckets": rule(json!({}))
             }}),
         },
         Case {
@@ -143,8 +149,7 @@ fn cases() -> Vec<Case> {
                 "arn:aws:states:::states:startExecution.sync:2": rule(json!({
                     "ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:Child:starter",
                     "StartDate": 1_700_000_000_000_u64})),
-                "arn:aws:states:::aws-sdk:s3:listBuckets": rule(json!({})),
-                "arn:aws:states:us-east-1:123456789012:activity:Review": rule(json!({}))
+                "arn:aws:states:::aws-sdk:s3:listBuckets": rule(json!({}))
             }}),
         },
         Case {
@@ -266,18 +271,16 @@ fn cases() -> Vec<Case> {
             expected: json!({"Functions": []}),
         },
         Case {
-            name: "callback and sync suffixes keep their own key; known actions keep their response",
+            name: "a callback and an activity get no rule: without a mock, the user answers their token",
             definition: json!({"StartAt": "A", "States": {
                 "A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
                       "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "Next": "B"},
                 "B": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
-                      "Parameters": {"Entries": []}, "End": true}
+                      "Parameters": {"Entries": []}, "Next": "C"},
+                "C": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:Review", "End": true}
             }}),
             existing: None,
             expected: json!({"Functions": {
-                "arn:aws:states:::sqs:sendMessage.waitForTaskToken": rule(json!({
-                    "MessageId": "00000000-0000-4000-8000-000000000002",
-                    "MD5OfMessageBody": "d41d8cd98f00b204e9800998ecf8427e"})),
                 "arn:aws:states:::events:putEvents": rule(json!({
                     "Entries": [{"EventId": "00000000-0000-4000-8000-000000000003"}],
                     "FailedEntryCount": 0}))
@@ -335,7 +338,7 @@ fn with_starter_mocks_a_definition_runs_at_once() {
             .unwrap(),
             json!({"statuscode": "429"}),
         ),
-        ("nested", nested(), json!({"items": [1, 2]})),
+        ("nested, but for its activity", without_activity(nested()), json!({"items": [1, 2]})),
         (
             "run-time FunctionName",
             task(
@@ -356,4 +359,27 @@ fn with_starter_mocks_a_definition_runs_at_once() {
             "{name}: {status:?}"
         );
     }
+}
+
+/// A `states:startExecution` of a state machine of the workspace runs it: no rule for it;
+/// one of a machine elsewhere is mocked as before.
+#[test]
+fn a_child_of_the_workspace_gets_no_starter_rule() {
+    let start = |machine: &str| {
+        json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+               "Parameters": {"StateMachineArn": format!("arn:aws:states:us-east-1:123456789012:stateMachine:{machine}")}})
+    };
+    let mut first = start("ChargePayment");
+    first["Next"] = json!("B");
+    let mut second = start("Elsewhere");
+    second["Resource"] = json!("arn:aws:states:::states:startExecution");
+    second["End"] = json!(true);
+    let definition = json!({"StartAt": "A", "States": {"A": first, "B": second}});
+    let got = sfn_engine::scaffold::starter_mocks_in_workspace(
+        &machine(&definition),
+        None,
+        &["ChargePayment".to_owned()],
+    );
+    let keys: Vec<&String> = got["Functions"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["arn:aws:states:::states:startExecution"]);
 }
