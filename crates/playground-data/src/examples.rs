@@ -262,6 +262,111 @@ pub static EXAMPLES: &[Example] = &[
             ),
         ],
     },
+    Example {
+        id: "distributed-map",
+        title: "Distributed Map: a CSV in S3, batches, results to S3",
+        description: "A Distributed Map reads orders from a CSV file in the mocked S3 (the mock \
+            file's S3 section), prices them two at a time (ItemBatcher), each batch a child \
+            execution with its own history, tolerates a third of the batches failing and writes \
+            its results back to S3 (ResultWriter): see the S3 written tab and the child \
+            executions menu above the history.",
+        definition: file!("distributed-map", "definition.asl.json"),
+        mocks: file!("distributed-map", "mocks.json"),
+        name: "",
+        machines: &[],
+        scenarios: &[
+            scenario!(
+                "distributed-map",
+                "orders",
+                "Six orders",
+                "Six rows in three batches of two, two at a time. SUCCEEDED; the Map Run writes \
+                 manifest.json and SUCCEEDED_0.json under priced/."
+            ),
+            scenario!(
+                "distributed-map",
+                "a-bad-order",
+                "A bad order",
+                "Order 1004 has a negative quantity: its batch fails, one of three (33%), within \
+                 the 34% tolerated. SUCCEEDED; the Map Run writes FAILED_0.json too."
+            ),
+        ],
+    },
+    Example {
+        id: "callback",
+        title: "Callback: an approval with a task token",
+        description: "Request Approval sends its task token to a (mocked) SQS queue and waits \
+            (.waitForTaskToken) until someone answers it, with a heartbeat and a timeout on the \
+            simulated clock. The mock answers small orders after 2 hours; you answer large ones \
+            in the panel above the inspector: Send success, Send failure or Heartbeat.",
+        definition: file!("callback", "definition.asl.json"),
+        mocks: file!("callback", "mocks.json"),
+        name: "",
+        machines: &[],
+        scenarios: &[
+            scenario!(
+                "callback",
+                "large-order",
+                "Large order: you answer",
+                "No mock answers an order of 24,000: the run waits for your answer (its \
+                 heartbeat timeout fires after an hour if none comes)."
+            ),
+            scenario!(
+                "callback",
+                "small-order",
+                "Small order",
+                "The approvals service (the mock) sends heartbeats and approves after 2 hours. \
+                 SUCCEEDED, approved by approvals-service."
+            ),
+        ],
+    },
+    Example {
+        id: "child-execution",
+        title: "Child execution: startExecution.sync:2",
+        description: "PlaceOrder starts ChargePayment, the workspace's second state machine \
+            (its tab above the editor), as a child execution and waits for it: .sync:2 gives \
+            the child's output as JSON. Open the child's own history from the parent's event.",
+        definition: file!("child-execution", "definition.asl.json"),
+        mocks: file!("child-execution", "mocks.json"),
+        name: "PlaceOrder",
+        machines: &[(
+            "ChargePayment",
+            file!("child-execution", "machines/ChargePayment.asl.json"),
+        )],
+        scenarios: &[
+            scenario!(
+                "child-execution",
+                "paid",
+                "Card charged",
+                "The child charges 120 in 2 s. SUCCEEDED, shipped with the child's payment id."
+            ),
+            scenario!(
+                "child-execution",
+                "declined",
+                "Card declined",
+                "The child fails with CardDeclined, which fails the parent's task \
+                 (States.TaskFailed); the catcher goes to Payment Failed."
+            ),
+        ],
+    },
+    Example {
+        id: "redrive",
+        title: "Redrive: fix a failure and go on",
+        description: "Reserve Stock succeeds, then Charge Card fails: the payment service is \
+            down. Remove the throw rule of ChargeCard in the Mocks tab and press Redrive: the \
+            execution goes on from Charge Card (ExecutionRedriven), without reserving the stock \
+            again.",
+        definition: file!("redrive", "definition.asl.json"),
+        mocks: file!("redrive", "mocks.json"),
+        name: "",
+        machines: &[],
+        scenarios: &[scenario!(
+            "redrive",
+            "service-down",
+            "Payment service down",
+            "Charge Card throws ServiceUnavailable, is retried once after 2 s, and fails. \
+             FAILED; fix the mock, then Redrive."
+        )],
+    },
 ];
 
 /// The example with this id.
