@@ -43,5 +43,8 @@ pub enum ChildOrigin {
         state: String,
         /// The id of the parent's event that started it (its TaskSubmitted or TaskSucceeded).
         event_id: u64,
+        /// The execution whose Task started it: this one's, or, for a child of a child, that
+        /// child's (an execution's list holds its descendants too).
+        parent_execution_arn: String,
     },
 }

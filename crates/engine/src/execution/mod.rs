@@ -53,6 +53,7 @@
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
 mod abort;
+mod child;
 mod children;
 mod clock;
 mod driver;
@@ -95,10 +96,11 @@ use frame::{enter_action, Action, Frame, Frames};
 use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
+pub use child::{Workspace, MAX_CHILD_DEPTH, MAX_CHILD_EXECUTIONS};
+pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
-pub use children::{ChildExecution, ChildOrigin};
 pub use trace::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
 };
@@ -205,6 +207,9 @@ pub struct Execution {
     child_traces: Vec<ChildTrace>,
     /// The executions this one started (a Distributed Map's, `states:startExecution`'s).
     child_executions: Vec<ChildExecution>,
+    /// The state machines `states:startExecution` Tasks run as child executions, and where
+    /// this execution stands among them (`child.rs`).
+    nesting: child::Nesting,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -251,6 +256,7 @@ impl Execution {
             traces: Vec::new(),
             child_traces: Vec::new(),
             child_executions: Vec::new(),
+            nesting: child::Nesting::default(),
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
