@@ -335,7 +335,7 @@ fn execution_cases() {
 /// `states:startExecution` of the workspace's state machines: child executions.
 #[test]
 fn child_execution_cases() {
-    run_folder("child-executions", 9);
+    run_folder("child-executions", 12);
 }
 
 /// Parallel branches and Map iterations on one clock: histories in time order, durations,

@@ -25,7 +25,11 @@
 //!   `States.TaskFailed` and, as cause, that shape as compact JSON text (with the child's
 //!   `Error` and `Cause`, without `Output`);
 //! - `.waitForTaskToken`: the child is started as fire-and-forget, and the Task's answer
-//!   (the token's) comes from the mocks as for any callback.
+//!   (the token's) comes from the mocks as for any callback;
+//! - StartExecution's refusals, as a Task failure: an `Input` text that is not JSON
+//!   (`InvalidExecutionInput`), a `Name` already used for the state machine in this run
+//!   (`ExecutionAlreadyExists`), named `StepFunctions.<Code>Exception` by the optimized
+//!   integration and `Sfn.<Code>Exception` by the SDK integration.
 //!
 //! # Simplifications
 //!
@@ -38,8 +42,8 @@
 //! [`MAX_CHILD_EXECUTIONS`] in all, its descendants included: both are the simulator's bounds,
 //! not AWS's, and going past them fails the starting Task with `States.Runtime`.
 
-use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use serde_json::{json, Map, Value};
@@ -108,8 +112,11 @@ pub(super) struct Nesting {
     workspace: Workspace,
     /// 0 for the execution the caller made, 1 for its children, ...
     depth: usize,
-    /// Shared by the whole tree of executions.
+    /// How many child executions the whole tree has started (shared by the tree).
     started: Rc<Cell<usize>>,
+    /// The ARNs of the child executions the whole tree has started: an execution name is
+    /// unique per state machine (shared by the tree).
+    arns: Rc<RefCell<BTreeSet<String>>>,
 }
 
 /// Which way the Task calls StartExecution.
@@ -208,7 +215,16 @@ impl Execution {
                 "The Task '{state_name}' would start more than {MAX_CHILD_EXECUTIONS} child executions in one run, the simulator's bound."
             )));
         }
-        let input = child_input(pattern, parameters.get("Input"))?;
+        let input = match child_input(parameters.get("Input")) {
+            Ok(input) => input,
+            Err(message) => {
+                return Ok(Some(self.service_error(
+                    pattern,
+                    "InvalidExecutionInput",
+                    &format!("Invalid State Machine Execution Input: '{message}'"),
+                )))
+            }
+        };
         let identity = &self.options.identity;
         let region = target
             .get(3)
@@ -232,6 +248,15 @@ impl Execution {
         let mut child_identity = ExecutionIdentity::new(account, region, machine_name, &name);
         child_identity.role_arn = identity.role_arn.clone();
         let execution_arn = child_identity.execution_arn.clone();
+        if !self.nesting.arns.borrow_mut().insert(execution_arn.clone()) {
+            // Every child here has ended: StartExecution's idempotence (same name and input
+            // while the execution runs) never applies.
+            return Ok(Some(self.service_error(
+                pattern,
+                "ExecutionAlreadyExists",
+                &format!("Execution Already Exists: '{execution_arn}'"),
+            )));
+        }
         let state_machine_arn_unqualified = child_identity.state_machine_arn.clone();
         let start = frame.now;
         let options = ExecutionOptions {
@@ -249,6 +274,7 @@ impl Execution {
             workspace: self.nesting.workspace.clone(),
             depth: self.nesting.depth.saturating_add(1),
             started: Rc::clone(&self.nesting.started),
+            arns: Rc::clone(&self.nesting.arns),
         };
         self.nesting
             .started
@@ -260,11 +286,12 @@ impl Execution {
         crate::budget::install(child.meter);
 
         let stop = child.history.last_time().unwrap_or(start);
-        // The parent's event that started it: a `.sync` Task's TaskSubmitted (just emitted),
-        // or the TaskSucceeded the call's answer is about to emit (the next event).
+        // The parent's event that started it: a `.sync` Task's TaskSubmitted or a callback's
+        // TaskStarted (just emitted), or the TaskSucceeded the call's answer is about to emit
+        // (the next event).
         let event_id = if !frame.recorded {
             0
-        } else if pattern.waits() {
+        } else if pattern.waits() || pattern == Pattern::Callback {
             frame.last_event
         } else {
             (self.history.len() as u64).saturating_add(1)
@@ -325,6 +352,30 @@ impl Execution {
     }
 }
 
+impl Execution {
+    /// StartExecution's refusal `code` (`ExecutionAlreadyExists`, ...), as the Task's answer:
+    /// `StepFunctions.<code>Exception` from the optimized integration (the Java SDK's wording),
+    /// `Sfn.<code>Exception` from the SDK integration.
+    fn service_error(&mut self, pattern: Pattern, code: &str, message: &str) -> MockOutcome {
+        let request_id = self.rng.uuid_v4();
+        let (error, cause) = if pattern == Pattern::Sdk {
+            (
+                format!("Sfn.{code}Exception"),
+                format!("{message} (Service: Sfn, Status Code: 400, Request ID: {request_id}) (SDK Attempt Count: 1)"),
+            )
+        } else {
+            (
+                format!("StepFunctions.{code}Exception"),
+                format!("{message} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; Request ID: {request_id}; Proxy: null)"),
+            )
+        };
+        MockOutcome {
+            response: MockResponse::Throw { error, cause },
+            duration_ms: 0,
+        }
+    }
+}
+
 impl Finished {
     /// What a `.sync` Task gets: DescribeExecution's shape when the child succeeded;
     /// `States.TaskFailed` with that shape (the child's Error and Cause, no Output) as its cause
@@ -373,21 +424,12 @@ impl Finished {
 }
 
 /// The child's input from the `Input` parameter: a JSON value, or JSON text (StartExecution's
-/// `input` is text; the optimized integration also takes JSON); none or null: `{}`.
-fn child_input(pattern: Pattern, input: Option<&Value>) -> Result<Value, StatesError> {
+/// `input` is text; the optimized integration also takes JSON); none or null: `{}`. `Err`:
+/// why the text is not JSON.
+fn child_input(input: Option<&Value>) -> Result<Value, String> {
     match input {
         None | Some(Value::Null) => Ok(Value::Object(Map::new())),
-        Some(Value::String(text)) => serde_json::from_str(text).map_err(|e| {
-            let service = if pattern == Pattern::Sdk {
-                "Sfn"
-            } else {
-                "StepFunctions"
-            };
-            StatesError::new(
-                format!("{service}.InvalidExecutionInputException"),
-                format!("Invalid State Machine Execution Input: '{e}' (Service: AWSStepFunctions; Status Code: 400; Error Code: InvalidExecutionInput)"),
-            )
-        }),
+        Some(Value::String(text)) => serde_json::from_str(text).map_err(|e| e.to_string()),
         Some(value) => Ok(value.clone()),
     }
 }
