@@ -51,6 +51,9 @@
 //!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them;
 //!   `abort_execution` (`abort.rs`), when the execution times out or is stopped.
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
+//!
+//! A `states:startExecution` Task of a state machine in the execution's `Workspace` runs it as
+//! a child execution with its own history (`child.rs`), kept in `child_executions`.
 
 mod abort;
 mod child;
