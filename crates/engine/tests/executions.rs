@@ -672,3 +672,57 @@ fn start(definition: &str, input: Value) -> Execution {
         ExecutionOptions::default(),
     )
 }
+
+/// A child execution spends its parent's evaluation budget: with a budget the child alone
+/// exceeds, the child fails with the budget's States.Runtime and the parent's `.sync` Task with
+/// States.TaskFailed; the steps it took are the parent's.
+#[test]
+fn child_executions_spend_the_parents_budget() {
+    let parent = r#"{"StartAt": "Start", "States": {"Start": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Busy"},
+        "End": true}}}"#;
+    let busy = r#"{"StartAt": "Work", "States": {"Work": {"Type": "Pass",
+        "Parameters": {"n.$": "States.ArrayLength(States.ArrayRange(1, 1000, 1))"}, "End": true}}}"#;
+    let parse = |text: &str| {
+        let (machine, diagnostics) = parse_definition(text).into_parts();
+        machine.unwrap_or_else(|| panic!("{diagnostics:?}"))
+    };
+    let run = |max_eval_steps: u64| {
+        let mut options = ExecutionOptions::default();
+        options.limits.max_eval_steps = max_eval_steps;
+        let mut execution = Execution::new(
+            parse(parent),
+            serde_json::json!({}),
+            MockSet::default(),
+            options,
+        )
+        .with_workspace(Workspace::new().with("Busy", parse(busy)));
+        execution.run();
+        execution
+    };
+    let roomy = run(10_000_000);
+    assert_eq!(roomy.status().name(), "SUCCEEDED", "{:?}", roomy.status());
+    let spent = roomy.eval_steps_used();
+    let mut alone = Execution::new(
+        parse(busy),
+        serde_json::json!({}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
+    alone.run();
+    assert!(
+        spent >= alone.eval_steps_used() && spent > 0,
+        "the child's {} steps count in the parent's {spent}",
+        alone.eval_steps_used()
+    );
+    let tight = run(spent / 2);
+    assert_eq!(tight.status().name(), "FAILED");
+    let child = &tight.child_executions()[0];
+    match &child.status {
+        ExecutionStatus::Failed { error, .. } => {
+            assert_eq!(error.as_deref(), Some("States.Runtime"))
+        }
+        other => panic!("child {other:?}"),
+    }
+}
