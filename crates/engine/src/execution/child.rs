@@ -37,7 +37,8 @@
 //! parent does later (a callback token only the parent's run would send; a StopExecution of the
 //! child by the parent's abort: an aborted or timed-out parent leaves its children as they ran).
 //! A `.sync` Task whose TimeoutSeconds passes before the child ends times out as with a mock;
-//! the child still runs to its end. Child executions nest at most [`MAX_CHILD_DEPTH`] levels
+//! the child still runs to its end. A child that stops making progress (waiting for something
+//! nothing will send) is left RUNNING, and a `.sync` Task waits for it until its TimeoutSeconds. Child executions nest at most [`MAX_CHILD_DEPTH`] levels
 //! (a state machine that starts itself ends there) and one execution starts at most
 //! [`MAX_CHILD_EXECUTIONS`] in all, its descendants included: both are the simulator's bounds,
 //! not AWS's, and going past them fails the starting Task with `States.Runtime`.
@@ -282,9 +283,11 @@ impl Execution {
         // The child spends the parent's budget: it goes on from the parent's meter (the
         // thread's current one while the parent advances) and hands it back.
         child.meter = crate::budget::current();
-        child.run();
+        // Bounded: a child that makes no progress (waiting for what never comes) stays RUNNING.
+        super::run_to_end(&mut child, super::RunBounds::default());
         crate::budget::install(child.meter);
 
+        let ended = child.status != ExecutionStatus::Running;
         let stop = child.history.last_time().unwrap_or(start);
         // The parent's event that started it: a `.sync` Task's TaskSubmitted or a callback's
         // TaskStarted (just emitted), or the TaskSucceeded the call's answer is about to emit
@@ -318,7 +321,7 @@ impl Execution {
             },
             status: child.status.clone(),
             start,
-            stop: Some(stop),
+            stop: ended.then_some(stop),
             history: child.history.to_vec(),
         });
         self.child_executions.extend(descendants);
@@ -340,14 +343,19 @@ impl Execution {
                 })),
                 0,
             ),
+            // A child that never ends keeps the Task waiting until its TimeoutSeconds.
             Pattern::Sync | Pattern::Sync2 => (
                 finished.describe(pattern == Pattern::Sync2),
-                stop.saturating_sub(start),
+                if ended {
+                    u64::try_from(stop.saturating_sub(start)).unwrap_or(0)
+                } else {
+                    u64::MAX
+                },
             ),
         };
         Ok(Some(MockOutcome {
             response,
-            duration_ms: u64::try_from(duration).unwrap_or(0),
+            duration_ms: duration,
         }))
     }
 }
@@ -412,7 +420,9 @@ impl Finished {
         shape.insert("StartDate".into(), json!(format_iso(self.start)));
         shape.insert("StateMachineArn".into(), json!(self.state_machine_arn));
         shape.insert("Status".into(), json!(self.status.name()));
-        shape.insert("StopDate".into(), json!(format_iso(self.stop)));
+        if self.status != ExecutionStatus::Running {
+            shape.insert("StopDate".into(), json!(format_iso(self.stop)));
+        }
         match self.status {
             ExecutionStatus::Succeeded { .. } => MockResponse::Return(Value::Object(shape)),
             _ => MockResponse::Throw {
