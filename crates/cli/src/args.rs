@@ -15,6 +15,7 @@ USAGE:
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
                         [--max-value-bytes N]
+                        [--machine NAME=FILE ...] [--child-histories DIR]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -44,6 +45,12 @@ RUN OPTIONS:
                        one year of execution)
   --max-steps N        Stop after N steps of the engine (status RUNNING, exit 3): a bound
                        for endless loops when --no-limits lifts the history quota
+  --machine NAME=FILE  Another state machine (repeatable): a states:startExecution task
+                       whose StateMachineArn ends in stateMachine:NAME runs it as a child
+                       execution (any other is answered by the mocks)
+  --child-histories DIR
+                       Write each child execution's history, as GetExecutionHistory returns
+                       it, to DIR/<index>-<name>.json (index from 0, in start order)
 
 CONFORMANCE OPTIONS:
   --verbose            Show the differences of each failing case
@@ -91,6 +98,9 @@ pub struct RunArgs {
     pub max_steps: Option<u64>,
     pub max_eval_steps: Option<u64>,
     pub max_value_bytes: Option<usize>,
+    /// `--machine NAME=FILE`, in order.
+    pub machines: Vec<(String, PathBuf)>,
+    pub child_histories: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,6 +268,8 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut max_steps = None;
     let mut max_eval_steps = None;
     let mut max_value_bytes = None;
+    let mut machines = Vec::new();
+    let mut child_histories = None;
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -302,6 +314,10 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--max-value-bytes" => {
                 max_value_bytes = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
+            "--machine" => machines.push(parse_machine(&cursor.value(&name, inline)?)?),
+            "--child-histories" => {
+                child_histories = Some(PathBuf::from(cursor.value(&name, inline)?));
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -322,7 +338,21 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         max_steps,
         max_eval_steps,
         max_value_bytes,
+        machines,
+        child_histories,
     }))
+}
+
+/// `--machine NAME=FILE`: a state machine's name (what a StateMachineArn ends with) and file.
+fn parse_machine(value: &str) -> Result<(String, PathBuf), UsageError> {
+    match value.split_once('=') {
+        Some((name, file)) if !name.is_empty() && !file.is_empty() && !name.contains(':') => {
+            Ok((name.to_string(), PathBuf::from(file)))
+        }
+        _ => Err(UsageError(format!(
+            "option '--machine' needs NAME=FILE (NAME as in the StateMachineArn, without ':'), got '{value}'"
+        ))),
+    }
 }
 
 fn parse_conformance(mut cursor: Cursor) -> Result<Command, UsageError> {
@@ -396,6 +426,11 @@ mod tests {
             "1000",
             "--max-value-bytes",
             "2000",
+            "--machine",
+            "Child=child.json",
+            "--machine=Other=o.json",
+            "--child-histories",
+            "children",
         ]);
         assert_eq!(
             command,
@@ -412,6 +447,11 @@ mod tests {
                 max_steps: Some(9),
                 max_eval_steps: Some(1000),
                 max_value_bytes: Some(2000),
+                machines: vec![
+                    ("Child".into(), "child.json".into()),
+                    ("Other".into(), "o.json".into()),
+                ],
+                child_histories: Some("children".into()),
             }))
         );
     }
@@ -485,6 +525,10 @@ mod tests {
                 "unknown option '--trace' for 'validate'",
             ),
             (&["conformance"], "'conformance' needs a corpus directory"),
+            (
+                &["run", "a.json", "--machine", "child.json"],
+                "'--machine' needs NAME=FILE",
+            ),
         ];
         for (args, expected) in cases {
             match parse_str(args) {

@@ -186,7 +186,7 @@ fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
 }
 
 /// Parses the definition, printing its diagnostics on stderr; `Err` with exit 1 when rejected.
-fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
+pub fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
     let parsed = parse_definition(text);
     for diagnostic in parsed.diagnostics() {
         err!("{}", format_diagnostic(path, diagnostic));
@@ -206,6 +206,7 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     let mocks = load_mocks(args)?;
     let options = options(args)?;
     let machine = load_definition(&args.definition, &text)?;
+    let workspace = crate::children::load_workspace(args)?;
 
     // Opened before the run, so that a path that cannot be written is reported at once.
     let mut history_file = args
@@ -218,7 +219,8 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     } else {
         None
     };
-    let mut execution = Execution::new(machine, input, mocks, options);
+    let child_histories = crate::children::create_child_histories(args)?;
+    let mut execution = Execution::new(machine, input, mocks, options).with_workspace(workspace);
     let bounds = RunBounds {
         max_steps: args.max_steps,
         ..RunBounds::default()
@@ -244,6 +246,9 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     }
     if let Some(file) = history_file {
         file.finish()?;
+    }
+    if let Some(dir) = child_histories {
+        crate::children::write_child_histories(&dir, &execution)?;
     }
 
     match execution.status() {

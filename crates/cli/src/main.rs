@@ -12,6 +12,7 @@
 )]
 
 mod args;
+mod children;
 mod commands;
 mod compare;
 mod conformance;

@@ -265,3 +265,68 @@ fn streamed_history_is_the_whole_document() {
         }
     }
 }
+
+/// `run --machine NAME=FILE` runs the state machine a `states:startExecution.sync:2` task names
+/// as a child execution; `--child-histories DIR` writes its history as `<index>-<name>.json`.
+#[test]
+fn run_machine_starts_a_child_execution_and_writes_its_history() {
+    let parent = scratch_file(
+        "parent.asl.json",
+        r#"{"StartAt": "Start", "States": {"Start": {"Type": "Task",
+            "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child",
+                           "Name": "child-run", "Input.$": "$"},
+            "OutputPath": "$.Output", "End": true}}}"#,
+    );
+    let child = scratch_file(
+        "child.asl.json",
+        r#"{"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 5, "Next": "Echo"},
+            "Echo": {"Type": "Pass", "Parameters": {"got.$": "$.n", "name.$": "$$.Execution.Name"}, "End": true}}}"#,
+    );
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("child-histories");
+    let _ = std::fs::remove_dir_all(&dir);
+    let machine = format!("Child={}", path_str(&child));
+    let result = sfn_play(&[
+        "run",
+        path_str(&parent),
+        "--input",
+        r#"{"n": 3}"#,
+        "--machine",
+        &machine,
+        "--child-histories",
+        path_str(&dir),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let output: serde_json::Value = serde_json::from_slice(&result.stdout).expect("output JSON");
+    assert_eq!(output, serde_json::json!({"got": 3, "name": "child-run"}));
+    let history: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("0-child-run.json")).expect("child history written"),
+    )
+    .expect("history JSON");
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("folder").count(),
+        1,
+        "one file per child execution"
+    );
+
+    // Without --machine the task is answered by the mocks, as before: here there are none.
+    let result = sfn_play(&["run", path_str(&parent)]);
+    assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
+}

@@ -9,6 +9,13 @@
 //!   (simulated seconds from start to the last event), `eventSeconds`
 //!   (`{"<event id>": seconds since start}`), `causeContains`.
 //!
+//! - `machines` (`{"NAME": definition}`): the workspace of state machines a
+//!   `states:startExecution` Task runs as child executions (`tests/data/child-executions/`);
+//!   `expected.children`: each of `Execution::child_executions()` in order, with any of
+//!   `name`, `status`, `output`, `error`, `cause`, `events`, `state` (the starting Task),
+//!   `eventId` (the parent's event that started it), `parentName` (the execution name its
+//!   parent's ARN ends with), `seconds` (its start and stop, since the root's start).
+//!
 //! Every run's history must also be in order (`History::order_problem`): ids count up from 1,
 //! timestamps never decrease, every previousEventId points backwards. And every case is run a
 //! second time with `keep_history` off: the events its steps hand out must be the whole
@@ -17,7 +24,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use sfn_engine::execution::ExecutionStatus;
+use sfn_engine::execution::{ChildExecution, ChildOrigin, ExecutionStatus, Workspace};
 use sfn_engine::limits::Limits;
 use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
 
@@ -76,21 +83,34 @@ fn run_case(path: &Path) -> Result<(), String> {
     if let Some(max) = opts["maxPayloadBytes"].as_u64() {
         options.limits.max_payload_bytes = Some(max as usize);
     }
+    let mut workspace = Workspace::new();
+    if let Some(machines) = case.get("machines").and_then(Value::as_object) {
+        for (name, definition) in machines {
+            let text = serde_json::to_string_pretty(definition).map_err(|e| e.to_string())?;
+            let (machine, diagnostics) = parse_definition(&text).into_parts();
+            let machine =
+                machine.ok_or_else(|| format!("machine {name} rejected: {diagnostics:?}"))?;
+            workspace.insert(name.clone(), machine);
+        }
+    }
     let start = options.start_time;
     let input = case
         .get("input")
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
-    let streamed = streamed_history(Execution::new(
-        machine.clone(),
-        input.clone(),
-        mocks.clone(),
-        ExecutionOptions {
-            keep_history: false,
-            ..options.clone()
-        },
-    ))?;
-    let mut execution = Execution::new(machine, input, mocks, options);
+    let streamed = streamed_history(
+        Execution::new(
+            machine.clone(),
+            input.clone(),
+            mocks.clone(),
+            ExecutionOptions {
+                keep_history: false,
+                ..options.clone()
+            },
+        )
+        .with_workspace(workspace.clone()),
+    )?;
+    let mut execution = Execution::new(machine, input, mocks, options).with_workspace(workspace);
     let mut steps = 0;
     while *execution.status() == ExecutionStatus::Running {
         steps += 1;
@@ -193,6 +213,9 @@ fn run_case(path: &Path) -> Result<(), String> {
             return Err(format!("events\n  got      {got:?}\n  expected {want:?}"));
         }
     }
+    if let Some(want) = expected["children"].as_array() {
+        check_children(execution.child_executions(), want, start)?;
+    }
     if let Some(want) = expected["seconds"].as_f64() {
         let last = history.last().map(|e| e.timestamp).unwrap_or(start);
         let got = (last - start) as f64 / 1000.0;
@@ -219,9 +242,100 @@ fn run_case(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// `expected.children` (see the module doc) against the child executions.
+fn check_children(children: &[ChildExecution], want: &[Value], start: i64) -> Result<(), String> {
+    if children.len() != want.len() {
+        let names: Vec<&str> = children.iter().map(|c| c.name.as_str()).collect();
+        return Err(format!(
+            "{} child executions {names:?} (expected {})",
+            children.len(),
+            want.len()
+        ));
+    }
+    for (i, (child, want)) in children.iter().zip(want).enumerate() {
+        let fail = |what: String| Err(format!("child {i} ({}): {what}", child.name));
+        let (error, cause, output) = match &child.status {
+            ExecutionStatus::Failed { error, cause }
+            | ExecutionStatus::TimedOut { error, cause } => (error.clone(), cause.clone(), None),
+            ExecutionStatus::Succeeded { output } => (None, None, Some((**output).clone())),
+            _ => (None, None, None),
+        };
+        let (state, event_id, parent) = match &child.origin {
+            ChildOrigin::StartExecution {
+                state,
+                event_id,
+                parent_execution_arn,
+            } => (state.as_str(), *event_id, parent_execution_arn.as_str()),
+            other => return fail(format!("origin {other:?}")),
+        };
+        let events: Vec<Value> = child
+            .history
+            .iter()
+            .map(|e| Value::from(e.kind.aws_name()))
+            .collect();
+        let seconds = |t: i64| (t - start) as f64 / 1000.0;
+        let got = [
+            ("name", Value::from(child.name.as_str())),
+            ("status", Value::from(child.status.name())),
+            ("output", output.unwrap_or(Value::Null)),
+            ("error", error.map_or(Value::Null, Value::from)),
+            ("cause", cause.map_or(Value::Null, Value::from)),
+            ("events", Value::Array(events)),
+            ("state", Value::from(state)),
+            ("eventId", Value::from(event_id)),
+            (
+                "parentName",
+                Value::from(parent.rsplit(':').next().unwrap_or_default()),
+            ),
+            (
+                "seconds",
+                serde_json::json!([seconds(child.start), child.stop.map(seconds)]),
+            ),
+        ];
+        for (key, value) in got {
+            if let Some(w) = want.get(key) {
+                let same = match (w.as_array(), value.as_array()) {
+                    // Seconds compare as numbers: 1 and 1.0 are the same.
+                    (Some(a), Some(b)) if key == "seconds" => {
+                        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_f64() == y.as_f64())
+                    }
+                    _ => *w == value,
+                };
+                if !same {
+                    return fail(format!("{key} {value} (expected {w})"));
+                }
+            }
+        }
+        if let Some(problem) = order_problem(&child.history) {
+            return fail(format!("history out of order: {problem}"));
+        }
+    }
+    Ok(())
+}
+
+/// A child's history in order: ids from 1, timestamps never decreasing.
+fn order_problem(history: &[sfn_engine::HistoryEvent]) -> Option<String> {
+    history.iter().enumerate().find_map(|(i, e)| {
+        let previous = i.checked_sub(1).and_then(|p| history.get(p));
+        if e.id != i as u64 + 1 {
+            Some(format!("event {} has id {}", i + 1, e.id))
+        } else if previous.is_some_and(|p| p.timestamp > e.timestamp) {
+            Some(format!("event {} goes back in time", e.id))
+        } else {
+            None
+        }
+    })
+}
+
 #[test]
 fn execution_cases() {
     run_folder("executions", 10);
+}
+
+/// `states:startExecution` of the workspace's state machines: child executions.
+#[test]
+fn child_execution_cases() {
+    run_folder("child-executions", 12);
 }
 
 /// Parallel branches and Map iterations on one clock: histories in time order, durations,
@@ -557,4 +671,58 @@ fn start(definition: &str, input: Value) -> Execution {
         MockSet::default(),
         ExecutionOptions::default(),
     )
+}
+
+/// A child execution spends its parent's evaluation budget: with a budget the child alone
+/// exceeds, the child fails with the budget's States.Runtime and the parent's `.sync` Task with
+/// States.TaskFailed; the steps it took are the parent's.
+#[test]
+fn child_executions_spend_the_parents_budget() {
+    let parent = r#"{"StartAt": "Start", "States": {"Start": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Busy"},
+        "End": true}}}"#;
+    let busy = r#"{"StartAt": "Work", "States": {"Work": {"Type": "Pass",
+        "Parameters": {"n.$": "States.ArrayLength(States.ArrayRange(1, 1000, 1))"}, "End": true}}}"#;
+    let parse = |text: &str| {
+        let (machine, diagnostics) = parse_definition(text).into_parts();
+        machine.unwrap_or_else(|| panic!("{diagnostics:?}"))
+    };
+    let run = |max_eval_steps: u64| {
+        let mut options = ExecutionOptions::default();
+        options.limits.max_eval_steps = max_eval_steps;
+        let mut execution = Execution::new(
+            parse(parent),
+            serde_json::json!({}),
+            MockSet::default(),
+            options,
+        )
+        .with_workspace(Workspace::new().with("Busy", parse(busy)));
+        execution.run();
+        execution
+    };
+    let roomy = run(10_000_000);
+    assert_eq!(roomy.status().name(), "SUCCEEDED", "{:?}", roomy.status());
+    let spent = roomy.eval_steps_used();
+    let mut alone = Execution::new(
+        parse(busy),
+        serde_json::json!({}),
+        MockSet::default(),
+        ExecutionOptions::default(),
+    );
+    alone.run();
+    assert!(
+        spent >= alone.eval_steps_used() && spent > 0,
+        "the child's {} steps count in the parent's {spent}",
+        alone.eval_steps_used()
+    );
+    let tight = run(spent / 2);
+    assert_eq!(tight.status().name(), "FAILED");
+    let child = &tight.child_executions()[0];
+    match &child.status {
+        ExecutionStatus::Failed { error, .. } => {
+            assert_eq!(error.as_deref(), Some("States.Runtime"))
+        }
+        other => panic!("child {other:?}"),
+    }
 }

@@ -41,7 +41,11 @@ pub enum ChildOrigin {
     StartExecution {
         /// The Task state's name.
         state: String,
-        /// The id of the parent's event that started it (its TaskSubmitted or TaskSucceeded).
+        /// The id of the parent's event that started it (its TaskSubmitted or TaskSucceeded;
+        /// a `.waitForTaskToken` Task's TaskStarted).
         event_id: u64,
+        /// The execution whose Task started it: this one's, or, for a child of a child, that
+        /// child's (an execution's list holds its descendants too).
+        parent_execution_arn: String,
     },
 }

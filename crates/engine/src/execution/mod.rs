@@ -51,8 +51,12 @@
 //!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them;
 //!   `abort_execution` (`abort.rs`), when the execution times out or is stopped.
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
+//!
+//! A `states:startExecution` Task of a state machine in the execution's `Workspace` runs it as
+//! a child execution with its own history (`child.rs`), kept in `child_executions`.
 
 mod abort;
+mod child;
 mod children;
 mod clock;
 mod driver;
@@ -95,6 +99,7 @@ use frame::{enter_action, Action, Frame, Frames};
 use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
+pub use child::{Workspace, MAX_CHILD_DEPTH, MAX_CHILD_EXECUTIONS};
 pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
@@ -205,6 +210,9 @@ pub struct Execution {
     child_traces: Vec<ChildTrace>,
     /// The executions this one started (a Distributed Map's, `states:startExecution`'s).
     child_executions: Vec<ChildExecution>,
+    /// The state machines `states:startExecution` Tasks run as child executions, and where
+    /// this execution stands among them (`child.rs`).
+    nesting: child::Nesting,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -251,6 +259,7 @@ impl Execution {
             traces: Vec::new(),
             child_traces: Vec::new(),
             child_executions: Vec::new(),
+            nesting: child::Nesting::default(),
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),

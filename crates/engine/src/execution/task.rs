@@ -91,6 +91,7 @@ impl Execution {
         }
 
         // Scheduled and Started.
+        let mut submitted = None;
         match &kind {
             ResourceKind::LambdaFunction => {
                 let mut details = json!({"input": parameters, "inputDetails": {"truncated": false}, "resource": task.resource});
@@ -163,14 +164,15 @@ impl Execution {
                 );
                 // A `.sync` integration first submits the job, then waits for it to finish.
                 if resource.contains(".sync") {
-                    let submitted =
+                    let output =
                         self.submit_response(resource_type, resource, &parameters, frame.now);
-                    let details = json!({"resourceType": resource_type, "resource": resource, "output": submitted, "outputDetails": {"truncated": false}});
+                    let details = json!({"resourceType": resource_type, "resource": resource, "output": output, "outputDetails": {"truncated": false}});
                     self.emit(
                         frame,
                         EventKind::TaskSubmitted,
                         Some(("taskSubmittedEventDetails", details)),
                     );
+                    submitted = Some(output);
                 }
             }
         }
@@ -181,7 +183,15 @@ impl Execution {
             resource: &task.resource,
             input: &parameters,
         };
-        let outcome = match self.mocks.respond(&call) {
+        // A state machine of the workspace runs as a child execution (child.rs).
+        let child = self.start_child_execution(
+            frame,
+            &run.name,
+            &task.resource,
+            &parameters,
+            submitted.as_ref(),
+        )?;
+        let outcome = match child.map_or_else(|| self.mocks.respond(&call), Ok) {
             Ok(outcome) => outcome,
             Err(e) => {
                 return Err(StatesError::runtime(e.message));
@@ -337,7 +347,7 @@ impl Execution {
     /// What the service answers when a `.sync` job is submitted (the TaskSubmitted event's
     /// output): for Step Functions' StartExecution, the new execution's ARN and start date with
     /// the SDK's HTTP metadata; for other services the HTTP metadata alone.
-    fn submit_response(
+    pub(super) fn submit_response(
         &mut self,
         resource_type: &str,
         resource: &str,
