@@ -338,7 +338,11 @@ fn with_starter_mocks_a_definition_runs_at_once() {
             .unwrap(),
             json!({"statuscode": "429"}),
         ),
-        ("nested, but for its activity", without_activity(nested()), json!({"items": [1, 2]})),
+        (
+            "nested, but for its activity",
+            without_activity(nested()),
+            json!({"items": [1, 2]}),
+        ),
         (
             "run-time FunctionName",
             task(

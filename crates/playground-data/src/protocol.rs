@@ -51,7 +51,16 @@ pub enum ToWorker {
     CheckMocks { id: u64, text: String },
     /// Complete the mock file with a starting rule for each Task resource of the definition that
     /// has none.
-    StarterMocks { definition: String, mocks: String },
+    StarterMocks {
+        definition: String,
+        mocks: String,
+        /// The name of the definition's machine and the workspace's others (their Tasks get
+        /// rules too; a Task starting one of them needs none).
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        machines: Vec<NamedMachine>,
+    },
     /// Answer a task waiting for its token (SendTaskSuccess, SendTaskFailure,
     /// SendTaskHeartbeat) at `at_ms` on the simulated clock (none: the engine's clock). The
     /// reply is a batch, or [`FromWorker::Refused`] with AWS's error (a token answered twice).

@@ -171,7 +171,7 @@ impl Work {
         self.scenario.set(scenario.map(|s| s.id.to_owned()));
     }
 
-    fn request(&self) -> RunRequest {
+    pub(crate) fn request(&self) -> RunRequest {
         RunRequest {
             definition: self.definition.get_untracked(),
             input: self.input.get_untracked(),

@@ -12,7 +12,7 @@ use sfn_playground_data::layout::{layout, Layout};
 use sfn_playground_data::protocol::{json_syntax_mark, CompletedMocks, FromWorker, Mark, ToWorker};
 
 use crate::session::Session;
-use crate::starter::with_starter_mocks;
+use crate::starter::with_starter_mocks_in_workspace;
 
 /// The engine's diagnostics of a definition, as editor marks.
 pub fn definition_marks(text: &str) -> Vec<Mark> {
@@ -146,14 +146,23 @@ impl Service {
                 // A Task resource without a mock gets a starting one, so a run never stops at
                 // "no mock"; the page shows the completed file in the Mocks editor.
                 let completed =
-                    with_starter_mocks(&definition, &mocks).map(|text| CompletedMocks {
-                        from: mocks.clone(),
-                        text,
-                    });
+                    with_starter_mocks_in_workspace(&definition, &mocks, &name, &machines).map(
+                        |text| CompletedMocks {
+                            from: mocks.clone(),
+                            text,
+                        },
+                    );
                 let mocks = completed
                     .as_ref()
                     .map_or(mocks.as_str(), |c| c.text.as_str());
-                match Session::start(&definition, &input, mocks, seed, &name, &machines) {
+                match Session::start_in_workspace(
+                    &definition,
+                    &input,
+                    mocks,
+                    seed,
+                    &name,
+                    &machines,
+                ) {
                     Ok(session) => {
                         let start_ms = session.start_ms();
                         self.session = Some(session);
@@ -192,8 +201,13 @@ impl Service {
                 id,
                 marks: mocks_marks(&text),
             },
-            ToWorker::StarterMocks { definition, mocks } => FromWorker::StarterMocks {
-                completed: with_starter_mocks(&definition, &mocks)
+            ToWorker::StarterMocks {
+                definition,
+                mocks,
+                name,
+                machines,
+            } => FromWorker::StarterMocks {
+                completed: with_starter_mocks_in_workspace(&definition, &mocks, &name, &machines)
                     .map(|text| CompletedMocks { from: mocks, text }),
             },
             ToWorker::AnswerTask { .. }

@@ -8,13 +8,16 @@ use serde_json::{Map, Value};
 use sfn_engine::context::ExecutionIdentity;
 use sfn_engine::definition::StateType;
 use sfn_engine::execution::{
-    ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace,
+    ChildExecution, ChildKind, ChildOrigin, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling,
+    StateTrace, Workspace,
 };
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
-use sfn_playground_data::protocol::{self, Batch, ChildView, ErrorView, RunStatus, TraceView};
+use sfn_playground_data::protocol::{
+    self, Batch, ChildExecutionView, ChildView, ErrorView, RunStatus, TraceView,
+};
 use sfn_playground_data::workspace::{NamedMachine, DEFAULT_MACHINE_NAME};
 
 /// What the table needs to know about an earlier event to label the ones that follow it.
@@ -38,13 +41,28 @@ pub struct Session {
     /// Branches and iterations sent so far, and those sent while they still ran.
     sent_children: usize,
     open_children: Vec<usize>,
+    /// Child executions sent so far, and those sent while they still ran.
+    sent_executions: usize,
+    open_executions: Vec<usize>,
+    /// This execution's ARN (child executions name their parent by it).
+    execution_arn: String,
     steps: u64,
 }
 
 impl Session {
+    /// Parses the three texts and makes the execution, or says what is wrong with them.
+    pub fn start(
+        definition: &str,
+        input: &str,
+        mocks: &str,
+        seed: u32,
+    ) -> Result<Session, Vec<String>> {
+        Session::start_in_workspace(definition, input, mocks, seed, "", &[])
+    }
+
     /// Parses the texts and makes the execution of the state machine `name` (empty: the
     /// default name), with the workspace's other `machines`, or says what is wrong with them.
-    pub fn start(
+    pub fn start_in_workspace(
         definition: &str,
         input: &str,
         mocks: &str,
@@ -65,7 +83,11 @@ impl Session {
         } else {
             name
         };
-        let mut workspace = Vec::new();
+        // The workspace holds every machine by name, this one too (a machine may start itself).
+        let mut workspace = Workspace::new();
+        if let Some(own) = parse_definition(definition).into_machine() {
+            workspace.insert(name, own);
+        }
         for machine in machines {
             let parsed = parse_definition(&machine.definition);
             for d in parsed.errors() {
@@ -74,11 +96,9 @@ impl Session {
                     machine.name, d.line, d.column, d.message
                 ));
             }
-            workspace.extend(
-                parsed
-                    .into_machine()
-                    .map(|parsed| (machine.name.clone(), parsed)),
-            );
+            if let Some(parsed) = parsed.into_machine() {
+                workspace.insert(machine.name.clone(), parsed);
+            }
         }
         let input_value = match serde_json::from_str::<Value>(input) {
             Ok(v) => Some(v),
@@ -114,14 +134,19 @@ impl Session {
                     keep_history: false,
                     ..ExecutionOptions::default()
                 };
+                let execution_arn = options.identity.execution_arn.clone();
                 Ok(Session {
-                    execution: Execution::new(machine, input, mocks, options),
+                    execution: Execution::new(machine, input, mocks, options)
+                        .with_workspace(workspace),
                     labels: Vec::new(),
                     sent_traces: 0,
                     open_traces: Vec::new(),
                     aborted_traces: HashSet::new(),
                     sent_children: 0,
                     open_children: Vec::new(),
+                    sent_executions: 0,
+                    open_executions: Vec::new(),
+                    execution_arn,
                     steps: 0,
                 })
             }
@@ -191,6 +216,7 @@ impl Session {
             events,
             traces: self.changed_traces(),
             children: self.changed_children(),
+            executions: self.changed_executions(),
             status: status_of(self.execution.status()),
             steps: self.steps,
             next_ms,
@@ -321,6 +347,105 @@ impl Session {
         }
         out
     }
+}
+
+impl Session {
+    /// The child executions that are new, or that still ran when last sent.
+    fn changed_executions(&mut self) -> Vec<ChildExecutionView> {
+        let own_arn = self.execution_arn();
+        let all = self.execution.child_executions();
+        let mut indices: Vec<usize> = std::mem::take(&mut self.open_executions);
+        indices.extend(self.sent_executions..all.len());
+        self.sent_executions = all.len();
+        let mut out = Vec::new();
+        for i in indices {
+            let Some(child) = all.get(i) else { continue };
+            if child.status == ExecutionStatus::Running {
+                self.open_executions.push(i);
+            }
+            out.push(execution_view(i, child, &own_arn));
+        }
+        out
+    }
+
+    fn execution_arn(&self) -> String {
+        self.execution_arn.clone()
+    }
+
+    /// The history of the child execution `id` as the page's rows (none: no such child).
+    pub fn child_history(&self, id: u32) -> Option<Vec<EventRow>> {
+        let child = self.execution.child_executions().get(id as usize)?;
+        Some(child.history.iter().map(plain_row).collect())
+    }
+}
+
+/// An event as a row, labelled only with what the event says itself (a child execution's
+/// history, which the inspector does not follow).
+fn plain_row(event: &sfn_engine::HistoryEvent) -> EventRow {
+    let details = event.details.as_ref();
+    let field = |name: &str| {
+        details
+            .and_then(|d| d.field(name))
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    EventRow {
+        id: event.id,
+        previous_event_id: event.previous_event_id,
+        timestamp: event.timestamp,
+        event_type: event.kind.aws_name().to_string(),
+        class: event_class(event.kind),
+        step: event.state_name.as_deref().map(str::to_owned),
+        resource: match (field("resourceType"), field("resource")) {
+            (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
+            (None, Some(name)) => Some(name),
+            _ => None,
+        },
+        trace: None,
+        details: details
+            .map(|d| serde_json::json!({ d.key(): &*d.value() }).to_string())
+            .unwrap_or_default(),
+        aws_event: event.to_aws_json().to_string(),
+    }
+}
+
+fn execution_view(id: usize, child: &ChildExecution, parent_arn: &str) -> ChildExecutionView {
+    let (state_name, origin, parent_event_id) = match &child.origin {
+        ChildOrigin::MapRun { state, index, .. } => {
+            (state.clone(), format!("Map Run item {index}"), None)
+        }
+        ChildOrigin::StartExecution {
+            state,
+            event_id,
+            parent_execution_arn,
+        } => (
+            state.clone(),
+            if parent_execution_arn == parent_arn {
+                "startExecution".to_owned()
+            } else {
+                format!("startExecution in {}", arn_name(parent_execution_arn))
+            },
+            // Only this execution's own events are in the page's history.
+            (parent_execution_arn == parent_arn).then_some(*event_id),
+        ),
+    };
+    ChildExecutionView {
+        id: u32::try_from(id).unwrap_or(u32::MAX),
+        name: child.name.clone(),
+        execution_arn: child.execution_arn.clone(),
+        state_machine_arn: child.state_machine_arn.clone(),
+        state_name,
+        origin,
+        parent_event_id,
+        status: child.status.name().to_owned(),
+        start_ms: child.start,
+        stop_ms: child.stop,
+        event_count: u32::try_from(child.history.len()).unwrap_or(u32::MAX),
+    }
+}
+
+/// The last part of an ARN (an execution's name).
+fn arn_name(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
 }
 
 fn child_view(id: usize, child: &ChildTrace) -> ChildView {

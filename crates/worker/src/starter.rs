@@ -5,19 +5,46 @@
 //! [`crate::service`]), which sends the completed text to the page.
 
 use serde_json::Value;
-use sfn_engine::scaffold::starter_mocks;
+use sfn_engine::scaffold::starter_mocks_in_workspace;
+use sfn_playground_data::workspace::{NamedMachine, DEFAULT_MACHINE_NAME};
 
 /// The mock file text with starting rules added, or `None` when nothing needs adding (or the
 /// definition or the mock file is not valid yet: the diagnostics say so, and the user's text is
 /// never replaced by a guess).
 pub fn with_starter_mocks(definition: &str, mocks: &str) -> Option<String> {
+    with_starter_mocks_in_workspace(definition, mocks, "", &[])
+}
+
+/// [`with_starter_mocks`] for the machine `name` of a workspace with `others`: the Tasks of
+/// every machine of the workspace get a rule (a child's run needs its mocks too), except the
+/// `states:startExecution` of a workspace machine, which runs it. A workspace machine that is
+/// not valid yet is left out.
+pub fn with_starter_mocks_in_workspace(
+    definition: &str,
+    mocks: &str,
+    name: &str,
+    others: &[NamedMachine],
+) -> Option<String> {
     let machine = sfn_engine::parse_definition(definition).into_machine()?;
     let existing: Option<Value> = if mocks.trim().is_empty() {
         None
     } else {
         Some(serde_json::from_str(mocks).ok()?)
     };
-    let completed = starter_mocks(&machine, existing.as_ref());
+    let name = if name.is_empty() {
+        DEFAULT_MACHINE_NAME
+    } else {
+        name
+    };
+    let names: Vec<String> = std::iter::once(name.to_owned())
+        .chain(others.iter().map(|m| m.name.clone()))
+        .collect();
+    let mut completed = starter_mocks_in_workspace(&machine, existing.as_ref(), &names);
+    for other in others {
+        if let Some(other) = sfn_engine::parse_definition(&other.definition).into_machine() {
+            completed = starter_mocks_in_workspace(&other, Some(&completed), &names);
+        }
+    }
     let nothing_added = match &existing {
         Some(existing) => *existing == completed,
         // A new file that mocks no function adds nothing worth showing.

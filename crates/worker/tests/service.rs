@@ -176,6 +176,8 @@ fn the_page_tests_conversations_are_current() {
     let reply = r.ask(ToWorker::StarterMocks {
         definition: CALL.into(),
         mocks: other.into(),
+        name: String::new(),
+        machines: Vec::new(),
     });
     let FromWorker::StarterMocks {
         completed: Some(completed),

@@ -69,11 +69,7 @@ pub fn IoTabs(
             .with(|d| examples::with_definition(d))
             .copied()
     });
-    let add_starter_mocks = move || {
-        runner.with_value(|r| {
-            r.starter_mocks(work.definition.get_untracked(), work.mocks.get_untracked())
-        })
-    };
+    let add_starter_mocks = move || runner.with_value(|r| r.starter_mocks(work.request()));
     // A file that is not JSON text is refused with the reason, and the editor keeps its text.
     let file_input = NodeRef::<leptos::html::Input>::new();
     let focus_mocks: FocusRequest = RwSignal::new(None);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::{Phase, Runner};
+use super::{Phase, RunRequest, Runner};
 use crate::protocol::{FromWorker, ToWorker};
 
 /// How many times in a row a crashed worker is replaced at once (see [`Runner::crash`]).
@@ -124,8 +124,13 @@ impl Checks {
     }
 
     /// A new request for starting mocks.
-    pub(super) fn starter(&mut self, definition: String, mocks: String) -> ToWorker {
-        let request = ToWorker::StarterMocks { definition, mocks };
+    pub(super) fn starter(&mut self, work: RunRequest) -> ToWorker {
+        let request = ToWorker::StarterMocks {
+            definition: work.definition,
+            mocks: work.mocks,
+            name: work.name,
+            machines: work.machines,
+        };
         self.starter = Some(request.clone());
         request
     }
@@ -332,8 +337,9 @@ impl Runner {
 
     /// Asks the engine to add a starting rule for each Task resource without a mock
     /// ([`RunView::completed_mocks`](super::RunView::completed_mocks)).
-    pub fn starter_mocks(&self, definition: String, mocks: String) {
-        let request = self.inner.borrow_mut().checks.starter(definition, mocks);
+    /// (For the machine of `work` and the others of its workspace; its input is not used.)
+    pub fn starter_mocks(&self, work: RunRequest) {
+        let request = self.inner.borrow_mut().checks.starter(work);
         self.send_check(request);
     }
 
@@ -407,7 +413,14 @@ mod tests {
         checks.definition("one".into());
         checks.definition("two".into());
         checks.mocks("{}".into());
-        checks.starter("def".into(), "{}".into());
+        checks.starter(RunRequest {
+            definition: "def".into(),
+            input: String::new(),
+            mocks: "{}".into(),
+            seed: 0,
+            name: String::new(),
+            machines: Vec::new(),
+        });
         let again = checks.unanswered();
         assert_eq!(again.len(), 3);
         assert!(matches!(&again[0], ToWorker::CheckDefinition { id: 2, text } if text == "two"));
