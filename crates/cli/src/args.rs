@@ -14,7 +14,7 @@ USAGE:
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
-                        [--max-value-bytes N]
+                        [--max-value-bytes N] [--redrive-with MOCKS.json]...
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -44,6 +44,11 @@ RUN OPTIONS:
                        one year of execution)
   --max-steps N        Stop after N steps of the engine (status RUNNING, exit 3): a bound
                        for endless loops when --no-limits lifts the history quota
+  --redrive-with FILE  Once the run has ended FAILED, TIMED_OUT or ABORTED, redrive it as
+                       RedriveExecution does, with the mocks of FILE (a mock file, as
+                       --mocks; --test-case applies): it goes on from where it stopped. Give
+                       it again for another redrive, in order; the history is the whole of
+                       it. A redrive AWS refuses (the run SUCCEEDED) prints AWS's error, exit 4
 
 CONFORMANCE OPTIONS:
   --verbose            Show the differences of each failing case
@@ -56,6 +61,7 @@ EXIT CODES:
   1  the definition has errors (validate, run), or fewer cases passed than --floor
   2  usage error, unreadable file, invalid JSON input or mock file
   3  the execution did not succeed (FAILED, TIMED_OUT, ABORTED or did not finish)
+  4  run: a --redrive-with redrive was refused (AWS's ExecutionNotRedrivable)
 ";
 
 /// What the user asked for.
@@ -91,6 +97,8 @@ pub struct RunArgs {
     pub max_steps: Option<u64>,
     pub max_eval_steps: Option<u64>,
     pub max_value_bytes: Option<usize>,
+    /// `--redrive-with`: a mock file per redrive, in order.
+    pub redrive_with: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,6 +266,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut max_steps = None;
     let mut max_eval_steps = None;
     let mut max_value_bytes = None;
+    let mut redrive_with = Vec::new();
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -302,6 +311,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--max-value-bytes" => {
                 max_value_bytes = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
+            "--redrive-with" => redrive_with.push(PathBuf::from(cursor.value(&name, inline)?)),
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -322,6 +332,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         max_steps,
         max_eval_steps,
         max_value_bytes,
+        redrive_with,
     }))
 }
 
@@ -396,6 +407,9 @@ mod tests {
             "1000",
             "--max-value-bytes",
             "2000",
+            "--redrive-with",
+            "fix1.json",
+            "--redrive-with=fix2.json",
         ]);
         assert_eq!(
             command,
@@ -412,6 +426,7 @@ mod tests {
                 max_steps: Some(9),
                 max_eval_steps: Some(1000),
                 max_value_bytes: Some(2000),
+                redrive_with: vec!["fix1.json".into(), "fix2.json".into()],
             }))
         );
     }
