@@ -38,7 +38,8 @@
 //!
 //! - ExecutionStarted: `start`. ExecutionSucceeded, ExecutionFailed: `finish` (also when the
 //!   history limit is reached). ExecutionTimedOut: `enforce_timeout` (`clock.rs`).
-//!   ExecutionAborted: `stop`.
+//!   ExecutionAborted: `stop`. ExecutionRedriven: `redrive_at` (`redrive.rs`), which starts
+//!   the root frame again from where the execution stopped.
 //! - `<Type>StateEntered`: `enter`; `<Type>StateExited`: `leave` (`visit.rs`).
 //! - TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskFailed, TaskTimedOut and
 //!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`).
