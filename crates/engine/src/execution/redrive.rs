@@ -348,10 +348,16 @@ impl Execution {
         run: &StateRun,
         error: &StatesError,
     ) -> Option<Rc<Resume>> {
+        let data_limit = error.error.as_deref() == Some(names::DATA_LIMIT_EXCEEDED);
         let children = match &run.phase {
-            Phase::Fanout(fanout) if error.error.as_deref() != Some(names::DATA_LIMIT_EXCEEDED) => {
-                children_left(run.index, fanout, Vec::new())
-            }
+            Phase::Fanout(fanout) if !data_limit => children_left(run.index, fanout, Vec::new()),
+            // Redriven, the state failed before its children started again: what they left
+            // the time before still holds.
+            _ if !data_limit => frame
+                .redrive
+                .resume_children
+                .clone()
+                .filter(|left| left.state == run.index),
             _ => None,
         };
         Some(Rc::new(Resume {
