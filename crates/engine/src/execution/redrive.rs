@@ -24,8 +24,12 @@
 //! again (a new `<Type>StateEntered` event, with the input it had), so a redrive reads as a
 //! visit of that state; ExecutionRedriven follows the event that ended the attempt before, and
 //! the first event of the redrive follows ExecutionRedriven. A distributed Map (its Map Run)
-//! runs again whole: its child executions are not kept. A branch or iteration that had just
-//! finished at the very instant the execution was stopped runs again.
+//! runs again whole: its child executions are not kept (so no MapRunRedriven: a new Map Run
+//! starts). A branch or iteration that had just finished at the very instant the execution was
+//! stopped runs again. The mocks given to a redrive replace the execution's, their calls
+//! counted from 0. An EXPRESS state machine's execution is refused (AWS: "not supported by
+//! EXPRESS state machines"; the message is ours). AWS documents no limit on the number of
+//! redrives of an execution (1,000 is a Map Run's): none here but the history quota.
 //!
 //! To go on, an ended execution keeps a [`Resume`] per frame that stopped: the state, its
 //! input, the variables in scope and, for a Parallel or inline Map state, the outputs of the
