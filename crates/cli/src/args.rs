@@ -14,7 +14,7 @@ USAGE:
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
-                        [--max-value-bytes N]
+                        [--max-value-bytes N] [--redrive-with MOCKS.json]...
                         [--machine NAME=FILE ...] [--child-histories DIR]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
@@ -51,6 +51,11 @@ RUN OPTIONS:
   --child-histories DIR
                        Write each child execution's history, as GetExecutionHistory returns
                        it, to DIR/<index>-<name>.json (index from 0, in start order)
+  --redrive-with FILE  Once the run has ended FAILED, TIMED_OUT or ABORTED, redrive it as
+                       RedriveExecution does, with the mocks of FILE (a mock file, as
+                       --mocks; --test-case applies): it goes on from where it stopped. Give
+                       it again for another redrive, in order; the history is the whole of
+                       it. A redrive AWS refuses (the run SUCCEEDED) prints AWS's error, exit 4
 
 CONFORMANCE OPTIONS:
   --verbose            Show the differences of each failing case
@@ -63,6 +68,7 @@ EXIT CODES:
   1  the definition has errors (validate, run), or fewer cases passed than --floor
   2  usage error, unreadable file, invalid JSON input or mock file
   3  the execution did not succeed (FAILED, TIMED_OUT, ABORTED or did not finish)
+  4  run: a --redrive-with redrive was refused (AWS's ExecutionNotRedrivable)
 ";
 
 /// What the user asked for.
@@ -101,6 +107,8 @@ pub struct RunArgs {
     /// `--machine NAME=FILE`, in order.
     pub machines: Vec<(String, PathBuf)>,
     pub child_histories: Option<PathBuf>,
+    /// `--redrive-with`: a mock file per redrive, in order.
+    pub redrive_with: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -270,6 +278,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut max_value_bytes = None;
     let mut machines = Vec::new();
     let mut child_histories = None;
+    let mut redrive_with = Vec::new();
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -318,6 +327,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--child-histories" => {
                 child_histories = Some(PathBuf::from(cursor.value(&name, inline)?));
             }
+            "--redrive-with" => redrive_with.push(PathBuf::from(cursor.value(&name, inline)?)),
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -340,6 +350,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         max_value_bytes,
         machines,
         child_histories,
+        redrive_with,
     }))
 }
 
@@ -431,6 +442,9 @@ mod tests {
             "--machine=Other=o.json",
             "--child-histories",
             "children",
+            "--redrive-with",
+            "fix1.json",
+            "--redrive-with=fix2.json",
         ]);
         assert_eq!(
             command,
@@ -452,6 +466,7 @@ mod tests {
                     ("Other".into(), "o.json".into()),
                 ],
                 child_histories: Some("children".into()),
+                redrive_with: vec!["fix1.json".into(), "fix2.json".into()],
             }))
         );
     }

@@ -27,6 +27,7 @@ pub mod exit {
     pub const BELOW_FLOOR: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const EXECUTION_FAILED: i32 = 3;
+    pub const REDRIVE_REFUSED: i32 = 4;
 }
 
 /// A failure of the CLI itself (not of the execution): a message and the exit code.
@@ -145,6 +146,11 @@ fn load_mocks(args: &RunArgs) -> Result<MockSet, CliError> {
     let Some(path) = &args.mocks else {
         return Ok(MockSet::default());
     };
+    load_mock_file(path, args)
+}
+
+/// A mock file (`--mocks`, `--redrive-with`), with `--test-case`.
+fn load_mock_file(path: &Path, args: &RunArgs) -> Result<MockSet, CliError> {
     let text = read_text_within(
         path,
         "mock file",
@@ -204,6 +210,11 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     let text = read_definition(&args.definition)?;
     let input = parse_input(&args.input, args.no_limits)?;
     let mocks = load_mocks(args)?;
+    let redrive_mocks = args
+        .redrive_with
+        .iter()
+        .map(|path| load_mock_file(path, args))
+        .collect::<Result<Vec<_>, _>>()?;
     let options = options(args)?;
     let machine = load_definition(&args.definition, &text)?;
     let workspace = crate::children::load_workspace(args)?;
@@ -225,7 +236,7 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
         max_steps: args.max_steps,
         ..RunBounds::default()
     };
-    let end = run_to_end_observed(&mut execution, bounds, |execution| {
+    let mut on_step = |execution: &mut Execution| {
         let events = execution.step_events();
         if args.trace {
             for event in events {
@@ -239,7 +250,22 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
             data_flow.take_finished(execution);
         }
         ControlFlow::Continue(())
-    });
+    };
+    let mut end = run_to_end_observed(&mut execution, bounds, &mut on_step);
+    // `--redrive-with`: each redrive goes on once the run before it has ended; its
+    // ExecutionRedriven event is written out as a step's.
+    let mut refused = None;
+    for mocks in redrive_mocks {
+        if !matches!(end, RunEnd::Finished { .. }) {
+            break;
+        }
+        if let Err(error) = execution.redrive(mocks) {
+            refused = Some(error);
+            break;
+        }
+        let _ = on_step(&mut execution);
+        end = run_to_end_observed(&mut execution, bounds, &mut on_step);
+    }
 
     if let Some(data_flow) = data_flow {
         data_flow.print(&execution);
@@ -251,6 +277,19 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
         crate::children::write_child_histories(&dir, &execution)?;
     }
 
+    let code = print_end(&execution, end)?;
+    match refused {
+        Some(error) => {
+            err!("redrive refused: {error}");
+            Ok(exit::REDRIVE_REFUSED)
+        }
+        None => Ok(code),
+    }
+}
+
+/// Prints how the run ended (the output, or the status with its error and cause) and returns
+/// the exit code.
+fn print_end(execution: &Execution, end: RunEnd) -> Result<i32, CliError> {
     match execution.status() {
         ExecutionStatus::Succeeded { output } => {
             let text = serde_json::to_string_pretty(&**output)

@@ -330,3 +330,83 @@ fn run_machine_starts_a_child_execution_and_writes_its_history() {
     let result = sfn_play(&["run", path_str(&parent)]);
     assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
 }
+
+/// `run --redrive-with`: a failed run redriven with a fixed mock file succeeds, the history
+/// file holds the whole of it (first attempt, ExecutionRedriven, the rest); a redrive of a run
+/// that succeeded is refused with AWS's error (exit 4).
+#[test]
+fn redrive_with_a_fixed_mock_file() {
+    let definition = scratch_file(
+        "redrive.asl.json",
+        r#"{"StartAt": "Prepare", "States": {
+            "Prepare": {"Type": "Pass", "Result": {"order": 7}, "Next": "Charge"},
+            "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "Charge"}, "OutputPath": "$.Payload", "End": true}}}"#,
+    );
+    let broken = scratch_file(
+        "redrive-broken.json",
+        r#"{"Functions": {"Charge": [{"throw": {"error": "Broken", "cause": "card declined"}}]}}"#,
+    );
+    let fixed = scratch_file(
+        "redrive-fixed.json",
+        r#"{"Functions": {"Charge": [{"return": {"paid": true}}]}}"#,
+    );
+    let history = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("redrive-history.json");
+    let run = |redrives: &[&Path]| {
+        let mut args = vec![
+            "run",
+            path_str(&definition),
+            "--mocks",
+            path_str(&broken),
+            "--history",
+            path_str(&history),
+        ];
+        for file in redrives {
+            args.extend(["--redrive-with", path_str(file)]);
+        }
+        sfn_play(&args)
+    };
+    let result = run(&[]);
+    assert_eq!(result.status.code(), Some(3));
+    assert!(text(&result.stderr).contains("error: Broken"));
+
+    let result = run(&[&fixed]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let output: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON output");
+    assert_eq!(output, serde_json::json!({"paid": true}));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&history).expect("history written"))
+            .expect("JSON history");
+    let types: Vec<&str> = written["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskFailed",
+            "ExecutionFailed",
+            "ExecutionRedriven",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded",
+        ]
+    );
+
+    let result = run(&[&fixed, &fixed]);
+    assert_eq!(result.status.code(), Some(4));
+    assert!(text(&result.stderr).contains(
+        "redrive refused: ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven."
+    ));
+}

@@ -7,7 +7,13 @@
 //! - `expected`: `status`, `output` or `error`/`cause`, `events` (the event types in order),
 //!   `history` (every event as `[id, previousEventId, "Type", seconds since start]`), `seconds`
 //!   (simulated seconds from start to the last event), `eventSeconds`
-//!   (`{"<event id>": seconds since start}`), `causeContains`.
+//!   (`{"<event id>": seconds since start}`), `causeContains`, `redriveCount`;
+//! - `stopAtSeconds`: StopExecution once the run reaches that many simulated seconds;
+//! - `redrives` (`tests/data/redrive/`): RedriveExecution after the run ends, in order, each
+//!   `{"mocks" | "mockFile": the mocks it replaces them with (none: no mocks), "afterSeconds":
+//!   simulated seconds after the end it happens, "refused": "Name: message" when AWS refuses
+//!   it, "whileRunning": true to ask while the first run is still running}`, each run to its
+//!   end; `expected` is about the end of the last, and `history` the whole of it.
 //!
 //! - `machines` (`{"NAME": definition}`): the workspace of state machines a
 //!   `states:startExecution` Task runs as child executions (`tests/data/child-executions/`);
@@ -24,18 +30,24 @@
 use std::path::Path;
 
 use serde_json::Value;
-use sfn_engine::execution::{ChildExecution, ChildOrigin, ExecutionStatus, Workspace};
+use sfn_engine::execution::{
+    ChildExecution, ChildOrigin, ExecutionStatus, RedriveError, Workspace,
+};
 use sfn_engine::limits::Limits;
 use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
 
 /// Runs `execution` (made with `keep_history` off) to its end, collecting every step's events.
-fn streamed_history(mut execution: Execution) -> Result<Vec<Value>, String> {
+fn streamed_history(mut execution: Execution, case: &Value) -> Result<Vec<Value>, String> {
     let mut events = Vec::new();
-    while *execution.status() == ExecutionStatus::Running {
+    drive(&mut execution, case, |execution| {
         if events.len() > 1_000_000 {
             return Err("execution did not end within a million events".into());
         }
-        let step: Vec<Value> = execution.step().iter().map(|e| e.to_aws_json()).collect();
+        let step: Vec<Value> = execution
+            .step_events()
+            .iter()
+            .map(|e| e.to_aws_json())
+            .collect();
         events.extend(step);
         let held = execution.history().retained();
         if held > execution.step_events().len() {
@@ -44,7 +56,8 @@ fn streamed_history(mut execution: Execution) -> Result<Vec<Value>, String> {
                 execution.step_events().len()
             ));
         }
-    }
+        Ok(())
+    })?;
     if execution.history().len() != events.len() {
         return Err(format!(
             "the history counts {} events, {} were handed out",
@@ -55,6 +68,93 @@ fn streamed_history(mut execution: Execution) -> Result<Vec<Value>, String> {
     Ok(events)
 }
 
+/// Runs `execution` to its end as `case` says (`stopAtSeconds`, `redrives`), handing it to
+/// `on_step` after each step, stop and redrive.
+fn drive(
+    execution: &mut Execution,
+    case: &Value,
+    mut on_step: impl FnMut(&Execution) -> Result<(), String>,
+) -> Result<(), String> {
+    let start = execution.now();
+    let stop_at = case["stopAtSeconds"]
+        .as_f64()
+        .map(|s| start + (s * 1000.0) as i64);
+    let redrives = case["redrives"].as_array().cloned().unwrap_or_default();
+    let (asked_running, after_end): (Vec<Value>, Vec<Value>) = redrives
+        .into_iter()
+        .partition(|r| r["whileRunning"] == true);
+    run_to_end(execution, stop_at, &asked_running, &mut on_step)?;
+    for redrive in &after_end {
+        let at =
+            execution.now() + (redrive["afterSeconds"].as_f64().unwrap_or(0.0) * 1000.0) as i64;
+        let result = execution.redrive_at(mocks_of(redrive)?, at);
+        if redrive.get("refused").is_some() {
+            expect_refusal(result, redrive)?;
+            continue;
+        }
+        result.map_err(|e| format!("redrive refused: {e}"))?;
+        on_step(execution)?;
+        run_to_end(execution, None, &[], &mut on_step)?;
+    }
+    Ok(())
+}
+
+/// Steps `execution` to its end (stopping it once past `stop_at`); after its first step, asks
+/// for the `asked_running` redrives, which must be refused.
+fn run_to_end(
+    execution: &mut Execution,
+    stop_at: Option<i64>,
+    asked_running: &[Value],
+    on_step: &mut impl FnMut(&Execution) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut steps = 0;
+    while *execution.status() == ExecutionStatus::Running {
+        steps += 1;
+        if steps > 1_000_000 {
+            return Err("execution did not end within a million steps".to_string());
+        }
+        match stop_at {
+            Some(t) if execution.next_time().is_some_and(|next| next > t) => {
+                execution.stop(None, None);
+            }
+            Some(t) => {
+                execution.step_until(t);
+            }
+            None => {
+                execution.step();
+            }
+        }
+        on_step(execution)?;
+        if steps == 1 && *execution.status() == ExecutionStatus::Running {
+            for redrive in asked_running {
+                expect_refusal(execution.redrive(mocks_of(redrive)?), redrive)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The mocks of a case or of one of its redrives (`mocks` or `mockFile`).
+fn mocks_of(case: &Value) -> Result<MockSet, String> {
+    match (case.get("mocks"), case.get("mockFile")) {
+        (Some(m), _) => MockSet::from_conformance(m).map_err(|e| e.message),
+        (None, Some(file)) => {
+            MockSet::from_json_text(&file.to_string(), None).map_err(|e| e.message)
+        }
+        (None, None) => Ok(MockSet::default()),
+    }
+}
+
+/// A redrive AWS refuses: the error named and worded as `refused` says.
+fn expect_refusal(result: Result<(), RedriveError>, redrive: &Value) -> Result<(), String> {
+    let want = redrive["refused"].as_str().unwrap_or("");
+    match result {
+        Err(error) if error.to_string() == want => Ok(()),
+        Err(error) => Err(format!("redrive refused with {error} (expected {want})")),
+        Ok(()) => Err(format!("redrive accepted (expected {want})")),
+    }
+}
+
 fn run_case(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let case: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
@@ -62,13 +162,7 @@ fn run_case(path: &Path) -> Result<(), String> {
         serde_json::to_string_pretty(&case["definition"]).map_err(|e| e.to_string())?;
     let (machine, diagnostics) = parse_definition(&definition).into_parts();
     let machine = machine.ok_or_else(|| format!("definition rejected: {diagnostics:?}"))?;
-    let mocks = match (case.get("mocks"), case.get("mockFile")) {
-        (Some(m), _) => MockSet::from_conformance(m).map_err(|e| e.message)?,
-        (None, Some(file)) => {
-            MockSet::from_json_text(&file.to_string(), None).map_err(|e| e.message)?
-        }
-        (None, None) => MockSet::default(),
-    };
+    let mocks = mocks_of(&case)?;
     let mut options = ExecutionOptions::default();
     let opts = &case["options"];
     if let Some(seed) = opts["seed"].as_u64() {
@@ -109,17 +203,19 @@ fn run_case(path: &Path) -> Result<(), String> {
             },
         )
         .with_workspace(workspace.clone()),
+        &case,
     )?;
     let mut execution = Execution::new(machine, input, mocks, options).with_workspace(workspace);
-    let mut steps = 0;
-    while *execution.status() == ExecutionStatus::Running {
-        steps += 1;
-        if steps > 1_000_000 {
-            return Err("execution did not end within a million steps".into());
-        }
-        execution.step();
-    }
+    drive(&mut execution, &case, |_| Ok(()))?;
     let expected = &case["expected"];
+    if let Some(want) = expected["redriveCount"].as_u64() {
+        if execution.redrive_count() != want {
+            return Err(format!(
+                "redrive count {} (expected {want})",
+                execution.redrive_count()
+            ));
+        }
+    }
     let status = execution.status().clone();
     if let Some(want) = expected["status"].as_str() {
         if status.name() != want {
@@ -343,6 +439,14 @@ fn child_execution_cases() {
 #[test]
 fn concurrency_cases() {
     run_folder("concurrency", 4);
+}
+
+/// RedriveExecution: after a failure, a timeout or a stop, the execution goes on from where it
+/// stopped, with AWS's refusals (the Developer Guide's "Restarting state machine executions
+/// with redrive").
+#[test]
+fn redrive_cases() {
+    run_folder("redrive", 8);
 }
 
 /// Runs every case of `tests/data/<folder>/` (at least `at_least` of them).
@@ -671,6 +775,41 @@ fn start(definition: &str, input: Value) -> Execution {
         MockSet::default(),
         ExecutionOptions::default(),
     )
+}
+
+/// A redrive's own step is ExecutionRedriven with AWS's details; the execution runs again and
+/// its context shows the redrive; a second redrive of the SUCCEEDED run is refused by name.
+#[test]
+fn redrive_emits_execution_redriven_as_its_own_step() {
+    let mut execution = start(
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+        serde_json::json!({"id": 1}),
+    );
+    execution.run();
+    assert_eq!(execution.status().name(), "FAILED");
+    let mocks = MockSet::from_conformance(&serde_json::json!({"Call": [{"Return": "fixed"}]}))
+        .expect("mocks");
+    execution.redrive(mocks.clone()).expect("redrivable");
+    assert_eq!(execution.status().name(), "RUNNING");
+    let events: Vec<Value> = execution
+        .step_events()
+        .iter()
+        .map(|e| e.to_aws_json())
+        .collect();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["type"], "ExecutionRedriven");
+    assert_eq!(
+        events[0]["executionRedrivenEventDetails"],
+        serde_json::json!({"redriveCount": 1})
+    );
+    execution.run();
+    assert_eq!(execution.status().name(), "SUCCEEDED");
+    let refused = execution.redrive(mocks).expect_err("SUCCEEDED");
+    assert_eq!(refused.name(), "ExecutionNotRedrivable");
+    assert_eq!(
+        refused.to_string(),
+        "ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven."
+    );
 }
 
 /// A child execution spends its parent's evaluation budget: with a budget the child alone

@@ -487,7 +487,8 @@ pub fn event_class(kind: EventKind) -> EventClass {
         | K::SucceedStateExited
         | K::ParallelStateExited
         | K::MapStateExited => EventClass::StateExited,
-        K::ExecutionStarted => EventClass::ExecutionStarted,
+        // A redrive starts the execution again (its page view is the lead's to design).
+        K::ExecutionStarted | K::ExecutionRedriven => EventClass::ExecutionStarted,
         K::ExecutionSucceeded => EventClass::ExecutionSucceeded,
         K::TaskStateAborted
         | K::WaitStateAborted

@@ -31,45 +31,56 @@ impl Execution {
     /// event, which the execution's own event follows; none if no frame was left.
     pub(super) fn abort_execution(&mut self, now: Millis) -> Option<u64> {
         let root = self.frames.take_root()?;
-        Some(self.abort_frame(root, now, None))
+        let (last, resume) = self.abort_frame(root, now, None);
+        // A redrive goes on from where the execution stopped (`redrive.rs`).
+        self.redrives.root_stopped(resume);
+        Some(last)
     }
 
     /// Stops every child of the frame `parent` still running, at `now`; `iterations` names the
-    /// inline Map whose iterations they are (for MapIterationAborted), if they are.
+    /// inline Map whose iterations they are (for MapIterationAborted), if they are. Returns
+    /// where each stopped, by index, for a redrive.
     pub(super) fn abort_children(
         &mut self,
         parent: FrameId,
         now: Millis,
         iterations: Option<&Rc<str>>,
-    ) {
+    ) -> Vec<(usize, Rc<redrive::Resume>)> {
         let mut children = self.frames.take_children(parent);
         children.sort_by_key(|child| child.index);
+        let mut stopped = Vec::new();
         for child in children {
-            self.abort_frame(child, now, iterations);
+            let index = child.index;
+            if let (_, Some(resume)) = self.abort_frame(child, now, iterations) {
+                stopped.push((index, resume));
+            }
         }
+        stopped
     }
 
-    /// Stops one frame and its children; returns its last event.
+    /// Stops one frame and its children; returns its last event, and where it stopped for a
+    /// redrive.
     fn abort_frame(
         &mut self,
         mut frame: Frame,
         now: Millis,
         iteration_of: Option<&Rc<str>>,
-    ) -> u64 {
+    ) -> (u64, Option<Rc<redrive::Resume>>) {
         self.trace_child_aborted(&frame, now);
         if frame.announce.is_some() {
-            return frame.last_event;
+            return (frame.last_event, None);
         }
         // A frame blocked until later stops now.
         frame.now = now;
         let mut aborted = None;
         let mut map_run = None;
+        let mut children_stopped = Vec::new();
         if let Action::Run(run) = &frame.action {
             if let Phase::Fanout(fanout) = &run.phase {
                 let inner = fanout
                     .iteration_events(frame.recorded)
                     .then(|| Rc::clone(&run.name));
-                self.abort_children(frame.id, now, inner.as_ref());
+                children_stopped = self.abort_children(frame.id, now, inner.as_ref());
                 map_run = fanout
                     .map_run_started()
                     .map(|id| (id, Rc::clone(&run.name)));
@@ -104,6 +115,7 @@ impl Execution {
                 );
             }
         }
-        frame.last_event
+        let resume = self.abort_point(&frame, children_stopped);
+        (frame.last_event, resume)
     }
 }

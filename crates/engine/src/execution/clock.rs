@@ -10,11 +10,13 @@
 use super::*;
 
 impl Execution {
-    /// When the state machine's TimeoutSeconds runs out.
+    /// When the state machine's TimeoutSeconds runs out: counted from the execution's start,
+    /// or from its latest redrive (AWS resets it then).
     fn timeout_deadline(&self) -> Option<Millis> {
+        let start = self.redrives.attempt_start(self.options.start_time);
         self.root
             .timeout_seconds
-            .map(|s| self.options.start_time.saturating_add(seconds_to_ms(s)))
+            .map(|s| start.saturating_add(seconds_to_ms(s)))
     }
 
     /// When AWS's maximum execution duration (one year) runs out, if it comes before the

@@ -99,6 +99,7 @@ impl Execution {
                     }
                     Err(e) => {
                         let e = self.with_state_context(e, &run);
+                        frame.redrive.stopped = self.stop_point(&frame, &run, &e);
                         frame.action = Action::Done(Err(e));
                         self.frames.push(frame);
                     }
@@ -113,6 +114,8 @@ impl Execution {
                 handled_by: ErrorHandling::Unhandled,
             });
         }
+        // A redrive goes on from this state (`redrive.rs`).
+        frame.redrive.stopped = self.stop_point(&frame, &run, &error);
         frame.action = Action::Done(Err(error));
         self.frames.push(frame);
     }

@@ -32,12 +32,12 @@ const DISTRIBUTED_MAP_DEFAULT_CONCURRENCY: usize = 10_000;
 /// A Parallel or Map state's children: their inputs, which have started, and their results.
 pub(super) struct Fanout {
     is_map: bool,
-    distributed: bool,
+    pub(super) distributed: bool,
     /// Each branch's or item's input, and `$$.Map.Item` for items.
-    children: Vec<FanoutChild>,
+    pub(super) children: Vec<FanoutChild>,
     machines: Vec<Rc<StateMachine>>,
     /// Each child's result by index: its output, or a tolerated failure's error output.
-    results: Vec<Value>,
+    pub(super) results: Vec<Value>,
     /// The size of the outputs collected so far (see [`crate::budget`]).
     result_bytes: usize,
     /// What the iteration inputs not built yet are built from (`items.rs`).
@@ -47,7 +47,7 @@ pub(super) struct Fanout {
     /// Children started and not finished.
     running: usize,
     /// Children finished.
-    finished: usize,
+    pub(super) finished: usize,
     failures: usize,
     /// A failure that fails the state, taken on its next step.
     failure: Option<StatesError>,
@@ -59,6 +59,8 @@ pub(super) struct Fanout {
     last_iteration_succeeded: u64,
     /// The trace of the state's visit, which its children's traces point to.
     trace: Option<usize>,
+    /// Which children succeeded and where the others stopped, for a redrive (`redrive.rs`).
+    pub(super) redrive: super::redrive::FanoutRedrive,
 }
 
 impl Execution {
@@ -86,6 +88,7 @@ impl Execution {
             };
             let mut fanout = fanout;
             fanout.trace = run.trace_index;
+            self.resume_fanout(frame, run, &mut fanout);
             let started = !fanout.children.is_empty();
             if started {
                 self.start_children(frame, run, &mut fanout);
@@ -103,7 +106,8 @@ impl Execution {
         };
         if let Some(error) = fanout.failure.take() {
             let map_run_event = fanout.distributed.then_some(fanout.map_run_event);
-            run.phase = Phase::Entered;
+            // The fanout stays until the error is handled: a redrive goes on from what its
+            // children left (`Execution::stop_point`).
             return Ok(Outcome::FanoutFail {
                 error,
                 map_run_event,
@@ -200,6 +204,7 @@ impl Execution {
         self.trace_child_end(child, &result);
         match result {
             Ok(output) => {
+                fanout.redrive.succeeded(index, fanout.children.len());
                 if iteration_events {
                     fanout.last_iteration_succeeded = self.push_map_iteration(
                         child.now,
@@ -217,7 +222,8 @@ impl Execution {
                     let error = crate::budget::state_error(state_name)
                         .unwrap_or_else(|| crate::budget::Exhausted::Size.error());
                     let iterations = iteration_events.then(|| Rc::clone(state_name));
-                    self.abort_children(parent.id, child.now, iterations.as_ref());
+                    let stopped = self.abort_children(parent.id, child.now, iterations.as_ref());
+                    fanout.redrive.stopped_all(stopped);
                     fanout.running = 0;
                     fanout.failure = Some(error);
                 }
@@ -228,6 +234,7 @@ impl Execution {
             }
             Err(error) => {
                 fanout.failures = fanout.failures.saturating_add(1);
+                fanout.redrive.stopped(index, child.redrive.stopped.clone());
                 // A Map tolerating failures records the failed item's error output.
                 let mut error_output = Map::new();
                 if let Some(e) = &error.error {
@@ -253,7 +260,8 @@ impl Execution {
                     // The state fails now: its other children stop first, and those not
                     // started never start.
                     let iterations = iteration_events.then(|| Rc::clone(state_name));
-                    self.abort_children(parent.id, child.now, iterations.as_ref());
+                    let stopped = self.abort_children(parent.id, child.now, iterations.as_ref());
+                    fanout.redrive.stopped_all(stopped);
                     fanout.running = 0;
                 }
                 if iteration_events {
@@ -291,6 +299,10 @@ impl Execution {
         while fanout.running < fanout.limit && fanout.next < fanout.children.len() {
             let index = fanout.next;
             fanout.next = fanout.next.saturating_add(1);
+            // On a redrive, a child that succeeded before does not run again.
+            if fanout.redrive.succeeded_before(index) {
+                continue;
+            }
             fanout.running = fanout.running.saturating_add(1);
             let (input, map_item) = fanout
                 .children
@@ -306,7 +318,8 @@ impl Execution {
                         let iterations = fanout
                             .iteration_events(frame.recorded)
                             .then(|| Rc::clone(state_name));
-                        self.abort_children(frame.id, frame.now, iterations.as_ref());
+                        let stopped = self.abort_children(frame.id, frame.now, iterations.as_ref());
+                        fanout.redrive.stopped_all(stopped);
                         fanout.running = 0;
                         fanout.failure = Some(error);
                         return;
@@ -336,7 +349,7 @@ impl Execution {
                 });
                 self.child_traces.len().saturating_sub(1)
             });
-            let child = Frame {
+            let mut child = Frame {
                 id: self.frames.new_id(),
                 parent: Some(frame.id),
                 index,
@@ -350,7 +363,9 @@ impl Execution {
                 recorded,
                 state: None,
                 variables: Rc::clone(&frame.variables),
+                redrive: Default::default(),
             };
+            fanout.redrive.resume_child(&mut child);
             self.frames.push(child);
             // A child run of a distributed Map is work that shows in no event here: each
             // one started counts as a silent action (see MAX_SILENT_ACTIONS_IN_A_ROW), so
@@ -653,6 +668,7 @@ impl Fanout {
             map_run_event: 0,
             last_iteration_succeeded: 0,
             trace: None,
+            redrive: Default::default(),
         }
     }
 

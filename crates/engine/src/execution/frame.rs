@@ -53,6 +53,8 @@ pub(super) struct Frame {
     /// The workflow variables this frame sees: its own and, read-only, its parents' as they
     /// were when it started (a Map iteration or Parallel branch cannot assign outer ones).
     pub(super) variables: Rc<Map<String, Value>>,
+    /// Where the frame stopped, and on a redrive where its children go on from.
+    pub(super) redrive: super::redrive::FrameRedrive,
     pub(super) action: Action,
 }
 
@@ -282,6 +284,7 @@ mod tests {
             state: None,
             child_trace: None,
             variables: Rc::new(Map::new()),
+            redrive: Default::default(),
         }
     }
 

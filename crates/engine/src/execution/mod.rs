@@ -38,7 +38,8 @@
 //!
 //! - ExecutionStarted: `start`. ExecutionSucceeded, ExecutionFailed: `finish` (also when the
 //!   history limit is reached). ExecutionTimedOut: `enforce_timeout` (`clock.rs`).
-//!   ExecutionAborted: `stop`.
+//!   ExecutionAborted: `stop`. ExecutionRedriven: `redrive_at` (`redrive.rs`), which starts
+//!   the root frame again from where the execution stopped.
 //! - `<Type>StateEntered`: `enter`; `<Type>StateExited`: `leave` (`visit.rs`).
 //! - TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskFailed, TaskTimedOut and
 //!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`).
@@ -66,6 +67,7 @@ mod fanout;
 mod flow;
 mod frame;
 mod items;
+mod redrive;
 mod states;
 mod task;
 mod trace;
@@ -104,6 +106,7 @@ pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
+pub use redrive::RedriveError;
 pub use trace::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
 };
@@ -229,6 +232,8 @@ pub struct Execution {
     /// While the meter is the thread's current one across steps (`run_to_end`), the meter
     /// it replaced.
     replaced_meter: Option<crate::budget::Meter>,
+    /// Its redrives, and where it stopped for the next one (`redrive.rs`).
+    redrives: redrive::Redrives,
 }
 
 impl Execution {
@@ -265,6 +270,7 @@ impl Execution {
             frames: Frames::default(),
             started: false,
             silent_actions: 0,
+            redrives: redrive::Redrives::default(),
         }
     }
 
@@ -575,6 +581,7 @@ impl Execution {
             state: None,
             child_trace: None,
             variables: Rc::new(Map::new()),
+            redrive: Default::default(),
             action: enter_action(&self.root, &self.root.start_at, Rc::clone(&self.input)),
         });
     }
@@ -584,6 +591,7 @@ impl Execution {
     /// it starts the next iteration in the slot this one freed, and waits.
     fn deliver(&mut self, child: Frame, result: Result<Rc<Value>, StatesError>) {
         let Some(mut parent) = self.frames.take_parent(&child) else {
+            self.redrives.root_stopped(child.redrive.stopped.clone());
             self.finish(result, child.last_event, child.now);
             return;
         };
@@ -720,7 +728,7 @@ impl Execution {
             Some(StateKind::Task(_))
         );
         let entered = format_iso(run.entered_time);
-        context_object(
+        let mut context = context_object(
             &self.options.identity,
             &ContextState {
                 execution_input: &self.input,
@@ -731,7 +739,9 @@ impl Execution {
                 map_item: frame.map_item.as_ref().map(|(i, v)| (*i, &**v)),
                 task_token,
             },
-        )
+        );
+        self.redrives.add_to_context(&mut context);
+        context
     }
 }
 

@@ -12,6 +12,9 @@ pub enum EventKind {
     ExecutionFailed,
     ExecutionTimedOut,
     ExecutionAborted,
+    /// A redrive (RedriveExecution) continues the execution after it failed, timed out or was
+    /// stopped.
+    ExecutionRedriven,
     // Entering and leaving a state (a Fail state is never left).
     PassStateEntered,
     PassStateExited,
@@ -74,12 +77,13 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order declared.
-    pub const ALL: [EventKind; 55] = [
+    pub const ALL: [EventKind; 56] = [
         EventKind::ExecutionStarted,
         EventKind::ExecutionSucceeded,
         EventKind::ExecutionFailed,
         EventKind::ExecutionTimedOut,
         EventKind::ExecutionAborted,
+        EventKind::ExecutionRedriven,
         EventKind::PassStateEntered,
         EventKind::PassStateExited,
         EventKind::TaskStateEntered,
@@ -140,6 +144,7 @@ impl EventKind {
             EventKind::ExecutionFailed => "ExecutionFailed",
             EventKind::ExecutionTimedOut => "ExecutionTimedOut",
             EventKind::ExecutionAborted => "ExecutionAborted",
+            EventKind::ExecutionRedriven => "ExecutionRedriven",
             EventKind::PassStateEntered => "PassStateEntered",
             EventKind::PassStateExited => "PassStateExited",
             EventKind::TaskStateEntered => "TaskStateEntered",
@@ -347,7 +352,9 @@ mod tests {
             );
             assert_eq!(
                 kind.ends_execution(),
-                name.starts_with("Execution") && name != "ExecutionStarted",
+                name.starts_with("Execution")
+                    && name != "ExecutionStarted"
+                    && name != "ExecutionRedriven",
                 "{name}"
             );
             if let Some(state_type) = kind.entered_or_exited() {
