@@ -12,9 +12,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use sfn_engine::execution::ExecutionStatus;
-use sfn_engine::scaffold::starter_mocks;
-use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
+use sfn_engine::execution::{ExecutionStatus, Workspace};
+use sfn_engine::scaffold::starter_mocks_in_workspace;
+use sfn_engine::{
+    parse_definition, EventKind, Execution, ExecutionOptions, MockSet, StateMachine,
+};
 
 /// The examples' directory in the root package.
 fn examples_dir() -> PathBuf {
@@ -57,7 +59,32 @@ fn scenario_ids(example: &Path) -> Result<BTreeSet<String>, String> {
     Ok(ids)
 }
 
-/// Runs one scenario and compares it with its expectation.
+/// The example's other state machines (`machines/<Name>.asl.json`), and its own, by name.
+fn workspace_of(example: &Path) -> Result<Workspace, String> {
+    let mut workspace = Workspace::new();
+    let dir = example.join("machines");
+    if !dir.is_dir() {
+        return Ok(workspace);
+    }
+    for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".asl.json"))
+            .ok_or_else(|| format!("{}: not a NAME.asl.json", path.display()))?
+            .to_owned();
+        let (machine, diagnostics) = parse_definition(&read(&path)?).into_parts();
+        let machine =
+            machine.ok_or_else(|| format!("{}: rejected: {diagnostics:?}", path.display()))?;
+        workspace.insert(name, machine);
+    }
+    Ok(workspace)
+}
+
+/// Runs one scenario and compares it with its expectation; then, when the expectation has a
+/// `redrive` (`{"mocks": FILE, ...the expectation after it}`), redrives the run with that mock
+/// file and compares again.
 fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), String> {
     let (machine, diagnostics) =
         parse_definition(&read(&example.join("definition.asl.json"))?).into_parts();
@@ -67,8 +94,27 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
     let input = read_json(&example.join("inputs").join(format!("{id}.json")))?;
     let options = ExecutionOptions::default();
     let start = options.start_time;
-    let mut execution = Execution::new(machine, input, mocks, options);
-    let status = execution.run().clone();
+    let mut execution =
+        Execution::new(machine, input, mocks, options).with_workspace(workspace_of(example)?);
+    execution.run();
+    compare(&execution, expected, start)?;
+    if let Some(redrive) = expected.get("redrive") {
+        let file = redrive["mocks"].as_str().ok_or("redrive without mocks")?;
+        let mocks = MockSet::from_json_text(&read(&example.join(file))?, None)
+            .map_err(|e| format!("{file} rejected: {e}"))?;
+        execution
+            .redrive(mocks)
+            .map_err(|e| format!("redrive refused: {e}"))?;
+        execution.run();
+        compare(&execution, redrive, start).map_err(|e| format!("after the redrive: {e}"))?;
+    }
+    Ok(())
+}
+
+/// How `execution` ended against `expected`: status, output or error and cause, event counts
+/// and seconds on the clock.
+fn compare(execution: &Execution, expected: &Value, start: i64) -> Result<(), String> {
+    let status = execution.status().clone();
     let mut problems = Vec::new();
 
     let want_status = expected["status"].as_str().unwrap_or("(missing)");
@@ -182,20 +228,29 @@ fn every_example_definition_is_clean() {
     }
 }
 
-/// Each example's mocks cover every Task, so the starter mocks add nothing to them.
+/// Each example's mocks cover every Task of its state machines, so the starter mocks add
+/// nothing to them (a Task starting a machine of the example's workspace needs no mock).
 #[test]
 fn every_example_is_fully_mocked() {
     for example in examples() {
         let machine =
             parse_definition(&read(&example.join("definition.asl.json")).unwrap()).into_machine();
         let mocks = read_json(&example.join("mocks.json")).unwrap();
-        let machine = machine.unwrap();
-        assert_eq!(
-            starter_mocks(&machine, Some(&mocks)),
-            mocks,
-            "{}",
-            example.display()
-        );
+        let workspace = workspace_of(&example).unwrap();
+        // The example's own name is not known here: no example starts itself.
+        let names: Vec<String> = workspace.names().map(str::to_owned).collect();
+        let mut machines = vec![machine.unwrap()];
+        machines.extend(workspace.names().map(|name| {
+            StateMachine::clone(workspace.get(name).expect("a machine of the workspace"))
+        }));
+        for machine in &machines {
+            assert_eq!(
+                starter_mocks_in_workspace(machine, Some(&mocks), &names),
+                mocks,
+                "{}",
+                example.display()
+            );
+        }
     }
 }
 

@@ -210,6 +210,23 @@ impl Session {
         self.batch(events, None)
     }
 
+    /// Redrives the ended execution (RedriveExecution) with the mock file `mocks`: the batch
+    /// holds ExecutionRedriven; or why not (the mock file's problem, or AWS's refusal).
+    pub fn redrive(&mut self, mocks: &str) -> Result<Batch, String> {
+        let mocks = if mocks.trim().is_empty() {
+            MockSet::default()
+        } else {
+            MockSet::from_json_text(mocks, None).map_err(|e| format!("Mocks: {}", e.message))?
+        };
+        self.execution
+            .redrive(mocks)
+            .map_err(|e| format!("Redrive refused: {e}"))?;
+        let added = self.execution.step_events().to_vec();
+        let events = added.iter().map(|event| self.label(event)).collect();
+        let next_ms = self.execution.next_time();
+        Ok(self.batch(events, next_ms))
+    }
+
     /// The batch of `events` (labelled), with what changed since the previous one.
     fn batch(&mut self, events: Vec<EventRow>, next_ms: Option<i64>) -> Batch {
         Batch {
@@ -220,6 +237,12 @@ impl Session {
             status: status_of(self.execution.status()),
             steps: self.steps,
             next_ms,
+            redrivable: matches!(
+                self.execution.status(),
+                ExecutionStatus::Failed { .. }
+                    | ExecutionStatus::TimedOut { .. }
+                    | ExecutionStatus::Aborted
+            ),
             ..Batch::default()
         }
     }

@@ -429,3 +429,50 @@ fn stages_follow_the_query_language_and_the_state_type() {
         Some("{\n  \"price\": 250\n}")
     );
 }
+
+/// Runs `session` to its end (or until it waits for an answer), collecting its rows.
+fn drain(session: &mut Session, rows: &mut Vec<EventRow>) -> sfn_playground_data::protocol::Batch {
+    loop {
+        let batch = session.advance(50);
+        rows.extend(batch.events.iter().cloned());
+        if !batch.status.is_running() || batch.awaiting_answer {
+            return batch;
+        }
+    }
+}
+
+/// The redrive example: FAILED and redrivable; a redrive with the fixed mocks goes on from
+/// Charge Card (ExecutionRedriven, no second Reserve Stock) and SUCCEEDS, after which it is not
+/// redrivable and a second redrive is refused with AWS's error.
+#[test]
+fn a_failed_run_is_redriven_with_fixed_mocks() {
+    let example = sfn_playground_data::examples::find("redrive").expect("the redrive example");
+    let scenario = example.default_scenario().expect("a scenario");
+    let mut session =
+        Session::start(example.definition, scenario.input, example.mocks, 0).expect("starts");
+    let mut rows = Vec::new();
+    let ended = drain(&mut session, &mut rows);
+    assert_eq!(ended.status.name, "FAILED");
+    assert!(ended.redrivable);
+    let fixed = include_str!("../../playground-data/src/examples/redrive/mocks.fixed.json");
+    let redriven = session.redrive(fixed).expect("redrivable");
+    assert_eq!(redriven.events.len(), 1);
+    assert_eq!(redriven.events[0].event_type, "ExecutionRedriven");
+    assert_eq!(redriven.events[0].class, EventClass::ExecutionStarted);
+    rows.extend(redriven.events);
+    let ended = drain(&mut session, &mut rows);
+    assert_eq!(ended.status.name, "SUCCEEDED", "{:?}", ended.status);
+    assert!(!ended.redrivable);
+    let entered = |state: &str| {
+        rows.iter()
+            .filter(|r| r.event_type == "TaskStateEntered" && r.step.as_deref() == Some(state))
+            .count()
+    };
+    assert_eq!(entered("Reserve Stock"), 1);
+    assert_eq!(entered("Charge Card"), 2, "entered again by the redrive");
+    let refused = session.redrive(fixed).expect_err("a SUCCEEDED run");
+    assert_eq!(
+        refused,
+        "Redrive refused: ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven."
+    );
+}
