@@ -65,6 +65,10 @@ impl Execution {
         let mut aborted = None;
         let mut map_run = None;
         if let Action::Run(run) = &frame.action {
+            // A task waiting for its token: the token closes with it.
+            if let Some(token) = callback::token_of(&run.phase) {
+                self.callbacks.close(token);
+            }
             if let Phase::Fanout(fanout) = &run.phase {
                 let inner = fanout
                     .iteration_events(frame.recorded)

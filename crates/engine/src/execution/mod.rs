@@ -53,6 +53,7 @@
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
 mod abort;
+mod callback;
 mod children;
 mod clock;
 mod driver;
@@ -88,6 +89,7 @@ use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
 use crate::time::{format_iso, parse_aws_timestamp, Millis, DEFAULT_START};
 
+use callback::CallbackInFlight;
 use clock::seconds_to_ms;
 use events::IterationEvent;
 use fanout::Fanout;
@@ -95,10 +97,11 @@ use frame::{enter_action, Action, Frame, Frames};
 use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
+pub use callback::{TaskAnswer, TaskAnswerError, WaitingTask};
+pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
-pub use children::{ChildExecution, ChildOrigin};
 pub use trace::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
 };
@@ -205,6 +208,8 @@ pub struct Execution {
     child_traces: Vec<ChildTrace>,
     /// The executions this one started (a Distributed Map's, `states:startExecution`'s).
     child_executions: Vec<ChildExecution>,
+    /// The callback and activity tasks waiting for their tokens (`callback.rs`).
+    callbacks: callback::Callbacks,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -251,6 +256,7 @@ impl Execution {
             traces: Vec::new(),
             child_traces: Vec::new(),
             child_executions: Vec::new(),
+            callbacks: callback::Callbacks::default(),
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
@@ -328,6 +334,7 @@ impl Execution {
             && self.history.len() == before
             && actions < MAX_SILENT_ACTIONS
             && (until == Millis::MAX || self.next_time().is_none_or(|t| t <= until))
+            && !self.caller_blocks(until)
         {
             self.advance();
             self.enforce_timeout();
@@ -347,10 +354,11 @@ impl Execution {
         self.history.since_step()
     }
 
-    /// Runs to the end and returns the final status.
+    /// Runs to the end, or until it waits for a caller's answer ([`Execution::awaiting_answer`]),
+    /// and returns the status.
     pub fn run(&mut self) -> &ExecutionStatus {
         self.install_meter();
-        while self.status == ExecutionStatus::Running {
+        while self.status == ExecutionStatus::Running && !self.awaiting_answer() {
             self.step();
         }
         self.uninstall_meter();

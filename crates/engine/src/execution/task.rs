@@ -26,6 +26,9 @@ impl Execution {
         state: &State,
         task: &TaskState,
     ) -> Result<Outcome, StatesError> {
+        if matches!(run.phase, Phase::Callback(_)) {
+            return self.resume_waiting(frame, run, state);
+        }
         if matches!(run.phase, Phase::Task(_)) {
             let Phase::Task(call) = std::mem::replace(&mut run.phase, Phase::Entered) else {
                 return Err(StatesError::runtime("internal error: a task lost its call"));
@@ -115,18 +118,11 @@ impl Execution {
                 if let Some(h) = heartbeat {
                     add_detail(&mut details, "heartbeatInSeconds", json!(h));
                 }
+                // ActivityStarted comes when a worker takes the task (`callback.rs`).
                 self.emit(
                     frame,
                     EventKind::ActivityScheduled,
                     Some(("activityScheduledEventDetails", details)),
-                );
-                self.emit(
-                    frame,
-                    EventKind::ActivityStarted,
-                    Some((
-                        "activityStartedEventDetails",
-                        json!({"workerName": "playground"}),
-                    )),
                 );
             }
             ResourceKind::Integration {
@@ -175,6 +171,20 @@ impl Execution {
             }
         }
 
+        // A callback or an activity waits for its token (`callback.rs`).
+        if crate::mocks::is_callback_resource(&task.resource) {
+            let start = callback::WaitStart {
+                input: input.into_owned(),
+                kind,
+                resource: task.resource.clone(),
+                parameters,
+                token: task_token,
+                timeout_seconds: timeout,
+                heartbeat_seconds: heartbeat,
+            };
+            return self.start_waiting(frame, run, state, start);
+        }
+
         // The call.
         let call = TaskCall {
             state_name: &run.name,
@@ -213,6 +223,8 @@ impl Execution {
                     Ok(kind.wrap_function_result(value, &mut self.rng))
                 }
                 MockResponse::Throw { error, cause } => Err(StatesError::new(error, cause)),
+                // The mocks refuse it for a task that does not wait for its token.
+                MockResponse::Never => Err(StatesError::runtime("A mock never answers")),
             },
         };
         if elapsed > 0 {
@@ -228,7 +240,7 @@ impl Execution {
     }
 
     /// The end of a task's call: Succeeded, Failed or TimedOut, and the state's output.
-    fn end_task(
+    pub(super) fn end_task(
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
@@ -337,7 +349,7 @@ impl Execution {
     /// What the service answers when a `.sync` job is submitted (the TaskSubmitted event's
     /// output): for Step Functions' StartExecution, the new execution's ARN and start date with
     /// the SDK's HTTP metadata; for other services the HTTP metadata alone.
-    fn submit_response(
+    pub(super) fn submit_response(
         &mut self,
         resource_type: &str,
         resource: &str,
@@ -485,7 +497,7 @@ fn check_integration_parameters(
 }
 
 /// What kind of resource a Task calls, which decides its events.
-enum ResourceKind {
+pub(super) enum ResourceKind {
     /// `arn:aws:lambda:...:function:NAME`: the Lambda events.
     LambdaFunction,
     /// `arn:aws:states:...:activity:NAME`.

@@ -104,6 +104,9 @@ pub enum MockResponse {
     FunctionReturn(Value),
     /// An error with its cause, already in the shape the service gives it.
     Throw { error: String, cause: String },
+    /// No answer ever comes (`"answer": "never"`): only for a task that waits for its token,
+    /// which then waits until a timeout.
+    Never,
 }
 
 /// A mock's answer and how long the call takes on the simulated clock.
@@ -111,6 +114,9 @@ pub enum MockResponse {
 pub struct MockOutcome {
     pub response: MockResponse,
     pub duration_ms: u64,
+    /// When a task waiting for its token gets a heartbeat, in milliseconds after it started,
+    /// earliest first (`heartbeatSeconds`); empty for any other task.
+    pub heartbeats_ms: Vec<u64>,
 }
 
 /// Why a mock could not answer: no mock for the state or resource, or responses exhausted.
@@ -170,6 +176,16 @@ pub struct MockSet {
     /// What stops a runaway JSONata expression of a rule: the execution's
     /// ([`MockSet::set_jsonata_limits`]).
     jsonata_limits: JsonataLimits,
+}
+
+/// Whether a task of `resource` waits for its token to be answered: a `.waitForTaskToken`
+/// integration or an activity (`arn:...:states:...:activity:NAME`).
+pub fn is_callback_resource(resource: &str) -> bool {
+    resource.ends_with(".waitForTaskToken")
+        || matches!(
+            resource.splitn(6, ':').collect::<Vec<_>>().as_slice(),
+            ["arn", _, "states", _, _, rest] if rest.starts_with("activity:")
+        )
 }
 
 /// The fields of a mock file.
@@ -327,6 +343,7 @@ impl MockSet {
                 Some(response) => Ok(MockOutcome {
                     response: response.clone(),
                     duration_ms: 0,
+                    heartbeats_ms: Vec::new(),
                 }),
                 None => Err(MockError::new(format!(
                     "The mock of the Task state '{}' ({}) has no response for call {number}: \
@@ -372,7 +389,18 @@ impl MockSet {
                 target.input
             )));
         };
+        let waits_for_token = is_callback_resource(call.resource);
+        if !waits_for_token && (rule.answer == RuleAnswer::Never || !rule.heartbeats_ms.is_empty())
+        {
+            return Err(MockError::new(format!(
+                "{}: \"answer\": \"never\" and \"heartbeatSeconds\" are for a task that waits \
+                 for its token (a .waitForTaskToken resource or an activity), not the Task state \
+                 '{}' (resource '{}')",
+                rule.at, call.state_name, call.resource
+            )));
+        }
         let response = match &rule.answer {
+            RuleAnswer::Never => MockResponse::Never,
             RuleAnswer::Return(value) => {
                 MockResponse::FunctionReturn(scope.template(value, &format!("{}.return", rule.at))?)
             }
@@ -393,8 +421,10 @@ impl MockSet {
                     }
                 }
                 MockResponse::Throw {
+                    // A callback's failure is what SendTaskFailure sends, as it is.
                     cause: match target.lambda {
                         Lambda::No => cause,
+                        _ if waits_for_token => cause,
                         flavour => lambda_error_cause(
                             &error,
                             &cause,
@@ -409,7 +439,15 @@ impl MockSet {
         Ok(MockOutcome {
             response,
             duration_ms: rule.duration_ms,
+            heartbeats_ms: rule.heartbeats_ms.clone(),
         })
+    }
+
+    /// Whether a mock answers `call`'s state or resource (a fixed response for the state, or a
+    /// `Functions` key for the resource), whichever rule matches: a task that waits for its
+    /// token and has none waits for the caller's answer instead.
+    pub fn answers(&self, call: &TaskCall<'_>) -> bool {
+        self.states.contains_key(call.state_name) || self.find_rules(&Target::of(call)).is_some()
     }
 
     /// The rules for a call: a key naming the resource (or a `lambda:invoke` FunctionName)
