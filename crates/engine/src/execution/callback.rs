@@ -288,21 +288,25 @@ impl Execution {
     /// next is the timeout of a task only the caller answers (a step then adds nothing;
     /// [`Execution::next_time`] says when that timeout fires).
     pub fn awaiting_answer(&self) -> bool {
-        self.status == ExecutionStatus::Running && self.started && self.caller_blocks(Millis::MAX)
+        self.status == ExecutionStatus::Running && self.started && self.caller_blocks()
     }
 
     /// Whether the next frame to run is a task waiting for the caller whose timeout is later
-    /// than `until` (and than the caller's latest answer): a step does not run it.
-    pub(super) fn caller_blocks(&self, until: Millis) -> bool {
+    /// than the caller has stepped the clock to: neither a step nor the execution's timeout
+    /// goes past it.
+    pub(super) fn caller_blocks(&self) -> bool {
         let Some((time, frame)) = self.frames.peek_next() else {
             return false;
         };
-        let limit = if until == Millis::MAX {
-            self.callbacks.caller_clock
-        } else {
-            until.max(self.callbacks.caller_clock)
-        };
-        time > limit && self.callbacks.waits_for_caller(frame)
+        time > self.callbacks.caller_clock && self.callbacks.waits_for_caller(frame)
+    }
+
+    /// The caller steps the clock on to `until` ([`Execution::step_until`]): the timeouts of
+    /// tasks waiting for it fire up to then.
+    pub(super) fn caller_steps_to(&mut self, until: Millis) {
+        if until != Millis::MAX {
+            self.callbacks.caller_clock = self.callbacks.caller_clock.max(until);
+        }
     }
 
     /// Answers a task token at the simulated time `at` (no earlier than the execution's

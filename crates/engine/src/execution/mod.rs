@@ -328,13 +328,14 @@ impl Execution {
 
     fn step_within_budget(&mut self, until: Millis) {
         self.history.begin_step();
+        self.caller_steps_to(until);
         let before = self.history.len();
         let mut actions = 0usize;
         while self.status == ExecutionStatus::Running
             && self.history.len() == before
             && actions < MAX_SILENT_ACTIONS
             && (until == Millis::MAX || self.next_time().is_none_or(|t| t <= until))
-            && !self.caller_blocks(until)
+            && !self.caller_blocks()
         {
             self.advance();
             self.enforce_timeout();
