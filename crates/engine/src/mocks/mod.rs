@@ -390,12 +390,16 @@ impl MockSet {
             )));
         };
         let waits_for_token = is_callback_resource(call.resource);
-        if !waits_for_token && (rule.answer == RuleAnswer::Never || !rule.heartbeats_ms.is_empty())
-        {
+        let never = rule.answer == RuleAnswer::Never;
+        if !waits_for_token && (never || !rule.heartbeats_ms.is_empty()) {
+            let fields = match (never, rule.heartbeats_ms.is_empty()) {
+                (true, true) => "\"answer\": \"never\" is",
+                (true, false) => "\"answer\": \"never\" and \"heartbeatSeconds\" are",
+                (false, _) => "\"heartbeatSeconds\" is",
+            };
             return Err(MockError::new(format!(
-                "{}: \"answer\": \"never\" and \"heartbeatSeconds\" are for a task that waits \
-                 for its token (a .waitForTaskToken resource or an activity), not the Task state \
-                 '{}' (resource '{}')",
+                "{}: {fields} for a task that waits for its token (a .waitForTaskToken resource \
+                 or an activity), not the Task state '{}' (resource '{}')",
                 rule.at, call.state_name, call.resource
             )));
         }

@@ -420,10 +420,10 @@ fn parse_rule(
             None
         }
         (None, None) => {
-            problems.push(
-                at,
-                "needs \"return\" or \"throw\" (or \"answer\": \"never\")",
-            );
+            // A misspelt answer is reported as such, above.
+            if object.get("answer").is_none() {
+                problems.push(at, "needs \"return\" or \"throw\"");
+            }
             None
         }
         (Some(value), None) => Some(RuleAnswer::Return(JsonataValue::new_in(
