@@ -41,7 +41,9 @@
 //!   ExecutionAborted: `stop`.
 //! - `<Type>StateEntered`: `enter`; `<Type>StateExited`: `leave` (`visit.rs`).
 //! - TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskFailed, TaskTimedOut and
-//!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`).
+//!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`); a callback's
+//!   TaskSubmitted and an activity's ActivityStarted: `start_waiting`, `resume_waiting`
+//!   (`callback.rs`, where a `.waitForTaskToken` task or an activity waits for its token).
 //! - ParallelStateStarted, MapStateStarted, MapRunStarted: `prepare_fanout`, `prepare_map`;
 //!   ParallelStateSucceeded, MapStateSucceeded, MapRunSucceeded: `run_fanout`;
 //!   MapIterationStarted: `advance`, when the iteration first runs; MapIterationSucceeded,

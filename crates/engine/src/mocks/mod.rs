@@ -32,6 +32,31 @@
 //!   object (`errorMessage`, `errorType`, `requestId`, `stackTrace`) for Lambda resources.
 //! - `durationSeconds` (default 0) is how long the call takes on the simulated clock.
 //!
+//! ## Callbacks and activities
+//!
+//! For a task that waits for its token (a `.waitForTaskToken` resource or an activity,
+//! [`is_callback_resource`]), a rule's `return` is the token's SendTaskSuccess output and its
+//! `throw` the SendTaskFailure error and cause, as they are (no Lambda wrapping), after
+//! `durationSeconds`; a fixed response's `Return` and `Throw` likewise, at once. Two fields of a
+//! rule are only for such tasks (a rule giving them to another task stops the run with a
+//! [`MockError`] naming the rule):
+//!
+//! - `heartbeatSeconds`: a list of times in seconds (0 to 99999999) after the task started at
+//!   which it gets a heartbeat (SendTaskHeartbeat), resetting its HeartbeatSeconds clock;
+//! - `"answer": "never"`, instead of `return` or `throw`: no answer comes, and the task waits
+//!   until its HeartbeatSeconds or TimeoutSeconds, or the execution's timeout, fires.
+//!
+//! ```json
+//! {"Functions": {"arn:aws:states:::sqs:sendMessage.waitForTaskToken": [
+//!   {"when": {"MessageBody": {"order": "o-1"}}, "return": {"approved": true},
+//!    "durationSeconds": 40, "heartbeatSeconds": [10, 20, 30]},
+//!   {"answer": "never"}
+//! ]}}
+//! ```
+//!
+//! A task of this kind that no mock answers ([`MockSet::answers`]) waits for the engine's
+//! caller (`Execution::answer_task`).
+//!
 //! ## JSONata in rules
 //!
 //! A rule's `when` may instead be one JSONata expression, written as ASL writes one: a string
