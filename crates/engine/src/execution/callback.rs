@@ -225,10 +225,14 @@ impl Wait {
         !self.view.answered_by_mock && self.queue.is_empty()
     }
 
-    fn snapshot(&self) -> WaitingTask {
+    /// How it stands once what came by `clock` (the caller's answers) is taken in, which its
+    /// frame does when it next runs.
+    fn snapshot(&self, clock: Millis) -> WaitingTask {
+        let mut probe = self.clone();
+        let _ = probe.advance(clock);
         WaitingTask {
-            heartbeat_deadline: self.heartbeat_at,
-            ..self.view.clone()
+            heartbeat_deadline: probe.heartbeat_at,
+            ..probe.view
         }
     }
 }
@@ -281,7 +285,12 @@ impl Execution {
         if self.status != ExecutionStatus::Running {
             return Vec::new();
         }
-        self.callbacks.open.iter().map(Wait::snapshot).collect()
+        let clock = self.callbacks.caller_clock;
+        self.callbacks
+            .open
+            .iter()
+            .map(|wait| wait.snapshot(clock))
+            .collect()
     }
 
     /// Whether the execution cannot go on without a caller's answer: it runs, and what runs
@@ -360,6 +369,7 @@ impl Execution {
             return Err(TaskAnswerError::TaskTimedOut);
         }
         let now = self.now();
+        let execution_deadline = self.deadline();
         let Some(wait) = self.callbacks.open.get_mut(index) else {
             return Err(TaskAnswerError::TaskTimedOut);
         };
@@ -374,7 +384,9 @@ impl Execution {
             .iter()
             .any(|(t, h)| *t <= at && matches!(h, Happening::Answer(_)));
         self.callbacks.caller_clock = self.callbacks.caller_clock.max(at);
-        if matches!(settled, Settled::Ended(_)) || answered_at {
+        // The execution's own timeout comes first.
+        let execution_over = execution_deadline.is_some_and(|deadline| at > deadline);
+        if matches!(settled, Settled::Ended(_)) || answered_at || execution_over {
             return Err(TaskAnswerError::TaskTimedOut);
         }
         let activity_waiting = wait.view.activity

@@ -268,7 +268,8 @@ impl Execution {
     }
 
     /// Advances by one step and returns the events it added: at least one while the execution
-    /// runs, none once it has ended. A step goes on until something shows, because some actions
+    /// runs, none once it has ended or while it waits for a caller to answer a task token
+    /// ([`Execution::awaiting_answer`]). A step goes on until something shows, because some actions
     /// (a branch handing its result to its Parallel state) emit nothing. The one exception:
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running;
