@@ -255,7 +255,7 @@ impl Callbacks {
     /// Closes a token: its task ended or was stopped.
     pub(super) fn close(&mut self, token: &str) {
         if let Some(index) = self.position(token) {
-            self.open.swap_remove(index);
+            self.open.remove(index);
         }
         self.closed.insert(token.to_string());
     }

@@ -200,6 +200,10 @@ impl Frames {
 
     /// Takes out the ready frame `id` (to run it at another time: a task's token answered).
     pub(super) fn take(&mut self, id: FrameId) -> Option<Frame> {
+        // Put back, it gets in line anew (it does not run on as the frame taken last would).
+        if self.taken.is_some_and(|(taken, _)| taken == id) {
+            self.taken = None;
+        }
         self.take_all(|frame| frame.id == id).pop()
     }
 
