@@ -232,6 +232,12 @@ fn unknown_tokens_are_refused_as_aws_does() {
             Err(error)
         );
     }
+    let token = execution.waiting_tasks()[0].token.clone();
+    assert_eq!(
+        execution.start_activity_task(&token, Some("worker"), now),
+        Err(TaskAnswerError::TaskDoesNotExist),
+        "a callback is no activity"
+    );
     assert_eq!(
         TaskAnswerError::InvalidToken.to_string(),
         "InvalidToken: Invalid Token: 'Invalid token'"

@@ -339,8 +339,9 @@ impl Execution {
     }
 
     /// A worker takes an activity task at `at`, as GetActivityTask does: its ActivityStarted
-    /// (with `worker_name`) and its heartbeat clock start then. A token already taken is
-    /// refused with TaskTimedOut... as a callback's token is, like any closed task.
+    /// (with `worker_name`) and its heartbeat clock start then. A task already taken is refused
+    /// with TaskTimedOut, a callback's token with TaskDoesNotExist (AWS's "the activity does
+    /// not exist").
     pub fn start_activity_task(
         &mut self,
         token: &str,
@@ -373,8 +374,11 @@ impl Execution {
         let Some(wait) = self.callbacks.open.get_mut(index) else {
             return Err(TaskAnswerError::TaskTimedOut);
         };
-        let last_queued = wait.queue.last().map_or(wait.view.since, |(t, _)| *t);
-        let at = at.max(now).max(last_queued);
+        // The caller's time never goes back (its answers, its steps of the clock).
+        let at = at
+            .max(now)
+            .max(wait.view.since)
+            .max(self.callbacks.caller_clock);
         // What happens before `at` on a copy: an answer or a timeout by then closes the token.
         // (An answer queued at `at` comes first; a deadline at `at` is still in time.)
         let mut probe = wait.clone();
@@ -395,13 +399,20 @@ impl Execution {
                 .queue
                 .iter()
                 .any(|(_, h)| matches!(h, Happening::Start(_)));
+        let mut queued = Vec::with_capacity(2);
         match happening {
+            Happening::Start(_) if !wait.view.activity => {
+                return Err(TaskAnswerError::TaskDoesNotExist)
+            }
             Happening::Start(_) if !activity_waiting => return Err(TaskAnswerError::TaskTimedOut),
             Happening::Start(_) => {}
-            _ if activity_waiting => wait.queue.push((at, Happening::Start(None))),
+            _ if activity_waiting => queued.push((at, Happening::Start(None))),
             _ => {}
         }
-        wait.queue.push((at, happening));
+        queued.push((at, happening));
+        // After what is queued by then (a mock's heartbeats may come later).
+        let place = wait.queue.partition_point(|(t, _)| *t <= at);
+        wait.queue.splice(place..place, queued);
         let frame_id = wait.frame;
         // The frame runs at `at` (or earlier, for something queued before).
         if let Some(mut frame) = self.frames.take(frame_id) {
