@@ -317,6 +317,21 @@ fn print_end(execution: &Execution, end: RunEnd) -> Result<i32, CliError> {
                     "status: RUNNING (stopped after {steps} steps, --max-steps; {} history events)",
                     execution.history().len()
                 ),
+                RunEnd::AwaitingAnswer { .. } => {
+                    err!("status: RUNNING (waiting for a task token that no mock answers)");
+                    for task in execution.waiting_tasks() {
+                        if !task.answered_by_mock {
+                            err!(
+                                "waiting: state '{}' ({}), token {}: no mock answers it (mock \
+                                 the state or its resource in the mock file, or give a rule \
+                                 \"answer\": \"never\" to let it time out)",
+                                task.state_name,
+                                task.resource,
+                                task.token
+                            );
+                        }
+                    }
+                }
                 _ => err!("status: RUNNING ({end})"),
             }
             Ok(exit::EXECUTION_FAILED)

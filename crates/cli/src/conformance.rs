@@ -161,7 +161,9 @@ fn run_case(case: &Value, outcome: &mut CaseOutcome) -> Result<(), String> {
     outcome.history = execution.history().to_vec();
     match end {
         RunEnd::Finished { .. } => {}
-        RunEnd::MaxSteps { .. } | RunEnd::NoProgress { .. } => return Err(end.to_string()),
+        RunEnd::MaxSteps { .. } | RunEnd::NoProgress { .. } | RunEnd::AwaitingAnswer { .. } => {
+            return Err(end.to_string())
+        }
         RunEnd::Interrupted { .. } => {
             return Err(format!(
                 "did not finish within {} s of wall-clock time",

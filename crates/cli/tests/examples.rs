@@ -1,7 +1,8 @@
 //! The examples of `examples/` run through the built `sfn-play`: the JSONata version of the
 //! tutorial (examples/jsonata-tutorial), which must behave exactly as the JSONPath one
-//! (examples/tutorial) does on each input, and the order workflow with variables
-//! (examples/variables).
+//! (examples/tutorial) does on each input, the order workflow with variables
+//! (examples/variables), and the approval with a task token and an activity
+//! (examples/approval).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -330,4 +331,42 @@ fn the_variables_example_fails_for_an_unknown_customer() {
         last["executionFailedEventDetails"],
         json!({"error": "UnknownCustomer", "cause": "No customer with id x-1"})
     );
+}
+
+/// The approval example: the token's answer (or its heartbeat timeout) on each input, the
+/// callback's and the activity's events, at their simulated times.
+#[test]
+fn the_approval_example_waits_for_its_token_and_its_worker() {
+    let table = [
+        ("input-approved.json", 0, None, 7290.0),
+        ("input-rejected.json", 3, Some("OrderRejected"), 1800.0),
+        ("input-unanswered.json", 3, Some("ApprovalTimedOut"), 3600.0),
+    ];
+    for (input, exit, error, seconds) in table {
+        let run = run("approval", "approval.asl.json", input);
+        let context = format!("{input}: {}", run.context());
+        assert_eq!(run.output.status.code(), Some(exit), "{context}");
+        assert_eq!(run.line("error: ").as_deref(), error, "{context}");
+        let time = |e: &Value| e["timestamp"].as_f64().expect("a timestamp");
+        let (first, last) = (&run.events[0], &run.events[run.events.len() - 1]);
+        assert_eq!(time(last) - time(first), seconds, "{context}");
+        let types: Vec<&str> = run
+            .events
+            .iter()
+            .filter_map(|e| e["type"].as_str())
+            .collect();
+        assert!(types.contains(&"TaskSubmitted"), "{context}");
+        if exit == 0 {
+            let started = run
+                .events
+                .iter()
+                .find(|e| e["type"] == "ActivityStarted")
+                .expect("ActivityStarted");
+            assert_eq!(
+                started["activityStartedEventDetails"],
+                json!({"workerName": "playground"})
+            );
+            assert!(types.contains(&"ActivitySucceeded"), "{context}");
+        }
+    }
 }

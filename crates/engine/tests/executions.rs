@@ -7,13 +7,25 @@
 //! - `expected`: `status`, `output` or `error`/`cause`, `events` (the event types in order),
 //!   `history` (every event as `[id, previousEventId, "Type", seconds since start]`), `seconds`
 //!   (simulated seconds from start to the last event), `eventSeconds`
-//!   (`{"<event id>": seconds since start}`), `causeContains`, `redriveCount`;
+//!   (`{"<event id>": seconds since start}`), `eventDetails` (`{"<event id>": {...}}`: each
+//!   field given must equal the event's in AWS's JSON, e.g. its `activityStartedEventDetails`),
+//!   `causeContains`, `redriveCount`;
 //! - `stopAtSeconds`: StopExecution once the run reaches that many simulated seconds;
 //! - `redrives` (`tests/data/redrive/`): RedriveExecution after the run ends, in order, each
 //!   `{"mocks" | "mockFile": the mocks it replaces them with (none: no mocks), "afterSeconds":
 //!   simulated seconds after the end it happens, "refused": "Name: message" when AWS refuses
 //!   it, "whileRunning": true to ask while the first run is still running}`, each run to its
 //!   end; `expected` is about the end of the last, and `history` the whole of it.
+//!
+//! - `answers` (`tests/data/callbacks/`): what a caller (the page) sends the tasks waiting
+//!   for their tokens, in order, each when the simulated clock reaches `atSeconds` (or the
+//!   execution waits for it): `{"atSeconds": 5, "state": "Approve", "success": {...}}`, or
+//!   `"failure": {"error": ..., "cause": ...}`, `"heartbeat": true`, `"start": "worker"` (an
+//!   activity's GetActivityTask); the token is the waiting task's of `state`, or `"token"`: a
+//!   literal, or `"same"` (the previous answer's). `expectError` (`TaskTimedOut`...) and
+//!   `expectMessage` say how the answer is refused. `{"atSeconds": 200, "stepClock": true}`
+//!   steps the clock on to that time (timeouts fire). A run ends when it ends, or when it
+//!   waits for an answer and none is left: `expected.waiting` then lists the states waiting.
 //!
 //! - `machines` (`{"NAME": definition}`): the workspace of state machines a
 //!   `states:startExecution` Task runs as child executions (`tests/data/child-executions/`);
@@ -31,10 +43,113 @@ use std::path::Path;
 
 use serde_json::Value;
 use sfn_engine::execution::{
-    ChildExecution, ChildOrigin, ExecutionStatus, RedriveError, Workspace,
+    ChildExecution, ChildOrigin, ExecutionStatus, RedriveError, TaskAnswer, Workspace,
 };
 use sfn_engine::limits::Limits;
 use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet};
+
+/// A caller answering the tasks waiting for their tokens, from a case's `answers`.
+struct Caller<'a> {
+    answers: &'a [Value],
+    next: usize,
+    last_token: Option<String>,
+    start: i64,
+}
+
+impl<'a> Caller<'a> {
+    fn new(case: &'a Value, start: i64) -> Self {
+        Caller {
+            answers: case["answers"].as_array().map_or(&[], Vec::as_slice),
+            next: 0,
+            last_token: None,
+            start,
+        }
+    }
+
+    /// Steps `execution` until it ends, or waits for an answer when none is left, giving each
+    /// answer when its time comes; `on_step` sees the execution after each step.
+    fn drive(
+        &mut self,
+        execution: &mut Execution,
+        mut on_step: impl FnMut(&Execution) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let mut steps = 0u64;
+        while *execution.status() == ExecutionStatus::Running {
+            steps += 1;
+            if steps > 1_000_000 {
+                return Err("execution did not end within a million steps".into());
+            }
+            let Some(answer) = self.answers.get(self.next) else {
+                if execution.awaiting_answer() {
+                    break;
+                }
+                execution.step();
+                on_step(execution)?;
+                continue;
+            };
+            let at = self.start + (answer["atSeconds"].as_f64().unwrap_or(0.0) * 1000.0) as i64;
+            let due = execution.awaiting_answer() || execution.next_time().is_none_or(|t| t >= at);
+            if !due {
+                execution.step();
+                on_step(execution)?;
+                continue;
+            }
+            self.next += 1;
+            if answer["stepClock"].as_bool() == Some(true) {
+                while *execution.status() == ExecutionStatus::Running
+                    && execution.next_time().is_some_and(|t| t <= at)
+                {
+                    execution.step_until(at);
+                    on_step(execution)?;
+                }
+                continue;
+            }
+            self.give(execution, answer, at)
+                .map_err(|e| format!("answer {}: {e}", self.next - 1))?;
+        }
+        Ok(())
+    }
+
+    fn give(&mut self, execution: &mut Execution, answer: &Value, at: i64) -> Result<(), String> {
+        let token = match answer["token"].as_str() {
+            Some("same") => self.last_token.clone().ok_or("no earlier token")?,
+            Some(token) => token.to_string(),
+            None => {
+                let state = answer["state"].as_str().ok_or("needs state or token")?;
+                execution
+                    .waiting_tasks()
+                    .into_iter()
+                    .find(|t| t.state_name == state)
+                    .map(|t| t.token)
+                    .ok_or_else(|| format!("no task of the state {state} waits"))?
+            }
+        };
+        self.last_token = Some(token.clone());
+        let result = if let Some(output) = answer.get("success") {
+            execution.answer_task(&token, TaskAnswer::Success(output.clone()), at)
+        } else if let Some(failure) = answer.get("failure") {
+            let text = |key: &str| failure[key].as_str().map(str::to_string);
+            let (error, cause) = (text("error"), text("cause"));
+            execution.answer_task(&token, TaskAnswer::Failure { error, cause }, at)
+        } else if answer["heartbeat"].as_bool() == Some(true) {
+            execution.answer_task(&token, TaskAnswer::Heartbeat, at)
+        } else if let Some(worker) = answer.get("start") {
+            execution.start_activity_task(&token, worker.as_str(), at)
+        } else {
+            return Err("expected success, failure, heartbeat, start or stepClock".into());
+        };
+        match (result, answer["expectError"].as_str()) {
+            (Ok(()), None) => Ok(()),
+            (Err(e), Some(want)) if e.name() == want => match answer["expectMessage"].as_str() {
+                Some(message) if e.to_string() != message => {
+                    Err(format!("refused with '{e}', expected '{message}'"))
+                }
+                _ => Ok(()),
+            },
+            (got, want) => Err(format!("got {got:?}, expected the error {want:?}")),
+        }
+    }
+}
 
 /// Runs `execution` (made with `keep_history` off) to its end, collecting every step's events.
 fn streamed_history(mut execution: Execution, case: &Value) -> Result<Vec<Value>, String> {
@@ -83,7 +198,12 @@ fn drive(
     let (asked_running, after_end): (Vec<Value>, Vec<Value>) = redrives
         .into_iter()
         .partition(|r| r["whileRunning"] == true);
-    run_to_end(execution, stop_at, &asked_running, &mut on_step)?;
+    if stop_at.is_none() && asked_running.is_empty() {
+        // A caller gives the case's `answers` (if any) to the tasks waiting for their tokens.
+        Caller::new(case, start).drive(execution, &mut on_step)?;
+    } else {
+        run_to_end(execution, stop_at, &asked_running, &mut on_step)?;
+    }
     for redrive in &after_end {
         let at =
             execution.now() + (redrive["afterSeconds"].as_f64().unwrap_or(0.0) * 1000.0) as i64;
@@ -108,7 +228,7 @@ fn run_to_end(
     on_step: &mut impl FnMut(&Execution) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut steps = 0;
-    while *execution.status() == ExecutionStatus::Running {
+    while *execution.status() == ExecutionStatus::Running && !execution.awaiting_answer() {
         steps += 1;
         if steps > 1_000_000 {
             return Err("execution did not end within a million steps".to_string());
@@ -208,6 +328,20 @@ fn run_case(path: &Path) -> Result<(), String> {
     let mut execution = Execution::new(machine, input, mocks, options).with_workspace(workspace);
     drive(&mut execution, &case, |_| Ok(()))?;
     let expected = &case["expected"];
+    if let Some(want) = expected["waiting"].as_array() {
+        let got: Vec<String> = execution
+            .waiting_tasks()
+            .into_iter()
+            .map(|t| t.state_name)
+            .collect();
+        if got
+            .iter()
+            .map(String::as_str)
+            .ne(want.iter().filter_map(Value::as_str))
+        {
+            return Err(format!("waiting {got:?} (expected {want:?})"));
+        }
+    }
     if let Some(want) = expected["redriveCount"].as_u64() {
         if execution.redrive_count() != want {
             return Err(format!(
@@ -317,6 +451,24 @@ fn run_case(path: &Path) -> Result<(), String> {
         let got = (last - start) as f64 / 1000.0;
         if (got - want).abs() > 1e-9 {
             return Err(format!("simulated duration {got} s (expected {want} s)"));
+        }
+    }
+    if let Some(want) = expected["eventDetails"].as_object() {
+        for (id, fields) in want {
+            let id: u64 = id.parse().map_err(|_| format!("bad event id {id}"))?;
+            let event = history
+                .iter()
+                .find(|e| e.id == id)
+                .ok_or_else(|| format!("no event {id}"))?
+                .to_aws_json();
+            for (key, value) in fields.as_object().into_iter().flatten() {
+                if event.get(key) != Some(value) {
+                    return Err(format!(
+                        "event {id}: {key} is {:?} (expected {value})",
+                        event.get(key)
+                    ));
+                }
+            }
         }
     }
     if let Some(want) = expected["eventSeconds"].as_object() {
@@ -864,4 +1016,11 @@ fn child_executions_spend_the_parents_budget() {
         }
         other => panic!("child {other:?}"),
     }
+}
+
+/// Callbacks (`.waitForTaskToken`) and activities: answered by the mock file or by a caller,
+/// heartbeats, timeouts, their events, and the answers AWS refuses.
+#[test]
+fn callback_cases() {
+    run_folder("callbacks", 10);
 }

@@ -296,7 +296,8 @@ fn step_functions_local_test_cases() {
             outcome,
             MockOutcome {
                 response,
-                duration_ms: 0
+                duration_ms: 0,
+                heartbeats_ms: Vec::new(),
             },
             "call {number}"
         );
@@ -364,6 +365,7 @@ fn step_functions_local_test_cases() {
         MockOutcome {
             response: MockResponse::FunctionReturn(json!({"greeting": "Hello, Ada"})),
             duration_ms: 1500,
+            heartbeats_ms: Vec::new(),
         }
     );
 }

@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sfn_engine::execution::{ExecutionStatus, Workspace};
 use sfn_engine::scaffold::starter_mocks_in_workspace;
-use sfn_engine::{
-    parse_definition, EventKind, Execution, ExecutionOptions, MockSet, StateMachine,
-};
+use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet, StateMachine};
 
 /// The examples' directory in the root package.
 fn examples_dir() -> PathBuf {

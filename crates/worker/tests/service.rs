@@ -294,7 +294,7 @@ fn a_mistyped_mock_key_is_marked_at_its_line() {
     assert_eq!(
         at,
         [
-            (4, 8, "Functions.F[0].thorw: not a field of a rule (expected when, return, throw, durationSeconds, comment)"),
+            (4, 8, "Functions.F[0].thorw: not a field of a rule (expected when, return, throw, answer, durationSeconds, heartbeatSeconds, comment)"),
             (4, 7, "Functions.F[0]: needs \"return\" or \"throw\""),
         ]
     );

@@ -76,6 +76,10 @@ impl Execution {
         let mut map_run = None;
         let mut children_stopped = Vec::new();
         if let Action::Run(run) = &frame.action {
+            // A task waiting for its token: the token closes with it.
+            if let Some(token) = callback::token_of(&run.phase) {
+                self.callbacks.close(token);
+            }
             if let Phase::Fanout(fanout) = &run.phase {
                 let inner = fanout
                     .iteration_events(frame.recorded)

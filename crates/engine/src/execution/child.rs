@@ -356,6 +356,7 @@ impl Execution {
         Ok(Some(MockOutcome {
             response,
             duration_ms: duration,
+            heartbeats_ms: Vec::new(),
         }))
     }
 }
@@ -380,6 +381,7 @@ impl Execution {
         MockOutcome {
             response: MockResponse::Throw { error, cause },
             duration_ms: 0,
+            heartbeats_ms: Vec::new(),
         }
     }
 }

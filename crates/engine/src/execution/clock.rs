@@ -58,7 +58,8 @@ impl Execution {
         };
         let past_quota = self.quota_deadline().is_some();
         let next = self.frames.next_time().unwrap_or(self.options.start_time);
-        if self.status != ExecutionStatus::Running || next <= deadline {
+        // A task waiting for the caller holds the clock until the caller steps it on.
+        if self.status != ExecutionStatus::Running || next <= deadline || self.caller_blocks() {
             return;
         }
         // The states and iterations in progress are stopped at the deadline first (abort.rs).

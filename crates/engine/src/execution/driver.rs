@@ -46,6 +46,10 @@ pub enum RunEnd {
     NoProgress { idle_steps: u64 },
     /// The caller's `on_step` asked to stop after `steps` steps.
     Interrupted { steps: u64 },
+    /// Still running after `steps` steps, waiting for a caller to answer a task token (a
+    /// callback or activity no mock answers: [`Execution::waiting_tasks`],
+    /// [`Execution::answer_task`]).
+    AwaitingAnswer { steps: u64 },
 }
 
 /// The messages the CLI prints: "the engine made no progress in 10000 steps"...
@@ -58,6 +62,10 @@ impl fmt::Display for RunEnd {
                 write!(f, "the engine made no progress in {idle_steps} steps")
             }
             RunEnd::Interrupted { steps } => write!(f, "stopped after {steps} steps"),
+            RunEnd::AwaitingAnswer { steps } => write!(
+                f,
+                "waiting for an answer to a task token after {steps} steps"
+            ),
         }
     }
 }
@@ -106,6 +114,9 @@ pub fn run_to_end_observed(
     loop {
         if *execution.status() != ExecutionStatus::Running {
             return RunEnd::Finished { steps };
+        }
+        if execution.awaiting_answer() {
+            return RunEnd::AwaitingAnswer { steps };
         }
         if idle_steps >= bounds.max_idle_steps {
             return RunEnd::NoProgress { idle_steps };

@@ -188,6 +188,27 @@ impl Frames {
         Some(frame)
     }
 
+    /// The frame that runs next, and when: the ready one earliest on the clock.
+    pub(super) fn peek_next(&self) -> Option<(Millis, FrameId)> {
+        match &self.running {
+            Some(((now, _), frame)) => Some((*now, frame.id)),
+            None => {
+                let ((now, _), slot) = self.ready.first_key_value()?;
+                let (_, frame) = self.slots.get(*slot)?.as_ref()?;
+                Some((*now, frame.id))
+            }
+        }
+    }
+
+    /// Takes out the ready frame `id` (to run it at another time: a task's token answered).
+    pub(super) fn take(&mut self, id: FrameId) -> Option<Frame> {
+        // Put back, it gets in line anew (it does not run on as the frame taken last would).
+        if self.taken.is_some_and(|(taken, _)| taken == id) {
+            self.taken = None;
+        }
+        self.take_all(|frame| frame.id == id).pop()
+    }
+
     /// When the next frame runs: the earliest clock among the ready frames.
     pub(super) fn next_time(&self) -> Option<Millis> {
         match (&self.running, self.ready.first_key_value()) {

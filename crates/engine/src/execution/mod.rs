@@ -42,7 +42,9 @@
 //!   the root frame again from where the execution stopped.
 //! - `<Type>StateEntered`: `enter`; `<Type>StateExited`: `leave` (`visit.rs`).
 //! - TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskFailed, TaskTimedOut and
-//!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`).
+//!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`); a callback's
+//!   TaskSubmitted and an activity's ActivityStarted: `start_waiting`, `resume_waiting`
+//!   (`callback.rs`, where a `.waitForTaskToken` task or an activity waits for its token).
 //! - ParallelStateStarted, MapStateStarted, MapRunStarted: `prepare_fanout`, `prepare_map`;
 //!   ParallelStateSucceeded, MapStateSucceeded, MapRunSucceeded: `run_fanout`;
 //!   MapIterationStarted: `advance`, when the iteration first runs; MapIterationSucceeded,
@@ -57,6 +59,7 @@
 //! a child execution with its own history (`child.rs`), kept in `child_executions`.
 
 mod abort;
+mod callback;
 mod child;
 mod children;
 mod clock;
@@ -94,6 +97,7 @@ use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
 use crate::time::{format_iso, parse_aws_timestamp, Millis, DEFAULT_START};
 
+use callback::CallbackInFlight;
 use clock::seconds_to_ms;
 use events::IterationEvent;
 use fanout::Fanout;
@@ -101,6 +105,7 @@ use frame::{enter_action, Action, Frame, Frames};
 use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
+pub use callback::{TaskAnswer, TaskAnswerError, WaitingTask};
 pub use child::{Workspace, MAX_CHILD_DEPTH, MAX_CHILD_EXECUTIONS};
 pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
@@ -216,6 +221,8 @@ pub struct Execution {
     /// The state machines `states:startExecution` Tasks run as child executions, and where
     /// this execution stands among them (`child.rs`).
     nesting: child::Nesting,
+    /// The callback and activity tasks waiting for their tokens (`callback.rs`).
+    callbacks: callback::Callbacks,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -265,6 +272,7 @@ impl Execution {
             child_traces: Vec::new(),
             child_executions: Vec::new(),
             nesting: child::Nesting::default(),
+            callbacks: callback::Callbacks::default(),
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
@@ -275,7 +283,8 @@ impl Execution {
     }
 
     /// Advances by one step and returns the events it added: at least one while the execution
-    /// runs, none once it has ended. A step goes on until something shows, because some actions
+    /// runs, none once it has ended or while it waits for a caller to answer a task token
+    /// ([`Execution::awaiting_answer`]). A step goes on until something shows, because some actions
     /// (a branch handing its result to its Parallel state) emit nothing. The one exception:
     /// the child runs of a distributed Map emit no events into this history, so a step gives up
     /// after [`MAX_SILENT_ACTIONS`] actions without one and returns nothing while still running;
@@ -337,12 +346,14 @@ impl Execution {
 
     fn step_within_budget(&mut self, until: Millis) {
         self.history.begin_step();
+        self.caller_steps_to(until);
         let before = self.history.len();
         let mut actions = 0usize;
         while self.status == ExecutionStatus::Running
             && self.history.len() == before
             && actions < MAX_SILENT_ACTIONS
             && (until == Millis::MAX || self.next_time().is_none_or(|t| t <= until))
+            && !self.caller_blocks()
         {
             self.advance();
             self.enforce_timeout();
@@ -362,10 +373,11 @@ impl Execution {
         self.history.since_step()
     }
 
-    /// Runs to the end and returns the final status.
+    /// Runs to the end, or until it waits for a caller's answer ([`Execution::awaiting_answer`]),
+    /// and returns the status.
     pub fn run(&mut self) -> &ExecutionStatus {
         self.install_meter();
-        while self.status == ExecutionStatus::Running {
+        while self.status == ExecutionStatus::Running && !self.awaiting_answer() {
             self.step();
         }
         self.uninstall_meter();

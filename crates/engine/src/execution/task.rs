@@ -26,6 +26,9 @@ impl Execution {
         state: &State,
         task: &TaskState,
     ) -> Result<Outcome, StatesError> {
+        if matches!(run.phase, Phase::Callback(_)) {
+            return self.resume_waiting(frame, run, state);
+        }
         if matches!(run.phase, Phase::Task(_)) {
             let Phase::Task(call) = std::mem::replace(&mut run.phase, Phase::Entered) else {
                 return Err(StatesError::runtime("internal error: a task lost its call"));
@@ -116,18 +119,11 @@ impl Execution {
                 if let Some(h) = heartbeat {
                     add_detail(&mut details, "heartbeatInSeconds", json!(h));
                 }
+                // ActivityStarted comes when a worker takes the task (`callback.rs`).
                 self.emit(
                     frame,
                     EventKind::ActivityScheduled,
                     Some(("activityScheduledEventDetails", details)),
-                );
-                self.emit(
-                    frame,
-                    EventKind::ActivityStarted,
-                    Some((
-                        "activityStartedEventDetails",
-                        json!({"workerName": "playground"}),
-                    )),
                 );
             }
             ResourceKind::Integration {
@@ -191,6 +187,21 @@ impl Execution {
             &parameters,
             submitted.as_ref(),
         )?;
+        // A callback or an activity waits for its token (`callback.rs`).
+        // (A child it started runs as fire-and-forget.)
+        if crate::mocks::is_callback_resource(&task.resource) {
+            let start = callback::WaitStart {
+                input: input.into_owned(),
+                kind,
+                resource: task.resource.clone(),
+                parameters,
+                token: task_token,
+                timeout_seconds: timeout,
+                heartbeat_seconds: heartbeat,
+            };
+            return self.start_waiting(frame, run, state, start);
+        }
+
         let outcome = match child.map_or_else(|| self.mocks.respond(&call), Ok) {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -223,6 +234,8 @@ impl Execution {
                     Ok(kind.wrap_function_result(value, &mut self.rng))
                 }
                 MockResponse::Throw { error, cause } => Err(StatesError::new(error, cause)),
+                // The mocks refuse it for a task that does not wait for its token.
+                MockResponse::Never => Err(StatesError::runtime("A mock never answers")),
             },
         };
         if elapsed > 0 {
@@ -238,7 +251,7 @@ impl Execution {
     }
 
     /// The end of a task's call: Succeeded, Failed or TimedOut, and the state's output.
-    fn end_task(
+    pub(super) fn end_task(
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
@@ -495,7 +508,7 @@ fn check_integration_parameters(
 }
 
 /// What kind of resource a Task calls, which decides its events.
-enum ResourceKind {
+pub(super) enum ResourceKind {
     /// `arn:aws:lambda:...:function:NAME`: the Lambda events.
     LambdaFunction,
     /// `arn:aws:states:...:activity:NAME`.

@@ -38,6 +38,8 @@ pub(super) enum Phase {
     Waiting,
     /// A Task state's call in flight: its result comes when the frame runs again.
     Task(Box<TaskInFlight>),
+    /// A callback or activity task waiting for its token (`callback.rs`).
+    Callback(Box<CallbackInFlight>),
     /// A Parallel or Map state waiting for its branches or iterations.
     Fanout(Box<Fanout>),
 }

@@ -32,6 +32,31 @@
 //!   object (`errorMessage`, `errorType`, `requestId`, `stackTrace`) for Lambda resources.
 //! - `durationSeconds` (default 0) is how long the call takes on the simulated clock.
 //!
+//! ## Callbacks and activities
+//!
+//! For a task that waits for its token (a `.waitForTaskToken` resource or an activity,
+//! [`is_callback_resource`]), a rule's `return` is the token's SendTaskSuccess output and its
+//! `throw` the SendTaskFailure error and cause, as they are (no Lambda wrapping), after
+//! `durationSeconds`; a fixed response's `Return` and `Throw` likewise, at once. Two fields of a
+//! rule are only for such tasks (a rule giving them to another task stops the run with a
+//! [`MockError`] naming the rule):
+//!
+//! - `heartbeatSeconds`: a list of times in seconds (0 to 99999999) after the task started at
+//!   which it gets a heartbeat (SendTaskHeartbeat), resetting its HeartbeatSeconds clock;
+//! - `"answer": "never"`, instead of `return` or `throw`: no answer comes, and the task waits
+//!   until its HeartbeatSeconds or TimeoutSeconds, or the execution's timeout, fires.
+//!
+//! ```json
+//! {"Functions": {"arn:aws:states:::sqs:sendMessage.waitForTaskToken": [
+//!   {"when": {"MessageBody": {"order": "o-1"}}, "return": {"approved": true},
+//!    "durationSeconds": 40, "heartbeatSeconds": [10, 20, 30]},
+//!   {"answer": "never"}
+//! ]}}
+//! ```
+//!
+//! A task of this kind that no mock answers ([`MockSet::answers`]) waits for the engine's
+//! caller (`Execution::answer_task`).
+//!
 //! ## JSONata in rules
 //!
 //! A rule's `when` may instead be one JSONata expression, written as ASL writes one: a string
@@ -104,6 +129,9 @@ pub enum MockResponse {
     FunctionReturn(Value),
     /// An error with its cause, already in the shape the service gives it.
     Throw { error: String, cause: String },
+    /// No answer ever comes (`"answer": "never"`): only for a task that waits for its token,
+    /// which then waits until a timeout.
+    Never,
 }
 
 /// A mock's answer and how long the call takes on the simulated clock.
@@ -111,6 +139,9 @@ pub enum MockResponse {
 pub struct MockOutcome {
     pub response: MockResponse,
     pub duration_ms: u64,
+    /// When a task waiting for its token gets a heartbeat, in milliseconds after it started,
+    /// earliest first (`heartbeatSeconds`); empty for any other task.
+    pub heartbeats_ms: Vec<u64>,
 }
 
 /// Why a mock could not answer: no mock for the state or resource, or responses exhausted.
@@ -170,6 +201,16 @@ pub struct MockSet {
     /// What stops a runaway JSONata expression of a rule: the execution's
     /// ([`MockSet::set_jsonata_limits`]).
     jsonata_limits: JsonataLimits,
+}
+
+/// Whether a task of `resource` waits for its token to be answered: a `.waitForTaskToken`
+/// integration or an activity (`arn:...:states:...:activity:NAME`).
+pub fn is_callback_resource(resource: &str) -> bool {
+    resource.ends_with(".waitForTaskToken")
+        || matches!(
+            resource.splitn(6, ':').collect::<Vec<_>>().as_slice(),
+            ["arn", _, "states", _, _, rest] if rest.starts_with("activity:")
+        )
 }
 
 /// The fields of a mock file.
@@ -327,6 +368,7 @@ impl MockSet {
                 Some(response) => Ok(MockOutcome {
                     response: response.clone(),
                     duration_ms: 0,
+                    heartbeats_ms: Vec::new(),
                 }),
                 None => Err(MockError::new(format!(
                     "The mock of the Task state '{}' ({}) has no response for call {number}: \
@@ -372,7 +414,22 @@ impl MockSet {
                 target.input
             )));
         };
+        let waits_for_token = is_callback_resource(call.resource);
+        let never = rule.answer == RuleAnswer::Never;
+        if !waits_for_token && (never || !rule.heartbeats_ms.is_empty()) {
+            let fields = match (never, rule.heartbeats_ms.is_empty()) {
+                (true, true) => "\"answer\": \"never\" is",
+                (true, false) => "\"answer\": \"never\" and \"heartbeatSeconds\" are",
+                (false, _) => "\"heartbeatSeconds\" is",
+            };
+            return Err(MockError::new(format!(
+                "{}: {fields} for a task that waits for its token (a .waitForTaskToken resource \
+                 or an activity), not the Task state '{}' (resource '{}')",
+                rule.at, call.state_name, call.resource
+            )));
+        }
         let response = match &rule.answer {
+            RuleAnswer::Never => MockResponse::Never,
             RuleAnswer::Return(value) => {
                 MockResponse::FunctionReturn(scope.template(value, &format!("{}.return", rule.at))?)
             }
@@ -393,8 +450,10 @@ impl MockSet {
                     }
                 }
                 MockResponse::Throw {
+                    // A callback's failure is what SendTaskFailure sends, as it is.
                     cause: match target.lambda {
                         Lambda::No => cause,
+                        _ if waits_for_token => cause,
                         flavour => lambda_error_cause(
                             &error,
                             &cause,
@@ -409,7 +468,15 @@ impl MockSet {
         Ok(MockOutcome {
             response,
             duration_ms: rule.duration_ms,
+            heartbeats_ms: rule.heartbeats_ms.clone(),
         })
+    }
+
+    /// Whether a mock answers `call`'s state or resource (a fixed response for the state, or a
+    /// `Functions` key for the resource), whichever rule matches: a task that waits for its
+    /// token and has none waits for the caller's answer instead.
+    pub fn answers(&self, call: &TaskCall<'_>) -> bool {
+        self.states.contains_key(call.state_name) || self.find_rules(&Target::of(call)).is_some()
     }
 
     /// The rules for a call: a key naming the resource (or a `lambda:invoke` FunctionName)

@@ -20,6 +20,8 @@ pub(super) enum RuleAnswer {
         error: JsonataValue,
         cause: JsonataValue,
     },
+    /// `"answer": "never"`: a task waiting for its token is never answered.
+    Never,
 }
 
 /// A rule's `when`.
@@ -40,10 +42,21 @@ pub(super) struct FunctionRule {
     pub(super) when: Option<Condition>,
     pub(super) answer: RuleAnswer,
     pub(super) duration_ms: u64,
+    /// `heartbeatSeconds`: when a task waiting for its token gets a heartbeat, in milliseconds
+    /// after it started, earliest first.
+    pub(super) heartbeats_ms: Vec<u64>,
 }
 
 /// The fields of a `Functions` rule.
-const RULE_FIELDS: &[&str] = &["when", "return", "throw", "durationSeconds", "comment"];
+const RULE_FIELDS: &[&str] = &[
+    "when",
+    "return",
+    "throw",
+    "answer",
+    "durationSeconds",
+    "heartbeatSeconds",
+    "comment",
+];
 /// The longest call a rule may simulate: a Task's maximum TimeoutSeconds.
 const MAX_DURATION_SECONDS: f64 = 99_999_999.0;
 
@@ -375,18 +388,42 @@ fn parse_rule(
         if !RULE_FIELDS.contains(&name.as_str()) {
             problems.push(
                 &format!("{at}.{}", key(name)),
-                "not a field of a rule (expected when, return, throw, durationSeconds, comment)",
+                "not a field of a rule (expected when, return, throw, answer, durationSeconds, \
+                 heartbeatSeconds, comment)",
             );
             ok = false;
         }
     }
+    let never = match object.get("answer") {
+        None => false,
+        Some(Value::String(text)) if text == "never" => true,
+        Some(other) => {
+            problems.push(
+                &format!("{at}.answer"),
+                format!("expected \"never\" (the token is never answered), not {other}"),
+            );
+            ok = false;
+            false
+        }
+    };
     let answer = match (object.get("return"), object.get("throw")) {
         (Some(_), Some(_)) => {
             problems.push(at, "has both \"return\" and \"throw\"; give one");
             None
         }
+        (None, None) if never => Some(RuleAnswer::Never),
+        (Some(_), None) | (None, Some(_)) if never => {
+            problems.push(
+                at,
+                "has \"answer\": \"never\" and an answer (\"return\" or \"throw\"); give one",
+            );
+            None
+        }
         (None, None) => {
-            problems.push(at, "needs \"return\" or \"throw\"");
+            // A misspelt answer is reported as such, above.
+            if object.get("answer").is_none() {
+                problems.push(at, "needs \"return\" or \"throw\"");
+            }
             None
         }
         (Some(value), None) => Some(RuleAnswer::Return(JsonataValue::new_in(
@@ -428,6 +465,7 @@ fn parse_rule(
             None
         }
     };
+    let heartbeats_ms = parse_heartbeats(object.get("heartbeatSeconds"), at, problems);
     let when = match object.get("when") {
         None => Some(None),
         Some(Value::String(text)) if jsonata::is_expression(text) => match memo.expression(text) {
@@ -466,5 +504,47 @@ fn parse_rule(
         when: when?,
         answer: answer?,
         duration_ms: duration_ms?,
+        heartbeats_ms: heartbeats_ms?,
     })
+}
+
+/// `heartbeatSeconds`: a list of times, in seconds after the task started, at which a task
+/// waiting for its token gets a heartbeat (SendTaskHeartbeat); sorted here.
+fn parse_heartbeats(value: Option<&Value>, at: &str, problems: &mut Problems) -> Option<Vec<u64>> {
+    let at = format!("{at}.heartbeatSeconds");
+    let items = match value {
+        None => return Some(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            problems.push(
+                &at,
+                format!(
+                    "expected a list of seconds after the task started, not {}",
+                    type_name(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let mut times = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (index, item) in items.iter().enumerate() {
+        match item.as_f64() {
+            Some(seconds) if (0.0..=MAX_DURATION_SECONDS).contains(&seconds) => {
+                // In range, so the product fits a u64.
+                times.push((seconds * 1000.0).round() as u64);
+            }
+            _ => {
+                problems.push(
+                    &format!("{at}[{index}]"),
+                    format!(
+                        "expected a number of seconds from 0 to {MAX_DURATION_SECONDS}, not {item}"
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    times.sort_unstable();
+    ok.then_some(times)
 }
