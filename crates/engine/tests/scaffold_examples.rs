@@ -6,13 +6,15 @@
 //! Each example is a directory with `definition.asl.json`, `mocks.json` (the engine's mock
 //! file), `inputs/<scenario>.json` and `expected.json`: `{"<scenario>": {"status", "output"
 //! (SUCCEEDED), "error"/"cause" (FAILED; null for absent), "events" (`{"<type>": count}`, exact
-//! counts of the listed types), "seconds" (simulated time from start to end)}}`.
+//! counts of the listed types), "seconds" (simulated time from start to end), "waiting",
+//! "answer", "redrive" (see [`check_scenario`])}}`. An example with a `machines/` folder has
+//! those state machines in its workspace (`machines/<Name>.asl.json`), for its Tasks to start.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use sfn_engine::execution::{ExecutionStatus, Workspace};
+use sfn_engine::execution::{ExecutionStatus, TaskAnswer, Workspace};
 use sfn_engine::scaffold::starter_mocks_in_workspace;
 use sfn_engine::{parse_definition, EventKind, Execution, ExecutionOptions, MockSet, StateMachine};
 
@@ -80,9 +82,12 @@ fn workspace_of(example: &Path) -> Result<Workspace, String> {
     Ok(workspace)
 }
 
-/// Runs one scenario and compares it with its expectation; then, when the expectation has a
-/// `redrive` (`{"mocks": FILE, ...the expectation after it}`), redrives the run with that mock
-/// file and compares again.
+/// Runs one scenario and compares it with its expectation (`waiting`: the states waiting for
+/// the user's answer, when it stops there); then, when the expectation has an `answer`
+/// (`{"atSeconds": S, "success": OUTPUT | "error", "cause", ...the expectation after it}`),
+/// answers the waiting task as the user would and compares again; and when it has a `redrive`
+/// (`{"mocks": FILE, ...the expectation after it}`), redrives the run with that mock file and
+/// compares again.
 fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), String> {
     let (machine, diagnostics) =
         parse_definition(&read(&example.join("definition.asl.json"))?).into_parts();
@@ -96,6 +101,28 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
         Execution::new(machine, input, mocks, options).with_workspace(workspace_of(example)?);
     execution.run();
     compare(&execution, expected, start)?;
+    if let Some(answer) = expected.get("answer") {
+        // The user answers the waiting task (`{"atSeconds", "success" | "error"/"cause"}`).
+        let token = execution
+            .waiting_tasks()
+            .into_iter()
+            .find(|t| !t.answered_by_mock)
+            .ok_or("no task waits for an answer")?
+            .token;
+        let at = start + (answer["atSeconds"].as_f64().unwrap_or(0.0) * 1000.0) as i64;
+        let reply = match answer.get("success") {
+            Some(output) => TaskAnswer::Success(output.clone()),
+            None => TaskAnswer::Failure {
+                error: answer["error"].as_str().map(str::to_owned),
+                cause: answer["cause"].as_str().map(str::to_owned),
+            },
+        };
+        execution
+            .answer_task(&token, reply, at)
+            .map_err(|e| format!("answer refused: {e}"))?;
+        execution.run();
+        compare(&execution, answer, start).map_err(|e| format!("after the answer: {e}"))?;
+    }
     if let Some(redrive) = expected.get("redrive") {
         let file = redrive["mocks"].as_str().ok_or("redrive without mocks")?;
         let mocks = MockSet::from_json_text(&read(&example.join(file))?, None)
@@ -114,6 +141,17 @@ fn check_scenario(example: &Path, id: &str, expected: &Value) -> Result<(), Stri
 fn compare(execution: &Execution, expected: &Value, start: i64) -> Result<(), String> {
     let status = execution.status().clone();
     let mut problems = Vec::new();
+    if let Some(want) = expected.get("waiting") {
+        let waiting: Vec<String> = execution
+            .waiting_tasks()
+            .into_iter()
+            .filter(|t| !t.answered_by_mock)
+            .map(|t| t.state_name)
+            .collect();
+        if serde_json::json!(waiting) != *want {
+            problems.push(format!("waiting {waiting:?} (expected {want})"));
+        }
+    }
 
     let want_status = expected["status"].as_str().unwrap_or("(missing)");
     if status.name() != want_status {

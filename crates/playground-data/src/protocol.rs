@@ -41,6 +41,10 @@ pub enum ToWorker {
         max_steps: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         until_ms: Option<i64>,
+        /// Unpaced, a run stops where it waits for a task's answer; with this, time passes
+        /// instead (the waiting task's heartbeat or timeout fires), as when nobody answers.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        let_time_pass: bool,
     },
     /// Stop the execution as StopExecution does: the reply is the batch of its last events
     /// (the states in progress aborted, then ExecutionAborted).

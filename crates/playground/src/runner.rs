@@ -174,6 +174,9 @@ struct RunState {
     /// Stop was asked of the engine: its reply (the events of the stop) ends the run, or the
     /// grace timer does by replacing the worker.
     stopping: Option<Timeout>,
+    /// Run (or Step) was pressed while the run waited for a task's answer: time passes until
+    /// the waiting task's timeout, until the engine no longer waits.
+    let_time_pass: bool,
 }
 
 impl RunState {
@@ -184,6 +187,7 @@ impl RunState {
         self.timer = None;
         self.awaiting_reply = false;
         self.stopping = None;
+        self.let_time_pass = false;
     }
 }
 
@@ -234,6 +238,7 @@ impl Runner {
                     awaiting_reply: false,
                     timer: None,
                     stopping: None,
+                    let_time_pass: false,
                 },
             })),
         };
@@ -280,12 +285,21 @@ impl Runner {
     pub fn step(&self, request: RunRequest) {
         let phase = self.view().phase.get_untracked();
         match phase {
-            Phase::Paused => {
-                self.inner.borrow_mut().run.playback.step_mode();
+            Phase::Paused | Phase::Waiting => {
+                // A Step while the run waits for an answer lets the time pass to what happens
+                // next: the waiting task's heartbeat or timeout.
+                let let_time_pass = phase == Phase::Waiting;
+                {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.run.playback.step_mode();
+                    inner.run.playback.awaiting_answer(false);
+                    inner.run.let_time_pass = let_time_pass;
+                }
                 self.view().phase.set(Phase::Running);
                 self.post(ToWorker::Advance {
                     max_steps: 1,
                     until_ms: None,
+                    let_time_pass,
                 });
             }
             Phase::Running | Phase::Starting => {
@@ -371,6 +385,7 @@ impl Runner {
             run.worker_status = None;
             run.awaiting_reply = false;
             run.timer = None;
+            run.let_time_pass = false;
             // Anything still queued belongs to an older run.
             inner.link.clear_outbox();
         }
@@ -424,6 +439,7 @@ impl Runner {
                 self.post(ToWorker::Advance {
                     max_steps,
                     until_ms,
+                    let_time_pass: false,
                 });
             }
             FromWorker::Batch(batch) => self.on_batch(batch),
@@ -565,11 +581,16 @@ impl Runner {
         }
         view.steps.set(batch.steps);
         view.waiting.set(batch.waiting);
-        self.inner
-            .borrow_mut()
-            .run
-            .playback
-            .awaiting_answer(batch.awaiting_answer);
+        {
+            let mut inner = self.inner.borrow_mut();
+            let run = &mut inner.run;
+            if run.let_time_pass && batch.awaiting_answer {
+                // Still waiting: the time passes on (the engine fires the next timeout).
+            } else {
+                run.let_time_pass = false;
+                run.playback.awaiting_answer(batch.awaiting_answer);
+            }
+        }
         if !batch.executions.is_empty() {
             view.executions
                 .update(|all| replace_or_push(all, batch.executions, |c| c.id));
@@ -633,9 +654,11 @@ impl Runner {
                 wait_ms,
             } => {
                 if let Some(max_steps) = request {
+                    let let_time_pass = self.inner.borrow().run.let_time_pass;
                     self.post(ToWorker::Advance {
                         max_steps,
                         until_ms,
+                        let_time_pass,
                     });
                 }
                 if let Some(ms) = wait_ms {

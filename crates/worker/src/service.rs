@@ -180,8 +180,11 @@ impl Service {
             ToWorker::Advance {
                 max_steps,
                 until_ms,
+                let_time_pass,
             } => match self.session.as_mut() {
-                Some(session) => FromWorker::Batch(session.advance_until(max_steps, until_ms)),
+                Some(session) => {
+                    FromWorker::Batch(session.advance_paced(max_steps, until_ms, let_time_pass))
+                }
                 None => FromWorker::Rejected {
                     problems: vec!["No execution to advance: press Run".into()],
                 },

@@ -9,14 +9,15 @@ use sfn_engine::context::ExecutionIdentity;
 use sfn_engine::definition::StateType;
 use sfn_engine::execution::{
     ChildExecution, ChildKind, ChildOrigin, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling,
-    StateTrace, Workspace,
+    StateTrace, TaskAnswer, Workspace,
 };
 use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
 
 use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
 use sfn_playground_data::protocol::{
-    self, Batch, ChildExecutionView, ChildView, ErrorView, RunStatus, TraceView,
+    self, Batch, ChildExecutionView, ChildView, ErrorView, RunStatus, TaskAnswerView, TraceView,
+    WaitingTaskView,
 };
 use sfn_playground_data::workspace::{NamedMachine, DEFAULT_MACHINE_NAME};
 
@@ -172,6 +173,18 @@ impl Session {
     /// Runs up to `max_steps` steps, none later on the simulated clock than `until_ms` when
     /// given (otherwise at least one while the execution runs).
     pub fn advance_until(&mut self, max_steps: u32, until_ms: Option<i64>) -> Batch {
+        self.advance_paced(max_steps, until_ms, false)
+    }
+
+    /// [`Session::advance_until`], where a run waiting for a task's answer stops unless it is
+    /// paced (`until_ms`: the clock goes on to then, and the task's heartbeat or timeout fires
+    /// when due) or `let_time_pass` says to go on to the next of those timeouts.
+    pub fn advance_paced(
+        &mut self,
+        max_steps: u32,
+        until_ms: Option<i64>,
+        let_time_pass: bool,
+    ) -> Batch {
         let mut events = Vec::new();
         let mut taken = 0;
         let max_steps = if until_ms.is_some() {
@@ -184,7 +197,18 @@ impl Session {
             if self.execution.next_time().is_some_and(|t| t > until) {
                 break;
             }
-            let added = self.execution.step_until(until).to_vec();
+            // Waiting for the user: unpaced, the run stops here, unless time may pass until
+            // the waiting task's own timeout.
+            let step_to = if self.execution.awaiting_answer() {
+                match (until_ms, let_time_pass, self.execution.next_time()) {
+                    (Some(until), _, _) => until,
+                    (None, true, Some(timeout)) => timeout,
+                    _ => break,
+                }
+            } else {
+                until
+            };
+            let added = self.execution.step_until(step_to).to_vec();
             self.steps += 1;
             taken += 1;
             for event in &added {
@@ -208,6 +232,31 @@ impl Session {
             };
         let events = added.iter().map(|event| self.label(event)).collect();
         self.batch(events, None)
+    }
+
+    /// Answers the waiting task `token` as SendTaskSuccess, SendTaskFailure or
+    /// SendTaskHeartbeat do, at `at_ms` on the simulated clock (none: the execution's); the
+    /// batch says what changed, or AWS's error (`TaskTimedOut` for a token answered before).
+    pub fn answer(
+        &mut self,
+        token: &str,
+        answer: TaskAnswerView,
+        at_ms: Option<i64>,
+    ) -> Result<Batch, String> {
+        let answer = match answer {
+            TaskAnswerView::Success { output } => TaskAnswer::Success(
+                serde_json::from_str(&output)
+                    .map_err(|e| format!("The output is not JSON: {e}"))?,
+            ),
+            TaskAnswerView::Failure { error, cause } => TaskAnswer::Failure { error, cause },
+            TaskAnswerView::Heartbeat => TaskAnswer::Heartbeat,
+        };
+        let at = at_ms.unwrap_or_else(|| self.execution.now());
+        self.execution
+            .answer_task(token, answer, at)
+            .map_err(|e| e.to_string())?;
+        let next_ms = self.execution.next_time();
+        Ok(self.batch(Vec::new(), next_ms))
     }
 
     /// Redrives the ended execution (RedriveExecution) with the mock file `mocks`: the batch
@@ -237,6 +286,8 @@ impl Session {
             status: status_of(self.execution.status()),
             steps: self.steps,
             next_ms,
+            waiting: self.waiting(),
+            awaiting_answer: self.execution.awaiting_answer(),
             redrivable: matches!(
                 self.execution.status(),
                 ExecutionStatus::Failed { .. }
@@ -352,6 +403,32 @@ impl Session {
 }
 
 impl Session {
+    /// The tasks waiting for the user's answer (those a mock answers are not).
+    fn waiting(&self) -> Vec<WaitingTaskView> {
+        let traces = self.execution.traces();
+        self.execution
+            .waiting_tasks()
+            .into_iter()
+            .filter(|task| !task.answered_by_mock)
+            .map(|task| WaitingTaskView {
+                trace: traces
+                    .iter()
+                    .rposition(|t| t.state_name == task.state_name)
+                    .and_then(|i| u32::try_from(i).ok()),
+                input: pretty(&task.input),
+                token: task.token,
+                state_name: task.state_name,
+                resource: task.resource,
+                since_ms: task.since,
+                heartbeat_deadline_ms: task.heartbeat_deadline,
+                // AWS's default TimeoutSeconds (99,999,999 s) is no deadline to show.
+                timeout_deadline_ms: (task.timeout_deadline.saturating_sub(task.since)
+                    < 99_999_999_000)
+                    .then_some(task.timeout_deadline),
+            })
+            .collect()
+    }
+
     /// The branches and iterations that are new, or that still ran when last sent.
     fn changed_children(&mut self) -> Vec<ChildView> {
         let children = self.execution.child_traces();

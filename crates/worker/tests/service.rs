@@ -169,6 +169,7 @@ fn the_page_tests_conversations_are_current() {
     r.ask(ToWorker::Advance {
         max_steps: 1000,
         until_ms: None,
+        let_time_pass: false,
     });
     r.check_mocks(&completed.text);
     let other = r#"{"Functions": {"Other": [{"return": 1}]}}"#;
@@ -206,6 +207,7 @@ fn the_page_tests_conversations_are_current() {
         let reply = r.ask(ToWorker::Advance {
             max_steps: 1,
             until_ms: None,
+            let_time_pass: false,
         });
         match reply {
             FromWorker::Batch(batch) if batch.status.is_running() => {}

@@ -476,3 +476,73 @@ fn a_failed_run_is_redriven_with_fixed_mocks() {
         "Redrive refused: ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven."
     );
 }
+
+/// The callback example's large order: no mock answers it, so the run waits for the user, who
+/// sees the task and its token; the answer goes on to SUCCEEDED; the same token again is
+/// refused with AWS's TaskTimedOut. Unanswered, letting the time pass fires the heartbeat
+/// timeout (caught: Approval Expired).
+#[test]
+fn a_waiting_task_is_answered_by_the_user() {
+    use sfn_playground_data::protocol::TaskAnswerView;
+    let example = sfn_playground_data::examples::find("callback").expect("the callback example");
+    let input = example
+        .scenario("large-order")
+        .expect("the large order")
+        .input;
+    let mut session = Session::start(example.definition, input, example.mocks, 0).expect("starts");
+    let mut rows = Vec::new();
+    let waiting = drain(&mut session, &mut rows);
+    assert!(waiting.status.is_running() && waiting.awaiting_answer);
+    assert_eq!(waiting.waiting.len(), 1);
+    let task = &waiting.waiting[0];
+    assert_eq!(task.state_name, "Request Approval");
+    assert!(
+        task.input.contains(&task.token),
+        "the message carries the token"
+    );
+    let start = rows[0].timestamp;
+    assert_eq!(task.heartbeat_deadline_ms, Some(start + 3_600_000));
+    assert_eq!(task.timeout_deadline_ms, Some(start + 86_400_000));
+    let token = task.token.clone();
+
+    let answered = session
+        .answer(
+            &token,
+            TaskAnswerView::Success {
+                output: r#"{"approver": "dana"}"#.into(),
+            },
+            Some(start + 60_000),
+        )
+        .expect("accepted");
+    assert!(!answered.awaiting_answer);
+    let ended = drain(&mut session, &mut rows);
+    assert_eq!(ended.status.name, "SUCCEEDED");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(ended.status.output.as_deref().unwrap()).unwrap(),
+        serde_json::json!({"orderId": "order-8", "approvedBy": "dana"})
+    );
+    let succeeded = rows
+        .iter()
+        .find(|r| r.event_type == "TaskSucceeded")
+        .expect("TaskSucceeded");
+    assert_eq!(succeeded.timestamp, start + 60_000, "answered a minute in");
+    let again = session
+        .answer(&token, TaskAnswerView::Heartbeat, None)
+        .expect_err("answered before");
+    assert!(again.starts_with("TaskTimedOut"), "{again}");
+
+    // Nobody answers: time passes to the heartbeat timeout, which the catcher takes.
+    let mut session = Session::start(example.definition, input, example.mocks, 0).expect("starts");
+    let mut rows = Vec::new();
+    assert!(drain(&mut session, &mut rows).awaiting_answer);
+    let batch = session.advance_paced(50, None, true);
+    rows.extend(batch.events);
+    let ended = drain(&mut session, &mut rows);
+    assert_eq!(ended.status.name, "FAILED");
+    assert_eq!(ended.status.error.as_deref(), Some("ApprovalExpired"));
+    let timed_out = rows
+        .iter()
+        .find(|r| r.event_type == "TaskTimedOut")
+        .expect("TaskTimedOut");
+    assert_eq!(timed_out.timestamp, start + 3_600_000);
+}

@@ -463,12 +463,18 @@ impl Execution {
             input: &parameters,
         };
         let mut queue = Vec::new();
-        let answered_by_mock = self.mocks.answers(&call);
-        if answered_by_mock {
+        let outcome = if self.mocks.answers(&call) {
             let outcome = self
                 .mocks
                 .respond(&call)
                 .map_err(|e| StatesError::runtime(e.message))?;
+            // No rule matching the call: the caller answers, as for a task no mock names.
+            (outcome.response != MockResponse::Caller).then_some(outcome)
+        } else {
+            None
+        };
+        let answered_by_mock = outcome.is_some();
+        if let Some(outcome) = outcome {
             if activity {
                 queue.push((now, Happening::Start(Some(MOCK_WORKER.to_string()))));
             }
@@ -484,7 +490,7 @@ impl Execution {
                     Some(Ok(value))
                 }
                 MockResponse::Throw { error, cause } => Some(Err(StatesError::new(error, cause))),
-                MockResponse::Never => None,
+                MockResponse::Never | MockResponse::Caller => None,
             };
             if let Some(answer) = answer {
                 queue.push((ms(outcome.duration_ms), Happening::Answer(answer)));

@@ -235,7 +235,9 @@ impl Execution {
                 }
                 MockResponse::Throw { error, cause } => Err(StatesError::new(error, cause)),
                 // The mocks refuse it for a task that does not wait for its token.
-                MockResponse::Never => Err(StatesError::runtime("A mock never answers")),
+                MockResponse::Never | MockResponse::Caller => {
+                    Err(StatesError::runtime("A mock never answers"))
+                }
             },
         };
         if elapsed > 0 {

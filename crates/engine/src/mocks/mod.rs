@@ -54,8 +54,9 @@
 //! ]}}
 //! ```
 //!
-//! A task of this kind that no mock answers ([`MockSet::answers`]) waits for the engine's
-//! caller (`Execution::answer_task`).
+//! A task of this kind that no mock answers ([`MockSet::answers`]), or whose key has rules of
+//! which none matches the call ([`MockResponse::Caller`]), waits for the engine's caller
+//! (`Execution::answer_task`): rules may answer some calls and leave the others to the user.
 //!
 //! ## JSONata in rules
 //!
@@ -132,6 +133,9 @@ pub enum MockResponse {
     /// No answer ever comes (`"answer": "never"`): only for a task that waits for its token,
     /// which then waits until a timeout.
     Never,
+    /// No rule of the task's key matches a task that waits for its token: the caller (the
+    /// page's user) answers it, as when no mock names it at all.
+    Caller,
 }
 
 /// A mock's answer and how long the call takes on the simulated clock.
@@ -407,6 +411,13 @@ impl MockSet {
             }
         }
         let Some(rule) = chosen else {
+            if is_callback_resource(call.resource) {
+                return Ok(MockOutcome {
+                    response: MockResponse::Caller,
+                    duration_ms: 0,
+                    heartbeats_ms: Vec::new(),
+                });
+            }
             return Err(MockError::new(format!(
                 "No rule of Functions.{} matches the input of the Task state '{}': {}",
                 key(rule_key),
