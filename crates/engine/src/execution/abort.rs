@@ -44,9 +44,12 @@ impl Execution {
     ) {
         let mut children = self.frames.take_children(parent);
         children.sort_by_key(|child| child.index);
+        // Each child writes to its own history (a Map Run's child to its execution's).
+        let sink = self.sink;
         for child in children {
             self.abort_frame(child, now, iterations);
         }
+        self.sink = sink;
     }
 
     /// Stops one frame and its children; returns its last event.
@@ -57,6 +60,7 @@ impl Execution {
         iteration_of: Option<&Rc<str>>,
     ) -> u64 {
         self.trace_child_aborted(&frame, now);
+        self.sink = frame.child_execution;
         if frame.announce.is_some() {
             return frame.last_event;
         }
@@ -104,6 +108,8 @@ impl Execution {
                 );
             }
         }
+        // A Map Run's child execution stopped with its root frame: ExecutionAborted.
+        self.abort_child_execution(&frame);
         frame.last_event
     }
 }

@@ -53,8 +53,10 @@
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
 
 mod abort;
+mod batcher;
 mod children;
 mod clock;
+mod csv;
 mod driver;
 mod errors;
 mod events;
@@ -62,10 +64,13 @@ mod fanout;
 mod flow;
 mod frame;
 mod items;
+mod map_run;
+mod reader;
 mod states;
 mod task;
 mod trace;
 mod visit;
+mod writer;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -82,7 +87,7 @@ use crate::definition::{
 use crate::error::{names, StatesError};
 use crate::history::{EventDetails, EventKind, History, HistoryEvent};
 use crate::limits::Limits;
-use crate::mocks::{MockResponse, MockSet, TaskCall};
+use crate::mocks::{MockResponse, MockSet, S3Store, S3Write, TaskCall};
 use crate::paths;
 use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
@@ -95,10 +100,11 @@ use frame::{enter_action, Action, Frame, Frames};
 use task::TaskInFlight;
 use visit::{Outcome, Phase, StateRun};
 
+pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
-pub use children::{ChildExecution, ChildOrigin};
+pub use map_run::{MAX_CHILD_EVENTS_KEPT, MAX_CHILD_EXECUTIONS_KEPT};
 pub use trace::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
 };
@@ -205,6 +211,13 @@ pub struct Execution {
     child_traces: Vec<ChildTrace>,
     /// The executions this one started (a Distributed Map's, `states:startExecution`'s).
     child_executions: Vec<ChildExecution>,
+    /// The running child executions of Map Runs (`map_run.rs`).
+    map_runs: map_run::MapRuns,
+    /// The child execution whose history the action being carried out writes to; none for
+    /// this execution's own (`map_run.rs`).
+    sink: Option<usize>,
+    /// The execution's own copy of the mock file's S3, which it reads and writes.
+    s3: S3Store,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -236,6 +249,7 @@ impl Execution {
         let input = Rc::new(input);
         let mut mocks = mocks;
         mocks.set_jsonata_limits(options.limits.jsonata);
+        let s3 = mocks.s3().clone();
         Execution {
             root,
             sub_machines,
@@ -251,6 +265,9 @@ impl Execution {
             traces: Vec::new(),
             child_traces: Vec::new(),
             child_executions: Vec::new(),
+            map_runs: map_run::MapRuns::default(),
+            sink: None,
+            s3,
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
@@ -399,6 +416,7 @@ impl Execution {
         // The states and iterations in progress are stopped first, as a failing branch stops
         // its siblings (abort.rs); the execution's event follows the root frame's last one.
         let last = self.abort_execution(now).unwrap_or(0);
+        self.sink = None;
         self.push_event(
             now,
             last,
@@ -433,6 +451,16 @@ impl Execution {
     /// The executions this one started, in the order they started (see [`ChildExecution`]).
     pub fn child_executions(&self) -> &[ChildExecution] {
         &self.child_executions
+    }
+
+    /// The mocked S3 as the run left it: the mock file's objects and those the run wrote.
+    pub fn s3(&self) -> &S3Store {
+        &self.s3
+    }
+
+    /// The objects the run wrote to the mocked S3, in order.
+    pub fn s3_writes(&self) -> &[S3Write] {
+        self.s3.writes()
     }
 
     /// The index, among every visit traced, of the first trace still held: 0 unless the
@@ -484,6 +512,7 @@ impl Execution {
             self.start();
             return;
         }
+        self.sink = None;
         let Some(mut frame) = self.frames.take_next() else {
             // Nothing left to run but no final status: cannot happen once started; end safely.
             self.finish(
@@ -495,6 +524,7 @@ impl Execution {
             );
             return;
         };
+        self.sink = frame.child_execution;
         if let Some(map) = frame.announce.take() {
             frame.last_event = self.push_map_iteration(
                 frame.now,
@@ -563,6 +593,7 @@ impl Execution {
             now,
             last_event: 0,
             recorded: true,
+            child_execution: None,
             state: None,
             child_trace: None,
             variables: Rc::new(Map::new()),
@@ -578,6 +609,9 @@ impl Execution {
             self.finish(result, child.last_event, child.now);
             return;
         };
+        // A Map Run's child execution ends with its root frame; the parent's events follow.
+        self.end_child_execution(&child, &result);
+        self.sink = parent.child_execution;
         let Action::Run(mut run) = std::mem::replace(&mut parent.action, Action::Vacant) else {
             self.frames.push(parent);
             return;
@@ -605,6 +639,7 @@ impl Execution {
 
     /// Ends the execution with the top frame's result.
     fn finish(&mut self, result: Result<Rc<Value>, StatesError>, last_event: u64, now: Millis) {
+        self.sink = None;
         match result {
             Ok(output) => {
                 if let Err(error) = self.check_payload("execution", &output) {
