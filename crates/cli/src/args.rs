@@ -14,7 +14,7 @@ USAGE:
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
-                        [--max-value-bytes N]
+                        [--max-value-bytes N] [--s3-out DIR] [--child-histories DIR]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -44,6 +44,11 @@ RUN OPTIONS:
                        one year of execution)
   --max-steps N        Stop after N steps of the engine (status RUNNING, exit 3): a bound
                        for endless loops when --no-limits lifts the history quota
+  --s3-out DIR         Write the objects the run wrote to the mocked S3 (the mock file's S3
+                       section) as DIR/BUCKET/KEY (each is also named on stderr)
+  --child-histories DIR
+                       Write the history of each child execution of a Distributed Map as
+                       DIR/INDEX-NAME.json
 
 CONFORMANCE OPTIONS:
   --verbose            Show the differences of each failing case
@@ -91,6 +96,8 @@ pub struct RunArgs {
     pub max_steps: Option<u64>,
     pub max_eval_steps: Option<u64>,
     pub max_value_bytes: Option<usize>,
+    pub s3_out: Option<PathBuf>,
+    pub child_histories: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,6 +265,8 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut max_steps = None;
     let mut max_eval_steps = None;
     let mut max_value_bytes = None;
+    let mut s3_out = None;
+    let mut child_histories = None;
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -302,6 +311,10 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
             "--max-value-bytes" => {
                 max_value_bytes = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
+            "--s3-out" => s3_out = Some(PathBuf::from(cursor.value(&name, inline)?)),
+            "--child-histories" => {
+                child_histories = Some(PathBuf::from(cursor.value(&name, inline)?));
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
@@ -322,6 +335,8 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         max_steps,
         max_eval_steps,
         max_value_bytes,
+        s3_out,
+        child_histories,
     }))
 }
 
@@ -412,6 +427,8 @@ mod tests {
                 max_steps: Some(9),
                 max_eval_steps: Some(1000),
                 max_value_bytes: Some(2000),
+                s3_out: None,
+                child_histories: None,
             }))
         );
     }
