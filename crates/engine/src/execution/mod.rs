@@ -66,6 +66,7 @@ mod frame;
 mod items;
 mod map_run;
 mod reader;
+mod s3_tasks;
 mod states;
 mod task;
 mod trace;
