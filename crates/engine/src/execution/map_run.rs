@@ -263,6 +263,38 @@ impl Execution {
         }
     }
 
+    /// `context` (the parent's context object) as the child execution `slot` shows it: its
+    /// `Execution` Id, Name, Input and StartTime, its `StateMachine` Id and Name.
+    pub(super) fn child_context(&self, slot: usize, mut context: Value) -> Value {
+        let Some(child) = self.child_executions.get(slot) else {
+            return context;
+        };
+        let input = child
+            .history
+            .first()
+            .and_then(|started| started.details.as_ref())
+            .map(|details| details.value().get("input").cloned().unwrap_or_default());
+        if let Some(execution) = context.get_mut("Execution").and_then(Value::as_object_mut) {
+            execution.insert("Id".into(), json!(child.execution_arn));
+            execution.insert("Name".into(), json!(child.name));
+            execution.insert("StartTime".into(), json!(format_iso(child.start)));
+            if let Some(input) = input {
+                execution.insert("Input".into(), input);
+            }
+        }
+        let machine_name = child
+            .state_machine_arn
+            .rsplit_once(":stateMachine:")
+            .map_or("", |(_, name)| name);
+        if let Some(fields) = context.as_object_mut() {
+            fields.insert(
+                "StateMachine".into(),
+                json!({"Id": child.state_machine_arn, "Name": machine_name}),
+            );
+        }
+        context
+    }
+
     /// Appends `event` to the history of the child execution `slot`, with its next id, unless
     /// the kept histories are full (`always`: its end event is kept regardless).
     pub(super) fn record_child_event(

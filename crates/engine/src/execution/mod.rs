@@ -747,7 +747,7 @@ impl Execution {
             Some(StateKind::Task(_))
         );
         let entered = format_iso(run.entered_time);
-        context_object(
+        let context = context_object(
             &self.options.identity,
             &ContextState {
                 execution_input: &self.input,
@@ -758,7 +758,12 @@ impl Execution {
                 map_item: frame.map_item.as_ref().map(|(i, v)| (*i, &**v)),
                 task_token,
             },
-        )
+        );
+        // A Map Run's child execution shows its own `$$.Execution` and `$$.StateMachine`.
+        match frame.child_execution {
+            Some(slot) => self.child_context(slot, context),
+            None => context,
+        }
     }
 }
 
