@@ -10,7 +10,7 @@
 
 use super::batcher::Batcher;
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
-use super::map_run::{ChildRecord, MapRun};
+use super::map_run::MapRun;
 use super::reader::ReadItems;
 use super::states::unexpected_type;
 use super::writer::Writer;
@@ -111,6 +111,11 @@ impl Execution {
         };
         if let Some(error) = fanout.failure.take() {
             let map_run_event = fanout.distributed.then_some(fanout.map_run_event);
+            // A failed Map Run's ResultWriter still writes what each child came to; the
+            // state fails with the run's error all the same.
+            if let (Some(writer), Some(map_run)) = (fanout.writer.take(), fanout.map_run.take()) {
+                let _ = self.write_results(&writer, &map_run, frame.now);
+            }
             run.phase = Phase::Entered;
             return Ok(Outcome::FanoutFail {
                 error,
@@ -595,24 +600,7 @@ impl Execution {
             let run_id = self.rng.uuid_v4();
             let mut map_run = MapRun::new(&self.options.identity, &run.name, &label, run_id);
             if writer.is_some() {
-                map_run.records = Some(
-                    fanout
-                        .children
-                        .iter()
-                        .enumerate()
-                        .map(|(index, (input, _))| {
-                            ChildRecord {
-                                name: String::new(),
-                                execution_arn: String::new(),
-                                input: input.clone().unwrap_or_else(|| Rc::new(Value::Null)),
-                                start: frame.now,
-                                stop: frame.now,
-                                outcome: None,
-                            }
-                            .named(&map_run, index)
-                        })
-                        .collect(),
-                );
+                map_run.keep_records(&fanout.children, frame.now);
             }
             fanout.map_run_event = self.emit(
                 frame,

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 use md5::{Digest, Md5};
 
+use super::fanout::FanoutChild;
 use super::frame::FrameId;
 use super::*;
 
@@ -55,24 +56,16 @@ pub(super) struct MapRun {
 }
 
 /// What a ResultWriter writes of a child execution.
-#[derive(Clone)]
 pub(super) struct ChildRecord {
     pub(super) name: String,
     pub(super) execution_arn: String,
     pub(super) input: Rc<Value>,
     pub(super) start: Millis,
     pub(super) stop: Millis,
+    /// Whether it started (one that started and has no outcome was aborted).
+    pub(super) started: bool,
     /// None while it runs (or never started).
     pub(super) outcome: Option<Result<Value, StatesError>>,
-}
-
-impl ChildRecord {
-    /// The record with the name and ARN of the Map Run's child `index`.
-    pub(super) fn named(mut self, map_run: &MapRun, index: usize) -> Self {
-        self.name = map_run.child_name(index);
-        self.execution_arn = format!("{}{}", map_run.execution_prefix, self.name);
-        self
-    }
 }
 
 impl MapRun {
@@ -93,6 +86,27 @@ impl MapRun {
             id: run_id,
             records: None,
         }
+    }
+
+    /// Keeps a record of each child (for a ResultWriter), none started yet.
+    pub(super) fn keep_records(&mut self, children: &[FanoutChild], now: Millis) {
+        let records = children
+            .iter()
+            .enumerate()
+            .map(|(index, (input, _))| {
+                let name = self.child_name(index);
+                ChildRecord {
+                    execution_arn: format!("{}{name}", self.execution_prefix),
+                    name,
+                    input: input.clone().unwrap_or_else(|| Rc::new(Value::Null)),
+                    start: now,
+                    stop: now,
+                    started: false,
+                    outcome: None,
+                }
+            })
+            .collect();
+        self.records = Some(records);
     }
 
     pub(super) fn state_machine_arn(&self) -> &str {
@@ -140,6 +154,7 @@ impl Execution {
                     input: Rc::clone(input),
                     start: now,
                     stop: now,
+                    started: true,
                     outcome: None,
                 };
             }

@@ -6,7 +6,8 @@
 //!   ARN's last part), `SUCCEEDED_0.json`, `FAILED_0.json` and `PENDING_0.json` (children never
 //!   run), each only when it has results, then `manifest.json`:
 //!   `{"DestinationBucket", "MapRunArn", "ResultFiles": {"FAILED": [{"Key", "Size"}],
-//!   "PENDING": [...], "SUCCEEDED": [...]}}`. The state's result is then
+//!   "PENDING": [...], "SUCCEEDED": [...]}}`, also when the Map Run fails (the children it
+//!   aborted listed with the failed ones, Status `ABORTED`). The state's result is then
 //!   `{"MapRunArn": ..., "ResultWriterDetails": {"Bucket": ..., "Key": ".../manifest.json"}}`.
 //! - `WriterConfig` `{"Transformation", "OutputType"}`: `NONE` (each child's execution
 //!   description: ExecutionArn, Input, Output or Error and Cause, Status, dates...; the default
@@ -144,7 +145,9 @@ impl Execution {
         for record in records {
             let list = match &record.outcome {
                 Some(Ok(_)) => &mut succeeded,
+                // An aborted child is listed with the failed ones.
                 Some(Err(_)) => &mut failed,
+                None if record.started => &mut failed,
                 None => &mut pending,
             };
             push_result(list, record, map_run, writer.transformation);
@@ -251,6 +254,7 @@ fn description(record: &ChildRecord, map_run: &MapRun) -> Value {
             }
             ("FAILED", "REDRIVABLE_BY_MAP_RUN", None)
         }
+        None if record.started => ("ABORTED", "REDRIVABLE_BY_MAP_RUN", None),
         None => ("PENDING", "NOT_REDRIVABLE", None),
     };
     fields.insert("RedriveCount".into(), json!(0));
@@ -258,12 +262,12 @@ fn description(record: &ChildRecord, map_run: &MapRun) -> Value {
     if let Some(reason) = reason {
         fields.insert("RedriveStatusReason".into(), json!(reason));
     }
-    if record.outcome.is_some() {
+    if record.started {
         fields.insert("StartDate".into(), json!(format_iso(record.start)));
     }
     fields.insert("StateMachineArn".into(), json!(map_run.state_machine_arn()));
     fields.insert("Status".into(), json!(status));
-    if record.outcome.is_some() {
+    if record.started {
         fields.insert("StopDate".into(), json!(format_iso(record.stop)));
     }
     Value::Object(fields)
