@@ -51,6 +51,10 @@
 //!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them;
 //!   `abort_execution` (`abort.rs`), when the execution times out or is stopped.
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
+//! - A Map Run's child execution: its ExecutionStarted in `start_child_execution`, its end
+//!   (ExecutionSucceeded, ExecutionFailed, ExecutionAborted) in `end_child_execution` and
+//!   `abort_child_execution` (`map_run.rs`); its states' events as above, into its own
+//!   history (`record_event` writes to `Execution::sink`'s).
 
 mod abort;
 mod batcher;
