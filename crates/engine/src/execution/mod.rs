@@ -92,7 +92,7 @@ use crate::definition::{
 use crate::error::{names, StatesError};
 use crate::history::{EventDetails, EventKind, History, HistoryEvent};
 use crate::limits::Limits;
-use crate::mocks::{MockResponse, MockSet, S3Store, S3Write, TaskCall};
+use crate::mocks::{MockResponse, MockSet, S3Store, TaskCall};
 use crate::paths;
 use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
@@ -456,16 +456,6 @@ impl Execution {
     /// The executions this one started, in the order they started (see [`ChildExecution`]).
     pub fn child_executions(&self) -> &[ChildExecution] {
         &self.child_executions
-    }
-
-    /// The mocked S3 as the run left it: the mock file's objects and those the run wrote.
-    pub fn s3(&self) -> &S3Store {
-        &self.s3
-    }
-
-    /// The objects the run wrote to the mocked S3, in order.
-    pub fn s3_writes(&self) -> &[S3Write] {
-        self.s3.writes()
     }
 
     /// The index, among every visit traced, of the first trace still held: 0 unless the

@@ -7,12 +7,23 @@
 //! `S3.NoSuchKeyException`.
 
 use super::*;
-use crate::mocks::S3Error;
+use crate::mocks::{S3Error, S3Write};
 
 /// The most keys ListObjectsV2 gives by default, as S3 does.
 const DEFAULT_MAX_KEYS: u64 = 1000;
 
 impl Execution {
+    /// The mocked S3 as the run left it: the mock file's objects and those the run wrote.
+    pub fn s3(&self) -> &S3Store {
+        &self.s3
+    }
+
+    /// The objects the run wrote to the mocked S3 (a ResultWriter's files, `putObject`
+    /// tasks), in order.
+    pub fn s3_writes(&self) -> &[S3Write] {
+        self.s3.writes()
+    }
+
     /// The mocked S3's answer to an `aws-sdk:s3` Task, if the resource is one it answers.
     pub(super) fn s3_task(
         &mut self,
