@@ -2,9 +2,13 @@
 //! hold the delimiter, line breaks and `""` for a quote), rows ended by `\n` or `\r\n`, one
 //! delimiter character. Every value is a string, as AWS documents it.
 
-/// The rows of `text`, each with its 1-based line number (where it starts); empty lines are
-/// skipped. A quote left open fails, with the line where the field starts.
-pub(super) fn rows(text: &str, delimiter: char) -> Result<Vec<(usize, Vec<String>)>, String> {
+/// The first `max_rows` rows of `text`, each with its 1-based line number (where it starts);
+/// empty lines are skipped. A quote left open fails, with the line where the field starts.
+pub(super) fn rows(
+    text: &str,
+    delimiter: char,
+    max_rows: usize,
+) -> Result<Vec<(usize, Vec<String>)>, String> {
     let mut rows = Vec::new();
     let mut row: Vec<String> = Vec::new();
     let mut field = String::new();
@@ -15,6 +19,9 @@ pub(super) fn rows(text: &str, delimiter: char) -> Result<Vec<(usize, Vec<String
     let mut quote_line = 1usize;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if rows.len() >= max_rows {
+            return Ok(rows);
+        }
         if quoted {
             if c == '"' {
                 if chars.peek() == Some(&'"') {
@@ -62,7 +69,7 @@ pub(super) fn rows(text: &str, delimiter: char) -> Result<Vec<(usize, Vec<String
             "the quoted field starting on line {quote_line} is not closed"
         ));
     }
-    if field_started || !row.is_empty() {
+    if (field_started || !row.is_empty()) && rows.len() < max_rows {
         row.push(field);
         rows.push((row_line, row));
     }
@@ -78,6 +85,7 @@ mod tests {
         let parsed = rows(
             "a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n\n3,\"multi\nline\"\n",
             ',',
+            9,
         )
         .expect("valid CSV");
         assert_eq!(
@@ -92,13 +100,19 @@ mod tests {
 
     #[test]
     fn other_delimiters_and_empty_fields() {
-        let parsed = rows("a|b|\n|2|3", '|').expect("valid CSV");
+        let parsed = rows("a|b|\n|2|3", '|', 9).expect("valid CSV");
         assert_eq!(parsed[0].1, vec!["a", "b", ""]);
         assert_eq!(parsed[1].1, vec!["", "2", "3"]);
     }
 
     #[test]
+    fn reading_stops_at_max_rows() {
+        let parsed = rows("a\nb\nc\n\"open", ',', 2).expect("the first two rows");
+        assert_eq!(parsed.len(), 2);
+    }
+
+    #[test]
     fn an_open_quote_fails() {
-        assert!(rows("a\n\"b,c\n", ',').is_err());
+        assert!(rows("a\n\"b,c\n", ',', 9).is_err());
     }
 }

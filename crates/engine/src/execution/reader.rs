@@ -32,6 +32,12 @@ pub(super) struct ReadItems {
 /// AWS's bound on MaxItems.
 const MAX_ITEMS_LIMIT: u64 = 100_000_000;
 
+/// How many items an ItemReader may read: not an AWS quota but the simulator's bound, so that
+/// a big object fails with a message rather than filling the memory (a Map Run of more child
+/// executions than [`super::MAX_SILENT_ACTIONS_IN_A_ROW`] allows fails anyway; batches let a
+/// million items run in fewer).
+pub const MAX_ITEM_READER_ITEMS: usize = 1_000_000;
+
 /// The ReaderConfig fields read here.
 const READER_CONFIG_FIELDS: &[&str] = &[
     "InputType",
@@ -136,6 +142,10 @@ impl Execution {
             return Err(unsupported("ReaderConfig field", field));
         }
         let max_items = self.max_items(frame, config, input)?;
+        // Reading stops at MaxItems, or one past the simulator's bound.
+        let limit = max_items
+            .map_or(usize::MAX, |max| usize::try_from(max).unwrap_or(usize::MAX))
+            .min(MAX_ITEM_READER_ITEMS.saturating_add(1));
         let bucket = text_field(&parameters, "Bucket", parameters_name)?;
         let action = resource.rsplit(':').next().unwrap_or_default();
         if !resource.starts_with("arn:") || !resource.contains(":states:::s3:") {
@@ -148,7 +158,7 @@ impl Execution {
                     .get("InputType")
                     .and_then(Value::as_str)
                     .unwrap_or("JSON");
-                let items = self.read_object(&bucket, &key, input_type, config)?;
+                let items = self.read_object(&bucket, &key, input_type, config, limit)?;
                 ReadItems {
                     items,
                     source: Some(format!("s3://{bucket}/{key}")),
@@ -170,9 +180,11 @@ impl Execution {
             }
             _ => return Err(unsupported("Resource", resource)),
         };
-        if let Some(max) = max_items {
-            read.items
-                .truncate(usize::try_from(max).unwrap_or(usize::MAX));
+        read.items.truncate(limit);
+        if read.items.len() > MAX_ITEM_READER_ITEMS {
+            return Err(StatesError::runtime(format!(
+                "The ItemReader read more than {MAX_ITEM_READER_ITEMS} items, more than the simulator runs in one Map Run: set ReaderConfig.MaxItems, or run fewer items."
+            )));
         }
         Ok(Some(read))
     }
@@ -219,6 +231,7 @@ impl Execution {
         key: &str,
         input_type: &str,
         config: &Map<String, Value>,
+        limit: usize,
     ) -> Result<Vec<Value>, StatesError> {
         let text = self
             .s3
@@ -236,6 +249,7 @@ impl Execution {
                 .lines()
                 .enumerate()
                 .filter(|(_, line)| !line.trim().is_empty())
+                .take(limit)
                 .map(|(index, line)| {
                     serde_json::from_str(line).map_err(|e| {
                         reader_failed(format!(
@@ -252,15 +266,16 @@ impl Execution {
                     Some(other) => return Err(unsupported("CSVHeaderLocation", other)),
                 };
                 let delimiter = delimiter(config)?;
-                csv_items(text, delimiter, headers, &format!("s3://{bucket}/{key}"))
+                let object = format!("s3://{bucket}/{key}");
+                csv_items(text, delimiter, headers, &object, limit)
             }
-            "MANIFEST" => self.read_manifest(text),
+            "MANIFEST" => self.read_manifest(text, limit),
             other => Err(unsupported("InputType", other)),
         }
     }
 
     /// The rows of the CSV files an S3 Inventory manifest lists, keyed by its fileSchema.
-    fn read_manifest(&self, text: &str) -> Result<Vec<Value>, StatesError> {
+    fn read_manifest(&self, text: &str, limit: usize) -> Result<Vec<Value>, StatesError> {
         let manifest: Value = serde_json::from_str(text)
             .map_err(|e| reader_failed(format!("The manifest is not valid JSON: {e}")))?;
         let format = manifest.get("fileFormat").and_then(Value::as_str);
@@ -296,12 +311,12 @@ impl Execution {
                 .s3
                 .get(bucket, key)
                 .map_err(|e| reader_failed(s3_cause(bucket, Some(key), &e)))?;
-            items.extend(csv_items(
-                data,
-                ',',
-                Some(schema.clone()),
-                &format!("s3://{bucket}/{key}"),
-            )?);
+            if items.len() >= limit {
+                break;
+            }
+            let room = limit.saturating_sub(items.len());
+            let object = format!("s3://{bucket}/{key}");
+            items.extend(csv_items(data, ',', Some(schema.clone()), &object, room)?);
         }
         Ok(items)
     }
@@ -372,8 +387,11 @@ fn csv_items(
     delimiter: char,
     headers: Option<Vec<String>>,
     object: &str,
+    limit: usize,
 ) -> Result<Vec<Value>, StatesError> {
-    let mut rows = csv::rows(text, delimiter)
+    // The header row, when read from the text, comes first.
+    let max_rows = limit.saturating_add(usize::from(headers.is_none()));
+    let mut rows = csv::rows(text, delimiter, max_rows)
         .map_err(|e| reader_failed(format!("The CSV object {object} is malformed: {e}.")))?
         .into_iter();
     let headers = match headers {
