@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::{json, Value};
+use sfn_engine::execution::ChildOrigin;
 use sfn_engine::time::format_iso;
 use sfn_engine::{Execution, MockSet};
 
@@ -90,7 +91,18 @@ pub fn write_child_histories(execution: &Execution, dir: &Path) -> Result<(), Cl
     let children = execution.child_executions();
     for (index, child) in children.iter().enumerate() {
         let events: Vec<Value> = child.history.iter().map(|e| e.to_aws_json()).collect();
+        let origin = match &child.origin {
+            ChildOrigin::MapRun {
+                state,
+                map_run_arn,
+                index,
+            } => json!({"state": state, "mapRunArn": map_run_arn, "index": index}),
+            ChildOrigin::StartExecution { state, event_id } => {
+                json!({"state": state, "eventId": event_id})
+            }
+        };
         let record = json!({
+            "origin": origin,
             "executionArn": child.execution_arn,
             "name": child.name,
             "stateMachineArn": child.state_machine_arn,
