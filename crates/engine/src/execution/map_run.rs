@@ -252,6 +252,37 @@ impl Execution {
         }
     }
 
+    /// Ends, at `now`, the kept child executions still running when the execution ends without
+    /// stopping its frames one by one (its history quota, the simulator's bounds): aborted, as
+    /// AWS aborts a Map Run's children when their parent ends.
+    pub(super) fn abort_running_child_executions(&mut self, now: Millis) {
+        let mut slots: Vec<usize> = self.map_runs.roots.drain().map(|(_, slot)| slot).collect();
+        slots.sort_unstable();
+        for slot in slots {
+            let last = self
+                .child_executions
+                .get(slot)
+                .and_then(|child| child.history.last())
+                .map_or(0, |event| event.id);
+            self.record_child_event(
+                slot,
+                HistoryEvent {
+                    id: 0,
+                    previous_event_id: last,
+                    timestamp: now,
+                    kind: EventKind::ExecutionAborted,
+                    details: None,
+                    state_name: None,
+                },
+                true,
+            );
+            if let Some(child) = self.child_executions.get_mut(slot) {
+                child.status = ExecutionStatus::Aborted;
+                child.stop = Some(now);
+            }
+        }
+    }
+
     fn close_child_execution(
         &mut self,
         slot: usize,

@@ -671,6 +671,7 @@ impl Execution {
                 };
             }
         }
+        self.abort_running_child_executions(now);
         self.frames.clear();
     }
 
