@@ -172,7 +172,7 @@ impl Execution {
                 let listed = self
                     .s3
                     .list(&bucket, &prefix)
-                    .map_err(|e| reader_failed(s3_cause(&bucket, None, &e)))?;
+                    .map_err(|e| s3_read_error(&bucket, None, &e))?;
                 ReadItems {
                     items: listed.iter().map(|meta| meta.item()).collect(),
                     source: Some(format!("s3://{bucket}")),
@@ -236,7 +236,7 @@ impl Execution {
         let text = self
             .s3
             .get(bucket, key)
-            .map_err(|e| reader_failed(s3_cause(bucket, Some(key), &e)))?;
+            .map_err(|e| s3_read_error(bucket, Some(key), &e))?;
         match input_type {
             "JSON" => match serde_json::from_str::<Value>(text) {
                 Ok(Value::Array(items)) => Ok(items),
@@ -310,7 +310,7 @@ impl Execution {
             let data = self
                 .s3
                 .get(bucket, key)
-                .map_err(|e| reader_failed(s3_cause(bucket, Some(key), &e)))?;
+                .map_err(|e| s3_read_error(bucket, Some(key), &e))?;
             if items.len() >= limit {
                 break;
             }
@@ -336,20 +336,22 @@ fn text_field(
     }
 }
 
-/// The cause of an S3 read that failed, in S3's words.
-fn s3_cause(bucket: &str, key: Option<&str>, error: &crate::mocks::S3Error) -> String {
+/// The error of an S3 read that failed: States.ItemReaderFailed with S3's words, or for an
+/// object the engine cannot read (a mock file's `file` entry not read by the CLI) a
+/// States.Runtime naming it.
+fn s3_read_error(bucket: &str, key: Option<&str>, error: &crate::mocks::S3Error) -> StatesError {
     if error.code == "UnresolvedFile" {
-        return error.message.clone();
+        return StatesError::runtime(error.message.clone());
     }
     let status = 404;
     let object = match key {
         Some(key) => format!("s3://{bucket}/{key}"),
         None => format!("s3://{bucket}"),
     };
-    format!(
+    reader_failed(format!(
         "{} (Service: S3, Status Code: {status}, Error Code: {}) reading {object}",
         error.message, error.code
-    )
+    ))
 }
 
 fn given_headers(config: &Map<String, Value>) -> Result<Vec<String>, StatesError> {
