@@ -15,7 +15,7 @@ USAGE:
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
                         [--max-value-bytes N] [--redrive-with MOCKS.json]...
-                        [--machine NAME=FILE ...] [--child-histories DIR]
+                        [--machine NAME=FILE ...] [--s3-out DIR] [--child-histories DIR]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -48,9 +48,12 @@ RUN OPTIONS:
   --machine NAME=FILE  Another state machine (repeatable): a states:startExecution task
                        whose StateMachineArn ends in stateMachine:NAME runs it as a child
                        execution (any other is answered by the mocks)
+  --s3-out DIR         Write the objects the run wrote to the mocked S3 (the mock file's S3
+                       section) as DIR/BUCKET/KEY (each is also named on stderr)
   --child-histories DIR
-                       Write each child execution's history, as GetExecutionHistory returns
-                       it, to DIR/<index>-<name>.json (index from 0, in start order)
+                       Write each child execution (a startExecution's, a Distributed Map's):
+                       its origin, status and history as GetExecutionHistory returns it, to
+                       DIR/<index>-<name>.json (index from 0, in start order)
   --redrive-with FILE  Once the run has ended FAILED, TIMED_OUT or ABORTED, redrive it as
                        RedriveExecution does, with the mocks of FILE (a mock file, as
                        --mocks; --test-case applies): it goes on from where it stopped. Give
@@ -106,6 +109,7 @@ pub struct RunArgs {
     pub max_value_bytes: Option<usize>,
     /// `--machine NAME=FILE`, in order.
     pub machines: Vec<(String, PathBuf)>,
+    pub s3_out: Option<PathBuf>,
     pub child_histories: Option<PathBuf>,
     /// `--redrive-with`: a mock file per redrive, in order.
     pub redrive_with: Vec<PathBuf>,
@@ -277,6 +281,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut max_eval_steps = None;
     let mut max_value_bytes = None;
     let mut machines = Vec::new();
+    let mut s3_out = None;
     let mut child_histories = None;
     let mut redrive_with = Vec::new();
     while let Some(token) = cursor.tokens.next() {
@@ -324,6 +329,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
                 max_value_bytes = Some(parse_number(&name, &cursor.value(&name, inline)?)?);
             }
             "--machine" => machines.push(parse_machine(&cursor.value(&name, inline)?)?),
+            "--s3-out" => s3_out = Some(PathBuf::from(cursor.value(&name, inline)?)),
             "--child-histories" => {
                 child_histories = Some(PathBuf::from(cursor.value(&name, inline)?));
             }
@@ -349,6 +355,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         max_eval_steps,
         max_value_bytes,
         machines,
+        s3_out,
         child_histories,
         redrive_with,
     }))
@@ -465,6 +472,7 @@ mod tests {
                     ("Child".into(), "child.json".into()),
                     ("Other".into(), "o.json".into()),
                 ],
+                s3_out: None,
                 child_histories: Some("children".into()),
                 redrive_with: vec!["fix1.json".into(), "fix2.json".into()],
             }))

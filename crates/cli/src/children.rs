@@ -1,14 +1,17 @@
 //! `run --machine NAME=FILE` (the workspace of state machines a `states:startExecution` task
 //! runs as child executions) and `run --child-histories DIR` (each child execution's history).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sfn_engine::execution::Workspace;
+use serde_json::json;
+use sfn_engine::execution::{ChildOrigin, Workspace};
 use sfn_engine::history::to_get_execution_history;
+use sfn_engine::time::format_iso;
 use sfn_engine::Execution;
 
 use crate::args::RunArgs;
-use crate::commands::{load_definition, write_json, CliError};
+use crate::commands::{err, load_definition, write_json, CliError};
 use crate::read::read_definition;
 
 /// The state machines of `--machine NAME=FILE`, each read and checked as `run`'s definition
@@ -42,17 +45,46 @@ pub fn create_child_histories(args: &RunArgs) -> Result<Option<PathBuf>, CliErro
     Ok(Some(dir.clone()))
 }
 
-/// Writes each of the execution's child executions to `dir/<index>-<name>.json` (the index in
-/// [`Execution::child_executions`], from 0), as GetExecutionHistory returns a history.
+/// Writes each of the execution's child executions (a `states:startExecution`'s, a Distributed
+/// Map's) to `dir/<index>-<name>.json` (the index in [`Execution::child_executions`], from 0):
+/// where it comes from, its ARNs, status and dates, and its `events` as GetExecutionHistory
+/// returns them; then says on stderr how many.
 pub fn write_child_histories(dir: &Path, execution: &Execution) -> Result<(), CliError> {
-    for (index, child) in execution.child_executions().iter().enumerate() {
+    let children = execution.child_executions();
+    for (index, child) in children.iter().enumerate() {
+        let origin = match &child.origin {
+            ChildOrigin::MapRun {
+                state,
+                map_run_arn,
+                index,
+            } => json!({"state": state, "mapRunArn": map_run_arn, "index": index}),
+            ChildOrigin::StartExecution {
+                state,
+                event_id,
+                parent_execution_arn,
+            } => {
+                json!({"state": state, "eventId": event_id, "parentExecutionArn": parent_execution_arn})
+            }
+        };
+        let record = json!({
+            "origin": origin,
+            "executionArn": child.execution_arn,
+            "name": child.name,
+            "stateMachineArn": child.state_machine_arn,
+            "status": child.status.name(),
+            "startDate": format_iso(child.start),
+            "stopDate": child.stop.map(format_iso),
+            "events": to_get_execution_history(&child.history)["events"],
+        });
         let path = dir.join(format!("{index}-{}.json", file_name_part(&child.name)));
-        write_json(
-            &path,
-            "child execution history",
-            &to_get_execution_history(&child.history),
-        )?;
+        write_json(&path, "child execution history", &record)?;
     }
+    err!(
+        "child executions: {} histories written to '{}' (a Distributed Map keeps at most {})",
+        children.len(),
+        dir.display(),
+        sfn_engine::execution::MAX_CHILD_EXECUTIONS_KEPT
+    );
     Ok(())
 }
 

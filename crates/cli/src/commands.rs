@@ -159,8 +159,10 @@ fn load_mock_file(path: &Path, args: &RunArgs) -> Result<MockSet, CliError> {
     )?;
     // A byte order mark is not content, as in definitions.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    MockSet::from_json_text(text, args.test_case.as_deref())
-        .map_err(|e| CliError::usage(format!("mock file '{}': {}", path.display(), e.message)))
+    let mut mocks = MockSet::from_json_text(text, args.test_case.as_deref())
+        .map_err(|e| CliError::usage(format!("mock file '{}': {}", path.display(), e.message)))?;
+    crate::s3::resolve_files(&mut mocks, path)?;
+    Ok(mocks)
 }
 
 fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
@@ -273,6 +275,7 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     if let Some(file) = history_file {
         file.finish()?;
     }
+    crate::s3::report_writes(&execution, args.s3_out.as_deref())?;
     if let Some(dir) = child_histories {
         crate::children::write_child_histories(&dir, &execution)?;
     }

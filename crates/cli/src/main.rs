@@ -18,6 +18,7 @@ mod compare;
 mod conformance;
 mod output;
 mod read;
+mod s3;
 
 use std::io::Write;
 

@@ -337,7 +337,10 @@ fn run_case(case: &Case, scratch: &Path) -> Result<(), String> {
     let definition = source(case, "definition")?.unwrap_or_else(|| PASS.as_bytes().to_vec());
     std::fs::write(&definition_path, &definition).map_err(|e| e.to_string())?;
     let definition_path = definition_path.to_string_lossy().into_owned();
-    let mut placeholders = vec![("{definition}", definition_path.clone())];
+    let mut placeholders = vec![
+        ("{definition}", definition_path.clone()),
+        ("{dir}", scratch.to_string_lossy().into_owned()),
+    ];
 
     let command = spec.get("command").and_then(Value::as_str).unwrap_or("run");
     let mut args = vec![command.to_string()];

@@ -1,8 +1,8 @@
 //! The examples of `examples/` run through the built `sfn-play`: the JSONata version of the
 //! tutorial (examples/jsonata-tutorial), which must behave exactly as the JSONPath one
 //! (examples/tutorial) does on each input, the order workflow with variables
-//! (examples/variables), and the approval with a task token and an activity
-//! (examples/approval).
+//! (examples/variables), the approval with a task token and an activity (examples/approval),
+//! and the Distributed Map over a mocked S3 (examples/distributed-map).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -369,4 +369,53 @@ fn the_approval_example_waits_for_its_token_and_its_worker() {
             assert!(types.contains(&"ActivitySucceeded"), "{context}");
         }
     }
+}
+
+#[test]
+fn the_distributed_map_example_writes_its_results_to_the_mocked_s3() {
+    let out = scratch("distributed-map-s3-out");
+    let children = scratch("distributed-map-children");
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&children);
+    let folder = "distributed-map";
+    let output = Command::new(BIN)
+        .arg("run")
+        .arg(example(folder, "ratings.asl.json"))
+        .arg("--input-file")
+        .arg(example(folder, "input.json"))
+        .arg("--mocks")
+        .arg(example(folder, "mocks.json"))
+        .arg("--s3-out")
+        .arg(&out)
+        .arg("--child-histories")
+        .arg(&children)
+        .output()
+        .expect("sfn-play runs");
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let manifest_key = result["ResultWriterDetails"]["Key"]
+        .as_str()
+        .expect("the manifest's key");
+    let bucket = out.join("amzn-s3-demo-destination-bucket");
+    let read = |key: &str| -> Value {
+        let text = std::fs::read_to_string(bucket.join(key)).expect("a written object");
+        serde_json::from_str(&text).expect("JSON")
+    };
+    let manifest = read(manifest_key);
+    let files = &manifest["ResultFiles"];
+    let succeeded = read(files["SUCCEEDED"][0]["Key"].as_str().expect("a key"));
+    assert_eq!(
+        succeeded,
+        json!([
+            {"movies": ["307", "481"], "average": 7.5},
+            {"movies": ["1091", "1257"], "average": 6}
+        ])
+    );
+    let failed = read(files["FAILED"][0]["Key"].as_str().expect("a key"));
+    assert_eq!(failed[0]["Error"], "BadRating");
+    assert_eq!(files["PENDING"], json!([]));
+    assert_eq!(stderr.matches("s3: wrote s3://").count(), 3, "{stderr}");
+    let histories = std::fs::read_dir(&children).expect("histories").count();
+    assert_eq!(histories, 3);
 }

@@ -34,6 +34,13 @@
 //!   `eventId` (the parent's event that started it), `parentName` (the execution name its
 //!   parent's ARN ends with), `seconds` (its start and stop, since the root's start).
 //!
+//! - for a Distributed Map (`tests/data/distributed-map/`): `s3Writes` (`{"bucket/key": what
+//!   the run wrote there}`, every write: a string compares with the text, anything else with
+//!   the text read as JSON, or for a `.jsonl` key as an array of its lines; every UUID, in
+//!   keys and texts, reads `<uuid>`), `childExecutions` (each child execution kept, in order:
+//!   `{"status", "events": [types], "input", "output", "error"}`, each key optional),
+//!   `outputWithoutUuids` (the output with every UUID reading `<uuid>`).
+//!
 //! Every run's history must also be in order (`History::order_problem`): ids count up from 1,
 //! timestamps never decrease, every previousEventId points backwards. And every case is run a
 //! second time with `keep_history` off: the events its steps hand out must be the whole
@@ -446,6 +453,7 @@ fn run_case(path: &Path) -> Result<(), String> {
     if let Some(want) = expected["children"].as_array() {
         check_children(execution.child_executions(), want, start)?;
     }
+    check_distributed(&execution, expected)?;
     if let Some(want) = expected["seconds"].as_f64() {
         let last = history.last().map(|e| e.timestamp).unwrap_or(start);
         let got = (last - start) as f64 / 1000.0;
@@ -575,6 +583,134 @@ fn order_problem(history: &[sfn_engine::HistoryEvent]) -> Option<String> {
     })
 }
 
+/// Replaces every UUID (8-4-4-4-12 hex digits) in `text` with `<uuid>`.
+fn without_uuids(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let shape = [8, 4, 4, 4, 12];
+    let mut out = String::new();
+    let mut i = 0;
+    'outer: while i < chars.len() {
+        let mut j = i;
+        for (n, len) in shape.iter().enumerate() {
+            for _ in 0..*len {
+                if j < chars.len() && chars[j].is_ascii_hexdigit() {
+                    j += 1;
+                } else {
+                    out.push(chars[i]);
+                    i += 1;
+                    continue 'outer;
+                }
+            }
+            if n < 4 {
+                if j < chars.len() && chars[j] == '-' {
+                    j += 1;
+                } else {
+                    out.push(chars[i]);
+                    i += 1;
+                    continue 'outer;
+                }
+            }
+        }
+        out.push_str("<uuid>");
+        i = j;
+    }
+    out
+}
+
+/// The S3 objects written and the child executions of a Distributed Map case.
+fn check_distributed(execution: &Execution, expected: &Value) -> Result<(), String> {
+    if let (Some(want), ExecutionStatus::Succeeded { output }) =
+        (expected.get("outputWithoutUuids"), execution.status())
+    {
+        let got: Value =
+            serde_json::from_str(&without_uuids(&output.to_string())).map_err(|e| e.to_string())?;
+        if got != *want {
+            return Err(format!("output {got} (expected {want})"));
+        }
+    }
+    if let Some(want) = expected["s3Writes"].as_object() {
+        let mut got = serde_json::Map::new();
+        for write in execution.s3_writes() {
+            let key = without_uuids(&format!("{}/{}", write.bucket, write.key));
+            let text = without_uuids(&write.text);
+            let value = if key.ends_with(".jsonl") {
+                Value::Array(
+                    text.lines()
+                        .map(|l| serde_json::from_str(l).unwrap_or(Value::String(l.into())))
+                        .collect(),
+                )
+            } else {
+                Value::String(text)
+            };
+            got.insert(key, value);
+        }
+        // A text compares as text where a string is expected, as JSON elsewhere.
+        for (key, value) in got.iter_mut() {
+            if let Value::String(text) = &*value {
+                if !want.get(key).is_some_and(Value::is_string) {
+                    *value = serde_json::from_str(text).unwrap_or(Value::String(text.clone()));
+                }
+            }
+        }
+        if &got != want {
+            return Err(format!(
+                "s3Writes\n  got      {}\n  expected {}",
+                Value::Object(got),
+                Value::Object(want.clone())
+            ));
+        }
+    }
+    if let Some(want) = expected["childExecutions"].as_array() {
+        let got = execution.child_executions();
+        if got.len() != want.len() {
+            return Err(format!(
+                "{} child executions (expected {})",
+                got.len(),
+                want.len()
+            ));
+        }
+        for (index, (child, want)) in got.iter().zip(want).enumerate() {
+            let events: Vec<&str> = child.history.iter().map(|e| e.kind.aws_name()).collect();
+            let check = |field: &str, got: Value| -> Result<(), String> {
+                match want.get(field) {
+                    Some(w) if *w != got => Err(format!(
+                        "child execution {index}: {field} {got} (expected {w})"
+                    )),
+                    _ => Ok(()),
+                }
+            };
+            check("status", Value::from(child.status.name()))?;
+            check("events", serde_json::json!(events))?;
+            let started = child.history.first().and_then(|e| e.details.as_ref());
+            check(
+                "input",
+                started
+                    .map(|d| d.value()["input"].clone())
+                    .unwrap_or_default(),
+            )?;
+            match &child.status {
+                ExecutionStatus::Succeeded { output } => check("output", Value::clone(output))?,
+                ExecutionStatus::Failed { error, .. } => check("error", serde_json::json!(error))?,
+                _ => {}
+            }
+            if let Some(problem) = (|| {
+                for (n, event) in child.history.iter().enumerate() {
+                    if event.id != n as u64 + 1 || event.previous_event_id >= event.id {
+                        return Some(format!(
+                            "event {n} has id {} after {}",
+                            event.id, event.previous_event_id
+                        ));
+                    }
+                }
+                None
+            })() {
+                return Err(format!("child execution {index}: {problem}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn execution_cases() {
     run_folder("executions", 10);
@@ -599,6 +735,13 @@ fn concurrency_cases() {
 #[test]
 fn redrive_cases() {
     run_folder("redrive", 8);
+}
+
+/// Distributed Maps over the mocked S3: ItemReader formats, ItemBatcher, ResultWriter files,
+/// child executions and their histories.
+#[test]
+fn distributed_map_cases() {
+    run_folder("distributed-map", 8);
 }
 
 /// Runs every case of `tests/data/<folder>/` (at least `at_least` of them).

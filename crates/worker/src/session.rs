@@ -16,8 +16,8 @@ use sfn_engine::{parse_definition, Execution, ExecutionOptions, ExecutionStatus,
 use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
 use sfn_playground_data::protocol::{
-    self, Batch, ChildExecutionView, ChildView, ErrorView, RunStatus, TaskAnswerView, TraceView,
-    WaitingTaskView,
+    self, Batch, ChildExecutionView, ChildView, ErrorView, RunStatus, S3ObjectView, TaskAnswerView,
+    TraceView, WaitingTaskView, S3_PREVIEW_BYTES,
 };
 use sfn_playground_data::workspace::{NamedMachine, DEFAULT_MACHINE_NAME};
 
@@ -45,6 +45,8 @@ pub struct Session {
     /// Child executions sent so far, and those sent while they still ran.
     sent_executions: usize,
     open_executions: Vec<usize>,
+    /// Objects written to the mocked S3 sent so far.
+    sent_s3_writes: usize,
     /// This execution's ARN (child executions name their parent by it).
     execution_arn: String,
     steps: u64,
@@ -148,6 +150,7 @@ impl Session {
                     sent_executions: 0,
                     open_executions: Vec::new(),
                     execution_arn,
+                    sent_s3_writes: 0,
                     steps: 0,
                 })
             }
@@ -283,6 +286,7 @@ impl Session {
             traces: self.changed_traces(),
             children: self.changed_children(),
             executions: self.changed_executions(),
+            s3_writes: self.new_s3_writes(),
             status: status_of(self.execution.status()),
             steps: self.steps,
             next_ms,
@@ -466,6 +470,29 @@ impl Session {
             out.push(execution_view(i, child, &own_arn));
         }
         out
+    }
+
+    /// The objects written to the mocked S3 since the previous batch, each cut to
+    /// [`S3_PREVIEW_BYTES`].
+    fn new_s3_writes(&mut self) -> Vec<S3ObjectView> {
+        let writes = self.execution.s3_writes();
+        let new = writes.get(self.sent_s3_writes..).unwrap_or_default();
+        self.sent_s3_writes = writes.len();
+        new.iter()
+            .map(|write| {
+                let mut end = write.text.len().min(S3_PREVIEW_BYTES);
+                while !write.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                S3ObjectView {
+                    bucket: write.bucket.clone(),
+                    key: write.key.clone(),
+                    size: u64::try_from(write.size).unwrap_or(u64::MAX),
+                    text: write.text.get(..end).unwrap_or_default().to_owned(),
+                    truncated: end < write.text.len(),
+                }
+            })
+            .collect()
     }
 
     fn execution_arn(&self) -> String {

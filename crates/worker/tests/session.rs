@@ -83,17 +83,18 @@ fn session_refuses_to_start_and_says_why() {
     );
 }
 
-/// Every row of a run to its end.
+/// Every row of a run to its end, or to where it waits for the user's answer.
 fn rows_of(definition: &str, input: &str, mocks: &str, seed: u32) -> Vec<EventRow> {
     let mut session = Session::start(definition, input, mocks, seed).expect("starts");
     let mut events = Vec::new();
-    loop {
+    for _ in 0..100_000 {
         let batch = session.advance(50);
         events.extend(batch.events);
-        if !batch.status.is_running() {
+        if !batch.status.is_running() || batch.awaiting_answer {
             return events;
         }
     }
+    panic!("the run neither ended nor waited for an answer");
 }
 
 /// The history export as the page made it before rows carried their AWS event: each row made
@@ -432,13 +433,14 @@ fn stages_follow_the_query_language_and_the_state_type() {
 
 /// Runs `session` to its end (or until it waits for an answer), collecting its rows.
 fn drain(session: &mut Session, rows: &mut Vec<EventRow>) -> sfn_playground_data::protocol::Batch {
-    loop {
+    for _ in 0..100_000 {
         let batch = session.advance(50);
         rows.extend(batch.events.iter().cloned());
         if !batch.status.is_running() || batch.awaiting_answer {
             return batch;
         }
     }
+    panic!("the run neither ended nor waited for an answer");
 }
 
 /// The redrive example: FAILED and redrivable; a redrive with the fixed mocks goes on from
@@ -545,4 +547,54 @@ fn a_waiting_task_is_answered_by_the_user() {
         .find(|r| r.event_type == "TaskTimedOut")
         .expect("TaskTimedOut");
     assert_eq!(timed_out.timestamp, start + 3_600_000);
+}
+
+/// The Distributed Map example: the page is sent what the run wrote to the mocked S3 (the
+/// ResultWriter's results and manifest) and each batch's child execution, whose history it can
+/// ask for: ExecutionStarted to ExecutionSucceeded, labelled with its states.
+#[test]
+fn a_map_runs_writes_and_child_executions_reach_the_page() {
+    let example = sfn_playground_data::examples::find("distributed-map").expect("the example");
+    let scenario = example.default_scenario().expect("a scenario");
+    let mut session =
+        Session::start(example.definition, scenario.input, example.mocks, 0).expect("starts");
+    let mut writes = Vec::new();
+    let mut executions = Vec::new();
+    for _ in 0..100_000 {
+        let batch = session.advance(50);
+        writes.extend(batch.s3_writes);
+        for e in batch.executions {
+            match executions
+                .iter_mut()
+                .find(|x: &&mut sfn_playground_data::protocol::ChildExecutionView| x.id == e.id)
+            {
+                Some(known) => *known = e,
+                None => executions.push(e),
+            }
+        }
+        if !batch.status.is_running() {
+            assert_eq!(batch.status.name, "SUCCEEDED");
+            break;
+        }
+    }
+    let keys: Vec<&str> = writes
+        .iter()
+        .map(|w| w.key.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(keys, ["SUCCEEDED_0.json", "manifest.json"]);
+    assert!(writes
+        .iter()
+        .all(|w| w.bucket == "orders-bucket" && !w.truncated));
+    assert_eq!(executions.len(), 3, "six rows in batches of two");
+    assert!(executions
+        .iter()
+        .all(|e| e.status == "SUCCEEDED" && e.state_name == "Price Orders"));
+    assert_eq!(executions[2].origin, "Map Run item 2");
+    let history = session.child_history(1).expect("a child's history");
+    assert_eq!(history.first().unwrap().event_type, "ExecutionStarted");
+    assert_eq!(history.last().unwrap().event_type, "ExecutionSucceeded");
+    assert!(history
+        .iter()
+        .any(|r| r.step.as_deref() == Some("Price Batch")));
+    assert_eq!(session.child_history(3), None);
 }

@@ -348,7 +348,8 @@ pub struct MapState {
     pub max_concurrency: Option<NumberField>,
     pub tolerated_failure_percentage: Option<NumberField>,
     pub tolerated_failure_count: Option<NumberField>,
-    /// Kept so that running a Map that uses them fails loudly ("not supported").
+    /// As written: a Distributed Map reads them when it runs (`execution/reader.rs`,
+    /// `batcher.rs`, `writer.rs`).
     pub item_reader: Option<Value>,
     pub item_batcher: Option<Value>,
     pub result_writer: Option<Value>,

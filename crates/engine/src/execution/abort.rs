@@ -49,12 +49,15 @@ impl Execution {
         let mut children = self.frames.take_children(parent);
         children.sort_by_key(|child| child.index);
         let mut stopped = Vec::new();
+        // Each child writes to its own history (a Map Run's child to its execution's).
+        let sink = self.sink;
         for child in children {
             let index = child.index;
             if let (_, Some(resume)) = self.abort_frame(child, now, iterations) {
                 stopped.push((index, resume));
             }
         }
+        self.sink = sink;
         stopped
     }
 
@@ -67,6 +70,7 @@ impl Execution {
         iteration_of: Option<&Rc<str>>,
     ) -> (u64, Option<Rc<redrive::Resume>>) {
         self.trace_child_aborted(&frame, now);
+        self.sink = frame.child_execution;
         if frame.announce.is_some() {
             return (frame.last_event, None);
         }
@@ -119,6 +123,8 @@ impl Execution {
                 );
             }
         }
+        // A Map Run's child execution stopped with its root frame: ExecutionAborted.
+        self.abort_child_execution(&frame);
         let resume = self.abort_point(&frame, children_stopped);
         (frame.last_event, resume)
     }

@@ -125,8 +125,12 @@ impl Execution {
         })
     }
 
-    /// Appends `event` to the history with the next id, and returns the id.
+    /// Appends `event` to the history being written (this execution's, or a Map Run child's:
+    /// `map_run.rs`) with the next id, and returns the id.
     pub(super) fn record_event(&mut self, mut event: HistoryEvent) -> u64 {
+        if let Some(slot) = self.sink {
+            return self.record_child_event(slot, event, false);
+        }
         let id = (self.history.len() as u64).saturating_add(1);
         event.id = id;
         self.history.push(event);

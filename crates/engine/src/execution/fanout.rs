@@ -8,8 +8,12 @@
 //! tolerates it): the children still running are stopped then (`abort.rs`) and the iterations
 //! not started never start.
 
+use super::batcher::Batcher;
 use super::flow::{expression_text, OutputSpec, WorkTemplates};
+use super::map_run::MapRun;
+use super::reader::ReadItems;
 use super::states::unexpected_type;
+use super::writer::Writer;
 use super::*;
 use crate::definition::{Payload, QueryLanguage};
 
@@ -61,6 +65,10 @@ pub(super) struct Fanout {
     trace: Option<usize>,
     /// Which children succeeded and where the others stopped, for a redrive (`redrive.rs`).
     pub(super) redrive: super::redrive::FanoutRedrive,
+    /// A distributed Map's Map Run (`map_run.rs`).
+    map_run: Option<Box<MapRun>>,
+    /// A distributed Map's ResultWriter (`writer.rs`).
+    writer: Option<Box<Writer>>,
 }
 
 impl Execution {
@@ -106,6 +114,11 @@ impl Execution {
         };
         if let Some(error) = fanout.failure.take() {
             let map_run_event = fanout.distributed.then_some(fanout.map_run_event);
+            // A failed Map Run's ResultWriter still writes what each child came to; the
+            // state fails with the run's error all the same.
+            if let (Some(writer), Some(map_run)) = (fanout.writer.take(), fanout.map_run.take()) {
+                let _ = self.write_results(&writer, &map_run, frame.now);
+            }
             // The fanout stays until the error is handled: a redrive goes on from what its
             // children left (`Execution::stop_point`).
             return Ok(Outcome::FanoutFail {
@@ -164,7 +177,10 @@ impl Execution {
         } else {
             self.emit(frame, EventKind::ParallelStateSucceeded, None);
         }
-        let results = Value::Array(std::mem::take(&mut fanout.results));
+        let results = match (fanout.writer.take(), fanout.map_run.take()) {
+            (Some(writer), Some(map_run)) => self.write_results(&writer, &map_run, frame.now)?,
+            _ => Value::Array(std::mem::take(&mut fanout.results)),
+        };
         run.phase = Phase::Entered;
         let (result_selector, result_path) = match &state.kind {
             StateKind::Map(map) => (map.result_selector.as_ref(), &map.result_path),
@@ -199,7 +215,20 @@ impl Execution {
         let index = child.index;
         fanout.running = fanout.running.saturating_sub(1);
         fanout.finished = fanout.finished.saturating_add(1);
-        let recorded = child.recorded && parent.recorded;
+        // A Map Run's child has a history of its own, which the parent's does not follow.
+        let recorded = child.recorded && parent.recorded && !fanout.distributed;
+        if let Some(record) = fanout
+            .map_run
+            .as_mut()
+            .and_then(|map_run| map_run.records.as_mut())
+            .and_then(|records| records.get_mut(index))
+        {
+            record.stop = child.now;
+            record.outcome = Some(match &result {
+                Ok(output) => Ok(Value::clone(output)),
+                Err(error) => Err(error.clone()),
+            });
+        }
         let iteration_events = fanout.iteration_events(parent.recorded);
         self.trace_child_end(child, &result);
         match result {
@@ -311,7 +340,12 @@ impl Execution {
                 .unwrap_or_else(|| (Some(Rc::new(Value::Null)), None));
             let input = match input {
                 Some(input) => input,
-                None => match self.deferred_input(frame, run, fanout, map_item.as_ref()) {
+                None => match self.deferred_input(
+                    frame,
+                    run,
+                    fanout.deferred.as_deref(),
+                    map_item.as_ref(),
+                ) {
                     Ok(input) => input,
                     Err(error) => {
                         // The state fails as when an iteration fails: the others stop.
@@ -349,8 +383,24 @@ impl Execution {
                 });
                 self.child_traces.len().saturating_sub(1)
             });
+            let id = self.frames.new_id();
+            // A Map Run's child is an execution of its own, with its own history when kept.
+            let (recorded, child_execution, last_event) = match fanout.map_run.as_mut() {
+                Some(map_run) if fanout.distributed => {
+                    let slot = self.start_map_run_child(
+                        map_run,
+                        id,
+                        index,
+                        &input,
+                        frame.now,
+                        frame.recorded,
+                    );
+                    (slot.is_some(), slot, 0)
+                }
+                _ => (recorded, frame.child_execution, frame.last_event),
+            };
             let mut child = Frame {
-                id: self.frames.new_id(),
+                id,
                 parent: Some(frame.id),
                 index,
                 child_trace,
@@ -359,8 +409,9 @@ impl Execution {
                 machine,
                 map_item,
                 now: frame.now,
-                last_event: frame.last_event,
+                last_event,
                 recorded,
+                child_execution,
                 state: None,
                 variables: Rc::clone(&frame.variables),
                 redrive: Default::default(),
@@ -370,7 +421,7 @@ impl Execution {
             // A child run of a distributed Map is work that shows in no event here: each
             // one started counts as a silent action (see MAX_SILENT_ACTIONS_IN_A_ROW), so
             // that nested distributed Maps cannot start millions of runs in a few actions.
-            if !recorded {
+            if fanout.distributed {
                 self.silent_actions = self.silent_actions.saturating_add(1);
             }
         }
@@ -423,19 +474,17 @@ impl Execution {
         map: &MapState,
         input: &Value,
     ) -> Result<Fanout, StatesError> {
-        if map.item_reader.is_some() {
-            return Err(StatesError::runtime("ItemReader is not supported by the playground: it reads items from Amazon S3. Pass the items in the input and use ItemsPath instead."));
-        }
-        if map.result_writer.is_some() {
+        let distributed = map.processor_mode == ProcessorMode::Distributed;
+        if !distributed
+            && (map.item_reader.is_some()
+                || map.item_batcher.is_some()
+                || map.result_writer.is_some())
+        {
             return Err(StatesError::runtime(
-                "ResultWriter is not supported by the playground: it writes results to Amazon S3.",
+                "ItemReader, ItemBatcher and ResultWriter need a Map in DISTRIBUTED mode.",
             ));
         }
-        if map.item_batcher.is_some() {
-            return Err(StatesError::runtime(
-                "ItemBatcher is not supported by the playground yet.",
-            ));
-        }
+        let read = self.read_items(frame, run, state, map, input)?;
         // Built only for a field that reads `$$`: it copies the execution's input.
         let context = if map_reads_context(map) {
             self.context(frame, run, None)
@@ -443,7 +492,10 @@ impl Execution {
             Value::Null
         };
         let jsonata_state = state.query_language == QueryLanguage::Jsonata;
-        let items_value = if let Some(items) = &map.items {
+        let source = read.as_ref().and_then(|read| read.source.clone());
+        let items_value = if let Some(read) = read {
+            Value::Array(read.items)
+        } else if let Some(items) = &map.items {
             match items.expression() {
                 Some(expression) => {
                     let states = self.states_binding(frame, run, None, None, None);
@@ -498,14 +550,27 @@ impl Execution {
             )?
             .and_then(|n| n.as_u64())
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-        let (children, deferred) = self.map_children(frame, run, map, input, &context, items)?;
+        let source = source.or_else(|| distributed.then(|| "STATE_DATA".to_string()));
+        let batcher: Option<Batcher> = self.item_batcher(frame, run, state, map, input)?;
+        let writer = self.result_writer(frame, run, state, map, input)?;
+        let (mut children, mut deferred) = self.map_children(
+            frame,
+            run,
+            map,
+            input,
+            &context,
+            ReadItems { items, source },
+        )?;
+        if let Some(batcher) = &batcher {
+            children = self.batch_children(frame, run, children, deferred.as_deref(), batcher)?;
+            deferred = None;
+        }
         let machine = self
             .sub_machines
             .get(&(state.pointer.clone(), 0))
             .cloned()
             .unwrap_or_else(|| Rc::new((*map.item_processor).clone()));
         let machines = vec![machine; children.len()];
-        let distributed = map.processor_mode == ProcessorMode::Distributed;
         self.emit(
             frame,
             EventKind::MapStateStarted,
@@ -546,21 +611,22 @@ impl Execution {
             ));
         }
         if distributed {
-            let identity = &self.options.identity;
             let label = map.label.clone().unwrap_or_else(|| run.name.to_string());
-            let arn = format!(
-                "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
-                identity.region,
-                identity.account,
-                identity.state_machine_name,
-                label,
-                self.rng.uuid_v4()
-            );
+            let run_id = self.rng.uuid_v4();
+            let mut map_run = MapRun::new(&self.options.identity, &run.name, &label, run_id);
+            if writer.is_some() {
+                map_run.keep_records(&fanout.children, frame.now);
+            }
             fanout.map_run_event = self.emit(
                 frame,
                 EventKind::MapRunStarted,
-                Some(("mapRunStartedEventDetails", json!({"mapRunArn": arn}))),
+                Some((
+                    "mapRunStartedEventDetails",
+                    json!({"mapRunArn": map_run.arn}),
+                )),
             );
+            fanout.map_run = Some(Box::new(map_run));
+            fanout.writer = writer.map(Box::new);
         }
         Ok(fanout)
     }
@@ -669,6 +735,8 @@ impl Fanout {
             last_iteration_succeeded: 0,
             trace: None,
             redrive: Default::default(),
+            map_run: None,
+            writer: None,
         }
     }
 

@@ -42,9 +42,12 @@ pub(super) struct Frame {
     pub(super) now: Millis,
     /// The event the next event of this frame follows (`previousEventId`).
     pub(super) last_event: u64,
-    /// False inside a distributed Map: its iterations are child executions with histories of
-    /// their own, not events of this one.
+    /// False inside a distributed Map's child executions that keep no history (past the
+    /// bound in `map_run.rs`): their events are recorded nowhere.
     pub(super) recorded: bool,
+    /// The child execution (its index in `Execution::child_executions`) whose history this
+    /// frame's events go to; none for this execution's own history (`map_run.rs`).
+    pub(super) child_execution: Option<usize>,
     /// The state this frame is in, named in its events.
     pub(super) state: Option<Rc<str>>,
     /// This branch's or iteration's entry in `Execution::child_traces`, when traces are
@@ -302,6 +305,7 @@ mod tests {
             now,
             last_event: 0,
             recorded: true,
+            child_execution: None,
             state: None,
             child_trace: None,
             variables: Rc::new(Map::new()),

@@ -8,7 +8,8 @@
 //! as many exist at once as run at once (and as the Map's results, measured as they come,
 //! allow).
 
-use super::fanout::{Fanout, FanoutChild};
+use super::fanout::FanoutChild;
+use super::reader::ReadItems;
 use super::*;
 use crate::definition::Payload;
 
@@ -17,6 +18,7 @@ use crate::definition::Payload;
 pub(super) struct DeferredInputs {
     input: Value,
     context: Value,
+    item_source: Option<String>,
 }
 
 /// What an iteration's input is made from: the Map, its effective input and its context.
@@ -24,6 +26,8 @@ struct Source<'a> {
     map: &'a MapState,
     input: &'a Value,
     context: &'a Value,
+    /// A distributed Map's `$$.Map.Item.Source` (see `reader.rs`).
+    item_source: Option<&'a str>,
 }
 
 impl Execution {
@@ -36,8 +40,10 @@ impl Execution {
         map: &MapState,
         input: &Value,
         context: &Value,
-        items: Vec<Value>,
+        items: ReadItems,
     ) -> Result<(Vec<FanoutChild>, Option<Box<DeferredInputs>>), StatesError> {
+        let ReadItems { items, source } = items;
+        let item_source = source.as_deref();
         let eager_bytes = crate::budget::max_value_bytes();
         let mut built = 0usize;
         let mut deferred = None;
@@ -48,6 +54,7 @@ impl Execution {
                     Box::new(DeferredInputs {
                         input: input.clone(),
                         context: context.clone(),
+                        item_source: item_source.map(str::to_string),
                     })
                 });
                 children.push((None, Some((index, Rc::new(item)))));
@@ -57,6 +64,7 @@ impl Execution {
                 map,
                 input,
                 context,
+                item_source,
             };
             match self.item_input(frame, run, &source, index, &item)? {
                 Some(child_input) => {
@@ -80,7 +88,7 @@ impl Execution {
         &mut self,
         frame: &mut Frame,
         run: &StateRun,
-        fanout: &Fanout,
+        deferred: Option<&DeferredInputs>,
         map_item: Option<&(usize, Rc<Value>)>,
     ) -> Result<Rc<Value>, StatesError> {
         let machine = Rc::clone(&frame.machine);
@@ -91,11 +99,7 @@ impl Execution {
             }),
             Some(deferred),
             Some((index, item)),
-        ) = (
-            machine.state_at(run.index),
-            fanout.deferred.as_ref(),
-            map_item,
-        )
+        ) = (machine.state_at(run.index), deferred, map_item)
         else {
             return Err(StatesError::runtime(
                 "internal error: a Map iteration lost its input",
@@ -105,6 +109,7 @@ impl Execution {
             map,
             input: &deferred.input,
             context: &deferred.context,
+            item_source: deferred.item_source.as_deref(),
         };
         let built = self.item_input(frame, run, &source, *index, item)?;
         Ok(built.unwrap_or_else(|| Rc::clone(item)))
@@ -123,15 +128,20 @@ impl Execution {
             map,
             input,
             context,
+            item_source,
         } = *source;
+        let map_item = || {
+            let mut item_context = json!({"Index": index, "Value": item});
+            if let (Some(source), Some(fields)) = (item_source, item_context.as_object_mut()) {
+                fields.insert("Source".into(), json!(source));
+            }
+            json!({ "Item": item_context })
+        };
         Ok(Some(match &map.item_selector {
             Some(Payload::Jsonata(selector)) => {
                 let mut states = self.states_binding(frame, run, None, None, None);
                 if let Some(context) = states.get_mut("context").and_then(Value::as_object_mut) {
-                    context.insert(
-                        "Map".into(),
-                        json!({"Item": {"Index": index, "Value": item}}),
-                    );
+                    context.insert("Map".into(), map_item());
                 }
                 Rc::new(self.jsonata_template(frame, run, selector, "ItemSelector", &states)?)
             }
@@ -139,10 +149,7 @@ impl Execution {
                 let child_context = if selector.reads_context() {
                     let mut child_context = context.clone();
                     if let Some(map) = child_context.as_object_mut() {
-                        map.insert(
-                            "Map".into(),
-                            json!({"Item": {"Index": index, "Value": item}}),
-                        );
+                        map.insert("Map".into(), map_item());
                     }
                     child_context
                 } else {

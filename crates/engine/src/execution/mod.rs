@@ -54,15 +54,21 @@
 //!   MapIterationAborted: `abort_children` (`abort.rs`), when a sibling's failure stops them;
 //!   `abort_execution` (`abort.rs`), when the execution times out or is stopped.
 //! - EvaluationFailed: `evaluation_failed` (`flow.rs`).
+//! - A Map Run's child execution: its ExecutionStarted in `start_map_run_child`, its end
+//!   (ExecutionSucceeded, ExecutionFailed, ExecutionAborted) in `end_child_execution` and
+//!   `abort_child_execution` (`map_run.rs`); its states' events as above, into its own
+//!   history (`record_event` writes to `Execution::sink`'s).
 //!
 //! A `states:startExecution` Task of a state machine in the execution's `Workspace` runs it as
 //! a child execution with its own history (`child.rs`), kept in `child_executions`.
 
 mod abort;
+mod batcher;
 mod callback;
 mod child;
 mod children;
 mod clock;
+mod csv;
 mod driver;
 mod errors;
 mod events;
@@ -70,11 +76,15 @@ mod fanout;
 mod flow;
 mod frame;
 mod items;
+mod map_run;
+mod reader;
 mod redrive;
+mod s3_tasks;
 mod states;
 mod task;
 mod trace;
 mod visit;
+mod writer;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -91,7 +101,7 @@ use crate::definition::{
 use crate::error::{names, StatesError};
 use crate::history::{EventDetails, EventKind, History, HistoryEvent};
 use crate::limits::Limits;
-use crate::mocks::{MockResponse, MockSet, TaskCall};
+use crate::mocks::{MockResponse, MockSet, S3Store, TaskCall};
 use crate::paths;
 use crate::rng::Rng;
 use crate::template::{self, EvalEnv};
@@ -111,6 +121,7 @@ pub use children::{ChildExecution, ChildOrigin};
 pub use driver::{
     run_to_end, run_to_end_observed, run_to_end_with, RunBounds, RunEnd, MAX_IDLE_STEPS,
 };
+pub use map_run::{MAX_CHILD_EVENTS_KEPT, MAX_CHILD_EXECUTIONS_KEPT};
 pub use redrive::RedriveError;
 pub use trace::{
     ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
@@ -223,6 +234,13 @@ pub struct Execution {
     nesting: child::Nesting,
     /// The callback and activity tasks waiting for their tokens (`callback.rs`).
     callbacks: callback::Callbacks,
+    /// The running child executions of Map Runs (`map_run.rs`).
+    map_runs: map_run::MapRuns,
+    /// The child execution whose history the action being carried out writes to; none for
+    /// this execution's own (`map_run.rs`).
+    sink: Option<usize>,
+    /// The execution's own copy of the mock file's S3, which it reads and writes.
+    s3: S3Store,
     /// How many traces the caller had forgotten ([`Execution::forget_traces_before`]): the
     /// index of `traces[0]`.
     traces_forgotten: usize,
@@ -256,6 +274,7 @@ impl Execution {
         let input = Rc::new(input);
         let mut mocks = mocks;
         mocks.set_jsonata_limits(options.limits.jsonata);
+        let s3 = mocks.s3().clone();
         Execution {
             root,
             sub_machines,
@@ -273,6 +292,9 @@ impl Execution {
             child_executions: Vec::new(),
             nesting: child::Nesting::default(),
             callbacks: callback::Callbacks::default(),
+            map_runs: map_run::MapRuns::default(),
+            sink: None,
+            s3,
             traces_forgotten: 0,
             spare_run: None,
             frames: Frames::default(),
@@ -426,6 +448,7 @@ impl Execution {
         // The states and iterations in progress are stopped first, as a failing branch stops
         // its siblings (abort.rs); the execution's event follows the root frame's last one.
         let last = self.abort_execution(now).unwrap_or(0);
+        self.sink = None;
         self.push_event(
             now,
             last,
@@ -511,6 +534,7 @@ impl Execution {
             self.start();
             return;
         }
+        self.sink = None;
         let Some(mut frame) = self.frames.take_next() else {
             // Nothing left to run but no final status: cannot happen once started; end safely.
             self.finish(
@@ -522,6 +546,7 @@ impl Execution {
             );
             return;
         };
+        self.sink = frame.child_execution;
         if let Some(map) = frame.announce.take() {
             frame.last_event = self.push_map_iteration(
                 frame.now,
@@ -590,6 +615,7 @@ impl Execution {
             now,
             last_event: 0,
             recorded: true,
+            child_execution: None,
             state: None,
             child_trace: None,
             variables: Rc::new(Map::new()),
@@ -607,6 +633,9 @@ impl Execution {
             self.finish(result, child.last_event, child.now);
             return;
         };
+        // A Map Run's child execution ends with its root frame; the parent's events follow.
+        self.end_child_execution(&child, &result);
+        self.sink = parent.child_execution;
         let Action::Run(mut run) = std::mem::replace(&mut parent.action, Action::Vacant) else {
             self.frames.push(parent);
             return;
@@ -634,6 +663,7 @@ impl Execution {
 
     /// Ends the execution with the top frame's result.
     fn finish(&mut self, result: Result<Rc<Value>, StatesError>, last_event: u64, now: Millis) {
+        self.sink = None;
         match result {
             Ok(output) => {
                 if let Err(error) = self.check_payload("execution", &output) {
@@ -670,6 +700,7 @@ impl Execution {
                 };
             }
         }
+        self.abort_running_child_executions(now);
         self.frames.clear();
     }
 
@@ -753,7 +784,11 @@ impl Execution {
             },
         );
         self.redrives.add_to_context(&mut context);
-        context
+        // A Map Run's child execution shows its own `$$.Execution` and `$$.StateMachine`.
+        match frame.child_execution {
+            Some(slot) => self.child_context(slot, context),
+            None => context,
+        }
     }
 }
 

@@ -276,6 +276,7 @@ impl Execution {
             now: at,
             last_event: redriven,
             recorded: true,
+            child_execution: None,
             state: None,
             child_trace: None,
             variables: Rc::new(Map::new()),

@@ -204,9 +204,15 @@ impl Execution {
 
         let outcome = match child.map_or_else(|| self.mocks.respond(&call), Ok) {
             Ok(outcome) => outcome,
-            Err(e) => {
-                return Err(StatesError::runtime(e.message));
-            }
+            // No mock: an `aws-sdk:s3` call is answered by the mocked S3 (`s3_tasks.rs`).
+            Err(e) => match self.s3_task(&task.resource, &parameters, frame.now) {
+                Some(response) => crate::mocks::MockOutcome {
+                    response,
+                    duration_ms: 0,
+                    heartbeats_ms: Vec::new(),
+                },
+                None => return Err(StatesError::runtime(e.message)),
+            },
         };
         let limit_s = timeout.unwrap_or(DEFAULT_TASK_TIMEOUT_SECONDS);
         let duration_ms = Millis::try_from(outcome.duration_ms).unwrap_or(Millis::MAX / 2);

@@ -6,6 +6,10 @@
 //!   (`StateMachines` test cases naming `MockedResponses` per state), in our own `Functions`
 //!   format (rules per Lambda function or resource, matched on the call's input), or both.
 //!
+//! A mock file may also declare the buckets and objects of a mocked Amazon S3 (its `S3`
+//! section, see [`S3Store`] and `s3.rs` for the format), which a Distributed Map's ItemReader
+//! and ResultWriter, and `aws-sdk:s3` Task states no mock answers, read and write.
+//!
 //! Fixed responses per state (the first two) take priority over `Functions` rules. Calls are
 //! counted per state name, retries and re-entries included, from 0.
 //!
@@ -88,6 +92,7 @@
 
 mod lambda;
 mod rules;
+mod s3;
 mod sfn_local;
 
 use std::collections::HashMap;
@@ -102,6 +107,8 @@ use rules::{matches, parse_functions, CallScope, Condition, FunctionRule, RuleAn
 use sfn_local::{
     parse_mocked_responses, parse_state_machines, select_test_case, Entries, TestCase,
 };
+
+pub use s3::{etag, S3Body, S3Error, S3Object, S3ObjectMeta, S3Store, S3Write};
 
 pub(crate) use lambda::{is_lambda_function_arn, is_lambda_invoke, lambda_function_name};
 
@@ -205,6 +212,8 @@ pub struct MockSet {
     /// What stops a runaway JSONata expression of a rule: the execution's
     /// ([`MockSet::set_jsonata_limits`]).
     jsonata_limits: JsonataLimits,
+    /// The mocked S3 of the mock file's `S3` section (see `s3.rs`).
+    s3: S3Store,
 }
 
 /// Whether a task of `resource` waits for its token to be answered: a `.waitForTaskToken`
@@ -218,7 +227,7 @@ pub fn is_callback_resource(resource: &str) -> bool {
 }
 
 /// The fields of a mock file.
-const FILE_FIELDS: &[&str] = &["StateMachines", "MockedResponses", "Functions"];
+const FILE_FIELDS: &[&str] = &["StateMachines", "MockedResponses", "Functions", "S3"];
 
 /// Shows an object key in a location: bare when it is a plain word, JSON-quoted otherwise.
 fn key(name: &str) -> String {
@@ -270,6 +279,7 @@ impl MockSet {
             functions: file.functions,
             calls: HashMap::new(),
             jsonata_limits: JsonataLimits::default(),
+            s3: file.s3,
         };
         if let Some(case) = select_test_case(&file.test_cases, test_case)? {
             for (state, response_name) in &case.states {
@@ -329,6 +339,7 @@ impl MockSet {
             functions: Vec::new(),
             calls: HashMap::new(),
             jsonata_limits: JsonataLimits::default(),
+            s3: S3Store::default(),
         })
     }
 
@@ -342,7 +353,17 @@ impl MockSet {
 
     /// Whether the set mocks nothing at all.
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty() && self.functions.is_empty()
+        self.states.is_empty() && self.functions.is_empty() && self.s3.is_empty()
+    }
+
+    /// The mocked S3 of the mock file's `S3` section.
+    pub fn s3(&self) -> &S3Store {
+        &self.s3
+    }
+
+    /// The mocked S3, to resolve its `file` entries ([`S3Store::resolve_file`]).
+    pub fn s3_mut(&mut self) -> &mut S3Store {
+        &mut self.s3
     }
 
     /// How many calls of `state_name` were answered or attempted so far.
@@ -512,6 +533,7 @@ struct MockFile {
     responses: HashMap<String, Entries>,
     test_cases: Vec<TestCase>,
     functions: Vec<(String, Vec<FunctionRule>)>,
+    s3: S3Store,
 }
 
 impl MockFile {
@@ -531,8 +553,8 @@ impl MockFile {
             if !FILE_FIELDS.contains(&name.as_str()) {
                 problems.push(
                     &key(name),
-                    "not a field of a mock file (expected StateMachines, MockedResponses or \
-                     Functions)",
+                    "not a field of a mock file (expected StateMachines, MockedResponses, \
+                     Functions or S3)",
                 );
             }
         }
@@ -548,10 +570,15 @@ impl MockFile {
             Some(value) => parse_functions(value, &mut problems),
             None => Vec::new(),
         };
+        let s3 = match doc.get("S3") {
+            Some(value) => s3::parse_s3(value, &mut problems),
+            None => S3Store::default(),
+        };
         problems.into_result(MockFile {
             responses,
             test_cases,
             functions,
+            s3,
         })
     }
 }
