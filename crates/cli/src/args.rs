@@ -80,7 +80,7 @@ pub enum Command {
     Help,
     Version,
     Validate { definition: PathBuf },
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     Conformance(ConformanceArgs),
 }
 
@@ -341,7 +341,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         return Err(UsageError("--test-case needs --mocks".into()));
     }
     let definition = one_positional("run", "a definition file", positionals)?;
-    Ok(Command::Run(RunArgs {
+    Ok(Command::Run(Box::new(RunArgs {
         definition,
         input,
         mocks,
@@ -358,7 +358,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         s3_out,
         child_histories,
         redrive_with,
-    }))
+    })))
 }
 
 /// `--machine NAME=FILE`: a state machine's name (what a StateMachineArn ends with) and file.
@@ -455,7 +455,7 @@ mod tests {
         ]);
         assert_eq!(
             command,
-            Ok(Command::Run(RunArgs {
+            Ok(Command::Run(Box::new(RunArgs {
                 definition: "def.json".into(),
                 input: InputSource::Inline("{\"a\":1}".into()),
                 mocks: Some("m.json".into()),
@@ -475,7 +475,7 @@ mod tests {
                 s3_out: None,
                 child_histories: Some("children".into()),
                 redrive_with: vec!["fix1.json".into(), "fix2.json".into()],
-            }))
+            })))
         );
     }
 

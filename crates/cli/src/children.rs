@@ -74,7 +74,7 @@ pub fn write_child_histories(dir: &Path, execution: &Execution) -> Result<(), Cl
             "status": child.status.name(),
             "startDate": format_iso(child.start),
             "stopDate": child.stop.map(format_iso),
-            "events": to_get_execution_history(&child.history)["events"],
+            "events": to_get_execution_history(&child.history).get("events"),
         });
         let path = dir.join(format!("{index}-{}.json", file_name_part(&child.name)));
         write_json(&path, "child execution history", &record)?;

@@ -298,7 +298,6 @@ impl Session {
                     | ExecutionStatus::TimedOut { .. }
                     | ExecutionStatus::Aborted
             ),
-            ..Batch::default()
         }
     }
 
