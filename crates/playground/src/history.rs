@@ -310,14 +310,15 @@ pub fn HistoryTable(
                                 </span>
                                 <span class=format!("cell type tone-{}", tone(row.class)) role="cell">{row.event_type.clone()}</span>
                                 <span class="cell step" role="cell">
-                                    {row.step.clone().unwrap_or_else(|| "-".into())}
+                                    // First, so that a long state name cut short never hides it.
                                     {open_child.and_then(|open| {
                                         let child = started_children.with(|m| m.get(&row.id).copied())?;
                                         Some(view! {
                                             <button class="link child-link" data-testid="open-child" title="Open the child execution this event started"
-                                                on:click=move |ev| { ev.stop_propagation(); open.run(Some(child)); }>" ↗ child"</button>
+                                                on:click=move |ev| { ev.stop_propagation(); open.run(Some(child)); }>"↗ child "</button>
                                         })
                                     })}
+                                    {row.step.clone().unwrap_or_else(|| "-".into())}
                                 </span>
                                 <span class="cell resource" role="cell" title=row.resource.clone().unwrap_or_default()>{row.resource.as_deref().map(format::short_resource).unwrap_or_else(|| "-".into())}</span>
                                 <span class="cell elapsed" role="cell">{format::elapsed(row.timestamp - start)}</span>

@@ -255,11 +255,11 @@ impl Runner {
         let phase = self.view().phase.get_untracked();
         if phase == Phase::Waiting {
             // Nobody answers: the time passes until the waiting task's heartbeat or timeout.
-            self.inner
-                .borrow_mut()
-                .run
-                .playback
-                .let_time_pass(real_now());
+            {
+                let mut inner = self.inner.borrow_mut();
+                inner.run.playback.let_time_pass(real_now());
+                inner.run.let_time_pass = true;
+            }
             self.view().phase.set(Phase::Running);
             self.pump();
             return;

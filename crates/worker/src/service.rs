@@ -213,11 +213,36 @@ impl Service {
                 completed: with_starter_mocks_in_workspace(&definition, &mocks, &name, &machines)
                     .map(|text| CompletedMocks { from: mocks, text }),
             },
-            ToWorker::AnswerTask { .. }
-            | ToWorker::Redrive { .. }
-            | ToWorker::ChildHistory { .. } => FromWorker::Refused {
-                problem: "Not supported by this engine build yet".into(),
+            ToWorker::AnswerTask {
+                token,
+                answer,
+                at_ms,
+            } => match self.session.as_mut() {
+                Some(session) => match session.answer(&token, answer, at_ms) {
+                    Ok(batch) => FromWorker::Batch(batch),
+                    Err(problem) => FromWorker::Refused { problem },
+                },
+                None => FromWorker::Refused {
+                    problem: "No execution waits for an answer: press Run".into(),
+                },
             },
+            ToWorker::Redrive { mocks } => match self.session.as_mut() {
+                Some(session) => match session.redrive(&mocks) {
+                    Ok(batch) => FromWorker::Batch(batch),
+                    Err(problem) => FromWorker::Refused { problem },
+                },
+                None => FromWorker::Refused {
+                    problem: "No execution to redrive: press Run".into(),
+                },
+            },
+            ToWorker::ChildHistory { id } => {
+                match self.session.as_ref().and_then(|s| s.child_history(id)) {
+                    Some(events) => FromWorker::ChildHistory { id, events },
+                    None => FromWorker::Refused {
+                        problem: format!("No child execution {id} in this run"),
+                    },
+                }
+            }
         }
     }
 

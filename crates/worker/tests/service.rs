@@ -304,3 +304,96 @@ fn a_mistyped_mock_key_is_marked_at_its_line() {
     let marks = mocks_marks("{\"Functions\": {\n\"my fn\": [\n {\"return\": 1, \"x\": 2}]}}");
     assert_eq!((marks[0].line, marks[0].column), (3, 16), "{marks:?}");
 }
+
+/// Advances the service's run until it ends or waits for an answer; the last batch.
+fn advance_to_rest(service: &mut Service) -> sfn_playground_data::protocol::Batch {
+    for _ in 0..10_000 {
+        let reply = service.handle(ToWorker::Advance {
+            max_steps: 100,
+            until_ms: None,
+            let_time_pass: false,
+        });
+        let FromWorker::Batch(batch) = reply else {
+            panic!("{reply:?}");
+        };
+        if !batch.status.is_running() || batch.awaiting_answer {
+            return batch;
+        }
+    }
+    panic!("the run neither ended nor waited");
+}
+
+/// The requests of issue 14's page features reach the engine: a waiting task answered, a
+/// token answered twice refused with AWS's error, a child execution's history, a redrive (and
+/// one AWS refuses).
+#[test]
+fn the_service_answers_redrives_and_opens_child_executions() {
+    use sfn_playground_data::examples::find;
+    use sfn_playground_data::protocol::TaskAnswerView;
+    use sfn_playground_data::workspace::NamedMachine;
+    let mut service = Service::new();
+    let start = |example: &str, scenario: &str| {
+        let example = find(example).expect("an example");
+        ToWorker::Start {
+            definition: example.definition.into(),
+            input: example.scenario(scenario).expect("a scenario").input.into(),
+            mocks: example.mocks.into(),
+            seed: 0,
+            name: example.name.into(),
+            machines: example
+                .machines
+                .iter()
+                .map(|(name, definition)| NamedMachine {
+                    name: (*name).into(),
+                    definition: (*definition).into(),
+                })
+                .collect(),
+        }
+    };
+
+    service.handle(start("callback", "large-order"));
+    let waiting = advance_to_rest(&mut service);
+    let token = waiting.waiting[0].token.clone();
+    let answer = |token: &str| ToWorker::AnswerTask {
+        token: token.into(),
+        answer: TaskAnswerView::Success {
+            output: r#"{"approver": "dana"}"#.into(),
+        },
+        at_ms: None,
+    };
+    assert!(matches!(
+        service.handle(answer(&token)),
+        FromWorker::Batch(_)
+    ));
+    assert_eq!(advance_to_rest(&mut service).status.name, "SUCCEEDED");
+    let FromWorker::Refused { problem } = service.handle(answer(&token)) else {
+        panic!("a second answer is refused");
+    };
+    assert!(problem.starts_with("TaskTimedOut"), "{problem}");
+
+    service.handle(start("child-execution", "paid"));
+    let ended = advance_to_rest(&mut service);
+    assert_eq!(ended.status.name, "SUCCEEDED", "{:?}", ended.status);
+    let FromWorker::ChildHistory { id: 0, events } =
+        service.handle(ToWorker::ChildHistory { id: 0 })
+    else {
+        panic!("the child's history");
+    };
+    assert_eq!(events.last().unwrap().event_type, "ExecutionSucceeded");
+
+    service.handle(start("redrive", "service-down"));
+    assert!(advance_to_rest(&mut service).redrivable);
+    let fixed = include_str!("../../playground-data/src/examples/redrive/mocks.fixed.json");
+    let redrive = ToWorker::Redrive {
+        mocks: fixed.into(),
+    };
+    assert!(matches!(
+        service.handle(redrive.clone()),
+        FromWorker::Batch(_)
+    ));
+    assert_eq!(advance_to_rest(&mut service).status.name, "SUCCEEDED");
+    assert!(matches!(
+        service.handle(redrive),
+        FromWorker::Refused { .. }
+    ));
+}
