@@ -177,7 +177,8 @@ impl Work {
             input: self.input.get_untracked(),
             mocks: self.mocks.get_untracked(),
             seed: 0,
-            name: self.tabs.with_untracked(|t| t.shown.clone()),
+            // The default name is sent as none, as saved work has it.
+            name: self.tabs.with_untracked(|t| saved_tabs(t.clone()).name),
             machines: self.tabs.with_untracked(|t| t.others.clone()),
         }
     }
