@@ -14,6 +14,12 @@ pub struct StatesError {
 }
 
 impl StatesError {
+    /// The `error` and `cause` of an event's details (a Failed or Aborted event), each only
+    /// when there is one.
+    pub fn event_details(&self) -> serde_json::Map<String, serde_json::Value> {
+        error_details(self.error.as_deref(), self.cause.as_deref())
+    }
+
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
         StatesError {
             error: Some(error.into()),
@@ -63,4 +69,19 @@ pub mod names {
     pub const RUNTIME: &str = "States.Runtime";
     pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
     pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
+}
+
+/// `{"error": ..., "cause": ...}` as an event's details have them, each only when given.
+pub fn error_details(
+    error: Option<&str>,
+    cause: Option<&str>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut details = serde_json::Map::new();
+    if let Some(e) = error {
+        details.insert("error".into(), serde_json::Value::from(e));
+    }
+    if let Some(c) = cause {
+        details.insert("cause".into(), serde_json::Value::from(c));
+    }
+    details
 }

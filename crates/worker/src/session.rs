@@ -302,12 +302,6 @@ impl Session {
     }
 
     fn label(&mut self, event: &sfn_engine::HistoryEvent) -> EventRow {
-        let details = event.details.as_ref();
-        let field = |name: &str| {
-            details
-                .and_then(|d| d.field(name))
-                .and_then(|v| v.as_str().map(str::to_owned))
-        };
         let previous = usize::try_from(event.previous_event_id)
             .ok()
             .and_then(|id| id.checked_sub(1))
@@ -335,11 +329,10 @@ impl Session {
                     .and_then(|i| u32::try_from(i).ok())
             })
         };
-        let resource = match (field("resourceType"), field("resource")) {
-            (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
-            (None, Some(name)) => Some(name),
-            _ if step.is_some() && previous.step == step && !entered => previous.resource,
-            _ => None,
+        let resource = match resource_of(event) {
+            Some(resource) => Some(resource),
+            None if step.is_some() && previous.step == step && !entered => previous.resource,
+            None => None,
         };
         if is_state_aborted(event.kind) {
             self.aborted_traces
@@ -356,18 +349,11 @@ impl Session {
             class = EventClass::PartFailed;
         }
         let row = EventRow {
-            id: event.id,
-            previous_event_id: event.previous_event_id,
-            timestamp: event.timestamp,
-            event_type: event.kind.aws_name().to_string(),
             class,
             step: label.step.clone(),
             resource: label.resource.clone(),
             trace: label.trace,
-            details: details
-                .map(|d| serde_json::json!({ d.key(): &*d.value() }).to_string())
-                .unwrap_or_default(),
-            aws_event: event.to_aws_json().to_string(),
+            ..plain_row(event)
         };
         self.labels.push(label);
         row
@@ -506,14 +492,8 @@ impl Session {
 }
 
 /// An event as a row, labelled only with what the event says itself (a child execution's
-/// history, which the inspector does not follow).
+/// history, which the inspector does not follow; [`Session::label`] labels this run's).
 fn plain_row(event: &sfn_engine::HistoryEvent) -> EventRow {
-    let details = event.details.as_ref();
-    let field = |name: &str| {
-        details
-            .and_then(|d| d.field(name))
-            .and_then(|v| v.as_str().map(str::to_owned))
-    };
     EventRow {
         id: event.id,
         previous_event_id: event.previous_event_id,
@@ -521,16 +501,30 @@ fn plain_row(event: &sfn_engine::HistoryEvent) -> EventRow {
         event_type: event.kind.aws_name().to_string(),
         class: event_class(event.kind),
         step: event.state_name.as_deref().map(str::to_owned),
-        resource: match (field("resourceType"), field("resource")) {
-            (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
-            (None, Some(name)) => Some(name),
-            _ => None,
-        },
+        resource: resource_of(event),
         trace: None,
-        details: details
+        details: event
+            .details
+            .as_ref()
             .map(|d| serde_json::json!({ d.key(): &*d.value() }).to_string())
             .unwrap_or_default(),
         aws_event: event.to_aws_json().to_string(),
+    }
+}
+
+/// The resource an event names (`lambda:invoke`, an ARN), if it names one.
+fn resource_of(event: &sfn_engine::HistoryEvent) -> Option<String> {
+    let field = |name: &str| {
+        event
+            .details
+            .as_ref()
+            .and_then(|d| d.field(name))
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    match (field("resourceType"), field("resource")) {
+        (Some(kind), Some(name)) => Some(format!("{kind}:{name}")),
+        (None, Some(name)) => Some(name),
+        _ => None,
     }
 }
 

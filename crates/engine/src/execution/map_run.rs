@@ -218,13 +218,7 @@ impl Execution {
                 },
             ),
             Err(error) => {
-                let mut details = Map::new();
-                if let Some(e) = &error.error {
-                    details.insert("error".into(), json!(e));
-                }
-                if let Some(c) = &error.cause {
-                    details.insert("cause".into(), json!(c));
-                }
+                let details = error.event_details();
                 (
                     EventKind::ExecutionFailed,
                     EventDetails::new("executionFailedEventDetails", Value::Object(details)),

@@ -416,13 +416,7 @@ impl Execution {
             self.history.forget_earlier_steps();
         }
         self.history.begin_step();
-        let mut details = Map::new();
-        if let Some(e) = &error {
-            details.insert("error".into(), json!(e));
-        }
-        if let Some(c) = &cause {
-            details.insert("cause".into(), json!(c));
-        }
+        let details = crate::error::error_details(error.as_deref(), cause.as_deref());
         // Now is the time of the latest event: a frame's clock may be ahead of it while it
         // blocks (a task in flight).
         let now = self.now();
@@ -604,16 +598,22 @@ impl Execution {
         }
         // AWS links the first state's event to no event (previousEventId 0), not to
         // ExecutionStarted.
-        let id = self.frames.new_id();
-        self.frames.push(Frame {
-            id,
+        let root = self.root_frame(now, 0);
+        self.frames.push(root);
+    }
+
+    /// The root frame, about to enter the first state at `now`, its first event following
+    /// `last_event`.
+    fn root_frame(&mut self, now: Millis, last_event: u64) -> Frame {
+        Frame {
+            id: self.frames.new_id(),
             parent: None,
             index: 0,
             announce: None,
             machine: Rc::clone(&self.root),
             map_item: None,
             now,
-            last_event: 0,
+            last_event,
             recorded: true,
             child_execution: None,
             state: None,
@@ -621,7 +621,7 @@ impl Execution {
             variables: Rc::new(Map::new()),
             redrive: Default::default(),
             action: enter_action(&self.root, &self.root.start_at, Rc::clone(&self.input)),
-        });
+        }
     }
 
     /// A finished frame hands its result to its parent (a Parallel or Map state), or ends the
@@ -680,13 +680,7 @@ impl Execution {
                 self.status = ExecutionStatus::Succeeded { output };
             }
             Err(error) => {
-                let mut details = Map::new();
-                if let Some(e) = &error.error {
-                    details.insert("error".into(), json!(e));
-                }
-                if let Some(c) = &error.cause {
-                    details.insert("cause".into(), json!(c));
-                }
+                let details = error.event_details();
                 self.push_event(
                     now,
                     last_event,

@@ -265,24 +265,7 @@ impl Execution {
         );
         self.status = ExecutionStatus::Running;
         self.started = true;
-        let id = self.frames.new_id();
-        let mut root = Frame {
-            id,
-            parent: None,
-            index: 0,
-            announce: None,
-            machine: Rc::clone(&self.root),
-            map_item: None,
-            now: at,
-            last_event: redriven,
-            recorded: true,
-            child_execution: None,
-            state: None,
-            child_trace: None,
-            variables: Rc::new(Map::new()),
-            redrive: FrameRedrive::default(),
-            action: enter_action(&self.root, &self.root.start_at, Rc::clone(&self.input)),
-        };
+        let mut root = self.root_frame(at, redriven);
         // Nothing known of where it stopped (it failed before its first state, or at a limit
         // of the simulator's): it starts over.
         if let Some(resume) = resume {

@@ -321,13 +321,7 @@ impl Execution {
                     error.error.as_deref(),
                     Some(names::TIMEOUT) | Some(names::HEARTBEAT_TIMEOUT)
                 );
-                let mut details = Map::new();
-                if let Some(e) = &error.error {
-                    details.insert("error".into(), json!(e));
-                }
-                if let Some(c) = &error.cause {
-                    details.insert("cause".into(), json!(c));
-                }
+                let mut details = error.event_details();
                 let (failed, key) = match (kind, is_timeout) {
                     (ResourceKind::LambdaFunction, false) => (
                         EventKind::LambdaFunctionFailed,
