@@ -631,6 +631,7 @@ pub fn event_class(kind: EventKind) -> EventClass {
         | K::MapStateStarted
         | K::MapIterationStarted
         | K::MapRunStarted
+        | K::MapRunRedriven
         | K::TaskScheduled
         | K::TaskStarted
         | K::TaskSubmitted

@@ -116,8 +116,11 @@ impl Execution {
             let map_run_event = fanout.distributed.then_some(fanout.map_run_event);
             // A failed Map Run's ResultWriter still writes what each child came to; the
             // state fails with the run's error all the same.
-            if let (Some(writer), Some(map_run)) = (fanout.writer.take(), fanout.map_run.take()) {
-                let _ = self.write_results(&writer, &map_run, frame.now);
+            // The Map Run stays with the fanout: a redrive redrives it (`redrive.rs`).
+            if let (Some(writer), Some(map_run)) =
+                (fanout.writer.as_deref(), fanout.map_run.as_deref())
+            {
+                let _ = self.write_results(writer, map_run, frame.now);
             }
             // The fanout stays until the error is handled: a redrive goes on from what its
             // children left (`Execution::stop_point`).
@@ -395,7 +398,10 @@ impl Execution {
                         frame.now,
                         frame.recorded,
                     );
-                    (slot.is_some(), slot, 0)
+                    match slot {
+                        Some((slot, last_event)) => (true, Some(slot), last_event),
+                        None => (false, None, 0),
+                    }
                 }
                 _ => (recorded, frame.child_execution, frame.last_event),
             };
@@ -416,7 +422,15 @@ impl Execution {
                 variables: Rc::clone(&frame.variables),
                 redrive: Default::default(),
             };
-            fanout.redrive.resume_child(&mut child);
+            // An EXPRESS child of a redriven Map Run starts again from its start (AWS
+            // restarts those with StartExecution); any other child goes on where it stopped.
+            if !fanout
+                .map_run
+                .as_ref()
+                .is_some_and(|map_run| map_run.express)
+            {
+                fanout.redrive.resume_child(&mut child);
+            }
             self.frames.push(child);
             // A child run of a distributed Map is work that shows in no event here: each
             // one started counts as a silent action (see MAX_SILENT_ACTIONS_IN_A_ROW), so
@@ -611,20 +625,45 @@ impl Execution {
             ));
         }
         if distributed {
-            let label = map.label.clone().unwrap_or_else(|| run.name.to_string());
-            let run_id = self.rng.uuid_v4();
-            let mut map_run = MapRun::new(&self.options.identity, &run.name, &label, run_id);
-            if writer.is_some() {
+            // On a redrive, the Map Run that failed is redriven: MapRunRedriven, the same run.
+            let redriven =
+                super::redrive::map_run_to_redrive(frame, run.index, fanout.children.len());
+            let (mut map_run, event) = match redriven {
+                Some(mut map_run) => {
+                    map_run.redrive_count = map_run.redrive_count.saturating_add(1);
+                    let details =
+                        json!({"mapRunArn": map_run.arn, "redriveCount": map_run.redrive_count});
+                    (
+                        map_run,
+                        (
+                            EventKind::MapRunRedriven,
+                            "mapRunRedrivenEventDetails",
+                            details,
+                        ),
+                    )
+                }
+                None => {
+                    let label = map.label.clone().unwrap_or_else(|| run.name.to_string());
+                    let run_id = self.rng.uuid_v4();
+                    let mut map_run =
+                        MapRun::new(&self.options.identity, &run.name, &label, run_id);
+                    map_run.express = map.execution_type.as_deref() == Some("EXPRESS");
+                    let details = json!({"mapRunArn": map_run.arn});
+                    (
+                        map_run,
+                        (
+                            EventKind::MapRunStarted,
+                            "mapRunStartedEventDetails",
+                            details,
+                        ),
+                    )
+                }
+            };
+            if writer.is_some() && map_run.records.is_none() {
                 map_run.keep_records(&fanout.children, frame.now);
             }
-            fanout.map_run_event = self.emit(
-                frame,
-                EventKind::MapRunStarted,
-                Some((
-                    "mapRunStartedEventDetails",
-                    json!({"mapRunArn": map_run.arn}),
-                )),
-            );
+            let (kind, details_name, details) = event;
+            fanout.map_run_event = self.emit(frame, kind, Some((details_name, details)));
             fanout.map_run = Some(Box::new(map_run));
             fanout.writer = writer.map(Box::new);
         }
@@ -738,6 +777,11 @@ impl Fanout {
             map_run: None,
             writer: None,
         }
+    }
+
+    /// A distributed Map's Map Run.
+    pub(super) fn map_run(&self) -> Option<&MapRun> {
+        self.map_run.as_deref()
     }
 
     /// Whether the state goes on: every child has finished, or one failed it.

@@ -42,7 +42,9 @@ pub(super) struct MapRuns {
     events_kept: usize,
 }
 
-/// A Map Run: its ARN, and what its child executions are named.
+/// A Map Run: its ARN, and what its child executions are named. A redrive of its execution
+/// redrives it (`redrive.rs`): the same run, its unsuccessful children run again.
+#[derive(Debug, Clone)]
 pub(super) struct MapRun {
     pub(super) arn: String,
     /// The run's id, the ARN's last part (a ResultWriter's files go under it).
@@ -53,9 +55,18 @@ pub(super) struct MapRun {
     execution_prefix: String,
     /// Each child's record, by index, when a ResultWriter needs them.
     pub(super) records: Option<Vec<ChildRecord>>,
+    /// How many times the run was redriven (MapRunRedriven's `redriveCount`).
+    pub(super) redrive_count: u64,
+    /// Whether its children are EXPRESS executions: a redrive starts them again (as AWS's
+    /// StartExecution) instead of redriving them.
+    pub(super) express: bool,
+    /// Which children have started, by index: on a redrive, those are redriven (or, EXPRESS,
+    /// started again under a new name), the others start for the first time.
+    started: Vec<bool>,
 }
 
 /// What a ResultWriter writes of a child execution.
+#[derive(Debug, Clone)]
 pub(super) struct ChildRecord {
     pub(super) name: String,
     pub(super) execution_arn: String,
@@ -66,6 +77,8 @@ pub(super) struct ChildRecord {
     pub(super) started: bool,
     /// None while it runs (or never started).
     pub(super) outcome: Option<Result<Value, StatesError>>,
+    /// How many times the child execution was redriven (its RedriveCount).
+    pub(super) redrive_count: u64,
 }
 
 impl MapRun {
@@ -85,6 +98,9 @@ impl MapRun {
             execution_prefix: format!("{base}:execution:{machine}/{label}:"),
             id: run_id,
             records: None,
+            redrive_count: 0,
+            express: false,
+            started: Vec::new(),
         }
     }
 
@@ -103,6 +119,7 @@ impl MapRun {
                     stop: now,
                     started: false,
                     outcome: None,
+                    redrive_count: 0,
                 }
             })
             .collect();
@@ -116,7 +133,17 @@ impl MapRun {
     /// The name of the child execution `index`: a UUID made from the run and the index, so
     /// that it draws nothing from the execution's random numbers.
     fn child_name(&self, index: usize) -> String {
-        let digest = Md5::digest(format!("{}#{index}", self.arn).as_bytes());
+        self.name_from(&format!("{}#{index}", self.arn))
+    }
+
+    /// The name of an EXPRESS child execution started again by the run's redrive: a new
+    /// execution, so a new name.
+    fn restarted_child_name(&self, index: usize) -> String {
+        self.name_from(&format!("{}#{index}#{}", self.arn, self.redrive_count))
+    }
+
+    fn name_from(&self, seed: &str) -> String {
+        let digest = Md5::digest(seed.as_bytes());
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         let part = |from: usize, to: usize| hex.get(from..to).unwrap_or_default().to_string();
         format!(
@@ -134,7 +161,9 @@ impl Execution {
     /// Starts the child execution of the Map Run's child `index`, whose root frame is
     /// `frame_id`: its ExecutionStarted event, in a new history while fewer than
     /// [`MAX_CHILD_EXECUTIONS_KEPT`] are kept and `keep_history` (the Map's own frame keeps
-    /// one). Returns the history's index, if kept.
+    /// one). On a redrive of the run, a STANDARD child that started before is redriven
+    /// instead: its history goes on with ExecutionRedriven. Returns the history's index, if
+    /// kept, and the event the child's first state follows.
     pub(super) fn start_map_run_child(
         &mut self,
         map_run: &mut MapRun,
@@ -143,11 +172,28 @@ impl Execution {
         input: &Rc<Value>,
         now: Millis,
         keep_history: bool,
-    ) -> Option<usize> {
-        let name = map_run.child_name(index);
+    ) -> Option<(usize, u64)> {
+        let started_before = map_run.started.get(index).copied().unwrap_or(false);
+        if map_run.started.len() <= index {
+            map_run.started.resize(index.saturating_add(1), false);
+        }
+        if let Some(started) = map_run.started.get_mut(index) {
+            *started = true;
+        }
+        let redriven = started_before && !map_run.express;
+        let name = if started_before && map_run.express {
+            map_run.restarted_child_name(index)
+        } else {
+            map_run.child_name(index)
+        };
         let execution_arn = format!("{}{name}", map_run.execution_prefix);
         if let Some(records) = &mut map_run.records {
             if let Some(record) = records.get_mut(index) {
+                let redrive_count = if redriven {
+                    record.redrive_count.saturating_add(1)
+                } else {
+                    0
+                };
                 *record = ChildRecord {
                     name: name.clone(),
                     execution_arn: execution_arn.clone(),
@@ -156,8 +202,12 @@ impl Execution {
                     stop: now,
                     started: true,
                     outcome: None,
+                    redrive_count,
                 };
             }
+        }
+        if redriven {
+            return self.redrive_map_run_child(map_run, frame_id, index, now, keep_history);
         }
         if !keep_history
             || self.child_executions.len() >= MAX_CHILD_EXECUTIONS_KEPT
@@ -196,7 +246,53 @@ impl Execution {
             },
             false,
         );
-        Some(slot)
+        Some((slot, 0))
+    }
+
+    /// Redrives the kept child execution of the run's child `index` (as RedriveExecution
+    /// does): RUNNING again, its history going on with ExecutionRedriven
+    /// (`{"redriveCount": n}`), which its next state follows.
+    fn redrive_map_run_child(
+        &mut self,
+        map_run: &MapRun,
+        frame_id: FrameId,
+        index: usize,
+        now: Millis,
+        keep_history: bool,
+    ) -> Option<(usize, u64)> {
+        if !keep_history {
+            return None;
+        }
+        let slot = self.child_executions.iter().rposition(|child| {
+            matches!(&child.origin, ChildOrigin::MapRun { map_run_arn, index: i, .. }
+                if *map_run_arn == map_run.arn && *i == index)
+        })?;
+        let child = self.child_executions.get_mut(slot)?;
+        let redrives = child
+            .history
+            .iter()
+            .filter(|event| event.kind == EventKind::ExecutionRedriven)
+            .count();
+        let last = child.history.last().map_or(0, |event| event.id);
+        child.status = ExecutionStatus::Running;
+        child.stop = None;
+        self.map_runs.roots.insert(frame_id, slot);
+        let id = self.record_child_event(
+            slot,
+            HistoryEvent {
+                id: 0,
+                previous_event_id: last,
+                timestamp: now,
+                kind: EventKind::ExecutionRedriven,
+                details: Some(EventDetails::new(
+                    "executionRedrivenEventDetails",
+                    json!({"redriveCount": redrives.saturating_add(1)}),
+                )),
+                state_name: None,
+            },
+            true,
+        );
+        Some((slot, id))
     }
 
     /// Ends the child execution whose root frame `child` has ended with `result`, if `child`

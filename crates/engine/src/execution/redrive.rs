@@ -39,6 +39,7 @@
 use std::fmt;
 
 use super::fanout::Fanout;
+use super::map_run::MapRun;
 use super::*;
 
 /// AWS's redrivable period: 14 days from the execution's end.
@@ -105,6 +106,8 @@ pub(super) struct ChildrenLeft {
     succeeded: Vec<(usize, Value)>,
     /// Where each child that failed or was stopped stopped, by index.
     stopped: Vec<(usize, Rc<Resume>)>,
+    /// A distributed Map's Map Run, redriven on a redrive.
+    map_run: Option<Box<MapRun>>,
 }
 
 /// A frame's part in a redrive.
@@ -399,7 +402,12 @@ impl Execution {
         let Some(left) = frame.redrive.resume_children.take() else {
             return;
         };
-        if left.state != run.index || left.count != fanout.children.len() || fanout.distributed {
+        if left.state != run.index || left.count != fanout.children.len() {
+            return;
+        }
+        // A distributed Map goes on only in the Map Run it redrives (`map_run_to_redrive`).
+        let run_arn = |map_run: Option<&MapRun>| map_run.map(|map_run| map_run.arn.clone());
+        if run_arn(fanout.map_run()) != run_arn(left.map_run.as_deref()) {
             return;
         }
         for (index, output) in &left.succeeded {
@@ -413,17 +421,25 @@ impl Execution {
     }
 }
 
-/// What the children of a Parallel or inline Map state left (`stopped`: those stopped just
-/// now, besides those the fanout recorded). None when there is nothing to keep: a distributed
-/// Map (run again whole), or no child succeeded nor stopped after starting.
+/// On a redrive, the Map Run a distributed Map state (`state`, with `count` children) redrives:
+/// the one its visit before left, when the state stopped in it with as many children (else a
+/// new Map Run starts).
+pub(super) fn map_run_to_redrive(frame: &Frame, state: usize, count: usize) -> Option<MapRun> {
+    let left = frame.redrive.resume_children.as_ref()?;
+    if left.state != state || left.count != count {
+        return None;
+    }
+    left.map_run.as_deref().cloned()
+}
+
+/// What the children of a Parallel or Map state left (`stopped`: those stopped just now,
+/// besides those the fanout recorded), with a distributed Map's Map Run. None when there is
+/// nothing to keep: no child succeeded nor stopped after starting.
 fn children_left(
     state: usize,
     fanout: &Fanout,
     stopped: Vec<(usize, Rc<Resume>)>,
 ) -> Option<Rc<ChildrenLeft>> {
-    if fanout.distributed {
-        return None;
-    }
     let count = fanout.children.len();
     let succeeded: Vec<(usize, Value)> = fanout
         .redrive
@@ -456,5 +472,6 @@ fn children_left(
         count,
         succeeded,
         stopped: all_stopped,
+        map_run: fanout.map_run().cloned().map(Box::new),
     }))
 }

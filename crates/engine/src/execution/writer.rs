@@ -257,7 +257,7 @@ fn description(record: &ChildRecord, map_run: &MapRun) -> Value {
         None if record.started => ("ABORTED", "REDRIVABLE_BY_MAP_RUN", None),
         None => ("PENDING", "NOT_REDRIVABLE", None),
     };
-    fields.insert("RedriveCount".into(), json!(0));
+    fields.insert("RedriveCount".into(), json!(record.redrive_count));
     fields.insert("RedriveStatus".into(), json!(redrive));
     if let Some(reason) = reason {
         fields.insert("RedriveStatusReason".into(), json!(reason));

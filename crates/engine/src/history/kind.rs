@@ -49,6 +49,8 @@ pub enum EventKind {
     MapIterationFailed,
     MapIterationAborted,
     MapRunStarted,
+    /// The Map Run of a distributed Map that failed, redriven with its execution.
+    MapRunRedriven,
     MapRunSucceeded,
     MapRunFailed,
     MapRunAborted,
@@ -77,7 +79,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order declared.
-    pub const ALL: [EventKind; 56] = [
+    pub const ALL: [EventKind; 57] = [
         EventKind::ExecutionStarted,
         EventKind::ExecutionSucceeded,
         EventKind::ExecutionFailed,
@@ -114,6 +116,7 @@ impl EventKind {
         EventKind::MapIterationFailed,
         EventKind::MapIterationAborted,
         EventKind::MapRunStarted,
+        EventKind::MapRunRedriven,
         EventKind::MapRunSucceeded,
         EventKind::MapRunFailed,
         EventKind::MapRunAborted,
@@ -175,6 +178,7 @@ impl EventKind {
             EventKind::ParallelStateAborted => "ParallelStateAborted",
             EventKind::MapStateAborted => "MapStateAborted",
             EventKind::MapRunStarted => "MapRunStarted",
+            EventKind::MapRunRedriven => "MapRunRedriven",
             EventKind::MapRunSucceeded => "MapRunSucceeded",
             EventKind::MapRunFailed => "MapRunFailed",
             EventKind::MapRunAborted => "MapRunAborted",
