@@ -18,23 +18,40 @@
 //!   state run again start from 0;
 //! - `$$.Execution.RedriveCount` is the number of redrives, `$$.Execution.RedriveTime` the time
 //!   of the latest one (present once redriven); ExecutionRedriven's details are
-//!   `{"redriveCount": n}`.
+//!   `{"redriveCount": n}`;
+//! - ("Redriving Map Runs") a distributed Map whose Map Run failed has that Map Run redriven:
+//!   the same Map Run (MapRunRedriven's details: its `mapRunArn` and `redriveCount`, the
+//!   number of its redrives so far), which runs again only its unsuccessful child executions
+//!   (failed, aborted, timed out, or never started); STANDARD ones are redriven (same ARN,
+//!   their RedriveCount counts up, ExecutionRedriven in their history), EXPRESS ones are
+//!   started again with StartExecution (a new execution). A Map Run that failed with
+//!   States.DataLimitExceeded, or was not started, starts anew.
+//!
+//! What AWS does not document, and is decided here, for a Map Run: the parent's history reads
+//! MapStateEntered, MapStateStarted (as any redriven state here) then MapRunRedriven where the
+//! first attempt had MapRunStarted, and MapRunSucceeded/Failed follow it; a redriven STANDARD
+//! child goes on from the state it stopped in (as its parent does), its ExecutionRedriven
+//! followed by that state's Entered event; an EXPRESS child started again is named with a new
+//! UUID and runs from its start; the children's inputs are those of the first attempt (the
+//! items are read again, and when their number changed a new Map Run starts); a ResultWriter
+//! writes the run's files again under the same Map Run id, with every child (those kept and
+//! those run again, RedriveCount counted); the tolerated failure thresholds count the
+//! failures of the redrive only.
 //!
 //! What AWS does not document, and is decided here: the state a frame stopped in is entered
 //! again (a new `<Type>StateEntered` event, with the input it had), so a redrive reads as a
 //! visit of that state; ExecutionRedriven follows the event that ended the attempt before, and
-//! the first event of the redrive follows ExecutionRedriven. A distributed Map (its Map Run)
-//! runs again whole: its child executions are not kept (so no MapRunRedriven: a new Map Run
-//! starts). A branch or iteration that had just finished at the very instant the execution was
+//! the first event of the redrive follows ExecutionRedriven. A branch or iteration that had just finished at the very instant the execution was
 //! stopped runs again. The mocks given to a redrive replace the execution's, their calls
 //! counted from 0. An EXPRESS state machine's execution is refused (AWS: "not supported by
 //! EXPRESS state machines"; the message is ours). AWS documents no limit on the number of
 //! redrives of an execution (1,000 is a Map Run's): none here but the history quota.
 //!
 //! To go on, an ended execution keeps a [`Resume`] per frame that stopped: the state, its
-//! input, the variables in scope and, for a Parallel or inline Map state, the outputs of the
-//! children that succeeded and where each of the others stopped. That is bounded by the frames
-//! running at the end and the outputs the state had collected, which it held anyway.
+//! input, the variables in scope and, for a Parallel or Map state, the outputs of the
+//! children that succeeded and where each of the others stopped (and a distributed Map's Map
+//! Run: its ARN, which children started, the ResultWriter's records). That is bounded by the
+//! frames running at the end and the outputs the state had collected, which it held anyway.
 
 use std::fmt;
 
@@ -94,7 +111,8 @@ pub(super) struct Resume {
     children: Option<Rc<ChildrenLeft>>,
 }
 
-/// What a Parallel state's branches or an inline Map's iterations left when the state stopped.
+/// What a Parallel state's branches or a Map's iterations (child executions) left when the
+/// state stopped.
 /// A child in neither list had not started: it runs from its start.
 #[derive(Debug)]
 pub(super) struct ChildrenLeft {
@@ -397,7 +415,7 @@ impl Execution {
 
     /// On a redrive, the first fanout a frame prepares is that of the state it stopped in:
     /// its children that succeeded keep their outputs and do not run, the others go on from
-    /// where they stopped. A distributed Map runs its whole Map Run again.
+    /// where they stopped (a distributed Map's in the Map Run it redrives).
     pub(super) fn resume_fanout(&mut self, frame: &mut Frame, run: &StateRun, fanout: &mut Fanout) {
         let Some(left) = frame.redrive.resume_children.take() else {
             return;
