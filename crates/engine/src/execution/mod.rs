@@ -45,7 +45,8 @@
 //!   their LambdaFunction and Activity counterparts: `run_task` (`task.rs`); a callback's
 //!   TaskSubmitted and an activity's ActivityStarted: `start_waiting`, `resume_waiting`
 //!   (`callback.rs`, where a `.waitForTaskToken` task or an activity waits for its token).
-//! - ParallelStateStarted, MapStateStarted, MapRunStarted, MapRunRedriven: `prepare_fanout`, `prepare_map`;
+//! - ParallelStateStarted, MapStateStarted, MapRunStarted, MapRunRedriven: `prepare_fanout`,
+//!   `prepare_map`;
 //!   ParallelStateSucceeded, MapStateSucceeded, MapRunSucceeded: `run_fanout`;
 //!   MapIterationStarted: `advance`, when the iteration first runs; MapIterationSucceeded,
 //!   MapIterationFailed: `collect_child` (`fanout.rs`). ParallelStateFailed, MapStateFailed,
