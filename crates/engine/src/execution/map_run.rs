@@ -410,7 +410,21 @@ impl Execution {
             .first()
             .and_then(|started| started.details.as_ref())
             .map(|details| details.value().get("input").cloned().unwrap_or_default());
+        // Its own redrives, not its parent's: RedriveCount where the parent shows one.
+        let redrives: Vec<Millis> = child
+            .history
+            .iter()
+            .filter(|event| event.kind == EventKind::ExecutionRedriven)
+            .map(|event| event.timestamp)
+            .collect();
         if let Some(execution) = context.get_mut("Execution").and_then(Value::as_object_mut) {
+            if execution.contains_key("RedriveCount") {
+                execution.insert("RedriveCount".into(), json!(redrives.len()));
+                match redrives.last() {
+                    Some(time) => execution.insert("RedriveTime".into(), json!(format_iso(*time))),
+                    None => execution.remove("RedriveTime"),
+                };
+            }
             execution.insert("Id".into(), json!(child.execution_arn));
             execution.insert("Name".into(), json!(child.name));
             execution.insert("StartTime".into(), json!(format_iso(child.start)));
