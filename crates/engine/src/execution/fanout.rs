@@ -625,45 +625,9 @@ impl Execution {
             ));
         }
         if distributed {
-            // On a redrive, the Map Run that failed is redriven: MapRunRedriven, the same run.
-            let redriven =
-                super::redrive::map_run_to_redrive(frame, run.index, fanout.children.len());
-            let (mut map_run, event) = match redriven {
-                Some(mut map_run) => {
-                    map_run.redrive_count = map_run.redrive_count.saturating_add(1);
-                    let details =
-                        json!({"mapRunArn": map_run.arn, "redriveCount": map_run.redrive_count});
-                    (
-                        map_run,
-                        (
-                            EventKind::MapRunRedriven,
-                            "mapRunRedrivenEventDetails",
-                            details,
-                        ),
-                    )
-                }
-                None => {
-                    let label = map.label.clone().unwrap_or_else(|| run.name.to_string());
-                    let run_id = self.rng.uuid_v4();
-                    let mut map_run =
-                        MapRun::new(&self.options.identity, &run.name, &label, run_id);
-                    map_run.express = map.execution_type.as_deref() == Some("EXPRESS");
-                    let details = json!({"mapRunArn": map_run.arn});
-                    (
-                        map_run,
-                        (
-                            EventKind::MapRunStarted,
-                            "mapRunStartedEventDetails",
-                            details,
-                        ),
-                    )
-                }
-            };
-            if writer.is_some() && map_run.records.is_none() {
-                map_run.keep_records(&fanout.children, frame.now);
-            }
-            let (kind, details_name, details) = event;
-            fanout.map_run_event = self.emit(frame, kind, Some((details_name, details)));
+            let (map_run, map_run_event) =
+                self.start_map_run(frame, run, map, &fanout.children, writer.is_some());
+            fanout.map_run_event = map_run_event;
             fanout.map_run = Some(Box::new(map_run));
             fanout.writer = writer.map(Box::new);
         }

@@ -158,6 +158,43 @@ impl MapRun {
 }
 
 impl Execution {
+    /// Starts the Map Run of the distributed Map `map` (its event: MapRunStarted); on a
+    /// redrive, redrives the one its visit before left (`redrive.rs`): the same run,
+    /// MapRunRedriven with its ARN and its redrive count. Returns the run and its event's id.
+    pub(super) fn start_map_run(
+        &mut self,
+        frame: &mut Frame,
+        run: &StateRun,
+        map: &MapState,
+        children: &[FanoutChild],
+        keep_records: bool,
+    ) -> (MapRun, u64) {
+        let redriven = super::redrive::map_run_to_redrive(frame, run.index, children.len());
+        let (mut map_run, kind, details_name, details) = match redriven {
+            Some(mut map_run) => {
+                map_run.redrive_count = map_run.redrive_count.saturating_add(1);
+                let details =
+                    json!({"mapRunArn": map_run.arn, "redriveCount": map_run.redrive_count});
+                let name = "mapRunRedrivenEventDetails";
+                (map_run, EventKind::MapRunRedriven, name, details)
+            }
+            None => {
+                let label = map.label.clone().unwrap_or_else(|| run.name.to_string());
+                let run_id = self.rng.uuid_v4();
+                let mut map_run = MapRun::new(&self.options.identity, &run.name, &label, run_id);
+                map_run.express = map.execution_type.as_deref() == Some("EXPRESS");
+                let details = json!({"mapRunArn": map_run.arn});
+                let name = "mapRunStartedEventDetails";
+                (map_run, EventKind::MapRunStarted, name, details)
+            }
+        };
+        if keep_records && map_run.records.is_none() {
+            map_run.keep_records(children, frame.now);
+        }
+        let event = self.emit(frame, kind, Some((details_name, details)));
+        (map_run, event)
+    }
+
     /// Starts the child execution of the Map Run's child `index`, whose root frame is
     /// `frame_id`: its ExecutionStarted event, in a new history while fewer than
     /// [`MAX_CHILD_EXECUTIONS_KEPT`] are kept and `keep_history` (the Map's own frame keeps
