@@ -304,6 +304,10 @@ impl Execution {
     /// than the caller has stepped the clock to: neither a step nor the execution's timeout
     /// goes past it.
     pub(super) fn caller_blocks(&self) -> bool {
+        // Checked at every action: most executions have no task waiting at all.
+        if self.callbacks.open.is_empty() {
+            return false;
+        }
         let Some((time, frame)) = self.frames.peek_next() else {
             return false;
         };
