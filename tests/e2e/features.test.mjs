@@ -110,6 +110,16 @@ test("an approval with a task token waits for the user, who answers it", async (
   await page.getByTestId("send-failure").click();
   await waitForStatus(page, "FAILED");
   assert.match(await page.getByTestId("status-detail").textContent(), /OrderRejected/);
+
+  // Nobody answers: Run while it waits lets the time pass to the heartbeat timeout (an hour
+  // on the simulated clock), which the catcher sends to Approval Expired.
+  await run(page, "instant");
+  await waitForStatus(page, "WAITING FOR A TASK TOKEN");
+  await page.getByTestId("run").click();
+  await waitForStatus(page, "FAILED");
+  assert.match(await page.getByTestId("status-detail").textContent(), /ApprovalExpired/);
+  assert.equal(await count("TaskTimedOut"), 1);
+  assert.equal(await page.getByTestId("waiting-task").count(), 0, "nothing waits any more");
 });
 
 test("a parent starts the child state machine of its second tab with .sync:2", async () => {
