@@ -117,7 +117,7 @@ fn sarif_log(path: &Path, diagnostics: &[Diagnostic]) -> Value {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": { "name": "sfn-play", "version": env!("CARGO_PKG_VERSION") } },
+            "tool": { "driver": { "name": "sfn-play" } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
