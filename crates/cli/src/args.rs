@@ -454,6 +454,38 @@ mod tests {
     }
 
     #[test]
+    fn parses_validate_formats() {
+        for (args, format) in [
+            (&["validate", "d.json"][..], ValidateFormat::Text),
+            (
+                &["validate", "d.json", "--format", "aws"][..],
+                ValidateFormat::Aws,
+            ),
+            (
+                &["validate", "--format=sarif", "d.json"][..],
+                ValidateFormat::Sarif,
+            ),
+            (
+                &["validate", "d.json", "--format", "github"][..],
+                ValidateFormat::Github,
+            ),
+            (
+                &["validate", "d.json", "--format", "text"][..],
+                ValidateFormat::Text,
+            ),
+        ] {
+            assert_eq!(
+                parse_str(args),
+                Ok(Command::Validate {
+                    definition: "d.json".into(),
+                    format
+                }),
+                "{args:?}"
+            );
+        }
+    }
+
+    #[test]
     fn parses_run_with_every_option() {
         let command = parse_str(&[
             "run",
