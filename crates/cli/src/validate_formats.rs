@@ -150,3 +150,41 @@ fn escape_data(text: &str) -> String {
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More than `maxResults` (100) diagnostics: the first 100, and `truncated`.
+    #[test]
+    fn aws_response_is_truncated_past_100_diagnostics() {
+        let states: Vec<String> = (0..101)
+            .map(|i| format!("\"S{i}\": {{\"Type\": \"Succeed\"}}"))
+            .collect();
+        let text = format!(
+            "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Succeed\"}}, {}}}}}",
+            states.join(", ")
+        );
+        let parsed = parse_definition(&text);
+        assert_eq!(parsed.diagnostics().len(), 101);
+        let response = aws_response(parsed.diagnostics());
+        assert_eq!(response["result"], "FAIL");
+        assert_eq!(response["truncated"], true);
+        assert_eq!(response["diagnostics"].as_array().map(Vec::len), Some(100));
+        assert_eq!(
+            response["diagnostics"][0],
+            json!({
+                "severity": "ERROR",
+                "code": "MISSING_TRANSITION_TARGET",
+                "message": "State \"S0\" is not reachable.",
+                "location": "/States/S0",
+            })
+        );
+    }
+
+    #[test]
+    fn github_commands_escape_properties_and_data() {
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(escape_data("a,b:c%\r\n"), "a,b:c%25%0D%0A");
+    }
+}
