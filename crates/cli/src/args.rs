@@ -10,7 +10,7 @@ sfn-play: run and validate AWS Step Functions state machines locally, on a simul
 with mocked task functions.
 
 USAGE:
-  sfn-play validate DEF.json
+  sfn-play validate DEF.json [--format text|aws|sarif|github]
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
@@ -23,6 +23,8 @@ COMMANDS:
   validate     Check a definition as AWS's CreateStateMachine does (at most 1 MB, AWS's
                quota, as for run). Prints each problem as
                DEF.json:line:column: error|warning: message
+               --format aws: ValidateStateMachineDefinition's response (JSON);
+               --format sarif: SARIF 2.1.0; --format github: GitHub Actions annotations
   run          Run a definition. Prints the output JSON on success. On failure prints
                `error: <name>` and `cause: <text>` (each only when present) on stderr.
   conformance  Run the AWS conformance corpus (DIR holds cases/ and manifest.json, or is the
@@ -79,9 +81,26 @@ EXIT CODES:
 pub enum Command {
     Help,
     Version,
-    Validate { definition: PathBuf },
+    Validate {
+        definition: PathBuf,
+        format: ValidateFormat,
+    },
     Run(Box<RunArgs>),
     Conformance(ConformanceArgs),
+}
+
+/// How `validate` prints the diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValidateFormat {
+    /// `DEF.json:line:column: error|warning: message`, one a line.
+    #[default]
+    Text,
+    /// ValidateStateMachineDefinition's response.
+    Aws,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
 }
 
 /// Where the execution input comes from.
@@ -253,9 +272,23 @@ fn one_positional(
 
 fn parse_validate(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut positionals = Vec::new();
-    for token in cursor.tokens.by_ref() {
+    let mut format = ValidateFormat::Text;
+    while let Some(token) = cursor.tokens.next() {
         match token {
             Token::Positional(p) => positionals.push(p),
+            Token::Flag(name, inline) if name == "--format" => {
+                format = match cursor.value(&name, inline)?.as_str() {
+                    "text" => ValidateFormat::Text,
+                    "aws" => ValidateFormat::Aws,
+                    "sarif" => ValidateFormat::Sarif,
+                    "github" => ValidateFormat::Github,
+                    other => {
+                        return Err(UsageError(format!(
+                            "unknown format '{other}' for --format (expected text, aws, sarif or github)"
+                        )))
+                    }
+                };
+            }
             Token::Flag(name, _) => {
                 return Err(UsageError(format!(
                     "unknown option '{name}' for 'validate'"
@@ -264,7 +297,7 @@ fn parse_validate(mut cursor: Cursor) -> Result<Command, UsageError> {
         }
     }
     let definition = one_positional("validate", "a definition file", positionals)?;
-    Ok(Command::Validate { definition })
+    Ok(Command::Validate { definition, format })
 }
 
 fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
@@ -418,6 +451,38 @@ mod tests {
 
     fn parse_str(args: &[&str]) -> Result<Command, UsageError> {
         parse(args.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn parses_validate_formats() {
+        for (args, format) in [
+            (&["validate", "d.json"][..], ValidateFormat::Text),
+            (
+                &["validate", "d.json", "--format", "aws"][..],
+                ValidateFormat::Aws,
+            ),
+            (
+                &["validate", "--format=sarif", "d.json"][..],
+                ValidateFormat::Sarif,
+            ),
+            (
+                &["validate", "d.json", "--format", "github"][..],
+                ValidateFormat::Github,
+            ),
+            (
+                &["validate", "d.json", "--format", "text"][..],
+                ValidateFormat::Text,
+            ),
+        ] {
+            assert_eq!(
+                parse_str(args),
+                Ok(Command::Validate {
+                    definition: "d.json".into(),
+                    format
+                }),
+                "{args:?}"
+            );
+        }
     }
 
     #[test]

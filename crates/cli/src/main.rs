@@ -19,6 +19,7 @@ mod conformance;
 mod output;
 mod read;
 mod s3;
+mod validate_formats;
 
 use std::io::Write;
 
@@ -35,7 +36,7 @@ fn dispatch(command: Command) -> i32 {
             out!("sfn-play {}", env!("CARGO_PKG_VERSION"));
             Ok(exit::OK)
         }
-        Command::Validate { definition } => commands::validate(&definition),
+        Command::Validate { definition, format } => validate_formats::validate(&definition, format),
         Command::Run(run) => commands::run(&run),
         Command::Conformance(conformance) => conformance::run(&conformance),
     };

@@ -450,7 +450,10 @@ fn run_case(case: &Case, scratch: &Path) -> Result<(), String> {
                 }
             }
             None => {
-                let stdout = strings(spec.get("stdout"), "stdout")?;
+                let stdout: Vec<String> = strings(spec.get("stdout"), "stdout")?
+                    .iter()
+                    .map(|l| fill(l))
+                    .collect();
                 if let Err(e) = compare("stdout", &lines(&ran.stdout), &stdout) {
                     problems.push(e);
                 }

@@ -33,7 +33,11 @@ pub fn check_definition(text: &str) -> (Vec<Mark>, Option<DisplayGraph>) {
                 Severity::Warning => "warning",
             }
             .into(),
-            message: d.message,
+            message: if d.playground {
+                format!("{} (playground)", d.message)
+            } else {
+                d.message
+            },
         })
         .collect();
     (marks, graph)

@@ -27,11 +27,29 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// AWS's diagnostic code (`SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`...), or
+    /// the playground's own for its hints (see [`Diagnostic::playground`]).
+    pub code: String,
+    /// The code, a colon and the text: `MISSING_TRANSITION_TARGET: State "X" is not reachable.`
     pub message: String,
+    /// A hint of the playground's own, which AWS's ValidateStateMachineDefinition does not
+    /// give (always a warning): `DUPLICATE_FIELD`, `INLINE_MAP_TOLERANCE`, `VARIABLE_SCOPE`.
+    pub playground: bool,
     /// RFC 6901 JSON pointer of the offending node, e.g. `/States/Call API/Next`.
     pub pointer: String,
     /// 1-based line of the node in the text.
     pub line: u32,
     /// 1-based column (in characters) of the node in the text.
     pub column: u32,
+}
+
+impl Diagnostic {
+    /// The message without its code, as AWS's `message` field gives it.
+    pub fn text(&self) -> &str {
+        self.message
+            .strip_prefix(self.code.as_str())
+            .and_then(|rest| rest.strip_prefix(':'))
+            .map(str::trim_start)
+            .unwrap_or(&self.message)
+    }
 }

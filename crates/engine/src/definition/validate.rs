@@ -48,13 +48,36 @@ pub(crate) fn diagnostic(
     pointer: &str,
     message: impl Into<String>,
 ) -> Diagnostic {
+    let message = message.into();
+    let code = code_of(&message)
+        .unwrap_or(SCHEMA_VALIDATION_FAILED)
+        .to_string();
+    let playground = PLAYGROUND_HINTS.contains(&code.as_str());
     Diagnostic {
         severity,
-        message: message.into(),
+        code,
+        playground,
+        message,
         pointer: pointer.to_string(),
         line: pos.line,
         column: pos.column,
     }
+}
+
+/// AWS's code for a definition that does not fit the States Language's schema, the code of a
+/// message that names none.
+pub const SCHEMA_VALIDATION_FAILED: &str = "SCHEMA_VALIDATION_FAILED";
+
+/// The codes of the playground's own hints: warnings that AWS's ValidateStateMachineDefinition
+/// does not give (its warnings are NO_DOLLAR, NO_PATH and PASS_RESULT_IS_STATIC).
+pub const PLAYGROUND_HINTS: &[&str] =
+    &["DUPLICATE_FIELD", "INLINE_MAP_TOLERANCE", "VARIABLE_SCOPE"];
+
+/// The code a message starts with (`CODE: text`), if any.
+pub fn code_of(message: &str) -> Option<&str> {
+    let (code, _) = message.split_once(':')?;
+    let is_code = !code.is_empty() && code.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    is_code.then_some(code)
 }
 
 /// Longest state name AWS accepts, in characters.
@@ -183,10 +206,9 @@ fn check_scope(scope: &Scope, diags: &mut Vec<Diagnostic>) {
     }
     for (state, reached) in scope.states.iter().zip(reached) {
         if !reached {
-            // AWS rejects these (same code, same words); the playground only warns so that a
-            // definition being edited still runs.
+            // AWS's CreateStateMachine rejects a state no transition leads to.
             diags.push(diagnostic(
-                Severity::Warning,
+                Severity::Error,
                 state.pos,
                 &state.pointer,
                 format!(

@@ -184,11 +184,7 @@ fn has_duplicate_keys(node: &Node) -> bool {
 
 /// Messages from other modules get AWS's code unless they carry one already.
 fn with_code(message: &str) -> String {
-    let code: String = message.chars().take_while(|c| *c != ':').collect();
-    let has_code = !code.is_empty()
-        && message.len() > code.len()
-        && code.chars().all(|c| c.is_ascii_uppercase() || c == '_');
-    if has_code {
+    if validate::code_of(message).is_some() {
         message.to_string()
     } else {
         format!("{SCHEMA}: {message}")
