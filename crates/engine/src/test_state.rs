@@ -565,6 +565,7 @@ fn inspection_data(
     let mut data = Map::new();
     data.insert("input".into(), trace.input.clone());
     let stages = [
+        ("afterInputPath", &trace.after_input_path),
         (
             if trace.jsonata {
                 "afterArguments"
@@ -573,7 +574,6 @@ fn inspection_data(
             },
             &trace.after_parameters,
         ),
-        ("afterInputPath", &trace.after_input_path),
         ("result", &trace.result),
         ("afterResultSelector", &trace.after_result_selector),
         ("afterResultPath", &trace.after_result_path),
