@@ -18,7 +18,8 @@ USAGE:
                         [--machine NAME=FILE ...] [--s3-out DIR] [--child-histories DIR]
   sfn-play test-state (--definition DEF.json --state NAME | --state-definition STATE.json)
                       [--input JSON | --input-file FILE] [--variables JSON]
-                      [--mock-result JSON | --mock-error ERROR [--mock-cause CAUSE]]
+                      [--mock-result JSON | --mock-error ERROR [--mock-cause CAUSE]
+                       | --mocks FILE [--test-case NAME]]
                       [--retrier-retry-count N] [--inspection-level INFO|DEBUG|TRACE]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version

@@ -31,6 +31,9 @@ pub struct TestStateArgs {
     pub mock_result: Option<String>,
     pub mock_error: Option<String>,
     pub mock_cause: Option<String>,
+    /// `--mocks FILE [--test-case NAME]`: a mock file answers the state's call.
+    pub mocks: Option<PathBuf>,
+    pub test_case: Option<String>,
     pub retrier_retry_count: u64,
     pub inspection_level: InspectionLevel,
 }
@@ -49,6 +52,8 @@ pub(crate) fn parse(cursor: &mut Cursor) -> Result<TestStateArgs, UsageError> {
         mock_result: None,
         mock_error: None,
         mock_cause: None,
+        mocks: None,
+        test_case: None,
         retrier_retry_count: 0,
         inspection_level: InspectionLevel::Info,
     };
@@ -73,6 +78,8 @@ pub(crate) fn parse(cursor: &mut Cursor) -> Result<TestStateArgs, UsageError> {
             "--mock-result" => args.mock_result = Some(value),
             "--mock-error" => args.mock_error = Some(value),
             "--mock-cause" => args.mock_cause = Some(value),
+            "--mocks" => args.mocks = Some(PathBuf::from(value)),
+            "--test-case" => args.test_case = Some(value),
             "--retrier-retry-count" => {
                 args.retrier_retry_count = value.parse().map_err(|_| {
                     UsageError(format!(
@@ -111,10 +118,18 @@ pub(crate) fn parse(cursor: &mut Cursor) -> Result<TestStateArgs, UsageError> {
             "give '--input' or '--input-file', not both".into(),
         ));
     }
-    if args.mock_result.is_some() && args.mock_error.is_some() {
+    let mock_options = [
+        args.mock_result.is_some(),
+        args.mock_error.is_some(),
+        args.mocks.is_some(),
+    ];
+    if mock_options.iter().filter(|given| **given).count() > 1 {
         return Err(UsageError(
-            "give '--mock-result' or '--mock-error', not both".into(),
+            "give one of '--mock-result', '--mock-error' and '--mocks'".into(),
         ));
+    }
+    if args.test_case.is_some() && args.mocks.is_none() {
+        return Err(UsageError("'--test-case' needs '--mocks'".into()));
     }
     if args.mock_cause.is_some() && args.mock_error.is_none() {
         return Err(UsageError("'--mock-cause' needs '--mock-error'".into()));
@@ -163,7 +178,13 @@ fn request(args: &TestStateArgs) -> Result<TestStateRequest, CliError> {
             error: error.clone(),
             cause: args.mock_cause.clone(),
         }),
-        (None, None) => None,
+        (None, None) => match &args.mocks {
+            Some(file) => Some(TestStateMock::File {
+                text: read_text(file, "mock file")?,
+                test_case: args.test_case.clone(),
+            }),
+            None => None,
+        },
     };
     Ok(TestStateRequest {
         definition,

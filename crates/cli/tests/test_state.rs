@@ -97,6 +97,24 @@ fn test_state_answers_each_status_as_aws() {
                "nextState": "Oops", "status": "CAUGHT_ERROR"})
     );
 
+    let mocks = scratch_file(
+        "test-state-mocks.json",
+        &json!({"StateMachines": {"M": {"TestCases": {"Happy": {"Call": "R"}}}},
+                "MockedResponses": {"R": {"0": {"Return": {"n": 1}}}}}),
+    );
+    let (code, response) = test_state(
+        &[
+            &base[..],
+            &["--mocks", mocks.to_str().unwrap(), "--test-case", "Happy"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        response,
+        json!({"output": r#"{"n":1}"#, "nextState": "Done", "status": "SUCCEEDED"})
+    );
+
     let fail = scratch_file(
         "test-state-fail.json",
         &json!({"Type": "Fail", "Error": "E"}),

@@ -47,6 +47,13 @@ pub enum TestStateMock {
         error: String,
         cause: Option<String>,
     },
+    /// Not AWS's: the answer a mock file (the text of one, as `sfn-play run --mocks` reads)
+    /// gives the state's first call, by the state's name; `test_case` as
+    /// [`MockSet::from_json_text`] takes it.
+    File {
+        text: String,
+        test_case: Option<String>,
+    },
 }
 
 /// A TestState request.
@@ -390,6 +397,10 @@ fn machine_json(request: &TestStateRequest, harness: &Harness) -> Value {
 fn mocks(request: &TestStateRequest, name: &str) -> Result<MockSet, TestStateError> {
     let response = match &request.mock {
         None => return Ok(MockSet::default()),
+        Some(TestStateMock::File { text, test_case }) => {
+            return MockSet::from_json_text(text, test_case.as_deref())
+                .map_err(|e| TestStateError::validation(format!("mock file: {}", e.message)))
+        }
         Some(TestStateMock::Result(result)) => json!({"Return": result}),
         Some(TestStateMock::Error { error, cause }) => {
             let mut throw = Map::new();
