@@ -274,6 +274,13 @@ struct Harness {
     query_language: Option<Value>,
 }
 
+impl Harness {
+    /// Whether the state machine's query language is JSONata.
+    fn jsonata(&self) -> bool {
+        self.query_language.as_ref().and_then(Value::as_str) == Some("JSONata")
+    }
+}
+
 /// Runs one state as AWS's TestState does.
 pub fn test_state(request: &TestStateRequest) -> Result<TestStateResponse, TestStateError> {
     let mut harness = harness(request)?;
@@ -381,7 +388,7 @@ fn machine_json(request: &TestStateRequest, harness: &Harness) -> Value {
     if let Some(variables) = request.variables.as_ref().filter(|v| !v.is_empty()) {
         states.insert(
             VARIABLES_STATE.into(),
-            json!({"Type": "Pass", "Assign": variables, "Next": harness.name}),
+            variables_state(variables, &harness.name, harness.jsonata()),
         );
         start = VARIABLES_STATE.into();
     }
@@ -392,6 +399,42 @@ fn machine_json(request: &TestStateRequest, harness: &Harness) -> Value {
     machine.insert("StartAt".into(), Value::String(start));
     machine.insert("States".into(), Value::Object(states));
     Value::Object(machine)
+}
+
+/// The Pass state that assigns the variables, taking each from the execution input
+/// ([`execution_input`]) rather than writing it in Assign, where strings would be evaluated
+/// (`{% ... %}`, keys ending in `.$`); its output is the request's input.
+fn variables_state(variables: &Map<String, Value>, next: &str, jsonata: bool) -> Value {
+    let assign: Map<String, Value> = variables
+        .keys()
+        .map(|name| {
+            if jsonata {
+                (
+                    name.clone(),
+                    Value::String(format!("{{% $states.input.variables.`{name}` %}}")),
+                )
+            } else {
+                (
+                    format!("{name}.$"),
+                    Value::String(format!("$.variables['{name}']")),
+                )
+            }
+        })
+        .collect();
+    if jsonata {
+        json!({"Type": "Pass", "Assign": assign, "Output": "{% $states.input.input %}", "Next": next})
+    } else {
+        json!({"Type": "Pass", "Assign": assign, "OutputPath": "$.input", "Next": next})
+    }
+}
+
+/// The execution's input: the request's, or with variables, the request's input and the
+/// variables for [`variables_state`].
+fn execution_input(request: &TestStateRequest) -> Value {
+    match request.variables.as_ref().filter(|v| !v.is_empty()) {
+        Some(variables) => json!({"input": request.input, "variables": variables}),
+        None => request.input.clone(),
+    }
 }
 
 fn mocks(request: &TestStateRequest, name: &str) -> Result<MockSet, TestStateError> {
@@ -442,7 +485,7 @@ fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestSt
         keep_history: false,
         ..ExecutionOptions::default()
     };
-    let mut execution = Execution::new(machine, request.input.clone(), mocks, options);
+    let mut execution = Execution::new(machine, execution_input(request), mocks, options);
     let mut steps = 0usize;
     loop {
         let stalled = execution.step().is_empty();
