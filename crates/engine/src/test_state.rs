@@ -272,9 +272,28 @@ struct Harness {
     name: String,
     state: Map<String, Value>,
     query_language: Option<Value>,
+    /// Whether the request gave the state alone (not in a state machine).
+    single: bool,
 }
 
 impl Harness {
+    /// A diagnostic's pointer in the request's definition: in a state given alone, relative
+    /// to the state (the state machine around it is ours).
+    fn user_pointer<'p>(&self, pointer: &'p str) -> &'p str {
+        if !self.single {
+            return pointer;
+        }
+        let escaped = self.name.replace('~', "~0").replace('/', "~1");
+        match pointer
+            .strip_prefix("/States/")
+            .and_then(|p| p.strip_prefix(escaped.as_str()))
+        {
+            Some("") => "the state",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => pointer,
+        }
+    }
+
     /// Whether the state machine's query language is JSONata.
     fn jsonata(&self) -> bool {
         self.query_language.as_ref().and_then(Value::as_str) == Some("JSONata")
@@ -304,6 +323,7 @@ fn harness(request: &TestStateRequest) -> Result<Harness, TestStateError> {
             "the definition must be a JSON object",
         ));
     };
+    let single = !definition.contains_key("States");
     let (name, state, query_language) = match definition.get("States") {
         Some(states) => {
             let Some(name) = &request.state_name else {
@@ -348,6 +368,7 @@ fn harness(request: &TestStateRequest) -> Result<Harness, TestStateError> {
         name,
         state,
         query_language,
+        single,
     })
 }
 
@@ -474,7 +495,8 @@ fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestSt
     if let Some(error) = parsed.first_error() {
         return Err(TestStateError::invalid_definition(format!(
             "{} (at {})",
-            error.message, error.pointer
+            error.message,
+            harness.user_pointer(&error.pointer)
         )));
     }
     let Some(machine) = parsed.into_machine() else {
