@@ -16,6 +16,11 @@ USAGE:
                         [--max-steps N] [--max-eval-steps N]
                         [--max-value-bytes N] [--redrive-with MOCKS.json]...
                         [--machine NAME=FILE ...] [--s3-out DIR] [--child-histories DIR]
+  sfn-play test-state (--definition DEF.json --state NAME | --state-definition STATE.json)
+                      [--input JSON | --input-file FILE] [--variables JSON]
+                      [--mock-result JSON | --mock-error ERROR [--mock-cause CAUSE]
+                       | --mocks FILE [--test-case NAME]]
+                      [--retrier-retry-count N] [--inspection-level INFO|DEBUG|TRACE]
   sfn-play conformance DIR [--verbose] [--report OUT.json] [--filter SUBSTRING] [--floor N]
   sfn-play help | --help | --version
 
@@ -27,6 +32,10 @@ COMMANDS:
                --format sarif: SARIF 2.1.0; --format github: GitHub Actions annotations
   run          Run a definition. Prints the output JSON on success. On failure prints
                `error: <name>` and `cause: <text>` (each only when present) on stderr.
+  test-state   Run one state as AWS's TestState API does (a Task's call answered by
+               --mock-result or --mock-error) and print TestState's response (status
+               SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR). Exit 1 when TestState
+               would refuse the request.
   conformance  Run the AWS conformance corpus (DIR holds cases/ and manifest.json, or is the
                cases folder) and compare every run with what AWS recorded.
 
@@ -87,6 +96,7 @@ pub enum Command {
     },
     Run(Box<RunArgs>),
     Conformance(ConformanceArgs),
+    TestState(Box<crate::test_state_cli::TestStateArgs>),
 }
 
 /// How `validate` prints the diagnostics.
@@ -148,7 +158,7 @@ pub struct ConformanceArgs {
 pub struct UsageError(pub String);
 
 /// One token of the command line after splitting `--flag=value`.
-enum Token {
+pub(crate) enum Token {
     /// `--name`, with the value written as `--name=value` if any.
     Flag(String, Option<String>),
     Positional(String),
@@ -186,13 +196,17 @@ fn tokenize(args: Vec<OsString>) -> Result<Vec<Token>, UsageError> {
 }
 
 /// Walks the tokens of one command, handing out option values.
-struct Cursor {
-    tokens: std::vec::IntoIter<Token>,
+pub(crate) struct Cursor {
+    pub(crate) tokens: std::vec::IntoIter<Token>,
 }
 
 impl Cursor {
     /// The value of an option: the `=value` part or the next token.
-    fn value(&mut self, name: &str, inline: Option<String>) -> Result<String, UsageError> {
+    pub(crate) fn value(
+        &mut self,
+        name: &str,
+        inline: Option<String>,
+    ) -> Result<String, UsageError> {
         if let Some(value) = inline {
             return Ok(value);
         }
@@ -247,8 +261,11 @@ pub fn parse(args: Vec<OsString>) -> Result<Command, UsageError> {
         "validate" => parse_validate(cursor),
         "run" => parse_run(cursor),
         "conformance" => parse_conformance(cursor),
+        "test-state" => {
+            crate::test_state_cli::parse(&mut cursor).map(|a| Command::TestState(Box::new(a)))
+        }
         other => Err(UsageError(format!(
-            "unknown command '{other}' (expected validate, run or conformance)"
+            "unknown command '{other}' (expected validate, run, test-state or conformance)"
         ))),
     }
 }

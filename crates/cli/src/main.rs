@@ -19,6 +19,7 @@ mod conformance;
 mod output;
 mod read;
 mod s3;
+mod test_state_cli;
 mod validate_formats;
 
 use std::io::Write;
@@ -39,6 +40,7 @@ fn dispatch(command: Command) -> i32 {
         Command::Validate { definition, format } => validate_formats::validate(&definition, format),
         Command::Run(run) => commands::run(&run),
         Command::Conformance(conformance) => conformance::run(&conformance),
+        Command::TestState(test_state) => test_state_cli::run(&test_state),
     };
     match result {
         Ok(code) => code,

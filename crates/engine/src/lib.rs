@@ -51,6 +51,7 @@ pub mod paths;
 pub mod rng;
 pub mod scaffold;
 pub mod template;
+pub mod test_state;
 pub mod time;
 
 pub use definition::{parse_definition, Diagnostic, ParsedDefinition, Severity, StateMachine};
@@ -58,3 +59,4 @@ pub use error::StatesError;
 pub use execution::{Execution, ExecutionOptions, ExecutionStatus};
 pub use history::{EventDetails, EventKind, HistoryEvent};
 pub use mocks::MockSet;
+pub use test_state::{test_state, TestStateError, TestStateRequest, TestStateResponse};

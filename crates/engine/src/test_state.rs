@@ -1,0 +1,670 @@
+//! Running one state as AWS's TestState API does: a state (or a state of a definition by name),
+//! an input, workflow variables, a mocked task result or error and the retrier's attempt, and
+//! TestState's answer: status SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR, output, error,
+//! cause, nextState and inspectionData.
+//!
+//! The state's semantics are the engine's own: the state is run through [`Execution`] in a
+//! small state machine built around it (a Pass state that assigns the given variables first,
+//! and a Succeed state in place of each state it may go to), and its [`StateTrace`] gives the
+//! stages AWS's inspectionData reports.
+
+use serde_json::{json, Map, Value};
+
+use crate::execution::{ErrorHandling, StateTrace};
+use crate::{parse_definition, Execution, ExecutionOptions, ExecutionStatus, MockSet};
+
+/// How much TestState tells about the state's data processing (AWS's `inspectionLevel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InspectionLevel {
+    /// The status, output and next state only (AWS's default).
+    #[default]
+    Info,
+    /// Also each stage of the input and output processing.
+    Debug,
+    /// DEBUG plus an HTTP Task's request and response; no HTTP is sent here, so as DEBUG.
+    Trace,
+}
+
+impl InspectionLevel {
+    /// `INFO`, `DEBUG` or `TRACE`.
+    pub fn parse(name: &str) -> Option<InspectionLevel> {
+        match name {
+            "INFO" => Some(InspectionLevel::Info),
+            "DEBUG" => Some(InspectionLevel::Debug),
+            "TRACE" => Some(InspectionLevel::Trace),
+            _ => None,
+        }
+    }
+}
+
+/// TestState's `mock`: what the Task's service call answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestStateMock {
+    /// `mock.result`: the call succeeds with this result.
+    Result(Value),
+    /// `mock.errorOutput`: the call fails with this error and cause.
+    Error {
+        error: String,
+        cause: Option<String>,
+    },
+    /// Not AWS's: the answer a mock file (the text of one, as `sfn-play run --mocks` reads)
+    /// gives the state's first call, by the state's name; `test_case` as
+    /// [`MockSet::from_json_text`] takes it.
+    File {
+        text: String,
+        test_case: Option<String>,
+    },
+}
+
+/// A TestState request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TestStateRequest {
+    /// One state's definition, or a whole state machine's (then `state_name` picks the state).
+    pub definition: Value,
+    pub state_name: Option<String>,
+    pub input: Value,
+    /// The workflow variables the state sees.
+    pub variables: Option<Map<String, Value>>,
+    pub mock: Option<TestStateMock>,
+    /// `stateConfiguration.retrierRetryCount`: the retries already made by the retrier that
+    /// takes the mocked error.
+    pub retrier_retry_count: u64,
+    pub inspection_level: InspectionLevel,
+}
+
+impl TestStateRequest {
+    /// Reads a request in the shape of AWS's TestState request: `definition`, `stateName`,
+    /// `input`, `variables`, `mock` (`result` or `errorOutput`), `stateConfiguration.
+    /// retrierRetryCount` (or `retrierRetryCount`) and `inspectionLevel`. The JSON fields may
+    /// be JSON text in strings, as AWS takes them, or JSON values.
+    pub fn from_aws_json(request: &Value) -> Result<TestStateRequest, TestStateError> {
+        let field = |name: &str| -> Result<Option<Value>, TestStateError> {
+            match request.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(text)) if name != "stateName" => serde_json::from_str(text)
+                    .map(Some)
+                    .map_err(|e| TestStateError::validation(format!("{name}: not JSON: {e}"))),
+                Some(value) => Ok(Some(value.clone())),
+            }
+        };
+        let variables = match field("variables")? {
+            None => None,
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => {
+                return Err(TestStateError::validation(
+                    "variables must be a JSON object",
+                ))
+            }
+        };
+        let mock = match request.get("mock") {
+            None | Some(Value::Null) => None,
+            Some(mock) => Some(mock_from_aws_json(mock)?),
+        };
+        let retrier_retry_count = request
+            .get("stateConfiguration")
+            .and_then(|c| c.get("retrierRetryCount"))
+            .or_else(|| request.get("retrierRetryCount"))
+            .map(|n| {
+                n.as_u64().ok_or_else(|| {
+                    TestStateError::validation("retrierRetryCount must be an integer of 0 or more")
+                })
+            })
+            .transpose()?
+            .unwrap_or(0);
+        let inspection_level = match request.get("inspectionLevel").and_then(Value::as_str) {
+            None => InspectionLevel::Info,
+            Some(name) => InspectionLevel::parse(name).ok_or_else(|| {
+                TestStateError::validation(format!(
+                    "inspectionLevel '{name}' is not one of INFO, DEBUG, TRACE"
+                ))
+            })?,
+        };
+        Ok(TestStateRequest {
+            definition: field("definition")?.unwrap_or(Value::Null),
+            state_name: request
+                .get("stateName")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            input: field("input")?.unwrap_or_else(|| json!({})),
+            variables,
+            mock,
+            retrier_retry_count,
+            inspection_level,
+        })
+    }
+}
+
+fn mock_from_aws_json(mock: &Value) -> Result<TestStateMock, TestStateError> {
+    if let Some(result) = mock.get("result") {
+        let result = match result {
+            Value::String(text) => serde_json::from_str(text)
+                .map_err(|e| TestStateError::validation(format!("mock.result: not JSON: {e}")))?,
+            value => value.clone(),
+        };
+        return Ok(TestStateMock::Result(result));
+    }
+    if let Some(output) = mock.get("errorOutput") {
+        let text = |name: &str| output.get(name).and_then(Value::as_str).map(str::to_string);
+        let Some(error) = text("error") else {
+            return Err(TestStateError::validation(
+                "mock.errorOutput needs an error",
+            ));
+        };
+        return Ok(TestStateMock::Error {
+            error,
+            cause: text("cause"),
+        });
+    }
+    Err(TestStateError::validation(
+        "mock needs a result or an errorOutput",
+    ))
+}
+
+/// TestState's status of the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestStateStatus {
+    Succeeded,
+    Failed,
+    Retriable,
+    CaughtError,
+}
+
+impl TestStateStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            TestStateStatus::Succeeded => "SUCCEEDED",
+            TestStateStatus::Failed => "FAILED",
+            TestStateStatus::Retriable => "RETRIABLE",
+            TestStateStatus::CaughtError => "CAUGHT_ERROR",
+        }
+    }
+}
+
+/// TestState's answer. JSON values are values here; [`TestStateResponse::to_aws_json`] writes
+/// them as AWS does, as JSON text in strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestStateResponse {
+    pub status: TestStateStatus,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub next_state: Option<String>,
+    /// AWS's `inspectionData` (DEBUG and TRACE only): `input`, `afterInputPath`, ...,
+    /// `variables`, `errorDetails`.
+    pub inspection_data: Option<Map<String, Value>>,
+}
+
+impl TestStateResponse {
+    /// The response as AWS's TestState API returns it.
+    pub fn to_aws_json(&self) -> Value {
+        let mut response = Map::new();
+        if let Some(output) = &self.output {
+            response.insert("output".into(), Value::String(output.to_string()));
+        }
+        if let Some(error) = &self.error {
+            response.insert("error".into(), Value::String(error.clone()));
+        }
+        if let Some(cause) = &self.cause {
+            response.insert("cause".into(), Value::String(cause.clone()));
+        }
+        if let Some(data) = &self.inspection_data {
+            let data = data
+                .iter()
+                .map(|(key, value)| {
+                    // errorDetails is an object of numbers; the data stages are JSON text.
+                    let value = if key == "errorDetails" {
+                        value.clone()
+                    } else {
+                        Value::String(value.to_string())
+                    };
+                    (key.clone(), value)
+                })
+                .collect();
+            response.insert("inspectionData".into(), Value::Object(data));
+        }
+        if let Some(next) = &self.next_state {
+            response.insert("nextState".into(), Value::String(next.clone()));
+        }
+        response.insert("status".into(), Value::String(self.status.name().into()));
+        Value::Object(response)
+    }
+}
+
+/// Why a request cannot be tested: AWS answers such requests with an exception
+/// (`InvalidDefinition`, `ValidationException`); `kind` is its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestStateError {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl TestStateError {
+    fn invalid_definition(message: impl Into<String>) -> Self {
+        TestStateError {
+            kind: "InvalidDefinition",
+            message: message.into(),
+        }
+    }
+
+    fn validation(message: impl Into<String>) -> Self {
+        TestStateError {
+            kind: "ValidationException",
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for TestStateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+/// The name the tested state has when the request gives one state without a name.
+const DEFAULT_STATE_NAME: &str = "TestState";
+/// The Pass state that assigns the request's variables before the tested state.
+const VARIABLES_STATE: &str = "TestState.Variables";
+/// How many steps the one state may take before TestState gives up on it.
+const MAX_STEPS: usize = 10_000;
+
+/// The tested state, and the state machine it is run in.
+struct Harness {
+    name: String,
+    state: Map<String, Value>,
+    query_language: Option<Value>,
+    /// Whether the request gave the state alone (not in a state machine).
+    single: bool,
+}
+
+impl Harness {
+    /// A diagnostic's pointer in the request's definition: in a state given alone, relative
+    /// to the state (the state machine around it is ours).
+    fn user_pointer<'p>(&self, pointer: &'p str) -> &'p str {
+        if !self.single {
+            return pointer;
+        }
+        let escaped = self.name.replace('~', "~0").replace('/', "~1");
+        match pointer
+            .strip_prefix("/States/")
+            .and_then(|p| p.strip_prefix(escaped.as_str()))
+        {
+            Some("") => "the state",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => pointer,
+        }
+    }
+
+    /// Whether the state machine's query language is JSONata.
+    fn jsonata(&self) -> bool {
+        self.query_language.as_ref().and_then(Value::as_str) == Some("JSONata")
+    }
+}
+
+/// Runs one state as AWS's TestState does.
+pub fn test_state(request: &TestStateRequest) -> Result<TestStateResponse, TestStateError> {
+    let mut harness = harness(request)?;
+    let first = run_once(request, &harness)?;
+    // A retrier that has already made its retries takes the error no more: AWS goes on to
+    // the catchers, so run again with that retrier's attempts used up.
+    if request.retrier_retry_count > 0 {
+        if let Some((index, max_attempts)) = first.retry {
+            if request.retrier_retry_count >= max_attempts {
+                set_max_attempts_zero(&mut harness.state, index);
+                return Ok(run_once(request, &harness)?.response);
+            }
+        }
+    }
+    Ok(first.response)
+}
+
+fn harness(request: &TestStateRequest) -> Result<Harness, TestStateError> {
+    let Some(definition) = request.definition.as_object() else {
+        return Err(TestStateError::invalid_definition(
+            "the definition must be a JSON object",
+        ));
+    };
+    let single = !definition.contains_key("States");
+    let (name, state, query_language) = match definition.get("States") {
+        Some(states) => {
+            let Some(name) = &request.state_name else {
+                return Err(TestStateError::validation(
+                    "stateName is required when the definition is a state machine",
+                ));
+            };
+            let state = states.get(name).and_then(Value::as_object).ok_or_else(|| {
+                TestStateError::validation(format!("State '{name}' not found in the definition"))
+            })?;
+            (
+                name.clone(),
+                state.clone(),
+                definition.get("QueryLanguage").cloned(),
+            )
+        }
+        None => (
+            request
+                .state_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_STATE_NAME.into()),
+            definition.clone(),
+            None,
+        ),
+    };
+    match state.get("Type").and_then(Value::as_str) {
+        Some("Map" | "Parallel") => {
+            return Err(TestStateError::validation(
+                "testing a Map or Parallel state is not implemented (its mock and \
+                 stateConfiguration.errorCausedByState)",
+            ))
+        }
+        Some("Task") if request.mock.is_none() => {
+            return Err(TestStateError::validation(
+                "a Task state needs a mock (mock.result or mock.errorOutput): no service is called",
+            ))
+        }
+        Some(_) => {}
+        None => return Err(TestStateError::invalid_definition("the state has no Type")),
+    }
+    Ok(Harness {
+        name,
+        state,
+        query_language,
+        single,
+    })
+}
+
+/// The states the tested state may go to: Next, Default, each Choice rule's and catcher's.
+fn targets(state: &Map<String, Value>) -> Vec<String> {
+    let mut targets = Vec::new();
+    let mut add = |value: Option<&Value>| {
+        if let Some(next) = value.and_then(Value::as_str) {
+            if !targets.iter().any(|t| t == next) {
+                targets.push(next.to_string());
+            }
+        }
+    };
+    add(state.get("Next"));
+    add(state.get("Default"));
+    for list in ["Choices", "Catch"] {
+        for entry in state
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            add(entry.get("Next"));
+        }
+    }
+    targets
+}
+
+fn machine_json(request: &TestStateRequest, harness: &Harness) -> Value {
+    let mut states = Map::new();
+    for target in targets(&harness.state) {
+        if target != harness.name {
+            states.insert(target, json!({"Type": "Succeed"}));
+        }
+    }
+    states.insert(harness.name.clone(), Value::Object(harness.state.clone()));
+    let mut start = harness.name.clone();
+    if let Some(variables) = request.variables.as_ref().filter(|v| !v.is_empty()) {
+        states.insert(
+            VARIABLES_STATE.into(),
+            variables_state(variables, &harness.name, harness.jsonata()),
+        );
+        start = VARIABLES_STATE.into();
+    }
+    let mut machine = Map::new();
+    if let Some(language) = &harness.query_language {
+        machine.insert("QueryLanguage".into(), language.clone());
+    }
+    machine.insert("StartAt".into(), Value::String(start));
+    machine.insert("States".into(), Value::Object(states));
+    Value::Object(machine)
+}
+
+/// The Pass state that assigns the variables, taking each from the execution input
+/// ([`execution_input`]) rather than writing it in Assign, where strings would be evaluated
+/// (`{% ... %}`, keys ending in `.$`); its output is the request's input.
+fn variables_state(variables: &Map<String, Value>, next: &str, jsonata: bool) -> Value {
+    let assign: Map<String, Value> = variables
+        .keys()
+        .map(|name| {
+            if jsonata {
+                (
+                    name.clone(),
+                    Value::String(format!("{{% $states.input.variables.`{name}` %}}")),
+                )
+            } else {
+                (
+                    format!("{name}.$"),
+                    Value::String(format!("$.variables['{name}']")),
+                )
+            }
+        })
+        .collect();
+    if jsonata {
+        json!({"Type": "Pass", "Assign": assign, "Output": "{% $states.input.input %}", "Next": next})
+    } else {
+        json!({"Type": "Pass", "Assign": assign, "OutputPath": "$.input", "Next": next})
+    }
+}
+
+/// The execution's input: the request's, or with variables, the request's input and the
+/// variables for [`variables_state`].
+fn execution_input(request: &TestStateRequest) -> Value {
+    match request.variables.as_ref().filter(|v| !v.is_empty()) {
+        Some(variables) => json!({"input": request.input, "variables": variables}),
+        None => request.input.clone(),
+    }
+}
+
+fn mocks(request: &TestStateRequest, name: &str) -> Result<MockSet, TestStateError> {
+    let response = match &request.mock {
+        None => return Ok(MockSet::default()),
+        Some(TestStateMock::File { text, test_case }) => {
+            return MockSet::from_json_text(text, test_case.as_deref())
+                .map_err(|e| TestStateError::validation(format!("mock file: {}", e.message)))
+        }
+        Some(TestStateMock::Result(result)) => json!({"Return": result}),
+        Some(TestStateMock::Error { error, cause }) => {
+            let mut throw = Map::new();
+            throw.insert("Error".into(), Value::String(error.clone()));
+            if let Some(cause) = cause {
+                throw.insert("Cause".into(), Value::String(cause.clone()));
+            }
+            json!({ "Throw": throw })
+        }
+    };
+    let file = json!({
+        "StateMachines": {"TestState": {"TestCases": {"TestState": {name: "Mock"}}}},
+        "MockedResponses": {"Mock": {"0": response}},
+    });
+    MockSet::from_json_text(&file.to_string(), Some("TestState"))
+        .map_err(|e| TestStateError::validation(format!("mock: {}", e.message)))
+}
+
+struct Run {
+    response: TestStateResponse,
+    /// The retrier that took the state's first error, and its MaxAttempts.
+    retry: Option<(usize, u64)>,
+}
+
+fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestStateError> {
+    let text = machine_json(request, harness).to_string();
+    let parsed = parse_definition(&text);
+    if let Some(error) = parsed.first_error() {
+        return Err(TestStateError::invalid_definition(format!(
+            "{} (at {})",
+            error.message,
+            harness.user_pointer(&error.pointer)
+        )));
+    }
+    let Some(machine) = parsed.into_machine() else {
+        return Err(TestStateError::invalid_definition("the state was rejected"));
+    };
+    let mocks = mocks(request, &harness.name)?;
+    let options = ExecutionOptions {
+        keep_history: false,
+        ..ExecutionOptions::default()
+    };
+    let mut execution = Execution::new(machine, execution_input(request), mocks, options);
+    let mut steps = 0usize;
+    loop {
+        let stalled = execution.step().is_empty();
+        steps = steps.saturating_add(1);
+        if *execution.status() != ExecutionStatus::Running {
+            break;
+        }
+        let traces = execution.traces();
+        let tested = traces.iter().position(|t| t.state_name == harness.name);
+        if let Some(index) = tested {
+            let retried = traces.get(index).is_some_and(|t| {
+                t.errors
+                    .iter()
+                    .any(|e| matches!(e.handled_by, ErrorHandling::Retry { .. }))
+            });
+            if retried || traces.len() > index.saturating_add(1) {
+                break;
+            }
+        }
+        if stalled || steps >= MAX_STEPS {
+            return Err(TestStateError::validation(
+                "the state did not finish (a task token or an activity waits for an answer)",
+            ));
+        }
+    }
+    Ok(answer(request, harness, &execution))
+}
+
+fn answer(request: &TestStateRequest, harness: &Harness, execution: &Execution) -> Run {
+    let traces = execution.traces();
+    let index = traces.iter().position(|t| t.state_name == harness.name);
+    let trace = index.and_then(|i| traces.get(i));
+    let next_trace = index.and_then(|i| traces.get(i.saturating_add(1)));
+    let first_error = trace.and_then(|t| t.errors.first());
+    let mut response = TestStateResponse {
+        status: TestStateStatus::Succeeded,
+        output: None,
+        error: first_error.and_then(|e| e.error.error.clone()),
+        cause: first_error.and_then(|e| e.error.cause.clone()),
+        next_state: None,
+        inspection_data: None,
+    };
+    let mut error_details = None;
+    let mut retry = None;
+    match first_error.map(|e| &e.handled_by) {
+        Some(ErrorHandling::Retry { retrier_index, .. }) => {
+            let retrier = retrier(&harness.state, *retrier_index);
+            let max_attempts = retrier
+                .and_then(|r| r.get("MaxAttempts"))
+                .and_then(Value::as_u64)
+                .unwrap_or(3);
+            retry = Some((*retrier_index, max_attempts));
+            response.status = TestStateStatus::Retriable;
+            error_details = Some(json!({
+                "retryBackoffIntervalSeconds": backoff_seconds(retrier, request.retrier_retry_count),
+                "retryIndex": retrier_index,
+            }));
+        }
+        Some(ErrorHandling::Catch {
+            catcher_index,
+            next,
+        }) => {
+            response.status = TestStateStatus::CaughtError;
+            response.next_state = Some(next.clone());
+            response.output = next_trace.map(|t| t.input.clone());
+            error_details = Some(json!({ "catchIndex": catcher_index }));
+        }
+        Some(ErrorHandling::Unhandled) | None => match execution.status() {
+            ExecutionStatus::Failed { error, cause }
+            | ExecutionStatus::TimedOut { error, cause } => {
+                response.status = TestStateStatus::Failed;
+                response.error = error.clone();
+                response.cause = cause.clone();
+            }
+            _ => {
+                response.output = trace.and_then(|t| t.output.clone());
+                response.next_state = next_trace.map(|t| t.state_name.clone());
+            }
+        },
+    }
+    if request.inspection_level != InspectionLevel::Info {
+        if let Some(trace) = trace {
+            let mut data = inspection_data(trace, request.variables.as_ref());
+            if let Some(details) = error_details {
+                data.insert("errorDetails".into(), details);
+            }
+            response.inspection_data = Some(data);
+        }
+    }
+    Run { response, retry }
+}
+
+fn retrier(state: &Map<String, Value>, index: usize) -> Option<&Map<String, Value>> {
+    state
+        .get("Retry")
+        .and_then(Value::as_array)
+        .and_then(|r| r.get(index))
+        .and_then(Value::as_object)
+}
+
+fn set_max_attempts_zero(state: &mut Map<String, Value>, index: usize) {
+    if let Some(retrier) = state
+        .get_mut("Retry")
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.get_mut(index))
+        .and_then(Value::as_object_mut)
+    {
+        retrier.insert("MaxAttempts".into(), json!(0));
+    }
+}
+
+/// The retry's wait before jitter: IntervalSeconds × BackoffRate^retries, at most
+/// MaxDelaySeconds (the defaults are AWS's: 1 second, a rate of 2.0).
+fn backoff_seconds(retrier: Option<&Map<String, Value>>, retries: u64) -> u64 {
+    let field = |name: &str| retrier.and_then(|r| r.get(name)).and_then(Value::as_f64);
+    let interval = field("IntervalSeconds").unwrap_or(1.0);
+    let rate = field("BackoffRate").unwrap_or(2.0);
+    let exponent = i32::try_from(retries).unwrap_or(i32::MAX);
+    let mut delay = interval * rate.powi(exponent);
+    if let Some(max) = field("MaxDelaySeconds") {
+        delay = delay.min(max);
+    }
+    // A float to integer `as` saturates; the delay is never negative.
+    delay.max(0.0) as u64
+}
+
+fn inspection_data(
+    trace: &StateTrace,
+    variables: Option<&Map<String, Value>>,
+) -> Map<String, Value> {
+    let mut data = Map::new();
+    data.insert("input".into(), trace.input.clone());
+    let stages = [
+        ("afterInputPath", &trace.after_input_path),
+        (
+            if trace.jsonata {
+                "afterArguments"
+            } else {
+                "afterParameters"
+            },
+            &trace.after_parameters,
+        ),
+        ("result", &trace.result),
+        ("afterResultSelector", &trace.after_result_selector),
+        ("afterResultPath", &trace.after_result_path),
+    ];
+    for (name, stage) in stages {
+        if let Some(value) = stage {
+            data.insert(name.into(), value.clone());
+        }
+    }
+    let mut after = variables.cloned().unwrap_or_default();
+    for (name, value) in trace.assigned.iter().flatten() {
+        after.insert(name.clone(), value.clone());
+    }
+    if !after.is_empty() {
+        data.insert("variables".into(), Value::Object(after));
+    }
+    data
+}
