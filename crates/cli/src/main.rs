@@ -17,6 +17,7 @@ mod commands;
 mod compare;
 mod conformance;
 mod output;
+mod project;
 mod read;
 mod s3;
 
@@ -35,7 +36,10 @@ fn dispatch(command: Command) -> i32 {
             out!("sfn-play {}", env!("CARGO_PKG_VERSION"));
             Ok(exit::OK)
         }
-        Command::Validate { definition } => commands::validate(&definition),
+        Command::Validate {
+            definition,
+            project,
+        } => commands::validate(&definition, &project),
         Command::Run(run) => commands::run(&run),
         Command::Conformance(conformance) => conformance::run(&conformance),
     };

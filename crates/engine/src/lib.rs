@@ -50,6 +50,7 @@ pub mod mocks;
 pub mod paths;
 pub mod rng;
 pub mod scaffold;
+pub mod source;
 pub mod template;
 pub mod time;
 
