@@ -124,6 +124,9 @@ impl MarkedEventReceiver for Builder {
                 None => {
                     if let Some(Frame::Mapping { key, pointer, .. }) = self.stack.last_mut() {
                         let member = format!("{pointer}/{}", escape(&text));
+                        // The document's position is its first member's (a block mapping's
+                        // start is marked past it).
+                        self.positions.insert(String::new(), position(&marker));
                         self.positions.insert(member, position(&marker));
                         *key = Some(text);
                     }
@@ -147,7 +150,7 @@ impl MarkedEventReceiver for Builder {
                     );
                     return;
                 };
-                if !matches!(self.stack.last(), Some(Frame::Mapping { .. })) {
+                if matches!(self.stack.last(), Some(Frame::Sequence { .. })) {
                     self.positions.insert(pointer.clone(), position(&marker));
                 }
                 let frame = if is_sequence {
