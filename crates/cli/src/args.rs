@@ -63,7 +63,7 @@ RUN OPTIONS:
                        it. A redrive AWS refuses (the run SUCCEEDED) prints AWS's error, exit 4
 
 PROJECT FILES (run, validate):
-  A definition file named .yaml/.yml (or not starting with '{') is read as YAML.
+  A definition file named .yaml or .yml is read as YAML (any other as JSON).
   --sub NAME=VALUE     Replace ${NAME} in the definition, as DefinitionSubstitutions do
                        (repeatable; a YAML definition's placeholders always need a value)
   --subs FILE          A JSON or YAML object of NAME: VALUE substitutions

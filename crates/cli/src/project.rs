@@ -93,7 +93,7 @@ fn source_error(path: &Path, error: SourceError) -> CliError {
 pub fn read(path: &Path, project: &ProjectArgs) -> Result<(PathBuf, DefinitionText), CliError> {
     if !project.any() {
         let text = read_definition(path)?;
-        let format = SourceFormat::detect(&path.to_string_lossy(), &text);
+        let format = SourceFormat::from_name(&path.to_string_lossy());
         if format == SourceFormat::Json {
             return Ok((path.to_path_buf(), DefinitionText::from_json(text)));
         }
@@ -106,7 +106,7 @@ pub fn read(path: &Path, project: &ProjectArgs) -> Result<(PathBuf, DefinitionTe
     let Some(template_path) = &project.template else {
         add_cli_substitutions(&mut substitutions, project)?;
         let text = read_definition(path)?;
-        let format = SourceFormat::detect(&path.to_string_lossy(), &text);
+        let format = SourceFormat::from_name(&path.to_string_lossy());
         let definition =
             read_source(&text, format, &substitutions).map_err(|e| source_error(path, e))?;
         return Ok((path.to_path_buf(), definition));
@@ -146,7 +146,7 @@ pub fn read(path: &Path, project: &ProjectArgs) -> Result<(PathBuf, DefinitionTe
                 .unwrap_or_else(|| Path::new(""))
                 .join(uri);
             let text = read_definition(&definition_path)?;
-            let format = SourceFormat::detect(&definition_path.to_string_lossy(), &text);
+            let format = SourceFormat::from_name(&definition_path.to_string_lossy());
             let definition = read_source(&text, format, &substitutions)
                 .map_err(|e| source_error(&definition_path, e))?;
             Ok((definition_path, definition))

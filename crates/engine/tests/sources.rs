@@ -42,12 +42,12 @@ fn load(dir: &Path, case: &Value) -> Result<DefinitionText, SourceError> {
             TemplateDefinition::Uri(uri) => {
                 let path = dir.join(&uri);
                 let text = read(&path);
-                read_definition(&text, SourceFormat::detect(&uri, &text), &subs)
+                read_definition(&text, SourceFormat::from_name(&uri), &subs)
             }
         }
     } else {
         subs.insert_object(&extra)?;
-        read_definition(&text, SourceFormat::detect(file, &text), &subs)
+        read_definition(&text, SourceFormat::from_name(file), &subs)
     }
 }
 

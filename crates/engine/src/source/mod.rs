@@ -52,6 +52,17 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
+    /// YAML for a `.yaml`/`.yml` name, JSON for any other (how a definition file is read:
+    /// a definition's notation is never guessed from its content).
+    pub fn from_name(file_name: &str) -> SourceFormat {
+        let lower = file_name.to_ascii_lowercase();
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            SourceFormat::Yaml
+        } else {
+            SourceFormat::Json
+        }
+    }
+
     /// YAML for a `.yaml`/`.yml` name, or a text not starting with `{` (JSON is the rest).
     pub fn detect(file_name: &str, text: &str) -> SourceFormat {
         let lower = file_name.to_ascii_lowercase();
