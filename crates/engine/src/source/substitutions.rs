@@ -63,29 +63,13 @@ impl Substitutions {
     /// text: a placeholder may stand for a number).
     pub fn apply_to_text(&self, text: &str) -> Result<String, SourceError> {
         let mut unresolved = Vec::new();
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            let (before, from) = rest.split_at(start);
-            out.push_str(before);
-            let Some(end) = from.find('}') else {
-                out.push_str(from);
-                rest = "";
-                break;
-            };
-            let (placeholder, after) = from.split_at(end.saturating_add(1));
-            let name = placeholder.trim_start_matches("${").trim_end_matches('}');
-            let field = field_before(&out);
-            match self.value_of(name, field.as_deref()) {
-                Some(value) => out.push_str(&value),
-                None => {
-                    unresolved.push(name.to_string());
-                    out.push_str(placeholder);
-                }
+        let out = replace_placeholders(text, |name, before| {
+            let value = self.value_of(name, field_before(before).as_deref());
+            if value.is_none() {
+                unresolved.push(name.to_string());
             }
-            rest = after;
-        }
-        out.push_str(rest);
+            value
+        });
         self.check(unresolved)?;
         Ok(out)
     }
@@ -139,28 +123,13 @@ impl Substitutions {
     }
 
     fn replace_in(&self, text: &str, field: Option<&str>, unresolved: &mut Vec<String>) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            let (before, from) = rest.split_at(start);
-            out.push_str(before);
-            let Some(end) = from.find('}') else {
-                out.push_str(from);
-                return out;
-            };
-            let (placeholder, after) = from.split_at(end.saturating_add(1));
-            let name = placeholder.trim_start_matches("${").trim_end_matches('}');
-            match self.value_of(name, field) {
-                Some(value) => out.push_str(&value),
-                None => {
-                    unresolved.push(name.to_string());
-                    out.push_str(placeholder);
-                }
+        replace_placeholders(text, |name, _| {
+            let value = self.value_of(name, field);
+            if value.is_none() {
+                unresolved.push(name.to_string());
             }
-            rest = after;
-        }
-        out.push_str(rest);
-        out
+            value
+        })
     }
 
     fn value_of(&self, name: &str, field: Option<&str>) -> Option<String> {
@@ -184,6 +153,44 @@ impl Substitutions {
             if names.len() == 1 { "it a value" } else { "them values" },
         )))
     }
+}
+
+/// Replaces each `${Name}` of `text` by what `value_of(Name, text before it)` gives (kept as it
+/// is for `None`). A name is letters, digits and `_ . : ! -`; any other `${` is text.
+pub(crate) fn replace_placeholders(
+    text: &str,
+    mut value_of: impl FnMut(&str, &str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let after_open = from.get(2..).unwrap_or("");
+        let name_len = after_open
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "_.:!-".contains(c)))
+            .unwrap_or(after_open.len());
+        let (name, tail) = after_open.split_at(name_len);
+        match tail.strip_prefix('}') {
+            Some(after) if !name.is_empty() => {
+                match value_of(name, &out) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push_str("${");
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = after;
+            }
+            _ => {
+                out.push_str("${");
+                rest = after_open;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The member name a placeholder in JSON text is the value of: the last `"Name":` before it on
@@ -249,5 +256,48 @@ pub fn fake_of_kind(kind: &str, name: &str) -> String {
         "eventBusArn" => format!("arn:aws:events:{region}:{account}:event-bus/{name}"),
         "role" => format!("arn:aws:iam::{account}:role/{name}"),
         _ => format!("arn:aws:lambda:{region}:{account}:function:{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_in_json_text_takes_its_fake_after_its_member() {
+        let mut subs = Substitutions::new();
+        subs.fake_arns = true;
+        let text = r#"{"StateMachineArn": "${Child}", "QueueUrl": "${Q}", "Other": "${X}"}"#;
+        assert_eq!(
+            subs.apply_to_text(text).unwrap(),
+            r#"{"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child", "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/Q", "Other": "arn:aws:lambda:us-east-1:123456789012:function:X"}"#
+        );
+    }
+
+    #[test]
+    fn text_without_placeholders_is_unchanged_and_an_unclosed_one_stays() {
+        let subs = Substitutions::new();
+        assert_eq!(
+            subs.apply_to_text("{\"a\": \"$.b\"}").unwrap(),
+            "{\"a\": \"$.b\"}"
+        );
+        assert_eq!(
+            subs.apply_to_text("{\"a\": \"${b\"}").unwrap(),
+            "{\"a\": \"${b\"}"
+        );
+    }
+
+    #[test]
+    fn a_value_given_wins_over_a_fake_and_a_later_insert_wins() {
+        let mut subs = Substitutions::new();
+        subs.fake_arns = true;
+        subs.insert("F", "one");
+        subs.insert("F", "two");
+        let mut value = serde_json::json!({"${F}": ["${F}", {"FunctionName": "${G}"}]});
+        subs.apply_to_value(&mut value).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"two": ["two", {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:G"}]})
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::substitutions::{fake_of_kind, FAKE_ACCOUNT, FAKE_REGION};
+use super::substitutions::{fake_of_kind, replace_placeholders, FAKE_ACCOUNT, FAKE_REGION};
 use super::SourceError;
 
 const STEP_FUNCTIONS: &str = "AWS::StepFunctions::StateMachine";
@@ -245,32 +245,26 @@ impl Context<'_> {
         text: &str,
         variables: Option<&Map<String, Value>>,
     ) -> Result<String, SourceError> {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            let (before, from) = rest.split_at(start);
-            out.push_str(before);
-            let Some(end) = from.find('}') else {
-                out.push_str(from);
-                return Ok(out);
-            };
-            let (placeholder, after) = from.split_at(end.saturating_add(1));
-            let name = placeholder.trim_start_matches("${").trim_end_matches('}');
+        let mut error = None;
+        let out = replace_placeholders(text, |name, _| {
             if let Some(literal) = name.strip_prefix('!') {
-                out.push_str("${");
-                out.push_str(literal);
-                out.push('}');
-            } else if let Some(value) = variables.and_then(|vars| vars.get(name)) {
-                out.push_str(&self.evaluate_to_string(value, "a Fn::Sub variable")?);
-            } else if let Some(value) = self.known(name) {
-                out.push_str(&value);
-            } else {
-                out.push_str(placeholder);
+                return Some(format!("${{{literal}}}"));
             }
-            rest = after;
+            if let Some(value) = variables.and_then(|vars| vars.get(name)) {
+                return match self.evaluate_to_string(value, "a Fn::Sub variable") {
+                    Ok(text) => Some(text),
+                    Err(e) => {
+                        error = Some(e);
+                        None
+                    }
+                };
+            }
+            self.known(name)
+        });
+        match error {
+            Some(e) => Err(e),
+            None => Ok(out),
         }
-        out.push_str(rest);
-        Ok(out)
     }
 
     /// The value of `${name}` in a `Fn::Sub` when the template knows it.
