@@ -135,9 +135,10 @@ pub fn read(path: &Path, project: &ProjectArgs) -> Result<(PathBuf, DefinitionTe
                 .map_err(|e| source_error(template_path, e))?;
             Ok((template_path.clone(), definition))
         }
-        TemplateDefinition::Text(text) => {
+        TemplateDefinition::Text { text, pointer } => {
             let definition = read_source(&text, SourceFormat::Json, &substitutions)
-                .map_err(|e| source_error(template_path, e))?;
+                .map_err(|e| source_error(template_path, e))?
+                .with_positions(positions.map(|p| p.under(&pointer)));
             Ok((template_path.clone(), definition))
         }
         TemplateDefinition::Uri(uri) => {

@@ -87,3 +87,48 @@ fn runs_a_sam_template_with_its_substitutions() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A JSON template (CDK's shape): a mistake in an inline Definition is at the template's line;
+/// one in a DefinitionString (a Fn::Join) at the property's.
+#[test]
+fn validates_a_json_template_with_positions_in_it() {
+    let dir = std::env::temp_dir().join(format!("sfn-play-cfn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let template = dir.join("Stack.template.json");
+    std::fs::write(
+        &template,
+        r#"{
+  "Resources": {
+    "Fn": {"Type": "AWS::Lambda::Function"},
+    "Joined": {
+      "Type": "AWS::StepFunctions::StateMachine",
+      "Properties": {
+        "DefinitionString": {"Fn::Join": ["", ["{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"", {"Fn::GetAtt": ["Fn", "Arn"]}, "\",\"Next\":\"B\"}}}"]]}
+      }
+    },
+    "Inline": {
+      "Type": "AWS::StepFunctions::StateMachine",
+      "Properties": {
+        "Definition": {"StartAt": "A", "States": {"A": {"Type": "Pas", "End": true}}}
+      }
+    }
+  }
+}
+"#,
+    )
+    .unwrap();
+    let path = template.to_string_lossy().into_owned();
+    let (code, stdout, _) = sfn_play(&["validate", "--template", &path, "--logical-id", "Inline"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with(&format!("{path}:13:57: error: SCHEMA_VALIDATION_FAILED")),
+        "{stdout}"
+    );
+    let (code, stdout, _) = sfn_play(&["validate", "--template", &path, "--logical-id", "Joined"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains(&format!("{path}:7:9: error: MISSING_TRANSITION_TARGET")),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -38,7 +38,9 @@ fn load(dir: &Path, case: &Value) -> Result<DefinitionText, SourceError> {
             TemplateDefinition::Object { value, pointer } => {
                 definition_from_value(value, positions.map(|p| p.under(&pointer)), &subs)
             }
-            TemplateDefinition::Text(text) => read_definition(&text, SourceFormat::Json, &subs),
+            TemplateDefinition::Text { text, .. } => {
+                read_definition(&text, SourceFormat::Json, &subs)
+            }
             TemplateDefinition::Uri(uri) => {
                 let path = dir.join(&uri);
                 let text = read(&path);

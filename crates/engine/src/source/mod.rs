@@ -136,6 +136,15 @@ impl DefinitionText {
         }
     }
 
+    /// Reports diagnostics at `positions` (a template's, for a `DefinitionString`: every
+    /// diagnostic at the property when the text has no positions of its own).
+    pub fn with_positions(mut self, positions: Option<Positions>) -> Self {
+        if self.positions.is_none() {
+            self.positions = positions;
+        }
+        self
+    }
+
     /// The JSON text the engine parses.
     pub fn json(&self) -> &str {
         &self.json
@@ -196,7 +205,8 @@ pub fn read_document(
 ) -> Result<(Value, Option<Positions>), SourceError> {
     match format {
         SourceFormat::Json => serde_json::from_str(text.trim_start_matches('\u{feff}'))
-            .map(|value| (value, None))
+            // JSON is YAML: read again for where the nodes are (when YAML is read).
+            .map(|value| (value, read_yaml(text).ok().map(|(_, positions)| positions)))
             .map_err(|e| SourceError {
                 message: format!("not valid JSON: {e}"),
                 position: Some((

@@ -29,8 +29,9 @@ pub struct TemplateStateMachine {
 pub enum TemplateDefinition {
     /// `Definition`: the definition as an object, at this JSON pointer of the template.
     Object { value: Value, pointer: String },
-    /// `DefinitionString`, evaluated to the definition's JSON text.
-    Text(String),
+    /// `DefinitionString`, evaluated to the definition's JSON text; the property is at this
+    /// JSON pointer of the template.
+    Text { text: String, pointer: String },
     /// SAM's `DefinitionUri` as a local path, relative to the template (the caller reads it).
     Uri(String),
 }
@@ -96,7 +97,10 @@ pub fn find_state_machine(
             pointer: format!("{pointer}/Definition"),
         }
     } else if let Some(value) = properties.get("DefinitionString") {
-        TemplateDefinition::Text(context.evaluate_to_string(value, "DefinitionString")?)
+        TemplateDefinition::Text {
+            text: context.evaluate_to_string(value, "DefinitionString")?,
+            pointer: format!("{pointer}/DefinitionString"),
+        }
     } else if let Some(uri) = properties.get("DefinitionUri") {
         match uri {
             Value::String(path) => TemplateDefinition::Uri(path.clone()),
