@@ -148,3 +148,25 @@ fn yaml_syntax_errors_have_a_position() {
         "{error}"
     );
 }
+
+/// Aliases of aliases (a "billion laughs") and deep nesting are refused, not expanded.
+#[test]
+fn hostile_yaml_is_refused() {
+    let mut laughs = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..12 {
+        let previous = format!("*a{}", i - 1);
+        laughs.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![previous; 10].join(", ")
+        ));
+    }
+    let error = read_definition(&laughs, SourceFormat::Yaml, &Substitutions::new()).unwrap_err();
+    assert!(error.message.contains("more than 1000000 nodes"), "{error}");
+    // yaml-rust2 stops deep flow nesting itself; block nesting stops at ours.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let error = read_definition(&deep, SourceFormat::Yaml, &Substitutions::new()).unwrap_err();
+    assert!(error.message.contains("recursion limit"), "{error}");
+    let deep = format!("{}x\n", "- ".repeat(200));
+    let error = read_definition(&deep, SourceFormat::Yaml, &Substitutions::new()).unwrap_err();
+    assert!(error.message.contains("nested deeper than 128"), "{error}");
+}

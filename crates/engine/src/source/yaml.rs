@@ -18,6 +18,14 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 use super::template::escape;
 use super::{Positions, SourceError};
 
+/// The deepest nesting read, as a JSON definition is parsed with (the definition is printed
+/// and dropped recursively after).
+pub const MAX_YAML_NESTING: usize = 128;
+
+/// The most nodes a document may have once its aliases are expanded: a bound on the memory an
+/// alias of an alias of ... (a "billion laughs") would take.
+pub const MAX_YAML_NODES: usize = 1_000_000;
+
 /// Reads the first document of `text` into a value, with the positions of its nodes.
 pub fn read_yaml(text: &str) -> Result<(Value, Positions), SourceError> {
     let mut builder = Builder::default();
@@ -59,7 +67,10 @@ enum Frame {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchored node, and how many nodes it has.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Nodes read so far, aliases counted at their size.
+    nodes: usize,
     positions: Positions,
     document: Option<Value>,
     error: Option<SourceError>,
@@ -71,14 +82,14 @@ impl Builder {
         match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Sequence { items, pointer, .. }) => {
-                Some(format!("{pointer}/{}", items.len()))
+                Some(child(pointer, &items.len().to_string()))
             }
             Some(Frame::Mapping { key: None, .. }) => None,
             Some(Frame::Mapping {
                 key: Some(key),
                 pointer,
                 ..
-            }) => Some(format!("{pointer}/{}", escape(key))),
+            }) => Some(child(pointer, key)),
         }
     }
 
@@ -94,7 +105,8 @@ impl Builder {
     /// Places a finished node in its parent (or as the document).
     fn add(&mut self, value: Value, anchor: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            let size = node_count(&value);
+            self.anchors.insert(anchor, (value.clone(), size));
         }
         match self.stack.last_mut() {
             None => {
@@ -117,13 +129,26 @@ impl MarkedEventReceiver for Builder {
         if self.error.is_some() {
             return;
         }
+        self.nodes = self.nodes.saturating_add(match &event {
+            Event::Alias(anchor) => self.anchors.get(anchor).map_or(1, |(_, size)| *size),
+            _ => 1,
+        });
+        if self.nodes > MAX_YAML_NODES {
+            self.fail(
+                format!(
+                    "the document has more than {MAX_YAML_NODES} nodes (with its aliases expanded)"
+                ),
+                marker,
+            );
+            return;
+        }
         let pointer = self.next_pointer();
         let is_sequence = matches!(event, Event::SequenceStart(..));
         match event {
             Event::Scalar(text, style, anchor, tag) => match pointer {
                 None => {
                     if let Some(Frame::Mapping { key, pointer, .. }) = self.stack.last_mut() {
-                        let member = format!("{pointer}/{}", escape(&text));
+                        let member = child(pointer, &text);
                         // The document's position is its first member's (a block mapping's
                         // start is marked past it).
                         self.positions.insert(String::new(), position(&marker));
@@ -150,6 +175,12 @@ impl MarkedEventReceiver for Builder {
                     );
                     return;
                 };
+                if self.stack.len() >= MAX_YAML_NESTING {
+                    let message =
+                        format!("the document is nested deeper than {MAX_YAML_NESTING} levels");
+                    self.fail(message, marker);
+                    return;
+                }
                 if matches!(self.stack.last(), Some(Frame::Sequence { .. })) {
                     self.positions.insert(pointer.clone(), position(&marker));
                 }
@@ -187,7 +218,10 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::Alias(anchor) => {
-                let value = self.anchors.get(&anchor).cloned().unwrap_or(Value::Null);
+                let value = self
+                    .anchors
+                    .get(&anchor)
+                    .map_or(Value::Null, |(value, _)| value.clone());
                 match pointer {
                     Some(pointer) => {
                         self.positions.insert(pointer, position(&marker));
@@ -210,6 +244,35 @@ impl MarkedEventReceiver for Builder {
             | Event::DocumentEnd => {}
         }
     }
+}
+
+/// The longest JSON pointer kept: a node deeper (or under longer names) shares its parent's
+/// pointer, so its diagnostics are at the parent's position, and hostile names and depths do
+/// not make the positions take memory in proportion to their product.
+const MAX_POINTER_BYTES: usize = 1024;
+
+/// The pointer of `parent`'s member or item `segment` (its parent's when too long).
+fn child(parent: &str, segment: &str) -> String {
+    let segment = escape(segment);
+    if parent.len().saturating_add(segment.len()) >= MAX_POINTER_BYTES {
+        return parent.to_string();
+    }
+    format!("{parent}/{segment}")
+}
+
+/// How many nodes `value` has (without recursion: it may be deep).
+fn node_count(value: &Value) -> usize {
+    let mut count = 0usize;
+    let mut pending = vec![value];
+    while let Some(node) = pending.pop() {
+        count = count.saturating_add(1);
+        match node {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// A scalar's value: plain scalars are resolved as YAML 1.2's core schema does (null, booleans,
