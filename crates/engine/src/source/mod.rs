@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::definition::{parse_definition, ParsedDefinition};
+use crate::definition::{parse_definition, ParsedDefinition, MAX_DEFINITION_BYTES};
 pub use substitutions::Substitutions;
 
 /// Why a project file could not be read: the message, and where in the file when known.
@@ -179,6 +179,10 @@ pub fn read_definition(
             json: substitutions.apply_to_text(text)?,
             positions: None,
         }),
+        // Past the quota, the engine's own diagnostic (the text is only its first bytes).
+        SourceFormat::Yaml if text.len() > MAX_DEFINITION_BYTES => {
+            Ok(DefinitionText::from_json(text.to_string()))
+        }
         SourceFormat::Yaml => {
             let (value, positions) = read_yaml(text)?;
             definition_from_value(value, Some(positions), substitutions)
@@ -193,7 +197,8 @@ pub fn definition_from_value(
     substitutions: &Substitutions,
 ) -> Result<DefinitionText, SourceError> {
     substitutions.apply_to_value(&mut value)?;
-    let json = serde_json::to_string_pretty(&value)
+    // Compact, as CloudFormation sends a YAML definition (it counts toward the 1 MB quota).
+    let json = serde_json::to_string(&value)
         .map_err(|e| SourceError::new(format!("cannot write the definition as JSON: {e}")))?;
     Ok(DefinitionText { json, positions })
 }
