@@ -4,13 +4,15 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use crate::project::ProjectArgs;
+
 /// The help text, with the exit codes every command uses.
 pub const HELP: &str = "\
 sfn-play: run and validate AWS Step Functions state machines locally, on a simulated clock,
 with mocked task functions.
 
 USAGE:
-  sfn-play validate DEF.json [--format text|aws|sarif|github]
+  sfn-play validate DEF.json|DEF.yaml [--format text|aws|sarif|github] [PROJECT FILE OPTIONS]
   sfn-play run DEF.json [--input JSON | --input-file FILE] [--mocks FILE [--test-case NAME]]
                         [--seed N] [--start-time ISO] [--history OUT.json] [--trace] [--no-limits]
                         [--max-steps N] [--max-eval-steps N]
@@ -71,6 +73,17 @@ RUN OPTIONS:
                        it again for another redrive, in order; the history is the whole of
                        it. A redrive AWS refuses (the run SUCCEEDED) prints AWS's error, exit 4
 
+PROJECT FILES (run, validate):
+  A definition file named .yaml or .yml is read as YAML (any other as JSON).
+  --sub NAME=VALUE     Replace ${NAME} in the definition, as DefinitionSubstitutions do
+                       (repeatable; a YAML definition's placeholders always need a value)
+  --subs FILE          A JSON or YAML object of NAME: VALUE substitutions
+  --fake-arns          Give every ${NAME} left a plausible fake ARN instead of an error
+  --template FILE      Read the state machine from a CloudFormation or SAM template (JSON or
+                       YAML) instead of a definition file: Definition, DefinitionString,
+                       DefinitionUri (a local path) and DefinitionSubstitutions
+  --logical-id ID      Which state machine of the template (default: its only one)
+
 CONFORMANCE OPTIONS:
   --verbose            Show the differences of each failing case
   --report OUT.json    Write every case's result, output and history to OUT.json
@@ -93,6 +106,7 @@ pub enum Command {
     Validate {
         definition: PathBuf,
         format: ValidateFormat,
+        project: ProjectArgs,
     },
     Run(Box<RunArgs>),
     Conformance(ConformanceArgs),
@@ -142,6 +156,7 @@ pub struct RunArgs {
     pub child_histories: Option<PathBuf>,
     /// `--redrive-with`: a mock file per redrive, in order.
     pub redrive_with: Vec<PathBuf>,
+    pub project: ProjectArgs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -290,9 +305,13 @@ fn one_positional(
 fn parse_validate(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut positionals = Vec::new();
     let mut format = ValidateFormat::Text;
+    let mut project = ProjectArgs::default();
     while let Some(token) = cursor.tokens.next() {
         match token {
             Token::Positional(p) => positionals.push(p),
+            Token::Flag(name, inline) if project_flag(&name).is_some() => {
+                project_option(&mut cursor, &mut project, &name, inline)?
+            }
             Token::Flag(name, inline) if name == "--format" => {
                 format = match cursor.value(&name, inline)?.as_str() {
                     "text" => ValidateFormat::Text,
@@ -313,8 +332,12 @@ fn parse_validate(mut cursor: Cursor) -> Result<Command, UsageError> {
             }
         }
     }
-    let definition = one_positional("validate", "a definition file", positionals)?;
-    Ok(Command::Validate { definition, format })
+    let definition = definition_or_template("validate", positionals, &project)?;
+    Ok(Command::Validate {
+        definition,
+        format,
+        project,
+    })
 }
 
 fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
@@ -334,6 +357,7 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
     let mut s3_out = None;
     let mut child_histories = None;
     let mut redrive_with = Vec::new();
+    let mut project = ProjectArgs::default();
     while let Some(token) = cursor.tokens.next() {
         let (name, inline) = match token {
             Token::Positional(p) => {
@@ -384,13 +408,16 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
                 child_histories = Some(PathBuf::from(cursor.value(&name, inline)?));
             }
             "--redrive-with" => redrive_with.push(PathBuf::from(cursor.value(&name, inline)?)),
+            _ if project_flag(&name).is_some() => {
+                project_option(&mut cursor, &mut project, &name, inline)?
+            }
             _ => return Err(UsageError(format!("unknown option '{name}' for 'run'"))),
         }
     }
     if test_case.is_some() && mocks.is_none() {
         return Err(UsageError("--test-case needs --mocks".into()));
     }
-    let definition = one_positional("run", "a definition file", positionals)?;
+    let definition = definition_or_template("run", positionals, &project)?;
     Ok(Command::Run(Box::new(RunArgs {
         definition,
         input,
@@ -408,7 +435,47 @@ fn parse_run(mut cursor: Cursor) -> Result<Command, UsageError> {
         s3_out,
         child_histories,
         redrive_with,
+        project,
     })))
+}
+
+/// Whether `name` is a project-file option ([`crate::project::FLAGS`]), and if it takes a value.
+fn project_flag(name: &str) -> Option<bool> {
+    crate::project::FLAGS
+        .iter()
+        .find(|(flag, _)| *flag == name)
+        .map(|(_, takes_value)| *takes_value)
+}
+
+fn project_option(
+    cursor: &mut Cursor,
+    project: &mut ProjectArgs,
+    name: &str,
+    inline: Option<String>,
+) -> Result<(), UsageError> {
+    let value = if project_flag(name) == Some(true) {
+        Some(cursor.value(name, inline)?)
+    } else {
+        no_value(name, inline)?;
+        None
+    };
+    project.set(name, value)
+}
+
+/// The definition file, or with `--template` (and no definition file) the template.
+fn definition_or_template(
+    command: &str,
+    positionals: Vec<String>,
+    project: &ProjectArgs,
+) -> Result<PathBuf, UsageError> {
+    project.check()?;
+    match &project.template {
+        Some(template) if positionals.is_empty() => Ok(template.clone()),
+        Some(_) => Err(UsageError(format!(
+            "'{command}' takes a definition file or --template, not both"
+        ))),
+        None => one_positional(command, "a definition file", positionals),
+    }
 }
 
 /// `--machine NAME=FILE`: a state machine's name (what a StateMachineArn ends with) and file.
@@ -495,7 +562,8 @@ mod tests {
                 parse_str(args),
                 Ok(Command::Validate {
                     definition: "d.json".into(),
-                    format
+                    format,
+                    project: ProjectArgs::default(),
                 }),
                 "{args:?}"
             );
@@ -557,8 +625,43 @@ mod tests {
                 s3_out: None,
                 child_histories: Some("children".into()),
                 redrive_with: vec!["fix1.json".into(), "fix2.json".into()],
+                project: ProjectArgs::default(),
             })))
         );
+    }
+
+    #[test]
+    fn parses_project_file_options() {
+        let command = parse_str(&[
+            "validate",
+            "--template",
+            "t.yaml",
+            "--logical-id=Machine",
+            "--sub",
+            "A=arn:x=y",
+            "--subs",
+            "s.yaml",
+            "--fake-arns",
+        ]);
+        let project = ProjectArgs {
+            template: Some("t.yaml".into()),
+            logical_id: Some("Machine".into()),
+            subs: vec![("A".into(), "arn:x=y".into())],
+            subs_files: vec!["s.yaml".into()],
+            fake_arns: true,
+        };
+        assert_eq!(
+            command,
+            Ok(Command::Validate {
+                definition: "t.yaml".into(),
+                format: ValidateFormat::Text,
+                project
+            })
+        );
+        assert!(parse_str(&["run", "d.json", "--template", "t.yaml"]).is_err());
+        assert!(parse_str(&["run", "d.json", "--logical-id", "X"]).is_err());
+        assert!(parse_str(&["run", "d.json", "--sub", "NOEQUALS"]).is_err());
+        assert!(parse_str(&["run", "d.json", "--fake-arns=1"]).is_err());
     }
 
     #[test]

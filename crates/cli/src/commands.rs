@@ -9,15 +9,15 @@ use sfn_engine::execution::{run_to_end_observed, RunBounds, RunEnd};
 use sfn_engine::limits::Limits;
 use sfn_engine::time::parse_aws_timestamp;
 use sfn_engine::{
-    parse_definition, Diagnostic, Execution, ExecutionOptions, ExecutionStatus, MockSet, Severity,
-    StateMachine,
+    parse_definition, Diagnostic, Execution, ExecutionOptions, ExecutionStatus, MockSet,
+    ParsedDefinition, Severity, StateMachine,
 };
 
 use crate::args::{InputSource, RunArgs};
 use crate::output::{trace_line, DataFlowSpool, HistoryFile};
 use crate::read::{
-    describe, read_definition, read_text_within, INPUT_FILE, MAX_INPUT_FILE_BYTES,
-    MAX_INPUT_FILE_BYTES_NO_LIMITS, MAX_MOCK_FILE_BYTES,
+    describe, read_text_within, INPUT_FILE, MAX_INPUT_FILE_BYTES, MAX_INPUT_FILE_BYTES_NO_LIMITS,
+    MAX_MOCK_FILE_BYTES,
 };
 
 /// Exit codes, as `--help` documents them.
@@ -91,9 +91,10 @@ pub fn format_diagnostic(path: &Path, diagnostic: &Diagnostic) -> String {
 }
 
 /// `sfn-play validate DEF.json`.
-pub fn validate(path: &Path) -> Result<i32, CliError> {
-    let text = read_definition(path)?;
-    let parsed = parse_definition(&text);
+pub fn validate(path: &Path, project: &crate::project::ProjectArgs) -> Result<i32, CliError> {
+    let (path, definition) = crate::project::read(path, project)?;
+    let path = path.as_path();
+    let parsed = definition.parse();
     for diagnostic in parsed.diagnostics() {
         out!("{}", format_diagnostic(path, diagnostic));
     }
@@ -195,7 +196,11 @@ fn options(args: &RunArgs) -> Result<ExecutionOptions, CliError> {
 
 /// Parses the definition, printing its diagnostics on stderr; `Err` with exit 1 when rejected.
 pub fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError> {
-    let parsed = parse_definition(text);
+    report_definition(path, parse_definition(text))
+}
+
+/// Prints the diagnostics of a parsed definition on stderr; `Err` with exit 1 when rejected.
+pub fn report_definition(path: &Path, parsed: ParsedDefinition) -> Result<StateMachine, CliError> {
     for diagnostic in parsed.diagnostics() {
         err!("{}", format_diagnostic(path, diagnostic));
     }
@@ -209,7 +214,7 @@ pub fn load_definition(path: &Path, text: &str) -> Result<StateMachine, CliError
 pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     // Everything the user typed is checked before the definition, so a typo in `--input`
     // is reported as such even when the definition has problems too.
-    let text = read_definition(&args.definition)?;
+    let (definition_path, definition) = crate::project::read(&args.definition, &args.project)?;
     let input = parse_input(&args.input, args.no_limits)?;
     let mocks = load_mocks(args)?;
     let redrive_mocks = args
@@ -218,7 +223,7 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
         .map(|path| load_mock_file(path, args))
         .collect::<Result<Vec<_>, _>>()?;
     let options = options(args)?;
-    let machine = load_definition(&args.definition, &text)?;
+    let machine = report_definition(&definition_path, definition.parse())?;
     let workspace = crate::children::load_workspace(args)?;
 
     // Opened before the run, so that a path that cannot be written is reported at once.

@@ -17,6 +17,7 @@ mod commands;
 mod compare;
 mod conformance;
 mod output;
+mod project;
 mod read;
 mod s3;
 mod test_state_cli;
@@ -37,7 +38,11 @@ fn dispatch(command: Command) -> i32 {
             out!("sfn-play {}", env!("CARGO_PKG_VERSION"));
             Ok(exit::OK)
         }
-        Command::Validate { definition, format } => validate_formats::validate(&definition, format),
+        Command::Validate {
+            definition,
+            format,
+            project,
+        } => validate_formats::validate(&definition, format, &project),
         Command::Run(run) => commands::run(&run),
         Command::Conformance(conformance) => conformance::run(&conformance),
         Command::TestState(test_state) => test_state_cli::run(&test_state),

@@ -8,23 +8,28 @@ use std::io::Write;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use sfn_engine::{parse_definition, Diagnostic, Severity};
+use sfn_engine::{Diagnostic, Severity};
 
 use crate::args::ValidateFormat;
 use crate::commands::{exit, out, CliError};
-use crate::read::read_definition;
 
 /// The most diagnostics ValidateStateMachineDefinition returns (its `maxResults`' default and
 /// maximum); `truncated` says when there were more.
 const AWS_MAX_RESULTS: usize = 100;
 
 /// `sfn-play validate DEF.json --format FORMAT`.
-pub fn validate(path: &Path, format: ValidateFormat) -> Result<i32, CliError> {
+pub fn validate(
+    path: &Path,
+    format: ValidateFormat,
+    project: &crate::project::ProjectArgs,
+) -> Result<i32, CliError> {
     if format == ValidateFormat::Text {
-        return crate::commands::validate(path);
+        return crate::commands::validate(path, project);
     }
-    let text = read_definition(path)?;
-    let parsed = parse_definition(&text);
+    // A YAML definition or a template's state machine, like the text format's.
+    let (path, definition) = crate::project::read(path, project)?;
+    let path = path.as_path();
+    let parsed = definition.parse();
     let diagnostics = parsed.diagnostics();
     match format {
         ValidateFormat::Aws => out!("{}", pretty(&aws_response(diagnostics))?),
@@ -165,7 +170,7 @@ mod tests {
             "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Succeed\"}}, {}}}}}",
             states.join(", ")
         );
-        let parsed = parse_definition(&text);
+        let parsed = sfn_engine::parse_definition(&text);
         assert_eq!(parsed.diagnostics().len(), 101);
         let response = aws_response(parsed.diagnostics());
         assert_eq!(response["result"], "FAIL");

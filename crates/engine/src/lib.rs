@@ -10,6 +10,8 @@
 //! - [`dataflow`]: the input and output processing of a state (InputPath ... OutputPath).
 //! - [`mocks`]: the behaviour of mocked task resources.
 //! - [`execution`]: running a definition step by step, emitting [`history`] events.
+//! - [`source`]: project files (YAML, `${...}` DefinitionSubstitutions, CloudFormation and SAM
+//!   templates) read into the JSON definition [`definition`] parses.
 //!
 //! Nothing here knows about a UI; the web playground and the `sfn-play` CLI are built on top.
 
@@ -50,6 +52,7 @@ pub mod mocks;
 pub mod paths;
 pub mod rng;
 pub mod scaffold;
+pub mod source;
 pub mod template;
 pub mod test_state;
 pub mod time;
