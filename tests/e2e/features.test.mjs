@@ -164,3 +164,36 @@ test("a failure fixed in the mocks and redriven goes on from the failed state", 
   assert.equal(await page.getByTestId("redrive").count(), 0, "a succeeded run cannot be redriven");
   assert.equal(await status(page), "SUCCEEDED");
 });
+
+test("a mock file of several Step Functions Local test cases runs the one picked", async () => {
+  await setEditor(
+    page,
+    "definition-editor",
+    JSON.stringify({
+      StartAt: "Call",
+      States: { Call: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Greeter", End: true } },
+    }),
+  );
+  await setEditor(page, "input-editor", "{}");
+  await setEditor(
+    page,
+    "mocks-editor",
+    JSON.stringify({
+      StateMachines: { Greet: { TestCases: { Happy: { Call: "Hello" }, Sad: { Call: "Oops" } } } },
+      MockedResponses: {
+        Hello: { 0: { Return: "hello" } },
+        Oops: { 0: { Throw: { Error: "Sad", Cause: "oops" } } },
+      },
+    }),
+  );
+  const picker = page.getByTestId("mock-test-case");
+  await picker.waitFor();
+  assert.deepEqual(await picker.locator("option").allTextContents(), ["Greet/Happy", "Greet/Sad"]);
+  assert.equal(await page.getByTestId("mocks-problems").locator("li").count(), 0, "several test cases are no problem");
+  await run(page, "instant");
+  await waitForStatus(page, "SUCCEEDED");
+  await picker.selectOption("Greet/Sad");
+  await run(page, "instant");
+  await waitForStatus(page, "FAILED");
+  assert.match(await page.getByTestId("status-detail").textContent(), /Sad/);
+});

@@ -33,6 +33,9 @@ pub enum ToWorker {
         /// The workspace's other state machines, which its Tasks may start.
         #[serde(default)]
         machines: Vec<NamedMachine>,
+        /// The mock file's test case to run with (`MACHINE/CASE`), when it has several.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test_case: Option<String>,
     },
     /// Run up to `max_steps` engine steps, none of them later on the simulated clock than
     /// `until_ms` when given (a paced page does not let the engine run ahead of what it
@@ -132,8 +135,14 @@ pub enum FromWorker {
         marks: Vec<Mark>,
         layout: Option<Layout>,
     },
-    /// The answer to [`ToWorker::CheckMocks`].
-    MocksChecked { id: u64, marks: Vec<Mark> },
+    /// The answer to [`ToWorker::CheckMocks`]: its marks, and its Step Functions Local test
+    /// cases (`MACHINE/CASE`), for the page to pick the one a run uses.
+    MocksChecked {
+        id: u64,
+        marks: Vec<Mark>,
+        #[serde(default)]
+        test_cases: Vec<String>,
+    },
     /// The answer to [`ToWorker::StarterMocks`]: `None` when nothing needed adding (or the
     /// texts are not valid yet).
     StarterMocks { completed: Option<CompletedMocks> },

@@ -89,6 +89,8 @@ pub struct Work {
     /// The workspace's tabs: the name and place of the machine in the definition editor, and
     /// the other machines (their texts; the editor's is `definition`).
     pub tabs: RwSignal<Tabs>,
+    /// The mock file's test case picked for runs (none: its first).
+    pub test_case: RwSignal<Option<String>>,
 }
 
 impl Work {
@@ -105,6 +107,7 @@ impl Work {
             example: RwSignal::new(saved.example.clone()),
             scenario: RwSignal::new(saved.scenario.clone()),
             tabs: RwSignal::new(saved.tabs()),
+            test_case: RwSignal::new(None),
         }
     }
 
@@ -180,6 +183,7 @@ impl Work {
             // The default name is sent as none, as saved work has it.
             name: self.tabs.with_untracked(|t| saved_tabs(t.clone()).name),
             machines: self.tabs.with_untracked(|t| t.others.clone()),
+            test_case: self.test_case.get_untracked(),
         }
     }
 }

@@ -92,6 +92,8 @@ pub struct RunView {
     pub run_definition: RwSignal<Option<String>>,
     /// The mock file's diagnostics, from the engine's latest check.
     pub mocks_marks: RwSignal<Vec<Mark>>,
+    /// The mock file's Step Functions Local test cases (`MACHINE/CASE`), from the same check.
+    pub mock_test_cases: RwSignal<Vec<String>>,
     /// Whether the engine has answered a check of the definition yet (it loads after the page).
     pub checked: RwSignal<bool>,
     /// A mock file the engine completed with starting rules (for a run or on request); the
@@ -126,6 +128,7 @@ impl RunView {
             layout_current: RwSignal::new(true),
             run_definition: RwSignal::new(None),
             mocks_marks: RwSignal::new(Vec::new()),
+            mock_test_cases: RwSignal::new(Vec::new()),
             checked: RwSignal::new(false),
             completed_mocks: RwSignal::new(None),
             waiting: RwSignal::new(Vec::new()),
@@ -154,6 +157,8 @@ pub struct RunRequest {
     /// The name of the machine run, and the workspace's others.
     pub name: String,
     pub machines: Vec<NamedMachine>,
+    /// The mock file's test case to run with, when it has several (none: its first).
+    pub test_case: Option<String>,
 }
 
 /// How long Stop waits for the engine to write the stop before replacing it (real ms).
@@ -408,6 +413,7 @@ impl Runner {
             seed: request.seed,
             name: request.name,
             machines: request.machines,
+            test_case: request.test_case,
         });
     }
 
@@ -453,9 +459,14 @@ impl Runner {
                     view.checked.set(true);
                 }
             }
-            FromWorker::MocksChecked { id, marks } => {
+            FromWorker::MocksChecked {
+                id,
+                marks,
+                test_cases,
+            } => {
                 if self.inner.borrow_mut().checks.mocks_answered(id) {
                     view.mocks_marks.set(marks);
+                    view.mock_test_cases.set(test_cases);
                 }
             }
             FromWorker::StarterMocks { completed } => {

@@ -52,7 +52,12 @@ pub fn mocks_marks(text: &str) -> Vec<Mark> {
     if let Some(mark) = json_syntax_mark(text) {
         return vec![mark];
     }
-    match MockSet::from_json_text(text, None) {
+    // A file of several test cases is checked with its first (the page picks the one a run
+    // uses): having several is no problem.
+    let first = MockSet::test_case_names(text)
+        .ok()
+        .and_then(|names| names.into_iter().next());
+    match MockSet::from_json_text(text, first.as_deref()) {
         Ok(_) => Vec::new(),
         Err(e) => {
             let arena = bumpalo::Bump::new();
@@ -146,6 +151,7 @@ impl Service {
                 seed,
                 name,
                 machines,
+                test_case,
             } => {
                 // A Task resource without a mock gets a starting one, so a run never stops at
                 // "no mock"; the page shows the completed file in the Mocks editor.
@@ -166,6 +172,7 @@ impl Service {
                     seed,
                     &name,
                     &machines,
+                    test_case.as_deref(),
                 ) {
                     Ok(session) => {
                         let start_ms = session.start_ms();
@@ -207,6 +214,7 @@ impl Service {
             ToWorker::CheckMocks { id, text } => FromWorker::MocksChecked {
                 id,
                 marks: mocks_marks(&text),
+                test_cases: MockSet::test_case_names(&text).unwrap_or_default(),
             },
             ToWorker::StarterMocks {
                 definition,

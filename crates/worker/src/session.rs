@@ -45,6 +45,8 @@ pub struct Session {
     /// Child executions sent so far, and those sent while they still ran.
     sent_executions: usize,
     open_executions: Vec<usize>,
+    /// The mock file's test case the run uses (a redrive's mock file uses it too).
+    test_case: Option<String>,
     /// Objects written to the mocked S3 sent so far.
     sent_s3_writes: usize,
     /// This execution's ARN (child executions name their parent by it).
@@ -60,11 +62,12 @@ impl Session {
         mocks: &str,
         seed: u32,
     ) -> Result<Session, Vec<String>> {
-        Session::start_in_workspace(definition, input, mocks, seed, "", &[])
+        Session::start_in_workspace(definition, input, mocks, seed, "", &[], None)
     }
 
     /// Parses the texts and makes the execution of the state machine `name` (empty: the
-    /// default name), with the workspace's other `machines`, or says what is wrong with them.
+    /// default name), with the workspace's other `machines` and the mock file's `test_case`
+    /// (none: its only one, or its first when it has several), or says what is wrong with them.
     pub fn start_in_workspace(
         definition: &str,
         input: &str,
@@ -72,6 +75,7 @@ impl Session {
         seed: u32,
         name: &str,
         machines: &[NamedMachine],
+        test_case: Option<&str>,
     ) -> Result<Session, Vec<String>> {
         let mut problems = Vec::new();
         let parsed = parse_definition(definition);
@@ -110,10 +114,16 @@ impl Session {
                 None
             }
         };
+        // Of several test cases, the first unless one is picked: the others never block a run.
+        let test_case = test_case.map(str::to_owned).or_else(|| {
+            MockSet::test_case_names(mocks)
+                .ok()
+                .and_then(|names| names.into_iter().next())
+        });
         let mock_set = if mocks.trim().is_empty() {
             Some(MockSet::default())
         } else {
-            match MockSet::from_json_text(mocks, None) {
+            match MockSet::from_json_text(mocks, test_case.as_deref()) {
                 Ok(m) => Some(m),
                 Err(e) => {
                     problems.push(format!("Mocks: {}", e.message));
@@ -151,6 +161,7 @@ impl Session {
                     open_executions: Vec::new(),
                     execution_arn,
                     sent_s3_writes: 0,
+                    test_case,
                     steps: 0,
                 })
             }
@@ -268,7 +279,8 @@ impl Session {
         let mocks = if mocks.trim().is_empty() {
             MockSet::default()
         } else {
-            MockSet::from_json_text(mocks, None).map_err(|e| format!("Mocks: {}", e.message))?
+            MockSet::from_json_text(mocks, self.test_case.as_deref())
+                .map_err(|e| format!("Mocks: {}", e.message))?
         };
         self.execution
             .redrive(mocks)

@@ -158,6 +158,7 @@ fn the_page_tests_conversations_are_current() {
         seed: 0,
         name: String::new(),
         machines: Vec::new(),
+        test_case: None,
     });
     let FromWorker::Started {
         completed_mocks: Some(completed),
@@ -202,6 +203,7 @@ fn the_page_tests_conversations_are_current() {
         seed: 0,
         name: String::new(),
         machines: Vec::new(),
+        test_case: None,
     });
     loop {
         let reply = r.ask(ToWorker::Advance {
@@ -348,6 +350,7 @@ fn the_service_answers_redrives_and_opens_child_executions() {
                     definition: (*definition).into(),
                 })
                 .collect(),
+            test_case: None,
         }
     };
 

@@ -599,3 +599,25 @@ fn a_map_runs_writes_and_child_executions_reach_the_page() {
         .any(|r| r.step.as_deref() == Some("Price Batch")));
     assert_eq!(session.child_history(3), None);
 }
+
+/// A Step Functions Local mock file of several test cases: the check finds no problem and lists
+/// them; a run uses the first unless another is picked; a redrive's mock file uses the run's.
+#[test]
+fn several_mock_test_cases_never_block_a_run() {
+    let definition = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greeter", "End": true}}}"#;
+    let mocks = r#"{"StateMachines": {"Greet": {"TestCases": {
+            "Happy": {"Call": "Hello"}, "Sad": {"Call": "Oops"}}}},
+        "MockedResponses": {"Hello": {"0": {"Return": "hello"}},
+                            "Oops": {"0": {"Throw": {"Error": "Sad", "Cause": "oops"}}}}}"#;
+    assert_eq!(sfn_worker::service::mocks_marks(mocks), Vec::new());
+    let run = |test_case: Option<&str>| {
+        let mut session =
+            Session::start_in_workspace(definition, "{}", mocks, 0, "", &[], test_case)
+                .expect("starts");
+        let mut rows = Vec::new();
+        drain(&mut session, &mut rows).status
+    };
+    assert_eq!(run(None).output.as_deref(), Some("\"hello\""));
+    assert_eq!(run(Some("Greet/Sad")).error.as_deref(), Some("Sad"));
+}

@@ -61,6 +61,17 @@ pub fn IoTabs(
     run: Callback<()>,
 ) -> impl IntoView {
     let tab = RwSignal::new("input");
+    // A test case picked from an earlier mock file that no longer has it is forgotten.
+    Effect::new(move |_| {
+        let cases = run_view.mock_test_cases.get();
+        if work
+            .test_case
+            .get_untracked()
+            .is_some_and(|picked| !cases.contains(&picked))
+        {
+            work.test_case.set(None);
+        }
+    });
     let input_marks = debounced_marks(work.input, input_marks);
     let mocks_marks = run_view.mocks_marks;
     // The scenarios of the example whose definition is in the editor (they are its inputs).
@@ -143,6 +154,27 @@ pub fn IoTabs(
             <div id="panel-mocks" role="tabpanel" aria-labelledby="tab-mocks" class="tabpanel" hidden=move || tab.get() != "mocks">
                 <div class="panel-actions">
                     <span class="muted">"What each mocked Task resource returns or throws"</span>
+                    // A Step Functions Local file of several test cases: the one a Run uses.
+                    {move || {
+                        let cases = run_view.mock_test_cases.get();
+                        (cases.len() > 1).then(|| view! {
+                            <label class="test-case">
+                                <span class="muted">"Test case"</span>
+                                <select data-testid="mock-test-case"
+                                    prop:value=move || work.test_case.get().unwrap_or_default()
+                                    on:change=move |ev| {
+                                        let picked = event_target_value(&ev);
+                                        work.test_case.set((!picked.is_empty()).then_some(picked));
+                                    }>
+                                    {cases.iter().enumerate().map(|(i, c)| {
+                                        // The first is what a Run uses when none is picked.
+                                        let value = if i == 0 { String::new() } else { c.clone() };
+                                        view! { <option value=value>{c.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        })
+                    }}
                     <span class="spacer"></span>
                     // A real button (focusable, announced as one) that opens the hidden file input.
                     <button class="small" title="Replace the mock file with one from disk" data-testid="import-mocks-button"

@@ -420,6 +420,7 @@ mod tests {
             seed: 0,
             name: String::new(),
             machines: Vec::new(),
+            test_case: None,
         });
         let again = checks.unanswered();
         assert_eq!(again.len(), 3);

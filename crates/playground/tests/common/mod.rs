@@ -58,9 +58,16 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
             (FromWorker::DefinitionChecked { marks, layout, .. }, Some(id)) => {
                 FromWorker::DefinitionChecked { id, marks, layout }
             }
-            (FromWorker::MocksChecked { marks, .. }, Some(id)) => {
-                FromWorker::MocksChecked { id, marks }
-            }
+            (
+                FromWorker::MocksChecked {
+                    marks, test_cases, ..
+                },
+                Some(id),
+            ) => FromWorker::MocksChecked {
+                id,
+                marks,
+                test_cases,
+            },
             (reply, _) => reply,
         }
     }
