@@ -20,6 +20,7 @@ mod output;
 mod project;
 mod read;
 mod s3;
+mod test_cli;
 mod test_state_cli;
 mod validate_formats;
 
