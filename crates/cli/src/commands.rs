@@ -28,6 +28,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     pub const EXECUTION_FAILED: i32 = 3;
     pub const REDRIVE_REFUSED: i32 = 4;
+    /// `sfn-play test`: a case failed, a test file could not run, or coverage is too low.
+    pub const TESTS_FAILED: i32 = 1;
 }
 
 /// A failure of the CLI itself (not of the execution): a message and the exit code.
