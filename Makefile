@@ -7,9 +7,9 @@ WASM_TARGET := wasm32-unknown-unknown
 SFN_PLAY := $(CARGO) run --quiet -p sfn-play --
 
 .PHONY: test setup rust-setup web-tools editor fmt-check clippy unit wasm conformance-check conformance \
-	web-unit web-components web-build e2e sizes serve run-tutorial bench bench-tools bench-native bench-wasm
+	web-unit web-components web-build e2e sizes serve run-tutorial tutorial-tests junit bench bench-tools bench-native bench-wasm
 
-test: setup fmt-check editor clippy unit wasm conformance-check web-unit web-components web-build e2e
+test: setup fmt-check editor clippy unit wasm conformance-check tutorial-tests junit web-unit web-components web-build e2e
 
 # Installs only what is missing, so it is a no-op (and needs no network) on a ready machine:
 # the Rust components and target here, the web toolchain (trunk, wasm-bindgen-cli, the npm
@@ -46,6 +46,16 @@ unit:
 # The engine must build for the browser.
 wasm:
 	$(CARGO) build -p sfn-engine --target $(WASM_TARGET)
+
+# The tutorial's test file, as a team runs its own in CI: every case passes and every state,
+# transition and retrier is reached.
+tutorial-tests:
+	$(SFN_PLAY) test examples/tutorial --min-coverage 100
+
+# `sfn-play test --junit` checked against the JUnit XML schema CI tools read.
+junit:
+	$(CARGO) build --quiet -p sfn-play
+	node --test tests/junit/
 
 # The AWS conformance corpus, failing when fewer cases pass than `conformance-floor` says.
 conformance-check:

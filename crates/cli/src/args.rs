@@ -111,6 +111,7 @@ pub enum Command {
     Run(Box<RunArgs>),
     Conformance(ConformanceArgs),
     TestState(Box<crate::test_state_cli::TestStateArgs>),
+    Test(crate::test_cli::TestArgs),
 }
 
 /// How `validate` prints the diagnostics.
@@ -276,6 +277,30 @@ pub fn parse(args: Vec<OsString>) -> Result<Command, UsageError> {
         "validate" => parse_validate(cursor),
         "run" => parse_run(cursor),
         "conformance" => parse_conformance(cursor),
+        "test" => {
+            let mut a = crate::test_cli::TestArgs::default();
+            while let Some(t) = cursor.tokens.next() {
+                match t {
+                    Token::Positional(p) => a.paths.push(PathBuf::from(p)),
+                    Token::Flag(n, v) => match n.as_str() {
+                        "--definition" => a.definition = Some(PathBuf::from(cursor.value(&n, v)?)),
+                        "--mocks" => a.mocks = Some(PathBuf::from(cursor.value(&n, v)?)),
+                        "--junit" => a.junit = Some(PathBuf::from(cursor.value(&n, v)?)),
+                        "--coverage-json" => {
+                            a.coverage_json = Some(PathBuf::from(cursor.value(&n, v)?))
+                        }
+                        "--json" => a.json = true,
+                        "--coverage" => a.coverage = true,
+                        "--min-coverage" => a.min_coverage = cursor.value(&n, v)?.parse().ok(),
+                        "--jobs" => a.jobs = cursor.value(&n, v)?.parse().ok(),
+                        "--filter" => a.filter = Some(cursor.value(&n, v)?),
+                        "--input" => a.input = Some(cursor.value(&n, v)?),
+                        _ => return Err(UsageError(n)),
+                    },
+                }
+            }
+            Ok(Command::Test(a))
+        }
         "test-state" => {
             crate::test_state_cli::parse(&mut cursor).map(|a| Command::TestState(Box::new(a)))
         }

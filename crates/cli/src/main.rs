@@ -47,6 +47,7 @@ fn dispatch(command: Command) -> i32 {
         Command::Run(run) => commands::run(&run),
         Command::Conformance(conformance) => conformance::run(&conformance),
         Command::TestState(test_state) => test_state_cli::run(&test_state),
+        Command::Test(test) => test_cli::run(&test),
     };
     match result {
         Ok(code) => code,

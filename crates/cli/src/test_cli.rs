@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use serde_json::Value;
 use sfn_engine::source::{read_document, SourceFormat};
 use sfn_engine::MockSet;
 use sfn_testing::coverage::{self, Coverage};
-use sfn_testing::report::{self, Summary, SuiteProblem};
+use sfn_testing::report::{self, SuiteProblem, Summary};
 use sfn_testing::suite::{MachineSource, MockSource};
 use sfn_testing::{prepare, CaseResult, Files, PreparedSuite, Suite};
 
@@ -44,6 +45,8 @@ pub struct TestArgs {
     pub jobs: Option<usize>,
     /// Run only the cases whose name contains this.
     pub filter: Option<String>,
+    /// With `definition` and `mocks`: the input of every test case (JSON text; default `{}`).
+    pub input: Option<String>,
 }
 
 /// The most bytes a test file, or a file it names, may hold.
@@ -73,7 +76,12 @@ pub fn run(args: &TestArgs) -> Result<i32, CliError> {
                     "--definition and --mocks run a mock file's test cases: give no test files with them",
                 ));
             }
-            let (suite, files) = mock_file_suite(definition, mocks);
+            let input = match &args.input {
+                None => Value::Object(Default::default()),
+                Some(text) => serde_json::from_str(text)
+                    .map_err(|e| CliError::usage(format!("--input is not valid JSON: {e}")))?,
+            };
+            let (suite, files) = mock_file_suite(definition, mocks, input);
             let label = mocks.display().to_string();
             match prepare(&suite, &label, &files) {
                 Ok(prepared) => suites.push((prepared, files)),
@@ -122,7 +130,9 @@ pub fn run(args: &TestArgs) -> Result<i32, CliError> {
 
     if let Some(filter) = &args.filter {
         for (suite, _) in &mut suites {
-            suite.cases.retain(|case| case.name.contains(filter.as_str()));
+            suite
+                .cases
+                .retain(|case| case.name.contains(filter.as_str()));
         }
     }
     let results = run_all(&suites, args.jobs);
@@ -132,7 +142,10 @@ pub fn run(args: &TestArgs) -> Result<i32, CliError> {
     let coverage_json = coverage::report_json(&coverages);
     if args.json {
         let report = report::json(&results, &problems, Some(coverage_json.clone()));
-        out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         out!("{}", report::text(&results, &problems).trim_end());
         if args.coverage || args.min_coverage.is_some() {
@@ -147,7 +160,11 @@ pub fn run(args: &TestArgs) -> Result<i32, CliError> {
     if let Some(path) = &args.coverage_json {
         write_json(path, "the coverage report", &coverage_json)?;
     }
-    let mut code = if summary.ok() { exit::OK } else { exit::TESTS_FAILED };
+    let mut code = if summary.ok() {
+        exit::OK
+    } else {
+        exit::TESTS_FAILED
+    };
     if let Some(minimum) = args.min_coverage {
         let total = coverage::total(&coverages);
         if total.percent() + 1e-9 < minimum {
@@ -211,7 +228,10 @@ fn run_all(suites: &[(PreparedSuite, FileSystem)], jobs: Option<usize>) -> Vec<C
 fn coverage_of(suites: &[(PreparedSuite, FileSystem)], results: &[CaseResult]) -> Vec<Coverage> {
     let mut coverages: Vec<Coverage> = Vec::new();
     for (suite, _) in suites {
-        let position = match coverages.iter().position(|c| c.label == suite.machine_label) {
+        let position = match coverages
+            .iter()
+            .position(|c| c.label == suite.machine_label)
+        {
             Some(position) => position,
             None => {
                 coverages.push(suite.coverage());
@@ -244,7 +264,15 @@ fn find_test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             )));
         }
     }
-    Ok(found)
+    // `./x.test.json` reads `x.test.json`.
+    Ok(found
+        .into_iter()
+        .map(|path| {
+            path.components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect()
+        })
+        .collect())
 }
 
 fn search_folder(folder: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
@@ -252,19 +280,28 @@ fn search_folder(folder: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Resul
         return Ok(());
     }
     let entries = std::fs::read_dir(folder).map_err(|e| {
-        CliError::usage(format!("cannot read the folder '{}': {e}", folder.display()))
+        CliError::usage(format!(
+            "cannot read the folder '{}': {e}",
+            folder.display()
+        ))
     })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         // Build output and dependencies hold no test files of the project.
         if name.starts_with('.') || name == "target" || name == "node_modules" {
             continue;
         }
         if path.is_dir() {
             search_folder(&path, depth + 1, found)?;
-        } else if TEST_FILE_SUFFIXES.iter().any(|suffix| name.ends_with(suffix)) {
+        } else if TEST_FILE_SUFFIXES
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+        {
             found.push(path);
         }
     }
@@ -295,7 +332,7 @@ fn load_suite(path: &Path) -> Result<(PreparedSuite, FileSystem), String> {
 }
 
 /// `--definition DEF --mocks FILE`: every test case of the mock file, expecting SUCCEEDED.
-fn mock_file_suite(definition: &Path, mocks: &Path) -> (Suite, FileSystem) {
+fn mock_file_suite(definition: &Path, mocks: &Path, input: Value) -> (Suite, FileSystem) {
     let suite = Suite {
         state_machine: MachineSource {
             file: Some(definition.display().to_string()),
@@ -308,6 +345,7 @@ fn mock_file_suite(definition: &Path, mocks: &Path) -> (Suite, FileSystem) {
         },
         seed: 0,
         start_time: None,
+        input,
         cases: Vec::new(),
         every_test_case: true,
     };
@@ -326,8 +364,13 @@ struct FileSystem {
 }
 
 impl FileSystem {
+    /// `name` from here, without `./` parts (`./../machines/x.json` reads `../machines/x.json`).
     fn path(&self, name: &str) -> PathBuf {
-        self.base.join(name)
+        self.base
+            .join(name)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
     }
 
     /// How the coverage report names the state machine: its path from here.
@@ -349,8 +392,13 @@ impl FileSystem {
 impl Files for FileSystem {
     fn read(&self, name: &str) -> Result<String, String> {
         let path = self.path(name);
-        let text = read_text_within(&path, "file", MAX_TEST_FILE_BYTES, "the bound on a test's file")
-            .map_err(|e| e.message)?;
+        let text = read_text_within(
+            &path,
+            "file",
+            MAX_TEST_FILE_BYTES,
+            "the bound on a test's file",
+        )
+        .map_err(|e| e.message)?;
         Ok(text.trim_start_matches('\u{feff}').to_string())
     }
 
@@ -362,7 +410,11 @@ impl Files for FileSystem {
             subs_files: Vec::new(),
             fake_arns: source.fake_arns,
         };
-        let path = source.file.as_deref().map(|f| self.path(f)).unwrap_or_default();
+        let path = source
+            .file
+            .as_deref()
+            .map(|f| self.path(f))
+            .unwrap_or_default();
         let (_, definition) = crate::project::read(&path, &project).map_err(|e| e.message)?;
         Ok(definition.json().to_string())
     }

@@ -12,14 +12,31 @@ use sfn_engine::execution::{ChoiceTaken, ErrorHandling, StateTrace};
 pub enum Item {
     State(String),
     /// A state's `Next`.
-    Next { from: String, to: String },
+    Next {
+        from: String,
+        to: String,
+    },
     /// A Choice rule (its index in `Choices`) and the state it leads to.
-    ChoiceRule { from: String, index: usize, to: String },
-    ChoiceDefault { from: String, to: String },
+    ChoiceRule {
+        from: String,
+        index: usize,
+        to: String,
+    },
+    ChoiceDefault {
+        from: String,
+        to: String,
+    },
     /// A catcher (its index in `Catch`) and the state it leads to.
-    Catch { from: String, index: usize, to: String },
+    Catch {
+        from: String,
+        index: usize,
+        to: String,
+    },
     /// A retrier (its index in `Retry`) that retried at least once.
-    Retrier { state: String, index: usize },
+    Retrier {
+        state: String,
+        index: usize,
+    },
 }
 
 /// The kinds a coverage report counts apart.
@@ -100,15 +117,22 @@ impl Item {
             "covered": covered,
         });
         if let Some(target) = self.target() {
-            value["to"] = json!(target);
+            set_field(&mut value, "to", json!(target));
         }
         match self {
             Item::ChoiceRule { index, .. }
             | Item::Catch { index, .. }
-            | Item::Retrier { index, .. } => value["index"] = json!(index),
+            | Item::Retrier { index, .. } => set_field(&mut value, "index", json!(index)),
             _ => {}
         }
         value
+    }
+}
+
+/// Sets a field of a JSON object (nothing on any other value).
+pub(crate) fn set_field(value: &mut Value, key: &str, field: Value) {
+    if let Value::Object(map) = value {
+        map.insert(key.to_string(), field);
     }
 }
 
@@ -242,7 +266,10 @@ pub fn hits_of(machine: &StateMachine, traces: &[StateTrace]) -> BTreeSet<Item> 
     hits
 }
 
-fn index_states<'a>(machine: &'a StateMachine, out: &mut std::collections::HashMap<&'a str, &'a Transition>) {
+fn index_states<'a>(
+    machine: &'a StateMachine,
+    out: &mut std::collections::HashMap<&'a str, &'a Transition>,
+) {
     for (name, state) in &machine.states {
         if let Some(transition) = &state.transition {
             out.insert(name.as_str(), transition);

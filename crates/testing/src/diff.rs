@@ -15,8 +15,7 @@ pub fn json_equal(expected: &Value, actual: &Value) -> bool {
         }
         (Value::Object(a), Value::Object(b)) => {
             a.len() == b.len()
-                && a
-                    .iter()
+                && a.iter()
                     .all(|(key, x)| b.get(key).is_some_and(|y| json_equal(x, y)))
         }
         _ => expected == actual,
@@ -74,9 +73,7 @@ fn walk_subset(at: &str, expected: &Value, actual: &Value, out: &mut Vec<String>
 
 fn member_path(at: &str, key: &str) -> String {
     let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !key.starts_with(|c: char| c.is_ascii_digit());
     if plain {
         format!("{at}.{key}")

@@ -66,7 +66,13 @@ pub fn check(expect: &Expectations, observed: &Observed) -> Vec<Failure> {
         }
     }
     if let Some(expected) = &expect.output {
-        check_exact("output", "the output", expected, observed.output.as_ref(), &mut failures);
+        check_exact(
+            "output",
+            "the output",
+            expected,
+            observed.output.as_ref(),
+            &mut failures,
+        );
     }
     if let Some(expected) = &expect.output_contains {
         check_subset(
@@ -77,8 +83,18 @@ pub fn check(expect: &Expectations, observed: &Observed) -> Vec<Failure> {
             &mut failures,
         );
     }
-    check_text("error", expect.error.as_deref(), observed.error.as_deref(), &mut failures);
-    check_text("cause", expect.cause.as_deref(), observed.cause.as_deref(), &mut failures);
+    check_text(
+        "error",
+        expect.error.as_deref(),
+        observed.error.as_deref(),
+        &mut failures,
+    );
+    check_text(
+        "cause",
+        expect.cause.as_deref(),
+        observed.cause.as_deref(),
+        &mut failures,
+    );
     if let Some(part) = &expect.cause_contains {
         match &observed.cause {
             Some(cause) if cause.contains(part.as_str()) => {}
@@ -102,7 +118,12 @@ pub fn check(expect: &Expectations, observed: &Observed) -> Vec<Failure> {
         }
     }
     for (index, state) in expect.states.iter().enumerate() {
-        check_state(&format!("states[{index}]"), state, &observed.traces, &mut failures);
+        check_state(
+            &format!("states[{index}]"),
+            state,
+            &observed.traces,
+            &mut failures,
+        );
     }
     if let Some(expected) = &expect.variables {
         check_exact(
@@ -152,7 +173,10 @@ fn check_text(name: &str, expected: Option<&str>, actual: Option<&str>, out: &mu
     match actual {
         Some(actual) if actual == expected => {}
         Some(actual) => {
-            let mut f = failure(name, format!("expected {name} {expected:?}, got {actual:?}"));
+            let mut f = failure(
+                name,
+                format!("expected {name} {expected:?}, got {actual:?}"),
+            );
             if expected.contains('\n') || actual.contains('\n') || actual.len() > 80 {
                 f.diff = Some(line_diff(expected, actual));
             }
@@ -176,7 +200,7 @@ fn check_exact(
         Some(actual) if json_equal(expected, actual) => {}
         Some(actual) => out.push(Failure {
             expectation: name.into(),
-            message: format!("{what} differs (- expected, + actual)"),
+            message: "differs from what was expected (- expected, + actual)".into(),
             diff: Some(line_diff(&pretty(expected), &pretty(actual))),
         }),
         None => out.push(failure(
@@ -199,14 +223,17 @@ fn check_subset(
             if !mismatches.is_empty() {
                 out.push(Failure {
                     expectation: name.into(),
-                    message: format!("{what} does not contain what was expected"),
+                    message: "does not contain what was expected".into(),
                     diff: Some(mismatches.join("\n") + "\n"),
                 });
             }
         }
         None => out.push(failure(
             name,
-            format!("expected {what} to contain {}, and there is none", short(expected)),
+            format!(
+                "expected {what} to contain {}, and there is none",
+                short(expected)
+            ),
         )),
     }
 }
@@ -241,15 +268,39 @@ fn check_state(at: &str, expect: &StateExpectation, traces: &[StateTrace], out: 
         return;
     };
     let label = |field: &str| format!("{at}.{field}");
-    let what = |field: &str| format!("the {field} of '{}' (visit {})", expect.state, visit_number(expect, &visits));
+    let what = |field: &str| {
+        format!(
+            "the {field} of '{}' (visit {})",
+            expect.state,
+            visit_number(expect, &visits)
+        )
+    };
     if let Some(expected) = &expect.input {
-        check_exact(&label("input"), &what("input"), expected, Some(&visit.input), out);
+        check_exact(
+            &label("input"),
+            &what("input"),
+            expected,
+            Some(&visit.input),
+            out,
+        );
     }
     if let Some(expected) = &expect.input_contains {
-        check_subset(&label("inputContains"), &what("input"), expected, Some(&visit.input), out);
+        check_subset(
+            &label("inputContains"),
+            &what("input"),
+            expected,
+            Some(&visit.input),
+            out,
+        );
     }
     if let Some(expected) = &expect.output {
-        check_exact(&label("output"), &what("output"), expected, visit.output.as_ref(), out);
+        check_exact(
+            &label("output"),
+            &what("output"),
+            expected,
+            visit.output.as_ref(),
+            out,
+        );
     }
     if let Some(expected) = &expect.output_contains {
         check_subset(
@@ -270,7 +321,11 @@ fn check_state(at: &str, expect: &StateExpectation, traces: &[StateTrace], out: 
         if attempts != expected {
             out.push(failure(
                 label("attempts"),
-                format!("expected {} to make {expected} attempts, it made {attempts}", what("task")),
+                format!(
+                    "expected '{}' (visit {}) to make {expected} attempts, it made {attempts}",
+                    expect.state,
+                    visit_number(expect, &visits)
+                ),
             ));
         }
     }
@@ -280,11 +335,17 @@ fn check_state(at: &str, expect: &StateExpectation, traces: &[StateTrace], out: 
             Some(error) if error == *expected => {}
             Some(error) => out.push(failure(
                 label("error"),
-                format!("expected '{}' to end with error {expected}, got {error}", expect.state),
+                format!(
+                    "expected '{}' to end with error {expected}, got {error}",
+                    expect.state
+                ),
             )),
             None => out.push(failure(
                 label("error"),
-                format!("expected '{}' to end with error {expected}, and it raised none", expect.state),
+                format!(
+                    "expected '{}' to end with error {expected}, and it raised none",
+                    expect.state
+                ),
             )),
         }
     }

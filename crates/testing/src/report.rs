@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::coverage::set_field;
 use crate::run::{CaseResult, Outcome};
 
 /// A test file that could not be read or prepared: reported as an error of its own.
@@ -71,14 +72,21 @@ pub fn text(results: &[CaseResult], problems: &[SuiteProblem]) -> String {
         let status = if result.status.is_empty() {
             String::new()
         } else {
-            format!(" ({}, {} simulated)", result.status, seconds(result.duration_ms))
+            format!(
+                " ({}, {} simulated)",
+                result.status,
+                seconds(result.duration_ms)
+            )
         };
         out.push_str(&format!("  {mark} {}{status}\n", result.name));
         match &result.outcome {
             Outcome::Passed => {}
             Outcome::Failed(failures) => {
                 for failure in failures {
-                    out.push_str(&format!("      {}: {}\n", failure.expectation, failure.message));
+                    out.push_str(&format!(
+                        "      {}: {}\n",
+                        failure.expectation, failure.message
+                    ));
                     if let Some(diff) = &failure.diff {
                         for line in diff.lines() {
                             out.push_str(&format!("        {line}\n"));
@@ -94,15 +102,17 @@ pub fn text(results: &[CaseResult], problems: &[SuiteProblem]) -> String {
     }
     let summary = Summary::of(results, problems);
     out.push_str(&format!(
-        "\n{} cases: {} passed, {} failed, {} errors{}\n",
+        "\n{} case{}: {} passed, {} failed, {} error{}{}\n",
         summary.cases,
+        if summary.cases == 1 { "" } else { "s" },
         summary.passed,
         summary.failed,
         summary.errors,
-        if problems.is_empty() {
-            String::new()
-        } else {
-            format!(" ({} test files could not be run)", problems.len())
+        if summary.errors == 1 { "" } else { "s" },
+        match problems.len() {
+            0 => String::new(),
+            1 => " (1 test file could not be run)".to_string(),
+            n => format!(" ({n} test files could not be run)"),
         }
     ));
     out
@@ -140,18 +150,22 @@ pub fn json(results: &[CaseResult], problems: &[SuiteProblem], coverage: Option<
             if !result.status.is_empty() {
                 #[allow(clippy::cast_precision_loss)]
                 let duration = result.duration_ms as f64 / 1000.0;
-                case["execution"] = json!({
-                    "status": result.status,
-                    "error": result.error,
-                    "cause": result.cause,
-                    "durationSeconds": duration,
-                });
+                set_field(
+                    &mut case,
+                    "execution",
+                    json!({
+                        "status": result.status,
+                        "error": result.error,
+                        "cause": result.cause,
+                        "durationSeconds": duration,
+                    }),
+                );
             }
             if !failures.is_empty() {
-                case["failures"] = Value::Array(failures);
+                set_field(&mut case, "failures", Value::Array(failures));
             }
             if let Some(error) = error {
-                case["error"] = json!(error);
+                set_field(&mut case, "error", json!(error));
             }
             case
         })
@@ -167,7 +181,7 @@ pub fn json(results: &[CaseResult], problems: &[SuiteProblem], coverage: Option<
         "fileErrors": problems.iter().map(|p| json!({"file": p.suite, "message": p.message})).collect::<Vec<_>>(),
     });
     if let Some(coverage) = coverage {
-        report["coverage"] = coverage;
+        set_field(&mut report, "coverage", coverage);
     }
     report
 }

@@ -122,7 +122,9 @@ pub fn prepare(suite: &Suite, label: &str, files: &dyn Files) -> Result<Prepared
             .read(path)
             .map_err(|e| format!("machines.{name}: {e}"))?;
         if parse_definition(&text).into_machine().is_none() {
-            return Err(format!("machines.{name}: the definition '{path}' is invalid"));
+            return Err(format!(
+                "machines.{name}: the definition '{path}' is invalid"
+            ));
         }
         machines.push((name.clone(), text));
     }
@@ -141,7 +143,7 @@ pub fn prepare(suite: &Suite, label: &str, files: &dyn Files) -> Result<Prepared
         for (mocks, test_case) in unnamed_test_cases(suite, files)? {
             cases.push(PreparedCase {
                 name: test_case.clone(),
-                input: Ok(Value::Object(Map::new())),
+                input: Ok(suite.input.clone()),
                 mocks: prepare_mocks(&mocks, Some(test_case), files),
                 seed: suite.seed,
                 start_time,
@@ -227,7 +229,11 @@ fn prepare_case(
     }
 }
 
-fn prepare_mocks(source: &MockSource, test_case: Option<String>, files: &dyn Files) -> PreparedMocks {
+fn prepare_mocks(
+    source: &MockSource,
+    test_case: Option<String>,
+    files: &dyn Files,
+) -> PreparedMocks {
     match source {
         MockSource::None => PreparedMocks::None,
         MockSource::File { path, .. } => PreparedMocks::Text {
@@ -307,7 +313,11 @@ impl PreparedSuite {
                 text,
                 test_case,
             } => {
-                let name = if path.is_empty() { "inline mocks" } else { path };
+                let name = if path.is_empty() {
+                    "inline mocks"
+                } else {
+                    path
+                };
                 let text = text.clone()?;
                 let mut mocks = MockSet::from_json_text(&text, test_case.as_deref())
                     .map_err(|e| format!("mock file '{name}': {}", e.message))?;
@@ -329,10 +339,14 @@ impl PreparedSuite {
             Execution::new(machine, input, mocks, options).with_workspace(workspace);
         let end = run_to_end(&mut execution, RunBounds::default());
         let (status, error, cause, output) = match execution.status() {
-            ExecutionStatus::Succeeded { output } => {
-                ("SUCCEEDED".to_string(), None, None, Some((**output).clone()))
-            }
-            ExecutionStatus::Failed { error, cause } | ExecutionStatus::TimedOut { error, cause } => (
+            ExecutionStatus::Succeeded { output } => (
+                "SUCCEEDED".to_string(),
+                None,
+                None,
+                Some((**output).clone()),
+            ),
+            ExecutionStatus::Failed { error, cause }
+            | ExecutionStatus::TimedOut { error, cause } => (
                 execution.status().name().to_string(),
                 error.clone(),
                 cause.clone(),
@@ -359,10 +373,9 @@ impl PreparedSuite {
                 return Err(why);
             }
         };
-        let duration_ms = execution
-            .history()
-            .last_time()
-            .map_or(0, |end| u64::try_from(end.saturating_sub(start)).unwrap_or(0));
+        let duration_ms = execution.history().last_time().map_or(0, |end| {
+            u64::try_from(end.saturating_sub(start)).unwrap_or(0)
+        });
         let traces = execution.traces();
         let hits = hits_of(&coverage_machine, traces);
         let observed = Observed {

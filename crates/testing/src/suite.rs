@@ -56,6 +56,9 @@ pub struct Suite {
     pub seed: u64,
     /// `startTime`: the simulated start, ISO 8601 with a zone.
     pub start_time: Option<String>,
+    /// `input`: the input of every case that gives none (default `{}`), and of the test cases
+    /// `everyTestCase` runs.
+    pub input: Value,
     pub cases: Vec<CaseSpec>,
     /// `everyTestCase: true`: also runs each Step Functions Local test case of the suite's mock
     /// file that no case names, with no expectation but the default (SUCCEEDED).
@@ -182,12 +185,9 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(at: &str, value: &'a Value, known: &'static [&'static str]) -> Result<Self, SuiteError> {
-        let object = value.as_object().ok_or_else(|| {
-            error(
-                at,
-                format!("expected an object, not {}", type_name(value)),
-            )
-        })?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| error(at, format!("expected an object, not {}", type_name(value))))?;
         if let Some(unknown) = object.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(error(
                 at,
@@ -269,16 +269,11 @@ const SUITE_FIELDS: &[&str] = &[
     "mocks",
     "seed",
     "startTime",
+    "input",
     "cases",
     "everyTestCase",
 ];
-const MACHINE_FIELDS: &[&str] = &[
-    "file",
-    "template",
-    "logicalId",
-    "substitutions",
-    "fakeArns",
-];
+const MACHINE_FIELDS: &[&str] = &["file", "template", "logicalId", "substitutions", "fakeArns"];
 const MOCK_FIELDS: &[&str] = &["file", "testCase", "inline"];
 const CASE_FIELDS: &[&str] = &[
     "name",
@@ -321,7 +316,12 @@ impl Suite {
     pub fn from_value(value: &Value) -> Result<Suite, SuiteError> {
         let fields = Fields::new("", value, SUITE_FIELDS)?;
         let state_machine = match fields.get("stateMachine") {
-            None => return Err(error("stateMachine", "missing: which state machine to test")),
+            None => {
+                return Err(error(
+                    "stateMachine",
+                    "missing: which state machine to test",
+                ))
+            }
             Some(Value::String(file)) => MachineSource {
                 file: Some(file.clone()),
                 ..MachineSource::default()
@@ -356,12 +356,16 @@ impl Suite {
         let seed = fields.unsigned("seed")?.unwrap_or(0);
         let start_time = fields.string("startTime")?;
         let every_test_case = fields.boolean("everyTestCase")?;
+        let input = fields
+            .get("input")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()));
         let cases = match fields.get("cases") {
             None => Vec::new(),
             Some(Value::Array(cases)) => cases
                 .iter()
                 .enumerate()
-                .map(|(index, case)| read_case(&format!("cases[{index}]"), case, &mocks))
+                .map(|(index, case)| read_case(&format!("cases[{index}]"), case, &mocks, &input))
                 .collect::<Result<Vec<_>, _>>()?,
             Some(other) => {
                 return Err(error(
@@ -377,7 +381,8 @@ impl Suite {
                  the mock file with `everyTestCase: true`)",
             ));
         }
-        if every_test_case && !matches!(mocks, MockSource::File { .. } | MockSource::Inline { .. }) {
+        if every_test_case && !matches!(mocks, MockSource::File { .. } | MockSource::Inline { .. })
+        {
             return Err(error(
                 "everyTestCase",
                 "needs the suite's `mocks`: the Step Functions Local mock file whose test cases \
@@ -399,6 +404,7 @@ impl Suite {
             mocks,
             seed,
             start_time,
+            input,
             cases,
             every_test_case,
         })
@@ -428,7 +434,10 @@ fn read_machine(value: &Value) -> Result<MachineSource, SuiteError> {
         Some(other) => {
             return Err(error(
                 "stateMachine.substitutions",
-                format!("expected an object of values by name, not {}", type_name(other)),
+                format!(
+                    "expected an object of values by name, not {}",
+                    type_name(other)
+                ),
             ))
         }
     };
@@ -493,7 +502,12 @@ fn read_mocks(at: &str, value: &Value) -> Result<MockSource, SuiteError> {
     }
 }
 
-fn read_case(at: &str, value: &Value, suite_mocks: &MockSource) -> Result<CaseSpec, SuiteError> {
+fn read_case(
+    at: &str,
+    value: &Value,
+    suite_mocks: &MockSource,
+    suite_input: &Value,
+) -> Result<CaseSpec, SuiteError> {
     let fields = Fields::new(at, value, CASE_FIELDS)?;
     let test_case = fields.string("testCase")?;
     let name = match (fields.string("name")?, &test_case) {
@@ -507,7 +521,7 @@ fn read_case(at: &str, value: &Value, suite_mocks: &MockSource) -> Result<CaseSp
         }
         (Some(value), None) => CaseInput::Value(value.clone()),
         (None, Some(file)) => CaseInput::File(file),
-        (None, None) => CaseInput::Value(Value::Object(Map::new())),
+        (None, None) => CaseInput::Value(suite_input.clone()),
     };
     let mocks = match fields.get("mocks") {
         Some(value) => read_mocks(&fields.at("mocks"), value)?,
@@ -516,11 +530,23 @@ fn read_case(at: &str, value: &Value, suite_mocks: &MockSource) -> Result<CaseSp
     // `testCase` picks a test case of the case's mock file (the suite's, unless it has its own).
     let mocks = match (test_case, mocks) {
         (None, mocks) => mocks,
-        (Some(wanted), MockSource::File { path, test_case: None }) => MockSource::File {
+        (
+            Some(wanted),
+            MockSource::File {
+                path,
+                test_case: None,
+            },
+        ) => MockSource::File {
             path,
             test_case: Some(wanted),
         },
-        (Some(wanted), MockSource::Inline { mocks, test_case: None }) => MockSource::Inline {
+        (
+            Some(wanted),
+            MockSource::Inline {
+                mocks,
+                test_case: None,
+            },
+        ) => MockSource::Inline {
             mocks,
             test_case: Some(wanted),
         },
@@ -558,7 +584,10 @@ fn read_expectations(at: &str, value: &Value) -> Result<Expectations, SuiteError
         if !STATUSES.contains(&status.as_str()) {
             return Err(error(
                 &fields.at("status"),
-                format!("'{status}' is not a status an execution ends with ({})", STATUSES.join(", ")),
+                format!(
+                    "'{status}' is not a status an execution ends with ({})",
+                    STATUSES.join(", ")
+                ),
             ));
         }
     }
@@ -597,7 +626,10 @@ fn read_expectations(at: &str, value: &Value) -> Result<Expectations, SuiteError
         Some(other) => {
             return Err(error(
                 &fields.at("states"),
-                format!("expected an array of state expectations, not {}", type_name(other)),
+                format!(
+                    "expected an array of state expectations, not {}",
+                    type_name(other)
+                ),
             ))
         }
     };
