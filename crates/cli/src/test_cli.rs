@@ -1,9 +1,6 @@
 //! `sfn-play test`: runs test files (and the test cases of Step Functions Local mock files),
 //! reports each failure with a diff, and measures coverage.
 
-// Wired into the command line by the clap migration (in progress).
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 
 use crate::commands::CliError;
