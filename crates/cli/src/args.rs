@@ -14,7 +14,7 @@ use crate::project::ProjectArgs;
 
 /// The exit codes every command uses, at the end of `sfn-play --help`.
 const EXIT_CODES: &str = "\
-EXIT CODES:
+Exit codes:
   0  success (validate: no error; run: SUCCEEDED; test: every case passed; conformance: floor
      reached)
   1  the definition has errors (validate, run, test-state), a test case failed or the coverage
@@ -171,7 +171,8 @@ pub struct RunArgs {
         allow_negative_numbers = true
     )]
     pub max_steps: Option<u64>,
-    /// The evaluation-step budget of one state's expressions and built-ins
+    /// The evaluation steps the whole execution may take (not an AWS quota: also with
+    /// --no-limits); past it a state fails with States.Runtime
     #[arg(
         long,
         value_name = "N",
@@ -179,7 +180,8 @@ pub struct RunArgs {
         allow_negative_numbers = true
     )]
     pub max_eval_steps: Option<u64>,
-    /// The most bytes one value (an input, a result, a variable) may take
+    /// The bytes of JSON a value being built may reach [default: four times the payload quota,
+    /// 4 MiB with --no-limits]; past it a state fails with States.DataLimitExceeded
     #[arg(
         long,
         value_name = "N",

@@ -101,7 +101,7 @@ fn help_documents_exit_codes() {
         let stdout = text(&result.stdout);
         assert_eq!(result.status.code(), Some(0), "{args:?}");
         for needle in [
-            "EXIT CODES",
+            "Exit codes:",
             "validate",
             "run",
             "test-state",
