@@ -20,7 +20,8 @@ use crate::read::{
     MAX_MOCK_FILE_BYTES,
 };
 
-/// Exit codes, as `--help` documents them.
+/// Exit codes, as `--help` documents them. A usage error the command line's parser finds is
+/// clap's, with the same code ([`exit::USAGE`]).
 pub mod exit {
     pub const OK: i32 = 0;
     pub const DEFINITION_INVALID: i32 = 1;
@@ -93,8 +94,11 @@ pub fn format_diagnostic(path: &Path, diagnostic: &Diagnostic) -> String {
 }
 
 /// `sfn-play validate DEF.json`.
-pub fn validate(path: &Path, project: &crate::project::ProjectArgs) -> Result<i32, CliError> {
-    let (path, definition) = crate::project::read(path, project)?;
+pub fn validate(
+    definition: Option<&Path>,
+    project: &crate::project::ProjectArgs,
+) -> Result<i32, CliError> {
+    let (path, definition) = crate::project::read(definition, project)?;
     let path = path.as_path();
     let parsed = definition.parse();
     for diagnostic in parsed.diagnostics() {
@@ -216,8 +220,9 @@ pub fn report_definition(path: &Path, parsed: ParsedDefinition) -> Result<StateM
 pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     // Everything the user typed is checked before the definition, so a typo in `--input`
     // is reported as such even when the definition has problems too.
-    let (definition_path, definition) = crate::project::read(&args.definition, &args.project)?;
-    let input = parse_input(&args.input, args.no_limits)?;
+    let (definition_path, definition) =
+        crate::project::read(args.definition.as_deref(), &args.project)?;
+    let input = parse_input(&args.input_source(), args.no_limits)?;
     let mocks = load_mocks(args)?;
     let redrive_mocks = args
         .redrive_with

@@ -26,28 +26,22 @@ mod validate_formats;
 
 use std::io::Write;
 
-use args::{Command, UsageError};
-use commands::{err, exit, out};
+use clap::Parser;
+
+use args::{Cli, Command};
+use commands::{err, exit};
 
 fn dispatch(command: Command) -> i32 {
     let result = match command {
-        Command::Help => {
-            out!("{}", args::HELP);
+        Command::Completions(completions) => {
+            args::print_completions(completions.shell);
             Ok(exit::OK)
         }
-        Command::Version => {
-            out!("sfn-play {}", env!("CARGO_PKG_VERSION"));
-            Ok(exit::OK)
-        }
-        Command::Validate {
-            definition,
-            format,
-            project,
-        } => validate_formats::validate(&definition, format, &project),
+        Command::Validate(validate) => validate_formats::validate(&validate),
         Command::Run(run) => commands::run(&run),
         Command::Conformance(conformance) => conformance::run(&conformance),
         Command::TestState(test_state) => test_state_cli::run(&test_state),
-        Command::Test(test) => test_cli::run(&test),
+        Command::Test(test) => test_cli::run(&test.into()),
     };
     match result {
         Ok(code) => code,
@@ -60,12 +54,8 @@ fn dispatch(command: Command) -> i32 {
 
 fn main() {
     sfn_allocator::configure();
-    let code = match args::parse(std::env::args_os().skip(1).collect()) {
-        Ok(command) => dispatch(command),
-        Err(UsageError(message)) => {
-            err!("sfn-play: {message}\nRun 'sfn-play --help' for usage.");
-            exit::USAGE
-        }
-    };
-    std::process::exit(code);
+    // A usage error is printed as clap prints it, exit 2 (exit::USAGE); --help and --version
+    // print on stdout, exit 0.
+    let cli = Cli::parse();
+    std::process::exit(dispatch(cli.command));
 }

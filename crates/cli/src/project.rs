@@ -11,7 +11,6 @@ use sfn_engine::source::{
     SourceError, SourceFormat, Substitutions,
 };
 
-use crate::args::UsageError;
 use crate::commands::{exit, CliError};
 use crate::read::{read_definition, read_text_within};
 
@@ -20,59 +19,53 @@ use crate::read::{read_definition, read_text_within};
 const MAX_PROJECT_FILE_BYTES: usize = 8 * 1024 * 1024;
 
 /// The project-file options of `run` and `validate`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, clap::Args)]
+#[command(next_help_heading = "Project files")]
 pub struct ProjectArgs {
-    /// `--template FILE`: the definition is a template's state machine.
+    /// Read the state machine from a CloudFormation or SAM template instead of a definition file
+    ///
+    /// The template is JSON or YAML; its Definition, DefinitionString, DefinitionUri (a local
+    /// path) and DefinitionSubstitutions are read.
+    #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// Which state machine of the template [default: its only one]
+    // `requires` alone lets `DEF --logical-id ID` through: clap waives a requirement that
+    // conflicts with an argument given (the definition file conflicts with --template).
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "template",
+        conflicts_with = "definition"
+    )]
     pub logical_id: Option<String>,
-    /// `--sub NAME=VALUE`, in order (a later one wins).
+    /// Replace ${NAME} in the definition, as DefinitionSubstitutions do (repeatable)
+    ///
+    /// A later one wins; a YAML definition's placeholders always need a value.
+    #[arg(long = "sub", value_name = "NAME=VALUE", value_parser = parse_sub)]
     pub subs: Vec<(String, String)>,
+    /// A JSON or YAML object of NAME: VALUE substitutions (repeatable)
+    #[arg(long = "subs", value_name = "FILE")]
     pub subs_files: Vec<PathBuf>,
+    /// Give every ${NAME} left a plausible fake ARN instead of an error
+    #[arg(long)]
     pub fake_arns: bool,
 }
 
-/// The options of this module, and whether each takes a value.
-pub const FLAGS: [(&str, bool); 5] = [
-    ("--template", true),
-    ("--logical-id", true),
-    ("--sub", true),
-    ("--subs", true),
-    ("--fake-arns", false),
-];
+/// `--sub NAME=VALUE` (the value may hold `=`, as an ARN may).
+fn parse_sub(value: &str) -> Result<(String, String), String> {
+    value
+        .split_once('=')
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .ok_or_else(|| "expected NAME=VALUE".to_string())
+}
 
 impl ProjectArgs {
-    /// Takes one of [`FLAGS`] (`value` is its value when it takes one).
-    pub fn set(&mut self, name: &str, value: Option<String>) -> Result<(), UsageError> {
-        let value = value.unwrap_or_default();
-        match name {
-            "--template" => self.template = Some(PathBuf::from(value)),
-            "--logical-id" => self.logical_id = Some(value),
-            "--sub" => {
-                let (key, text) = value
-                    .split_once('=')
-                    .ok_or_else(|| UsageError(format!("--sub needs NAME=VALUE, got '{value}'")))?;
-                self.subs.push((key.to_string(), text.to_string()));
-            }
-            "--subs" => self.subs_files.push(PathBuf::from(value)),
-            _ => self.fake_arns = true,
-        }
-        Ok(())
-    }
-
     /// Whether any option was given (a JSON definition without them is read as it always was).
     fn any(&self) -> bool {
         self.template.is_some()
             || !self.subs.is_empty()
             || !self.subs_files.is_empty()
             || self.fake_arns
-    }
-
-    /// Checks the options together: `--logical-id` needs `--template`.
-    pub fn check(&self) -> Result<(), UsageError> {
-        if self.logical_id.is_some() && self.template.is_none() {
-            return Err(UsageError("--logical-id needs --template".into()));
-        }
-        Ok(())
     }
 }
 
@@ -88,9 +81,18 @@ fn source_error(path: &Path, error: SourceError) -> CliError {
     }
 }
 
-/// Reads the definition `path` names (or the template's state machine): the file diagnostics
-/// are reported against, and the definition.
-pub fn read(path: &Path, project: &ProjectArgs) -> Result<(PathBuf, DefinitionText), CliError> {
+/// Reads the definition file (or with `--template` the template's state machine): the file
+/// diagnostics are reported against, and the definition.
+pub fn read(
+    definition: Option<&Path>,
+    project: &ProjectArgs,
+) -> Result<(PathBuf, DefinitionText), CliError> {
+    // The command line gives one of them (clap requires it).
+    let path = match (definition, &project.template) {
+        (Some(path), _) => path,
+        (None, Some(template)) => template,
+        (None, None) => return Err(CliError::usage("give a definition file or --template")),
+    };
     if !project.any() {
         let text = read_definition(path)?;
         let format = SourceFormat::from_name(&path.to_string_lossy());

@@ -1,9 +1,6 @@
 //! `sfn-play test`: runs test files (and the test cases of Step Functions Local mock files),
 //! reports each failure with a diff, and measures coverage.
 
-// Wired into the command line by the clap migration (in progress).
-#![allow(dead_code)]
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -410,12 +407,9 @@ impl Files for FileSystem {
             subs_files: Vec::new(),
             fake_arns: source.fake_arns,
         };
-        let path = source
-            .file
-            .as_deref()
-            .map(|f| self.path(f))
-            .unwrap_or_default();
-        let (_, definition) = crate::project::read(&path, &project).map_err(|e| e.message)?;
+        let path = source.file.as_deref().map(|f| self.path(f));
+        let (_, definition) =
+            crate::project::read(path.as_deref(), &project).map_err(|e| e.message)?;
         Ok(definition.json().to_string())
     }
 

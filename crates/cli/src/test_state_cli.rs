@@ -1,14 +1,14 @@
-//! `sfn-play test-state`: its options, and running the request through the engine's
-//! [`sfn_engine::test_state`]; prints TestState's response as AWS returns it.
+//! `sfn-play test-state`: its options (declared for clap), and running the request through the
+//! engine's [`sfn_engine::test_state`]; prints TestState's response as AWS returns it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::ArgGroup;
 use serde_json::{Map, Value};
 use sfn_engine::test_state::{InspectionLevel, TestStateMock};
 use sfn_engine::{test_state, TestStateRequest};
 
-use crate::args::{Cursor, Token, UsageError};
 use crate::commands::{exit, out, read_text, CliError};
 
 /// Where the state comes from.
@@ -20,121 +20,86 @@ pub enum StateSource {
     State(PathBuf),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Run one state as AWS's TestState API does
+///
+/// A Task's call is answered by --mock-result, --mock-error or a mock file. Prints TestState's
+/// response: status SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR.
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+#[command(
+    group(ArgGroup::new("source").args(["definition", "state_definition"]).required(true)),
+    group(ArgGroup::new("mock").args(["mock_result", "mock_error", "mocks"])),
+    after_long_help = "Exit codes: 0 with TestState's response, whatever the state's status; 1 \
+                       TestState would refuse the request (a state name not in the definition, \
+                       a malformed state); 2 usage error or unreadable file."
+)]
 pub struct TestStateArgs {
-    pub source: StateSource,
-    /// JSON text, or a file (`--input-file`).
+    /// A whole definition, with --state naming the state to run
+    #[arg(long, value_name = "DEF.json", requires = "state")]
+    pub definition: Option<PathBuf>,
+    /// The state of --definition to run
+    #[arg(long, value_name = "NAME", requires = "definition")]
+    pub state: Option<String>,
+    /// One state's JSON, instead of --definition and --state
+    #[arg(long, value_name = "STATE.json")]
+    pub state_definition: Option<PathBuf>,
+    /// The state's input as JSON text [default: {}]
+    #[arg(long, value_name = "JSON", allow_negative_numbers = true)]
     pub input: Option<String>,
+    /// Read the state's input from FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
     pub input_file: Option<PathBuf>,
+    /// Workflow variables, a JSON object
+    #[arg(long, value_name = "JSON")]
     pub variables: Option<String>,
+    /// The Context object (not implemented: the engine builds it itself)
+    #[arg(long, value_name = "JSON")]
     pub context: Option<String>,
+    /// What the Task's call returns, as JSON text
+    #[arg(long, value_name = "JSON", allow_negative_numbers = true)]
     pub mock_result: Option<String>,
+    /// The error the Task's call fails with
+    #[arg(long, value_name = "ERROR")]
     pub mock_error: Option<String>,
+    /// The cause of --mock-error
+    #[arg(long, value_name = "CAUSE", requires = "mock_error")]
     pub mock_cause: Option<String>,
-    /// `--mocks FILE [--test-case NAME]`: a mock file answers the state's call.
+    /// A mock file: the state's first answer in it answers the call
+    #[arg(long, value_name = "FILE")]
     pub mocks: Option<PathBuf>,
+    /// Which test case of the mock file to use, when it has several
+    #[arg(long, value_name = "NAME", requires = "mocks")]
     pub test_case: Option<String>,
+    /// How many retries the state's retrier has already made
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = crate::args::non_negative::<u64>,
+        allow_negative_numbers = true
+    )]
     pub retrier_retry_count: u64,
+    /// How much the response tells (DEBUG and TRACE add inspectionData)
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "INFO",
+        value_parser = crate::args::inspection_level_parser()
+    )]
     pub inspection_level: InspectionLevel,
 }
 
-/// Parses the options after `test-state`.
-pub(crate) fn parse(cursor: &mut Cursor) -> Result<TestStateArgs, UsageError> {
-    let mut definition = None;
-    let mut state = None;
-    let mut state_definition = None;
-    let mut args = TestStateArgs {
-        source: StateSource::State(PathBuf::new()),
-        input: None,
-        input_file: None,
-        variables: None,
-        context: None,
-        mock_result: None,
-        mock_error: None,
-        mock_cause: None,
-        mocks: None,
-        test_case: None,
-        retrier_retry_count: 0,
-        inspection_level: InspectionLevel::Info,
-    };
-    while let Some(token) = cursor.tokens.next() {
-        let (name, inline) = match token {
-            Token::Flag(name, inline) => (name, inline),
-            Token::Positional(value) => {
-                return Err(UsageError(format!(
-                    "unexpected argument '{value}' (test-state takes only options)"
-                )))
-            }
-        };
-        let value = cursor.value(&name, inline)?;
-        match name.as_str() {
-            "--definition" => definition = Some(PathBuf::from(value)),
-            "--state" => state = Some(value),
-            "--state-definition" => state_definition = Some(PathBuf::from(value)),
-            "--input" => args.input = Some(value),
-            "--input-file" => args.input_file = Some(PathBuf::from(value)),
-            "--variables" => args.variables = Some(value),
-            "--context" => args.context = Some(value),
-            "--mock-result" => args.mock_result = Some(value),
-            "--mock-error" => args.mock_error = Some(value),
-            "--mock-cause" => args.mock_cause = Some(value),
-            "--mocks" => args.mocks = Some(PathBuf::from(value)),
-            "--test-case" => args.test_case = Some(value),
-            "--retrier-retry-count" => {
-                args.retrier_retry_count = value.parse().map_err(|_| {
-                    UsageError(format!(
-                        "option '{name}' needs a non-negative integer, got '{value}'"
-                    ))
-                })?
-            }
-            "--inspection-level" => {
-                args.inspection_level = InspectionLevel::parse(&value).ok_or_else(|| {
-                    UsageError(format!(
-                        "option '{name}' is INFO, DEBUG or TRACE, got '{value}'"
-                    ))
-                })?
-            }
-            _ => {
-                return Err(UsageError(format!(
-                    "unknown option '{name}' for test-state"
-                )))
-            }
+impl TestStateArgs {
+    /// `--definition FILE --state NAME` or `--state-definition FILE` (clap requires one).
+    pub fn source(&self) -> Option<StateSource> {
+        match (&self.definition, &self.state, &self.state_definition) {
+            (Some(file), Some(state), _) => Some(StateSource::Definition {
+                file: file.clone(),
+                state: state.clone(),
+            }),
+            (_, _, Some(file)) => Some(StateSource::State(file.clone())),
+            _ => None,
         }
     }
-    args.source =
-        match (definition, state, state_definition) {
-            (Some(file), Some(state), None) => StateSource::Definition { file, state },
-            (None, None, Some(file)) => StateSource::State(file),
-            (Some(_), None, None) => {
-                return Err(UsageError("'--definition' needs '--state NAME'".into()))
-            }
-            _ => return Err(UsageError(
-                "test-state needs '--definition FILE --state NAME' or '--state-definition FILE'"
-                    .into(),
-            )),
-        };
-    if args.input.is_some() && args.input_file.is_some() {
-        return Err(UsageError(
-            "give '--input' or '--input-file', not both".into(),
-        ));
-    }
-    let mock_options = [
-        args.mock_result.is_some(),
-        args.mock_error.is_some(),
-        args.mocks.is_some(),
-    ];
-    if mock_options.iter().filter(|given| **given).count() > 1 {
-        return Err(UsageError(
-            "give one of '--mock-result', '--mock-error' and '--mocks'".into(),
-        ));
-    }
-    if args.test_case.is_some() && args.mocks.is_none() {
-        return Err(UsageError("'--test-case' needs '--mocks'".into()));
-    }
-    if args.mock_cause.is_some() && args.mock_error.is_none() {
-        return Err(UsageError("'--mock-cause' needs '--mock-error'".into()));
-    }
-    Ok(args)
 }
 
 fn json(what: &str, text: &str) -> Result<Value, CliError> {
@@ -154,11 +119,14 @@ fn request(args: &TestStateArgs) -> Result<TestStateRequest, CliError> {
             "--context is not implemented: the engine builds the Context object itself",
         ));
     }
-    let (definition, state_name) = match &args.source {
-        StateSource::Definition { file, state } => {
-            (json_file(file, "definition")?, Some(state.clone()))
-        }
-        StateSource::State(file) => (json_file(file, "state definition")?, None),
+    let source = args.source().ok_or_else(|| {
+        CliError::usage(
+            "test-state needs --definition FILE --state NAME or --state-definition FILE",
+        )
+    })?;
+    let (definition, state_name) = match source {
+        StateSource::Definition { file, state } => (json_file(&file, "definition")?, Some(state)),
+        StateSource::State(file) => (json_file(&file, "state definition")?, None),
     };
     let input = match (&args.input, &args.input_file) {
         (Some(text), _) => json("--input", text)?,

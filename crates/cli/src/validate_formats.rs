@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 use sfn_engine::{Diagnostic, Severity};
 
-use crate::args::ValidateFormat;
+use crate::args::{ValidateArgs, ValidateFormat};
 use crate::commands::{exit, out, CliError};
 
 /// The most diagnostics ValidateStateMachineDefinition returns (its `maxResults`' default and
@@ -18,20 +18,17 @@ use crate::commands::{exit, out, CliError};
 const AWS_MAX_RESULTS: usize = 100;
 
 /// `sfn-play validate DEF.json --format FORMAT`.
-pub fn validate(
-    path: &Path,
-    format: ValidateFormat,
-    project: &crate::project::ProjectArgs,
-) -> Result<i32, CliError> {
-    if format == ValidateFormat::Text {
-        return crate::commands::validate(path, project);
+pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
+    let definition = args.definition.as_deref();
+    if args.format == ValidateFormat::Text {
+        return crate::commands::validate(definition, &args.project);
     }
     // A YAML definition or a template's state machine, like the text format's.
-    let (path, definition) = crate::project::read(path, project)?;
+    let (path, definition) = crate::project::read(definition, &args.project)?;
     let path = path.as_path();
     let parsed = definition.parse();
     let diagnostics = parsed.diagnostics();
-    match format {
+    match args.format {
         ValidateFormat::Aws => out!("{}", pretty(&aws_response(diagnostics))?),
         ValidateFormat::Sarif => out!("{}", pretty(&sarif_log(path, diagnostics))?),
         ValidateFormat::Github => {

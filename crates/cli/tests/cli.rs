@@ -96,22 +96,275 @@ fn validate_accepts_the_tutorial() {
 
 #[test]
 fn help_documents_exit_codes() {
-    let result = sfn_play(&["--help"]);
-    let stdout = text(&result.stdout);
-    assert_eq!(result.status.code(), Some(0));
-    for needle in [
-        "EXIT CODES",
-        "validate",
-        "run",
-        "conformance",
-        "--history",
-        "--trace",
-    ] {
-        assert!(stdout.contains(needle), "help lacks {needle}");
+    for args in [&["--help"][..], &["help"][..]] {
+        let result = sfn_play(args);
+        let stdout = text(&result.stdout);
+        assert_eq!(result.status.code(), Some(0), "{args:?}");
+        for needle in [
+            "Exit codes:",
+            "validate",
+            "run",
+            "test-state",
+            "test",
+            "conformance",
+            "completions",
+        ] {
+            assert!(stdout.contains(needle), "{args:?}: help lacks {needle}");
+        }
     }
+    // No command: a usage error (exit 2) that points to --help.
     let result = sfn_play(&[]);
     assert_eq!(result.status.code(), Some(2));
     assert!(text(&result.stderr).contains("--help"));
+}
+
+#[test]
+fn version_exits_0() {
+    for flag in ["--version", "-V"] {
+        let result = sfn_play(&[flag]);
+        assert_eq!(result.status.code(), Some(0), "{flag}");
+        assert_eq!(
+            text(&result.stdout).trim(),
+            format!("sfn-play {}", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+/// `sfn-play COMMAND --help` (and `sfn-play help COMMAND`) exits 0 and lists every option of
+/// the command.
+#[test]
+fn each_command_help_lists_its_options() {
+    let commands: &[(&str, &[&str])] = &[
+        (
+            "validate",
+            &[
+                "--format",
+                "aws",
+                "sarif",
+                "github",
+                "--sub",
+                "--subs",
+                "--fake-arns",
+                "--template",
+                "--logical-id",
+            ],
+        ),
+        (
+            "run",
+            &[
+                "--input",
+                "--input-file",
+                "--mocks",
+                "--test-case",
+                "--seed",
+                "--start-time",
+                "--history",
+                "--trace",
+                "--no-limits",
+                "--max-steps",
+                "--max-eval-steps",
+                "--max-value-bytes",
+                "--machine",
+                "--s3-out",
+                "--child-histories",
+                "--redrive-with",
+                "--sub",
+                "--template",
+                // The long help keeps the explanations: limits and exit codes.
+                "at most 1 MiB",
+                "25,000 history events",
+                "Exit codes",
+            ],
+        ),
+        (
+            "test-state",
+            &[
+                "--definition",
+                "--state",
+                "--state-definition",
+                "--input",
+                "--input-file",
+                "--variables",
+                "--mock-result",
+                "--mock-error",
+                "--mock-cause",
+                "--mocks",
+                "--test-case",
+                "--retrier-retry-count",
+                "--inspection-level",
+                "INFO, DEBUG, TRACE",
+            ],
+        ),
+        (
+            "test",
+            &[
+                "[PATH]...",
+                "--definition",
+                "--mocks",
+                "--junit",
+                "--json",
+                "--coverage",
+                "--coverage-json",
+                "--min-coverage",
+                "--jobs",
+                "--filter",
+            ],
+        ),
+        (
+            "conformance",
+            &["<DIR>", "--verbose", "--report", "--filter", "--floor"],
+        ),
+        (
+            "completions",
+            &["bash", "zsh", "fish", "elvish", "powershell"],
+        ),
+    ];
+    for (command, options) in commands {
+        for args in [vec![*command, "--help"], vec!["help", *command]] {
+            let result = sfn_play(&args);
+            let stdout = text(&result.stdout);
+            assert_eq!(result.status.code(), Some(0), "{args:?}: {stdout}");
+            assert!(
+                stdout.contains(&format!("Usage: sfn-play {command}")),
+                "{args:?}: {stdout}"
+            );
+            for option in *options {
+                assert!(
+                    stdout.contains(option),
+                    "{args:?} lacks {option}:\n{stdout}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn test_help_lists_the_report_and_coverage_options() {
+    let result = sfn_play(&["test", "--help"]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(0));
+    assert!(stdout.contains("--junit <OUT.xml>"), "{stdout}");
+    assert!(stdout.contains("--min-coverage <N>"), "{stdout}");
+}
+
+#[test]
+fn a_mistyped_option_gets_a_suggestion() {
+    let result = sfn_play(&["run", "def.json", "--no-limit"]);
+    let stderr = text(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tip: a similar argument exists: '--no-limits'"),
+        "{stderr}"
+    );
+    // A mistyped command too.
+    let result = sfn_play(&["valdate", "def.json"]);
+    let stderr = text(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tip: a similar subcommand exists: 'validate'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn completions_print_a_script_for_each_shell() {
+    let result = sfn_play(&["completions", "bash"]);
+    let stdout = text(&result.stdout);
+    assert_eq!(result.status.code(), Some(0));
+    assert!(bash_function(&stdout).is_some(), "{stdout}");
+    // It completes the commands and their options.
+    for word in [
+        "test-state",
+        "conformance",
+        "--redrive-with",
+        "--min-coverage",
+    ] {
+        assert!(stdout.contains(word), "bash completions lack {word}");
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let result = sfn_play(&["completions", shell]);
+        let stdout = text(&result.stdout);
+        assert_eq!(result.status.code(), Some(0), "{shell}");
+        assert!(stdout.contains("sfn-play"), "{shell}: {stdout}");
+        // fish writes `-l input-file`, the others `--input-file`.
+        assert!(stdout.contains("input-file"), "{shell}: {stdout}");
+    }
+}
+
+/// The function a bash completion script registers for `sfn-play` (`complete -F NAME ...
+/// sfn-play`).
+fn bash_function(script: &str) -> Option<&str> {
+    script.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("complete -F ")?;
+        let (name, options) = rest.split_once(' ')?;
+        options.ends_with(" sfn-play").then_some(name)
+    })
+}
+
+/// What bash completes for the words typed so far (the last one being completed), with the
+/// script `sfn-play completions bash` prints; `None` where there is no bash.
+fn bash_completes(words: &[&str]) -> Option<Vec<String>> {
+    let script = text(&sfn_play(&["completions", "bash"]).stdout);
+    let function = bash_function(&script).expect("the script registers a function");
+    let words_array = words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let current = words.len() - 1;
+    let previous = words.get(current.wrapping_sub(1)).copied().unwrap_or("");
+    let program = format!(
+        "{script}\nCOMP_WORDS=({words_array}); COMP_CWORD={current}; \
+         {function} sfn-play '{}' '{previous}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        words[current]
+    );
+    let output = Command::new("bash").arg("-c").arg(program).output().ok()?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    Some(text(&output.stdout).lines().map(str::to_string).collect())
+}
+
+#[test]
+fn bash_completes_commands_and_their_options() {
+    let Some(commands) = bash_completes(&["sfn-play", "te"]) else {
+        eprintln!("no bash: skipped");
+        return;
+    };
+    assert_eq!(commands, ["test-state", "test"]);
+    // After a command, its own options (the bin name's hyphen must not break this).
+    let run = bash_completes(&["sfn-play", "run", "d.json", "--red"]).expect("bash");
+    assert_eq!(run, ["--redrive-with"]);
+    let test_state = bash_completes(&["sfn-play", "test-state", "--insp"]).expect("bash");
+    assert_eq!(test_state, ["--inspection-level"]);
+    let test = bash_completes(&["sfn-play", "test", "--min"]).expect("bash");
+    assert_eq!(test, ["--min-coverage"]);
+}
+
+/// `--input-file -` reads the input from stdin.
+#[test]
+fn input_file_dash_reads_stdin() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let definition = scratch_file(
+        "stdin-pass.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let mut child = Command::new(BIN)
+        .args(["run", path_str(&definition), "--input-file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sfn-play runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(br#"{"from": "stdin"}"#)
+        .expect("input written");
+    let result = child.wait_with_output().expect("sfn-play ends");
+    assert_eq!(result.status.code(), Some(0));
+    let output: serde_json::Value =
+        serde_json::from_slice(&result.stdout).expect("the output is JSON");
+    assert_eq!(output, serde_json::json!({"from": "stdin"}));
 }
 
 /// Writes a one-Pass-state case expecting `expected_output` for the input `{"a": 1}`.
