@@ -398,16 +398,7 @@ fn compile_dynamic_checked(
         .map_err(invalid)
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::definition::json::described_type as kind;
 
 /// RFC 6901 escaping of one pointer token.
 #[cfg(test)]

@@ -275,41 +275,39 @@ fn check_state(at: &str, expect: &StateExpectation, traces: &[StateTrace], out: 
             visit_number(expect, &visits)
         )
     };
-    if let Some(expected) = &expect.input {
-        check_exact(
-            &label("input"),
-            &what("input"),
-            expected,
+    // (field, the stage it reads, a subset or exact, expected, actual)
+    let stages = [
+        ("input", "input", false, &expect.input, Some(&visit.input)),
+        (
+            "inputContains",
+            "input",
+            true,
+            &expect.input_contains,
             Some(&visit.input),
-            out,
-        );
-    }
-    if let Some(expected) = &expect.input_contains {
-        check_subset(
-            &label("inputContains"),
-            &what("input"),
-            expected,
-            Some(&visit.input),
-            out,
-        );
-    }
-    if let Some(expected) = &expect.output {
-        check_exact(
-            &label("output"),
-            &what("output"),
-            expected,
+        ),
+        (
+            "output",
+            "output",
+            false,
+            &expect.output,
             visit.output.as_ref(),
-            out,
-        );
-    }
-    if let Some(expected) = &expect.output_contains {
-        check_subset(
-            &label("outputContains"),
-            &what("output"),
-            expected,
+        ),
+        (
+            "outputContains",
+            "output",
+            true,
+            &expect.output_contains,
             visit.output.as_ref(),
-            out,
-        );
+        ),
+    ];
+    for (field, stage, subset, expected, actual) in stages {
+        if let Some(expected) = expected {
+            if subset {
+                check_subset(&label(field), &what(stage), expected, actual, out);
+            } else {
+                check_exact(&label(field), &what(stage), expected, actual, out);
+            }
+        }
     }
     if let Some(expected) = expect.attempts {
         let retries = visit

@@ -252,16 +252,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use sfn_engine::definition::json::described_type as type_name;
 
 const SUITE_FIELDS: &[&str] = &[
     "stateMachine",

@@ -58,16 +58,7 @@ fn pointer_key(pointer: &str, key: &str) -> String {
     crate::definition::json::child_pointer(pointer, key)
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::definition::json::described_type as type_name;
 
 /// JSON a Choice rule is read from: a `serde_json::Value`, or the definition reader's tree
 /// (read directly, without first building a Value of each rule).

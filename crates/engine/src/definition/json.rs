@@ -650,6 +650,19 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A JSON value's type as a message names it: "a string", "an object", "null".
+pub fn described_type(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -238,16 +238,7 @@ fn key(name: &str) -> String {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::definition::json::described_type as type_name;
 
 /// Collects the problems of a file, so that one read reports them all.
 #[derive(Default)]
