@@ -85,6 +85,13 @@ pub fn TestStatePanel(
     let retries = RwSignal::new(0u32);
     let level = RwSignal::new("DEBUG".to_owned());
     let form = view.test_state_form;
+    // The dialog takes the focus when it opens, so that Escape closes it at once.
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            let _ = dialog.focus();
+        }
+    });
     let takes_mock = move || form.with(|f| f.as_ref().is_some_and(|f| f.takes_mock));
 
     let test = {
@@ -142,6 +149,7 @@ pub fn TestStatePanel(
     view! {
         <div class="test-state-backdrop" on:click=move |_| close.run(())></div>
         <section class="test-state" role="dialog" aria-modal="true" aria-label="Test this state" data-testid="test-state"
+            tabindex="-1" node_ref=dialog
             on:keydown=move |ev| if ev.key() == "Escape" { close.run(()) }>
             <div class="pane-toolbar">
                 <h2>"Test state"</h2>
