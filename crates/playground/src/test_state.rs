@@ -85,13 +85,19 @@ pub fn TestStatePanel(
     let retries = RwSignal::new(0u32);
     let level = RwSignal::new("DEBUG".to_owned());
     let form = view.test_state_form;
-    // The dialog takes the focus when it opens, so that Escape closes it at once.
+    // The dialog takes the focus when it opens; Escape closes it wherever the focus is.
     let dialog = NodeRef::<leptos::html::Section>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
             let _ = dialog.focus();
         }
     });
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close.run(());
+        }
+    });
+    on_cleanup(move || escape.remove());
     let takes_mock = move || form.with(|f| f.as_ref().is_some_and(|f| f.takes_mock));
 
     let test = {
@@ -149,8 +155,7 @@ pub fn TestStatePanel(
     view! {
         <div class="test-state-backdrop" on:click=move |_| close.run(())></div>
         <section class="test-state" role="dialog" aria-modal="true" aria-label="Test this state" data-testid="test-state"
-            tabindex="-1" node_ref=dialog
-            on:keydown=move |ev| if ev.key() == "Escape" { close.run(()) }>
+            tabindex="-1" node_ref=dialog>
             <div class="pane-toolbar">
                 <h2>"Test state"</h2>
                 <span class="state-name" data-testid="test-state-name">{state_name.clone()}</span>
@@ -215,8 +220,9 @@ pub fn TestStatePanel(
                     </label>
                     {problem_of(TestStateField::InspectionLevel)}
                     <span class="spacer"></span>
-                    <button class="primary" data-testid="test-state-run" on:click=move |_| test()
-                        disabled=move || view.test_state_pending.get()>"Test"</button>
+                    // Never disabled (that would drop the focus): a new test supersedes one not
+                    // answered yet.
+                    <button class="primary" data-testid="test-state-run" on:click=move |_| test()>"Test"</button>
                 </div>
                 <div class="test-state-answer" data-testid="test-state-answer" aria-live="polite">
                     {move || if view.test_state_pending.get() {
