@@ -82,6 +82,97 @@ pub enum ToWorker {
     Redrive { mocks: String },
     /// The whole history of a child execution ([`ChildExecutionView::id`]).
     ChildHistory { id: u32 },
+    /// What the form testing the state `state_name` of `definition` (the editor's text) needs:
+    /// answered with [`FromWorker::TestStateForm`].
+    TestStateForm {
+        id: u64,
+        definition: String,
+        state_name: String,
+    },
+    /// Test one state as AWS's TestState API does: answered with
+    /// [`FromWorker::TestStateAnswer`]. Independent of the run.
+    TestState {
+        id: u64,
+        request: TestStateRequestView,
+    },
+}
+
+/// A TestState request as the page's form has it: the texts as typed, which the worker reads.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestStateRequestView {
+    /// The whole definition (the editor's text) the state is taken from.
+    pub definition: String,
+    pub state_name: String,
+    /// JSON text.
+    pub input: String,
+    /// A JSON object's text; blank: no variables.
+    #[serde(default)]
+    pub variables: String,
+    /// What the Task's call answers (a Task needs one: no service is called).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mock: Option<TestStateMockView>,
+    /// `stateConfiguration.retrierRetryCount`: the retries the retrier has already made.
+    #[serde(default)]
+    pub retrier_retry_count: u32,
+    /// `INFO`, `DEBUG` or `TRACE`.
+    pub inspection_level: String,
+}
+
+/// TestState's `mock`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mock")]
+pub enum TestStateMockView {
+    /// `mock.result`: JSON text.
+    Result { result: String },
+    /// `mock.errorOutput`: an error name and a cause (blank: none).
+    Error { error: String, cause: String },
+}
+
+/// The inspection levels of TestState, the least detailed first.
+pub const INSPECTION_LEVELS: [&str; 3] = ["INFO", "DEBUG", "TRACE"];
+
+/// What the form testing a state needs to know of it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestStateFormView {
+    pub state_name: String,
+    /// Whether the state calls a service, whose answer the test must mock (a Task).
+    pub takes_mock: bool,
+    /// Why the state cannot be tested as it is in the editor (not found, the text not JSON).
+    pub problem: Option<String>,
+}
+
+/// TestState's answer, its JSON values as pretty JSON text.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestStateResponseView {
+    /// SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR.
+    pub status: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub next_state: Option<String>,
+    /// DEBUG and TRACE: the state's stages (`input`, `afterInputPath`, ...), `variables` and
+    /// `errorDetails`.
+    pub inspection_data: Option<String>,
+    /// The whole response as AWS's TestState API returns it (pretty JSON).
+    pub aws_json: String,
+}
+
+/// Why a TestState request was refused, and the field of the form it is about.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestStateProblem {
+    /// None: the request as a whole (AWS's InvalidDefinition, ValidationException).
+    pub field: Option<TestStateField>,
+    pub message: String,
+}
+
+/// A field of the form testing a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TestStateField {
+    Input,
+    Variables,
+    MockResult,
+    MockError,
+    InspectionLevel,
 }
 
 /// How a waiting task is answered.
@@ -151,6 +242,14 @@ pub enum FromWorker {
     Refused { problem: String },
     /// The answer to [`ToWorker::ChildHistory`].
     ChildHistory { id: u32, events: Vec<EventRow> },
+    /// The answer to [`ToWorker::TestStateForm`].
+    TestStateForm { id: u64, form: TestStateFormView },
+    /// The answer to [`ToWorker::TestState`]: TestState's response, or why it was refused.
+    TestStateAnswer {
+        id: u64,
+        response: Option<TestStateResponseView>,
+        problem: Option<TestStateProblem>,
+    },
 }
 
 /// A mock file with starting rules added.
@@ -307,6 +406,13 @@ impl RunStatus {
     }
 }
 
+/// The label of a visit's input among its [`TraceView::stages`] (always the first).
+pub const INPUT_STAGE: &str = "Input";
+/// The label of the result a Task (or Pass, Parallel, Map) got.
+pub const RESULT_STAGE: &str = "Result";
+/// The label of the workflow variables the visit saw when it was entered.
+pub const VARIABLES_STAGE: &str = "Variables in scope";
+
 /// One visit of a state, stage by stage.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceView {
@@ -319,6 +425,17 @@ pub struct TraceView {
     /// The branch or iteration the visit ran in (a [`ChildView::id`]); none at the top level.
     #[serde(default)]
     pub child: Option<u32>,
+}
+
+impl TraceView {
+    /// The text of the stage labelled `label` (one of the `*_STAGE` labels), when the visit
+    /// had it.
+    pub fn stage_text(&self, label: &str) -> Option<&str> {
+        self.stages
+            .iter()
+            .find(|(l, _)| l == label)
+            .and_then(|(_, text)| text.as_deref())
+    }
 }
 
 /// One Parallel branch or Map iteration.

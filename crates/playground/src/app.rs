@@ -26,6 +26,7 @@ use crate::inspector::Inspector;
 use crate::runner::{Phase, RunRequest, RunView, Runner, Speed};
 use crate::share;
 use crate::storage::{self, SavedWork};
+use crate::test_state::StateTester;
 use editors_pane::DefinitionPane;
 use io_tabs::IoTabs;
 use sfn_playground_data::fanout::Fanouts;
@@ -378,7 +379,7 @@ pub fn Playground(
 
                 <Splitter label="Resize the editors" vertical=true value=left_width min=280.0 />
 
-                <ExecutionPane run_view=run_view runner=runner selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results />
+                <ExecutionPane run_view=run_view runner=runner selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results definition=work.definition />
             </main>
 
             <StatusBar view=run_view notice=notice earlier=earlier_results />
@@ -399,6 +400,8 @@ fn ExecutionPane(
     maximised: RwSignal<bool>,
     /// The results shown are of an earlier definition than the editor's.
     earlier: Signal<bool>,
+    /// The definition in the editor, whose states "Test this state" tests.
+    definition: RwSignal<String>,
 ) -> impl IntoView {
     // The branch or iteration the graph shows alone, and the one whose events alone the
     // history lists (both picked in the inspector); a new run has neither.
@@ -544,7 +547,8 @@ fn ExecutionPane(
                     }.into_any()
                 }}
                 <Inspector view=run_view selected=selected focus=focus events_of=events_of
-                    answer=Callback::new(move |(token, answer)| runner.with_value(|r| r.answer(token, answer))) />
+                    answer=Callback::new(move |(token, answer)| runner.with_value(|r| r.answer(token, answer)))
+                    tester=StateTester { runner, definition: definition.into() } />
             </div>
         </section>
     }

@@ -6,11 +6,14 @@
 //! the Parallel or Map visit and that branch or iteration). A Parallel or Map visit lists its
 //! branches or iterations: pick one by index to see its input, output or error and status, to
 //! show it alone in the graph (the page's `focus`), and to list only its events.
+//!
+//! "Test this state" runs the visit's state alone, as AWS's TestState does ([`crate::test_state`]).
 
 use leptos::prelude::*;
 
 use crate::protocol::{ChildKind, ChildView, TaskAnswerView, TraceView};
 use crate::runner::RunView;
+use crate::test_state::{StateTester, TestSeed, TestStatePanel};
 use crate::waiting::WaitingTasks;
 use sfn_playground_data::fanout::{status_counts, Fanouts};
 use sfn_playground_data::format;
@@ -25,7 +28,12 @@ pub fn Inspector(
     events_of: RwSignal<Option<u32>>,
     /// Answers a waiting task's token.
     answer: Callback<(String, TaskAnswerView)>,
+    /// Tests the visit's state alone ("Test this state"); without it, no such button.
+    #[prop(optional)]
+    tester: Option<StateTester>,
 ) -> impl IntoView {
+    // The state being tested, and what its form started with.
+    let testing = RwSignal::new(None::<TestSeed>);
     let trace = Memo::new(move |_| {
         let index = selected.get()?;
         view.traces.with(|t| t.get(index as usize).cloned())
@@ -88,6 +96,11 @@ pub fn Inspector(
                 {move || trace.get().map(|t| view! {
                     <span class="state-name" data-testid="inspector-state">{t.state_name.clone()}</span>
                 })}
+                {move || tester.and_then(|tester| trace.get().map(|t| view! {
+                    <button class="small" data-testid="test-state-open"
+                        title="Run this state alone, as AWS's TestState does, from this visit's input"
+                        on:click=move |_| testing.set(Some(tester.open(&t)))>"Test this state"</button>
+                }))}
                 <span class="spacer"></span>
                 <Show when=move || { visits.with(Vec::len) > 1 }>
                     <button class="small" on:click=move |_| go(-1) disabled=move || position() == Some(0) aria-label="Previous visit">"‹"</button>
@@ -133,6 +146,9 @@ pub fn Inspector(
                     }.into_any(),
                 }}
             </div>
+            {move || tester.and_then(|tester| testing.get().map(|seed| view! {
+                <TestStatePanel view=view tester=tester seed=seed close=Callback::new(move |()| testing.set(None)) />
+            }))}
         </section>
     }
 }

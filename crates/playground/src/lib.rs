@@ -6,6 +6,7 @@
 //!   machine graph; [`history`]: the event table; [`inspector`]: a state visit stage by stage.
 //! - [`child_executions`]: the executions a run started, and their histories.
 //! - [`waiting`]: the tasks waiting for their token, and the user's answers.
+//! - [`test_state`]: one state run alone, as AWS's TestState does ("Test this state").
 //! - [`runner`]: the page's side of the worker, running executions and asking for checks;
 //!   [`playback`]: the simulated clock that paces a run's events (pure, tested natively). The
 //!   worker's side (the engine: runs, diagnostics, the graph and its layout, starting mocks) is
@@ -25,6 +26,7 @@ pub mod import;
 pub mod inspector;
 pub mod runner;
 pub mod storage;
+pub mod test_state;
 pub mod waiting;
 
 pub use sfn_playground_data::{examples, format, playback, protocol, share};

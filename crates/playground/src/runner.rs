@@ -26,7 +26,8 @@ use crate::graph::Layout;
 use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
     Batch, ChildExecutionView, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus,
-    S3ObjectView, TaskAnswerView, ToWorker, TraceView, WaitingTaskView,
+    S3ObjectView, TaskAnswerView, TestStateFormView, TestStateProblem, TestStateResponseView,
+    ToWorker, TraceView, WaitingTaskView,
 };
 use sfn_playground_data::workspace::NamedMachine;
 use worker_link::{Checks, WorkerLink};
@@ -112,6 +113,19 @@ pub struct RunView {
     pub child_history: RwSignal<Option<(u32, Option<Vec<EventRow>>)>>,
     /// What the engine refused last (a token answered twice, a redrive not allowed).
     pub refusal: RwSignal<Option<String>>,
+    /// What the engine says of the state being tested (None until it has answered).
+    pub test_state_form: RwSignal<Option<TestStateFormView>>,
+    /// The latest TestState's answer.
+    pub test_state_answer: RwSignal<Option<TestStateOutcome>>,
+    /// A TestState request waits for its answer.
+    pub test_state_pending: RwSignal<bool>,
+}
+
+/// What TestState answered: its response, or why it refused the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestStateOutcome {
+    Response(TestStateResponseView),
+    Refused(TestStateProblem),
 }
 
 impl RunView {
@@ -137,6 +151,9 @@ impl RunView {
             redrivable: RwSignal::new(false),
             child_history: RwSignal::new(None),
             refusal: RwSignal::new(None),
+            test_state_form: RwSignal::new(None),
+            test_state_answer: RwSignal::new(None),
+            test_state_pending: RwSignal::new(false),
         }
     }
 }
@@ -474,6 +491,30 @@ impl Runner {
                 view.completed_mocks.set(completed);
             }
             FromWorker::Refused { problem } => self.on_refused(problem),
+            FromWorker::TestStateForm { id, form } => {
+                if self.inner.borrow_mut().checks.test_form_answered(id) {
+                    view.test_state_form.set(Some(form));
+                }
+            }
+            FromWorker::TestStateAnswer {
+                id,
+                response,
+                problem,
+            } => {
+                if self.inner.borrow_mut().checks.test_answered(id) {
+                    let outcome = match (response, problem) {
+                        (Some(response), _) => TestStateOutcome::Response(response),
+                        (None, problem) => {
+                            TestStateOutcome::Refused(problem.unwrap_or_else(|| TestStateProblem {
+                                field: None,
+                                message: "The engine gave no answer".into(),
+                            }))
+                        }
+                    };
+                    view.test_state_pending.set(false);
+                    view.test_state_answer.set(Some(outcome));
+                }
+            }
             FromWorker::ChildHistory { id, events } => {
                 if view
                     .child_history

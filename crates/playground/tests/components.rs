@@ -324,6 +324,137 @@ async fn inspector_shows_every_stage_and_steps_through_visits() {
     assert_eq!(selected.get_untracked(), Some(0));
 }
 
+/// The element `selector` in `el`, as `T`.
+fn element<T: JsCast>(el: &web_sys::Element, selector: &str) -> T {
+    el.query_selector(selector)
+        .expect("selector")
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into()
+}
+
+/// Types `text` into the input or textarea `selector`, as a user would (an input event).
+fn type_into(el: &web_sys::Element, selector: &str, text: &str) {
+    let target: web_sys::HtmlElement = element(el, selector);
+    if let Some(area) = target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(text);
+    } else if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_value(text);
+    }
+    target
+        .dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+}
+
+/// "Test this state" from the inspector, with the engine's answers recorded by the worker's
+/// tests (crates/worker/tests/service.rs, `the_service_tests_one_state_as_test_state_does`):
+/// the form starts from the visit; a mocked error is RETRIABLE, invalid input is told under
+/// the input, and a mocked result is SUCCEEDED on to OK.
+#[wasm_bindgen_test]
+async fn inspector_tests_the_visits_state_as_test_state_does() {
+    use sfn_playground::test_state::StateTester;
+    let view = RunView::new();
+    view.traces.set(vec![trace(0, "Call API", None)]);
+    let selected = RwSignal::new(Some(0));
+    let runner = local_runner(view, "test_state");
+    let definition = sfn_playground::examples::find("tutorial")
+        .expect("the tutorial")
+        .definition
+        .to_owned();
+    let tester = StateTester {
+        runner,
+        definition: Signal::stored(definition),
+    };
+    let el = host(600);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Inspector view=view selected=selected focus=RwSignal::new(None) events_of=RwSignal::new(None) answer=Callback::new(|_| ()) tester=tester /> },
+    );
+    settle().await;
+    click(&el, "[data-testid=test-state-open]");
+    until("the engine's word on the state", || {
+        count(&el, "[data-testid=test-state-mock]") == 1
+    })
+    .await;
+    assert_eq!(
+        texts(&el, "[data-testid=test-state-name]"),
+        vec!["Call API"]
+    );
+    let input: web_sys::HtmlTextAreaElement = element(&el, "[data-testid=test-state-input]");
+    assert_eq!(input.value(), "{\n  \"statuscode\": \"429\"\n}");
+
+    let error_choice: web_sys::HtmlInputElement =
+        element(&el, "[data-testid=test-state-mock-error-choice]");
+    error_choice.set_checked(true);
+    error_choice
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    settle().await;
+    type_into(
+        &el,
+        "[data-testid=test-state-mock-error]",
+        "TooManyRequestsException",
+    );
+    type_into(
+        &el,
+        "[data-testid=test-state-mock-cause]",
+        "429 Too Many Requests",
+    );
+    click(&el, "[data-testid=test-state-run]");
+    until("RETRIABLE", || {
+        texts(&el, "[data-testid=test-state-status]") == ["RETRIABLE"]
+    })
+    .await;
+    assert_eq!(
+        texts(&el, "[data-testid=test-state-answer-error]"),
+        vec!["TooManyRequestsException"]
+    );
+
+    type_into(&el, "[data-testid=test-state-input]", "{\"statuscode\": ");
+    click(&el, "[data-testid=test-state-run]");
+    until("the input's problem", || {
+        count(&el, "[data-testid=test-state-error]") == 1
+    })
+    .await;
+    let problem: web_sys::HtmlElement = element(&el, "[data-testid=test-state-error]");
+    assert!(problem
+        .text_content()
+        .unwrap_or_default()
+        .starts_with("The input is not valid JSON"));
+    assert_eq!(count(&el, "[data-testid=test-state-status]"), 0);
+    // Under the input.
+    let above = problem
+        .previous_element_sibling()
+        .and_then(|e| e.query_selector("textarea").ok().flatten())
+        .and_then(|e| e.get_attribute("data-testid"));
+    assert_eq!(above.as_deref(), Some("test-state-input"));
+
+    // The input as it was, with a mocked result.
+    type_into(
+        &el,
+        "[data-testid=test-state-input]",
+        "{\n  \"statuscode\": \"429\"\n}",
+    );
+
+    let result_choice: web_sys::HtmlInputElement =
+        element(&el, "[data-testid=test-state-mock-result-choice]");
+    result_choice.set_checked(true);
+    result_choice
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    settle().await;
+    type_into(&el, "[data-testid=test-state-mock-result]", "\"200 OK\"");
+    click(&el, "[data-testid=test-state-run]");
+    until("SUCCEEDED", || {
+        texts(&el, "[data-testid=test-state-status]") == ["SUCCEEDED"]
+    })
+    .await;
+    assert_eq!(texts(&el, "[data-testid=test-state-next]"), vec!["OK"]);
+
+    click(&el, "[data-testid=test-state-close]");
+    settle().await;
+    assert_eq!(count(&el, "[data-testid=test-state]"), 0);
+}
+
 /// A runner whose engine answers from the recorded conversation `name` (see `common`), on the
 /// test's own thread (the worker script is not served to component tests). Answers still
 /// arrive asynchronously.

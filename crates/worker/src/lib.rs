@@ -1,7 +1,8 @@
 //! The engine's side of the playground, which its Web Worker (`src/main.rs`) runs: the
 //! [`service`] answers each request of the page (runs, diagnostics, the display graph and its
-//! layout, starting mocks), with a [`session`] for one execution, [`starter`] mocks and the
-//! [`graph`] of a parsed definition. Free of browser APIs, so it is tested natively; the
+//! layout, starting mocks, states tested alone), with a [`session`] for one execution,
+//! [`starter`] mocks, [`test_state`] for AWS's TestState and the [`graph`] of a parsed
+//! definition. Free of browser APIs, so it is tested natively; the
 //! messages and rows it sends are plain data (`sfn_playground_data`), which the page reads
 //! without the engine.
 
@@ -9,6 +10,7 @@ pub mod graph;
 pub mod service;
 pub mod session;
 pub mod starter;
+pub mod test_state;
 
 #[cfg(test)]
 mod tests {

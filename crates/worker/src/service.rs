@@ -255,6 +255,26 @@ impl Service {
                     },
                 }
             }
+            ToWorker::TestStateForm {
+                id,
+                definition,
+                state_name,
+            } => FromWorker::TestStateForm {
+                id,
+                form: crate::test_state::form(&definition, &state_name),
+            },
+            ToWorker::TestState { id, request } => match crate::test_state::test(&request) {
+                Ok(response) => FromWorker::TestStateAnswer {
+                    id,
+                    response: Some(response),
+                    problem: None,
+                },
+                Err(problem) => FromWorker::TestStateAnswer {
+                    id,
+                    response: None,
+                    problem: Some(problem),
+                },
+            },
         }
     }
 

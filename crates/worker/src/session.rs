@@ -17,7 +17,7 @@ use sfn_engine::EventKind;
 use sfn_playground_data::history::{EventClass, EventRow};
 use sfn_playground_data::protocol::{
     self, Batch, ChildExecutionView, ChildView, ErrorView, RunStatus, S3ObjectView, TaskAnswerView,
-    TraceView, WaitingTaskView, S3_PREVIEW_BYTES,
+    TraceView, WaitingTaskView, INPUT_STAGE, RESULT_STAGE, S3_PREVIEW_BYTES, VARIABLES_STAGE,
 };
 use sfn_playground_data::workspace::{NamedMachine, DEFAULT_MACHINE_NAME};
 
@@ -730,11 +730,11 @@ fn stages(trace: &StateTrace) -> Vec<(String, Option<String>)> {
     let state_type = trace.state_type;
     let is = |t: StateType| state_type == Some(t);
     let works = is(StateType::Task) || is(StateType::Parallel) || is(StateType::Map);
-    let mut out = vec![stage("Input", Some(&trace.input))];
+    let mut out = vec![stage(INPUT_STAGE, Some(&trace.input))];
     if trace.jsonata {
         if works {
             out.push(stage("Arguments", trace.after_parameters.as_ref()));
-            out.push(stage("Result", trace.result.as_ref()));
+            out.push(stage(RESULT_STAGE, trace.result.as_ref()));
         }
     } else {
         out.push(stage("After InputPath", trace.after_input_path.as_ref()));
@@ -745,7 +745,7 @@ fn stages(trace: &StateTrace) -> Vec<(String, Option<String>)> {
                 "After Parameters"
             };
             out.push(stage(parameters, trace.after_parameters.as_ref()));
-            out.push(stage("Result", trace.result.as_ref()));
+            out.push(stage(RESULT_STAGE, trace.result.as_ref()));
         }
         if works {
             out.push(stage(
@@ -780,7 +780,7 @@ fn stages(trace: &StateTrace) -> Vec<(String, Option<String>)> {
     }
     if let Some(variables) = &trace.variables {
         out.push((
-            "Variables in scope".to_owned(),
+            VARIABLES_STAGE.to_owned(),
             Some(pretty(&Value::Object(Map::clone(variables)))),
         ));
     }

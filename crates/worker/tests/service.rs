@@ -400,3 +400,210 @@ fn the_service_answers_redrives_and_opens_child_executions() {
         FromWorker::Refused { .. }
     ));
 }
+
+/// The tutorial's definition, as the page's editor has it.
+const TUTORIAL: &str =
+    include_str!("../../playground-data/src/examples/tutorial/definition.asl.json");
+
+/// A TestState request of the page's form, testing `state` of the tutorial.
+fn test_request(
+    state: &str,
+    input: &str,
+    mock: Option<sfn_playground_data::protocol::TestStateMockView>,
+    retrier_retry_count: u32,
+) -> sfn_playground_data::protocol::TestStateRequestView {
+    sfn_playground_data::protocol::TestStateRequestView {
+        definition: TUTORIAL.into(),
+        state_name: state.into(),
+        input: input.into(),
+        variables: String::new(),
+        mock,
+        retrier_retry_count,
+        inspection_level: "DEBUG".into(),
+    }
+}
+
+/// "Test this state" (AWS's TestState) on the page: what the form of a state needs, a Task
+/// tested with a mocked error (retried, then caught once its retrier is spent) and a mocked
+/// result, a Pass state, and the problems of each field, named. Recorded for the page's
+/// component test of the inspector's form.
+#[test]
+fn the_service_tests_one_state_as_test_state_does() {
+    use sfn_playground_data::protocol::{TestStateField, TestStateMockView};
+    let mut r = Recorder::new();
+    let form = |r: &mut Recorder, id: u64, state: &str| {
+        let reply = r.ask(ToWorker::TestStateForm {
+            id,
+            definition: TUTORIAL.into(),
+            state_name: state.into(),
+        });
+        let FromWorker::TestStateForm { id: answered, form } = reply else {
+            panic!("{reply:?}");
+        };
+        assert_eq!(answered, id);
+        form
+    };
+    let call_api = form(&mut r, 1, "Call API");
+    assert!(
+        call_api.takes_mock && call_api.problem.is_none(),
+        "{call_api:?}"
+    );
+    let pass = form(&mut r, 2, "Change to 200");
+    assert!(!pass.takes_mock && pass.problem.is_none(), "{pass:?}");
+    let missing = form(&mut r, 3, "Nowhere");
+    assert_eq!(
+        missing.problem.as_deref(),
+        Some("State 'Nowhere' is not in the definition in the editor")
+    );
+
+    let mut id = 10;
+    let mut test = |r: &mut Recorder, request| {
+        id += 1;
+        let reply = r.ask(ToWorker::TestState { id, request });
+        let FromWorker::TestStateAnswer {
+            id: answered,
+            response,
+            problem,
+        } = reply
+        else {
+            panic!("{reply:?}");
+        };
+        assert_eq!(answered, id);
+        (response, problem)
+    };
+    let throttled = || TestStateMockView::Error {
+        error: "TooManyRequestsException".into(),
+        cause: "429 Too Many Requests".into(),
+    };
+    let input = "{\n  \"statuscode\": \"429\"\n}";
+
+    // The retrier takes the error: RETRIABLE, with the retrier and its first wait.
+    let (response, problem) = test(
+        &mut r,
+        test_request("Call API", input, Some(throttled()), 0),
+    );
+    let response = response.unwrap_or_else(|| panic!("{problem:?}"));
+    assert_eq!(response.status, "RETRIABLE");
+    assert_eq!(response.error.as_deref(), Some("TooManyRequestsException"));
+    assert_eq!(response.cause.as_deref(), Some("429 Too Many Requests"));
+    assert_eq!(response.next_state, None);
+    let inspection: serde_json::Value =
+        serde_json::from_str(response.inspection_data.as_deref().expect("DEBUG data"))
+            .expect("JSON");
+    assert_eq!(
+        inspection["errorDetails"],
+        serde_json::json!({"retryBackoffIntervalSeconds": 1, "retryIndex": 0})
+    );
+    assert_eq!(
+        inspection["input"],
+        serde_json::json!({"statuscode": "429"})
+    );
+    let aws: serde_json::Value = serde_json::from_str(&response.aws_json).expect("JSON");
+    assert_eq!(aws["status"], "RETRIABLE");
+
+    // Its two retries made, the retrier takes it no more: the first catcher does.
+    let (response, _) = test(
+        &mut r,
+        test_request("Call API", input, Some(throttled()), 2),
+    );
+    let response = response.expect("a response");
+    assert_eq!(response.status, "CAUGHT_ERROR");
+    assert_eq!(response.next_state.as_deref(), Some("Wait and Try Later"));
+
+    // A mocked result: the state succeeds and goes on to OK.
+    let result = TestStateMockView::Result {
+        result: "\"200 OK\"".into(),
+    };
+    let (response, _) = test(&mut r, test_request("Call API", input, Some(result), 0));
+    let response = response.expect("a response");
+    assert_eq!(response.status, "SUCCEEDED");
+    assert_eq!(response.next_state.as_deref(), Some("OK"));
+    assert_eq!(response.output.as_deref(), Some("\"200 OK\""));
+
+    // A Pass state needs no mock.
+    let (response, _) = test(&mut r, test_request("Change to 200", "{}", None, 0));
+    let response = response.expect("a response");
+    assert_eq!(response.status, "SUCCEEDED");
+    assert_eq!(response.next_state.as_deref(), Some("Call API"));
+    assert_eq!(
+        response.output.as_deref(),
+        Some("{\n  \"statuscode\": \"200\"\n}")
+    );
+
+    // Problems name their field; the engine's refusals are AWS's exceptions.
+    let (_, problem) = test(
+        &mut r,
+        test_request("Call API", "{\"statuscode\": ", Some(throttled()), 0),
+    );
+    let problem = problem.expect("a problem");
+    assert_eq!(problem.field, Some(TestStateField::Input));
+    assert!(
+        problem
+            .message
+            .starts_with("The input is not valid JSON: EOF while parsing"),
+        "{problem:?}"
+    );
+    let (_, problem) = test(&mut r, test_request("Call API", input, None, 0));
+    let problem = problem.expect("a problem");
+    assert_eq!(problem.field, None);
+    assert!(
+        problem
+            .message
+            .starts_with("ValidationException: a Task state needs a mock"),
+        "{problem:?}"
+    );
+    r.check("test_state");
+
+    let mut service = Service::new();
+    let mut ask = |request| match service.handle(ToWorker::TestState { id: 1, request }) {
+        FromWorker::TestStateAnswer {
+            response, problem, ..
+        } => (response, problem),
+        other => panic!("{other:?}"),
+    };
+    let mut with_variables = test_request("Change to 200", "{}", None, 0);
+    with_variables.variables = "[1]".into();
+    let problem = ask(with_variables).1.expect("a problem");
+    assert_eq!(problem.field, Some(TestStateField::Variables));
+    let mut unnamed_error = test_request("Call API", "{}", None, 0);
+    unnamed_error.mock = Some(TestStateMockView::Error {
+        error: " ".into(),
+        cause: String::new(),
+    });
+    let problem = ask(unnamed_error).1.expect("a problem");
+    assert_eq!(problem.field, Some(TestStateField::MockError));
+    let mut bad_result = test_request("Call API", "{}", None, 0);
+    bad_result.mock = Some(TestStateMockView::Result {
+        result: "200 OK".into(),
+    });
+    let problem = ask(bad_result).1.expect("a problem");
+    assert_eq!(problem.field, Some(TestStateField::MockResult));
+    let mut level = test_request("Change to 200", "{}", None, 0);
+    level.inspection_level = "VERBOSE".into();
+    let problem = ask(level).1.expect("a problem");
+    assert_eq!(problem.field, Some(TestStateField::InspectionLevel));
+
+    // A state inside a Map's item processor is tested alone; the Map itself TestState refuses.
+    let mut nested = test_request("Check", "2", None, 0);
+    nested.definition = FANOUT.into();
+    let response = ask(nested.clone()).0.expect("a response");
+    assert_eq!(response.status, "SUCCEEDED");
+    assert_eq!(response.next_state.as_deref(), Some("Bad"));
+    nested.state_name = "Each".into();
+    let problem = ask(nested).1.expect("a problem");
+    assert!(
+        problem
+            .message
+            .starts_with("ValidationException: testing a Map or Parallel state"),
+        "{problem:?}"
+    );
+    // Variables the visit saw are the state's.
+    let mut jsonata = test_request("J", "{}", None, 0);
+    jsonata.definition = r#"{"QueryLanguage": "JSONata", "StartAt": "J", "States": {
+        "J": {"Type": "Pass", "Output": "{% $greeting & ', ' & $states.input.name %}", "End": true}}}"#
+        .into();
+    jsonata.input = r#"{"name": "Ada"}"#.into();
+    jsonata.variables = r#"{"greeting": "Hello"}"#.into();
+    let response = ask(jsonata).0.expect("a response");
+    assert_eq!(response.output.as_deref(), Some("\"Hello, Ada\""));
+}

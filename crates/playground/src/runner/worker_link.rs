@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::{Phase, RunRequest, Runner};
-use crate::protocol::{FromWorker, ToWorker};
+use super::{Phase, RunRequest, Runner, TestStateOutcome};
+use crate::protocol::{FromWorker, TestStateProblem, TestStateRequestView, ToWorker};
 
 /// How many times in a row a crashed worker is replaced at once (see [`Runner::crash`]).
 const MAX_RESPAWNS_IN_A_ROW: u32 = 2;
@@ -101,6 +101,11 @@ pub(super) struct Checks {
     mocks: Option<(u64, String)>,
     /// A request for starting mocks not answered yet.
     starter: Option<ToWorker>,
+    /// The latest request for what the form testing a state needs, not answered yet: (id,
+    /// request).
+    test_form: Option<(u64, ToWorker)>,
+    /// The latest TestState request not answered yet: (id, request).
+    test: Option<(u64, ToWorker)>,
 }
 
 impl Checks {
@@ -135,6 +140,50 @@ impl Checks {
         request
     }
 
+    /// A new request for what the form testing `state_name` needs.
+    pub(super) fn test_form(&mut self, definition: String, state_name: String) -> ToWorker {
+        let id = self.next_id();
+        let request = ToWorker::TestStateForm {
+            id,
+            definition,
+            state_name,
+        };
+        self.test_form = Some((id, request.clone()));
+        request
+    }
+
+    /// A new TestState request, which any older one's answer no longer concerns.
+    pub(super) fn test_state(&mut self, request: TestStateRequestView) -> ToWorker {
+        let id = self.next_id();
+        let request = ToWorker::TestState { id, request };
+        self.test = Some((id, request.clone()));
+        request
+    }
+
+    /// The test form request `id` was answered: whether it is the latest (to be shown).
+    pub(super) fn test_form_answered(&mut self, id: u64) -> bool {
+        let latest = self.test_form.as_ref().is_some_and(|c| c.0 == id);
+        if latest {
+            self.test_form = None;
+        }
+        latest
+    }
+
+    /// The TestState request `id` was answered: whether it is the latest (to be shown).
+    pub(super) fn test_answered(&mut self, id: u64) -> bool {
+        let latest = self.test.as_ref().is_some_and(|c| c.0 == id);
+        if latest {
+            self.test = None;
+        }
+        latest
+    }
+
+    /// Forgets the TestState request not answered yet: whether there was one. After a crash it
+    /// is not sent again, as it may be what crashed the engine.
+    pub(super) fn drop_test(&mut self) -> bool {
+        self.test.take().is_some()
+    }
+
     /// The requests not answered yet.
     pub(super) fn unanswered(&self) -> Vec<ToWorker> {
         let mut checks = Vec::new();
@@ -151,6 +200,8 @@ impl Checks {
             });
         }
         checks.extend(self.starter.clone());
+        checks.extend(self.test_form.iter().map(|(_, request)| request.clone()));
+        checks.extend(self.test.iter().map(|(_, request)| request.clone()));
         checks
     }
 
@@ -343,6 +394,32 @@ impl Runner {
         self.send_check(request);
     }
 
+    /// Asks the engine what the form testing `state_name` of `definition` needs
+    /// ([`RunView::test_state_form`](super::RunView::test_state_form)); the previous test's
+    /// answer is cleared.
+    pub fn open_test_state(&self, definition: String, state_name: String) {
+        let view = self.view();
+        view.test_state_form.set(None);
+        view.test_state_answer.set(None);
+        view.test_state_pending.set(false);
+        let request = self
+            .inner
+            .borrow_mut()
+            .checks
+            .test_form(definition, state_name);
+        self.send_check(request);
+    }
+
+    /// Tests one state as AWS's TestState does; the answer lands in
+    /// [`RunView::test_state_answer`](super::RunView::test_state_answer).
+    pub fn test_state(&self, request: TestStateRequestView) {
+        let view = self.view();
+        view.test_state_answer.set(None);
+        view.test_state_pending.set(true);
+        let request = self.inner.borrow_mut().checks.test_state(request);
+        self.send_check(request);
+    }
+
     /// The worker has loaded: what waited for it goes now.
     pub(super) fn on_ready(&self) {
         let outbox = {
@@ -368,11 +445,20 @@ impl Runner {
     /// answered anything is not (it would likely crash again): the next run or check starts
     /// a fresh one.
     pub(super) fn crash(&self, message: String) {
-        let respawn = {
+        let (respawn, testing) = {
             let mut inner = self.inner.borrow_mut();
             inner.run.end();
-            inner.link.crashed()
+            (inner.link.crashed(), inner.checks.drop_test())
         };
+        if testing {
+            let view = self.view();
+            view.test_state_pending.set(false);
+            view.test_state_answer
+                .set(Some(TestStateOutcome::Refused(TestStateProblem {
+                    field: None,
+                    message: format!("The engine stopped while testing the state: {message}"),
+                })));
+        }
         self.view().phase.set(Phase::Crashed(format!(
             "{message}. Your texts are kept; the next run starts a fresh engine."
         )));
@@ -413,6 +499,8 @@ mod tests {
         checks.definition("one".into());
         checks.definition("two".into());
         checks.mocks("{}".into());
+        checks.test_form("def".into(), "A".into());
+        checks.test_state(TestStateRequestView::default());
         checks.starter(RunRequest {
             definition: "def".into(),
             input: String::new(),
@@ -423,13 +511,19 @@ mod tests {
             test_case: None,
         });
         let again = checks.unanswered();
-        assert_eq!(again.len(), 3);
+        assert_eq!(again.len(), 5);
         assert!(matches!(&again[0], ToWorker::CheckDefinition { id: 2, text } if text == "two"));
         assert!(matches!(&again[1], ToWorker::CheckMocks { id: 3, .. }));
         assert!(matches!(&again[2], ToWorker::StarterMocks { .. }));
+        assert!(matches!(&again[3], ToWorker::TestStateForm { id: 4, .. }));
+        assert!(matches!(&again[4], ToWorker::TestState { id: 5, .. }));
         checks.definition_answered(2);
         checks.mocks_answered(3);
         checks.starter_answered();
+        assert!(checks.test_form_answered(4));
+        // After a crash the test is not sent again: it may be what crashed the engine.
+        assert!(checks.drop_test());
+        assert!(!checks.test_answered(5));
         assert!(checks.unanswered().is_empty());
     }
 }

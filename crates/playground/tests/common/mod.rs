@@ -12,13 +12,15 @@ pub fn recorded(name: &str) -> Vec<Exchange> {
         "starter_mocks" => include_str!("../data/worker/starter_mocks.json"),
         "graphs" => include_str!("../data/worker/graphs.json"),
         "fanout" => include_str!("../data/worker/fanout.json"),
+        "test_state" => include_str!("../data/worker/test_state.json"),
         other => panic!("no recorded conversation {other}"),
     };
     serde_json::from_str(text).expect("a recorded conversation")
 }
 
-/// An engine answering from the conversation `name`: a check with the recorded answer about
-/// the same text (under the request's id), a run's `Start` with the answer to the same texts,
+/// An engine answering from the conversation `name`: a check (or a TestState request) with the
+/// recorded answer about the same text (under the request's id), a run's `Start` with the
+/// answer to the same texts,
 /// and each `Advance` with the next recorded batch. A request the conversation lacks fails the
 /// test, naming it.
 #[allow(dead_code)] // Each test file uses part of this module.
@@ -36,7 +38,10 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
                 .unwrap_or_else(|| panic!("no recorded answer to Advance #{advanced}"));
         }
         let id = match &request {
-            ToWorker::CheckDefinition { id, .. } | ToWorker::CheckMocks { id, .. } => Some(*id),
+            ToWorker::CheckDefinition { id, .. }
+            | ToWorker::CheckMocks { id, .. }
+            | ToWorker::TestStateForm { id, .. }
+            | ToWorker::TestState { id, .. } => Some(*id),
             _ => None,
         };
         let same = |recorded: &ToWorker| match (recorded, &request) {
@@ -45,6 +50,21 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
                 ToWorker::CheckDefinition { text: b, .. },
             )
             | (ToWorker::CheckMocks { text: a, .. }, ToWorker::CheckMocks { text: b, .. }) => {
+                a == b
+            }
+            (
+                ToWorker::TestStateForm {
+                    definition: a,
+                    state_name: m,
+                    ..
+                },
+                ToWorker::TestStateForm {
+                    definition: b,
+                    state_name: n,
+                    ..
+                },
+            ) => a == b && m == n,
+            (ToWorker::TestState { request: a, .. }, ToWorker::TestState { request: b, .. }) => {
                 a == b
             }
             (a, b) => a == b,
@@ -67,6 +87,19 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
                 id,
                 marks,
                 test_cases,
+            },
+            (FromWorker::TestStateForm { form, .. }, Some(id)) => {
+                FromWorker::TestStateForm { id, form }
+            }
+            (
+                FromWorker::TestStateAnswer {
+                    response, problem, ..
+                },
+                Some(id),
+            ) => FromWorker::TestStateAnswer {
+                id,
+                response,
+                problem,
             },
             (reply, _) => reply,
         }
