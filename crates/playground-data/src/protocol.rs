@@ -18,8 +18,10 @@ pub use crate::history::EventRow;
 use crate::layout::Layout;
 use crate::workspace::NamedMachine;
 
+// The messages are serde's default, externally tagged enums (`{"Start": {...}}`): an internally
+// tagged one (`#[serde(tag = "kind")]`) is buffered whole and each field type deserialized
+// again from the buffer, which cost the page's wasm 19 KB brotli (docs/BENCHMARKS.md, sizes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
 pub enum ToWorker {
     /// Parse the texts and make a new execution (replacing any previous one).
     Start {
@@ -205,7 +207,6 @@ impl ToWorker {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
 pub enum FromWorker {
     /// The worker has loaded and takes requests.
     Ready,
