@@ -133,6 +133,7 @@ test("placeholders without a value are asked for, or given fake ARNs", async () 
   await form.waitFor();
   assert.equal(await page.getByTestId("sub-ProcessFunction").count(), 1);
   await page.getByTestId("sub-Greeting").fill("hello");
+  await page.screenshot({ path: path.join(shots, "project-files-substitutions.png") });
   // One value given: only the other is asked for again (the value typed is kept for the next
   // reading).
   await page.getByTestId("import-apply").click();
@@ -154,6 +155,7 @@ test("a template with two state machines opens as two tabs", async () => {
   await page.getByTestId("project-import").waitFor();
   assert.deepEqual(await page.getByTestId("import-main").locator("option").allTextContents(), ["First", "Second"]);
   await page.getByTestId("import-main").selectOption({ label: "Second" });
+  await page.screenshot({ path: path.join(shots, "project-files-choice.png") });
   await page.getByTestId("import-open-tabs").click();
   const asl = await definitionWith('"B"');
   assert.equal(asl.StartAt, "B");
