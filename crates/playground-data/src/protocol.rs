@@ -97,6 +97,47 @@ pub enum ToWorker {
         id: u64,
         request: TestStateRequestView,
     },
+    /// Read a project file opened on the page (a definition in JSON or YAML, a CloudFormation
+    /// or SAM template, a CDK `cdk.out/*.template.json`) into its state machines' ASL JSON:
+    /// answered with [`FromWorker::ProjectFileRead`].
+    ReadProjectFile {
+        id: u64,
+        /// The file's name (its extension says JSON or YAML; otherwise its content does).
+        name: String,
+        text: String,
+        /// Values of `${NAME}` placeholders, replacing a template's DefinitionSubstitutions.
+        #[serde(default)]
+        substitutions: Vec<(String, String)>,
+        /// Give every placeholder left without a value a plausible fake ARN.
+        #[serde(default)]
+        fake_arns: bool,
+    },
+}
+
+/// What a project file holds, read by the engine.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProjectFileView {
+    /// The file's name.
+    pub name: String,
+    /// Its state machines, in the file's order (none when it was refused or values are missing).
+    pub machines: Vec<ProjectMachineView>,
+    /// The `${NAME}` placeholders that have no value (and fake ARNs were not asked for): the
+    /// page asks for them.
+    pub missing: Vec<String>,
+    /// What the user should know: the placeholders given fake values, the state machines not
+    /// read and why.
+    pub notices: Vec<String>,
+    /// Why the file cannot be opened (it is not JSON or YAML, holds no state machine...).
+    pub problem: Option<String>,
+}
+
+/// A state machine of a project file.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProjectMachineView {
+    /// Its logical id in a template (none for a definition file).
+    pub logical_id: Option<String>,
+    /// Its definition: ASL JSON text (a JSON definition file's own text, else pretty-printed).
+    pub definition: String,
 }
 
 /// A TestState request as the page's form has it: the texts as typed, which the worker reads.
@@ -251,6 +292,8 @@ pub enum FromWorker {
         response: Option<TestStateResponseView>,
         problem: Option<TestStateProblem>,
     },
+    /// The answer to [`ToWorker::ReadProjectFile`].
+    ProjectFileRead { id: u64, file: ProjectFileView },
 }
 
 /// A mock file with starting rules added.

@@ -373,7 +373,7 @@ pub fn Playground(
 
             <main class="workspace">
                 <section class="left" aria-label="Editors">
-                    <DefinitionPane work=work run_view=run_view notice=notice run=run />
+                    <DefinitionPane work=work run_view=run_view runner=runner notice=notice run=run />
                     <IoTabs work=work run_view=run_view runner=runner notice=notice run=run />
                 </section>
 

@@ -1,16 +1,48 @@
 //! Files imported into an editor: read defensively, since a file can be anything. A file that
-//! is too large, not UTF-8 text or not JSON is refused with a message saying why, and the
-//! editor keeps its text (what the JSON means is the engine's to check, in the editor's
-//! diagnostics, as for typed text).
+//! is too large, not UTF-8 text or (for the mock file) not JSON is refused with a message
+//! saying why, and the editor keeps its text (what the JSON means is the engine's to check, in
+//! the editor's diagnostics, as for typed text). A project file opened into the definition
+//! editor (JSON, YAML, a template) goes to the engine once it is text
+//! ([`crate::project_import`]).
 
 use crate::editor::json_syntax_mark;
 
 /// The largest file an editor imports.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 
-/// The text of an imported file (`bytes`, named `file_name`), or why it is refused.
+/// What the definition editor's Import offers to open: definitions in JSON or YAML,
+/// CloudFormation and SAM templates (`.template`, `.yaml`), CDK's `cdk.out/*.template.json`.
+pub const PROJECT_FILE_TYPES: &str =
+    ".json,.yaml,.yml,.template,application/json,application/yaml,text/yaml";
+
+/// The message refusing the file `file_name` for the reason `why`.
+pub fn refusal(file_name: &str, why: &str) -> String {
+    format!("Could not import {file_name}: {why}")
+}
+
+/// The text of an imported JSON file (`bytes`, named `file_name`), or why it is refused.
 pub fn imported_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
-    let refuse = |why: String| Err(format!("Could not import {file_name}: {why}"));
+    let text = file_text(file_name, bytes)?;
+    if let Some(mark) = json_syntax_mark(&text) {
+        return Err(refusal(
+            file_name,
+            &format!(
+                "it is not JSON ({} at line {} column {})",
+                mark.message
+                    .strip_prefix("Invalid JSON: ")
+                    .unwrap_or(&mark.message),
+                mark.line,
+                mark.column
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// The text of a file (`bytes`, named `file_name`), or why it is refused: too large, not
+/// UTF-8 text, empty. A byte order mark is dropped.
+pub fn file_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
+    let refuse = |why: String| Err(refusal(file_name, &why));
     if bytes.len() > MAX_IMPORT_BYTES {
         return refuse(format!(
             "it is {} bytes long, and at most {} MiB is imported",
@@ -24,16 +56,6 @@ pub fn imported_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
     };
     if text.trim().is_empty() {
         return refuse("it is empty".into());
-    }
-    if let Some(mark) = json_syntax_mark(text) {
-        return refuse(format!(
-            "it is not JSON ({} at line {} column {})",
-            mark.message
-                .strip_prefix("Invalid JSON: ")
-                .unwrap_or(&mark.message),
-            mark.line,
-            mark.column
-        ));
     }
     Ok(text.to_owned())
 }
@@ -81,6 +103,27 @@ mod tests {
         assert_eq!(
             imported_text("big.json", &big),
             Err("Could not import big.json: it is 5,242,881 bytes long, and at most 5 MiB is imported".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_project_file_is_any_text_the_engine_then_reads() {
+        let yaml = "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n";
+        assert_eq!(
+            file_text("m.asl.yaml", yaml.as_bytes()),
+            Ok(yaml.to_owned())
+        );
+        assert_eq!(
+            file_text("t.yaml", b"\xEF\xBB\xBFResources: {}"),
+            Ok("Resources: {}".to_owned())
+        );
+        assert_eq!(
+            file_text("t.yaml", b"\xff\xfe"),
+            Err("Could not import t.yaml: it is not UTF-8 text".to_owned())
+        );
+        assert_eq!(
+            file_text("t.yaml", b"\n"),
+            Err("Could not import t.yaml: it is empty".to_owned())
         );
     }
 }

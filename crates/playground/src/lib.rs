@@ -7,6 +7,9 @@
 //! - [`child_executions`]: the executions a run started, and their histories.
 //! - [`waiting`]: the tasks waiting for their token, and the user's answers.
 //! - [`test_state`]: one state run alone, as AWS's TestState does ("Test this state").
+//! - [`import`]: files imported into an editor; [`project_import`]: project files (YAML,
+//!   CloudFormation, SAM and CDK templates) opened into the definition editor, read by the
+//!   engine's worker.
 //! - [`runner`]: the page's side of the worker, running executions and asking for checks;
 //!   [`playback`]: the simulated clock that paces a run's events (pure, tested natively). The
 //!   worker's side (the engine: runs, diagnostics, the graph and its layout, starting mocks) is
@@ -24,6 +27,7 @@ pub mod graph;
 pub mod history;
 pub mod import;
 pub mod inspector;
+pub mod project_import;
 pub mod runner;
 pub mod storage;
 pub mod test_state;

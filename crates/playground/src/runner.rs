@@ -25,9 +25,9 @@ use leptos::prelude::*;
 use crate::graph::Layout;
 use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
-    Batch, ChildExecutionView, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus,
-    S3ObjectView, TaskAnswerView, TestStateFormView, TestStateProblem, TestStateResponseView,
-    ToWorker, TraceView, WaitingTaskView,
+    Batch, ChildExecutionView, ChildView, CompletedMocks, EventRow, FromWorker, Mark,
+    ProjectFileView, RunStatus, S3ObjectView, TaskAnswerView, TestStateFormView, TestStateProblem,
+    TestStateResponseView, ToWorker, TraceView, WaitingTaskView,
 };
 use sfn_playground_data::workspace::NamedMachine;
 use worker_link::{Checks, WorkerLink};
@@ -119,6 +119,8 @@ pub struct RunView {
     pub test_state_answer: RwSignal<Option<TestStateOutcome>>,
     /// A TestState request waits for its answer.
     pub test_state_pending: RwSignal<bool>,
+    /// What the engine read of the project file opened last (None until it has answered).
+    pub project_file: RwSignal<Option<ProjectFileView>>,
 }
 
 /// What TestState answered: its response, or why it refused the request.
@@ -154,6 +156,7 @@ impl RunView {
             test_state_form: RwSignal::new(None),
             test_state_answer: RwSignal::new(None),
             test_state_pending: RwSignal::new(false),
+            project_file: RwSignal::new(None),
         }
     }
 }
@@ -176,6 +179,16 @@ pub struct RunRequest {
     pub machines: Vec<NamedMachine>,
     /// The mock file's test case to run with, when it has several (none: its first).
     pub test_case: Option<String>,
+}
+
+/// A project file for the engine to read: its name and text, and the values of its `${NAME}`
+/// placeholders the user gave (or fake ARNs for those left).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectFileRequest {
+    pub name: String,
+    pub text: String,
+    pub substitutions: Vec<(String, String)>,
+    pub fake_arns: bool,
 }
 
 /// How long Stop waits for the engine to write the stop before replacing it (real ms).
@@ -513,6 +526,11 @@ impl Runner {
                     };
                     view.test_state_pending.set(false);
                     view.test_state_answer.set(Some(outcome));
+                }
+            }
+            FromWorker::ProjectFileRead { id, file } => {
+                if self.inner.borrow_mut().checks.project_file_answered(id) {
+                    view.project_file.set(Some(file));
                 }
             }
             FromWorker::ChildHistory { id, events } => {

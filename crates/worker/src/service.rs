@@ -275,6 +275,21 @@ impl Service {
                     problem: Some(problem),
                 },
             },
+            ToWorker::ReadProjectFile {
+                id,
+                name,
+                text,
+                substitutions,
+                fake_arns,
+            } => FromWorker::ProjectFileRead {
+                id,
+                file: crate::project_file::read_project_file(
+                    &name,
+                    &text,
+                    &substitutions,
+                    fake_arns,
+                ),
+            },
         }
     }
 

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::definition::{parse_definition, ParsedDefinition, MAX_DEFINITION_BYTES};
-pub use substitutions::Substitutions;
+pub use substitutions::{Faked, Substitutions};
 
 /// Why a project file could not be read: the message, and where in the file when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,8 @@ impl Positions {
 pub struct DefinitionText {
     json: String,
     positions: Option<Positions>,
+    /// The placeholders given a fake value (fake ARNs asked for), with their values.
+    faked: Faked,
 }
 
 impl DefinitionText {
@@ -133,6 +135,7 @@ impl DefinitionText {
         DefinitionText {
             json,
             positions: None,
+            faked: Faked::new(),
         }
     }
 
@@ -148,6 +151,11 @@ impl DefinitionText {
     /// The JSON text the engine parses.
     pub fn json(&self) -> &str {
         &self.json
+    }
+
+    /// The `${...}` placeholders that got a fake value, each with the value it got.
+    pub fn faked(&self) -> &Faked {
+        &self.faked
     }
 
     /// Parses the definition; for YAML, diagnostics point at the YAML file's lines and columns
@@ -175,10 +183,14 @@ pub fn read_definition(
     substitutions: &Substitutions,
 ) -> Result<DefinitionText, SourceError> {
     match format {
-        SourceFormat::Json => Ok(DefinitionText {
-            json: substitutions.apply_to_text(text)?,
-            positions: None,
-        }),
+        SourceFormat::Json => {
+            let (json, faked) = substitutions.apply_to_text_noting_fakes(text)?;
+            Ok(DefinitionText {
+                json,
+                positions: None,
+                faked,
+            })
+        }
         // Past the quota, the engine's own diagnostic (the text is only its first bytes).
         SourceFormat::Yaml if text.len() > MAX_DEFINITION_BYTES => {
             Ok(DefinitionText::from_json(text.to_string()))
@@ -196,11 +208,15 @@ pub fn definition_from_value(
     positions: Option<Positions>,
     substitutions: &Substitutions,
 ) -> Result<DefinitionText, SourceError> {
-    substitutions.apply_to_value(&mut value)?;
+    let faked = substitutions.apply_to_value_noting_fakes(&mut value)?;
     // Compact, as CloudFormation sends a YAML definition (it counts toward the 1 MB quota).
     let json = serde_json::to_string(&value)
         .map_err(|e| SourceError::new(format!("cannot write the definition as JSON: {e}")))?;
-    Ok(DefinitionText { json, positions })
+    Ok(DefinitionText {
+        json,
+        positions,
+        faked,
+    })
 }
 
 /// Reads a JSON or YAML document (a template, a substitutions file) into a value.

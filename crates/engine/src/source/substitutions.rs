@@ -62,35 +62,44 @@ impl Substitutions {
     /// Applies the substitutions to a definition's JSON text (as CloudFormation does, on the
     /// text: a placeholder may stand for a number).
     pub fn apply_to_text(&self, text: &str) -> Result<String, SourceError> {
-        let mut unresolved = Vec::new();
+        self.apply_to_text_noting_fakes(text).map(|(text, _)| text)
+    }
+
+    /// [`Substitutions::apply_to_text`], with the placeholders given a fake value and the value
+    /// each got (in the order met, each name and value once).
+    pub fn apply_to_text_noting_fakes(&self, text: &str) -> Result<(String, Faked), SourceError> {
+        let mut applied = Applied::default();
         let out = replace_placeholders(text, |name, before| {
-            let value = self.value_of(name, field_before(before).as_deref());
-            if value.is_none() {
-                unresolved.push(name.to_string());
-            }
-            value
+            self.value_of(name, field_before(before).as_deref(), &mut applied)
         });
-        self.check(unresolved)?;
-        Ok(out)
+        applied.check()?;
+        Ok((out, applied.faked))
     }
 
     /// Applies the substitutions to every string (and member name) of a definition read from
     /// YAML. A string that is one placeholder whose value is a JSON number or boolean becomes
     /// that number or boolean, as it would in the text CloudFormation substitutes.
     pub fn apply_to_value(&self, value: &mut Value) -> Result<(), SourceError> {
-        let mut unresolved = Vec::new();
-        self.walk(value, None, &mut unresolved);
-        self.check(unresolved)
+        self.apply_to_value_noting_fakes(value).map(|_| ())
     }
 
-    fn walk(&self, value: &mut Value, field: Option<&str>, unresolved: &mut Vec<String>) {
+    /// [`Substitutions::apply_to_value`], with the placeholders given a fake value and the value
+    /// each got.
+    pub fn apply_to_value_noting_fakes(&self, value: &mut Value) -> Result<Faked, SourceError> {
+        let mut applied = Applied::default();
+        self.walk(value, None, &mut applied);
+        applied.check()?;
+        Ok(applied.faked)
+    }
+
+    fn walk(&self, value: &mut Value, field: Option<&str>, applied: &mut Applied) {
         match value {
             Value::String(s) => {
                 if !s.contains("${") {
                     return;
                 }
                 let whole = s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1;
-                let replaced = self.replace_in(s, field, unresolved);
+                let replaced = self.replace_in(s, field, applied);
                 if whole && replaced != *s {
                     if let Ok(scalar @ (Value::Number(_) | Value::Bool(_))) =
                         serde_json::from_str::<Value>(&replaced)
@@ -103,18 +112,18 @@ impl Substitutions {
             }
             Value::Array(items) => {
                 for item in items {
-                    self.walk(item, field, unresolved);
+                    self.walk(item, field, applied);
                 }
             }
             Value::Object(map) => {
                 let old = std::mem::take(map);
                 for (key, mut member) in old {
                     let key = if key.contains("${") {
-                        self.replace_in(&key, None, unresolved)
+                        self.replace_in(&key, None, applied)
                     } else {
                         key
                     };
-                    self.walk(&mut member, Some(&key), unresolved);
+                    self.walk(&mut member, Some(&key), applied);
                     map.insert(key, member);
                 }
             }
@@ -122,24 +131,41 @@ impl Substitutions {
         }
     }
 
-    fn replace_in(&self, text: &str, field: Option<&str>, unresolved: &mut Vec<String>) -> String {
-        replace_placeholders(text, |name, _| {
-            let value = self.value_of(name, field);
-            if value.is_none() {
-                unresolved.push(name.to_string());
-            }
-            value
-        })
+    fn replace_in(&self, text: &str, field: Option<&str>, applied: &mut Applied) -> String {
+        replace_placeholders(text, |name, _| self.value_of(name, field, applied))
     }
 
-    fn value_of(&self, name: &str, field: Option<&str>) -> Option<String> {
+    /// The value of `${name}` in the member `field`: the one given, else a fake (noted) when
+    /// fakes are asked for, else none (noted as unresolved).
+    fn value_of(&self, name: &str, field: Option<&str>, applied: &mut Applied) -> Option<String> {
         if let Some(value) = self.values.get(name) {
             return Some(value.clone());
         }
-        self.fake_arns.then(|| fake_value(name, field))
+        if !self.fake_arns {
+            applied.unresolved.push(name.to_string());
+            return None;
+        }
+        let value = fake_value(name, field);
+        if !applied.faked.iter().any(|(n, v)| n == name && *v == value) {
+            applied.faked.push((name.to_string(), value.clone()));
+        }
+        Some(value)
     }
+}
 
-    fn check(&self, mut unresolved: Vec<String>) -> Result<(), SourceError> {
+/// The placeholders given a fake value, each with the value it got.
+pub type Faked = Vec<(String, String)>;
+
+/// What applying the substitutions met: the placeholders without a value, and those faked.
+#[derive(Default)]
+struct Applied {
+    unresolved: Vec<String>,
+    faked: Faked,
+}
+
+impl Applied {
+    fn check(&mut self) -> Result<(), SourceError> {
+        let unresolved = &mut self.unresolved;
         if unresolved.is_empty() {
             return Ok(());
         }
@@ -299,5 +325,39 @@ mod tests {
             value,
             serde_json::json!({"two": ["two", {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:G"}]})
         );
+    }
+
+    #[test]
+    fn the_fakes_given_are_noted_once_each_with_their_values() {
+        let mut subs = Substitutions::new();
+        subs.fake_arns = true;
+        subs.insert("Given", "arn:given");
+        let text = r#"{"Resource": "${F}", "Other": "${F}", "StateMachineArn": "${Child}", "X": "${Given}"}"#;
+        let (_, faked) = subs.apply_to_text_noting_fakes(text).unwrap();
+        assert_eq!(
+            faked,
+            [
+                (
+                    "F".to_string(),
+                    "arn:aws:lambda:us-east-1:123456789012:function:F".to_string()
+                ),
+                (
+                    "Child".to_string(),
+                    "arn:aws:states:us-east-1:123456789012:stateMachine:Child".to_string()
+                ),
+            ]
+        );
+        let mut value = serde_json::json!({"TopicArn": "${T}", "Given": "${Given}"});
+        let faked = subs.apply_to_value_noting_fakes(&mut value).unwrap();
+        assert_eq!(
+            faked,
+            [(
+                "T".to_string(),
+                "arn:aws:sns:us-east-1:123456789012:T".to_string()
+            )]
+        );
+        // Without fakes asked for, nothing is faked: the placeholders are unresolved.
+        subs.fake_arns = false;
+        assert!(subs.apply_to_text_noting_fakes(text).is_err());
     }
 }

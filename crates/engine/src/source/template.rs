@@ -36,6 +36,26 @@ pub enum TemplateDefinition {
     Uri(String),
 }
 
+/// The logical ids of the state machines of `template`, in its order (none when it has no
+/// Resources object).
+pub fn state_machine_ids(template: &Value) -> Vec<String> {
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    resources
+        .iter()
+        .filter(|(_, resource)| is_state_machine(resource))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+fn is_state_machine(resource: &Value) -> bool {
+    matches!(
+        resource.get("Type").and_then(Value::as_str),
+        Some(STEP_FUNCTIONS | SERVERLESS)
+    )
+}
+
 /// The state machine `logical_id` of `template`, or its only state machine.
 pub fn find_state_machine(
     template: &Value,
@@ -45,18 +65,12 @@ pub fn find_state_machine(
         .get("Resources")
         .and_then(Value::as_object)
         .ok_or_else(|| SourceError::new("the template has no Resources object"))?;
-    let is_machine = |resource: &Value| {
-        matches!(
-            resource.get("Type").and_then(Value::as_str),
-            Some(STEP_FUNCTIONS | SERVERLESS)
-        )
-    };
     let (id, resource) = match logical_id {
         Some(id) => {
             let resource = resources
                 .get(id)
                 .ok_or_else(|| SourceError::new(format!("the template has no resource '{id}'")))?;
-            if !is_machine(resource) {
+            if !is_state_machine(resource) {
                 let kind = resource
                     .get("Type")
                     .and_then(Value::as_str)
@@ -68,8 +82,10 @@ pub fn find_state_machine(
             (id.to_string(), resource)
         }
         None => {
-            let machines: Vec<(&String, &Value)> =
-                resources.iter().filter(|(_, r)| is_machine(r)).collect();
+            let machines: Vec<(&String, &Value)> = resources
+                .iter()
+                .filter(|(_, r)| is_state_machine(r))
+                .collect();
             match machines.as_slice() {
                 [(id, resource)] => ((*id).clone(), *resource),
                 [] => return Err(SourceError::new("the template has no state machine")),

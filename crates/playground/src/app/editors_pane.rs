@@ -1,21 +1,25 @@
-//! The definition's pane: its editor, its problem count and list, Format and Export.
+//! The definition's pane: its editor, its problem count and list, Import (project files),
+//! Format and Export.
 
 use leptos::prelude::*;
 
 use super::{export, format_json, problem_summary, Work};
 use crate::editor::{CodeEditor, FocusRequest};
+use crate::project_import::{ImportButton, ImportPanel, ProjectImport};
 use crate::protocol::Mark;
-use crate::runner::RunView;
+use crate::runner::{RunView, Runner};
 
 /// The definition's editor with its toolbar and problems (a click on one goes to its place).
 #[component]
 pub fn DefinitionPane(
     work: Work,
     run_view: RunView,
+    runner: StoredValue<Runner, LocalStorage>,
     /// Where the page tells the user what went wrong.
     notice: RwSignal<Option<String>>,
     run: Callback<()>,
 ) -> impl IntoView {
+    let import = ProjectImport::new();
     let definition_marks = run_view.definition_marks;
     let focus_definition: FocusRequest = RwSignal::new(None);
     let format_definition = move |_| match format_json(&work.definition.get_untracked()) {
@@ -38,9 +42,11 @@ pub fn DefinitionPane(
                     }}
                 </span>
                 <span class="spacer"></span>
+                <ImportButton import=import runner=runner notice=notice />
                 <button class="small" on:click=format_definition data-testid="format">"Format"</button>
                 <button class="small" on:click=move |_| export(notice, "definition.asl.json", work.definition.get_untracked()) title="Download the definition">"Export"</button>
             </div>
+            <ImportPanel import=import work=work run_view=run_view runner=runner notice=notice />
             <CodeEditor label="State machine definition (JSON)" text=work.definition marks=definition_marks on_run=run focus=focus_definition test_id="definition-editor" />
             <ProblemList marks=definition_marks focus=focus_definition label="Definition problems" test_id="problems" />
         </div>

@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::{Phase, RunRequest, Runner, TestStateOutcome};
-use crate::protocol::{FromWorker, TestStateProblem, TestStateRequestView, ToWorker};
+use super::{Phase, ProjectFileRequest, RunRequest, Runner, TestStateOutcome};
+use crate::protocol::{
+    FromWorker, ProjectFileView, TestStateProblem, TestStateRequestView, ToWorker,
+};
 
 /// How many times in a row a crashed worker is replaced at once (see [`Runner::crash`]).
 const MAX_RESPAWNS_IN_A_ROW: u32 = 2;
@@ -106,6 +108,8 @@ pub(super) struct Checks {
     test_form: Option<(u64, ToWorker)>,
     /// The latest TestState request not answered yet: (id, request).
     test: Option<(u64, ToWorker)>,
+    /// The latest project file to read, not answered yet: (id, its name, the request).
+    project_file: Option<(u64, String, ToWorker)>,
 }
 
 impl Checks {
@@ -160,6 +164,36 @@ impl Checks {
         request
     }
 
+    /// A new request to read a project file, which any older one's answer no longer concerns.
+    pub(super) fn project_file(&mut self, file: ProjectFileRequest) -> ToWorker {
+        let id = self.next_id();
+        let name = file.name.clone();
+        let request = ToWorker::ReadProjectFile {
+            id,
+            name: file.name,
+            text: file.text,
+            substitutions: file.substitutions,
+            fake_arns: file.fake_arns,
+        };
+        self.project_file = Some((id, name, request.clone()));
+        request
+    }
+
+    /// The project file request `id` was answered: whether it is the latest (to be shown).
+    pub(super) fn project_file_answered(&mut self, id: u64) -> bool {
+        let latest = self.project_file.as_ref().is_some_and(|c| c.0 == id);
+        if latest {
+            self.project_file = None;
+        }
+        latest
+    }
+
+    /// Forgets the project file not read yet: its name, if there was one. After a crash it is
+    /// not sent again, as it may be what crashed the engine.
+    pub(super) fn drop_project_file(&mut self) -> Option<String> {
+        self.project_file.take().map(|(_, name, _)| name)
+    }
+
     /// The test form request `id` was answered: whether it is the latest (to be shown).
     pub(super) fn test_form_answered(&mut self, id: u64) -> bool {
         let latest = self.test_form.as_ref().is_some_and(|c| c.0 == id);
@@ -202,6 +236,11 @@ impl Checks {
         checks.extend(self.starter.clone());
         checks.extend(self.test_form.iter().map(|(_, request)| request.clone()));
         checks.extend(self.test.iter().map(|(_, request)| request.clone()));
+        checks.extend(
+            self.project_file
+                .iter()
+                .map(|(_, _, request)| request.clone()),
+        );
         checks
     }
 
@@ -420,6 +459,14 @@ impl Runner {
         self.send_check(request);
     }
 
+    /// Asks the engine to read a project file opened on the page; the answer lands in
+    /// [`RunView::project_file`](super::RunView::project_file) (cleared until then).
+    pub fn read_project_file(&self, file: ProjectFileRequest) {
+        self.view().project_file.set(None);
+        let request = self.inner.borrow_mut().checks.project_file(file);
+        self.send_check(request);
+    }
+
     /// The worker has loaded: what waited for it goes now.
     pub(super) fn on_ready(&self) {
         let outbox = {
@@ -445,11 +492,22 @@ impl Runner {
     /// answered anything is not (it would likely crash again): the next run or check starts
     /// a fresh one.
     pub(super) fn crash(&self, message: String) {
-        let (respawn, testing) = {
+        let (respawn, testing, reading) = {
             let mut inner = self.inner.borrow_mut();
             inner.run.end();
-            (inner.link.crashed(), inner.checks.drop_test())
+            (
+                inner.link.crashed(),
+                inner.checks.drop_test(),
+                inner.checks.drop_project_file(),
+            )
         };
+        if let Some(name) = reading {
+            self.view().project_file.set(Some(ProjectFileView {
+                name,
+                problem: Some(format!("the engine stopped while reading it ({message})")),
+                ..ProjectFileView::default()
+            }));
+        }
         if testing {
             let view = self.view();
             view.test_state_pending.set(false);
@@ -501,6 +559,10 @@ mod tests {
         checks.mocks("{}".into());
         checks.test_form("def".into(), "A".into());
         checks.test_state(TestStateRequestView::default());
+        checks.project_file(ProjectFileRequest {
+            name: "template.yaml".into(),
+            ..ProjectFileRequest::default()
+        });
         checks.starter(RunRequest {
             definition: "def".into(),
             input: String::new(),
@@ -511,12 +573,15 @@ mod tests {
             test_case: None,
         });
         let again = checks.unanswered();
-        assert_eq!(again.len(), 5);
+        assert_eq!(again.len(), 6);
         assert!(matches!(&again[0], ToWorker::CheckDefinition { id: 2, text } if text == "two"));
         assert!(matches!(&again[1], ToWorker::CheckMocks { id: 3, .. }));
         assert!(matches!(&again[2], ToWorker::StarterMocks { .. }));
         assert!(matches!(&again[3], ToWorker::TestStateForm { id: 4, .. }));
         assert!(matches!(&again[4], ToWorker::TestState { id: 5, .. }));
+        assert!(
+            matches!(&again[5], ToWorker::ReadProjectFile { id: 6, name, .. } if name == "template.yaml")
+        );
         checks.definition_answered(2);
         checks.mocks_answered(3);
         checks.starter_answered();
@@ -524,6 +589,9 @@ mod tests {
         // After a crash the test is not sent again: it may be what crashed the engine.
         assert!(checks.drop_test());
         assert!(!checks.test_answered(5));
+        // Nor is the project file being read: the page is told the engine stopped on it.
+        assert_eq!(checks.drop_project_file().as_deref(), Some("template.yaml"));
+        assert!(!checks.project_file_answered(6));
         assert!(checks.unanswered().is_empty());
     }
 }
