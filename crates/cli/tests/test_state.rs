@@ -134,7 +134,8 @@ fn test_state_takes_a_context_and_mocks_a_map_or_parallel_state() {
             "End": true}),
     );
     let task = task.to_str().unwrap();
-    let context = r#"{"Execution": {"Name": "run-7"}, "Map": {"Item": {"Index": 2, "Value": "c"}}}"#;
+    let context =
+        r#"{"Execution": {"Name": "run-7"}, "Map": {"Item": {"Index": 2, "Value": "c"}}}"#;
     let (code, response) = test_state(&[
         "--state-definition",
         task,
@@ -146,9 +147,12 @@ fn test_state_takes_a_context_and_mocks_a_map_or_parallel_state() {
         "DEBUG",
     ]);
     assert_eq!(code, 0);
-    let parameters: Value =
-        serde_json::from_str(response["inspectionData"]["afterParameters"].as_str().unwrap())
-            .unwrap();
+    let parameters: Value = serde_json::from_str(
+        response["inspectionData"]["afterParameters"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(parameters["Payload"], json!({"name": "run-7", "index": 2}));
 
     let context_file = scratch_file(
@@ -169,7 +173,10 @@ fn test_state_takes_a_context_and_mocks_a_map_or_parallel_state() {
     assert_eq!(from_file, response);
 
     // As AWS: a Context object only with a mock.
-    let pass = scratch_file("test-state-context-pass.json", &json!({"Type": "Pass", "End": true}));
+    let pass = scratch_file(
+        "test-state-context-pass.json",
+        &json!({"Type": "Pass", "End": true}),
+    );
     let output = Command::new(BIN)
         .args(["test-state", "--state-definition", pass.to_str().unwrap()])
         .args(["--context", context])
@@ -177,9 +184,8 @@ fn test_state_takes_a_context_and_mocks_a_map_or_parallel_state() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains(
-            "ValidationException: context may only be specified if a mock is specified"
-        ),
+        String::from_utf8_lossy(&output.stderr)
+            .contains("ValidationException: context may only be specified if a mock is specified"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -198,7 +204,14 @@ fn test_state_takes_a_context_and_mocks_a_map_or_parallel_state() {
             "Oops": {"Type": "Fail"}}}),
     );
     let map = map.to_str().unwrap();
-    let base = ["--definition", map, "--state", "Each", "--input", r#"{"items":[1,2]}"#];
+    let base = [
+        "--definition",
+        map,
+        "--state",
+        "Each",
+        "--input",
+        r#"{"items":[1,2]}"#,
+    ];
     let (code, response) = test_state(&[&base[..], &["--mock-result", "[10, 20]"]].concat());
     assert_eq!(code, 0);
     assert_eq!(

@@ -104,9 +104,14 @@ impl TestStateRequest {
     /// any other field is refused, naming it.
     pub fn from_aws_json(request: &Value) -> Result<TestStateRequest, TestStateError> {
         let Some(fields) = request.as_object() else {
-            return Err(TestStateError::validation("the request must be a JSON object"));
+            return Err(TestStateError::validation(
+                "the request must be a JSON object",
+            ));
         };
-        if let Some(unknown) = fields.keys().find(|k| !REQUEST_FIELDS.contains(&k.as_str())) {
+        if let Some(unknown) = fields
+            .keys()
+            .find(|k| !REQUEST_FIELDS.contains(&k.as_str()))
+        {
             return Err(TestStateError::validation(format!(
                 "unknown field '{unknown}' (TestState takes {})",
                 REQUEST_FIELDS.join(", ")
@@ -695,7 +700,10 @@ const MAP_ITEM_STATE: &str = "TestState.Item";
 
 /// A Map state with a mock: its input stages in the real Map (unless an ItemReader reads its
 /// items from a source TestState cannot reach), then the mock as its result.
-fn test_map(request: &TestStateRequest, harness: Harness) -> Result<TestStateResponse, TestStateError> {
+fn test_map(
+    request: &TestStateRequest,
+    harness: Harness,
+) -> Result<TestStateResponse, TestStateError> {
     // The state as written is checked first: the Task it runs as has lost its item fields.
     run_checked(request, &harness)?;
     let mut stages = Map::new();

@@ -605,7 +605,10 @@ fn the_service_tests_one_state_as_test_state_does() {
     });
     let response = ask(nested.clone()).0.expect("a response");
     assert_eq!(response.status, "SUCCEEDED");
-    assert_eq!(response.output.as_deref(), Some("[\n  \"one\",\n  \"three\"\n]"));
+    assert_eq!(
+        response.output.as_deref(),
+        Some("[\n  \"one\",\n  \"three\"\n]")
+    );
     let inspection: serde_json::Value =
         serde_json::from_str(response.inspection_data.as_deref().expect("DEBUG data"))
             .expect("JSON");

@@ -570,8 +570,8 @@ impl Execution {
             .and_then(|n| n.as_u64());
         let map_concurrency_set = max_concurrency_number.is_some();
         let max_concurrency_value = max_concurrency_number.unwrap_or(0);
-        let max_concurrency = max_concurrency_number
-            .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        let max_concurrency =
+            max_concurrency_number.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let source = source.or_else(|| distributed.then(|| "STATE_DATA".to_string()));
         let batcher: Option<Batcher> = self.item_batcher(frame, run, state, map, input)?;
         let writer = self.result_writer(frame, run, state, map, input)?;
