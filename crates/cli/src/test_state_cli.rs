@@ -87,6 +87,15 @@ pub struct TestStateArgs {
     /// from (stateConfiguration.errorCausedByState)
     #[arg(long, value_name = "NAME", requires = "mock_error")]
     pub error_caused_by_state: Option<String>,
+    /// How many of a Distributed Map's iterations failed, weighed against its tolerated
+    /// failure threshold (stateConfiguration.mapIterationFailureCount)
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = crate::args::non_negative::<u64>,
+        allow_negative_numbers = true
+    )]
+    pub map_iteration_failure_count: Option<u64>,
     /// How much the response tells (DEBUG and TRACE add inspectionData)
     #[arg(
         long,
@@ -177,6 +186,7 @@ fn request(args: &TestStateArgs) -> Result<TestStateRequest, CliError> {
         mock,
         retrier_retry_count: args.retrier_retry_count,
         error_caused_by_state: args.error_caused_by_state.clone(),
+        map_iteration_failure_count: args.map_iteration_failure_count,
         inspection_level: args.inspection_level,
     })
 }

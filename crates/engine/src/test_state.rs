@@ -17,7 +17,9 @@
 //! its numbers) are run first in the real Map, with its item processor passing each item
 //! through, for inspectionData's `afterItemsPath`, `afterItemSelector`, `afterItemBatcher`,
 //! `maxConcurrency`, `toleratedFailureCount` and `toleratedFailurePercentage`; an error there
-//! is the state's error, as the iterations never start.
+//! is the state's error, as the iterations never start. `stateConfiguration.
+//! mapIterationFailureCount` is weighed against a Distributed Map's tolerated failure
+//! threshold as read there: above it, the Map fails with States.ExceedToleratedFailureThreshold.
 
 use std::rc::Rc;
 
@@ -91,6 +93,10 @@ pub struct TestStateRequest {
     /// originates when an error is mocked for a Map or Parallel state"; it must name a state
     /// of the Map's item processor or the Parallel's branches.
     pub error_caused_by_state: Option<String>,
+    /// `stateConfiguration.mapIterationFailureCount`: "The number of Map state iterations that
+    /// failed during the Map state invocation", weighed against the Map's
+    /// ToleratedFailureCount and ToleratedFailurePercentage.
+    pub map_iteration_failure_count: Option<u64>,
     pub inspection_level: InspectionLevel,
 }
 
@@ -152,8 +158,8 @@ impl TestStateRequest {
         };
         for name in configuration.keys() {
             match name.as_str() {
-                "retrierRetryCount" | "errorCausedByState" => {}
-                "mapIterationFailureCount" | "mapItemReaderData" => {
+                "retrierRetryCount" | "errorCausedByState" | "mapIterationFailureCount" => {}
+                "mapItemReaderData" => {
                     return Err(TestStateError::validation(format!(
                         "stateConfiguration.{name} is not implemented"
                     )))
@@ -186,6 +192,16 @@ impl TestStateRequest {
                 })
             })
             .transpose()?;
+        let map_iteration_failure_count = configuration
+            .get("mapIterationFailureCount")
+            .map(|n| {
+                n.as_u64().ok_or_else(|| {
+                    TestStateError::validation(
+                        "stateConfiguration.mapIterationFailureCount must be an integer of 0 or more",
+                    )
+                })
+            })
+            .transpose()?;
         let inspection_level = match request.get("inspectionLevel").and_then(Value::as_str) {
             None => InspectionLevel::Info,
             Some(name) => InspectionLevel::parse(name).ok_or_else(|| {
@@ -206,6 +222,7 @@ impl TestStateRequest {
             mock,
             retrier_retry_count,
             error_caused_by_state,
+            map_iteration_failure_count,
             inspection_level,
         })
     }
@@ -560,6 +577,11 @@ fn check_mock(
             }
         }
     }
+    if request.map_iteration_failure_count.is_some() && state_type != "Map" {
+        return Err(TestStateError::validation(
+            "stateConfiguration.mapIterationFailureCount is for a Map state only",
+        ));
+    }
     if let Some(origin) = &request.error_caused_by_state {
         if !fanout {
             return Err(TestStateError::validation(
@@ -706,21 +728,91 @@ fn test_map(
 ) -> Result<TestStateResponse, TestStateError> {
     // The state as written is checked first: the Task it runs as has lost its item fields.
     run_checked(request, &harness)?;
+    let failures = request.map_iteration_failure_count.filter(|n| *n > 0);
     let mut stages = Map::new();
-    if !harness.state.contains_key("ItemReader") {
+    let mut exceeded = false;
+    if harness.state.contains_key("ItemReader") {
+        if failures.is_some() {
+            return Err(TestStateError::validation(
+                "stateConfiguration.mapIterationFailureCount is not implemented for a Map with \
+                 an ItemReader (TestState does not read its items)",
+            ));
+        }
+    } else {
         let staged = run_state(request, &map_input_stages(&harness))?;
         if staged.response.status != TestStateStatus::Succeeded {
             return Ok(staged.response);
         }
         if let Some(trace) = &staged.trace {
             stages = map_stages(&harness, trace);
+            if let Some(failures) = failures {
+                exceeded = exceeds_tolerance(&harness, trace, failures)?;
+            }
         }
     }
+    let mut request = request.clone();
+    if exceeded && !matches!(request.mock, Some(TestStateMock::Error { .. })) {
+        // The Map Run fails as in an execution; its Retry and Catch take the error.
+        request.mock = Some(TestStateMock::Error {
+            error: crate::error::names::EXCEED_TOLERATED_FAILURE_THRESHOLD.into(),
+            cause: Some("The specified tolerated failure threshold was exceeded".into()),
+        });
+    }
+    let request = &request;
     let mut response = run_state(request, &mocked_fanout(harness))?.response;
     if let Some(data) = response.inspection_data.take() {
         response.inspection_data = Some(with_map_stages(data, stages));
     }
     Ok(response)
+}
+
+/// Whether `failures` failed iterations exceed the Map's tolerated failure threshold, read by
+/// the run of its input stages. AWS documents the thresholds (ToleratedFailureCount,
+/// ToleratedFailurePercentage) for a Distributed Map; without one, the first failed iteration
+/// fails the Map with its own error, which mock.errorOutput (and errorCausedByState) gives.
+fn exceeds_tolerance(
+    harness: &Harness,
+    trace: &StateTrace,
+    failures: u64,
+) -> Result<bool, TestStateError> {
+    let Some(map) = &trace.map else {
+        return Ok(false);
+    };
+    let distributed = ["ItemProcessor", "Iterator"].iter().any(|key| {
+        harness
+            .state
+            .get(*key)
+            .and_then(|p| p.pointer("/ProcessorConfig/Mode"))
+            .and_then(Value::as_str)
+            == Some("DISTRIBUTED")
+    });
+    if !distributed
+        || (map.tolerated_failure_count.is_none() && map.tolerated_failure_percentage.is_none())
+    {
+        return Err(TestStateError::validation(
+            "stateConfiguration.mapIterationFailureCount needs a Map in DISTRIBUTED mode with a \
+             ToleratedFailureCount or ToleratedFailurePercentage: otherwise a failed iteration \
+             fails the Map with its own error, which mock.errorOutput gives",
+        ));
+    }
+    // The iterations are the batches when an ItemBatcher groups the items.
+    let iterations = match (&trace.result, harness.state.contains_key("ItemBatcher")) {
+        (Some(Value::Array(batches)), true) => batches.len(),
+        _ => map.items.as_array().map_or(0, Vec::len),
+    };
+    let total = u64::try_from(iterations).unwrap_or(u64::MAX);
+    if failures > total {
+        return Err(TestStateError::validation(format!(
+            "stateConfiguration.mapIterationFailureCount {failures} is more than the Map's \
+             {total} iterations"
+        )));
+    }
+    // As in an execution: tolerated when within either threshold.
+    let by_count = map.tolerated_failure_count.is_some_and(|c| failures <= c);
+    let by_percentage = map
+        .tolerated_failure_percentage
+        .is_some_and(|p| failures as f64 * 100.0 / total.max(1) as f64 <= p);
+    Ok(!(by_count || by_percentage))
 }
 
 /// Parses the state machine around the harness's state: its first diagnostic, if any.

@@ -217,6 +217,7 @@ fn engine_request(request: &TestStateRequestView) -> Result<TestStateRequest, Te
         mock,
         retrier_retry_count: u64::from(request.retrier_retry_count),
         error_caused_by_state: None,
+        map_iteration_failure_count: None,
         inspection_level,
     })
 }
