@@ -229,4 +229,33 @@ fn test_state_takes_a_context_and_mocks_a_map_or_parallel_state() {
     assert_eq!(code, 0);
     assert_eq!(response["status"], "CAUGHT_ERROR");
     assert_eq!(response["nextState"], "Oops");
+
+    // Failed iterations of a Distributed Map, against its tolerated failure threshold.
+    let distributed = scratch_file(
+        "test-state-distributed-map.json",
+        &json!({"Type": "Map", "ToleratedFailureCount": 1,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": true}}},
+            "End": true}),
+    );
+    let base = [
+        "--state-definition",
+        distributed.to_str().unwrap(),
+        "--input",
+        "[1, 2, 3]",
+        "--mock-result",
+        "[1, 2, 3]",
+        "--map-iteration-failure-count",
+    ];
+    let (code, response) = test_state(&[&base[..], &["1"]].concat());
+    assert_eq!(code, 0);
+    assert_eq!(response["status"], "SUCCEEDED");
+    let (code, response) = test_state(&[&base[..], &["2"]].concat());
+    assert_eq!(code, 0);
+    assert_eq!(
+        response,
+        json!({"error": "States.ExceedToleratedFailureThreshold",
+               "cause": "The specified tolerated failure threshold was exceeded",
+               "status": "FAILED"})
+    );
 }
