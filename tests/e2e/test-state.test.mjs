@@ -2,7 +2,10 @@
 // the release build in Chromium (see harness.mjs): the tutorial run, its Call API state tested
 // from the inspector with a mocked error (RETRIABLE, then CAUGHT_ERROR once the retrier has
 // made its retries), a mocked result (SUCCEEDED, nextState OK), invalid JSON input (the error
-// under the input); a Pass state; the Map example's Map state (refused) and the Task inside it.
+// under the input); a Pass state; the Map example's Map state with a mocked result (its
+// iterations' results: SUCCEEDED, its ItemsPath and ItemSelector stages shown) and a mocked
+// error (caught), a Context object that is not JSON (the error under it), and the Task inside
+// the Map.
 // Screenshots go to target/e2e/.
 //
 // Run: node --test tests/e2e/test-state.test.mjs   (after `make web-build`; DIST_DIR overrides dist/)
@@ -139,17 +142,52 @@ test("a Pass state needs no mock; it goes on to its Next", async () => {
   await closeTest();
 });
 
-test("TestState refuses a Map state; the Task inside it is tested alone", async () => {
+test("a Map state is tested with its mocked result or error; the Task inside it alone", async () => {
   await example("map", "in-stock");
   await run(page, "instant");
   await waitForStatus(page, "SUCCEEDED");
 
   await openTest("Check Items");
+  const map = page.getByTestId("test-state");
+  // A Map takes a mock, the array of its iterations' results: the run's to start with.
+  const seeded = JSON.parse(await map.getByTestId("test-state-mock-result").inputValue());
+  assert.ok(Array.isArray(seeded) && seeded.length === 3, "the Map's result in the run");
+  const lines = [
+    { sku: "BOOK-1", warehouse: "east" },
+    { sku: "MUG-2", warehouse: "east" },
+    { sku: "LAMP-3", warehouse: "west" },
+  ];
+  await map.getByTestId("test-state-mock-result").fill(JSON.stringify(lines));
+  assert.equal(await testIt(), "SUCCEEDED");
+  assert.equal((await map.getByTestId("test-state-next").textContent()).trim(), "Summarize");
+  const output = JSON.parse(await map.getByTestId("test-state-output").textContent());
+  assert.deepEqual(output.lines, lines, "the mock is the Map's result, placed at its ResultPath");
+  assert.equal(output.orderId, "order-1001");
+  const inspection = JSON.parse(await map.getByTestId("test-state-inspection").textContent());
+  assert.deepEqual(inspection.afterItemsPath.map((i) => i.sku), ["BOOK-1", "MUG-2", "LAMP-3"]);
+  assert.deepEqual(inspection.afterItemSelector[1], { line: 1, sku: "MUG-2", quantity: 2 });
+  assert.equal(inspection.maxConcurrency, 2);
+  assert.deepEqual(inspection.result, lines);
+  await page.screenshot({ path: path.join(shots, "test-state-map.png") });
+
+  // An iteration out of stock: the Map fails with it, and its catcher takes it.
+  await map.getByTestId("test-state-mock-error-choice").check();
+  await map.getByTestId("test-state-mock-error").fill("OutOfStock");
+  await map.getByTestId("test-state-mock-cause").fill("LAMP-3");
+  assert.equal(await testIt(), "CAUGHT_ERROR");
+  assert.equal((await map.getByTestId("test-state-next").textContent()).trim(), "Reject Order");
+  assert.deepEqual(JSON.parse(await map.getByTestId("test-state-output").textContent()).problem, {
+    Error: "OutOfStock",
+    Cause: "LAMP-3",
+  });
+
+  // A Context object that is not JSON: the error under it.
+  await map.getByTestId("test-state-context").fill('{"Execution": ');
   assert.equal(await testIt(), null);
-  assert.match(
-    await page.getByTestId("test-state-error").textContent(),
-    /^ValidationException: testing a Map or Parallel state is not implemented/,
-  );
+  const problem = map.getByTestId("test-state-error");
+  assert.match(await problem.textContent(), /^The Context object is not valid JSON/);
+  const under = await problem.evaluate((p) => p.previousElementSibling?.querySelector("textarea")?.dataset.testid);
+  assert.equal(under, "test-state-context", "the error sits under the Context object");
   await closeTest();
 
   await openTest("Check Stock");

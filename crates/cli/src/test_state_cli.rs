@@ -22,8 +22,9 @@ pub enum StateSource {
 
 /// Run one state as AWS's TestState API does
 ///
-/// A Task's call is answered by --mock-result, --mock-error or a mock file. Prints TestState's
-/// response: status SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR.
+/// A Task's call, and a Map's or Parallel's result, is answered by --mock-result, --mock-error
+/// or a mock file. Prints TestState's response: status SUCCEEDED, FAILED, RETRIABLE or
+/// CAUGHT_ERROR.
 #[derive(Debug, Clone, PartialEq, clap::Args)]
 #[command(
     group(ArgGroup::new("source").args(["definition", "state_definition"]).required(true)),
@@ -51,9 +52,13 @@ pub struct TestStateArgs {
     /// Workflow variables, a JSON object
     #[arg(long, value_name = "JSON")]
     pub variables: Option<String>,
-    /// The Context object (not implemented: the engine builds it itself)
+    /// The Context object ($$) the state sees, a JSON object merged over the engine's own
+    /// (AWS takes it only with a mock)
     #[arg(long, value_name = "JSON")]
     pub context: Option<String>,
+    /// Read the Context object from FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "context")]
+    pub context_file: Option<PathBuf>,
     /// What the Task's call returns, as JSON text
     #[arg(long, value_name = "JSON", allow_negative_numbers = true)]
     pub mock_result: Option<String>,
@@ -78,6 +83,19 @@ pub struct TestStateArgs {
         allow_negative_numbers = true
     )]
     pub retrier_retry_count: u64,
+    /// The state of a Map's item processor or a Parallel's branches the mocked error comes
+    /// from (stateConfiguration.errorCausedByState)
+    #[arg(long, value_name = "NAME", requires = "mock_error")]
+    pub error_caused_by_state: Option<String>,
+    /// How many of a Distributed Map's iterations failed, weighed against its tolerated
+    /// failure threshold (stateConfiguration.mapIterationFailureCount)
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = crate::args::non_negative::<u64>,
+        allow_negative_numbers = true
+    )]
+    pub map_iteration_failure_count: Option<u64>,
     /// How much the response tells (DEBUG and TRACE add inspectionData)
     #[arg(
         long,
@@ -114,11 +132,6 @@ fn json_file(path: &Path, what: &str) -> Result<Value, CliError> {
 }
 
 fn request(args: &TestStateArgs) -> Result<TestStateRequest, CliError> {
-    if args.context.is_some() {
-        return Err(CliError::usage(
-            "--context is not implemented: the engine builds the Context object itself",
-        ));
-    }
     let source = args.source().ok_or_else(|| {
         CliError::usage(
             "test-state needs --definition FILE --state NAME or --state-definition FILE",
@@ -140,6 +153,16 @@ fn request(args: &TestStateArgs) -> Result<TestStateRequest, CliError> {
             _ => return Err(CliError::usage("--variables must be a JSON object")),
         },
     };
+    let context = match (&args.context, &args.context_file) {
+        (Some(text), _) => Some(json("--context", text)?),
+        (None, Some(file)) => Some(json_file(file, "context file")?),
+        (None, None) => None,
+    };
+    let context = match context {
+        None => None,
+        Some(Value::Object(map)) => Some(map),
+        Some(_) => return Err(CliError::usage("the Context object must be a JSON object")),
+    };
     let mock = match (&args.mock_result, &args.mock_error) {
         (Some(text), _) => Some(TestStateMock::Result(json("--mock-result", text)?)),
         (None, Some(error)) => Some(TestStateMock::Error {
@@ -159,8 +182,11 @@ fn request(args: &TestStateArgs) -> Result<TestStateRequest, CliError> {
         state_name,
         input,
         variables,
+        context,
         mock,
         retrier_retry_count: args.retrier_retry_count,
+        error_caused_by_state: args.error_caused_by_state.clone(),
+        map_iteration_failure_count: args.map_iteration_failure_count,
         inspection_level: args.inspection_level,
     })
 }

@@ -104,3 +104,22 @@ pub fn context_object(identity: &ExecutionIdentity, state: &ContextState<'_>) ->
     }
     Value::Object(context)
 }
+
+/// Merges `overlay` into `context`: an object merges into an object field by field, anything
+/// else replaces what was there. So a context given in part keeps the engine's other fields.
+pub fn merge_context(context: &mut Value, overlay: &Map<String, Value>) {
+    let Value::Object(target) = context else {
+        *context = Value::Object(overlay.clone());
+        return;
+    };
+    for (key, value) in overlay {
+        match (target.get_mut(key), value) {
+            (Some(existing @ Value::Object(_)), Value::Object(inner)) => {
+                merge_context(existing, inner)
+            }
+            _ => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}

@@ -1,12 +1,27 @@
 //! Running one state as AWS's TestState API does: a state (or a state of a definition by name),
-//! an input, workflow variables, a mocked task result or error and the retrier's attempt, and
-//! TestState's answer: status SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR, output, error,
-//! cause, nextState and inspectionData.
+//! an input, workflow variables, a Context object, a mocked result or error, the retrier's
+//! attempt, and TestState's answer: status SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR,
+//! output, error, cause, nextState and inspectionData.
 //!
 //! The state's semantics are the engine's own: the state is run through [`Execution`] in a
 //! small state machine built around it (a Pass state that assigns the given variables first,
 //! and a Succeed state in place of each state it may go to), and its [`StateTrace`] gives the
 //! stages AWS's inspectionData reports.
+//!
+//! A Map or Parallel state is tested only with a mock (AWS's TestState reference: "TestState
+//! only supports the following when a mock is specified: ... Parallel, or Map states"): the
+//! mock is the state's result, what its iterations or branches would have returned together,
+//! so the state runs as a Task whose call the mock answers, with the state's own InputPath,
+//! Parameters or Arguments (Parallel), ResultSelector, ResultPath, OutputPath, Output, Assign,
+//! Retry and Catch. A Map's own input stages (ItemsPath or Items, ItemSelector, ItemBatcher and
+//! its numbers) are run first in the real Map, with its item processor passing each item
+//! through, for inspectionData's `afterItemsPath`, `afterItemSelector`, `afterItemBatcher`,
+//! `maxConcurrency`, `toleratedFailureCount` and `toleratedFailurePercentage`; an error there
+//! is the state's error, as the iterations never start. `stateConfiguration.
+//! mapIterationFailureCount` is weighed against a Distributed Map's tolerated failure
+//! threshold as read there: above it, the Map fails with States.ExceedToleratedFailureThreshold.
+
+use std::rc::Rc;
 
 use serde_json::{json, Map, Value};
 
@@ -65,19 +80,49 @@ pub struct TestStateRequest {
     pub input: Value,
     /// The workflow variables the state sees.
     pub variables: Option<Map<String, Value>>,
+    /// AWS's `context`, "a valid Context object for the state under test": what the state's
+    /// `$$` (JSONata: `$states.context`) shows, merged object by object over the Context
+    /// object the engine builds, so fields not given keep the engine's values. AWS allows it
+    /// only with a mock.
+    pub context: Option<Map<String, Value>>,
     pub mock: Option<TestStateMock>,
     /// `stateConfiguration.retrierRetryCount`: the retries already made by the retrier that
     /// takes the mocked error.
     pub retrier_retry_count: u64,
+    /// `stateConfiguration.errorCausedByState`: "The name of the state from which an error
+    /// originates when an error is mocked for a Map or Parallel state"; it must name a state
+    /// of the Map's item processor or the Parallel's branches.
+    pub error_caused_by_state: Option<String>,
+    /// `stateConfiguration.mapIterationFailureCount`: "The number of Map state iterations that
+    /// failed during the Map state invocation", weighed against the Map's
+    /// ToleratedFailureCount and ToleratedFailurePercentage.
+    pub map_iteration_failure_count: Option<u64>,
     pub inspection_level: InspectionLevel,
 }
 
 impl TestStateRequest {
     /// Reads a request in the shape of AWS's TestState request: `definition`, `stateName`,
-    /// `input`, `variables`, `mock` (`result` or `errorOutput`), `stateConfiguration.
-    /// retrierRetryCount` (or `retrierRetryCount`) and `inspectionLevel`. The JSON fields may
-    /// be JSON text in strings, as AWS takes them, or JSON values.
+    /// `input`, `variables`, `context`, `mock` (`result` or `errorOutput`, and
+    /// `fieldValidationMode`), `stateConfiguration` (`retrierRetryCount`,
+    /// `errorCausedByState`; also `retrierRetryCount` at the top level) and `inspectionLevel`.
+    /// The JSON fields may be JSON text in strings, as AWS takes them, or JSON values.
+    /// `roleArn` and `revealSecrets` are accepted and change nothing (no service is called);
+    /// any other field is refused, naming it.
     pub fn from_aws_json(request: &Value) -> Result<TestStateRequest, TestStateError> {
+        let Some(fields) = request.as_object() else {
+            return Err(TestStateError::validation(
+                "the request must be a JSON object",
+            ));
+        };
+        if let Some(unknown) = fields
+            .keys()
+            .find(|k| !REQUEST_FIELDS.contains(&k.as_str()))
+        {
+            return Err(TestStateError::validation(format!(
+                "unknown field '{unknown}' (TestState takes {})",
+                REQUEST_FIELDS.join(", ")
+            )));
+        }
         let field = |name: &str| -> Result<Option<Value>, TestStateError> {
             match request.get(name) {
                 None | Some(Value::Null) => Ok(None),
@@ -87,22 +132,48 @@ impl TestStateRequest {
                 Some(value) => Ok(Some(value.clone())),
             }
         };
-        let variables = match field("variables")? {
-            None => None,
-            Some(Value::Object(map)) => Some(map),
-            Some(_) => {
-                return Err(TestStateError::validation(
-                    "variables must be a JSON object",
-                ))
+        let object = |name: &str| -> Result<Option<Map<String, Value>>, TestStateError> {
+            match field(name)? {
+                None => Ok(None),
+                Some(Value::Object(map)) => Ok(Some(map)),
+                Some(_) => Err(TestStateError::validation(format!(
+                    "{name} must be a JSON object"
+                ))),
             }
         };
+        let variables = object("variables")?;
+        let context = object("context")?;
         let mock = match request.get("mock") {
             None | Some(Value::Null) => None,
             Some(mock) => Some(mock_from_aws_json(mock)?),
         };
-        let retrier_retry_count = request
-            .get("stateConfiguration")
-            .and_then(|c| c.get("retrierRetryCount"))
+        let configuration = match request.get("stateConfiguration") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map.clone(),
+            Some(_) => {
+                return Err(TestStateError::validation(
+                    "stateConfiguration must be a JSON object",
+                ))
+            }
+        };
+        for name in configuration.keys() {
+            match name.as_str() {
+                "retrierRetryCount" | "errorCausedByState" | "mapIterationFailureCount" => {}
+                "mapItemReaderData" => {
+                    return Err(TestStateError::validation(format!(
+                        "stateConfiguration.{name} is not implemented"
+                    )))
+                }
+                other => {
+                    return Err(TestStateError::validation(format!(
+                        "unknown field 'stateConfiguration.{other}' (it takes retrierRetryCount, \
+                         errorCausedByState, mapIterationFailureCount, mapItemReaderData)"
+                    )))
+                }
+            }
+        }
+        let retrier_retry_count = configuration
+            .get("retrierRetryCount")
             .or_else(|| request.get("retrierRetryCount"))
             .map(|n| {
                 n.as_u64().ok_or_else(|| {
@@ -111,6 +182,26 @@ impl TestStateRequest {
             })
             .transpose()?
             .unwrap_or(0);
+        let error_caused_by_state = configuration
+            .get("errorCausedByState")
+            .map(|name| {
+                name.as_str().map(str::to_string).ok_or_else(|| {
+                    TestStateError::validation(
+                        "stateConfiguration.errorCausedByState must be a state's name",
+                    )
+                })
+            })
+            .transpose()?;
+        let map_iteration_failure_count = configuration
+            .get("mapIterationFailureCount")
+            .map(|n| {
+                n.as_u64().ok_or_else(|| {
+                    TestStateError::validation(
+                        "stateConfiguration.mapIterationFailureCount must be an integer of 0 or more",
+                    )
+                })
+            })
+            .transpose()?;
         let inspection_level = match request.get("inspectionLevel").and_then(Value::as_str) {
             None => InspectionLevel::Info,
             Some(name) => InspectionLevel::parse(name).ok_or_else(|| {
@@ -127,14 +218,58 @@ impl TestStateRequest {
                 .map(str::to_string),
             input: field("input")?.unwrap_or_else(|| json!({})),
             variables,
+            context,
             mock,
             retrier_retry_count,
+            error_caused_by_state,
+            map_iteration_failure_count,
             inspection_level,
         })
     }
 }
 
+/// The fields of a TestState request [`TestStateRequest::from_aws_json`] reads.
+const REQUEST_FIELDS: [&str; 11] = [
+    "definition",
+    "stateName",
+    "input",
+    "variables",
+    "context",
+    "mock",
+    "stateConfiguration",
+    "retrierRetryCount",
+    "inspectionLevel",
+    "roleArn",
+    "revealSecrets",
+];
+
 fn mock_from_aws_json(mock: &Value) -> Result<TestStateMock, TestStateError> {
+    let Some(fields) = mock.as_object() else {
+        return Err(TestStateError::validation("mock must be a JSON object"));
+    };
+    if let Some(unknown) = fields
+        .keys()
+        .find(|k| !["result", "errorOutput", "fieldValidationMode"].contains(&k.as_str()))
+    {
+        return Err(TestStateError::validation(format!(
+            "unknown field 'mock.{unknown}' (it takes result, errorOutput, fieldValidationMode)"
+        )));
+    }
+    // MockInput.fieldValidationMode checks a mocked result against the called service's API
+    // model: STRICT (the default) and PRESENT check field names and types, NONE nothing. The
+    // engine has no service API models, so every mode checks nothing, as NONE does.
+    if let Some(mode) = mock.get("fieldValidationMode") {
+        if !matches!(mode.as_str(), Some("STRICT" | "PRESENT" | "NONE")) {
+            return Err(TestStateError::validation(format!(
+                "mock.fieldValidationMode {mode} is not one of STRICT, PRESENT, NONE"
+            )));
+        }
+    }
+    if fields.contains_key("result") && fields.contains_key("errorOutput") {
+        return Err(TestStateError::validation(
+            "mock takes a result or an errorOutput, not both",
+        ));
+    }
     if let Some(result) = mock.get("result") {
         let result = match result {
             Value::String(text) => serde_json::from_str(text)
@@ -211,8 +346,9 @@ impl TestStateResponse {
             let data = data
                 .iter()
                 .map(|(key, value)| {
-                    // errorDetails is an object of numbers; the data stages are JSON text.
-                    let value = if key == "errorDetails" {
+                    // errorDetails is an object of numbers, and a Map's numbers are numbers;
+                    // the data stages are JSON text.
+                    let value = if INSPECTION_VALUES.contains(&key.as_str()) {
                         value.clone()
                     } else {
                         Value::String(value.to_string())
@@ -229,6 +365,14 @@ impl TestStateResponse {
         Value::Object(response)
     }
 }
+
+/// The inspectionData fields AWS gives as JSON values rather than as JSON text.
+const INSPECTION_VALUES: [&str; 4] = [
+    "errorDetails",
+    "maxConcurrency",
+    "toleratedFailureCount",
+    "toleratedFailurePercentage",
+];
 
 /// Why a request cannot be tested: AWS answers such requests with an exception
 /// (`InvalidDefinition`, `ValidationException`); `kind` is its name.
@@ -268,6 +412,7 @@ const VARIABLES_STATE: &str = "TestState.Variables";
 const MAX_STEPS: usize = 10_000;
 
 /// The tested state, and the state machine it is run in.
+#[derive(Clone)]
 struct Harness {
     name: String,
     state: Map<String, Value>,
@@ -302,19 +447,35 @@ impl Harness {
 
 /// Runs one state as AWS's TestState does.
 pub fn test_state(request: &TestStateRequest) -> Result<TestStateResponse, TestStateError> {
-    let mut harness = harness(request)?;
-    let first = run_once(request, &harness)?;
+    let harness = harness(request)?;
+    let state_type = harness.state.get("Type").and_then(Value::as_str);
+    match state_type.map(str::to_owned).as_deref() {
+        Some("Map") => test_map(request, harness),
+        Some("Parallel") => {
+            // Checked as written: the Task it runs as has lost its branches.
+            run_checked(request, &harness)?;
+            Ok(run_state(request, &mocked_fanout(harness))?.response)
+        }
+        _ => Ok(run_state(request, &harness)?.response),
+    }
+}
+
+/// Runs the harness's state, and again with the retrier's attempts used up when the request
+/// says that retrier has already made them.
+fn run_state(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestStateError> {
+    let first = run_once(request, harness)?;
     // A retrier that has already made its retries takes the error no more: AWS goes on to
     // the catchers, so run again with that retrier's attempts used up.
     if request.retrier_retry_count > 0 {
         if let Some((index, max_attempts)) = first.retry {
             if request.retrier_retry_count >= max_attempts {
-                set_max_attempts_zero(&mut harness.state, index);
-                return Ok(run_once(request, &harness)?.response);
+                let mut spent = harness.clone();
+                set_max_attempts_zero(&mut spent.state, index);
+                return run_once(request, &spent);
             }
         }
     }
-    Ok(first.response)
+    Ok(first)
 }
 
 fn harness(request: &TestStateRequest) -> Result<Harness, TestStateError> {
@@ -349,27 +510,364 @@ fn harness(request: &TestStateRequest) -> Result<Harness, TestStateError> {
             None,
         ),
     };
-    match state.get("Type").and_then(Value::as_str) {
-        Some("Map" | "Parallel") => {
-            return Err(TestStateError::validation(
-                "testing a Map or Parallel state is not implemented (its mock and \
-                 stateConfiguration.errorCausedByState)",
-            ))
-        }
-        Some("Task") if request.mock.is_none() => {
-            return Err(TestStateError::validation(
-                "a Task state needs a mock (mock.result or mock.errorOutput): no service is called",
-            ))
-        }
-        Some(_) => {}
-        None => return Err(TestStateError::invalid_definition("the state has no Type")),
-    }
+    let Some(state_type) = state.get("Type").and_then(Value::as_str) else {
+        return Err(TestStateError::invalid_definition("the state has no Type"));
+    };
+    check_mock(request, state_type, &state)?;
     Ok(Harness {
         name,
         state,
         query_language,
         single,
     })
+}
+
+/// What the request's mock, context and errorCausedByState must be for a state of this type.
+fn check_mock(
+    request: &TestStateRequest,
+    state_type: &str,
+    state: &Map<String, Value>,
+) -> Result<(), TestStateError> {
+    // AWS's TestState reference, context: "This field may only be specified if a mock is
+    // specified in the same request."
+    if request.context.is_some() && request.mock.is_none() {
+        return Err(TestStateError::validation(
+            "context may only be specified if a mock is specified in the same request",
+        ));
+    }
+    let fanout = matches!(state_type, "Map" | "Parallel");
+    match (state_type, &request.mock) {
+        ("Task", None) => {
+            return Err(TestStateError::validation(
+                "a Task state needs a mock (mock.result or mock.errorOutput): no service is called",
+            ))
+        }
+        ("Map", None) => {
+            return Err(TestStateError::validation(
+                "a Map state needs a mock (mock.result: the array of its iterations' results, or \
+                 mock.errorOutput): its iterations are not run",
+            ))
+        }
+        ("Parallel", None) => {
+            return Err(TestStateError::validation(
+                "a Parallel state needs a mock (mock.result: the array of its branches' outputs, \
+                 or mock.errorOutput): its branches are not run",
+            ))
+        }
+        ("Task" | "Map" | "Parallel", Some(_)) => {}
+        (_, Some(_)) => {
+            return Err(TestStateError::validation(format!(
+                "a {state_type} state takes no mock: only Task, Map and Parallel states are \
+                 answered by one"
+            )))
+        }
+        (_, None) => {}
+    }
+    if fanout {
+        if let Some(TestStateMock::Result(result)) = &request.mock {
+            if !result.is_array() {
+                let what = if state_type == "Map" {
+                    "the array of its iterations' results"
+                } else {
+                    "the array of its branches' outputs, in order"
+                };
+                return Err(TestStateError::validation(format!(
+                    "mock.result of a {state_type} state must be a JSON array: {what}"
+                )));
+            }
+        }
+    }
+    if request.map_iteration_failure_count.is_some() && state_type != "Map" {
+        return Err(TestStateError::validation(
+            "stateConfiguration.mapIterationFailureCount is for a Map state only",
+        ));
+    }
+    if let Some(origin) = &request.error_caused_by_state {
+        if !fanout {
+            return Err(TestStateError::validation(
+                "stateConfiguration.errorCausedByState is for a Map or Parallel state only",
+            ));
+        }
+        if !matches!(request.mock, Some(TestStateMock::Error { .. })) {
+            return Err(TestStateError::validation(
+                "stateConfiguration.errorCausedByState needs mock.errorOutput: it names the state \
+                 the mocked error comes from",
+            ));
+        }
+        if !inner_state_names(state).iter().any(|n| n == origin) {
+            let scope = if state_type == "Map" {
+                "the Map state's item processor"
+            } else {
+                "the Parallel state's branches"
+            };
+            return Err(TestStateError::validation(format!(
+                "stateConfiguration.errorCausedByState: no state '{origin}' in {scope}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The names of the states in a Map's item processor or a Parallel's branches, at any depth.
+fn inner_state_names(state: &Map<String, Value>) -> Vec<String> {
+    let mut names = Vec::new();
+    let branches = state
+        .get("Branches")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let processors = ["ItemProcessor", "Iterator"]
+        .into_iter()
+        .filter_map(|key| state.get(key));
+    for scope in branches.chain(processors) {
+        for (name, inner) in scope
+            .get("States")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            names.push(name.clone());
+            if let Some(inner) = inner.as_object() {
+                names.extend(inner_state_names(inner));
+            }
+        }
+    }
+    names
+}
+
+/// The resource of the Task a mocked Map or Parallel state runs as; the mock answers its call.
+const MOCKED_FANOUT_RESOURCE: &str =
+    "arn:aws:lambda:us-east-1:123456789012:function:TestState-mocked-result";
+
+/// The fields a Map or Parallel state keeps when it runs as a Task whose call the mock
+/// answers: the result's processing, error handling and transitions. A Parallel's Parameters
+/// or Arguments are its branches' input, so they stay (inspectionData's afterParameters or
+/// afterArguments); a Map's item fields are run by [`test_map`] instead.
+const FANOUT_KEPT_FIELDS: [&str; 13] = [
+    "Comment",
+    "QueryLanguage",
+    "InputPath",
+    "ResultSelector",
+    "ResultPath",
+    "OutputPath",
+    "Output",
+    "Assign",
+    "Retry",
+    "Catch",
+    "Next",
+    "End",
+    "Parameters",
+];
+
+/// The Map or Parallel state as a Task whose result is the mock.
+fn mocked_fanout(mut harness: Harness) -> Harness {
+    let is_parallel = harness.state.get("Type").and_then(Value::as_str) == Some("Parallel");
+    let mut task = Map::new();
+    task.insert("Type".into(), json!("Task"));
+    task.insert("Resource".into(), json!(MOCKED_FANOUT_RESOURCE));
+    for (key, value) in &harness.state {
+        let kept = FANOUT_KEPT_FIELDS.contains(&key.as_str()) || key == "Arguments";
+        // A Map's Parameters is its ItemSelector's old name.
+        let item_field = !is_parallel && matches!(key.as_str(), "Parameters" | "Arguments");
+        if kept && !item_field {
+            task.insert(key.clone(), value.clone());
+        }
+    }
+    harness.state = task;
+    harness
+}
+
+/// The Map state of [`test_map`]'s first run: the real Map up to its iterations, each of which
+/// passes its item through, so its result is what the iterations were given.
+fn map_input_stages(harness: &Harness) -> Harness {
+    let mut state = harness.state.clone();
+    for key in [
+        "ResultSelector",
+        "ResultPath",
+        "OutputPath",
+        "Output",
+        "Assign",
+        "ResultWriter",
+        "Next",
+    ] {
+        state.remove(key);
+    }
+    state.insert("End".into(), json!(true));
+    let processor_key = if state.contains_key("Iterator") {
+        "Iterator"
+    } else {
+        "ItemProcessor"
+    };
+    let mut processor = Map::new();
+    if let Some(config) = state
+        .get(processor_key)
+        .and_then(|p| p.get("ProcessorConfig"))
+    {
+        processor.insert("ProcessorConfig".into(), config.clone());
+    }
+    processor.insert("StartAt".into(), json!(MAP_ITEM_STATE));
+    processor.insert(
+        "States".into(),
+        json!({ MAP_ITEM_STATE: {"Type": "Pass", "End": true} }),
+    );
+    state.insert(processor_key.into(), Value::Object(processor));
+    Harness {
+        state,
+        ..harness.clone()
+    }
+}
+
+/// The state each iteration of [`map_input_stages`] runs.
+const MAP_ITEM_STATE: &str = "TestState.Item";
+
+/// A Map state with a mock: its input stages in the real Map (unless an ItemReader reads its
+/// items from a source TestState cannot reach), then the mock as its result.
+fn test_map(
+    request: &TestStateRequest,
+    harness: Harness,
+) -> Result<TestStateResponse, TestStateError> {
+    // The state as written is checked first: the Task it runs as has lost its item fields.
+    run_checked(request, &harness)?;
+    let failures = request.map_iteration_failure_count.filter(|n| *n > 0);
+    let mut stages = Map::new();
+    let mut exceeded = false;
+    if harness.state.contains_key("ItemReader") {
+        if failures.is_some() {
+            return Err(TestStateError::validation(
+                "stateConfiguration.mapIterationFailureCount is not implemented for a Map with \
+                 an ItemReader (TestState does not read its items)",
+            ));
+        }
+    } else {
+        let staged = run_state(request, &map_input_stages(&harness))?;
+        if staged.response.status != TestStateStatus::Succeeded {
+            return Ok(staged.response);
+        }
+        if let Some(trace) = &staged.trace {
+            stages = map_stages(&harness, trace);
+            if let Some(failures) = failures {
+                exceeded = exceeds_tolerance(&harness, trace, failures)?;
+            }
+        }
+    }
+    let mut request = request.clone();
+    if exceeded && !matches!(request.mock, Some(TestStateMock::Error { .. })) {
+        // The Map Run fails as in an execution; its Retry and Catch take the error.
+        request.mock = Some(TestStateMock::Error {
+            error: crate::error::names::EXCEED_TOLERATED_FAILURE_THRESHOLD.into(),
+            cause: Some("The specified tolerated failure threshold was exceeded".into()),
+        });
+    }
+    let request = &request;
+    let mut response = run_state(request, &mocked_fanout(harness))?.response;
+    if let Some(data) = response.inspection_data.take() {
+        response.inspection_data = Some(with_map_stages(data, stages));
+    }
+    Ok(response)
+}
+
+/// Whether `failures` failed iterations exceed the Map's tolerated failure threshold, read by
+/// the run of its input stages. AWS documents the thresholds (ToleratedFailureCount,
+/// ToleratedFailurePercentage) for a Distributed Map; without one, the first failed iteration
+/// fails the Map with its own error, which mock.errorOutput (and errorCausedByState) gives.
+fn exceeds_tolerance(
+    harness: &Harness,
+    trace: &StateTrace,
+    failures: u64,
+) -> Result<bool, TestStateError> {
+    let Some(map) = &trace.map else {
+        return Ok(false);
+    };
+    let distributed = ["ItemProcessor", "Iterator"].iter().any(|key| {
+        harness
+            .state
+            .get(*key)
+            .and_then(|p| p.pointer("/ProcessorConfig/Mode"))
+            .and_then(Value::as_str)
+            == Some("DISTRIBUTED")
+    });
+    if !distributed
+        || (map.tolerated_failure_count.is_none() && map.tolerated_failure_percentage.is_none())
+    {
+        return Err(TestStateError::validation(
+            "stateConfiguration.mapIterationFailureCount needs a Map in DISTRIBUTED mode with a \
+             ToleratedFailureCount or ToleratedFailurePercentage: otherwise a failed iteration \
+             fails the Map with its own error, which mock.errorOutput gives",
+        ));
+    }
+    // The iterations are the batches when an ItemBatcher groups the items.
+    let iterations = match (&trace.result, harness.state.contains_key("ItemBatcher")) {
+        (Some(Value::Array(batches)), true) => batches.len(),
+        _ => map.items.as_array().map_or(0, Vec::len),
+    };
+    let total = u64::try_from(iterations).unwrap_or(u64::MAX);
+    if failures > total {
+        return Err(TestStateError::validation(format!(
+            "stateConfiguration.mapIterationFailureCount {failures} is more than the Map's \
+             {total} iterations"
+        )));
+    }
+    // As in an execution: tolerated when within either threshold.
+    let by_count = map.tolerated_failure_count.is_some_and(|c| failures <= c);
+    let by_percentage = map
+        .tolerated_failure_percentage
+        .is_some_and(|p| failures as f64 * 100.0 / total.max(1) as f64 <= p);
+    Ok(!(by_count || by_percentage))
+}
+
+/// Parses the state machine around the harness's state: its first diagnostic, if any.
+fn run_checked(request: &TestStateRequest, harness: &Harness) -> Result<(), TestStateError> {
+    parsed_machine(request, harness).map(|_| ())
+}
+
+/// inspectionData's Map stages from the trace of [`map_input_stages`]'s Map.
+fn map_stages(harness: &Harness, trace: &StateTrace) -> Map<String, Value> {
+    let mut stages = Map::new();
+    let Some(map) = &trace.map else {
+        return stages;
+    };
+    if !harness.jsonata() {
+        stages.insert("afterItemsPath".into(), map.items.clone());
+    }
+    if let Some(result) = &trace.result {
+        if harness.state.contains_key("ItemBatcher") {
+            stages.insert("afterItemBatcher".into(), result.clone());
+        } else if harness.state.contains_key("ItemSelector")
+            || harness.state.contains_key("Parameters")
+        {
+            stages.insert("afterItemSelector".into(), result.clone());
+        }
+    }
+    if let Some(n) = map.max_concurrency {
+        stages.insert("maxConcurrency".into(), json!(n));
+    }
+    if let Some(n) = map.tolerated_failure_count {
+        stages.insert("toleratedFailureCount".into(), json!(n));
+    }
+    if let Some(p) = map.tolerated_failure_percentage {
+        stages.insert("toleratedFailurePercentage".into(), json!(p));
+    }
+    stages
+}
+
+/// The mocked run's inspectionData with the Map's stages after its input stage, in the order
+/// the state runs them.
+fn with_map_stages(data: Map<String, Value>, stages: Map<String, Value>) -> Map<String, Value> {
+    let mut merged = Map::new();
+    let mut stages = Some(stages);
+    for (key, value) in data {
+        let after_input = matches!(key.as_str(), "input" | "afterInputPath");
+        if !after_input {
+            if let Some(stages) = stages.take() {
+                merged.extend(stages);
+            }
+        }
+        merged.insert(key, value);
+    }
+    if let Some(stages) = stages {
+        merged.extend(stages);
+    }
+    merged
 }
 
 /// The states the tested state may go to: Next, Default, each Choice rule's and catcher's.
@@ -487,9 +985,15 @@ struct Run {
     response: TestStateResponse,
     /// The retrier that took the state's first error, and its MaxAttempts.
     retry: Option<(usize, u64)>,
+    /// The trace of the tested state's visit.
+    trace: Option<StateTrace>,
 }
 
-fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestStateError> {
+/// The state machine around the harness's state, or its first diagnostic.
+fn parsed_machine(
+    request: &TestStateRequest,
+    harness: &Harness,
+) -> Result<crate::StateMachine, TestStateError> {
     let text = machine_json(request, harness).to_string();
     let parsed = parse_definition(&text);
     if let Some(error) = parsed.first_error() {
@@ -499,12 +1003,17 @@ fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestSt
             harness.user_pointer(&error.pointer)
         )));
     }
-    let Some(machine) = parsed.into_machine() else {
-        return Err(TestStateError::invalid_definition("the state was rejected"));
-    };
+    parsed
+        .into_machine()
+        .ok_or_else(|| TestStateError::invalid_definition("the state was rejected"))
+}
+
+fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestStateError> {
+    let machine = parsed_machine(request, harness)?;
     let mocks = mocks(request, &harness.name)?;
     let options = ExecutionOptions {
         keep_history: false,
+        context_overlay: request.context.clone().map(Rc::new),
         ..ExecutionOptions::default()
     };
     let mut execution = Execution::new(machine, execution_input(request), mocks, options);
@@ -516,14 +1025,13 @@ fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestSt
             break;
         }
         let traces = execution.traces();
-        let tested = traces.iter().position(|t| t.state_name == harness.name);
-        if let Some(index) = tested {
+        if let Some(index) = tested_index(traces, &harness.name) {
             let retried = traces.get(index).is_some_and(|t| {
                 t.errors
                     .iter()
                     .any(|e| matches!(e.handled_by, ErrorHandling::Retry { .. }))
             });
-            if retried || traces.len() > index.saturating_add(1) {
+            if retried || next_index(traces, index).is_some() {
                 break;
             }
         }
@@ -536,11 +1044,31 @@ fn run_once(request: &TestStateRequest, harness: &Harness) -> Result<Run, TestSt
     Ok(answer(request, harness, &execution))
 }
 
+/// The tested state's visit: at the top level (its Map iterations' or branches' visits are
+/// nested).
+fn tested_index(traces: &[StateTrace], name: &str) -> Option<usize> {
+    traces
+        .iter()
+        .position(|t| t.child.is_none() && t.state_name == name)
+}
+
+/// The visit after the tested state's: the next at the top level.
+fn next_index(traces: &[StateTrace], tested: usize) -> Option<usize> {
+    let start = tested.saturating_add(1);
+    traces
+        .iter()
+        .skip(start)
+        .position(|t| t.child.is_none())
+        .map(|i| i.saturating_add(start))
+}
+
 fn answer(request: &TestStateRequest, harness: &Harness, execution: &Execution) -> Run {
     let traces = execution.traces();
-    let index = traces.iter().position(|t| t.state_name == harness.name);
+    let index = tested_index(traces, &harness.name);
     let trace = index.and_then(|i| traces.get(i));
-    let next_trace = index.and_then(|i| traces.get(i.saturating_add(1)));
+    let next_trace = index
+        .and_then(|i| next_index(traces, i))
+        .and_then(|i| traces.get(i));
     let first_error = trace.and_then(|t| t.errors.first());
     let mut response = TestStateResponse {
         status: TestStateStatus::Succeeded,
@@ -597,7 +1125,11 @@ fn answer(request: &TestStateRequest, harness: &Harness, execution: &Execution) 
             response.inspection_data = Some(data);
         }
     }
-    Run { response, retry }
+    Run {
+        response,
+        retry,
+        trace: trace.cloned(),
+    }
 }
 
 fn retrier(state: &Map<String, Value>, index: usize) -> Option<&Map<String, Value>> {

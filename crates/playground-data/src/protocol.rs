@@ -151,9 +151,14 @@ pub struct TestStateRequestView {
     /// A JSON object's text; blank: no variables.
     #[serde(default)]
     pub variables: String,
-    /// What the Task's call answers (a Task needs one: no service is called).
+    /// What the Task's call answers, or a Map's or Parallel's result (these states need one:
+    /// no service is called, no iteration or branch is run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock: Option<TestStateMockView>,
+    /// The Context object (`$$`) the state sees, a JSON object's text merged over the engine's;
+    /// blank: the engine's alone. AWS takes it only with a mock.
+    #[serde(default)]
+    pub context: String,
     /// `stateConfiguration.retrierRetryCount`: the retries the retrier has already made.
     #[serde(default)]
     pub retrier_retry_count: u32,
@@ -178,7 +183,8 @@ pub const INSPECTION_LEVELS: [&str; 3] = ["INFO", "DEBUG", "TRACE"];
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TestStateFormView {
     pub state_name: String,
-    /// Whether the state calls a service, whose answer the test must mock (a Task).
+    /// Whether the test must mock the state's result: a Task's service call, a Map's
+    /// iterations, a Parallel's branches. Only such a test takes a Context object.
     pub takes_mock: bool,
     /// Why the state cannot be tested as it is in the editor (not found, the text not JSON).
     pub problem: Option<String>,
@@ -213,6 +219,7 @@ pub struct TestStateProblem {
 pub enum TestStateField {
     Input,
     Variables,
+    Context,
     MockResult,
     MockError,
     InspectionLevel,

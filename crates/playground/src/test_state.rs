@@ -1,11 +1,12 @@
 //! "Test this state", as the AWS console's TestState: one state of the definition in the
 //! editor run alone by the engine (AWS's TestState API, offline), with an input, variables, a
-//! mocked answer for a Task and the retries its retrier has made; the answer is TestState's
-//! (status, output, error, cause, nextState, inspectionData).
+//! mocked result or error for a Task, Map or Parallel state, its Context object and the
+//! retries its retrier has made; the answer is TestState's (status, output, error, cause,
+//! nextState, inspectionData).
 //!
-//! The form starts from the inspected visit (its input and variables, a Task's result). It only
-//! gathers texts: the worker reads them, says which state takes a mock, and names the field of
-//! any problem, which is shown under that field.
+//! The form starts from the inspected visit (its input and variables, the state's result). It
+//! only gathers texts: the worker reads them, says which state takes a mock, and names the
+//! field of any problem, which is shown under that field.
 
 use leptos::prelude::*;
 
@@ -78,6 +79,7 @@ pub fn TestStatePanel(
     let state_name = seed.state_name.clone();
     let input = RwSignal::new(seed.input);
     let variables = RwSignal::new(seed.variables);
+    let context = RwSignal::new(String::new());
     let mock_kind = RwSignal::new(MockKind::Result);
     let result = RwSignal::new(seed.result);
     let error = RwSignal::new(String::new());
@@ -117,6 +119,12 @@ pub fn TestStatePanel(
                 state_name: state_name.clone(),
                 input: input.get_untracked(),
                 variables: variables.get_untracked(),
+                // AWS takes a Context object only with a mock.
+                context: if takes_mock() {
+                    context.get_untracked()
+                } else {
+                    String::new()
+                },
                 mock,
                 retrier_retry_count: if takes_mock() {
                     retries.get_untracked()
@@ -174,7 +182,7 @@ pub fn TestStatePanel(
                 {problem_of(TestStateField::Variables)}
                 <Show when=takes_mock>
                     <fieldset class="test-state-mock" data-testid="test-state-mock">
-                        <legend>"The service's answer (mocked)"</legend>
+                        <legend>"The mocked answer (a Task's call; a Map's or Parallel's whole result)"</legend>
                         <div class="test-state-choice">
                             <label>
                                 <input type="radio" name="test-state-mock" data-testid="test-state-mock-result-choice"
@@ -209,6 +217,8 @@ pub fn TestStatePanel(
                                 on:change=move |ev| retries.set(event_target_value(&ev).trim().parse().unwrap_or(0)) />
                         </label>
                     </fieldset>
+                    {text_area("Context object (JSON merged over the engine's $$; blank: none)", "test-state-context", "3", context)}
+                    {problem_of(TestStateField::Context)}
                 </Show>
                 <div class="test-state-row">
                     <label>

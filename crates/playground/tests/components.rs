@@ -379,6 +379,9 @@ async fn inspector_tests_the_visits_state_as_test_state_does() {
         texts(&el, "[data-testid=test-state-name]"),
         vec!["Call API"]
     );
+    // A state that takes a mock takes a Context object too, blank to start with.
+    let context: web_sys::HtmlTextAreaElement = element(&el, "[data-testid=test-state-context]");
+    assert_eq!(context.value(), "");
     let input: web_sys::HtmlTextAreaElement = element(&el, "[data-testid=test-state-input]");
     assert_eq!(input.value(), "{\n  \"statuscode\": \"429\"\n}");
 

@@ -24,7 +24,10 @@ pub fn form(definition: &str, state_name: &str) -> TestStateFormView {
     };
     match definition_json(definition).and_then(|d| find_state(&d, state_name)) {
         Ok(found) => {
-            form.takes_mock = found.state.get("Type").and_then(Value::as_str) == Some("Task");
+            form.takes_mock = matches!(
+                found.state.get("Type").and_then(Value::as_str),
+                Some("Task" | "Map" | "Parallel")
+            );
         }
         Err(problem) => form.problem = Some(problem.message),
     }
@@ -159,6 +162,23 @@ fn engine_request(request: &TestStateRequestView) -> Result<TestStateRequest, Te
             }
         }
     };
+    let context = if request.context.trim().is_empty() {
+        None
+    } else {
+        match json(
+            &request.context,
+            Some(TestStateField::Context),
+            "The Context object",
+        )? {
+            Value::Object(map) => Some(map),
+            _ => {
+                return Err(problem(
+                    Some(TestStateField::Context),
+                    "The Context object must be a JSON object (e.g. {\"Execution\": {\"Name\": \"run-1\"}})",
+                ))
+            }
+        }
+    };
     let mock = match &request.mock {
         None => None,
         Some(TestStateMockView::Result { result }) => Some(TestStateMock::Result(json(
@@ -193,8 +213,11 @@ fn engine_request(request: &TestStateRequestView) -> Result<TestStateRequest, Te
         state_name: Some(request.state_name.clone()),
         input,
         variables,
+        context,
         mock,
         retrier_retry_count: u64::from(request.retrier_retry_count),
+        error_caused_by_state: None,
+        map_iteration_failure_count: None,
         inspection_level,
     })
 }

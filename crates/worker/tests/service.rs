@@ -418,6 +418,7 @@ fn test_request(
         input: input.into(),
         variables: String::new(),
         mock,
+        context: String::new(),
         retrier_retry_count,
         inspection_level: "DEBUG".into(),
     }
@@ -583,19 +584,67 @@ fn the_service_tests_one_state_as_test_state_does() {
     let problem = ask(level).1.expect("a problem");
     assert_eq!(problem.field, Some(TestStateField::InspectionLevel));
 
-    // A state inside a Map's item processor is tested alone; the Map itself TestState refuses.
+    // A state inside a Map's item processor is tested alone; the Map itself needs a mock, the
+    // array of its iterations' results.
     let mut nested = test_request("Check", "2", None, 0);
     nested.definition = FANOUT.into();
     let response = ask(nested.clone()).0.expect("a response");
     assert_eq!(response.status, "SUCCEEDED");
     assert_eq!(response.next_state.as_deref(), Some("Bad"));
     nested.state_name = "Each".into();
-    let problem = ask(nested).1.expect("a problem");
+    nested.input = FANOUT_INPUT.into();
+    let problem = ask(nested.clone()).1.expect("a problem");
     assert!(
         problem
             .message
-            .starts_with("ValidationException: testing a Map or Parallel state"),
+            .starts_with("ValidationException: a Map state needs a mock"),
         "{problem:?}"
+    );
+    nested.mock = Some(TestStateMockView::Result {
+        result: "[\"one\", \"three\"]".into(),
+    });
+    let response = ask(nested.clone()).0.expect("a response");
+    assert_eq!(response.status, "SUCCEEDED");
+    assert_eq!(
+        response.output.as_deref(),
+        Some("[\n  \"one\",\n  \"three\"\n]")
+    );
+    let inspection: serde_json::Value =
+        serde_json::from_str(response.inspection_data.as_deref().expect("DEBUG data"))
+            .expect("JSON");
+    assert_eq!(inspection["afterItemsPath"], serde_json::json!([1, 2, 3]));
+    assert_eq!(inspection["maxConcurrency"], serde_json::json!(2));
+    // Map and Parallel states take a mock (and so a Context object) on the page too.
+    for state in ["Each", "Fan"] {
+        match Service::new().handle(ToWorker::TestStateForm {
+            id: 9,
+            definition: FANOUT.into(),
+            state_name: state.into(),
+        }) {
+            FromWorker::TestStateForm { form, .. } => assert!(form.takes_mock, "{form:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // The Context object: a JSON object, or a problem under its field.
+    nested.context = "[1]".into();
+    let problem = ask(nested.clone()).1.expect("a problem");
+    assert_eq!(problem.field, Some(TestStateField::Context));
+    nested.context = r#"{"Execution": {"Name": "run-7"}}"#.into();
+    nested.state_name = "Fan".into();
+    nested.definition = r#"{"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel",
+        "Parameters": {"run.$": "$$.Execution.Name"}, "End": true,
+        "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]}}}"#
+        .into();
+    nested.mock = Some(TestStateMockView::Result {
+        result: "[{}]".into(),
+    });
+    let response = ask(nested).0.expect("a response");
+    let inspection: serde_json::Value =
+        serde_json::from_str(response.inspection_data.as_deref().expect("DEBUG data"))
+            .expect("JSON");
+    assert_eq!(
+        inspection["afterParameters"],
+        serde_json::json!({"run": "run-7"})
     );
     // Variables the visit saw are the state's.
     let mut jsonata = test_request("J", "{}", None, 0);

@@ -267,6 +267,7 @@ impl Execution {
             limits: self.options.limits,
             record_traces: false,
             keep_history: true,
+            context_overlay: None,
         };
         let mut mocks = self.mocks.clone();
         mocks.reset_calls();

@@ -553,7 +553,12 @@ impl Execution {
             }
             return Err(StatesError::runtime(message));
         };
-        let max_concurrency = self
+        // Kept for the trace only when traces are recorded: it copies the items.
+        let items_trace = self
+            .options
+            .record_traces
+            .then(|| Value::Array(items.clone()));
+        let max_concurrency_number = self
             .map_number(
                 frame,
                 run,
@@ -562,8 +567,11 @@ impl Execution {
                 input,
                 &context,
             )?
-            .and_then(|n| n.as_u64())
-            .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+            .and_then(|n| n.as_u64());
+        let map_concurrency_set = max_concurrency_number.is_some();
+        let max_concurrency_value = max_concurrency_number.unwrap_or(0);
+        let max_concurrency =
+            max_concurrency_number.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let source = source.or_else(|| distributed.then(|| "STATE_DATA".to_string()));
         let batcher: Option<Batcher> = self.item_batcher(frame, run, state, map, input)?;
         let writer = self.result_writer(frame, run, state, map, input)?;
@@ -623,6 +631,14 @@ impl Execution {
             return Err(StatesError::runtime(
                 "ToleratedFailurePercentage must be between 0 and 100.",
             ));
+        }
+        if let Some(trace) = self.trace_of(run) {
+            trace.map = Some(MapTrace {
+                items: items_trace.unwrap_or(Value::Null),
+                max_concurrency: map_concurrency_set.then_some(max_concurrency_value),
+                tolerated_failure_count: fanout.tolerated_count,
+                tolerated_failure_percentage: fanout.tolerated_percentage,
+            });
         }
         if distributed {
             let (map_run, map_run_event) =

@@ -125,7 +125,8 @@ pub use driver::{
 pub use map_run::{MAX_CHILD_EVENTS_KEPT, MAX_CHILD_EXECUTIONS_KEPT};
 pub use redrive::RedriveError;
 pub use trace::{
-    ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, StateTrace, TracedError,
+    ChildKind, ChildStatus, ChildTrace, ChoiceTaken, ErrorHandling, MapTrace, StateTrace,
+    TracedError,
 };
 
 /// How many actions a step may take without emitting an event (see [`Execution::step`]).
@@ -162,6 +163,10 @@ pub struct ExecutionOptions {
     /// long run holds no more than one step's events. Event ids, previousEventId links and
     /// the history quota still count every event.
     pub keep_history: bool,
+    /// Fields that replace the engine's own in every state's context object (`$$`), merged
+    /// object by object (TestState's `context`: "a valid Context object for the state under
+    /// test"). None: the context is the engine's alone.
+    pub context_overlay: Option<Rc<Map<String, Value>>>,
 }
 
 impl Default for ExecutionOptions {
@@ -173,6 +178,7 @@ impl Default for ExecutionOptions {
             limits: Limits::default(),
             record_traces: true,
             keep_history: true,
+            context_overlay: None,
         }
     }
 }
@@ -780,10 +786,14 @@ impl Execution {
         );
         self.redrives.add_to_context(&mut context);
         // A Map Run's child execution shows its own `$$.Execution` and `$$.StateMachine`.
-        match frame.child_execution {
+        let mut context = match frame.child_execution {
             Some(slot) => self.child_context(slot, context),
             None => context,
+        };
+        if let Some(overlay) = &self.options.context_overlay {
+            crate::context::merge_context(&mut context, overlay);
         }
+        context
     }
 }
 

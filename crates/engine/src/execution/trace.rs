@@ -45,6 +45,20 @@ pub struct StateTrace {
     /// The Parallel branch or Map iteration the visit ran in (an index into
     /// [`Execution::child_traces`](super::Execution::child_traces)); none at the top level.
     pub child: Option<usize>,
+    /// A Map state's items and run settings, once it has read them.
+    pub map: Option<MapTrace>,
+}
+
+/// What a Map state read before its iterations started: AWS's TestState reports these as
+/// inspectionData's `afterItemsPath`, `maxConcurrency`, `toleratedFailureCount` and
+/// `toleratedFailurePercentage`. A field the state does not set is `None`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapTrace {
+    /// The items to iterate over (after ItemsPath, Items or the ItemReader).
+    pub items: Value,
+    pub max_concurrency: Option<u64>,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_percentage: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
