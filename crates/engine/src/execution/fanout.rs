@@ -553,10 +553,9 @@ impl Execution {
             }
             return Err(StatesError::runtime(message));
         };
-        // Kept for the trace only when traces are recorded: it copies the items.
-        let items_trace = self
-            .options
-            .record_traces
+        // Kept for the trace only when traces are recorded, as it copies the items, and not for
+        // an ItemReader's items (up to a million objects' worth, which TestState does not show).
+        let items_trace = (self.options.record_traces && map.item_reader.is_none())
             .then(|| Value::Array(items.clone()));
         let max_concurrency_number = self
             .map_number(
