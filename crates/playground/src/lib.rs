@@ -7,6 +7,7 @@
 //! - [`child_executions`]: the executions a run started, and their histories.
 //! - [`waiting`]: the tasks waiting for their token, and the user's answers.
 //! - [`test_state`]: one state run alone, as AWS's TestState does ("Test this state").
+//! - [`tests_panel`]: the Tests panel: a test file's cases run, their diffs, the coverage.
 //! - [`runner`]: the page's side of the worker, running executions and asking for checks;
 //!   [`playback`]: the simulated clock that paces a run's events (pure, tested natively). The
 //!   worker's side (the engine: runs, diagnostics, the graph and its layout, starting mocks) is
@@ -27,6 +28,7 @@ pub mod inspector;
 pub mod runner;
 pub mod storage;
 pub mod test_state;
+pub mod tests_panel;
 pub mod waiting;
 
 pub use sfn_playground_data::{examples, format, playback, protocol, share};

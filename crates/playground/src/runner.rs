@@ -26,8 +26,8 @@ use crate::graph::Layout;
 use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
     Batch, ChildExecutionView, ChildView, CompletedMocks, EventRow, FromWorker, Mark, RunStatus,
-    S3ObjectView, TaskAnswerView, TestStateFormView, TestStateProblem, TestStateResponseView,
-    ToWorker, TraceView, WaitingTaskView,
+    S3ObjectView, TaskAnswerView, TestResultsView, TestStateFormView, TestStateProblem,
+    TestStateResponseView, ToWorker, TraceView, WaitingTaskView,
 };
 use sfn_playground_data::workspace::NamedMachine;
 use worker_link::{Checks, WorkerLink};
@@ -119,6 +119,10 @@ pub struct RunView {
     pub test_state_answer: RwSignal<Option<TestStateOutcome>>,
     /// A TestState request waits for its answer.
     pub test_state_pending: RwSignal<bool>,
+    /// The Tests panel's latest results.
+    pub test_results: RwSignal<Option<TestResultsView>>,
+    /// The tests are running.
+    pub tests_pending: RwSignal<bool>,
 }
 
 /// What TestState answered: its response, or why it refused the request.
@@ -154,6 +158,8 @@ impl RunView {
             test_state_form: RwSignal::new(None),
             test_state_answer: RwSignal::new(None),
             test_state_pending: RwSignal::new(false),
+            test_results: RwSignal::new(None),
+            tests_pending: RwSignal::new(false),
         }
     }
 }
@@ -513,6 +519,12 @@ impl Runner {
                     };
                     view.test_state_pending.set(false);
                     view.test_state_answer.set(Some(outcome));
+                }
+            }
+            FromWorker::TestResults { id, results } => {
+                if self.inner.borrow_mut().checks.tests_answered(id) {
+                    view.tests_pending.set(false);
+                    view.test_results.set(Some(results));
                 }
             }
             FromWorker::ChildHistory { id, events } => {

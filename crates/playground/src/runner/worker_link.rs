@@ -11,7 +11,9 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::{Phase, RunRequest, Runner, TestStateOutcome};
-use crate::protocol::{FromWorker, TestStateProblem, TestStateRequestView, ToWorker};
+use crate::protocol::{
+    FromWorker, TestResultsView, TestRunRequest, TestStateProblem, TestStateRequestView, ToWorker,
+};
 
 /// How many times in a row a crashed worker is replaced at once (see [`Runner::crash`]).
 const MAX_RESPAWNS_IN_A_ROW: u32 = 2;
@@ -106,6 +108,8 @@ pub(super) struct Checks {
     test_form: Option<(u64, ToWorker)>,
     /// The latest TestState request not answered yet: (id, request).
     test: Option<(u64, ToWorker)>,
+    /// The latest run of the Tests panel not answered yet: (id, request).
+    tests: Option<(u64, ToWorker)>,
 }
 
 impl Checks {
@@ -160,6 +164,29 @@ impl Checks {
         request
     }
 
+    /// A new run of the Tests panel, which any older one's answer no longer concerns.
+    pub(super) fn run_tests(&mut self, request: TestRunRequest) -> ToWorker {
+        let id = self.next_id();
+        let request = ToWorker::RunTests { id, request };
+        self.tests = Some((id, request.clone()));
+        request
+    }
+
+    /// The run of the tests `id` was answered: whether it is the latest (to be shown).
+    pub(super) fn tests_answered(&mut self, id: u64) -> bool {
+        let latest = self.tests.as_ref().is_some_and(|c| c.0 == id);
+        if latest {
+            self.tests = None;
+        }
+        latest
+    }
+
+    /// Forgets the run of the tests not answered yet: whether there was one. After a crash it
+    /// is not sent again, as it may be what crashed the engine.
+    pub(super) fn drop_tests(&mut self) -> bool {
+        self.tests.take().is_some()
+    }
+
     /// The test form request `id` was answered: whether it is the latest (to be shown).
     pub(super) fn test_form_answered(&mut self, id: u64) -> bool {
         let latest = self.test_form.as_ref().is_some_and(|c| c.0 == id);
@@ -202,6 +229,7 @@ impl Checks {
         checks.extend(self.starter.clone());
         checks.extend(self.test_form.iter().map(|(_, request)| request.clone()));
         checks.extend(self.test.iter().map(|(_, request)| request.clone()));
+        checks.extend(self.tests.iter().map(|(_, request)| request.clone()));
         checks
     }
 
@@ -420,6 +448,14 @@ impl Runner {
         self.send_check(request);
     }
 
+    /// Runs the Tests panel's cases; the results land in
+    /// [`RunView::test_results`](super::RunView::test_results).
+    pub fn run_tests(&self, request: TestRunRequest) {
+        self.view().tests_pending.set(true);
+        let request = self.inner.borrow_mut().checks.run_tests(request);
+        self.send_check(request);
+    }
+
     /// The worker has loaded: what waited for it goes now.
     pub(super) fn on_ready(&self) {
         let outbox = {
@@ -445,11 +481,25 @@ impl Runner {
     /// answered anything is not (it would likely crash again): the next run or check starts
     /// a fresh one.
     pub(super) fn crash(&self, message: String) {
-        let (respawn, testing) = {
+        let (respawn, testing, running_tests) = {
             let mut inner = self.inner.borrow_mut();
             inner.run.end();
-            (inner.link.crashed(), inner.checks.drop_test())
+            (
+                inner.link.crashed(),
+                inner.checks.drop_test(),
+                inner.checks.drop_tests(),
+            )
         };
+        if running_tests {
+            let view = self.view();
+            view.tests_pending.set(false);
+            view.test_results.set(Some(TestResultsView {
+                problem: Some(format!(
+                    "The engine stopped while running the tests: {message}"
+                )),
+                ..TestResultsView::default()
+            }));
+        }
         if testing {
             let view = self.view();
             view.test_state_pending.set(false);
@@ -501,6 +551,7 @@ mod tests {
         checks.mocks("{}".into());
         checks.test_form("def".into(), "A".into());
         checks.test_state(TestStateRequestView::default());
+        checks.run_tests(TestRunRequest::default());
         checks.starter(RunRequest {
             definition: "def".into(),
             input: String::new(),
@@ -511,12 +562,13 @@ mod tests {
             test_case: None,
         });
         let again = checks.unanswered();
-        assert_eq!(again.len(), 5);
+        assert_eq!(again.len(), 6);
         assert!(matches!(&again[0], ToWorker::CheckDefinition { id: 2, text } if text == "two"));
         assert!(matches!(&again[1], ToWorker::CheckMocks { id: 3, .. }));
         assert!(matches!(&again[2], ToWorker::StarterMocks { .. }));
         assert!(matches!(&again[3], ToWorker::TestStateForm { id: 4, .. }));
         assert!(matches!(&again[4], ToWorker::TestState { id: 5, .. }));
+        assert!(matches!(&again[5], ToWorker::RunTests { id: 6, .. }));
         checks.definition_answered(2);
         checks.mocks_answered(3);
         checks.starter_answered();
@@ -524,6 +576,8 @@ mod tests {
         // After a crash the test is not sent again: it may be what crashed the engine.
         assert!(checks.drop_test());
         assert!(!checks.test_answered(5));
+        assert!(checks.drop_tests());
+        assert!(!checks.tests_answered(6));
         assert!(checks.unanswered().is_empty());
     }
 }
