@@ -135,9 +135,6 @@ pub fn TestsPanel(
                     title="Run every case of the Tests tab's test file (or, when it is empty, every test case of the mock file)">
                     {move || if run_view.tests_pending.get() { "Running…" } else { "Run all" }}
                 </button>
-                <span class="muted tests-summary" data-testid="tests-summary" role="status">
-                    {move || results.with(|r| r.as_ref().map(summary).unwrap_or_default())}
-                </span>
                 <span class="spacer"></span>
                 <label class="coverage-toggle" title="Grey out on the graph what no case reached">
                     <input type="checkbox" data-testid="coverage-toggle"
@@ -146,6 +143,9 @@ pub fn TestsPanel(
                     "Coverage"
                 </label>
             </div>
+            <p class="tests-summary" data-testid="tests-summary" role="status">
+                {move || results.with(|r| r.as_ref().map(summary).unwrap_or_default())}
+            </p>
             <div class="tests-body">
                 {move || outdated.get().then(|| view! {
                     <p class="muted tests-outdated" data-testid="tests-outdated" role="note">

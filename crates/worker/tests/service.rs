@@ -643,11 +643,13 @@ fn run_tests(
 /// The Tests panel: the tutorial's test file passes whole at 100% coverage, as `sfn-play test
 /// examples/tutorial` does; a broken expectation fails with its diff; a case removed leaves
 /// its states and transitions uncovered; an empty Tests editor runs the mock file's Step
-/// Functions Local test cases. Recorded for the page's component test of the panel.
+/// Functions Local test cases. Recorded for the page's component test of the panel
+/// (crates/playground/tests/components.rs).
 #[test]
 fn the_service_runs_the_tests_panels_test_file() {
     use sfn_playground_data::protocol::TestOutcome;
     let mut r = Recorder::new();
+    starter_checks(&mut r);
     let results = run_tests(&mut r, 1, tutorial_tests_request());
     assert_eq!(results.problem, None);
     assert!(!results.from_mock_file);
