@@ -527,6 +527,25 @@ fn ExecutionPane(
         });
         selected.set(latest);
     });
+    // The tabs of the event history and the Tests panel, in place of each one's heading (no
+    // row of their own: the history keeps its height).
+    let bottom_tabs = ViewFn::from(move || {
+        view! {
+            <div class="tabs bottom-tabs" role="tablist" aria-label="Event history and tests">
+                <button role="tab" aria-selected=move || (bottom_tab.get() == "history").to_string() on:click=move |_| bottom_tab.set("history") data-testid="tab-history">"Events"</button>
+                <button role="tab" aria-selected=move || (bottom_tab.get() == "tests").to_string() on:click=move |_| bottom_tab.set("tests") data-testid="tab-tests-panel">
+                    "Tests" {move || run_view.test_results.with(|r| r.as_ref().filter(|r| !r.cases.is_empty() || r.problem.is_some()).map(|r| {
+                        let bad = r.cases.len() - r.count(crate::protocol::TestOutcome::Passed) + usize::from(r.problem.is_some());
+                        if bad == 0 {
+                            view! { <span class="count-badge good" title="Every case passed">"✓"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge" title=format!("{bad} case(s) did not pass")>{bad}</span> }.into_any()
+                        }
+                    }))}
+                </button>
+            </div>
+        }
+    });
     let export_svg = Callback::new(move |svg: String| {
         if let Err(e) = download("state-machine.svg", "image/svg+xml", &svg) {
             notice.set(Some(e));
@@ -575,22 +594,9 @@ fn ExecutionPane(
             <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
             <div class="bottom">
                 <div class="history-column">
-                    <div class="tabs bottom-tabs" role="tablist" aria-label="Event history and tests">
-                        <button role="tab" aria-selected=move || (bottom_tab.get() == "history").to_string() on:click=move |_| bottom_tab.set("history") data-testid="tab-history">"History"</button>
-                        <button role="tab" aria-selected=move || (bottom_tab.get() == "tests").to_string() on:click=move |_| bottom_tab.set("tests") data-testid="tab-tests-panel">
-                            "Tests" {move || run_view.test_results.with(|r| r.as_ref().filter(|r| !r.cases.is_empty() || r.problem.is_some()).map(|r| {
-                                let bad = r.cases.len() - r.count(crate::protocol::TestOutcome::Passed) + usize::from(r.problem.is_some());
-                                if bad == 0 {
-                                    view! { <span class="count-badge good" title="Every case passed">"✓"</span> }.into_any()
-                                } else {
-                                    view! { <span class="badge" title=format!("{bad} case(s) did not pass")>{bad}</span> }.into_any()
-                                }
-                            }))}
-                        </button>
-                    </div>
                     // Kept while hidden: its results and what they were run with stay.
                     <div class="tests-slot" hidden=move || bottom_tab.get() != "tests">
-                        <TestsPanel work=work run_view=run_view runner=runner coverage_shown=coverage_shown notice=notice />
+                        <TestsPanel work=work run_view=run_view runner=runner coverage_shown=coverage_shown notice=notice heading=bottom_tabs.clone() />
                     </div>
                     {move || if bottom_tab.get() == "tests" {
                         ().into_any()
@@ -598,7 +604,7 @@ fn ExecutionPane(
                         view! { <ChildHistory view=run_view open=open_child export=export_named /> }.into_any()
                     } else {
                         view! {
-                            <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier open_child=open_child>
+                            <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier open_child=open_child heading=bottom_tabs.clone()>
                                 <ChildExecutionsMenu view=run_view open=open_child />
                             </HistoryTable>
                         }.into_any()

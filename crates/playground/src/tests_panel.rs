@@ -90,6 +90,10 @@ pub fn TestsPanel(
     coverage_shown: RwSignal<bool>,
     /// Where the page tells the user something.
     notice: RwSignal<Option<String>>,
+    /// What the toolbar starts with instead of its "Tests" heading (the page's tabs of the
+    /// history and the Tests panel).
+    #[prop(optional, into)]
+    heading: Option<ViewFn>,
 ) -> impl IntoView {
     // The texts the results shown were run with: they are marked when the texts have changed.
     let ran_with = RwSignal::new(None::<(String, String, String)>);
@@ -129,7 +133,10 @@ pub fn TestsPanel(
     view! {
         <section class="tests-panel" aria-label="Tests" data-testid="tests-panel">
             <div class="pane-toolbar">
-                <h2>"Tests"</h2>
+                {match heading {
+                    Some(heading) => heading.run(),
+                    None => view! { <h2>"Tests"</h2> }.into_any(),
+                }}
                 <button class="small primary" data-testid="run-tests" on:click=run_all
                     disabled=move || run_view.tests_pending.get()
                     title="Run every case of the Tests tab's test file (or, when it is empty, every test case of the mock file)">
