@@ -103,8 +103,10 @@ web-build: editor
 sizes: web-build
 	node scripts/sizes.mjs dist
 
-# The end-to-end test of the release build in Chromium (screenshots in target/e2e/).
+# The end-to-end test of the release build in Chromium (screenshots in target/e2e/). The Tests
+# panel's test compares the page's results with `sfn-play test`'s.
 e2e: web-build
+	$(CARGO) build -p sfn-play
 	node --test tests/e2e/
 
 # Installs what is missing, then serves the playground on http://127.0.0.1:8080

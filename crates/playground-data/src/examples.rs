@@ -40,6 +40,8 @@ pub struct Example {
     /// The workspace's other state machines, (name, definition JSON text), e.g. the child a
     /// Task starts.
     pub machines: &'static [(&'static str, &'static str)],
+    /// The Tests editor's test file (docs/TESTING.md; empty: none).
+    pub tests: &'static str,
 }
 
 impl Example {
@@ -83,6 +85,7 @@ const TUTORIAL: Example = Example {
     mocks: file!("tutorial", "mocks.json"),
     name: "",
     machines: &[],
+    tests: file!("tutorial", "tests.json"),
     scenarios: &[
         scenario!(
             "tutorial",
@@ -130,6 +133,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("map", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[
             scenario!(
                 "map",
@@ -163,6 +167,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("parallel", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[
             scenario!(
                 "parallel",
@@ -197,6 +202,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("choice", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[
             scenario!(
                 "choice",
@@ -238,6 +244,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("jsonata", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[
             scenario!(
                 "jsonata",
@@ -274,6 +281,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("distributed-map", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[
             scenario!(
                 "distributed-map",
@@ -302,6 +310,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("callback", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[
             scenario!(
                 "callback",
@@ -332,6 +341,7 @@ pub static EXAMPLES: &[Example] = &[
             "ChargePayment",
             file!("child-execution", "machines/ChargePayment.asl.json"),
         )],
+        tests: "",
         scenarios: &[
             scenario!(
                 "child-execution",
@@ -359,6 +369,7 @@ pub static EXAMPLES: &[Example] = &[
         mocks: file!("redrive", "mocks.json"),
         name: "",
         machines: &[],
+        tests: "",
         scenarios: &[scenario!(
             "redrive",
             "service-down",
@@ -472,6 +483,52 @@ mod tests {
                     example.id
                 );
             }
+        }
+    }
+
+    /// The tutorial's test file on the page is `sfn-play test`'s (examples/tutorial), but for
+    /// what the page has no file for and what its mocks change: no `mocks` (the Mocks editor's
+    /// are the suite's), and the durations of mocks that answer at once instead of in 0.5 s.
+    #[test]
+    fn the_tutorials_tests_are_the_clis_but_for_the_mocks_and_durations() {
+        let cli_file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/tutorial/tutorial.test.json");
+        let mut cli: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(cli_file).unwrap()).unwrap();
+        let mut page: serde_json::Value = serde_json::from_str(TUTORIAL.tests).unwrap();
+        assert_eq!(
+            cli.as_object_mut().unwrap().remove("mocks"),
+            Some(serde_json::json!("mocks.json"))
+        );
+        let durations = |suite: &mut serde_json::Value| -> Vec<(String, serde_json::Value)> {
+            let cases = suite["cases"].as_array_mut().unwrap();
+            cases
+                .iter_mut()
+                .filter_map(|case| {
+                    let name = case["name"].as_str().unwrap().to_owned();
+                    let duration = case["expect"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("durationSeconds")?;
+                    Some((name, duration))
+                })
+                .collect()
+        };
+        let cli_durations = durations(&mut cli);
+        let page_durations = durations(&mut page);
+        assert_eq!(cli, page);
+        // The mocked API takes 0.5 s a call on the CLI: one call on 200, four on 429.
+        let names: Vec<&str> = cli_durations.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            page_durations
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+        );
+        let calls = [1.0, 4.0];
+        for (((_, cli), (_, page)), calls) in cli_durations.iter().zip(&page_durations).zip(calls) {
+            assert_eq!(cli.as_f64().unwrap(), page.as_f64().unwrap() + 0.5 * calls);
         }
     }
 

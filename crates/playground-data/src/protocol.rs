@@ -112,6 +112,10 @@ pub enum ToWorker {
         #[serde(default)]
         fake_arns: bool,
     },
+    /// Run every case of the Tests editor's test file (or, when it is empty, every Step
+    /// Functions Local test case of the mock file): answered with [`FromWorker::TestResults`].
+    /// Independent of the run.
+    RunTests { id: u64, request: TestRunRequest },
 }
 
 /// What a project file holds, read by the engine.
@@ -138,6 +142,114 @@ pub struct ProjectMachineView {
     pub logical_id: Option<String>,
     /// Its definition: ASL JSON text (a JSON definition file's own text, else pretty-printed).
     pub definition: String,
+}
+
+/// What the Tests panel runs: the editors' texts as typed, which the worker reads.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestRunRequest {
+    /// The test file (JSON, docs/TESTING.md); blank: the mock file's test cases, each
+    /// expected to succeed.
+    pub tests: String,
+    /// The definition in the editor: the state machine the test file's `stateMachine` names.
+    pub definition: String,
+    /// The Mocks editor: the mocks of the test file when it gives none.
+    pub mocks: String,
+    /// The Input editor: the input of the mock file's test cases (a test file has its own).
+    pub input: String,
+    /// The name of the machine in the editor (empty: the default name), and the workspace's
+    /// others (a test file's `machines` names them).
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub machines: Vec<NamedMachine>,
+}
+
+/// How a test case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TestOutcome {
+    #[default]
+    Passed,
+    /// It ran, and some expectations were not met.
+    Failed,
+    /// It could not run (its input or mocks could not be read, it waited for a token).
+    Error,
+}
+
+/// An expectation a case did not meet.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TestFailureView {
+    /// As the test file names it: `status`, `output`, `states[0].attempts`...
+    pub expectation: String,
+    pub message: String,
+    /// A line diff (`-` expected, `+` actual), for values.
+    pub diff: Option<String>,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestCaseView {
+    pub name: String,
+    pub outcome: TestOutcome,
+    /// The execution's status (empty when the case could not run).
+    pub status: String,
+    /// From start to end on the simulated clock.
+    pub duration_ms: u64,
+    pub failures: Vec<TestFailureView>,
+    /// Why the case could not run.
+    pub error: Option<String>,
+    /// The case's input as pretty JSON text (for "Use for Run"), when it could be read.
+    pub input: Option<String>,
+    /// The mock file's test case it uses, as the Mocks tab's picker names it (`MACHINE/CASE`).
+    pub test_case: Option<String>,
+    /// Whether its mocks are not the Mocks editor's (written in the test file): a Run with its
+    /// input uses the Mocks editor's all the same.
+    pub own_mocks: bool,
+}
+
+/// Covered and total of one kind of coverage item.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CoverageCount {
+    pub covered: u32,
+    pub total: u32,
+    /// 100 when there is nothing to cover.
+    pub percent: f64,
+}
+
+/// What the cases reached of the definition.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CoverageView {
+    pub states: CoverageCount,
+    /// Each Next, Choice rule and Default, and Catch.
+    pub transitions: CoverageCount,
+    /// A retrier counts once it retried.
+    pub retriers: CoverageCount,
+    pub total: CoverageCount,
+    /// The states no case entered (the graph greys them out).
+    pub uncovered_states: Vec<String>,
+    /// The transitions no case took, `(from, to)` by state name (the graph greys their
+    /// edges; an edge several transitions share only when none was taken).
+    pub uncovered_edges: Vec<(String, String)>,
+    /// Every item not reached, as `sfn-play test --coverage` lists it.
+    pub missed: Vec<String>,
+}
+
+/// The answer to [`ToWorker::RunTests`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestResultsView {
+    /// Whether the cases are the mock file's Step Functions Local test cases (the Tests
+    /// editor is empty) rather than a test file's.
+    pub from_mock_file: bool,
+    /// Why nothing could run (the test file is not valid, the definition has errors).
+    pub problem: Option<String>,
+    pub cases: Vec<TestCaseView>,
+    pub coverage: Option<CoverageView>,
+}
+
+impl TestResultsView {
+    /// How many cases ended with `outcome`.
+    pub fn count(&self, outcome: TestOutcome) -> usize {
+        self.cases.iter().filter(|c| c.outcome == outcome).count()
+    }
 }
 
 /// A TestState request as the page's form has it: the texts as typed, which the worker reads.
@@ -301,6 +413,8 @@ pub enum FromWorker {
     },
     /// The answer to [`ToWorker::ReadProjectFile`].
     ProjectFileRead { id: u64, file: ProjectFileView },
+    /// The answer to [`ToWorker::RunTests`].
+    TestResults { id: u64, results: TestResultsView },
 }
 
 /// A mock file with starting rules added.

@@ -4,7 +4,9 @@
 //!
 //! Format (version 1): `v1:` followed by the base64url text (no padding) of the zlib stream
 //! (deflate, level 9) of the UTF-8 JSON object `{"definition": "...", "input": "...",
-//! "mocks": "..."}`.
+//! "mocks": "..."}`, with the workspace's other state machines (`name`, `machines`,
+//! `position`) and the Tests editor's test file (`tests`) when there are any: links without
+//! them, older ones too, read as none.
 //! - zlib rather than raw deflate: its 6 more bytes (8 characters) hold an Adler-32 checksum,
 //!   so a link altered by hand or by a mangling app is refused instead of loading changed
 //!   work silently (with raw deflate, about one single-character change in six decoded to
@@ -57,6 +59,8 @@ pub struct SharedWork {
     pub name: String,
     pub machines: Vec<NamedMachine>,
     pub position: usize,
+    /// The Tests editor's test file. Optional in a link (empty: none).
+    pub tests: String,
 }
 
 /// Why a link could not be made or read.
@@ -129,6 +133,9 @@ pub fn encode(work: &SharedWork) -> Result<String, ShareError> {
         payload.insert("name".into(), Value::String(work.name.clone()));
         payload.insert("machines".into(), machines_json(&work.machines));
         payload.insert("position".into(), Value::from(work.position));
+    }
+    if !work.tests.is_empty() {
+        payload.insert("tests".into(), Value::String(work.tests.clone()));
     }
     let json = Value::Object(payload).to_string();
     if json.len() > MAX_DECOMPRESSED_BYTES {
@@ -206,6 +213,10 @@ pub fn decode(fragment: &str) -> Result<SharedWork, ShareError> {
         None => Err(ShareError::Damaged(format!("it has no {name}"))),
     };
     let (name, machines, position) = machines_from_json(&payload).map_err(ShareError::Damaged)?;
+    let tests = match payload.get("tests") {
+        None | Some(Value::Null) => String::new(),
+        Some(_) => field("tests")?,
+    };
     Ok(SharedWork {
         definition: field("definition")?,
         input: field("input")?,
@@ -213,6 +224,7 @@ pub fn decode(fragment: &str) -> Result<SharedWork, ShareError> {
         name,
         machines,
         position,
+        tests,
     })
 }
 
@@ -301,6 +313,13 @@ mod tests {
                 },
             ),
             (
+                "a test file",
+                SharedWork {
+                    tests: include_str!("examples/tutorial/tests.json").into(),
+                    ..tutorial()
+                },
+            ),
+            (
                 "large, compressible",
                 work(&"{\"a\": [1, 2, 3]}\n".repeat(50_000), "{}", ""),
             ),
@@ -326,6 +345,31 @@ mod tests {
                 "{name} with '#'"
             );
         }
+    }
+
+    #[test]
+    fn links_without_a_test_file_have_none() {
+        // As links made before the Tests editor: the three texts only.
+        let old = fragment_of("v1", br#"{"definition": "d", "input": "i", "mocks": "m"}"#);
+        assert_eq!(decode(&old), Ok(work("d", "i", "m")));
+        assert!(!encode(&work("d", "i", "m"))
+            .map(|f| String::from_utf8(
+                miniz_oxide::inflate::decompress_to_vec_zlib(
+                    &URL_SAFE_NO_PAD.decode(&f[3..]).unwrap()
+                )
+                .unwrap()
+            )
+            .unwrap())
+            .unwrap()
+            .contains("tests"));
+        let wrong = fragment_of(
+            "v1",
+            br#"{"definition": "d", "input": "i", "mocks": "m", "tests": []}"#,
+        );
+        assert_eq!(
+            decode(&wrong),
+            Err(ShareError::Damaged("its tests is not a text".into()))
+        );
     }
 
     #[test]

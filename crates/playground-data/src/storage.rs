@@ -49,6 +49,8 @@ pub struct SavedWork {
     pub machines: Vec<NamedMachine>,
     /// The place of the editor's machine among the tabs.
     pub position: usize,
+    /// The Tests editor's test file (empty: none; records written before it have none).
+    pub tests: String,
 }
 
 /// Why saved work could not be read, or storage could not be used.
@@ -87,6 +89,9 @@ pub fn to_json(work: &SavedWork) -> String {
         record.insert("name".into(), Value::String(work.name.clone()));
         record.insert("machines".into(), machines_json(&work.machines));
         record.insert("position".into(), Value::from(work.position));
+    }
+    if !work.tests.is_empty() {
+        record.insert("tests".into(), Value::String(work.tests.clone()));
     }
     Value::Object(record).to_string()
 }
@@ -128,6 +133,7 @@ pub fn from_json(text: &str) -> Result<SavedWork, StorageError> {
         name: workspace.0,
         machines: workspace.1,
         position: workspace.2,
+        tests: optional("tests")?.unwrap_or_default(),
     })
 }
 
@@ -188,6 +194,7 @@ impl SavedWork {
             name: example.name.to_string(),
             machines: example_machines(example),
             position: 0,
+            tests: example.tests.to_string(),
         }
     }
 
@@ -202,6 +209,7 @@ impl SavedWork {
             name: work.name,
             machines: work.machines,
             position: work.position,
+            tests: work.tests,
         }
     }
 
@@ -214,6 +222,7 @@ impl SavedWork {
             name: self.name.clone(),
             machines: self.machines.clone(),
             position: self.position,
+            tests: self.tests.clone(),
         }
     }
 
@@ -309,6 +318,7 @@ pub fn startup(fragment: &str, restored: Restored) -> Startup {
         None => SavedWork {
             definition: example.definition.to_string(),
             mocks: example.mocks.to_string(),
+            tests: example.tests.to_string(),
             example: Some(example.id.to_string()),
             ..SavedWork::default()
         },
@@ -542,10 +552,21 @@ mod tests {
                 position: 1,
                 ..work()
             },
+            SavedWork {
+                tests: "{\"stateMachine\": \"d.asl.json\", \"cases\": []}".into(),
+                ..work()
+            },
         ];
         for original in cases {
             assert_eq!(from_json(&to_json(&original)), Ok(original));
         }
+        // Without a test file, the record is as one written before the Tests editor.
+        assert!(!to_json(&work()).contains("tests"));
+        let tests = r#"{"version": 1, "definition": "d", "input": "i", "mocks": "m", "tests": 7}"#;
+        assert_eq!(
+            from_json(tests),
+            Err(StorageError::Unreadable("its tests is not a text".into()))
+        );
     }
 
     #[test]

@@ -27,9 +27,11 @@ use crate::runner::{Phase, RunRequest, RunView, Runner, Speed};
 use crate::share;
 use crate::storage::{self, SavedWork};
 use crate::test_state::StateTester;
+use crate::tests_panel::TestsPanel;
 use editors_pane::DefinitionPane;
 use io_tabs::IoTabs;
 use sfn_playground_data::fanout::Fanouts;
+use sfn_playground_data::protocol::TestRunRequest;
 use sfn_playground_data::workspace::{Tabs, DEFAULT_MACHINE_NAME};
 use splitter::Splitter;
 use status_bar::StatusBar;
@@ -92,6 +94,8 @@ pub struct Work {
     pub tabs: RwSignal<Tabs>,
     /// The mock file's test case picked for runs (none: its first).
     pub test_case: RwSignal<Option<String>>,
+    /// The Tests editor's test file (empty: the mock file's test cases are the tests).
+    pub tests: RwSignal<String>,
 }
 
 impl Work {
@@ -109,6 +113,7 @@ impl Work {
             scenario: RwSignal::new(saved.scenario.clone()),
             tabs: RwSignal::new(saved.tabs()),
             test_case: RwSignal::new(None),
+            tests: RwSignal::new(saved.tests.clone()),
         }
     }
 
@@ -120,6 +125,7 @@ impl Work {
             mocks: self.mocks.get(),
             example: self.example.get(),
             scenario: self.scenario.get(),
+            tests: self.tests.get(),
             ..saved_tabs(self.tabs.get())
         }
     }
@@ -132,6 +138,7 @@ impl Work {
             mocks: self.mocks.get_untracked(),
             example: self.example.get_untracked(),
             scenario: self.scenario.get_untracked(),
+            tests: self.tests.get_untracked(),
             ..saved_tabs(self.tabs.get_untracked())
         }
     }
@@ -144,6 +151,7 @@ impl Work {
         self.example.set(saved.example.clone());
         self.scenario.set(saved.scenario.clone());
         self.tabs.set(saved.tabs());
+        self.tests.set(saved.tests.clone());
     }
 
     /// The example this work is exactly (its definition and mocks), if any: otherwise it is
@@ -153,10 +161,11 @@ impl Work {
             .with(|d| self.mocks.with(|m| examples::matching(d, m)))
     }
 
-    /// Loads an example: its definition, mocks and first scenario's input.
+    /// Loads an example: its definition, mocks, tests and first scenario's input.
     pub fn load_example(&self, example: &examples::Example) {
         self.definition.set(example.definition.to_owned());
         self.mocks.set(example.mocks.to_owned());
+        self.tests.set(example.tests.to_owned());
         self.example.set(Some(example.id.to_owned()));
         self.tabs.set(
             SavedWork {
@@ -185,6 +194,18 @@ impl Work {
             name: self.tabs.with_untracked(|t| saved_tabs(t.clone()).name),
             machines: self.tabs.with_untracked(|t| t.others.clone()),
             test_case: self.test_case.get_untracked(),
+        }
+    }
+
+    /// What the Tests panel runs: the Tests editor's test file against the editors' texts.
+    pub(crate) fn tests_request(&self) -> TestRunRequest {
+        TestRunRequest {
+            tests: self.tests.get_untracked(),
+            definition: self.definition.get_untracked(),
+            mocks: self.mocks.get_untracked(),
+            input: self.input.get_untracked(),
+            name: self.tabs.with_untracked(|t| saved_tabs(t.clone()).name),
+            machines: self.tabs.with_untracked(|t| t.others.clone()),
         }
     }
 }
@@ -379,7 +400,7 @@ pub fn Playground(
 
                 <Splitter label="Resize the editors" vertical=true value=left_width min=280.0 />
 
-                <ExecutionPane run_view=run_view runner=runner selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results definition=work.definition />
+                <ExecutionPane work=work run_view=run_view runner=runner selected=selected notice=notice graph_height=graph_height maximised=graph_maximised earlier=earlier_results />
             </main>
 
             <StatusBar view=run_view notice=notice earlier=earlier_results />
@@ -390,6 +411,9 @@ pub fn Playground(
 /// The graph above, the event history and the inspector below.
 #[component]
 fn ExecutionPane(
+    /// The editors' texts: "Test this state" tests a state of the definition, the Tests panel
+    /// runs the test file.
+    work: Work,
     run_view: RunView,
     runner: StoredValue<Runner, LocalStorage>,
     /// The state visit shown in the inspector.
@@ -400,9 +424,22 @@ fn ExecutionPane(
     maximised: RwSignal<bool>,
     /// The results shown are of an earlier definition than the editor's.
     earlier: Signal<bool>,
-    /// The definition in the editor, whose states "Test this state" tests.
-    definition: RwSignal<String>,
 ) -> impl IntoView {
+    let definition = work.definition;
+    // The event history, or the Tests panel beside it.
+    let bottom_tab = RwSignal::new("history");
+    let coverage_shown = RwSignal::new(false);
+    let uncovered = Memo::new(move |_| {
+        if !coverage_shown.get() {
+            return None;
+        }
+        run_view.test_results.with(|results| {
+            results
+                .as_ref()
+                .and_then(|r| r.coverage.as_ref())
+                .map(crate::tests_panel::uncovered)
+        })
+    });
     // The branch or iteration the graph shows alone, and the one whose events alone the
     // history lists (both picked in the inspector); a new run has neither.
     let focus = RwSignal::new(None::<u32>);
@@ -490,6 +527,25 @@ fn ExecutionPane(
         });
         selected.set(latest);
     });
+    // The tabs of the event history and the Tests panel, in place of each one's heading (no
+    // row of their own: the history keeps its height).
+    let bottom_tabs = ViewFn::from(move || {
+        view! {
+            <div class="tabs bottom-tabs" role="tablist" aria-label="Event history and tests">
+                <button role="tab" aria-selected=move || (bottom_tab.get() == "history").to_string() on:click=move |_| bottom_tab.set("history") data-testid="tab-history">"Events"</button>
+                <button role="tab" aria-selected=move || (bottom_tab.get() == "tests").to_string() on:click=move |_| bottom_tab.set("tests") data-testid="tab-tests-panel">
+                    "Tests" {move || run_view.test_results.with(|r| r.as_ref().filter(|r| !r.cases.is_empty() || r.problem.is_some()).map(|r| {
+                        let bad = r.cases.len() - r.count(crate::protocol::TestOutcome::Passed) + usize::from(r.problem.is_some());
+                        if bad == 0 {
+                            view! { <span class="count-badge good" title="Every case passed">"✓"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge" title=format!("{bad} case(s) did not pass")>{bad}</span> }.into_any()
+                        }
+                    }))}
+                </button>
+            </div>
+        }
+    });
     let export_svg = Callback::new(move |svg: String| {
         if let Err(e) = download("state-machine.svg", "image/svg+xml", &svg) {
             notice.set(Some(e));
@@ -533,19 +589,27 @@ fn ExecutionPane(
                         <button class="small" on:click=move |_| focus.set(None)>"Show all"</button>
                     </div>
                 })}
-                <Graph graph=run_view.layout statuses=statuses on_select=on_state_click selected=selected_state on_export=export_svg />
+                <Graph graph=run_view.layout statuses=statuses on_select=on_state_click selected=selected_state on_export=export_svg uncovered=uncovered />
             </section>
             <Splitter label="Resize the graph" vertical=false value=graph_height min=80.0 />
             <div class="bottom">
-                {move || if run_view.child_history.with(Option::is_some) {
-                    view! { <ChildHistory view=run_view open=open_child export=export_named /> }.into_any()
-                } else {
-                    view! {
-                        <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier open_child=open_child>
-                            <ChildExecutionsMenu view=run_view open=open_child />
-                        </HistoryTable>
-                    }.into_any()
-                }}
+                <div class="history-column">
+                    // Kept while hidden: its results and what they were run with stay.
+                    <div class="tests-slot" hidden=move || bottom_tab.get() != "tests">
+                        <TestsPanel work=work run_view=run_view runner=runner coverage_shown=coverage_shown notice=notice heading=bottom_tabs.clone() />
+                    </div>
+                    {move || if bottom_tab.get() == "tests" {
+                        ().into_any()
+                    } else if run_view.child_history.with(Option::is_some) {
+                        view! { <ChildHistory view=run_view open=open_child export=export_named /> }.into_any()
+                    } else {
+                        view! {
+                            <HistoryTable view=run_view selected=selected export=export_history only=only_events clear_only=Callback::new(move |()| events_of.set(None)) earlier=earlier open_child=open_child heading=bottom_tabs.clone()>
+                                <ChildExecutionsMenu view=run_view open=open_child />
+                            </HistoryTable>
+                        }.into_any()
+                    }}
+                </div>
                 <Inspector view=run_view selected=selected focus=focus events_of=events_of
                     answer=Callback::new(move |(token, answer)| runner.with_value(|r| r.answer(token, answer)))
                     tester=StateTester { runner, definition: definition.into() } />

@@ -109,6 +109,10 @@ pub fn HistoryTable(
     /// Opens a child execution: the rows of the events that started one get a link to it.
     #[prop(optional)]
     open_child: Option<Callback<Option<u32>>>,
+    /// What the toolbar starts with instead of its "Events" heading (the page's tabs of the
+    /// history and the Tests panel).
+    #[prop(optional, into)]
+    heading: Option<ViewFn>,
 ) -> impl IntoView {
     // The event that names each child execution (its first child, for a Map Run's).
     let started_children = Memo::new(move |_| {
@@ -340,7 +344,10 @@ pub fn HistoryTable(
     view! {
         <section class="history" aria-label="Event history">
             <div class="pane-toolbar">
-                <h2>"Events"</h2>
+                {match heading {
+                    Some(heading) => heading.run(),
+                    None => view! { <h2>"Events"</h2> }.into_any(),
+                }}
                 <span class="muted count" data-testid="event-count">
                     {move || if shown() == total() {
                         format!("{} events", format::count(total()))

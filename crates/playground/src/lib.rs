@@ -10,6 +10,7 @@
 //! - [`import`]: files imported into an editor; [`project_import`]: project files (YAML,
 //!   CloudFormation, SAM and CDK templates) opened into the definition editor, read by the
 //!   engine's worker.
+//! - [`tests_panel`]: the Tests panel: a test file's cases run, their diffs, the coverage.
 //! - [`runner`]: the page's side of the worker, running executions and asking for checks;
 //!   [`playback`]: the simulated clock that paces a run's events (pure, tested natively). The
 //!   worker's side (the engine: runs, diagnostics, the graph and its layout, starting mocks) is
@@ -31,6 +32,7 @@ pub mod project_import;
 pub mod runner;
 pub mod storage;
 pub mod test_state;
+pub mod tests_panel;
 pub mod waiting;
 
 pub use sfn_playground_data::{examples, format, playback, protocol, share};

@@ -26,8 +26,8 @@ use crate::graph::Layout;
 use crate::playback::{Mode, Next, Playback};
 use crate::protocol::{
     Batch, ChildExecutionView, ChildView, CompletedMocks, EventRow, FromWorker, Mark,
-    ProjectFileView, RunStatus, S3ObjectView, TaskAnswerView, TestStateFormView, TestStateProblem,
-    TestStateResponseView, ToWorker, TraceView, WaitingTaskView,
+    ProjectFileView, RunStatus, S3ObjectView, TaskAnswerView, TestResultsView, TestStateFormView,
+    TestStateProblem, TestStateResponseView, ToWorker, TraceView, WaitingTaskView,
 };
 use sfn_playground_data::workspace::NamedMachine;
 use worker_link::{Checks, WorkerLink};
@@ -121,6 +121,10 @@ pub struct RunView {
     pub test_state_pending: RwSignal<bool>,
     /// What the engine read of the project file opened last (None until it has answered).
     pub project_file: RwSignal<Option<ProjectFileView>>,
+    /// The Tests panel's latest results.
+    pub test_results: RwSignal<Option<TestResultsView>>,
+    /// The tests are running.
+    pub tests_pending: RwSignal<bool>,
 }
 
 /// What TestState answered: its response, or why it refused the request.
@@ -157,6 +161,8 @@ impl RunView {
             test_state_answer: RwSignal::new(None),
             test_state_pending: RwSignal::new(false),
             project_file: RwSignal::new(None),
+            test_results: RwSignal::new(None),
+            tests_pending: RwSignal::new(false),
         }
     }
 }
@@ -531,6 +537,12 @@ impl Runner {
             FromWorker::ProjectFileRead { id, file } => {
                 if self.inner.borrow_mut().checks.project_file_answered(id) {
                     view.project_file.set(Some(file));
+                }
+            }
+            FromWorker::TestResults { id, results } => {
+                if self.inner.borrow_mut().checks.tests_answered(id) {
+                    view.tests_pending.set(false);
+                    view.test_results.set(Some(results));
                 }
             }
             FromWorker::ChildHistory { id, events } => {

@@ -492,7 +492,11 @@ async fn page_shows_editors_and_the_definition_diagnostics() {
     );
     // The page renders its editors before the engine has answered.
     leptos::task::tick().await;
-    assert_eq!(count(&el, ".cm-editor"), 3, "three CodeMirror editors");
+    assert_eq!(
+        count(&el, ".cm-editor"),
+        4,
+        "four CodeMirror editors: definition, input, mocks, tests"
+    );
     until("the engine's diagnostics", || {
         texts(&el, "[data-testid=problems] li")
             .concat()
@@ -781,4 +785,60 @@ fn format_reindents_and_rejects_invalid_json() {
     assert!(format_json("{")
         .unwrap_err()
         .starts_with("Cannot format: invalid JSON"));
+}
+
+/// The Tests panel replays the worker's answers recorded by its tests
+/// (crates/worker/tests/service.rs, `the_service_runs_the_tests_panels_test_file`): the
+/// tutorial's tests pass at 100%; with the 503 case removed, the Coverage toggle greys out
+/// Server Unavailable.
+#[wasm_bindgen_test]
+async fn the_tests_panel_runs_the_tutorials_tests_and_greys_what_no_case_reached() {
+    let work = Work::starter();
+    let run_view = RunView::new();
+    let runner = local_runner(run_view, "tests_panel");
+    let el = host(900);
+    let _mounted = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Playground work=work run_view=run_view runner=runner /> },
+    );
+    until("the graph", || {
+        count(&el, "g.sfn-state[data-state='Server Unavailable']") == 1
+    })
+    .await;
+    click(&el, "[data-testid=tab-tests-panel]");
+    click(&el, "[data-testid=run-tests]");
+    let summary = || texts(&el, "[data-testid=tests-summary]").concat();
+    until("the results", || summary().starts_with("4 passed")).await;
+    assert_eq!(
+        summary(),
+        "4 passed, 0 failed · coverage 100% (states 6/6, transitions 6/6, retriers 1/1)"
+    );
+    assert_eq!(
+        count(&el, "[data-testid=test-case][data-outcome=passed]"),
+        4
+    );
+
+    let mut suite: serde_json::Value =
+        serde_json::from_str(&work.tests.get_untracked()).expect("the tutorial's tests");
+    suite["cases"].as_array_mut().expect("cases").remove(2);
+    work.tests
+        .set(serde_json::to_string_pretty(&suite).expect("JSON"));
+    settle().await;
+    click(&el, "[data-testid=run-tests]");
+    until("the results", || summary().starts_with("3 passed")).await;
+    let toggle: web_sys::HtmlInputElement = el
+        .query_selector("[data-testid=coverage-toggle]")
+        .expect("selector")
+        .expect("the toggle")
+        .unchecked_into();
+    toggle.set_checked(true);
+    toggle
+        .dispatch_event(&web_sys::Event::new("change").expect("change"))
+        .expect("dispatch");
+    settle().await;
+    assert_eq!(
+        texts(&el, "g.sfn-state.uncovered .sfn-node-name"),
+        vec!["Server Unavailable"]
+    );
+    assert_eq!(count(&el, "g.sfn-edge.uncovered"), 1);
 }

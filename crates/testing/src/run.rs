@@ -55,6 +55,24 @@ pub struct PreparedCase {
     pub expect: Expectations,
 }
 
+impl PreparedCase {
+    /// The case's execution input, when it could be read.
+    pub fn input(&self) -> Option<&Value> {
+        self.input.as_ref().ok()
+    }
+
+    /// The mock file the case reads (`""` for mocks written in the test file), and the Step
+    /// Functions Local test case it picks; `None` when the case has no mocks.
+    pub fn mocks(&self) -> Option<(&str, Option<&str>)> {
+        match &self.mocks {
+            PreparedMocks::None => None,
+            PreparedMocks::Text {
+                path, test_case, ..
+            } => Some((path.as_str(), test_case.as_deref())),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum PreparedMocks {
     None,

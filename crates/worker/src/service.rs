@@ -263,6 +263,10 @@ impl Service {
                 id,
                 form: crate::test_state::form(&definition, &state_name),
             },
+            ToWorker::RunTests { id, request } => FromWorker::TestResults {
+                id,
+                results: crate::test_run::run_tests(&request),
+            },
             ToWorker::TestState { id, request } => match crate::test_state::test(&request) {
                 Ok(response) => FromWorker::TestStateAnswer {
                     id,

@@ -114,12 +114,11 @@ impl Session {
                 None
             }
         };
-        // Of several test cases, the first unless one is picked: the others never block a run.
-        let test_case = test_case.map(str::to_owned).or_else(|| {
-            MockSet::test_case_names(mocks)
-                .ok()
-                .and_then(|names| names.into_iter().next())
-        });
+        // Of several test cases, the one picked, else the first of this state machine's (the
+        // first of all when it has none): the others never block a run.
+        let test_case = test_case
+            .map(str::to_owned)
+            .or_else(|| default_test_case(mocks, name));
         let mock_set = if mocks.trim().is_empty() {
             Some(MockSet::default())
         } else {
@@ -801,4 +800,15 @@ fn status_of(status: &ExecutionStatus) -> RunStatus {
         cause,
         output,
     }
+}
+
+/// The mock file's test case a run of the state machine `machine` uses when none is picked:
+/// the first of `machine`'s (`machine/CASE`), else the first of the file.
+pub fn default_test_case(mocks: &str, machine: &str) -> Option<String> {
+    let names = MockSet::test_case_names(mocks).ok()?;
+    let own = names
+        .iter()
+        .find(|label| label.split_once('/').is_some_and(|(m, _)| m == machine))
+        .cloned();
+    own.or_else(|| names.into_iter().next())
 }

@@ -656,3 +656,307 @@ fn the_service_tests_one_state_as_test_state_does() {
     let response = ask(jsonata).0.expect("a response");
     assert_eq!(response.output.as_deref(), Some("\"Hello, Ada\""));
 }
+
+/// The tutorial as the page loads it, its Tests editor included: the request of Run all.
+fn tutorial_tests_request() -> sfn_playground_data::protocol::TestRunRequest {
+    let example = sfn_playground_data::examples::default_example();
+    sfn_playground_data::protocol::TestRunRequest {
+        tests: example.tests.into(),
+        definition: example.definition.into(),
+        mocks: example.mocks.into(),
+        input: example.scenarios[0].input.into(),
+        name: String::new(),
+        machines: Vec::new(),
+    }
+}
+
+/// Run all in the Tests panel: the results of every case (as `sfn-play test` reports them)
+/// and the coverage, or why nothing could run.
+fn run_tests(
+    r: &mut Recorder,
+    id: u64,
+    request: sfn_playground_data::protocol::TestRunRequest,
+) -> sfn_playground_data::protocol::TestResultsView {
+    let reply = r.ask(ToWorker::RunTests { id, request });
+    let FromWorker::TestResults {
+        id: answered,
+        results,
+    } = reply
+    else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(answered, id);
+    results
+}
+
+/// The Tests panel: the tutorial's test file passes whole at 100% coverage, as `sfn-play test
+/// examples/tutorial` does; a broken expectation fails with its diff; a case removed leaves
+/// its states and transitions uncovered; an empty Tests editor runs the mock file's Step
+/// Functions Local test cases. Recorded for the page's component test of the panel
+/// (crates/playground/tests/components.rs).
+#[test]
+fn the_service_runs_the_tests_panels_test_file() {
+    use sfn_playground_data::protocol::TestOutcome;
+    let mut r = Recorder::new();
+    starter_checks(&mut r);
+    let results = run_tests(&mut r, 1, tutorial_tests_request());
+    assert_eq!(results.problem, None);
+    assert!(!results.from_mock_file);
+    let names: Vec<(&str, TestOutcome, &str, u64)> = results
+        .cases
+        .iter()
+        .map(|c| (c.name.as_str(), c.outcome, c.status.as_str(), c.duration_ms))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "a 200 succeeds at once",
+                TestOutcome::Passed,
+                "SUCCEEDED",
+                0
+            ),
+            (
+                "a 429 is retried, then tried again later",
+                TestOutcome::Passed,
+                "SUCCEEDED",
+                4000
+            ),
+            (
+                "a 503 fails in Server Unavailable",
+                TestOutcome::Passed,
+                "FAILED",
+                0
+            ),
+            (
+                "anything else fails in Catch All",
+                TestOutcome::Passed,
+                "FAILED",
+                0
+            ),
+        ]
+    );
+    let coverage = results.coverage.as_ref().expect("coverage");
+    assert_eq!(coverage.total.percent, 100.0);
+    assert!(coverage.uncovered_states.is_empty() && coverage.missed.is_empty());
+    // "Use for Run": the case's input, and its mocks are the Mocks editor's.
+    assert_eq!(
+        results.cases[1].input.as_deref(),
+        Some("{\n  \"statuscode\": \"429\"\n}")
+    );
+    assert!(!results.cases[1].own_mocks);
+
+    // A broken expectation fails, with the diff of the output.
+    let mut broken = tutorial_tests_request();
+    broken.tests = broken.tests.replacen(
+        "\"output\": \"The request has succeeded.\"",
+        "\"output\": \"The request has failed.\"",
+        1,
+    );
+    let results = run_tests(&mut r, 2, broken);
+    let first = &results.cases[0];
+    assert_eq!(first.outcome, TestOutcome::Failed);
+    assert_eq!(first.failures.len(), 1, "{:?}", first.failures);
+    assert_eq!(first.failures[0].expectation, "output");
+    assert_eq!(
+        first.failures[0].diff.as_deref(),
+        Some("- \"The request has failed.\"\n+ \"The request has succeeded.\"\n")
+    );
+    assert_eq!(results.count(TestOutcome::Passed), 3);
+
+    // Without the 503 case, Server Unavailable and the catcher leading to it are not reached.
+    let mut fewer = tutorial_tests_request();
+    let mut suite: serde_json::Value = serde_json::from_str(&fewer.tests).unwrap();
+    suite["cases"].as_array_mut().unwrap().remove(2);
+    fewer.tests = serde_json::to_string_pretty(&suite).unwrap();
+    let results = run_tests(&mut r, 3, fewer);
+    let coverage = results.coverage.as_ref().expect("coverage");
+    assert_eq!(coverage.uncovered_states, ["Server Unavailable"]);
+    assert_eq!(
+        coverage.uncovered_edges,
+        [("Call API".to_owned(), "Server Unavailable".to_owned())]
+    );
+    assert_eq!(
+        coverage.missed,
+        [
+            "Call API → Server Unavailable (Catch 2)",
+            "Server Unavailable"
+        ]
+    );
+    assert!(coverage.total.percent < 100.0);
+
+    // An empty Tests editor: the mock file's test cases, with the Input editor's input.
+    let local = TestRunRequest {
+        tests: String::new(),
+        definition: CALL.into(),
+        mocks: SFN_LOCAL_MOCKS.into(),
+        input: "{}".into(),
+        name: "Greet".into(),
+        machines: Vec::new(),
+    };
+    let results = run_tests(&mut r, 4, local);
+    assert!(results.from_mock_file);
+    let cases: Vec<(&str, TestOutcome, Option<&str>)> = results
+        .cases
+        .iter()
+        .map(|c| (c.name.as_str(), c.outcome, c.test_case.as_deref()))
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            ("Greet/Happy", TestOutcome::Passed, Some("Greet/Happy")),
+            ("Greet/Sad", TestOutcome::Failed, Some("Greet/Sad")),
+        ],
+        "the test cases of the machine in the editor, not Other's"
+    );
+    r.check("tests_panel");
+}
+
+/// A Step Functions Local mock file: two test cases of Greet, one of another machine that
+/// mocks a state Greet does not have.
+const SFN_LOCAL_MOCKS: &str = r#"{
+  "StateMachines": {
+    "Other": {"TestCases": {"Elsewhere": {"Not In Greet": "Hello"}}},
+    "Greet": {"TestCases": {"Happy": {"Call": "Hello"}, "Sad": {"Call": "Oops"}}}
+  },
+  "MockedResponses": {
+    "Hello": {"0": {"Return": "hello"}},
+    "Oops": {"0": {"Throw": {"Error": "Sad", "Cause": "oops"}}}
+  }
+}"#;
+
+use sfn_playground_data::protocol::TestRunRequest;
+
+/// What a test file names that the page has no file for is said plainly, per case or for the
+/// file; `machines` are the workspace's tabs; a test case named by its short name is the
+/// picker's `MACHINE/CASE`.
+#[test]
+fn a_test_file_on_the_page_reads_the_editors_and_no_files() {
+    use sfn_playground_data::protocol::TestOutcome;
+    let mut service = Service::new();
+    let mut ask =
+        |request: TestRunRequest| match service.handle(ToWorker::RunTests { id: 1, request }) {
+            FromWorker::TestResults { results, .. } => results,
+            other => panic!("{other:?}"),
+        };
+    let request = |tests: &str| TestRunRequest {
+        tests: tests.into(),
+        definition: CALL.into(),
+        mocks: SFN_LOCAL_MOCKS.into(),
+        input: "{}".into(),
+        name: "Greet".into(),
+        machines: Vec::new(),
+    };
+    let results = ask(request(
+        r#"{"stateMachine": "greet.asl.json", "cases": [
+            {"name": "from a file", "inputFile": "in.json"},
+            {"name": "named mocks", "mocks": "mocks.json"},
+            {"name": "short name", "testCase": "Sad", "expect": {"status": "FAILED", "error": "Sad"}},
+            {"name": "inline", "mocks": {"Functions": {"Greeter": [{"return": 1}]}}}
+        ]}"#,
+    ));
+    let errors: Vec<(TestOutcome, Option<&str>)> = results
+        .cases
+        .iter()
+        .map(|c| (c.outcome, c.error.as_deref()))
+        .collect();
+    assert_eq!(
+        errors[0],
+        (
+            TestOutcome::Error,
+            Some("inputFile 'in.json' cannot be read on the page, which has no files: give the case its input inline (`input`)")
+        )
+    );
+    assert_eq!(
+        errors[1],
+        (
+            TestOutcome::Error,
+            Some("the mock file 'mocks.json' cannot be read on the page, which has no files: leave out the test file's `mocks` to use the Mocks editor, or write the mock file inline")
+        )
+    );
+    assert_eq!(errors[2], (TestOutcome::Passed, None));
+    assert_eq!(results.cases[2].test_case.as_deref(), Some("Greet/Sad"));
+    assert!(!results.cases[2].own_mocks);
+    assert_eq!(errors[3], (TestOutcome::Passed, None));
+    assert!(results.cases[3].own_mocks);
+
+    let template = ask(request(
+        r#"{"stateMachine": {"template": "t.yaml"}, "cases": [{"name": "a"}]}"#,
+    ));
+    assert_eq!(
+        template.problem.as_deref(),
+        Some("stateMachine: the template 't.yaml' cannot be read on the page, which tests the definition in the editor: give `stateMachine` a file name")
+    );
+    let typo = ask(request(
+        r#"{"stateMachine": "x", "cases": [{"name": "a", "expect": {"stauts": "FAILED"}}]}"#,
+    ));
+    assert!(
+        typo.problem.as_deref().is_some_and(|p| p
+            .starts_with("The test file is not valid: cases[0].expect: unknown field 'stauts'")),
+        "{typo:?}"
+    );
+    let not_json = ask(request("{"));
+    assert!(
+        not_json
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("The test file is not valid JSON")),
+        "{not_json:?}"
+    );
+    let mut nothing = request("");
+    nothing.mocks = String::new();
+    assert!(ask(nothing)
+        .problem
+        .is_some_and(|p| p.starts_with("No tests to run")));
+
+    // The workspace's state machines are the test file's `machines`.
+    let parent = r#"{"StartAt": "Start Child", "States": {"Start Child": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Arguments": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child"},
+        "QueryLanguage": "JSONata", "Output": "{% $states.result.Output %}", "End": true}}}"#;
+    let child = r#"{"StartAt": "Done", "States": {"Done": {"Type": "Pass", "Result": "from the child", "End": true}}}"#;
+    let mut with_child = request(
+        r#"{"stateMachine": "parent.asl.json", "mocks": null, "cases": [{"name": "starts the child", "expect": {"output": "from the child"}}]}"#,
+    );
+    with_child.definition = parent.into();
+    with_child.machines = vec![sfn_playground_data::workspace::NamedMachine {
+        name: "Child".into(),
+        definition: child.into(),
+    }];
+    let results = ask(with_child);
+    assert_eq!(results.problem, None);
+    assert_eq!(
+        results.cases[0].outcome,
+        TestOutcome::Passed,
+        "{:?}",
+        results.cases[0]
+    );
+}
+
+/// A run with no test case picked uses the first of its own state machine's, so a mock file's
+/// test cases of other machines (even of states it does not have) never block it.
+#[test]
+fn a_run_uses_its_own_machines_test_case() {
+    assert_eq!(
+        sfn_worker::session::default_test_case(SFN_LOCAL_MOCKS, "Greet").as_deref(),
+        Some("Greet/Happy")
+    );
+    assert_eq!(
+        sfn_worker::session::default_test_case(SFN_LOCAL_MOCKS, "Nobody").as_deref(),
+        Some("Other/Elsewhere")
+    );
+    let mut service = Service::new();
+    let started = service.handle(ToWorker::Start {
+        definition: CALL.into(),
+        input: "{}".into(),
+        mocks: SFN_LOCAL_MOCKS.into(),
+        seed: 0,
+        name: "Greet".into(),
+        machines: Vec::new(),
+        test_case: None,
+    });
+    assert!(matches!(started, FromWorker::Started { .. }), "{started:?}");
+    let ended = advance_to_rest(&mut service);
+    assert_eq!(ended.status.name, "SUCCEEDED", "{:?}", ended.status);
+    assert_eq!(ended.status.output.as_deref(), Some("\"hello\""));
+}

@@ -1,5 +1,6 @@
-//! The execution input and the mock file, in two tabs: the example's scenarios above the input;
-//! Import, starter mocks and Export above the mocks.
+//! The execution input, the mock file and the test file, in tabs: the example's scenarios above
+//! the input; Import, starter mocks and Export above the mocks; what a test file on the page
+//! reads above the tests (the Tests panel beside the history runs them).
 
 use leptos::prelude::*;
 
@@ -50,7 +51,30 @@ fn export_text(notice: RwSignal<Option<String>>, name: &str, text: &str) {
     }
 }
 
-/// The Input and Mocks tabs.
+/// The test case a Run uses when none is picked (as the engine's worker picks it): the first
+/// of the state machine `shown` (`shown/CASE`), else the first.
+pub fn default_test_case(cases: &[String], shown: &str) -> String {
+    cases
+        .iter()
+        .find(|c| {
+            c.split_once('/')
+                .is_some_and(|(machine, _)| machine == shown)
+        })
+        .or_else(|| cases.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// JSON syntax problems of the test file (an empty one is no test file: no problem).
+fn tests_marks(text: &str) -> Vec<crate::editor::Mark> {
+    if text.trim().is_empty() {
+        Vec::new()
+    } else {
+        input_marks(text)
+    }
+}
+
+/// The Input, Mocks, Tests and S3 written tabs.
 #[component]
 pub fn IoTabs(
     work: Work,
@@ -73,6 +97,8 @@ pub fn IoTabs(
         }
     });
     let input_marks = debounced_marks(work.input, input_marks);
+    let tests_marks = debounced_marks(work.tests, tests_marks);
+    let focus_tests: FocusRequest = RwSignal::new(None);
     let mocks_marks = run_view.mocks_marks;
     // The scenarios of the example whose definition is in the editor (they are its inputs).
     let current_example = Memo::new(move |_| {
@@ -118,6 +144,10 @@ pub fn IoTabs(
                 <button role="tab" id="tab-mocks" aria-controls="panel-mocks" aria-selected=move || (tab.get() == "mocks").to_string() on:click=move |_| tab.set("mocks") data-testid="tab-mocks">
                     "Mocks" {move || badge(&mocks_marks.get())}
                 </button>
+                <button role="tab" id="tab-tests" aria-controls="panel-tests" aria-selected=move || (tab.get() == "tests").to_string() on:click=move |_| tab.set("tests") data-testid="tab-tests"
+                    title="The test file the Tests panel (beside the history) runs">
+                    "Tests" {move || badge(&tests_marks.get())}
+                </button>
                 <button role="tab" id="tab-s3" aria-controls="panel-s3" aria-selected=move || (tab.get() == "s3").to_string() on:click=move |_| tab.set("s3") data-testid="tab-s3"
                     title="The objects the run wrote to the mocked S3">
                     "S3 written" {move || {
@@ -161,16 +191,15 @@ pub fn IoTabs(
                             <label class="test-case">
                                 <span class="muted">"Test case"</span>
                                 <select data-testid="mock-test-case"
-                                    prop:value=move || work.test_case.get().unwrap_or_default()
+                                    prop:value=move || work.test_case.get().unwrap_or_else(|| {
+                                        let shown = work.tabs.with(|t| t.shown.clone());
+                                        default_test_case(&run_view.mock_test_cases.get(), &shown)
+                                    })
                                     on:change=move |ev| {
                                         let picked = event_target_value(&ev);
                                         work.test_case.set((!picked.is_empty()).then_some(picked));
                                     }>
-                                    {cases.iter().enumerate().map(|(i, c)| {
-                                        // The first is what a Run uses when none is picked.
-                                        let value = if i == 0 { String::new() } else { c.clone() };
-                                        view! { <option value=value>{c.clone()}</option> }
-                                    }).collect_view()}
+                                    {cases.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
                                 </select>
                             </label>
                         })
@@ -187,6 +216,17 @@ pub fn IoTabs(
                 <CodeEditor label="Mock task functions (JSON)" text=work.mocks marks=mocks_marks on_run=run focus=focus_mocks test_id="mocks-editor" />
                 // The mock file's problems listed like the definition's (a click goes there).
                 <ProblemList marks=mocks_marks focus=focus_mocks label="Mock file problems" test_id="mocks-problems" />
+            </div>
+            <div id="panel-tests" role="tabpanel" aria-labelledby="tab-tests" class="tabpanel" hidden=move || tab.get() != "tests">
+                <div class="panel-actions">
+                    <span class="muted" title="On the page a test file reads no files: inputs are inline, and mocks inline or the Mocks editor's">
+                        "A test file (docs/TESTING.md): stateMachine is the definition in the editor; without mocks, the Mocks editor's. Empty: the mock file's test cases."
+                    </span>
+                    <span class="spacer"></span>
+                    <button class="small" on:click=move |_| export(notice, "tests.test.json", work.tests.get_untracked()) title="Download the test file">"Export"</button>
+                </div>
+                <CodeEditor label="Test file (JSON)" text=work.tests marks=tests_marks on_run=run focus=focus_tests test_id="tests-editor" />
+                <ProblemList marks=tests_marks focus=focus_tests label="Test file problems" test_id="tests-problems" />
             </div>
             <div id="panel-s3" role="tabpanel" aria-labelledby="tab-s3" class="tabpanel s3-written" hidden=move || tab.get() != "s3" data-testid="s3-written">
                 <S3Written view=run_view notice=notice />

@@ -2,7 +2,7 @@
 //! zoom (wheel, buttons, `+`/`-` keys), pan (drag, arrow keys), fit (button, `0` key),
 //! keyboard-focusable states (Enter or Space selects) and an optional Export SVG button.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -31,6 +31,14 @@ struct Drag {
     moved: bool,
 }
 
+/// What no test case reached, greyed out on the graph (the Tests panel's coverage): states by
+/// name, transitions as `(from, to)` state names.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Uncovered {
+    pub states: HashSet<String>,
+    pub edges: HashSet<(String, String)>,
+}
+
 /// The state machine graph.
 ///
 /// - `graph`: the engine's display graph, laid out ([`super::layout`], which the page leaves to
@@ -41,6 +49,8 @@ struct Drag {
 /// - `on_select`: called with a state's name when it is clicked or chosen with Enter/Space.
 /// - `selected`: the selected state's name, outlined.
 /// - `on_export`: when given, an "Export SVG" button calls it with the SVG document's text.
+/// - `uncovered`: when given (the coverage overlay), those states and transitions get the
+///   class `uncovered`.
 #[component]
 pub fn Graph(
     #[prop(into)] graph: Signal<Option<Layout>>,
@@ -48,6 +58,7 @@ pub fn Graph(
     #[prop(into)] on_select: Callback<String>,
     #[prop(into, optional)] selected: MaybeProp<String>,
     #[prop(into, optional)] on_export: Option<Callback<String>>,
+    #[prop(into, optional)] uncovered: Signal<Option<Uncovered>>,
 ) -> impl IntoView {
     // Memos only notify when their value changes: editing a definition in ways that leave its
     // graph alone (a Comment, Parameters) does not draw it again.
@@ -193,6 +204,13 @@ pub fn Graph(
     let drawing = move || {
         laid_out.get().map(|l| {
             let groups = l.groups.iter().map(render_group).collect_view();
+            // Edges join node ids; coverage names states.
+            let names: HashMap<&str, &str> = l
+                .nodes
+                .iter()
+                .filter(|n| n.kind == NodeKind::State)
+                .map(|n| (n.id.as_str(), n.name.as_str()))
+                .collect();
             let edges = l
                 .edges
                 .iter()
@@ -217,8 +235,23 @@ pub fn Graph(
                         }),
                         _ => None,
                     };
+                    let base = edge_class(e);
+                    let transition = names
+                        .get(e.from.as_str())
+                        .zip(names.get(e.to.as_str()))
+                        .map(|(from, to)| ((*from).to_owned(), (*to).to_owned()));
+                    let class = move || {
+                        let grey = transition.as_ref().is_some_and(|t| {
+                            uncovered.with(|u| u.as_ref().is_some_and(|u| u.edges.contains(t)))
+                        });
+                        if grey {
+                            format!("{base} uncovered")
+                        } else {
+                            base.clone()
+                        }
+                    };
                     view! {
-                        <g class=edge_class(e) data-from=e.from.clone() data-to=e.to.clone()>
+                        <g class=class data-from=e.from.clone() data-to=e.to.clone()>
                             <path
                                 d=edge_d(&e.points)
                                 marker-end=e.arrow.then(|| format!("url(#{ARROW_ID})"))
@@ -233,7 +266,7 @@ pub fn Graph(
             let nodes = l
                 .nodes
                 .iter()
-                .map(|n| render_node(n, statuses, selected, select))
+                .map(|n| render_node(n, statuses, selected, uncovered, select))
                 .collect_view();
             let joins = l
                 .joins
@@ -352,6 +385,7 @@ fn render_node(
     n: &NodeBox,
     statuses: Signal<HashMap<String, StateStatus>>,
     selected: MaybeProp<String>,
+    uncovered: Signal<Option<Uncovered>>,
     select: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let is_state = n.kind == NodeKind::State;
@@ -364,11 +398,15 @@ fn render_node(
         let base = node_class(n);
         let name = name.clone();
         move || {
+            let mut class = base.to_string();
             if is_state && selected.get().as_deref() == Some(name.as_str()) {
-                format!("{base} selected")
-            } else {
-                base.to_string()
+                class.push_str(" selected");
             }
+            if is_state && uncovered.with(|u| u.as_ref().is_some_and(|u| u.states.contains(&name)))
+            {
+                class.push_str(" uncovered");
+            }
+            class
         }
     };
     let aria = {

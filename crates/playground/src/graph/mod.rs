@@ -33,7 +33,7 @@ pub mod view;
 
 pub use sfn_playground_data::layout;
 
-pub use component::Graph;
+pub use component::{Graph, Uncovered};
 pub use layout::{layout, Layout};
 pub use status::{statuses_from_events, StateStatus, StatusTracker};
 pub use svg::{export_svg, GRAPH_CSS};

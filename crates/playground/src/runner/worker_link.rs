@@ -12,7 +12,8 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::{Phase, ProjectFileRequest, RunRequest, Runner, TestStateOutcome};
 use crate::protocol::{
-    FromWorker, ProjectFileView, TestStateProblem, TestStateRequestView, ToWorker,
+    FromWorker, ProjectFileView, TestResultsView, TestRunRequest, TestStateProblem,
+    TestStateRequestView, ToWorker,
 };
 
 /// How many times in a row a crashed worker is replaced at once (see [`Runner::crash`]).
@@ -110,6 +111,8 @@ pub(super) struct Checks {
     test: Option<(u64, ToWorker)>,
     /// The latest project file to read, not answered yet: (id, its name, the request).
     project_file: Option<(u64, String, ToWorker)>,
+    /// The latest run of the Tests panel not answered yet: (id, request).
+    tests: Option<(u64, ToWorker)>,
 }
 
 impl Checks {
@@ -188,10 +191,33 @@ impl Checks {
         latest
     }
 
+    /// A new run of the Tests panel, which any older one's answer no longer concerns.
+    pub(super) fn run_tests(&mut self, request: TestRunRequest) -> ToWorker {
+        let id = self.next_id();
+        let request = ToWorker::RunTests { id, request };
+        self.tests = Some((id, request.clone()));
+        request
+    }
+
+    /// The run of the tests `id` was answered: whether it is the latest (to be shown).
+    pub(super) fn tests_answered(&mut self, id: u64) -> bool {
+        let latest = self.tests.as_ref().is_some_and(|c| c.0 == id);
+        if latest {
+            self.tests = None;
+        }
+        latest
+    }
+
     /// Forgets the project file not read yet: its name, if there was one. After a crash it is
     /// not sent again, as it may be what crashed the engine.
     pub(super) fn drop_project_file(&mut self) -> Option<String> {
         self.project_file.take().map(|(_, name, _)| name)
+    }
+
+    /// Forgets the run of the tests not answered yet: whether there was one. After a crash it
+    /// is not sent again, as it may be what crashed the engine.
+    pub(super) fn drop_tests(&mut self) -> bool {
+        self.tests.take().is_some()
     }
 
     /// The test form request `id` was answered: whether it is the latest (to be shown).
@@ -241,6 +267,7 @@ impl Checks {
                 .iter()
                 .map(|(_, _, request)| request.clone()),
         );
+        checks.extend(self.tests.iter().map(|(_, request)| request.clone()));
         checks
     }
 
@@ -467,6 +494,14 @@ impl Runner {
         self.send_check(request);
     }
 
+    /// Runs the Tests panel's cases; the results land in
+    /// [`RunView::test_results`](super::RunView::test_results).
+    pub fn run_tests(&self, request: TestRunRequest) {
+        self.view().tests_pending.set(true);
+        let request = self.inner.borrow_mut().checks.run_tests(request);
+        self.send_check(request);
+    }
+
     /// The worker has loaded: what waited for it goes now.
     pub(super) fn on_ready(&self) {
         let outbox = {
@@ -492,15 +527,26 @@ impl Runner {
     /// answered anything is not (it would likely crash again): the next run or check starts
     /// a fresh one.
     pub(super) fn crash(&self, message: String) {
-        let (respawn, testing, reading) = {
+        let (respawn, testing, reading, running_tests) = {
             let mut inner = self.inner.borrow_mut();
             inner.run.end();
             (
                 inner.link.crashed(),
                 inner.checks.drop_test(),
                 inner.checks.drop_project_file(),
+                inner.checks.drop_tests(),
             )
         };
+        if running_tests {
+            let view = self.view();
+            view.tests_pending.set(false);
+            view.test_results.set(Some(TestResultsView {
+                problem: Some(format!(
+                    "The engine stopped while running the tests: {message}"
+                )),
+                ..TestResultsView::default()
+            }));
+        }
         if let Some(name) = reading {
             self.view().project_file.set(Some(ProjectFileView {
                 name,
@@ -563,6 +609,7 @@ mod tests {
             name: "template.yaml".into(),
             ..ProjectFileRequest::default()
         });
+        checks.run_tests(TestRunRequest::default());
         checks.starter(RunRequest {
             definition: "def".into(),
             input: String::new(),
@@ -573,7 +620,7 @@ mod tests {
             test_case: None,
         });
         let again = checks.unanswered();
-        assert_eq!(again.len(), 6);
+        assert_eq!(again.len(), 7);
         assert!(matches!(&again[0], ToWorker::CheckDefinition { id: 2, text } if text == "two"));
         assert!(matches!(&again[1], ToWorker::CheckMocks { id: 3, .. }));
         assert!(matches!(&again[2], ToWorker::StarterMocks { .. }));
@@ -582,6 +629,7 @@ mod tests {
         assert!(
             matches!(&again[5], ToWorker::ReadProjectFile { id: 6, name, .. } if name == "template.yaml")
         );
+        assert!(matches!(&again[6], ToWorker::RunTests { id: 7, .. }));
         checks.definition_answered(2);
         checks.mocks_answered(3);
         checks.starter_answered();
@@ -592,6 +640,8 @@ mod tests {
         // Nor is the project file being read: the page is told the engine stopped on it.
         assert_eq!(checks.drop_project_file().as_deref(), Some("template.yaml"));
         assert!(!checks.project_file_answered(6));
+        assert!(checks.drop_tests());
+        assert!(!checks.tests_answered(7));
         assert!(checks.unanswered().is_empty());
     }
 }

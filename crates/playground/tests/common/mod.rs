@@ -13,6 +13,7 @@ pub fn recorded(name: &str) -> Vec<Exchange> {
         "graphs" => include_str!("../data/worker/graphs.json"),
         "fanout" => include_str!("../data/worker/fanout.json"),
         "test_state" => include_str!("../data/worker/test_state.json"),
+        "tests_panel" => include_str!("../data/worker/tests_panel.json"),
         other => panic!("no recorded conversation {other}"),
     };
     serde_json::from_str(text).expect("a recorded conversation")
@@ -41,7 +42,8 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
             ToWorker::CheckDefinition { id, .. }
             | ToWorker::CheckMocks { id, .. }
             | ToWorker::TestStateForm { id, .. }
-            | ToWorker::TestState { id, .. } => Some(*id),
+            | ToWorker::TestState { id, .. }
+            | ToWorker::RunTests { id, .. } => Some(*id),
             _ => None,
         };
         let same = |recorded: &ToWorker| match (recorded, &request) {
@@ -65,6 +67,9 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
                 },
             ) => a == b && m == n,
             (ToWorker::TestState { request: a, .. }, ToWorker::TestState { request: b, .. }) => {
+                a == b
+            }
+            (ToWorker::RunTests { request: a, .. }, ToWorker::RunTests { request: b, .. }) => {
                 a == b
             }
             (a, b) => a == b,
@@ -101,6 +106,9 @@ pub fn replay(name: &'static str) -> impl FnMut(ToWorker) -> FromWorker {
                 response,
                 problem,
             },
+            (FromWorker::TestResults { results, .. }, Some(id)) => {
+                FromWorker::TestResults { id, results }
+            }
             (reply, _) => reply,
         }
     }
