@@ -594,7 +594,7 @@ fn check_mock(
                  the mocked error comes from",
             ));
         }
-        if !inner_state_names(state).iter().any(|n| n == origin) {
+        if !nested_states(state).iter().any(|(name, _)| *name == origin) {
             let scope = if state_type == "Map" {
                 "the Map state's item processor"
             } else {
@@ -608,9 +608,10 @@ fn check_mock(
     Ok(())
 }
 
-/// The names of the states in a Map's item processor or a Parallel's branches, at any depth.
-fn inner_state_names(state: &Map<String, Value>) -> Vec<String> {
-    let mut names = Vec::new();
+/// The states inside a Map's item processor or a Parallel's branches, at any depth, with their
+/// names (the page's "Test this state" finds a nested state by name with it).
+pub fn nested_states(state: &Map<String, Value>) -> Vec<(&String, &Map<String, Value>)> {
+    let mut found = Vec::new();
     let branches = state
         .get("Branches")
         .and_then(Value::as_array)
@@ -620,19 +621,15 @@ fn inner_state_names(state: &Map<String, Value>) -> Vec<String> {
         .into_iter()
         .filter_map(|key| state.get(key));
     for scope in branches.chain(processors) {
-        for (name, inner) in scope
-            .get("States")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            names.push(name.clone());
+        let states = scope.get("States").and_then(Value::as_object);
+        for (name, inner) in states.into_iter().flatten() {
             if let Some(inner) = inner.as_object() {
-                names.extend(inner_state_names(inner));
+                found.push((name, inner));
+                found.extend(nested_states(inner));
             }
         }
     }
-    names
+    found
 }
 
 /// The resource of the Task a mocked Map or Parallel state runs as; the mock answers its call.

@@ -457,6 +457,20 @@ pub fn json_syntax_mark(text: &str) -> Option<Mark> {
     })
 }
 
+/// Why a file opened on the page is refused when it is not JSON: "it is not JSON (... at line L
+/// column C)"; none when it is JSON. The page's import and the worker's project files say it alike.
+pub fn not_json_reason(text: &str) -> Option<String> {
+    let mark = json_syntax_mark(text)?;
+    Some(format!(
+        "it is not JSON ({} at line {} column {})",
+        mark.message
+            .strip_prefix("Invalid JSON: ")
+            .unwrap_or(&mark.message),
+        mark.line,
+        mark.column
+    ))
+}
+
 /// One request and the worker's answer, as recorded for the page's tests (which have no
 /// engine): the worker's tests write them and check that they are current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

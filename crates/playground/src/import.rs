@@ -5,7 +5,7 @@
 //! editor (JSON, YAML, a template) goes to the engine once it is text
 //! ([`crate::project_import`]).
 
-use crate::editor::json_syntax_mark;
+use crate::protocol::not_json_reason;
 
 /// The largest file an editor imports.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -23,18 +23,8 @@ pub fn refusal(file_name: &str, why: &str) -> String {
 /// The text of an imported JSON file (`bytes`, named `file_name`), or why it is refused.
 pub fn imported_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
     let text = file_text(file_name, bytes)?;
-    if let Some(mark) = json_syntax_mark(&text) {
-        return Err(refusal(
-            file_name,
-            &format!(
-                "it is not JSON ({} at line {} column {})",
-                mark.message
-                    .strip_prefix("Invalid JSON: ")
-                    .unwrap_or(&mark.message),
-                mark.line,
-                mark.column
-            ),
-        ));
+    if let Some(reason) = not_json_reason(&text) {
+        return Err(refusal(file_name, &reason));
     }
     Ok(text)
 }

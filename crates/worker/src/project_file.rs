@@ -9,7 +9,7 @@ use sfn_engine::source::{
     definition_from_value, read_definition, read_document, DefinitionText, Faked, SourceError,
     SourceFormat, Substitutions,
 };
-use sfn_playground_data::protocol::{json_syntax_mark, ProjectFileView, ProjectMachineView};
+use sfn_playground_data::protocol::{not_json_reason, ProjectFileView, ProjectMachineView};
 
 /// Reads the file `name` (its `text`), with the `substitutions` the user gave and, when
 /// `fake_arns`, a fake value for every placeholder left.
@@ -81,15 +81,8 @@ fn read(name: &str, text: &str, substitutions: &[(String, String)]) -> Result<Re
     let text = text.trim_start_matches('\u{feff}');
     let format = SourceFormat::detect(name, text);
     if format == SourceFormat::Json {
-        if let Some(mark) = json_syntax_mark(text) {
-            return Err(format!(
-                "it is not JSON ({} at line {} column {})",
-                mark.message
-                    .strip_prefix("Invalid JSON: ")
-                    .unwrap_or(&mark.message),
-                mark.line,
-                mark.column
-            ));
+        if let Some(reason) = not_json_reason(text) {
+            return Err(reason);
         }
     }
     // JSON is read as JSON only (read_document would also read it as YAML for positions, which

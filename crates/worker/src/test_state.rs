@@ -8,7 +8,7 @@
 //! language unless it has its own.
 
 use serde_json::{Map, Value};
-use sfn_engine::test_state::{InspectionLevel, TestStateMock};
+use sfn_engine::test_state::{nested_states, InspectionLevel, TestStateMock};
 use sfn_engine::{test_state, TestStateRequest};
 use sfn_playground_data::protocol::{
     TestStateField, TestStateFormView, TestStateMockView, TestStateProblem, TestStateRequestView,
@@ -117,28 +117,11 @@ fn find_state(definition: &Value, name: &str) -> Result<Found, TestStateProblem>
 /// The state `name` inside the Parallel branches and Map item processors of `states`, at any
 /// depth.
 fn find_nested<'d>(states: &'d Map<String, Value>, name: &str) -> Option<&'d Map<String, Value>> {
-    for state in states.values() {
-        let branches = state
-            .get("Branches")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        let processors = ["ItemProcessor", "Iterator"]
-            .into_iter()
-            .filter_map(|key| state.get(key));
-        for scope in branches.chain(processors) {
-            let Some(inner) = scope.get("States").and_then(Value::as_object) else {
-                continue;
-            };
-            if let Some(found) = inner.get(name).and_then(Value::as_object) {
-                return Some(found);
-            }
-            if let Some(found) = find_nested(inner, name) {
-                return Some(found);
-            }
-        }
-    }
-    None
+    states
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(nested_states)
+        .find_map(|(inner_name, inner)| (inner_name == name).then_some(inner))
 }
 
 fn engine_request(request: &TestStateRequestView) -> Result<TestStateRequest, TestStateProblem> {
