@@ -12,31 +12,21 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import { serve, launch, freshPage, open, setEditor, status, waitForStatus, run, shots } from "./harness.mjs";
+import { startPlayground, stopPlayground, setEditor, status, waitForStatus, run, shots } from "./harness.mjs";
 
-let server;
-let baseUrl;
-let browser;
+let playground;
 let page;
 /** Uncaught page errors and dialogs. */
 const errors = [];
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
-  ({ server, baseUrl } = await serve());
-  browser = await launch();
-  ({ page } = await freshPage(browser, errors));
-  await open(page, baseUrl);
+  playground = await startPlayground(errors);
+  ({ page } = playground);
 });
 
-after(async () => {
-  assert.deepEqual(errors, [], "no page errors and no dialogs");
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve());
-});
+after(() => stopPlayground(playground, errors));
 
 async function example(id, scenario) {
   await page.getByTestId("example").selectOption(id);

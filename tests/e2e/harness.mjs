@@ -1,10 +1,11 @@
-// What the e2e tests (playground.test.mjs, safety.test.mjs) need around the page: a static
+// What the e2e tests (the *.test.mjs files here) need around the page: a static
 // server of dist/ on 127.0.0.1 at a random port (which can also serve files a test puts there),
 // Chromium through playwright-core with the flags these machines need, and helpers that read and
 // write the editors. Not a test file itself (node --test runs `*.test.mjs`).
 
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
+import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
@@ -100,6 +101,27 @@ export async function open(page, url) {
   await page.goto("about:blank");
   await page.goto(url);
   await page.locator("[data-testid=definition-editor] .cm-editor").waitFor();
+}
+
+/**
+ * What most test files start with: dist/ served, Chromium launched, and the playground opened in
+ * a fresh page whose uncaught errors and dialogs go to `errors`. Resolves to
+ * {server, baseUrl, browser, page}; `stopPlayground` closes them.
+ */
+export async function startPlayground(errors) {
+  await mkdir(shots, { recursive: true });
+  const { server, baseUrl } = await serve();
+  const browser = await launch();
+  const { page } = await freshPage(browser, errors);
+  await open(page, baseUrl);
+  return { server, baseUrl, browser, page };
+}
+
+/** Closes what `startPlayground` opened, then checks the page raised no error and no dialog. */
+export async function stopPlayground(playground, errors) {
+  await playground?.browser.close();
+  await new Promise((resolve) => playground?.server.close(resolve) ?? resolve());
+  assert.deepEqual(errors, [], "no page errors and no dialogs");
 }
 
 /** Replaces the text of one of the editors, the way a paste would. */

@@ -9,35 +9,26 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { serve, launch, freshPage, open, editorText, waitForStatus, run, root, shots } from "./harness.mjs";
+import { startPlayground, stopPlayground, editorText, waitForStatus, run, root, shots } from "./harness.mjs";
 
-let server;
-let baseUrl;
-let browser;
+let playground;
 let page;
 /** Uncaught page errors and dialogs. */
 const errors = [];
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
-  ({ server, baseUrl } = await serve());
-  browser = await launch();
-  ({ page } = await freshPage(browser, errors));
-  await open(page, baseUrl);
+  playground = await startPlayground(errors);
+  ({ page } = playground);
   // The engine has loaded (its first check answered).
   await page.waitForFunction(
     () => document.querySelector("[data-testid=diagnostic-count]")?.textContent.trim() !== "Loading the engine…",
   );
 });
 
-after(async () => {
-  assert.deepEqual(errors, [], "no page errors and no dialogs");
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve());
-});
+after(() => stopPlayground(playground, errors));
 
 /** Opens `text` as the file `name` through the definition editor's Import. */
 async function importFile(name, text) {

@@ -12,14 +12,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { serve, launch, freshPage, open, setEditor, editorText, waitForStatus, run, shots, root } from "./harness.mjs";
+import { startPlayground, stopPlayground, setEditor, editorText, waitForStatus, run, shots, root } from "./harness.mjs";
 
-let server;
-let baseUrl;
-let browser;
+let playground;
 let page;
 /** Uncaught page errors and dialogs. */
 const errors = [];
@@ -27,21 +25,14 @@ const errors = [];
 let tutorialTests;
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
-  ({ server, baseUrl } = await serve());
-  browser = await launch();
-  ({ page } = await freshPage(browser, errors));
-  await open(page, baseUrl);
+  playground = await startPlayground(errors);
+  ({ page } = playground);
   tutorialTests = JSON.parse(
     await readFile(path.join(root, "crates/playground-data/src/examples/tutorial/tests.json"), "utf8"),
   );
 });
 
-after(async () => {
-  assert.deepEqual(errors, [], "no page errors and no dialogs");
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve());
-});
+after(() => stopPlayground(playground, errors));
 
 /**
  * The tab `id` above the history or the Tests panel (each has the pair in its toolbar, in place

@@ -14,31 +14,22 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import { serve, launch, freshPage, open, setEditor, editorText, status, waitForStatus, run, shots } from "./harness.mjs";
+import { startPlayground, stopPlayground, open, setEditor, editorText, status, waitForStatus, run, shots } from "./harness.mjs";
 
-let server;
+let playground;
 let baseUrl;
-let browser;
 let page;
 /** Uncaught page errors and dialogs. */
 const errors = [];
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
-  ({ server, baseUrl } = await serve());
-  browser = await launch();
-  ({ page } = await freshPage(browser, errors));
-  await open(page, baseUrl);
+  playground = await startPlayground(errors);
+  ({ baseUrl, page } = playground);
 });
 
-after(async () => {
-  assert.deepEqual(errors, [], "no page errors and no dialogs");
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve());
-});
+after(() => stopPlayground(playground, errors));
 
 async function nodeStatus(state) {
   return page.locator(`g.sfn-state[data-state="${state}"]`).getAttribute("data-status");
