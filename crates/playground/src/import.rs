@@ -50,6 +50,25 @@ pub fn file_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// The file picked in a file input, from the input's change event `ev`: a future of its name and
+/// bytes (or why they could not be read), or none when nothing was picked. The input is cleared,
+/// so that picking the same file again imports it again.
+pub fn picked_file(
+    ev: &leptos::ev::Event,
+) -> Option<impl std::future::Future<Output = (String, Result<Vec<u8>, String>)>> {
+    let input = leptos::prelude::event_target::<web_sys::HtmlInputElement>(ev);
+    let file = input.files().and_then(|files| files.get(0))?;
+    input.set_value("");
+    Some(async move {
+        let name = file.name();
+        let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+            .map_err(|_| format!("Could not read {name}"));
+        (name, bytes)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,18 +94,12 @@ pub fn ImportButton(
 ) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let on_file = move |ev: leptos::ev::Event| {
-        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(picked) = crate::import::picked_file(&ev) else {
             return;
         };
-        input.set_value("");
         leptos::task::spawn_local(async move {
-            let name = file.name();
-            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-            let text = match read {
-                Ok(buffer) => file_text(&name, &js_sys::Uint8Array::new(&buffer).to_vec()),
-                Err(_) => Err(format!("Could not read {name}")),
-            };
+            let (name, bytes) = picked.await;
+            let text = bytes.and_then(|bytes| file_text(&name, &bytes));
             match text {
                 Ok(text) => {
                     notice.set(None);

@@ -111,20 +111,12 @@ pub fn IoTabs(
     let file_input = NodeRef::<leptos::html::Input>::new();
     let focus_mocks: FocusRequest = RwSignal::new(None);
     let import_mocks = move |ev: leptos::ev::Event| {
-        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(picked) = crate::import::picked_file(&ev) else {
             return;
         };
-        input.set_value("");
         leptos::task::spawn_local(async move {
-            let name = file.name();
-            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-            let imported = match read {
-                Ok(buffer) => {
-                    crate::import::imported_text(&name, &js_sys::Uint8Array::new(&buffer).to_vec())
-                }
-                Err(_) => Err(format!("Could not read {name}")),
-            };
+            let (name, bytes) = picked.await;
+            let imported = bytes.and_then(|bytes| crate::import::imported_text(&name, &bytes));
             tab.set("mocks");
             match imported {
                 Ok(text) => {
